@@ -1,0 +1,135 @@
+// Builds the Fastify application: external plugins -> platform plugins -> modules. No listening here
+// (server.ts does that), so tests drive the same app through inject().
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+
+import type { Config } from './config.ts';
+import { auditModule } from './modules/audit/audit.routes.ts';
+import { authModule } from './modules/auth/auth.routes.ts';
+import { destinationsModule } from './modules/destinations/destinations.routes.ts';
+import { grantsModule } from './modules/grants/grants.routes.ts';
+import { healthModule } from './modules/health/health.routes.ts';
+import { servicesModule } from './modules/services/services.routes.ts';
+import { tokensModule } from './modules/tokens/tokens.routes.ts';
+import { usersModule } from './modules/users/users.routes.ts';
+import { createAuditLog, type AuditLog } from './platform/audit.ts';
+import { authPluginFp } from './platform/auth.plugin.ts';
+import { createChanges, type Changes } from './platform/changes.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
+import type { Db } from './platform/db.ts';
+import { AppError } from './platform/errors.ts';
+import { errorsPluginFp, sendError } from './platform/errors.plugin.ts';
+import { createIdentity } from './platform/identity.ts';
+import { createMetrics, type Metrics } from './platform/metrics.ts';
+import { openapiPluginFp } from './platform/openapi.plugin.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Db;
+    audit: AuditLog;
+    clock: Clock;
+    changes: Changes;
+    metrics: Metrics;
+  }
+}
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const here = dirname(fileURLToPath(import.meta.url));
+
+function registerPlatform(app: FastifyInstance, deps: AppDeps) {
+  const clock = deps.clock ?? systemClock;
+  app.decorate('config', deps.config);
+  app.decorate('db', deps.db);
+  app.decorate('clock', clock);
+  app.decorate('audit', createAuditLog({ db: deps.db, clock }));
+  app.decorate('changes', createChanges());
+  app.decorate('metrics', createMetrics());
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // A POST without a body is fine for actions whose body is optional (approve, cancel).
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new AppError('invalid_json', 'the request body is not valid JSON'), undefined);
+    }
+  });
+  app.addHook('onSend', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    app.metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+}
+
+/** Serves the built console when present; returns whether it did. */
+async function registerWeb(app: FastifyInstance, dist: string): Promise<boolean> {
+  if (!existsSync(resolve(dist, 'index.html'))) {
+    app.log.warn({ dist }, 'web console not built; serving the API only');
+    return false;
+  }
+  await app.register(fastifyStatic, { root: dist, wildcard: true, index: ['index.html'] });
+  return true;
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? { level: deps.config.logLevel },
+    trustProxy: deps.config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    genReqId: (req) => {
+      const header = req.headers['x-request-id'];
+      return typeof header === 'string' && REQUEST_ID.test(header) ? header : randomUUID();
+    },
+  });
+  registerPlatform(app, deps);
+  await app.register(errorsPluginFp);
+  await app.register(authPluginFp, { identity: createIdentity({ db: deps.db, clock: app.clock }) });
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        // The quick start serves plain HTTP on 127.0.0.1; TLS is terminated in front in production.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(openapiPluginFp);
+  for (const module of [healthModule, authModule, usersModule, tokensModule, servicesModule, destinationsModule, grantsModule, auditModule]) {
+    await app.register(module);
+  }
+  const web = await registerWeb(app, deps.config.webDist ?? resolve(here, '../../web/dist'));
+  app.setNotFoundHandler((req, reply) => {
+    // Client-side routes of the console (e.g. /grants/123) load the app shell.
+    const wantsPage = req.method === 'GET' && !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html');
+    if (web && wantsPage) return reply.sendFile('index.html');
+    return sendError(reply, req, new AppError('not_found', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`));
+  });
+  return app;
+}

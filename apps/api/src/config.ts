@@ -1,0 +1,68 @@
+// The only file that reads process.env. Everything else receives a Config.
+import { resolve } from 'node:path';
+
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.string().min(1).optional(),
+  EGRESS_DATA_DIR: z.string().min(1).default('./.data'),
+  EGRESS_TARGET: z.enum(['kubernetes', 'directory', 'none']).optional(),
+  EGRESS_ADMIN_EMAIL: z.email().default('admin@example.com'),
+  EGRESS_ADMIN_PASSWORD: z.string().min(12).max(256).optional(),
+  EGRESS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  EGRESS_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  EGRESS_TRUST_PROXY: bool.default(false),
+  EGRESS_EXPIRY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  EGRESS_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10000).default(10),
+  EGRESS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  EGRESS_WEB_DIST: z.string().optional(),
+  KUBECONFIG: z.string().optional(),
+  KUBERNETES_SERVICE_HOST: z.string().optional(),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  target: 'kubernetes' | 'directory' | 'none';
+  adminEmail: string;
+  adminPassword: string | undefined;
+  logLevel: z.infer<typeof EnvSchema>['EGRESS_LOG_LEVEL'];
+  sessionTtlMs: number;
+  trustProxy: boolean;
+  expiryIntervalMs: number;
+  loginRateLimit: number;
+  dbPoolSize: number;
+  webDist: string | undefined;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const clusterFound = Boolean(e.KUBECONFIG ?? e.KUBERNETES_SERVICE_HOST);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.EGRESS_DATA_DIR),
+    target: e.EGRESS_TARGET ?? (clusterFound ? 'kubernetes' : 'directory'),
+    adminEmail: e.EGRESS_ADMIN_EMAIL.toLowerCase(),
+    adminPassword: e.EGRESS_ADMIN_PASSWORD,
+    logLevel: e.EGRESS_LOG_LEVEL,
+    sessionTtlMs: e.EGRESS_SESSION_TTL_HOURS * 3600_000,
+    trustProxy: e.EGRESS_TRUST_PROXY,
+    expiryIntervalMs: e.EGRESS_EXPIRY_INTERVAL_SECONDS * 1000,
+    loginRateLimit: e.EGRESS_LOGIN_RATE_LIMIT,
+    dbPoolSize: e.EGRESS_DB_POOL_SIZE,
+    webDist: e.EGRESS_WEB_DIST,
+  };
+}

@@ -1,0 +1,80 @@
+import type { AuditEvent as AuditEventDto, AuditListQuerySchema } from '@egress/shared';
+import type { z } from 'zod';
+
+import type { AuditLog } from '../../platform/audit.ts';
+import type { Db, Prisma } from '../../platform/db.ts';
+import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+
+type ListQuery = z.output<typeof AuditListQuerySchema>;
+type Row = Prisma.AuditEventGetPayload<object>;
+
+export function toAuditDto(e: Row): AuditEventDto {
+  return {
+    seq: Number(e.seq),
+    id: e.id,
+    at: e.at.toISOString(),
+    actorType: e.actorType,
+    actorId: e.actorId,
+    actor: e.actor,
+    action: e.action,
+    targetType: e.targetType,
+    targetId: e.targetId,
+    before: e.before ?? null,
+    after: e.after ?? null,
+    requestId: e.requestId,
+    prevHash: e.prevHash,
+    hash: e.hash,
+  };
+}
+
+function where(q: ListQuery): Prisma.AuditEventWhereInput {
+  const w: Prisma.AuditEventWhereInput = {};
+  if (q.actor) w.actor = q.actor.toLowerCase();
+  if (q.action) w.action = q.action;
+  if (q.targetType) w.targetType = q.targetType;
+  if (q.targetId) w.targetId = q.targetId;
+  if (q.from || q.to) w.at = { ...(q.from ? { gte: new Date(q.from) } : {}), ...(q.to ? { lt: new Date(q.to) } : {}) };
+  return w;
+}
+
+const CSV_COLUMNS = ['seq', 'at', 'actorType', 'actor', 'action', 'targetType', 'targetId', 'requestId', 'before', 'after', 'hash'] as const;
+
+function csvCell(value: unknown): string {
+  const s = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  // Quote everything that needs it, and neutralise spreadsheet formulas (CSV injection).
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+export function toCsvLine(e: AuditEventDto): string {
+  return CSV_COLUMNS.map((c) => csvCell(e[c])).join(',');
+}
+
+export const CSV_HEADER = CSV_COLUMNS.join(',');
+
+export function createAuditService({ db, audit }: { db: Db; audit: AuditLog }) {
+  async function list(q: ListQuery): Promise<Page<AuditEventDto>> {
+    const after = decodeCursor(q.cursor);
+    const base = where(q);
+    const rows = await db.auditEvent.findMany({
+      where: after ? { AND: [base, { seq: { lt: BigInt(after.key) } }] } : base,
+      orderBy: { seq: 'desc' },
+      take: q.limit + 1,
+    });
+    return toPage(rows, q.limit, toAuditDto, (r) => [Number(r.seq), r.id]);
+  }
+
+  /** Every matching event, newest first, in batches: the CSV export is not limited to one page. */
+  async function* all(q: ListQuery): AsyncGenerator<AuditEventDto> {
+    let cursor: bigint | null = null;
+    const base = where(q);
+    for (;;) {
+      const rows: Row[] = await db.auditEvent.findMany({ where: cursor === null ? base : { AND: [base, { seq: { lt: cursor } }] }, orderBy: { seq: 'desc' }, take: 1000 });
+      if (rows.length === 0) return;
+      for (const r of rows) yield toAuditDto(r);
+      cursor = rows[rows.length - 1]?.seq ?? null;
+    }
+  }
+
+  return { list, all, verify: () => audit.verify() };
+}

@@ -1,0 +1,56 @@
+import { ErrorEnvelopeSchema, LoginBodySchema, LoginResponseSchema, MeSchema } from '@egress/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+import { requireActor } from '../../platform/auth.plugin.ts';
+import { SESSION_COOKIE } from '../../platform/identity.ts';
+import { createAuthService } from './auth.service.ts';
+
+const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 429: ErrorEnvelopeSchema };
+const tags = ['auth'];
+
+export const authModule: FastifyPluginAsyncZod = async (app) => {
+  const service = createAuthService({ db: app.db, audit: app.audit, clock: app.clock, sessionTtlMs: app.config.sessionTtlMs });
+
+  app.post('/api/v1/auth/login', {
+    schema: { operationId: 'login', tags, summary: 'Sign in; sets the session cookie and returns the CSRF token', body: LoginBodySchema, response: { 200: LoginResponseSchema, ...errors }, security: [] },
+    config: {
+      // Per address and account, after the body is parsed: slows password guessing without letting
+      // one client lock everybody else out.
+      rateLimit: {
+        max: app.config.loginRateLimit,
+        timeWindow: 60_000,
+        hook: 'preHandler',
+        keyGenerator: (req) => `${req.ip}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+      },
+    },
+    handler: async (req, reply) => {
+      const result = await service.login(req.body.email, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'], requestId: req.id });
+      void reply.setCookie(SESSION_COOKIE, result.sessionToken, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: 'auto',
+        path: '/',
+        expires: result.expiresAt,
+      });
+      return { user: result.user, csrfToken: result.csrfToken };
+    },
+  });
+
+  app.post('/api/v1/auth/logout', {
+    schema: { operationId: 'logout', tags, response: { 204: z.null(), ...errors } },
+    handler: async (req, reply) => {
+      await service.logout(requireActor(req), req.id);
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  });
+
+  app.get('/api/v1/auth/me', {
+    schema: { operationId: 'me', tags, response: { 200: MeSchema, ...errors } },
+    handler: (req) => {
+      const a = requireActor(req);
+      return { id: a.userId, email: a.email, name: a.name, role: a.role };
+    },
+  });
+};

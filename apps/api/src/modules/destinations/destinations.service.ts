@@ -1,0 +1,170 @@
+import {
+  gatewayNameFor,
+  type CreateDestinationBodySchema,
+  type Destination as DestinationDto,
+  type DestinationListQuerySchema,
+  type UpdateDestinationBodySchema,
+} from '@egress/shared';
+import type { z } from 'zod';
+
+import type { Actor, AuditInput, AuditLog } from '../../platform/audit.ts';
+import type { Changes } from '../../platform/changes.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { isUniqueViolation, type Db, type Prisma, type Tx } from '../../platform/db.ts';
+import { AppError, forbidden, notFound } from '../../platform/errors.ts';
+import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import type { RequestActor } from '../../platform/identity.ts';
+import { can } from '@egress/shared';
+
+type Create = z.output<typeof CreateDestinationBodySchema>;
+type Update = z.output<typeof UpdateDestinationBodySchema>;
+type ListQuery = z.output<typeof DestinationListQuerySchema>;
+
+interface Ctx {
+  actor: Actor;
+  user: RequestActor;
+  requestId: string;
+}
+
+const INCLUDE = {
+  ports: { orderBy: [{ port: 'asc' }, { protocol: 'asc' }] },
+  _count: { select: { grants: { where: { state: 'active' } } } },
+} as const satisfies Prisma.DestinationInclude;
+type Row = Prisma.DestinationGetPayload<{ include: typeof INCLUDE }>;
+
+export function toDestinationDto(d: Row): DestinationDto {
+  return {
+    id: d.id,
+    host: d.host,
+    ports: d.ports.map((p) => ({ port: p.port, protocol: p.protocol })),
+    sensitivity: d.sensitivity,
+    description: d.description,
+    gateway: { minReplicas: d.minReplicas, maxReplicas: d.maxReplicas, targetCPUUtilizationPercentage: d.targetCPUUtilizationPercentage },
+    gatewayName: d.gatewayName,
+    activeGrants: d._count.grants,
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+  };
+}
+
+function checkReplicas(min: number, max: number): void {
+  if (max < min) {
+    throw new AppError('validation_failed', 'gateway.maxReplicas must be at least gateway.minReplicas', [
+      { field: 'body.gateway.maxReplicas', message: `must be at least minReplicas (${min})` },
+    ]);
+  }
+}
+
+export function createDestinationsService({ db, audit, clock, changes }: { db: Db; audit: AuditLog; clock: Clock; changes: Changes }) {
+  async function load(tx: Tx | Db, id: string): Promise<Row> {
+    const row = await tx.destination.findFirst({ where: { id, deletedAt: null }, include: INCLUDE });
+    if (!row) throw notFound('destination');
+    return row;
+  }
+
+  async function create(body: Create, ctx: Ctx): Promise<DestinationDto> {
+    const min = body.gateway?.minReplicas ?? 2;
+    const max = body.gateway?.maxReplicas ?? Math.max(5, min);
+    checkReplicas(min, max);
+    const gatewayName = gatewayNameFor(body.host);
+    try {
+      const dto = await db.$transaction(async (tx) => {
+        const clash = await tx.destination.findFirst({ where: { gatewayName, deletedAt: null } });
+        if (clash) throw new AppError('duplicate', `gateway name ${gatewayName} is already used by ${clash.host}`);
+        const created = await tx.destination.create({
+          data: {
+            host: body.host,
+            gatewayName,
+            sensitivity: body.sensitivity,
+            description: body.description ?? null,
+            minReplicas: min,
+            maxReplicas: max,
+            targetCPUUtilizationPercentage: body.gateway?.targetCPUUtilizationPercentage ?? 70,
+            ports: { create: body.ports.map((p) => ({ port: p.port, protocol: p.protocol })) },
+          },
+          include: INCLUDE,
+        });
+        const out = toDestinationDto(created);
+        await audit.append(tx, { actor: ctx.actor, action: 'destination.created', targetType: 'destination', targetId: out.id, after: out, requestId: ctx.requestId });
+        return out;
+      });
+      changes.desiredStateChanged(`destination ${dto.host} created`);
+      return dto;
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new AppError('duplicate', `destination ${body.host} already exists`, [{ field: 'body.host', message: 'is already registered' }]);
+      }
+      throw error;
+    }
+  }
+
+  async function applyUpdate(tx: Tx, current: Row, body: Update): Promise<void> {
+    const min = body.gateway?.minReplicas ?? current.minReplicas;
+    const max = body.gateway?.maxReplicas ?? current.maxReplicas;
+    checkReplicas(min, max);
+    const data: Prisma.DestinationUpdateInput = { minReplicas: min, maxReplicas: max };
+    if (body.gateway?.targetCPUUtilizationPercentage !== undefined) data.targetCPUUtilizationPercentage = body.gateway.targetCPUUtilizationPercentage;
+    if (body.sensitivity !== undefined) data.sensitivity = body.sensitivity;
+    if (body.description !== undefined) data.description = body.description;
+    if (body.ports !== undefined) {
+      await tx.destinationPort.deleteMany({ where: { destinationId: current.id } });
+      data.ports = { create: body.ports.map((p) => ({ port: p.port, protocol: p.protocol })) };
+    }
+    await tx.destination.update({ where: { id: current.id }, data });
+    // A destination that becomes sensitive needs two approvals for requests still pending.
+    if (body.sensitivity === 'sensitive') {
+      await tx.grant.updateMany({ where: { destinationId: current.id, state: 'pending' }, data: { requiredApprovals: 2 } });
+    }
+  }
+
+  async function update(id: string, body: Update, ctx: Ctx): Promise<DestinationDto> {
+    const dto = await db.$transaction(async (tx) => {
+      const current = await load(tx, id);
+      const removedPorts = body.ports ? current.ports.filter((p) => !body.ports?.some((n) => n.port === p.port)).map((p) => p.port) : [];
+      if (removedPorts.length > 0) {
+        const inUse = await tx.grant.count({ where: { destinationId: id, state: { in: ['pending', 'active'] }, port: { in: removedPorts } } });
+        if (inUse > 0) throw new AppError('conflict', `ports ${removedPorts.join(', ')} still have pending or active grants; revoke them first`);
+      }
+      await applyUpdate(tx, current, body);
+      const after = toDestinationDto(await load(tx, id));
+      await audit.append(tx, { actor: ctx.actor, action: 'destination.updated', targetType: 'destination', targetId: id, before: toDestinationDto(current), after, requestId: ctx.requestId });
+      return after;
+    });
+    changes.desiredStateChanged(`destination ${dto.host} updated`);
+    return dto;
+  }
+
+  async function remove(id: string, force: boolean, ctx: Ctx): Promise<void> {
+    if (force && !can(ctx.user.role, 'destinations.forceDelete')) throw forbidden('force-deleting a destination with active grants needs the admin role');
+    await db.$transaction(async (tx) => {
+      const before = await load(tx, id);
+      const open = await tx.grant.findMany({ where: { destinationId: id, state: { in: ['pending', 'active'] } }, select: { id: true, state: true } });
+      const active = open.filter((g) => g.state === 'active').length;
+      if (active > 0 && !force) throw new AppError('conflict', `${before.host} has ${active} active grant(s); revoke them first or delete with ?force=true (admin)`);
+      const now = clock.now();
+      const reason = `destination ${before.host} deleted`;
+      const events: AuditInput[] = [];
+      for (const g of open) {
+        const state = g.state === 'active' ? 'revoked' : 'cancelled';
+        await tx.grant.update({ where: { id: g.id }, data: { state, decidedAt: now, decidedById: ctx.user.userId, reason } });
+        events.push({ actor: ctx.actor, action: state === 'revoked' ? 'grant.revoked' : 'grant.cancelled', targetType: 'grant', targetId: g.id, before: { state: g.state }, after: { state, reason }, requestId: ctx.requestId });
+      }
+      await tx.destination.update({ where: { id }, data: { deletedAt: now } });
+      events.push({ actor: ctx.actor, action: 'destination.deleted', targetType: 'destination', targetId: id, before: toDestinationDto(before), after: { force }, requestId: ctx.requestId });
+      await audit.append(tx, events);
+    });
+    changes.desiredStateChanged(`destination ${id} deleted`);
+  }
+
+  async function list(q: ListQuery): Promise<Page<DestinationDto>> {
+    const after = decodeCursor(q.cursor);
+    const where: Prisma.DestinationWhereInput = { deletedAt: null };
+    if (q.sensitivity) where.sensitivity = q.sensitivity;
+    if (q.q) where.host = { contains: q.q.toLowerCase() };
+    if (after) where.OR = [{ host: { gt: String(after.key) } }, { host: String(after.key), id: { gt: after.id } }];
+    const rows = await db.destination.findMany({ where, include: INCLUDE, orderBy: [{ host: 'asc' }, { id: 'asc' }], take: q.limit + 1 });
+    return toPage(rows, q.limit, toDestinationDto, (r) => [r.host, r.id]);
+  }
+
+  return { create, update, remove, list, get: async (id: string) => toDestinationDto(await load(db, id)) };
+}

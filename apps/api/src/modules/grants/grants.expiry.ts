@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+
+import { SYSTEM_ACTOR } from '../../platform/audit.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { GrantsService } from './grants.service.ts';
+
+const BATCH = 200;
+
+/** Expires every active grant past its expiresAt; returns how many it moved. */
+export async function expireDueGrants(service: GrantsService): Promise<number> {
+  let expired = 0;
+  for (const { id } of await service.findExpirable(BATCH)) {
+    try {
+      await service.expire(id, { actor: null, auditActor: SYSTEM_ACTOR, requestId: null, reason: 'expired' });
+      expired++;
+    } catch (error) {
+      // Another replica (or a revoke) got there first: the row is no longer active. Anything else is real.
+      if (!(error instanceof AppError && error.code === 'invalid_transition')) throw error;
+    }
+  }
+  return expired;
+}
+
+/**
+ * A sweep on every replica, every EGRESS_EXPIRY_INTERVAL_SECONDS: expiry needs nobody to act. Row locks
+ * in the transition make concurrent sweeps safe (the loser sees a non-active grant and skips it).
+ */
+export function startExpirySweep(app: FastifyInstance, service: GrantsService): void {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running) return; // the previous sweep is still going
+    running = expireDueGrants(service)
+      .then((n) => {
+        if (n > 0) {
+          app.metrics.grantsExpired.inc(n);
+          app.log.info({ expired: n }, 'expired grants');
+        }
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed; retrying on the next tick'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  app.addHook('onReady', () => {
+    timer = setInterval(tick, app.config.expiryIntervalMs);
+    timer.unref();
+    tick();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await running;
+  });
+}

@@ -1,0 +1,145 @@
+import type { CreateGrantBodySchema, Grant as GrantDto, GrantListQuerySchema } from '@egress/shared';
+import type { z } from 'zod';
+
+import type { Actor, AuditLog } from '../../platform/audit.ts';
+import type { Changes } from '../../platform/changes.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { isUniqueViolation, type Db, type Tx } from '../../platform/db.ts';
+import { AppError, invalid, notFound } from '../../platform/errors.ts';
+import type { Page } from '../../platform/pagination.ts';
+import type { RequestActor } from '../../platform/identity.ts';
+import { decide, requiredApprovalsFor, type GrantCommand } from './grants.transitions.ts';
+import { toGrantDto, type GrantRow, type GrantsRepository } from './grants.repository.ts';
+
+type CreateGrant = z.output<typeof CreateGrantBodySchema>;
+type ListGrants = z.output<typeof GrantListQuerySchema>;
+
+export interface DecisionInput {
+  actor: RequestActor | null;
+  auditActor: Actor;
+  requestId: string | null;
+  comment?: string | undefined;
+  reason?: string | undefined;
+}
+
+const ACTION_FOR = {
+  approve: 'grant.approved',
+  reject: 'grant.rejected',
+  cancel: 'grant.cancelled',
+  revoke: 'grant.revoked',
+  expire: 'grant.expired',
+} as const;
+
+export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audit: AuditLog; clock: Clock; changes: Changes }) {
+  const { db, repo, audit, clock, changes } = deps;
+
+  async function resolveTargets(tx: Tx, body: CreateGrant) {
+    const service = await tx.service.findFirst({ where: { name: body.service, deletedAt: null } });
+    if (!service) throw invalid('body.service', `"${body.service}" is not a registered service`);
+    if (body.destination === null) return { service, destination: null };
+    const destination = await tx.destination.findFirst({ where: { host: body.destination, deletedAt: null }, include: { ports: true } });
+    if (!destination) throw invalid('body.destination', `"${body.destination}" is not a registered destination`);
+    if (!destination.ports.some((p) => p.port === body.port)) {
+      const ports = destination.ports.map((p) => p.port).join(', ');
+      throw invalid('body.port', `${body.port} is not a port of ${destination.host} (its ports: ${ports})`);
+    }
+    return { service, destination };
+  }
+
+  async function request(body: CreateGrant, actor: RequestActor, auditActor: Actor, requestId: string | null): Promise<GrantDto> {
+    const now = clock.now();
+    const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
+    if (expiresAt && expiresAt <= now) throw invalid('body.expiresAt', 'must be in the future');
+    try {
+      return await db.$transaction(async (tx) => {
+        const { service, destination } = await resolveTargets(tx, body);
+        const created = await tx.grant.create({
+          data: {
+            serviceId: service.id,
+            destinationId: destination?.id ?? null,
+            port: body.port,
+            justification: body.justification,
+            requiredApprovals: requiredApprovalsFor(destination),
+            requestedById: actor.userId,
+            requestedAt: now,
+            expiresAt,
+          },
+        });
+        const row = await repo.findById(tx, created.id);
+        if (!row) throw notFound('grant');
+        const dto = toGrantDto(row);
+        await audit.append(tx, { actor: auditActor, action: 'grant.requested', targetType: 'grant', targetId: dto.id, after: dto, requestId });
+        return dto;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new AppError('duplicate', 'a pending or active grant for this service, destination and port already exists');
+      }
+      throw error;
+    }
+  }
+
+  function commandFor(type: keyof typeof ACTION_FOR, actorId: string, now: Date): GrantCommand {
+    return type === 'approve' || type === 'expire' ? { type, actorId, now } as GrantCommand : { type, actorId };
+  }
+
+  async function applyDecision(tx: Tx, row: GrantRow, type: keyof typeof ACTION_FOR, input: DecisionInput, now: Date) {
+    const actorId = input.actor?.userId ?? '';
+    const decision = decide(
+      { state: row.state, requestedById: row.requestedById, requiredApprovals: row.requiredApprovals, approverIds: row.approvals.map((a) => a.approverId), expiresAt: row.expiresAt },
+      commandFor(type, actorId, now),
+    );
+    if (!decision.ok) throw new AppError(decision.code, decision.message);
+    if (decision.addApproval) {
+      await tx.grantApproval.create({ data: { grantId: row.id, approverId: actorId, at: now, comment: input.comment ?? null } });
+    }
+    if (decision.decided) {
+      await tx.grant.update({
+        where: { id: row.id },
+        data: { state: decision.state, decidedAt: now, decidedById: input.actor?.userId ?? null, reason: input.reason ?? null },
+      });
+    }
+    return decision;
+  }
+
+  /** Loads the grant under a row lock, applies one command, writes the audit rows, all in one transaction. */
+  async function transition(id: string, type: keyof typeof ACTION_FOR, input: DecisionInput): Promise<GrantDto> {
+    const result = await db.$transaction(async (tx) => {
+      if (!(await repo.lock(tx, id))) throw notFound('grant');
+      const before = await repo.findById(tx, id);
+      if (!before) throw notFound('grant');
+      const now = clock.now();
+      const decision = await applyDecision(tx, before, type, input, now);
+      const after = await repo.findById(tx, id);
+      if (!after) throw notFound('grant');
+      const [b, a] = [toGrantDto(before), toGrantDto(after)];
+      const base = { actor: input.auditActor, targetType: 'grant' as const, targetId: id, requestId: input.requestId };
+      const events = [{ ...base, action: ACTION_FOR[type], before: b, after: a }];
+      if (type === 'approve' && decision.state === 'active') events.push({ ...base, action: 'grant.activated' as never, before: b, after: a });
+      await audit.append(tx, events);
+      return { dto: a, changed: decision.decided };
+    });
+    if (result.changed && result.dto.state !== 'rejected' && result.dto.state !== 'cancelled') {
+      changes.desiredStateChanged(`grant ${result.dto.id} ${result.dto.state}`);
+    }
+    return result.dto;
+  }
+
+  return {
+    request,
+    list: (q: ListGrants): Promise<Page<GrantDto>> => repo.list(q, q.limit, q.cursor),
+    async get(id: string): Promise<GrantDto> {
+      const row = await repo.findById(db, id);
+      if (!row) throw notFound('grant');
+      return toGrantDto(row);
+    },
+    approve: (id: string, input: DecisionInput) => transition(id, 'approve', input),
+    reject: (id: string, input: DecisionInput) => transition(id, 'reject', input),
+    cancel: (id: string, input: DecisionInput) => transition(id, 'cancel', input),
+    revoke: (id: string, input: DecisionInput) => transition(id, 'revoke', input),
+    expire: (id: string, input: DecisionInput) => transition(id, 'expire', input),
+    findExpirable: (limit: number) => repo.findExpirable(clock.now(), limit),
+  };
+}
+
+export type GrantsService = ReturnType<typeof createGrantsService>;

@@ -1,0 +1,48 @@
+import {
+  CreateServiceBodySchema,
+  ErrorEnvelopeSchema,
+  IdParamsSchema,
+  ServiceListQuerySchema,
+  ServiceSchema,
+  UpdateServiceBodySchema,
+  pageOf,
+} from '@egress/shared';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+
+import { z } from 'zod';
+
+import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
+import { createServicesService } from './services.service.ts';
+
+const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema };
+const tags = ['services'];
+const ctx = (req: FastifyRequest) => ({ actor: auditActor(req), userId: requireActor(req).userId, requestId: req.id });
+
+export const servicesModule: FastifyPluginAsyncZod = async (app) => {
+  const service = createServicesService({ db: app.db, audit: app.audit, clock: app.clock, changes: app.changes });
+
+  app.post('/api/v1/services', {
+    schema: { operationId: 'createService', tags, body: CreateServiceBodySchema, response: { 201: ServiceSchema, ...errors } },
+    handler: async (req, reply) => reply.status(201).send(await service.create(req.body, ctx(req))),
+  });
+  app.get('/api/v1/services', {
+    schema: { operationId: 'listServices', tags, querystring: ServiceListQuerySchema, response: { 200: pageOf(ServiceSchema), ...errors } },
+    handler: (req) => service.list(req.query),
+  });
+  app.get('/api/v1/services/:id', {
+    schema: { operationId: 'getService', tags, params: IdParamsSchema, response: { 200: ServiceSchema, ...errors } },
+    handler: (req) => service.get(req.params.id),
+  });
+  app.patch('/api/v1/services/:id', {
+    schema: { operationId: 'updateService', tags, params: IdParamsSchema, body: UpdateServiceBodySchema, response: { 200: ServiceSchema, ...errors } },
+    handler: (req) => service.update(req.params.id, req.body, ctx(req)),
+  });
+  app.delete('/api/v1/services/:id', {
+    schema: { operationId: 'deleteService', tags, summary: 'Delete a service; revokes its grants', params: IdParamsSchema, response: { 204: z.null(), ...errors } },
+    handler: async (req, reply) => {
+      await service.remove(req.params.id, ctx(req));
+      return reply.status(204).send(null);
+    },
+  });
+};

@@ -1,0 +1,75 @@
+import { can, roleAtLeast, type CreateTokenBodySchema, type CreatedToken, type Token } from '@egress/shared';
+import type { z } from 'zod';
+
+import type { Actor, AuditLog } from '../../platform/audit.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db, Prisma } from '../../platform/db.ts';
+import { forbidden, invalid, notFound } from '../../platform/errors.ts';
+import { TOKEN_PREFIX, type RequestActor } from '../../platform/identity.ts';
+import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { newSecret, sha256 } from '../../platform/secrets.ts';
+
+type Create = z.output<typeof CreateTokenBodySchema>;
+
+const INCLUDE = { user: { select: { email: true } } } as const;
+type Row = Prisma.ApiTokenGetPayload<{ include: typeof INCLUDE }>;
+
+function toTokenDto(t: Row): Token {
+  return {
+    id: t.id,
+    name: t.name,
+    role: t.role,
+    prefix: t.prefix,
+    owner: t.user.email,
+    expiresAt: t.expiresAt?.toISOString() ?? null,
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    createdAt: t.createdAt.toISOString(),
+  };
+}
+
+interface Ctx {
+  user: RequestActor;
+  actor: Actor;
+  requestId: string;
+}
+
+export function createTokensService({ db, audit, clock }: { db: Db; audit: AuditLog; clock: Clock }) {
+  async function create(body: Create, ctx: Ctx): Promise<CreatedToken> {
+    const role = body.role ?? ctx.user.role;
+    // A token never acts above its creator: checked here, and again at every use (min of both roles).
+    if (!roleAtLeast(ctx.user.role, role)) throw forbidden(`a token cannot have a role above yours (${ctx.user.role})`);
+    const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
+    if (expiresAt && expiresAt <= clock.now()) throw invalid('body.expiresAt', 'must be in the future');
+    const secret = newSecret(TOKEN_PREFIX);
+    return db.$transaction(async (tx) => {
+      const row = await tx.apiToken.create({
+        data: { name: body.name, role, tokenHash: sha256(secret), prefix: secret.slice(0, TOKEN_PREFIX.length + 6), userId: ctx.user.userId, expiresAt },
+        include: INCLUDE,
+      });
+      await audit.append(tx, { actor: ctx.actor, action: 'token.created', targetType: 'token', targetId: row.id, after: toTokenDto(row), requestId: ctx.requestId });
+      return { id: row.id, name: row.name, role: row.role, expiresAt: row.expiresAt?.toISOString() ?? null, token: secret };
+    });
+  }
+
+  async function list(user: RequestActor, all: boolean, limit: number, cursor: string | undefined): Promise<Page<Token>> {
+    if (all && !can(user.role, 'tokens.manageAll')) throw forbidden('listing every user\'s tokens needs the admin role');
+    const after = decodeCursor(cursor);
+    const where: Prisma.ApiTokenWhereInput = { revokedAt: null };
+    if (!all) where.userId = user.userId;
+    if (after) where.OR = [{ createdAt: { lt: new Date(after.key) } }, { createdAt: new Date(after.key), id: { lt: after.id } }];
+    const rows = await db.apiToken.findMany({ where, include: INCLUDE, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
+    return toPage(rows, limit, toTokenDto, (r) => [r.createdAt.toISOString(), r.id]);
+  }
+
+  async function revoke(id: string, ctx: Ctx): Promise<void> {
+    await db.$transaction(async (tx) => {
+      const row = await tx.apiToken.findFirst({ where: { id, revokedAt: null }, include: INCLUDE });
+      // Someone else's token is "not found" to a non-admin: no probing for token ids.
+      if (!row || (row.userId !== ctx.user.userId && !can(ctx.user.role, 'tokens.manageAll'))) throw notFound('token');
+      await tx.apiToken.update({ where: { id }, data: { revokedAt: clock.now() } });
+      await audit.append(tx, { actor: ctx.actor, action: 'token.revoked', targetType: 'token', targetId: id, before: toTokenDto(row), requestId: ctx.requestId });
+    });
+  }
+
+  return { create, list, revoke };
+}

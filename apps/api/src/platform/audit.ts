@@ -1,0 +1,125 @@
+// The audit log: append-only and hash-chained. Each row's hash is SHA-256 over the previous row's hash
+// and the canonical form of the row, so changing, removing or reordering a row breaks the chain from
+// that row on. Rows are appended inside the caller's transaction, so the log and the change commit or
+// roll back together.
+import { createHash } from 'node:crypto';
+
+import type { ActorType, AuditAction, AuditTargetType } from '@egress/shared';
+
+import { asJson, canonicalJson } from './canonical-json.ts';
+import type { Clock } from './clock.ts';
+import type { Db, Tx } from './db.ts';
+
+export const GENESIS_HASH = '0'.repeat(64);
+// Serialises appends (any constant shared by every replica). Held only until the caller's commit, and
+// callers append as the last step of their transaction to keep that short.
+const AUDIT_CHAIN_LOCK = 7_270_002;
+
+export interface Actor {
+  type: ActorType;
+  id: string | null;
+  label: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { type: 'system', id: null, label: 'system' };
+
+export interface AuditInput {
+  actor: Actor;
+  action: AuditAction;
+  targetType: AuditTargetType;
+  targetId: string | null;
+  before?: unknown;
+  after?: unknown;
+  requestId?: string | null;
+}
+
+interface ChainedFields {
+  seq: bigint;
+  at: Date;
+  actorType: string;
+  actorId: string | null;
+  actor: string;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+  prevHash: string;
+}
+
+export function hashEvent(e: ChainedFields): string {
+  const body = canonicalJson({
+    seq: e.seq.toString(),
+    at: e.at.toISOString(),
+    actorType: e.actorType,
+    actorId: e.actorId,
+    actor: e.actor,
+    action: e.action,
+    targetType: e.targetType,
+    targetId: e.targetId,
+    before: e.before ?? null,
+    after: e.after ?? null,
+    requestId: e.requestId,
+  });
+  return createHash('sha256').update(`${e.prevHash}\n${body}`).digest('hex');
+}
+
+export interface AuditLog {
+  append(tx: Tx, events: AuditInput | AuditInput[]): Promise<void>;
+  verify(): Promise<{ valid: boolean; checked: number; firstInvalidSeq: number | null }>;
+}
+
+export function createAuditLog({ db, clock }: { db: Db; clock: Clock }): AuditLog {
+  async function append(tx: Tx, input: AuditInput | AuditInput[]): Promise<void> {
+    const events = Array.isArray(input) ? input : [input];
+    if (events.length === 0) return;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+    const last = await tx.auditEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+    let seq = last?.seq ?? 0n;
+    let prevHash = last?.hash ?? GENESIS_HASH;
+    const at = clock.now();
+    const rows = events.map((e) => {
+      seq += 1n;
+      const fields: ChainedFields = {
+        seq,
+        at,
+        actorType: e.actor.type,
+        actorId: e.actor.id,
+        actor: e.actor.label,
+        action: e.action,
+        targetType: e.targetType,
+        targetId: e.targetId,
+        before: asJson(e.before),
+        after: asJson(e.after),
+        requestId: e.requestId ?? null,
+        prevHash,
+      };
+      const hash = hashEvent(fields);
+      prevHash = hash;
+      return { ...fields, before: fields.before ?? undefined, after: fields.after ?? undefined, hash };
+    });
+    await tx.auditEvent.createMany({ data: rows as never });
+  }
+
+  async function verify() {
+    let prevHash = GENESIS_HASH;
+    let expectedSeq = 1n;
+    let checked = 0;
+    let cursor = 0n;
+    for (;;) {
+      const batch = await db.auditEvent.findMany({ where: { seq: { gt: cursor } }, orderBy: { seq: 'asc' }, take: 2000 });
+      if (batch.length === 0) return { valid: true, checked, firstInvalidSeq: null };
+      for (const row of batch) {
+        const ok = row.seq === expectedSeq && row.prevHash === prevHash && hashEvent(row) === row.hash;
+        if (!ok) return { valid: false, checked, firstInvalidSeq: Number(row.seq) };
+        checked++;
+        prevHash = row.hash;
+        expectedSeq = row.seq + 1n;
+        cursor = row.seq;
+      }
+    }
+  }
+
+  return { append, verify };
+}

@@ -1,0 +1,69 @@
+// One error handler: every failure leaves as the API.md envelope with the request id. Database and
+// library texts never pass through; they are logged with the request id instead.
+import type { ErrorDetail, ErrorEnvelope } from '@egress/shared';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+
+import { isUniqueViolation } from './db.ts';
+import { AppError } from './errors.ts';
+
+function fieldPath(context: string | undefined, path: readonly PropertyKey[]): string {
+  const parts = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+  const base = context ?? 'body';
+  return parts ? `${base}${parts}` : base;
+}
+
+function zodDetails(error: FastifyError): ErrorDetail[] {
+  if (!hasZodFastifySchemaValidationErrors(error)) return [];
+  return error.validation.map((v) => {
+    const issue = v.params.issue as { path: PropertyKey[]; message: string };
+    return { field: fieldPath(error.validationContext, issue.path), message: issue.message };
+  });
+}
+
+function send(reply: FastifyReply, request: FastifyRequest, err: AppError) {
+  const body: ErrorEnvelope = {
+    error: { code: err.code, message: err.message, details: err.details, requestId: String(request.id) },
+  };
+  return reply.status(err.status).type('application/json').send(body);
+}
+
+const FASTIFY_CODES: Record<string, AppError['code']> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_json',
+};
+
+/** Maps anything thrown to an AppError, or null when it is an unexpected failure. */
+export function toAppError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  if (isUniqueViolation(error)) return new AppError('duplicate', 'an object with the same unique fields already exists');
+  const fe = error as FastifyError;
+  if (hasZodFastifySchemaValidationErrors(fe)) {
+    const details = zodDetails(fe);
+    const summary = details.map((d) => `${d.field}: ${d.message}`).join('; ');
+    return new AppError('validation_failed', `invalid request: ${summary}`, details);
+  }
+  const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (mapped) return new AppError(mapped, mapped === 'invalid_json' ? 'the request body is not valid JSON' : fe.message);
+  if (fe.statusCode === 429) return new AppError('rate_limited', 'too many requests; try again later');
+  if (fe.validation) return new AppError('validation_failed', fe.message, [{ field: fe.validationContext ?? 'body', message: fe.message }]);
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return new AppError('validation_failed', fe.message);
+  return null;
+}
+
+async function errorsPlugin(app: FastifyInstance) {
+  app.setErrorHandler((error, request, reply) => {
+    const known = toAppError(error);
+    if (known) return send(reply, request, known);
+    if (isResponseSerializationError(error)) request.log.error({ issues: error.cause.issues }, 'response does not match its schema');
+    else request.log.error({ err: error }, 'unexpected error');
+    return send(reply, request, new AppError('internal', 'internal error; quote the request id when reporting it'));
+  });
+}
+
+export const errorsPluginFp = fp(errorsPlugin, { name: 'egress-errors' });
+export { send as sendError };

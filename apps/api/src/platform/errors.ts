@@ -1,0 +1,24 @@
+import { ERROR_STATUS, type ErrorCode, type ErrorDetail } from '@egress/shared';
+
+/** The one error type services throw; the error handler turns it into the API.md envelope. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetail[];
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetail[] = []) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
+export const forbidden = (message: string) => new AppError('forbidden', message);
+export const conflict = (message: string, code: ErrorCode = 'conflict') => new AppError(code, message);
+export const invalid = (field: string, message: string) =>
+  new AppError('validation_failed', `${field} ${message}`, [{ field, message }]);

@@ -1,0 +1,53 @@
+// Entry point: resolve the database (external or embedded), migrate, bootstrap the first admin, listen,
+// and shut down in order on SIGTERM/SIGINT (server first, then the database).
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { bootstrapAdmin } from './modules/auth/bootstrap.ts';
+import { createDb } from './platform/db.ts';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.ts';
+import { migrate } from './platform/migrate.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const MIGRATIONS = process.env.EGRESS_MIGRATIONS_DIR ?? resolve(here, '../../../prisma/migrations');
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const say = (msg: string) => process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg })}\n`);
+  let embedded: EmbeddedDatabase | null = null;
+  if (!config.databaseUrl) embedded = await startEmbeddedPostgres(resolve(config.dataDir), say);
+  const databaseUrl = config.databaseUrl ?? embedded?.url ?? '';
+  const migrations = await migrate(databaseUrl, MIGRATIONS);
+  say(`migrations: ${migrations.applied.length} applied, ${migrations.alreadyApplied} already present`);
+
+  const db = createDb(databaseUrl, config.dbPoolSize);
+  const app = await buildApp({ config, db });
+  const admin = await bootstrapAdmin(db, app.audit, config.adminEmail, config.adminPassword);
+  if (admin?.generatedPassword) {
+    // Printed once, on the first start only; it is stored only as an argon2id hash.
+    process.stdout.write(`\n  First admin created: ${admin.email}\n  Password (shown once): ${admin.generatedPassword}\n\n`);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await db.$disconnect();
+    if (embedded) await embedded.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`Egress Control console: http://${config.host}:${config.port}/  (API docs at /api/docs, target: ${config.target})`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

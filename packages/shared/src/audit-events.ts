@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** Every audit action, one typed union. */
+export const AUDIT_ACTIONS = [
+  'system.admin_bootstrapped',
+  'auth.login',
+  'auth.login_failed',
+  'auth.logout',
+  'user.created',
+  'user.updated',
+  'token.created',
+  'token.revoked',
+  'service.created',
+  'service.updated',
+  'service.deleted',
+  'destination.created',
+  'destination.updated',
+  'destination.deleted',
+  'grant.requested',
+  'grant.approved',
+  'grant.activated',
+  'grant.rejected',
+  'grant.cancelled',
+  'grant.revoked',
+  'grant.expired',
+  'settings.updated',
+] as const;
+export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
+export type AuditAction = z.infer<typeof AuditActionSchema>;
+
+export const AUDIT_TARGET_TYPES = ['system', 'user', 'session', 'token', 'service', 'destination', 'grant', 'settings'] as const;
+export const AuditTargetTypeSchema = z.enum(AUDIT_TARGET_TYPES);
+export type AuditTargetType = z.infer<typeof AuditTargetTypeSchema>;
+
+export const ACTOR_TYPES = ['user', 'token', 'system', 'anonymous'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];

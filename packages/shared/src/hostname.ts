@@ -1,0 +1,98 @@
+/// <reference path="./ambient.d.ts" />
+import { toASCII, toUnicode } from 'punycode/punycode.es6.js';
+
+export type HostnameResult = { ok: true; value: string } | { ok: false; error: string };
+
+const MAX_RAW_LENGTH = 1024;
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Suffixes that only mean something inside a cluster or a private network. A destination is a public
+ * name, so these are refused (API.md names .local, .cluster.local, .svc and localhost; the rest are
+ * reserved special-use names, RFC 6761 / 6762 / 8375 / 9476).
+ */
+export const INTERNAL_SUFFIXES = [
+  'local',
+  'localhost',
+  'svc',
+  'internal',
+  'arpa',
+  'invalid',
+  'test',
+  'onion',
+  'alt',
+] as const;
+
+function fail(error: string): HostnameResult {
+  return { ok: false, error };
+}
+
+/** Reasons a raw string cannot be a bare host name, checked before any normalisation. */
+function shapeProblem(raw: string): string | null {
+  if (raw.length === 0) return 'must not be empty';
+  if (raw.length > MAX_RAW_LENGTH) return 'must be at most 253 characters';
+  if (raw.includes('://')) return 'must be a bare host name without a scheme (remove "https://")';
+  if (/\s/u.test(raw)) return 'must not contain spaces';
+  if (raw.includes('/')) return 'must not contain a path';
+  if (raw.includes('@')) return 'must not contain user information';
+  if (raw.startsWith('[') || (raw.match(/:/g)?.length ?? 0) > 1) return 'must be a DNS name, not an IP address';
+  if (raw.includes(':')) return 'must not contain a port (ports are listed separately)';
+  if (raw.includes('*')) return 'must not be a wildcard';
+  return null;
+}
+
+function toAscii(lower: string): string | null {
+  try {
+    return toASCII(lower);
+  } catch {
+    return null;
+  }
+}
+
+function labelProblem(label: string): string | null {
+  if (label.length === 0) return 'must not contain an empty label (two dots in a row, or a leading dot)';
+  if (label.length > 63) return 'must not contain a label longer than 63 characters';
+  if (!LABEL.test(label)) {
+    return 'labels may contain only letters, digits and inner hyphens';
+  }
+  if (label.startsWith('xn--')) {
+    try {
+      toUnicode(label);
+    } catch {
+      return `contains an invalid internationalised label "${label}"`;
+    }
+  }
+  return null;
+}
+
+function suffixProblem(labels: readonly string[]): string | null {
+  const tld = labels[labels.length - 1] ?? '';
+  if (labels.every((l) => /^[0-9]+$/.test(l))) return 'must be a DNS name, not an IP address';
+  if (/^[0-9]+$/.test(tld)) return 'must end in a top-level domain, not a number';
+  if ((INTERNAL_SUFFIXES as readonly string[]).includes(tld)) {
+    return `must be a public name: ".${tld}" names are cluster-internal or reserved`;
+  }
+  return null;
+}
+
+/**
+ * Validates and normalises a destination host name: lower case, one trailing dot dropped, IDN labels
+ * converted to punycode. The result is a public, fully qualified name of at least two labels.
+ */
+export function parseHostname(raw: string): HostnameResult {
+  const shape = shapeProblem(raw);
+  if (shape) return fail(shape);
+  const withoutDot = raw.endsWith('.') ? raw.slice(0, -1) : raw;
+  const ascii = toAscii(withoutDot.toLowerCase());
+  if (ascii === null) return fail('contains characters that cannot be converted to an internationalised name');
+  if (ascii.length > 253) return fail('must be at most 253 characters');
+  const labels = ascii.split('.');
+  for (const label of labels) {
+    const problem = labelProblem(label);
+    if (problem) return fail(problem);
+  }
+  if (labels.length < 2) return fail('must be a fully qualified name with at least two labels (e.g. api.example.com)');
+  const suffix = suffixProblem(labels);
+  if (suffix) return fail(suffix);
+  return { ok: true, value: ascii };
+}

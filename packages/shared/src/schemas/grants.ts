@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+import { HostnameSchema, PortSchema, ServiceNameSchema, text, TimestampSchema, UuidSchema } from '../primitives.ts';
+import { PageQuerySchema } from './common.ts';
+
+export const GRANT_STATES = ['pending', 'active', 'rejected', 'cancelled', 'revoked', 'expired'] as const;
+export const GrantStateSchema = z.enum(GRANT_STATES, { error: `must be one of ${GRANT_STATES.join(', ')}` });
+export type GrantState = z.infer<typeof GrantStateSchema>;
+
+export const JustificationSchema = text(2000, 10).meta({
+  description: 'Why the service needs this access: a sentence at least.',
+});
+
+export const CreateGrantBodySchema = z.strictObject({
+  service: ServiceNameSchema,
+  destination: HostnameSchema.nullable().meta({ description: 'The destination host, or null for a port-wide grant.' }),
+  port: PortSchema,
+  justification: JustificationSchema,
+  expiresAt: TimestampSchema.optional(),
+});
+export type CreateGrantBody = z.input<typeof CreateGrantBodySchema>;
+
+export const ApproveBodySchema = z.strictObject({ comment: text(2000).optional() });
+export const ReasonBodySchema = z.strictObject({ reason: text(2000) });
+export const CancelBodySchema = z.strictObject({ reason: text(2000).optional() });
+
+export const ApprovalSchema = z.object({ approver: z.string(), at: TimestampSchema, comment: z.string().nullable() });
+export type Approval = z.infer<typeof ApprovalSchema>;
+
+export const GrantSchema = z
+  .object({
+    id: UuidSchema,
+    service: z.string(),
+    serviceId: UuidSchema,
+    destination: z.string().nullable(),
+    destinationId: UuidSchema.nullable(),
+    port: z.int(),
+    state: GrantStateSchema,
+    justification: z.string(),
+    requestedBy: z.string(),
+    requestedAt: TimestampSchema,
+    expiresAt: TimestampSchema.nullable(),
+    approvals: z.array(ApprovalSchema),
+    requiredApprovals: z.int(),
+    decidedAt: TimestampSchema.nullable(),
+    decidedBy: z.string().nullable(),
+    reason: z.string().nullable(),
+  })
+  .meta({ id: 'Grant' });
+export type Grant = z.infer<typeof GrantSchema>;
+
+export const GrantListQuerySchema = PageQuerySchema.extend({
+  state: GrantStateSchema.optional(),
+  service: z.string().max(128).optional().meta({ description: 'Service name.' }),
+  destination: z.string().max(253).optional().meta({ description: 'Destination host; "*" for port-wide grants.' }),
+  requestedBy: z.string().max(254).optional().meta({ description: 'Requester email.' }),
+});
+export type GrantListQuery = z.input<typeof GrantListQuerySchema>;

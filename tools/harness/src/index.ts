@@ -1,0 +1,9 @@
+export {
+  KUBECONFIG_CONTEXT,
+  harnessBinDir,
+  startControlPlane,
+  startCoreDns,
+  validateCorefileSnippet,
+  type ControlPlane,
+  type CoreDns,
+} from "./control-plane.ts";
