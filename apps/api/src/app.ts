@@ -103,8 +103,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerPlatform(app, deps);
   await app.register(errorsPluginFp);
-  await app.register(authPluginFp, { identity: createIdentity({ db: deps.db, clock: app.clock }) });
+  // Cookies are parsed in an onRequest hook, which must run before the auth hook reads them.
   await app.register(cookie);
+  await app.register(authPluginFp, { identity: createIdentity({ db: deps.db, clock: app.clock }) });
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {

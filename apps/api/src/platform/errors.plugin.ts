@@ -17,8 +17,9 @@ function fieldPath(context: string | undefined, path: readonly PropertyKey[]): s
 function zodDetails(error: FastifyError): ErrorDetail[] {
   if (!hasZodFastifySchemaValidationErrors(error)) return [];
   return error.validation.map((v) => {
-    const issue = v.params.issue as { path: PropertyKey[]; message: string };
-    return { field: fieldPath(error.validationContext, issue.path), message: issue.message };
+    // instancePath is "/ports/1/port"; numeric segments are array indexes.
+    const path = v.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    return { field: fieldPath(error.validationContext, path), message: v.message ?? 'is invalid' };
   });
 }
 

@@ -20,9 +20,10 @@ export const CreateGrantBodySchema = z.strictObject({
 });
 export type CreateGrantBody = z.input<typeof CreateGrantBodySchema>;
 
-export const ApproveBodySchema = z.strictObject({ comment: text(2000).optional() });
+// Bodies of approve and cancel are optional: a bare POST is accepted.
+export const ApproveBodySchema = z.strictObject({ comment: text(2000).optional() }).nullish();
 export const ReasonBodySchema = z.strictObject({ reason: text(2000) });
-export const CancelBodySchema = z.strictObject({ reason: text(2000).optional() });
+export const CancelBodySchema = z.strictObject({ reason: text(2000).optional() }).nullish();
 
 export const ApprovalSchema = z.object({ approver: z.string(), at: TimestampSchema, comment: z.string().nullable() });
 export type Approval = z.infer<typeof ApprovalSchema>;

@@ -39,7 +39,7 @@ export const grantsModule: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/api/v1/grants/:id/approve', {
-    schema: { operationId: 'approveGrant', tags, summary: 'Approve (four eyes: never the requester)', params: IdParamsSchema, body: ApproveBodySchema.optional(), response: { 200: GrantSchema, ...errors } },
+    schema: { operationId: 'approveGrant', tags, summary: 'Approve (four eyes: never the requester)', params: IdParamsSchema, body: ApproveBodySchema, response: { 200: GrantSchema, ...errors } },
     handler: (req) => service.approve(req.params.id, { actor: req.actor, auditActor: auditActor(req), requestId: req.id, comment: req.body?.comment }),
   });
 
@@ -54,7 +54,7 @@ export const grantsModule: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post('/api/v1/grants/:id/cancel', {
-    schema: { operationId: 'cancelGrant', tags, summary: 'Cancel your own pending request', params: IdParamsSchema, body: CancelBodySchema.optional(), response: { 200: GrantSchema, ...errors } },
+    schema: { operationId: 'cancelGrant', tags, summary: 'Cancel your own pending request', params: IdParamsSchema, body: CancelBodySchema, response: { 200: GrantSchema, ...errors } },
     handler: (req) => service.cancel(req.params.id, { actor: req.actor, auditActor: auditActor(req), requestId: req.id, reason: req.body?.reason }),
   });
 };
