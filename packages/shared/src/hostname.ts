@@ -27,18 +27,21 @@ function fail(error: string): HostnameResult {
   return { ok: false, error };
 }
 
-/** Reasons a raw string cannot be a bare host name, checked before any normalisation. */
+/** Reasons a raw string cannot be a bare host name, checked in order before any normalisation. */
+const SHAPE_RULES: readonly [(raw: string) => boolean, string][] = [
+  [(r) => r.length === 0, 'must not be empty'],
+  [(r) => r.length > MAX_RAW_LENGTH, 'must be at most 253 characters'],
+  [(r) => r.includes('://'), 'must be a bare host name without a scheme (remove "https://")'],
+  [(r) => /\s/u.test(r), 'must not contain spaces'],
+  [(r) => r.includes('/'), 'must not contain a path'],
+  [(r) => r.includes('@'), 'must not contain user information'],
+  [(r) => r.startsWith('[') || (r.match(/:/g)?.length ?? 0) > 1, 'must be a DNS name, not an IP address'],
+  [(r) => r.includes(':'), 'must not contain a port (ports are listed separately)'],
+  [(r) => r.includes('*'), 'must not be a wildcard'],
+];
+
 function shapeProblem(raw: string): string | null {
-  if (raw.length === 0) return 'must not be empty';
-  if (raw.length > MAX_RAW_LENGTH) return 'must be at most 253 characters';
-  if (raw.includes('://')) return 'must be a bare host name without a scheme (remove "https://")';
-  if (/\s/u.test(raw)) return 'must not contain spaces';
-  if (raw.includes('/')) return 'must not contain a path';
-  if (raw.includes('@')) return 'must not contain user information';
-  if (raw.startsWith('[') || (raw.match(/:/g)?.length ?? 0) > 1) return 'must be a DNS name, not an IP address';
-  if (raw.includes(':')) return 'must not contain a port (ports are listed separately)';
-  if (raw.includes('*')) return 'must not be a wildcard';
-  return null;
+  return SHAPE_RULES.find(([broken]) => broken(raw))?.[1] ?? null;
 }
 
 function toAscii(lower: string): string | null {

@@ -3,7 +3,11 @@
  * so the same event always hashes the same however its objects were built or read back from jsonb.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (value === null || typeof value !== 'object') {
+    // JSON.stringify of undefined or a function is undefined at run time, whatever its type says.
+    const s: unknown = JSON.stringify(value);
+    return typeof s === 'string' ? s : 'null';
+  }
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   const entries = Object.entries(value as Record<string, unknown>)

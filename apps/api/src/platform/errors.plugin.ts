@@ -25,7 +25,7 @@ function zodDetails(error: FastifyError): ErrorDetail[] {
 
 function send(reply: FastifyReply, request: FastifyRequest, err: AppError) {
   const body: ErrorEnvelope = {
-    error: { code: err.code, message: err.message, details: err.details, requestId: String(request.id) },
+    error: { code: err.code, message: err.message, details: err.details, requestId: request.id },
   };
   return reply.status(err.status).type('application/json').send(body);
 }
@@ -38,16 +38,22 @@ const FASTIFY_CODES: Record<string, AppError['code']> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_json',
 };
 
+function validationError(fe: FastifyError): AppError {
+  const details = zodDetails(fe);
+  const summary = details.map((d) => `${d.field}: ${d.message}`).join('; ');
+  return new AppError('validation_failed', `invalid request: ${summary}`, details);
+}
+
 /** Maps anything thrown to an AppError, or null when it is an unexpected failure. */
 export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
   if (isUniqueViolation(error)) return new AppError('duplicate', 'an object with the same unique fields already exists');
   const fe = error as FastifyError;
-  if (hasZodFastifySchemaValidationErrors(fe)) {
-    const details = zodDetails(fe);
-    const summary = details.map((d) => `${d.field}: ${d.message}`).join('; ');
-    return new AppError('validation_failed', `invalid request: ${summary}`, details);
-  }
+  if (hasZodFastifySchemaValidationErrors(fe)) return validationError(fe);
+  return fromFastify(fe);
+}
+
+function fromFastify(fe: FastifyError): AppError | null {
   const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
   if (mapped) return new AppError(mapped, mapped === 'invalid_json' ? 'the request body is not valid JSON' : fe.message);
   if (fe.statusCode === 429) return new AppError('rate_limited', 'too many requests; try again later');

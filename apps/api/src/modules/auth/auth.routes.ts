@@ -21,7 +21,10 @@ export const authModule: FastifyPluginAsyncZod = async (app) => {
         max: app.config.loginRateLimit,
         timeWindow: 60_000,
         hook: 'preHandler',
-        keyGenerator: (req) => `${req.ip}|${String((req.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+        keyGenerator: (req) => {
+          const email = (req.body as { email?: unknown } | undefined)?.email;
+          return `${req.ip}|${typeof email === 'string' ? email.toLowerCase() : ''}`;
+        },
       },
     },
     handler: async (req, reply) => {

@@ -1,7 +1,7 @@
 import type { CreateGrantBodySchema, Grant as GrantDto, GrantListQuerySchema } from '@egress/shared';
 import type { z } from 'zod';
 
-import type { Actor, AuditLog } from '../../platform/audit.ts';
+import type { Actor, AuditInput, AuditLog } from '../../platform/audit.ts';
 import type { Changes } from '../../platform/changes.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isUniqueViolation, type Db, type Tx } from '../../platform/db.ts';
@@ -80,7 +80,14 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
   }
 
   function commandFor(type: keyof typeof ACTION_FOR, actorId: string, now: Date): GrantCommand {
-    return type === 'approve' || type === 'expire' ? { type, actorId, now } as GrantCommand : { type, actorId };
+    switch (type) {
+      case 'approve':
+        return { type, actorId, now };
+      case 'expire':
+        return { type, now };
+      default:
+        return { type, actorId };
+    }
   }
 
   async function applyDecision(tx: Tx, row: GrantRow, type: keyof typeof ACTION_FOR, input: DecisionInput, now: Date) {
@@ -114,8 +121,8 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
       if (!after) throw notFound('grant');
       const [b, a] = [toGrantDto(before), toGrantDto(after)];
       const base = { actor: input.auditActor, targetType: 'grant' as const, targetId: id, requestId: input.requestId };
-      const events = [{ ...base, action: ACTION_FOR[type], before: b, after: a }];
-      if (type === 'approve' && decision.state === 'active') events.push({ ...base, action: 'grant.activated' as never, before: b, after: a });
+      const events: AuditInput[] = [{ ...base, action: ACTION_FOR[type], before: b, after: a }];
+      if (type === 'approve' && decision.state === 'active') events.push({ ...base, action: 'grant.activated', before: b, after: a });
       await audit.append(tx, events);
       return { dto: a, changed: decision.decided };
     });

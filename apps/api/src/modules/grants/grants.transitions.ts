@@ -43,24 +43,37 @@ function approve(g: GrantSnapshot, actorId: string, now: Date): Decision {
   return { ok: true, state: activate ? 'active' : 'pending', addApproval: true, decided: activate };
 }
 
+const to = (state: GrantState): Decision => ({ ok: true, state, addApproval: false, decided: true });
+
+function reject(g: GrantSnapshot, actorId: string): Decision {
+  if (g.state !== 'pending') return notFrom('reject', g.state);
+  if (actorId === g.requestedById) return refuse('forbidden', 'the requester cannot reject their own request; cancel it instead');
+  return to('rejected');
+}
+
+function cancel(g: GrantSnapshot, actorId: string): Decision {
+  if (g.state !== 'pending') return notFrom('cancel', g.state);
+  if (actorId !== g.requestedById) return refuse('forbidden', 'only the requester can cancel a request');
+  return to('cancelled');
+}
+
+function expire(g: GrantSnapshot, now: Date): Decision {
+  if (g.state !== 'active') return notFrom('expire', g.state);
+  if (g.expiresAt === null || g.expiresAt > now) return refuse('invalid_transition', 'the grant has not reached its expiry');
+  return to('expired');
+}
+
 export function decide(g: GrantSnapshot, command: GrantCommand): Decision {
   switch (command.type) {
     case 'approve':
       return approve(g, command.actorId, command.now);
     case 'reject':
-      if (g.state !== 'pending') return notFrom('reject', g.state);
-      if (command.actorId === g.requestedById) return refuse('forbidden', 'the requester cannot reject their own request; cancel it instead');
-      return { ok: true, state: 'rejected', addApproval: false, decided: true };
+      return reject(g, command.actorId);
     case 'cancel':
-      if (g.state !== 'pending') return notFrom('cancel', g.state);
-      if (command.actorId !== g.requestedById) return refuse('forbidden', 'only the requester can cancel a request');
-      return { ok: true, state: 'cancelled', addApproval: false, decided: true };
+      return cancel(g, command.actorId);
     case 'revoke':
-      if (g.state !== 'active') return notFrom('revoke', g.state);
-      return { ok: true, state: 'revoked', addApproval: false, decided: true };
+      return g.state === 'active' ? to('revoked') : notFrom('revoke', g.state);
     case 'expire':
-      if (g.state !== 'active') return notFrom('expire', g.state);
-      if (g.expiresAt === null || g.expiresAt > command.now) return refuse('invalid_transition', 'the grant has not reached its expiry');
-      return { ok: true, state: 'expired', addApproval: false, decided: true };
+      return expire(g, command.now);
   }
 }
