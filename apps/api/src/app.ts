@@ -36,6 +36,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
     db: Db;
+    databaseUrl: string;
     audit: AuditLog;
     clock: Clock;
     changes: Changes;
@@ -46,6 +47,8 @@ declare module 'fastify' {
 export interface AppDeps {
   config: Config;
   db: Db;
+  /** The database the app talks to (the leader lock holds its own connection to it). */
+  databaseUrl: string;
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
 }
@@ -57,6 +60,7 @@ function registerPlatform(app: FastifyInstance, deps: AppDeps) {
   const clock = deps.clock ?? systemClock;
   app.decorate('config', deps.config);
   app.decorate('db', deps.db);
+  app.decorate('databaseUrl', deps.databaseUrl);
   app.decorate('clock', clock);
   app.decorate('audit', createAuditLog({ db: deps.db, clock }));
   app.decorate('changes', createChanges());
@@ -103,9 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerPlatform(app, deps);
   await app.register(errorsPluginFp);
-  // Cookies are parsed in an onRequest hook, which must run before the auth hook reads them.
-  await app.register(cookie);
-  await app.register(authPluginFp, { identity: createIdentity({ db: deps.db, clock: app.clock }) });
+  // Before auth: helmet sets its headers in an onRequest hook, which a 401/403 thrown by the auth hook would skip.
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -120,9 +122,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
     },
   });
+  // Cookies are parsed in an onRequest hook, which must run before the auth hook reads them.
+  await app.register(cookie);
+  await app.register(authPluginFp, { identity: createIdentity({ db: deps.db, clock: app.clock }) });
   await app.register(rateLimit, { global: false });
   await app.register(openapiPluginFp);
-  for (const module of [healthModule, authModule, usersModule, tokensModule, servicesModule, destinationsModule, grantsModule, auditModule]) {
+  for (const module of [healthModule, authModule, usersModule, tokensModule, servicesModule, destinationsModule, grantsModule, auditModule /* PENDING-COMPILER: settingsModule, reconcileModule */]) {
     await app.register(module);
   }
   const web = await registerWeb(app, deps.config.webDist ?? resolve(here, '../../web/dist'));

@@ -10,7 +10,8 @@ import { AppError } from './errors.ts';
 
 function fieldPath(context: string | undefined, path: readonly PropertyKey[]): string {
   const parts = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-  const base = context ?? 'body';
+  // Fastify calls the query string's context "querystring"; fields are named "query.<name>" (as query.cursor is).
+  const base = context === 'querystring' ? 'query' : (context ?? 'body');
   return parts ? `${base}${parts}` : base;
 }
 

@@ -1,5 +1,6 @@
 // Builds the real app on a fresh database for one test file, with one user (and API token) per role.
 import { ROLES, type Role } from '@egress/shared';
+import { createFactories, type Factories } from '@egress/shared/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 
 import { buildApp } from '../../src/app.ts';
@@ -27,6 +28,8 @@ export interface TestApp {
   users: Record<Role, TestUser>;
   /** A request as `user` (bearer token), JSON body. */
   as(user: TestUser | Role, options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** Factories through the API: destinations as an approver, everything else as an engineer. */
+  factories: Factories;
   /** Another user with the given role, e.g. a second approver. */
   addUser(role: Role, label?: string): Promise<TestUser>;
   close(): Promise<void>;
@@ -48,18 +51,24 @@ export async function createTestApp(options: { env?: Record<string, string>; clo
   const database = await createTestDatabase();
   const config = loadConfig({ EGRESS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', EGRESS_TARGET: 'none', EGRESS_WEB_DIST: '/nonexistent', ...options.env });
   const db = createDb(database.url, 20);
-  const app = await buildApp({ config, db, ...(options.clock ? { clock: options.clock } : {}) });
+  const app = await buildApp({ config, db, databaseUrl: database.url, ...(options.clock ? { clock: options.clock } : {}) });
   await app.ready();
   const users = {} as Record<Role, TestUser>;
   for (const role of ROLES) users[role] = await insertUser(db, role, role);
   const resolve = (u: TestUser | Role) => (typeof u === 'string' ? users[u] : u);
+  const as: TestApp['as'] = (user, opts) => app.inject({ ...opts, headers: { authorization: `Bearer ${resolve(user).token}`, ...opts.headers } });
+  const factories = createFactories(async (method, url, body) => {
+    const res = await as(url.startsWith('/api/v1/destinations') ? 'approver' : 'engineer', { method, url, ...(body === undefined ? {} : { payload: body as object }) });
+    return { status: res.statusCode, body: res.body === '' ? null : res.json<unknown>() };
+  });
   return {
+    factories,
     app,
     db,
     database,
     config,
     users,
-    as: (user, opts) => app.inject({ ...opts, headers: { authorization: `Bearer ${resolve(user).token}`, ...opts.headers } }),
+    as,
     addUser: (role, label = role) => insertUser(db, role, label),
     close: async () => {
       await app.close();

@@ -1,4 +1,5 @@
 import {
+  can,
   gatewayNameFor,
   type CreateDestinationBodySchema,
   type Destination as DestinationDto,
@@ -7,14 +8,14 @@ import {
 } from '@egress/shared';
 import type { z } from 'zod';
 
-import type { Actor, AuditInput, AuditLog } from '../../platform/audit.ts';
+import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Changes } from '../../platform/changes.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isUniqueViolation, type Db, type Prisma, type Tx } from '../../platform/db.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { closeOpenGrants } from '../grants/close-open-grants.ts';
 import type { RequestActor } from '../../platform/identity.ts';
-import { can } from '@egress/shared';
 
 type Create = z.output<typeof CreateDestinationBodySchema>;
 type Update = z.output<typeof UpdateDestinationBodySchema>;
@@ -138,17 +139,10 @@ export function createDestinationsService({ db, audit, clock, changes }: { db: D
     if (force && !can(ctx.user.role, 'destinations.forceDelete')) throw forbidden('force-deleting a destination with active grants needs the admin role');
     await db.$transaction(async (tx) => {
       const before = await load(tx, id);
-      const open = await tx.grant.findMany({ where: { destinationId: id, state: { in: ['pending', 'active'] } }, select: { id: true, state: true } });
-      const active = open.filter((g) => g.state === 'active').length;
+      const active = await tx.grant.count({ where: { destinationId: id, state: 'active' } });
       if (active > 0 && !force) throw new AppError('conflict', `${before.host} has ${active} active grant(s); revoke them first or delete with ?force=true (admin)`);
       const now = clock.now();
-      const reason = `destination ${before.host} deleted`;
-      const events: AuditInput[] = [];
-      for (const g of open) {
-        const state = g.state === 'active' ? 'revoked' : 'cancelled';
-        await tx.grant.update({ where: { id: g.id }, data: { state, decidedAt: now, decidedById: ctx.user.userId, reason } });
-        events.push({ actor: ctx.actor, action: state === 'revoked' ? 'grant.revoked' : 'grant.cancelled', targetType: 'grant', targetId: g.id, before: { state: g.state }, after: { state, reason }, requestId: ctx.requestId });
-      }
+      const events = await closeOpenGrants(tx, { destinationId: id }, { actor: ctx.actor, userId: ctx.user.userId, requestId: ctx.requestId, reason: `destination ${before.host} deleted`, now });
       await tx.destination.update({ where: { id }, data: { deletedAt: now } });
       events.push({ actor: ctx.actor, action: 'destination.deleted', targetType: 'destination', targetId: id, before: toDestinationDto(before), after: { force }, requestId: ctx.requestId });
       await audit.append(tx, events);

@@ -6,12 +6,12 @@ import type { GrantsService } from './grants.service.ts';
 
 const BATCH = 200;
 
-/** Expires every active grant past its expiresAt; returns how many it moved. */
+/** Expires every active grant past its expiresAt (and cancels pending ones); returns how many it moved. */
 export async function expireDueGrants(service: GrantsService): Promise<number> {
   let expired = 0;
   for (const { id } of await service.findExpirable(BATCH)) {
     try {
-      await service.expire(id, { actor: null, auditActor: SYSTEM_ACTOR, requestId: null, reason: 'expired' });
+      await service.expire(id, { actor: null, auditActor: SYSTEM_ACTOR, requestId: null, reason: 'expiry reached' });
       expired++;
     } catch (error) {
       // Another replica (or a revoke) got there first: the row is no longer active. Anything else is real.

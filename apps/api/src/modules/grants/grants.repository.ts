@@ -44,9 +44,10 @@ export interface GrantFilter {
 function where(f: GrantFilter): Prisma.GrantWhereInput {
   const w: Prisma.GrantWhereInput = {};
   if (f.state) w.state = f.state;
-  if (f.service) w.service = { name: f.service };
+  // Names and hosts are unique among live rows only: filters mean the live service or destination.
+  if (f.service) w.service = { name: f.service, deletedAt: null };
   if (f.destination === '*') w.destinationId = null;
-  else if (f.destination) w.destination = { host: f.destination.toLowerCase() };
+  else if (f.destination) w.destination = { host: f.destination.toLowerCase(), deletedAt: null };
   if (f.requestedBy) w.requestedBy = { email: f.requestedBy.toLowerCase() };
   return w;
 }
@@ -85,7 +86,7 @@ export function createGrantsRepository(db: Db) {
 
     findExpirable(now: Date, limit: number): Promise<{ id: string }[]> {
       return db.grant.findMany({
-        where: { state: 'active', expiresAt: { lte: now } },
+        where: { state: { in: ['active', 'pending'] }, expiresAt: { lte: now } },
         select: { id: true },
         orderBy: { expiresAt: 'asc' },
         take: limit,

@@ -121,7 +121,8 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
       if (!after) throw notFound('grant');
       const [b, a] = [toGrantDto(before), toGrantDto(after)];
       const base = { actor: input.auditActor, targetType: 'grant' as const, targetId: id, requestId: input.requestId };
-      const events: AuditInput[] = [{ ...base, action: ACTION_FOR[type], before: b, after: a }];
+      const action = type === 'expire' && decision.state === 'cancelled' ? 'grant.cancelled' : ACTION_FOR[type];
+      const events: AuditInput[] = [{ ...base, action, before: b, after: a }];
       if (type === 'approve' && decision.state === 'active') events.push({ ...base, action: 'grant.activated', before: b, after: a });
       await audit.append(tx, events);
       return { dto: a, changed: decision.decided };

@@ -1,7 +1,7 @@
 // The grant state machine as a pure function: no database, no clock, no I/O. The service loads the
 // row under a lock, asks this function, and writes what it says.
 //
-//   pending -> active | rejected | cancelled
+//   pending -> active | rejected | cancelled (also by the system when the requested expiry passes)
 //   active  -> revoked | expired
 import type { GrantState } from '@egress/shared';
 
@@ -57,10 +57,15 @@ function cancel(g: GrantSnapshot, actorId: string): Decision {
   return to('cancelled');
 }
 
+/**
+ * Expiry needs nobody to act: an active grant past expiresAt becomes expired; a request still pending
+ * when its requested expiry passes is cancelled (it could no longer be approved, and would otherwise
+ * block a new request for the same access).
+ */
 function expire(g: GrantSnapshot, now: Date): Decision {
-  if (g.state !== 'active') return notFrom('expire', g.state);
+  if (g.state !== 'active' && g.state !== 'pending') return notFrom('expire', g.state);
   if (g.expiresAt === null || g.expiresAt > now) return refuse('invalid_transition', 'the grant has not reached its expiry');
-  return to('expired');
+  return to(g.state === 'active' ? 'expired' : 'cancelled');
 }
 
 export function decide(g: GrantSnapshot, command: GrantCommand): Decision {

@@ -1,12 +1,13 @@
 import type { CreateServiceBodySchema, Service as ServiceDto, ServiceListQuerySchema, UpdateServiceBodySchema } from '@egress/shared';
 import type { z } from 'zod';
 
-import type { Actor, AuditInput, AuditLog } from '../../platform/audit.ts';
+import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Changes } from '../../platform/changes.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isUniqueViolation, type Db, type Prisma, type Tx } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { closeOpenGrants } from '../grants/close-open-grants.ts';
 
 type Create = z.output<typeof CreateServiceBodySchema>;
 type Update = z.output<typeof UpdateServiceBodySchema>;
@@ -85,13 +86,7 @@ export function createServicesService({ db, audit, clock, changes }: { db: Db; a
     await db.$transaction(async (tx) => {
       const before = toServiceDto(await load(tx, id));
       const now = clock.now();
-      const open = await tx.grant.findMany({ where: { serviceId: id, state: { in: ['pending', 'active'] } }, select: { id: true, state: true } });
-      const events: AuditInput[] = [];
-      for (const g of open) {
-        const state = g.state === 'active' ? 'revoked' : 'cancelled';
-        await tx.grant.update({ where: { id: g.id }, data: { state, decidedAt: now, decidedById: ctx.userId, reason: `service ${before.name} deleted` } });
-        events.push({ actor: ctx.actor, action: state === 'revoked' ? 'grant.revoked' : 'grant.cancelled', targetType: 'grant', targetId: g.id, before: { state: g.state }, after: { state, reason: `service ${before.name} deleted` }, requestId: ctx.requestId });
-      }
+      const events = await closeOpenGrants(tx, { serviceId: id }, { ...ctx, reason: `service ${before.name} deleted`, now });
       await tx.service.update({ where: { id }, data: { deletedAt: now } });
       events.push({ actor: ctx.actor, action: 'service.deleted', targetType: 'service', targetId: id, before, requestId: ctx.requestId });
       await audit.append(tx, events);
