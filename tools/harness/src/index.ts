@@ -1,9 +1,2 @@
-export {
-  KUBECONFIG_CONTEXT,
-  harnessBinDir,
-  startControlPlane,
-  startCoreDns,
-  validateCorefileSnippet,
-  type ControlPlane,
-  type CoreDns,
-} from "./control-plane.ts";
+export { KUBECONFIG_CONTEXT, harnessBinDir, startControlPlane, type ControlPlane } from './control-plane.ts';
+export { startCoreDns, validateCorefileSnippet, type CoreDns } from './coredns.ts';
