@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 // In development Vite serves the console and proxies the API; in production the API serves dist/.
 export default defineConfig({
@@ -12,5 +12,8 @@ export default defineConfig({
       '/readyz': 'http://127.0.0.1:8080',
     },
   },
-  build: { outDir: 'dist', sourcemap: true },
+  // The manifest feeds scripts/bundle-size.mjs (first-route budget).
+  build: { outDir: 'dist', sourcemap: true, manifest: true },
+  // Unit tests live beside the code; e2e/ belongs to Playwright.
+  test: { include: ['src/**/*.test.{ts,tsx}'] },
 });

@@ -20,6 +20,9 @@ const EnvSchema = z.object({
   EGRESS_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10000).default(10),
   EGRESS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   EGRESS_WEB_DIST: z.string().optional(),
+  EGRESS_MANIFESTS_DIR: z.string().optional(),
+  EGRESS_RESYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
+  EGRESS_RECONCILE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(1000),
   KUBECONFIG: z.string().optional(),
   KUBERNETES_SERVICE_HOST: z.string().optional(),
 });
@@ -39,6 +42,9 @@ export interface Config {
   loginRateLimit: number;
   dbPoolSize: number;
   webDist: string | undefined;
+  manifestsDir: string;
+  resyncIntervalMs: number;
+  reconcileDebounceMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -66,5 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimit: e.EGRESS_LOGIN_RATE_LIMIT,
     dbPoolSize: e.EGRESS_DB_POOL_SIZE,
     webDist: e.EGRESS_WEB_DIST,
+    manifestsDir: resolve(e.EGRESS_MANIFESTS_DIR ?? `${e.EGRESS_DATA_DIR}/manifests`),
+    resyncIntervalMs: e.EGRESS_RESYNC_INTERVAL_SECONDS * 1000,
+    reconcileDebounceMs: e.EGRESS_RECONCILE_DEBOUNCE_MS,
   };
 }

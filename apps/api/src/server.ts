@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   say(`migrations: ${migrations.applied.length} applied, ${migrations.alreadyApplied} already present`);
 
   const db = createDb(databaseUrl, config.dbPoolSize);
-  const app = await buildApp({ config, db });
+  const app = await buildApp({ config, db, databaseUrl });
   const admin = await bootstrapAdmin(db, app.audit, config.adminEmail, config.adminPassword);
   if (admin?.generatedPassword) {
     // Printed once, on the first start only; it is stored only as an argon2id hash.

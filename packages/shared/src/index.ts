@@ -12,3 +12,7 @@ export * from './schemas/common.ts';
 export * from './schemas/destinations.ts';
 export * from './schemas/grants.ts';
 export * from './schemas/services.ts';
+export * from './schemas/settings.ts';
+export * from './schemas/reconcile.ts';
+export * from './rules.ts';
+export * from './schemas/settings-patch.ts';

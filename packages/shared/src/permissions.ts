@@ -70,6 +70,14 @@ export const ROUTE_POLICIES = {
   'POST /api/v1/grants/:id/cancel': 'grants.cancel',
   'GET /api/v1/audit-events': 'audit.read',
   'GET /api/v1/audit-events/verify': 'audit.read',
+  'GET /api/v1/settings': 'settings.read',
+  'PATCH /api/v1/settings': 'settings.write',
+  'GET /api/v1/manifests': 'manifests.read',
+  'POST /api/v1/reconcile': 'reconcile.run',
+  'GET /api/v1/reconcile/runs': 'reconcile.read',
+  'GET /api/v1/reconcile/runs/:id': 'reconcile.read',
+  'GET /api/v1/reconcile/status': 'reconcile.read',
+  'POST /api/v1/services/:id/rules::sync': 'services.write',
 } as const satisfies Record<string, RoutePolicy>;
 
 export type RouteKey = keyof typeof ROUTE_POLICIES;

@@ -33,6 +33,10 @@ export interface ControlPlane {
   clientKeyPem: string;
   /** Temp folder holding PKI, etcd data and logs (removed by stop()). */
   dir: string;
+  /** Stops kube-apiserver only (etcd keeps its data): clients get "connection refused". */
+  stopApiserver(): Promise<void>;
+  /** Starts kube-apiserver again on the same port with the same etcd, PKI and flags; resolves when ready. */
+  startApiserver(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -94,42 +98,48 @@ export async function startControlPlane(opts: {
     await waitFor('etcd', etcd, timeoutMs, async () => (await httpGet(`${etcdUrl}/readyz`)).status === 200);
 
     const server = `https://127.0.0.1:${apiPort}`;
-    const apiserver = startProc(
-      join(opts.binDir, 'kube-apiserver'),
-      [
-        `--etcd-servers=${etcdUrl}`,
-        '--bind-address=127.0.0.1',
-        '--advertise-address=127.0.0.1',
-        `--secure-port=${apiPort}`,
-        `--cert-dir=${join(dir, 'apiserver-certs')}`,
-        `--tls-cert-file=${pki.serverCert}`,
-        `--tls-private-key-file=${pki.serverKey}`,
-        `--client-ca-file=${pki.caCert}`,
-        `--service-account-issuer=${server}`,
-        `--service-account-key-file=${pki.saPub}`,
-        `--service-account-signing-key-file=${pki.saKey}`,
-        '--service-cluster-ip-range=10.96.0.0/12',
-        '--authorization-mode=RBAC',
-        '--disable-admission-plugins=ServiceAccount',
-        '--allow-privileged=true',
-        '--enable-garbage-collector=false',
-        '--endpoint-reconciler-type=none',
-        '--profiling=false',
-        ...(opts.apiserverArgs ?? []),
-      ],
-      join(dir, 'kube-apiserver.log'),
-      dir,
-    );
-    procs.push(apiserver);
+    const apiserverArgs = [
+      `--etcd-servers=${etcdUrl}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${apiPort}`,
+      `--cert-dir=${join(dir, 'apiserver-certs')}`,
+      `--tls-cert-file=${pki.serverCert}`,
+      `--tls-private-key-file=${pki.serverKey}`,
+      `--client-ca-file=${pki.caCert}`,
+      `--service-account-issuer=${server}`,
+      `--service-account-key-file=${pki.saPub}`,
+      `--service-account-signing-key-file=${pki.saKey}`,
+      '--service-cluster-ip-range=10.96.0.0/12',
+      '--authorization-mode=RBAC',
+      '--disable-admission-plugins=ServiceAccount',
+      '--allow-privileged=true',
+      '--enable-garbage-collector=false',
+      '--endpoint-reconciler-type=none',
+      '--profiling=false',
+      ...(opts.apiserverArgs ?? []),
+    ];
 
     const caPem = await readFile(pki.caCert, 'utf8');
     const clientCertPem = await readFile(pki.adminCert, 'utf8');
     const clientKeyPem = await readFile(pki.adminKey, 'utf8');
     const tls = { ca: caPem, cert: clientCertPem, key: clientKeyPem };
-    await waitFor('kube-apiserver', apiserver, timeoutMs, async () => {
-      if ((await httpGet(`${server}/readyz`, tls)).status !== 200) return false;
-      return (await httpGet(`${server}/api/v1/namespaces/default`, tls)).status === 200;
-    });
+    let starts = 0;
+    const launchApiserver = async (): Promise<void> => {
+      starts += 1;
+      const log = join(dir, starts === 1 ? 'kube-apiserver.log' : `kube-apiserver-${starts}.log`);
+      const apiserver = startProc(join(opts.binDir, 'kube-apiserver'), apiserverArgs, log, dir);
+      // etcd stays first in `procs`, so stop() still stops the apiserver before etcd.
+      procs.splice(1, procs.length - 1, apiserver);
+      await waitFor('kube-apiserver', apiserver, timeoutMs, async () => {
+        if ((await httpGet(`${server}/readyz`, tls)).status !== 200) return false;
+        return (await httpGet(`${server}/api/v1/namespaces/default`, tls)).status === 200;
+      });
+    };
+    await launchApiserver();
+    const stopApiserver = async (): Promise<void> => {
+      await procs[1]?.stop();
+    };
 
     const b64 = (s: string): string => Buffer.from(s).toString('base64');
     const kubeconfig = [
@@ -156,7 +166,21 @@ export async function startControlPlane(opts: {
     ].join('\n');
     const kubeconfigPath = join(dir, 'kubeconfig');
     await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
-    return { kubeconfigPath, kubeconfig, server, caPem, clientCertPem, clientKeyPem, dir, stop };
+    return {
+      kubeconfigPath,
+      kubeconfig,
+      server,
+      caPem,
+      clientCertPem,
+      clientKeyPem,
+      dir,
+      stopApiserver,
+      startApiserver: async () => {
+        await stopApiserver();
+        await launchApiserver();
+      },
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

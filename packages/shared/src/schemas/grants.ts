@@ -57,3 +57,11 @@ export const GrantListQuerySchema = PageQuerySchema.extend({
   requestedBy: z.string().max(254).optional().meta({ description: 'Requester email.' }),
 });
 export type GrantListQuery = z.input<typeof GrantListQuerySchema>;
+
+export const RulesSyncResultSchema = z.object({
+  created: z.array(GrantSchema),
+  unchanged: z.array(GrantSchema),
+  unknownDestinations: z.array(z.string()),
+  revoked: z.array(GrantSchema),
+});
+export type RulesSyncResult = z.infer<typeof RulesSyncResultSchema>;

@@ -47,6 +47,28 @@ export function createRulesSync({ db, grants }: { db: Db; grants: GrantsService 
     return grants.request(body, input.actor, input.auditActor, input.requestId);
   }
 
+  /** Requests a grant for one rule; a port the destination lacks is reported against the rule. */
+  async function requestFor(serviceName: string, key: string, rule: Rule, input: SyncInput, result: RulesSyncResult): Promise<void> {
+    try {
+      const created = await createOne(serviceName, rule, input);
+      if (created === 'unknown') result.unknownDestinations.push(rule.destination ?? '');
+      else result.created.push(created);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === 'validation_failed')) throw error;
+      const reason = error.details[0]?.message ?? error.message;
+      throw new AppError('validation_failed', `rule ${key}: ${error.message}`, [{ field: 'body.rules', message: `${key}: ${reason}` }]);
+    }
+  }
+
+  async function prune(existing: Iterable<Grant>, wanted: Map<string, Rule>, input: SyncInput): Promise<Grant[]> {
+    const revoked: Grant[] = [];
+    for (const g of existing) {
+      if (g.state !== 'active' || wanted.has(keyOf(g))) continue;
+      revoked.push(await grants.revoke(g.id, { actor: input.actor, auditActor: input.auditActor, requestId: input.requestId, reason: 'rule removed from the service rule files' }));
+    }
+    return revoked;
+  }
+
   return async function sync(input: SyncInput): Promise<RulesSyncResult> {
     const service = await db.service.findFirst({ where: { id: input.serviceId, deletedAt: null } });
     if (!service) throw notFound('service');
@@ -55,26 +77,10 @@ export function createRulesSync({ db, grants }: { db: Db; grants: GrantsService 
     const result: RulesSyncResult = { created: [], unchanged: [], unknownDestinations: [], revoked: [] };
     for (const [key, rule] of wanted) {
       const current = existing.get(key);
-      if (current) {
-        result.unchanged.push(current);
-        continue;
-      }
-      try {
-        const created = await createOne(service.name, rule, input);
-        if (created === 'unknown') result.unknownDestinations.push(rule.destination ?? '');
-        else result.created.push(created);
-      } catch (error) {
-        // The port is not one of the destination's: name the rule rather than a body field.
-        if (error instanceof AppError && error.code === 'validation_failed') throw new AppError('validation_failed', `rule ${key}: ${error.message}`, [{ field: 'body.rules', message: `${key}: ${error.details[0]?.message ?? error.message}` }]);
-        throw error;
-      }
+      if (current) result.unchanged.push(current);
+      else await requestFor(service.name, key, rule, input, result);
     }
-    if (input.prune) {
-      for (const g of existing.values()) {
-        if (g.state !== 'active' || wanted.has(keyOf(g))) continue;
-        result.revoked.push(await grants.revoke(g.id, { actor: input.actor, auditActor: input.auditActor, requestId: input.requestId, reason: 'rule removed from the service rule files' }));
-      }
-    }
+    if (input.prune) result.revoked = await prune(existing.values(), wanted, input);
     return result;
   };
 }

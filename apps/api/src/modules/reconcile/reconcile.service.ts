@@ -1,0 +1,91 @@
+import { toYaml, type KubernetesObject } from '@egress/manifests';
+import type { ReconcileRun, ReconcileRunDetail, ReconcileStatusReport } from '@egress/shared';
+import type { FastifyBaseLogger } from 'fastify';
+
+import type { Clock } from '../../platform/clock.ts';
+import type { Db, Prisma } from '../../platform/db.ts';
+import { notFound } from '../../platform/errors.ts';
+import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { compileDesired, loadSnapshot } from '../../reconcile/desired-state.ts';
+import { ClusterUnreachableError } from '../../reconcile/kube/client.ts';
+import { RunFailure } from '../../reconcile/kube/live-state.ts';
+import type { Reconciler } from '../../reconcile/reconciler.ts';
+
+type Row = Prisma.ReconcileRunGetPayload<object>;
+
+function toRunDto(r: Row): ReconcileRun {
+  return {
+    id: r.id,
+    target: r.target,
+    trigger: r.trigger,
+    dryRun: r.dryRun,
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    status: r.status as ReconcileRun['status'],
+    counts: { created: r.created, updated: r.updated, deleted: r.deleted, unchanged: r.unchanged, failed: r.failed },
+    errors: r.errors as string[],
+  };
+}
+
+/** Our own sentences pass through; anything else (a bug, a library error) is logged, not shown. */
+function readable(error: unknown, log: FastifyBaseLogger): string {
+  if (error instanceof ClusterUnreachableError || error instanceof RunFailure) return error.message;
+  log.error({ err: error }, 'reading the live state failed');
+  return 'the live state could not be read (see the server log)';
+}
+
+export function createReconcileService({ db, reconciler, clock, log }: { db: Db; reconciler: Reconciler; clock: Clock; log: FastifyBaseLogger }) {
+  const target = reconciler.target;
+  let statusInFlight: Promise<ReconcileStatusReport> | null = null;
+
+  async function observedState(): Promise<Omit<ReconcileStatusReport, 'target' | 'leader' | 'lastRun' | 'observedAt'>> {
+    const snapshot = await loadSnapshot(db);
+    try {
+      const readiness = await target.observeReadiness({ gatewayNamespace: snapshot.settings.gatewayNamespace });
+      return { error: null, ...(await target.inspect(compileDesired(snapshot, readiness))) };
+    } catch (error) {
+      return { error: readable(error, log), drift: [], gateways: [] };
+    }
+  }
+
+  async function status(): Promise<ReconcileStatusReport> {
+    const last = await db.reconcileRun.findFirst({ where: { dryRun: false, status: { in: ['succeeded', 'failed'] } }, orderBy: [{ finishedAt: 'desc' }, { id: 'desc' }] });
+    const observed = await observedState();
+    return { target: target.name, leader: reconciler.isLeader(), lastRun: last ? toRunDto(last) : null, observedAt: clock.now().toISOString(), ...observed };
+  }
+
+  return {
+    /** Desired objects; with the cluster unreachable, as if no gateway were ready (no DNS rewrites). */
+    async manifests(): Promise<KubernetesObject[]> {
+      const snapshot = await loadSnapshot(db);
+      const readiness = await target.observeReadiness({ gatewayNamespace: snapshot.settings.gatewayNamespace }).catch((error: unknown) => {
+        log.warn({ reason: readable(error, log) }, 'gateway readiness unknown; rendering without DNS rewrites');
+        return {};
+      });
+      return compileDesired(snapshot, readiness);
+    },
+    async manifestsYaml(): Promise<string> {
+      return toYaml(await this.manifests());
+    },
+    /** Live comparison; concurrent callers share one in-flight read of the cluster. */
+    status(): Promise<ReconcileStatusReport> {
+      statusInFlight ??= status().finally(() => {
+        statusInFlight = null;
+      });
+      return statusInFlight;
+    },
+    request: (dryRun: boolean, who: string) => reconciler.requestRun(`manual by ${who}`, dryRun),
+    async list(limit: number, cursor: string | undefined, status: string | undefined): Promise<Page<ReconcileRun>> {
+      const after = decodeCursor(cursor);
+      const where: Prisma.ReconcileRunWhereInput = status ? { status } : {};
+      if (after) where.OR = [{ startedAt: { lt: new Date(after.key) } }, { startedAt: new Date(after.key), id: { lt: after.id } }];
+      const rows = await db.reconcileRun.findMany({ where, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
+      return toPage(rows, limit, toRunDto, (r) => [r.startedAt.toISOString(), r.id]);
+    },
+    async get(id: string): Promise<ReconcileRunDetail> {
+      const row = await db.reconcileRun.findUnique({ where: { id } });
+      if (!row) throw notFound('reconcile run');
+      return { ...toRunDto(row), objects: row.objects as ReconcileRunDetail['objects'] };
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { ErrorEnvelopeSchema, SettingsSchema, SettingsPatchSchema } from '@egress/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+
+import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
+import { createSettingsService } from './settings.service.ts';
+
+const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema };
+const tags = ['settings'];
+
+export const settingsModule: FastifyPluginAsyncZod = async (app) => {
+  const service = createSettingsService({ db: app.db, audit: app.audit, changes: app.changes });
+
+  app.get('/api/v1/settings', {
+    schema: { operationId: 'getSettings', tags, summary: 'Cluster settings used by the compiler', response: { 200: SettingsSchema, ...errors } },
+    handler: () => service.get(),
+  });
+  app.patch('/api/v1/settings', {
+    schema: { operationId: 'updateSettings', tags, summary: 'Change some settings; the rest keep their values', body: SettingsPatchSchema, response: { 200: SettingsSchema, ...errors } },
+    handler: (req) => service.update(req.body, { actor: auditActor(req), userId: requireActor(req).userId, requestId: req.id }),
+  });
+};

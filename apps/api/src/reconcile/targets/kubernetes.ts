@@ -1,0 +1,158 @@
+// The kubernetes target: server-side apply of the desired objects, skip by content hash, prune of
+// managed objects no longer desired, in the order of DESIGN §2.6. See docs/kubernetes.md.
+//
+// One run: list every managed object (one list per kind, across namespaces) and the namespaces;
+// create missing namespaces; apply stage by stage (gateways, access policies, DNS), objects of one
+// stage in parallel; then delete what is no longer desired, stage by stage in reverse. A gateway is
+// deleted only once the DNS ConfigMap is in its desired state (its rewrite gone). An object that
+// fails is reported with its reason and the run goes on; an API server that cannot be reached at all
+// stops the run (ClusterUnreachableError) and the reconciler retries with backoff.
+import type { KubernetesObject } from '@egress/manifests';
+
+import { applyObject, createNamespace, deleteObject, type WriteContext } from '../kube/apply.ts';
+import type { KubeClient } from '../kube/client.ts';
+import { compareLive, driftReason } from '../kube/drift.ts';
+import { listGatewayDeployments, listManaged, listNamespaces } from '../kube/live-state.ts';
+import { APPLY_STAGES, componentOf, DELETE_STAGES, kindInfo, objectKey, objectPath, stageOf, type LiveObject } from '../kube/resources.ts';
+import type { DriftEntry, GatewayStatus, ObjectResult, Target } from './target.ts';
+import { errorLines, objectRef, sortDrift } from './target.ts';
+
+export interface KubernetesTarget extends Target {
+  readonly name: 'kubernetes';
+  readonly client: KubeClient;
+}
+
+/** Requests in flight at once within one stage. */
+const CONCURRENCY = 8;
+/** How many missing objects `inspect` looks up one by one to tell "absent" from "not ours". */
+const MISSING_LOOKUPS = 20;
+
+/** Runs `fn` over `items`, at most `limit` at a time; the first error stops new work and is thrown. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  let stop = false;
+  const worker = async () => {
+    while (!stop && next < items.length) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i] as T);
+      } catch (error) {
+        stop = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+function readyReplicas(d: LiveObject | undefined): number {
+  return num(d?.status?.['readyReplicas']);
+}
+
+async function ensureNamespaces(client: KubeClient, objects: KubernetesObject[], dryRun: boolean): Promise<Map<string, string | null>> {
+  const needed = new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined));
+  const existing = await listNamespaces(client);
+  const missing = new Map<string, string | null>();
+  const ctx: WriteContext = { client, dryRun, missingNamespaces: missing };
+  for (const ns of [...needed].filter((n) => !existing.has(n)).sort()) {
+    if (dryRun) missing.set(ns, null);
+    else {
+      const failure = await createNamespace(ctx, ns);
+      if (failure !== null) missing.set(ns, failure);
+    }
+  }
+  return missing;
+}
+
+const DNS_PENDING = 'kept: the DNS ConfigMap could not be brought to its desired state, so a rewrite may still point at this gateway';
+
+async function prune(ctx: WriteContext, extras: LiveObject[], dnsOk: boolean): Promise<ObjectResult[]> {
+  const results: ObjectResult[] = [];
+  for (const stage of DELETE_STAGES) {
+    const batch = extras.filter((o) => stageOf(o) === stage);
+    if (stage.role === 'gateway' && !dnsOk) results.push(...batch.map((o): ObjectResult => ({ kind: o.kind, namespace: o.metadata.namespace ?? null, name: o.metadata.name, action: 'failed', error: DNS_PENDING })));
+    else results.push(...(await mapLimit(batch, CONCURRENCY, (o) => deleteObject(ctx, o))));
+  }
+  return results;
+}
+
+function gatewayStatuses(objects: KubernetesObject[], live: Map<string, LiveObject>): GatewayStatus[] {
+  return objects
+    .filter((o) => o.kind === 'Deployment' && componentOf(o) === 'gateway')
+    .map((o) => {
+      const d = live.get(objectKey(o));
+      const destination = Object.entries(o.metadata.annotations).find(([k]) => k.endsWith('/destination'))?.[1] ?? '';
+      const ready = readyReplicas(d);
+      return { destination, gatewayName: o.metadata.name, readyReplicas: ready, desiredReplicas: num(d?.spec?.['replicas']), ready: ready > 0 };
+    });
+}
+
+/** "missing", or who holds an object of that name that lacks our label. */
+async function missingReason(client: KubeClient, o: KubernetesObject): Promise<string> {
+  const info = kindInfo(o.kind);
+  if (!info || o.metadata.namespace === undefined) return 'missing';
+  const res = await client.request<LiveObject>({ method: 'GET', path: objectPath(info, o.metadata.namespace, o.metadata.name) });
+  if (res.status !== 200) return 'missing: not in the cluster';
+  const managers = [...new Set((res.body.metadata.managedFields ?? []).map((m) => m.manager ?? ''))].filter(Boolean);
+  return `not managed: exists without the managed-by label (field managers: ${managers.map((m) => `"${m}"`).join(', ') || 'none'})`;
+}
+
+async function driftOf(client: KubeClient, objects: KubernetesObject[], live: Map<string, LiveObject>): Promise<DriftEntry[]> {
+  const drift: DriftEntry[] = [];
+  const absent: KubernetesObject[] = [];
+  for (const o of objects) {
+    const l = live.get(objectKey(o));
+    if (!l) {
+      absent.push(o);
+      continue;
+    }
+    const comparison = compareLive(o, l);
+    const edited = driftReason(comparison);
+    if (edited !== null) drift.push({ ...objectRef(o), reason: edited });
+    else if (comparison.outdated) drift.push({ ...objectRef(o), reason: 'outdated: its content-hash annotation differs from the desired state (a change not applied yet)' });
+  }
+  const looked = await mapLimit(absent.slice(0, MISSING_LOOKUPS), CONCURRENCY, (o) => missingReason(client, o));
+  absent.forEach((o, i) => drift.push({ ...objectRef(o), reason: looked[i] ?? 'missing' }));
+  const wanted = new Set(objects.map(objectKey));
+  for (const l of live.values()) {
+    if (!wanted.has(objectKey(l))) drift.push({ kind: l.kind, namespace: l.metadata.namespace ?? null, name: l.metadata.name, reason: 'extra: managed by egress-control but no longer desired' });
+  }
+  return sortDrift(drift);
+}
+
+export function createKubernetesTarget(client: KubeClient): KubernetesTarget {
+  return {
+    name: 'kubernetes',
+    client,
+
+    async observeReadiness({ gatewayNamespace }) {
+      const deployments = await listGatewayDeployments(client, gatewayNamespace);
+      return Object.fromEntries(deployments.map((d) => [d.metadata.name, readyReplicas(d) > 0]));
+    },
+
+    async apply(objects, { dryRun }) {
+      const live = await listManaged(client);
+      const ctx: WriteContext = { client, dryRun, missingNamespaces: await ensureNamespaces(client, objects, dryRun) };
+      const results: ObjectResult[] = [];
+      let dnsOk = true;
+      for (const stage of APPLY_STAGES) {
+        const batch = objects.filter((o) => stageOf(o) === stage);
+        const done = await mapLimit(batch, CONCURRENCY, (o) => applyObject(ctx, o, live.get(objectKey(o))));
+        if (stage.role === 'dns') dnsOk = done.every((r) => r.action !== 'failed');
+        results.push(...done);
+      }
+      const wanted = new Set(objects.map(objectKey));
+      results.push(...(await prune(ctx, [...live.values()].filter((o) => !wanted.has(objectKey(o))), dnsOk)));
+      return { objects: results, errors: errorLines(results) };
+    },
+
+    async inspect(objects) {
+      const live = await listManaged(client);
+      return { drift: await driftOf(client, objects, live), gateways: gatewayStatuses(objects, live) };
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// egressctl against the real API over HTTP: what a deploy pipeline sees (output and exit codes).
+import { mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { Grant } from '@egress/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { EXIT } from '../../../cli/src/exit-codes.ts';
+import { run } from '../../../cli/src/main.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+let t: TestApp;
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const done = run(args, { ...env, ...extraEnv }, { out: (s) => out.push(s), err: (s) => err.push(s), cwd: dir });
+  return done.then((code) => ({ code, out: out.join('\n'), err: err.join('\n') }));
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  env = { EGRESS_URL: address, EGRESS_TOKEN: t.users.engineer.token };
+  dir = await mkdtemp(join(tmpdir(), 'egressctl-e2e-'));
+  await t.factories.destination({ host: 'github.com', ports: [{ port: 22, protocol: 'TCP' }, { port: 443, protocol: 'TCP' }], sensitivity: 'sensitive' });
+  await t.factories.service({ name: 'service.github', namespace: 'payments', selector: { matchLabels: { app: 'github' } } });
+});
+afterAll(async () => {
+  await t.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const rulesDir = () => join(dir, 'manifests/egress/external');
+
+describe('egressctl rules sync', () => {
+  it('requests what the rule files declare and reports unknown destinations with exit 3', async () => {
+    await mkdir(rulesDir(), { recursive: true });
+    for (const f of ['github.com:443.rule', '443.rule', 'unknown.example.org:443.rule']) await writeFile(join(rulesDir(), f), '');
+    const r = await cli(['rules', 'sync', '--service', 'service.github']);
+    expect(r.code, r.err).toBe(EXIT.unknownDestinations);
+    expect(r.out).toContain('requested  github.com:443 (pending)');
+    expect(r.out).toContain('requested  *:443 (pending)');
+    expect(r.err).toContain('unknown destination unknown.example.org');
+  });
+
+  it('is idempotent: a second sync changes nothing', async () => {
+    await unlink(join(rulesDir(), 'unknown.example.org:443.rule'));
+    const before = await t.db.grant.count();
+    const r = await cli(['rules', 'sync', '--service', 'service.github']);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    expect(r.out).toContain('unchanged  github.com:443 (pending)');
+    expect(await t.db.grant.count()).toBe(before);
+  });
+
+  it('status exits 5 while grants are pending, 0 once approved', async () => {
+    expect((await cli(['status', '--service', 'service.github'])).code).toBe(EXIT.pending);
+    const approver2 = await t.addUser('approver', 'second-approver');
+    const pending = await t.db.grant.findMany({ where: { state: 'pending' } });
+    for (const g of pending) {
+      await t.as('approver', { method: 'POST', url: `/api/v1/grants/${g.id}/approve` });
+      await t.as(approver2, { method: 'POST', url: `/api/v1/grants/${g.id}/approve` });
+    }
+    const r = await cli(['status', '--service', 'service.github']);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toMatch(/active\s+service\.github -> github\.com:443/);
+  });
+
+  it('with --prune revokes active grants whose rule file is gone', async () => {
+    await unlink(join(rulesDir(), '443.rule'));
+    const r = await cli(['rules', 'sync', '--service', 'service.github', '--prune']);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    expect(r.out).toContain('revoked    *:443 (revoked)');
+    const grants = (await t.as('viewer', { method: 'GET', url: '/api/v1/grants?service=service.github&state=active' })).json<{ items: Grant[] }>().items;
+    expect(grants.map((g) => `${g.destination ?? '*'}:${g.port}`)).toEqual(['github.com:443']);
+  });
+
+  it('exits 4 when the token is refused, and 1 with the API message for a refused request', async () => {
+    expect((await cli(['status'], { EGRESS_TOKEN: 'egc_not-a-token' })).code).toBe(EXIT.auth);
+    const r = await cli(['request', '--service', 'service.github', '--destination', 'github.com', '--port', '8443', '--justification', 'Needed to reach the alternate port.']);
+    expect(r.code).toBe(EXIT.failed);
+    expect(r.err).toContain('body.port');
+    expect(r.err).toMatch(/request id [0-9a-f-]{36}/);
+  });
+
+  it('a viewer token cannot sync rules (exit 4)', async () => {
+    expect((await cli(['rules', 'sync', '--service', 'service.github'], { EGRESS_TOKEN: t.users.viewer.token })).code).toBe(EXIT.auth);
+  });
+});
+
+describe('egressctl render', () => {
+  it('prints the same YAML as the API and writes one file per object with --out', async () => {
+    const r = await cli(['render']);
+    expect(r.code).toBe(EXIT.ok);
+    const api = await t.as('viewer', { method: 'GET', url: '/api/v1/manifests?format=yaml' });
+    expect(`${r.out}\n`.trim()).toBe(api.body.trim());
+    const out = await cli(['render', '--out', 'rendered']);
+    expect(out.code).toBe(EXIT.ok);
+    const items = (await t.as('viewer', { method: 'GET', url: '/api/v1/manifests' })).json<{ items: unknown[] }>().items;
+    const gw = await readdir(join(dir, 'rendered/egress-gateways'));
+    expect(gw).toContain('deployment-github-com.yaml');
+    expect(out.err).toContain(`wrote ${items.length} objects`);
+  });
+});

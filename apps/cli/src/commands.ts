@@ -1,0 +1,98 @@
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+
+import { compile, pathFor, toYaml, type CompilerInput, type KubernetesObject } from '@egress/manifests';
+import { parseRule, type Grant, type Rule, type RulesSyncResult, type Service } from '@egress/shared';
+
+import type { ApiClient } from './client.ts';
+import { CliError, EXIT } from './exit-codes.ts';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  cwd: string;
+}
+
+async function writeFolder(folder: string, objects: KubernetesObject[]): Promise<void> {
+  for (const o of objects) {
+    const file = join(folder, pathFor(o));
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, toYaml([o]));
+  }
+}
+
+/** render: from the API, or offline from a JSON export of the compiler input. */
+export async function render(opts: { offline?: string; out?: string }, client: () => ApiClient, io: Io): Promise<number> {
+  let objects: KubernetesObject[];
+  if (opts.offline) {
+    const text = await readFile(resolve(io.cwd, opts.offline), 'utf8').catch((e: unknown) => {
+      throw new CliError(`cannot read ${opts.offline ?? ''}: ${(e as Error).message}`, EXIT.usage);
+    });
+    objects = compile(JSON.parse(text) as CompilerInput);
+  } else {
+    objects = (await client().get<{ items: KubernetesObject[] }>('/api/v1/manifests')).items;
+  }
+  if (opts.out) {
+    await writeFolder(resolve(io.cwd, opts.out), objects);
+    io.err(`wrote ${objects.length} objects to ${opts.out}`);
+  } else io.out(toYaml(objects));
+  return EXIT.ok;
+}
+
+export async function readRules(folder: string): Promise<Rule[]> {
+  const names = await readdir(folder).catch((e: unknown) => {
+    throw new CliError(`cannot read the rules folder ${folder}: ${(e as Error).message}`, EXIT.usage);
+  });
+  const rules: Rule[] = [];
+  for (const name of names.filter((n) => n.endsWith('.rule')).sort()) {
+    const parsed = parseRule(name);
+    if (!parsed.ok) throw new CliError(`bad rule file ${name}: ${parsed.error}`, EXIT.usage);
+    rules.push(parsed.rule);
+  }
+  return rules;
+}
+
+async function findService(client: ApiClient, name: string): Promise<Service> {
+  const page = await client.get<{ items: Service[] }>(`/api/v1/services?q=${encodeURIComponent(name)}&limit=500`);
+  const service = page.items.find((s) => s.name === name);
+  if (!service) throw new CliError(`service ${name} is not registered`, EXIT.failed);
+  return service;
+}
+
+const label = (g: Grant) => `${g.destination ?? '*'}:${g.port} (${g.state})`;
+
+export async function rulesSync(opts: { service: string; dir: string; prune: boolean; justification?: string }, client: ApiClient, io: Io): Promise<number> {
+  const rules = (await readRules(resolve(io.cwd, opts.dir))).map((r) => (r.destination === null ? String(r.port) : `${r.destination}:${r.port}`));
+  const service = await findService(client, opts.service);
+  const body = { rules, prune: opts.prune, ...(opts.justification ? { justification: opts.justification } : {}) };
+  const result = await client.post<RulesSyncResult>(`/api/v1/services/${service.id}/rules:sync`, body);
+  for (const g of result.created) io.out(`requested  ${label(g)}`);
+  for (const g of result.unchanged) io.out(`unchanged  ${label(g)}`);
+  for (const g of result.revoked) io.out(`revoked    ${label(g)}`);
+  for (const h of result.unknownDestinations) io.err(`unknown destination ${h}: ask the security team to register it`);
+  return result.unknownDestinations.length > 0 ? EXIT.unknownDestinations : EXIT.ok;
+}
+
+export async function request(opts: { service: string; destination: string | null; port: number; justification: string; expiresAt?: string }, client: ApiClient, io: Io): Promise<number> {
+  const grant = await client.post<Grant>('/api/v1/grants', { service: opts.service, destination: opts.destination, port: opts.port, justification: opts.justification, ...(opts.expiresAt ? { expiresAt: opts.expiresAt } : {}) });
+  io.out(`${grant.id} ${label(grant)} needs ${grant.requiredApprovals} approval(s)`);
+  return EXIT.ok;
+}
+
+export async function status(opts: { service?: string }, client: ApiClient, io: Io): Promise<number> {
+  const states = ['pending', 'active'] as const;
+  let pending = 0;
+  for (const state of states) {
+    const q = `state=${state}&limit=500${opts.service ? `&service=${encodeURIComponent(opts.service)}` : ''}`;
+    const page = await client.get<{ items: Grant[] }>(`/api/v1/grants?${q}`);
+    if (state === 'pending') pending = page.items.length;
+    for (const g of page.items) io.out(`${g.state.padEnd(8)} ${g.service} -> ${g.destination ?? '*'}:${g.port}  ${g.approvals.length}/${g.requiredApprovals} approvals  ${g.id}`);
+  }
+  return pending > 0 ? EXIT.pending : EXIT.ok;
+}
+
+export function ruleText(rule: Rule): string {
+  return rule.destination === null ? String(rule.port) : `${rule.destination}:${rule.port}`;
+}
+
+export { parseRule };

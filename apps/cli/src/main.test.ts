@@ -1,0 +1,68 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { readRules } from './commands.ts';
+import { EXIT } from './exit-codes.ts';
+import { run } from './main.ts';
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), cwd: process.cwd() } };
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'egressctl-rules-'));
+});
+afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+describe('egressctl command line', () => {
+  it('prints help and exits 0 with --help, 2 with no command', async () => {
+    const a = io();
+    expect(await run(['--help'], {}, a.io)).toBe(EXIT.ok);
+    expect(a.out.join('\n')).toContain('rules sync');
+    expect(await run([], {}, io().io)).toBe(EXIT.usage);
+  });
+
+  it('refuses unknown commands and flags with exit 2', async () => {
+    const a = io();
+    expect(await run(['frobnicate'], {}, a.io)).toBe(EXIT.usage);
+    expect(a.err.join('\n')).toContain('unknown command frobnicate');
+    expect(await run(['status', '--bogus'], {}, io().io)).toBe(EXIT.usage);
+  });
+
+  it('exits 4 with a clear message when EGRESS_TOKEN is missing', async () => {
+    const a = io();
+    expect(await run(['status'], {}, a.io)).toBe(EXIT.auth);
+    expect(a.err.join('\n')).toContain('EGRESS_TOKEN is not set');
+  });
+
+  it('validates request flags before sending anything', async () => {
+    const a = io();
+    expect(await run(['request', '--service', 's', '--destination', 'github.com', '--port', '70000', '--justification', 'x'], { EGRESS_TOKEN: 'egc_x' }, a.io)).toBe(EXIT.usage);
+    expect(a.err.join('\n')).toContain('--port must be a number from 1 to 65535');
+    expect(await run(['request', '--service', 's', '--port', '443', '--justification', 'x'], { EGRESS_TOKEN: 'egc_x' }, io().io)).toBe(EXIT.usage);
+  });
+
+  it('reads <host>:<port>.rule and <port>.rule files, ignoring other files', async () => {
+    for (const f of ['github.com:443.rule', '443.rule', 'README.md', 'API.Stripe.com:443.rule']) await writeFile(join(dir, f), '');
+    expect(await readRules(dir)).toEqual([
+      { destination: null, port: 443 },
+      { destination: 'api.stripe.com', port: 443 },
+      { destination: 'github.com', port: 443 },
+    ]);
+  });
+
+  it('rejects a badly named rule file with exit 2, naming it', async () => {
+    const bad = await mkdtemp(join(tmpdir(), 'egressctl-bad-'));
+    await writeFile(join(bad, 'github.com:https.rule'), '');
+    const a = io();
+    expect(await run(['rules', 'sync', '--service', 'svc', '--dir', bad], { EGRESS_TOKEN: 'egc_x', EGRESS_URL: 'http://127.0.0.1:9' }, a.io)).toBe(EXIT.usage);
+    expect(a.err.join('\n')).toContain('github.com:https.rule');
+    await rm(bad, { recursive: true, force: true });
+  });
+});

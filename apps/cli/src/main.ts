@@ -1,0 +1,99 @@
+// egressctl: the command line for deploy pipelines. Token from EGRESS_TOKEN, API from EGRESS_URL.
+import { parseArgs } from 'node:util';
+
+import { createClient, type ApiClient } from './client.ts';
+import { render, request, rulesSync, status, type Io } from './commands.ts';
+import { CliError, EXIT } from './exit-codes.ts';
+
+export const HELP = `egressctl — Egress Control from the command line
+
+  egressctl render [--offline export.json] [--out DIR]
+      Print the desired Kubernetes objects as YAML (from the API, or offline from a JSON export of the
+      compiler input); --out writes one file per object instead.
+  egressctl rules sync --service NAME [--dir manifests/egress/external] [--prune] [--justification TEXT]
+      Read <host>:<port>.rule and <port>.rule files and request what is missing; --prune revokes
+      active grants whose rule file is gone.
+  egressctl request --service NAME (--destination HOST | --port-wide) --port N --justification TEXT [--expires RFC3339]
+  egressctl status [--service NAME]
+
+Environment: EGRESS_URL (default http://127.0.0.1:8080), EGRESS_TOKEN (an API token, egc_...).
+Exit codes: 0 ok, 1 the API refused or failed, 2 bad usage or input, 3 unknown destinations in rule
+files, 4 missing or refused token, 5 (status) some grants still pending.`;
+
+const OPTIONS = {
+  offline: { type: 'string' },
+  out: { type: 'string' },
+  service: { type: 'string' },
+  dir: { type: 'string', default: 'manifests/egress/external' },
+  prune: { type: 'boolean', default: false },
+  justification: { type: 'string' },
+  destination: { type: 'string' },
+  'port-wide': { type: 'boolean', default: false },
+  port: { type: 'string' },
+  expires: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function need(value: string | undefined, flag: string): string {
+  if (!value) throw new CliError(`missing --${flag}\n\n${HELP}`, EXIT.usage);
+  return value;
+}
+
+function portOf(v: Values): number {
+  const port = Number(need(v.port, 'port'));
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliError('--port must be a number from 1 to 65535', EXIT.usage);
+  return port;
+}
+
+function clientFrom(env: NodeJS.ProcessEnv): ApiClient {
+  const token = env.EGRESS_TOKEN;
+  if (!token) throw new CliError('EGRESS_TOKEN is not set: create an API token in the console (Tokens) and export it', EXIT.auth);
+  return createClient(env.EGRESS_URL ?? 'http://127.0.0.1:8080', token);
+}
+
+type Handler = (v: Values, env: NodeJS.ProcessEnv, io: Io) => Promise<number>;
+
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
+
+const COMMANDS: Record<string, Handler> = {
+  render: (v, env, io) => render({ ...optional('offline', v.offline), ...optional('out', v.out) }, () => clientFrom(env), io),
+  'rules sync': (v, env, io) =>
+    rulesSync({ service: need(v.service, 'service'), dir: v.dir, prune: v.prune, ...optional('justification', v.justification) }, clientFrom(env), io),
+  request: (v, env, io) => {
+    if (!v['port-wide'] && !v.destination) throw new CliError('give --destination HOST or --port-wide', EXIT.usage);
+    const opts = { service: need(v.service, 'service'), destination: v['port-wide'] ? null : (v.destination ?? null), port: portOf(v), justification: need(v.justification, 'justification') };
+    return request({ ...opts, ...optional('expiresAt', v.expires) }, clientFrom(env), io);
+  },
+  status: (v, env, io) => status(optional('service', v.service), clientFrom(env), io),
+};
+
+function dispatch(positionals: string[], v: Values, env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  const [command = '', sub] = positionals;
+  const handler = COMMANDS[command] ?? (sub ? COMMANDS[`${command} ${sub}`] : undefined);
+  if (!handler) throw new CliError(`unknown command ${positionals.join(' ') || '(none)'}\n\n${HELP}`, EXIT.usage);
+  return handler(v, env, io);
+}
+
+export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    if (values.help || positionals.length === 0) {
+      io.out(HELP);
+      return values.help ? EXIT.ok : EXIT.usage;
+    }
+    return await dispatch(positionals, values, env, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(`egressctl: ${error.message}`);
+      return error.code;
+    }
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      io.err(`egressctl: ${error.message}\n\n${HELP}`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}

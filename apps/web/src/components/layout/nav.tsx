@@ -1,0 +1,100 @@
+import { can, type Me, type Permission } from '@egress/shared';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+
+import { grantSetQuery } from '../../features/grants/api/grants.queries.ts';
+
+type To =
+  | '/'
+  | '/requests'
+  | '/grants'
+  | '/services'
+  | '/destinations'
+  | '/graph'
+  | '/blocked'
+  | '/audit'
+  | '/reconcile'
+  | '/users'
+  | '/tokens'
+  | '/settings';
+
+interface Item {
+  to: To;
+  label: string;
+  permission: Permission;
+}
+
+const MAIN: Item[] = [
+  { to: '/', label: 'Dashboard', permission: 'grants.read' },
+  { to: '/requests', label: 'Requests', permission: 'grants.read' },
+  { to: '/grants', label: 'Grants', permission: 'grants.read' },
+  { to: '/services', label: 'Services', permission: 'services.read' },
+  { to: '/destinations', label: 'Destinations', permission: 'destinations.read' },
+  { to: '/graph', label: 'Graph', permission: 'grants.read' },
+  { to: '/blocked', label: 'Blocked egress', permission: 'grants.read' },
+  { to: '/audit', label: 'Audit', permission: 'audit.read' },
+  { to: '/reconcile', label: 'Reconcile', permission: 'reconcile.read' },
+];
+
+const ADMIN: Item[] = [
+  { to: '/users', label: 'Users', permission: 'users.read' },
+  { to: '/settings', label: 'Settings', permission: 'settings.read' },
+];
+
+function PendingBadge() {
+  const pending = useQuery({ ...grantSetQuery({ state: 'pending' }), refetchInterval: 60_000 });
+  const n = pending.data?.items.length ?? 0;
+  if (!n) return null;
+  return (
+    <span className="nav-badge" aria-label={`${n} pending`}>
+      {n}
+      {pending.data?.truncated ? '+' : ''}
+    </span>
+  );
+}
+
+function NavLink({ item, badge }: { item: Item; badge?: React.ReactNode }) {
+  return (
+    <li>
+      <Link
+        to={item.to}
+        activeOptions={{ exact: item.to === '/' }}
+        activeProps={{ 'aria-current': 'page', className: 'active' }}
+      >
+        <span>{item.label}</span>
+        {badge}
+      </Link>
+    </li>
+  );
+}
+
+export function Nav({ me }: { me: Me }) {
+  const admin = ADMIN.filter((i) => can(me.role, i.permission));
+  return (
+    <nav className="sidenav" aria-label="Main">
+      <ul>
+        {MAIN.filter((i) => can(me.role, i.permission)).map((item) => (
+          <NavLink
+            key={item.to}
+            item={item}
+            badge={item.to === '/requests' && can(me.role, 'grants.decide') ? <PendingBadge /> : undefined}
+          />
+        ))}
+      </ul>
+      <p className="nav-section">Account</p>
+      <ul>
+        <NavLink item={{ to: '/tokens', label: 'API tokens', permission: 'tokens.manage' }} />
+      </ul>
+      {admin.length ? (
+        <>
+          <p className="nav-section">Admin</p>
+          <ul>
+            {admin.map((item) => (
+              <NavLink key={item.to} item={item} />
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </nav>
+  );
+}

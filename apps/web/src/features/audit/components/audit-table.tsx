@@ -1,0 +1,112 @@
+import type { AuditEvent } from '@egress/shared';
+import { Fragment, useState } from 'react';
+
+import { EmptyRow } from '../../../components/ui/empty-state.tsx';
+import { TableSkeleton } from '../../../components/ui/skeleton.tsx';
+import { RelativeTime } from '../../../components/ui/time.tsx';
+import { AuditDiff } from './audit-diff.tsx';
+import { TargetLink } from './target-link.tsx';
+
+function EventRows({ event: e, open, onToggle }: { event: AuditEvent; open: boolean; onToggle: () => void }) {
+  return (
+    <>
+      <tr>
+        <td className="num">{e.seq}</td>
+        <td>
+          <RelativeTime iso={e.at} />
+        </td>
+        <td>
+          {e.actor}
+          <span className="muted small"> · {e.actorType}</span>
+        </td>
+        <td>
+          <code>{e.action}</code>
+        </td>
+        <td>
+          <TargetLink event={e} />
+        </td>
+        <td>
+          <code className="small muted" title={e.requestId ?? undefined}>
+            {e.requestId?.slice(0, 8) ?? '—'}
+          </code>
+        </td>
+        <td>
+          <button
+            type="button"
+            className="btn btn-small"
+            aria-expanded={open}
+            aria-controls={`audit-${e.seq}`}
+            aria-label={`Details of event #${e.seq}`}
+            onClick={onToggle}
+          >
+            {open ? 'Hide' : 'Details'}
+          </button>
+        </td>
+      </tr>
+      {open ? (
+        <tr id={`audit-${e.seq}`} className="expanded">
+          <td colSpan={7}>
+            <AuditDiff before={e.before} after={e.after} />
+            <p className="muted small">
+              hash <code>{e.hash.slice(0, 16)}…</code> · previous <code>{e.prevHash.slice(0, 16)}…</code>
+            </p>
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+export function AuditTable({ events, filtered }: { events: AuditEvent[] | undefined; filtered: boolean }) {
+  const [open, setOpen] = useState<ReadonlySet<number>>(new Set());
+  const toggle = (seq: number) =>
+    setOpen((prev) => {
+      const next = new Set(prev);
+      if (!next.delete(seq)) next.add(seq);
+      return next;
+    });
+  let body: React.ReactNode;
+  if (!events) body = <TableSkeleton columns={7} />;
+  else if (events.length === 0) {
+    body = (
+      <EmptyRow columns={7} title={filtered ? 'No event matches these filters.' : 'The audit log is empty.'}>
+        {filtered
+          ? 'Widen the time range or clear a filter.'
+          : 'Events appear as people sign in and change things.'}
+      </EmptyRow>
+    );
+  } else {
+    body = (
+      <tbody>
+        {events.map((e) => (
+          <Fragment key={e.seq}>
+            <EventRows event={e} open={open.has(e.seq)} onToggle={() => toggle(e.seq)} />
+          </Fragment>
+        ))}
+      </tbody>
+    );
+  }
+  return (
+    <div className="table-wrap">
+      <table className="table audit-table">
+        <caption className="sr-only">Audit events, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col" className="num">
+              #
+            </th>
+            <th scope="col">When</th>
+            <th scope="col">Actor</th>
+            <th scope="col">Action</th>
+            <th scope="col">Target</th>
+            <th scope="col">Request</th>
+            <th scope="col">
+              <span className="sr-only">Details</span>
+            </th>
+          </tr>
+        </thead>
+        {body}
+      </table>
+    </div>
+  );
+}

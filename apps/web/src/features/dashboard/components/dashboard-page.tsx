@@ -1,0 +1,170 @@
+import { can, type Me, type ReconcileRun } from '@egress/shared';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+
+import { BlockSkeleton } from '../../../components/ui/skeleton.tsx';
+import { isNotFound } from '../../../lib/api-client.ts';
+import { duration } from '../../../lib/format.ts';
+import { useMe } from '../../auth/api/auth.queries.ts';
+import { RecentAudit } from '../../audit/components/recent-audit.tsx';
+import { allDestinationsQuery } from '../../destinations/api/destinations.queries.ts';
+import { grantListQuery, grantSetQuery } from '../../grants/api/grants.queries.ts';
+import { GrantsTable } from '../../grants/components/grants-table.tsx';
+import { reconcileRunsQuery } from '../../reconcile/api/reconcile.queries.ts';
+import { activeGrantCountQuery, activityQuery } from '../api/dashboard.queries.ts';
+import { ActivityChart } from './activity-chart.tsx';
+import { StatCard } from './stat-card.tsx';
+
+const loading = <span className="skeleton skeleton-num" aria-label="Loading" />;
+
+function PendingCard() {
+  const pending = useQuery(grantSetQuery({ state: 'pending' }));
+  const items = pending.data?.items ?? [];
+  const oldest = items.reduce<string | null>(
+    (min, g) => (min === null || g.requestedAt < min ? g.requestedAt : min),
+    null,
+  );
+  return (
+    <StatCard
+      title="Pending requests"
+      tone={items.length ? 'amber' : undefined}
+      value={pending.data ? `${items.length}${pending.data.truncated ? '+' : ''}` : loading}
+      detail={
+        oldest
+          ? `oldest waiting ${duration(Date.now() - Date.parse(oldest))}`
+          : pending.data
+            ? 'nothing waiting'
+            : undefined
+      }
+      link={<Link to="/requests">Open the inbox</Link>}
+    />
+  );
+}
+
+function runTone(run: ReconcileRun | undefined) {
+  if (!run) return undefined;
+  return run.status === 'failed' || run.counts.failed > 0 ? 'red' : 'green';
+}
+
+function ReconcileCard() {
+  const runs = useQuery(reconcileRunsQuery(undefined));
+  if (runs.isError && isNotFound(runs.error))
+    return (
+      <StatCard
+        title="Reconcile"
+        value={<span className="muted">n/a</span>}
+        detail="Not available on this server yet."
+      />
+    );
+  const last = runs.data?.items[0];
+  const changed = last ? last.counts.created + last.counts.updated + last.counts.deleted : 0;
+  return (
+    <StatCard
+      title="Reconcile"
+      tone={runTone(last)}
+      value={runs.data ? (last?.status ?? 'no runs') : loading}
+      detail={last ? `${last.counts.failed} failed · ${changed} changed · ${last.target}` : undefined}
+      link={<Link to="/reconcile">Runs and manifests</Link>}
+    />
+  );
+}
+
+function CountCards() {
+  const active = useQuery(activeGrantCountQuery());
+  const destinations = useQuery(allDestinationsQuery());
+  const sensitive = destinations.data?.items.filter((d) => d.sensitivity === 'sensitive').length ?? 0;
+  return (
+    <div className="cards">
+      <PendingCard />
+      <StatCard
+        title="Active grants"
+        tone="green"
+        value={active.data ? `${active.data.count}${active.data.truncated ? '+' : ''}` : loading}
+        link={<Link to="/grants">Browse grants</Link>}
+      />
+      <StatCard
+        title="Destinations"
+        value={destinations.data ? destinations.data.items.length : loading}
+        detail={destinations.data ? `${sensitive} sensitive` : undefined}
+        link={<Link to="/destinations">Browse destinations</Link>}
+      />
+      <ReconcileCard />
+      <StatCard
+        title="Blocked egress (24 h)"
+        value={<span className="muted">n/a</span>}
+        detail="Blocked connection reports are not collected yet."
+      />
+    </div>
+  );
+}
+
+/** Engineers see their own latest requests first. */
+function MyRequests({ me }: { me: Me }) {
+  const mine = useQuery(grantListQuery({ requestedBy: me.email, limit: 5 }));
+  return (
+    <section aria-labelledby="my-requests" className="card">
+      <h2 id="my-requests">My requests</h2>
+      <GrantsTable
+        caption="My latest requests"
+        grants={mine.data?.items}
+        columns={['age', 'service', 'target', 'state', 'approvals', 'actions']}
+        empty={{
+          title: 'You have no requests yet.',
+          body: 'Request access when a service needs to reach something outside the cluster.',
+        }}
+      />
+      <Link to="/requests" search={{ view: 'mine' }} className="small">
+        All my requests
+      </Link>
+    </section>
+  );
+}
+
+function ActivityCard({ fromAudit }: { fromAudit: boolean }) {
+  const activity = useQuery(activityQuery(30, fromAudit));
+  let body: React.ReactNode = <BlockSkeleton lines={4} label="Loading the chart" />;
+  if (activity.data) body = <ActivityChart days={activity.data.days} />;
+  else if (activity.isError) body = <p className="muted">Could not load the activity.</p>;
+  return (
+    <section className="card" aria-labelledby="chart-title">
+      <h2 id="chart-title">Requests and decisions, last 30 days</h2>
+      {body}
+      {activity.data?.truncated ? (
+        <p className="muted small">Counted from the most recent records only.</p>
+      ) : null}
+    </section>
+  );
+}
+
+export function DashboardPage() {
+  const me = useMe();
+  const audit = can(me.role, 'audit.read');
+  const engineerOnly = can(me.role, 'grants.request') && !can(me.role, 'grants.decide');
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Dashboard</h1>
+          <p className="muted">
+            Signed in as {me.name} ({me.role}).
+          </p>
+        </div>
+        {can(me.role, 'grants.request') ? (
+          <Link to="/requests/new" className="btn btn-primary">
+            Request access
+          </Link>
+        ) : null}
+      </header>
+      {engineerOnly ? <MyRequests me={me} /> : null}
+      <CountCards />
+      <div className={audit ? 'two-col' : undefined}>
+        <ActivityCard fromAudit={audit} />
+        {audit ? (
+          <div className="card">
+            <RecentAudit title="Recent activity" limit={20} />
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}

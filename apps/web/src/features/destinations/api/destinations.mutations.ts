@@ -1,0 +1,18 @@
+import type { CreateDestinationBody, Destination } from '@egress/shared';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+
+import { api } from '../../../lib/api-client.ts';
+import { destinationKeys } from './destinations.queries.ts';
+
+export function useCreateDestination() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateDestinationBody) =>
+      api<Destination>('/api/v1/destinations', { method: 'POST', body }),
+    meta: { inlineError: true },
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: destinationKeys.all });
+      void queryClient.invalidateQueries({ queryKey: ['dashboard'] });
+    },
+  });
+}

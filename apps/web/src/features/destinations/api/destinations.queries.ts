@@ -1,0 +1,55 @@
+import type { Destination, Sensitivity } from '@egress/shared';
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+
+import { api } from '../../../lib/api-client.ts';
+import { fetchAll, type Page } from '../../../lib/pagination.ts';
+
+export interface DestinationListFilter {
+  q?: string | undefined;
+  sensitivity?: Sensitivity | undefined;
+  cursor?: string | undefined;
+}
+
+export const destinationKeys = {
+  all: ['destinations'] as const,
+  lists: () => [...destinationKeys.all, 'list'] as const,
+  list: (filter: DestinationListFilter) => [...destinationKeys.lists(), filter] as const,
+  everything: () => [...destinationKeys.all, 'everything'] as const,
+  details: () => [...destinationKeys.all, 'detail'] as const,
+  detail: (id: string) => [...destinationKeys.details(), id] as const,
+};
+
+export function destinationListQuery(filter: DestinationListFilter) {
+  return queryOptions({
+    queryKey: destinationKeys.list(filter),
+    queryFn: ({ signal }) =>
+      api<Page<Destination>>('/api/v1/destinations', { query: { limit: 50, ...filter }, signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Every destination (bounded): selects, the graph, and sensitivity look-ups by host. */
+export function allDestinationsQuery() {
+  return queryOptions({
+    queryKey: destinationKeys.everything(),
+    queryFn: ({ signal }) => fetchAll<Destination>('/api/v1/destinations', {}, 2000, signal),
+    staleTime: 60_000,
+  });
+}
+
+export function destinationDetailQuery(id: string) {
+  return queryOptions({
+    queryKey: destinationKeys.detail(id),
+    queryFn: ({ signal }) => api<Destination>(`/api/v1/destinations/${encodeURIComponent(id)}`, { signal }),
+  });
+}
+
+/** host -> destination, for marking sensitive destinations in grant lists. */
+export function useDestinationIndex(): Map<string, Destination> {
+  const { data } = useQuery({
+    ...allDestinationsQuery(),
+    select: (d) => new Map(d.items.map((x) => [x.host, x])),
+  });
+  return data ?? EMPTY;
+}
+const EMPTY = new Map<string, Destination>();

@@ -1,0 +1,104 @@
+import { can } from '@egress/shared';
+import { useQuery } from '@tanstack/react-query';
+import { getRouteApi, Link } from '@tanstack/react-router';
+
+import { EmptyState } from '../../../components/ui/empty-state.tsx';
+import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
+import { BlockSkeleton } from '../../../components/ui/skeleton.tsx';
+import { RelativeTime } from '../../../components/ui/time.tsx';
+import { isNotFound } from '../../../lib/api-client.ts';
+import { useMe } from '../../auth/api/auth.queries.ts';
+import { RecentAudit } from '../../audit/components/recent-audit.tsx';
+import { destinationDetailQuery } from '../api/destinations.queries.ts';
+import { DestinationAccess } from './destination-access.tsx';
+import { DestinationManifests } from './destination-manifests.tsx';
+import { SensitivityBadge } from './sensitivity.tsx';
+
+const route = getRouteApi('/_app/destinations/$destinationId');
+
+export function DestinationDetailPage() {
+  const { destinationId } = route.useParams();
+  const me = useMe();
+  const query = useQuery(destinationDetailQuery(destinationId));
+  if (query.isPending)
+    return (
+      <div className="page">
+        <BlockSkeleton lines={6} label="Loading the destination" />
+      </div>
+    );
+  if (query.isError) {
+    return (
+      <div className="page">
+        {isNotFound(query.error) ? (
+          <EmptyState
+            title="No such destination."
+            action={<Link to="/destinations">Back to destinations</Link>}
+          >
+            It may have been deleted.
+          </EmptyState>
+        ) : (
+          <ErrorPanel error={query.error} what="the destination" />
+        )}
+      </div>
+    );
+  }
+  const d = query.data;
+  return (
+    <div className="page">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/destinations">Destinations</Link> / <span>{d.host}</span>
+      </nav>
+      <header className="page-header">
+        <div>
+          <h1>{d.host}</h1>
+          <p>
+            <SensitivityBadge sensitivity={d.sensitivity} />{' '}
+            <span className="muted small">
+              added <RelativeTime iso={d.createdAt} />
+            </span>
+          </p>
+        </div>
+        {can(me.role, 'grants.request') ? (
+          <Link to="/requests/new" search={{ destination: d.host }} className="btn">
+            Request access to this destination
+          </Link>
+        ) : null}
+      </header>
+      <div className="two-col">
+        <section aria-labelledby="dest-facts">
+          <h2 id="dest-facts">Settings</h2>
+          <dl className="facts">
+            <dt>Ports</dt>
+            <dd>{d.ports.map((p) => `${p.port}/${p.protocol}`).join(', ')}</dd>
+            <dt>Sensitivity</dt>
+            <dd>
+              {d.sensitivity === 'sensitive'
+                ? 'sensitive: every grant needs two approvals'
+                : 'standard: one approval'}
+            </dd>
+            <dt>Gateway</dt>
+            <dd>
+              <code>{d.gatewayName}</code>
+            </dd>
+            <dt>Replicas</dt>
+            <dd>
+              {d.gateway.minReplicas}–{d.gateway.maxReplicas}, scaling at{' '}
+              {d.gateway.targetCPUUtilizationPercentage}% CPU
+            </dd>
+            {d.description ? (
+              <>
+                <dt>Description</dt>
+                <dd className="prewrap">{d.description}</dd>
+              </>
+            ) : null}
+          </dl>
+        </section>
+        {can(me.role, 'audit.read') ? (
+          <RecentAudit targetType="destination" targetId={d.id} title="Recent changes" />
+        ) : null}
+      </div>
+      <DestinationAccess destination={d} />
+      <DestinationManifests gatewayName={d.gatewayName} />
+    </div>
+  );
+}

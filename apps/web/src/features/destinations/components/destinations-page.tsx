@@ -1,0 +1,149 @@
+import { can, type Sensitivity } from '@egress/shared';
+import { useQuery } from '@tanstack/react-query';
+import { getRouteApi, Link } from '@tanstack/react-router';
+import { useState } from 'react';
+
+import { DebouncedSearch } from '../../../components/ui/debounced-search.tsx';
+import { Dialog } from '../../../components/ui/dialog.tsx';
+import { EmptyRow } from '../../../components/ui/empty-state.tsx';
+import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
+import { Pager } from '../../../components/ui/pager.tsx';
+import { TableSkeleton } from '../../../components/ui/skeleton.tsx';
+import { showToast } from '../../../components/ui/toast.tsx';
+import { useMe } from '../../auth/api/auth.queries.ts';
+import { destinationListQuery } from '../api/destinations.queries.ts';
+import { CreateDestinationForm } from '../forms/create-destination-form.tsx';
+import { SensitivityBadge } from './sensitivity.tsx';
+
+const route = getRouteApi('/_app/destinations');
+
+export function DestinationsPage() {
+  const me = useMe();
+  const search = route.useSearch();
+  const navigate = route.useNavigate();
+  const [creating, setCreating] = useState(false);
+  const query = useQuery(
+    destinationListQuery({ q: search.q, sensitivity: search.sensitivity, cursor: search.cursor }),
+  );
+  const filtered = Boolean(search.q ?? search.sensitivity);
+  const filter = (patch: { q?: string | undefined; sensitivity?: Sensitivity | undefined }) =>
+    void navigate({ search: (s) => ({ ...s, ...patch, cursor: undefined, prev: undefined }) });
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Destinations</h1>
+          <p className="muted">
+            Public DNS names that services may reach, each through its own egress gateway.
+          </p>
+        </div>
+        {can(me.role, 'destinations.write') ? (
+          <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+            Add destination
+          </button>
+        ) : null}
+      </header>
+      <form
+        className="filters"
+        role="search"
+        aria-label="Filter destinations"
+        onSubmit={(e) => e.preventDefault()}
+      >
+        <DebouncedSearch label="Host contains" value={search.q} onChange={(q) => filter({ q })} />
+        <label>
+          Sensitivity
+          <select
+            value={search.sensitivity ?? ''}
+            onChange={(e) =>
+              filter({ sensitivity: (e.target.value || undefined) as Sensitivity | undefined })
+            }
+          >
+            <option value="">Any</option>
+            <option value="standard">standard</option>
+            <option value="sensitive">sensitive</option>
+          </select>
+        </label>
+      </form>
+      {query.isError ? (
+        <ErrorPanel error={query.error} what="destinations" />
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="sr-only">Destinations</caption>
+            <thead>
+              <tr>
+                <th scope="col">Host</th>
+                <th scope="col">Ports</th>
+                <th scope="col">Sensitivity</th>
+                <th scope="col">Gateway</th>
+                <th scope="col" className="num">
+                  Active grants
+                </th>
+              </tr>
+            </thead>
+            {!query.data ? (
+              <TableSkeleton columns={5} />
+            ) : query.data.items.length === 0 ? (
+              <EmptyRow columns={5} title={filtered ? 'No destination matches.' : 'No destinations yet.'}>
+                {filtered
+                  ? 'Try another part of the host name.'
+                  : 'An approver adds destinations (host, ports, sensitivity); services then request access to them.'}
+              </EmptyRow>
+            ) : (
+              <tbody>
+                {query.data.items.map((d) => (
+                  <tr key={d.id}>
+                    <td>
+                      <Link to="/destinations/$destinationId" params={{ destinationId: d.id }}>
+                        {d.host}
+                      </Link>
+                    </td>
+                    <td>
+                      {d.ports
+                        .map((p) => (p.protocol === 'TCP' ? String(p.port) : `${p.port}/${p.protocol}`))
+                        .join(', ')}
+                    </td>
+                    <td>
+                      <SensitivityBadge sensitivity={d.sensitivity} />
+                    </td>
+                    <td>
+                      <code className="small">{d.gatewayName}</code>
+                      <span
+                        className="muted small block"
+                        title="Desired replicas (min–max). Ready replicas are reported by the reconciler when available."
+                      >
+                        {d.gateway.minReplicas}–{d.gateway.maxReplicas} replicas
+                      </span>
+                    </td>
+                    <td className="num">{d.activeGrants}</td>
+                  </tr>
+                ))}
+              </tbody>
+            )}
+          </table>
+        </div>
+      )}
+      <Pager
+        search={search}
+        nextCursor={query.data?.nextCursor}
+        shown={query.data?.items.length ?? 0}
+        onChange={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
+      />
+      <Dialog open={creating} onClose={() => setCreating(false)} title="Add a destination" wide>
+        <CreateDestinationForm
+          onCancel={() => setCreating(false)}
+          onDone={(d) => {
+            setCreating(false);
+            showToast({
+              kind: 'success',
+              title: `Destination ${d.host} added`,
+              message: `Gateway ${d.gatewayName}`,
+            });
+            void navigate({ to: '/destinations/$destinationId', params: { destinationId: d.id } });
+          }}
+        />
+      </Dialog>
+    </div>
+  );
+}

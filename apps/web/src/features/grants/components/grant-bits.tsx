@@ -1,0 +1,97 @@
+// Small pieces every grant view shares, so a state or a destination reads the same everywhere.
+import type { Destination, Grant, GrantState } from '@egress/shared';
+import { Link } from '@tanstack/react-router';
+
+import { Badge, LockIcon, type Tone } from '../../../components/ui/badge.tsx';
+import { utc } from '../../../lib/format.ts';
+
+const TONE: Record<GrantState, Tone> = {
+  pending: 'amber',
+  active: 'green',
+  rejected: 'grey',
+  cancelled: 'grey',
+  revoked: 'grey',
+  expired: 'grey',
+};
+
+function decidedText(grant: Grant): string {
+  const who = grant.decidedBy ? ` by ${grant.decidedBy}` : '';
+  const when = grant.decidedAt ? ` at ${utc(grant.decidedAt)}` : '';
+  const reason = grant.reason ? `: ${grant.reason}` : '';
+  return `${grant.state[0]?.toUpperCase() ?? ''}${grant.state.slice(1)}${who}${when}${reason}`;
+}
+
+function explain(grant: Grant): string {
+  switch (grant.state) {
+    case 'pending':
+      return `${grant.approvals.length} of ${grant.requiredApprovals} approvals`;
+    case 'active':
+      return grant.expiresAt ? `Active until ${utc(grant.expiresAt)}` : 'Active, no expiry';
+    case 'expired':
+    case 'rejected':
+    case 'cancelled':
+    case 'revoked':
+      return decidedText(grant);
+  }
+}
+
+export function GrantStateBadge({ grant }: { grant: Grant }) {
+  return (
+    <Badge tone={TONE[grant.state]} title={explain(grant)}>
+      {grant.state}
+    </Badge>
+  );
+}
+
+/** "github.com:443" with the lock for sensitive destinations, or "any host:443" for port-wide grants. */
+export function GrantTarget({ grant, destination }: { grant: Grant; destination?: Destination | undefined }) {
+  if (grant.destination === null) {
+    return (
+      <span className="target" title="Port-wide: any host on this port (needs two approvals)">
+        <em>any host</em>:{grant.port} <Badge tone="blue">port-wide</Badge>
+      </span>
+    );
+  }
+  const sensitive = destination?.sensitivity === 'sensitive';
+  const label = `${grant.destination}:${grant.port}`;
+  return (
+    <span className="target">
+      {grant.destinationId ? (
+        <Link to="/destinations/$destinationId" params={{ destinationId: grant.destinationId }}>
+          {label}
+        </Link>
+      ) : (
+        label
+      )}
+      {sensitive ? (
+        <span className="sensitive-mark" title="Sensitive destination: two approvals">
+          <LockIcon />
+          <span>sensitive</span>
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+export function ServiceLink({ grant }: { grant: Grant }) {
+  return (
+    <Link to="/services/$serviceId" params={{ serviceId: grant.serviceId }}>
+      {grant.service}
+    </Link>
+  );
+}
+
+/** "1 of 2 · alice, bob": who approved so far (full addresses on hover). */
+export function ApprovalsSummary({ grant }: { grant: Grant }) {
+  const names = grant.approvals.map((a) => a.approver);
+  return (
+    <span title={names.length ? `Approved by ${names.join(', ')}` : 'No approvals yet'}>
+      <span className="nowrap">
+        {grant.approvals.length} of {grant.requiredApprovals}
+      </span>
+      {names.length ? (
+        <span className="muted small"> · {names.map((n) => n.split('@')[0]).join(', ')}</span>
+      ) : null}
+    </span>
+  );
+}

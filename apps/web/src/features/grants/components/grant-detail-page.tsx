@@ -1,0 +1,107 @@
+import { useQuery } from '@tanstack/react-query';
+import { getRouteApi, Link } from '@tanstack/react-router';
+
+import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
+import { EmptyState } from '../../../components/ui/empty-state.tsx';
+import { BlockSkeleton } from '../../../components/ui/skeleton.tsx';
+import { RelativeTime } from '../../../components/ui/time.tsx';
+import { isNotFound } from '../../../lib/api-client.ts';
+import { useMe } from '../../auth/api/auth.queries.ts';
+import { useDestinationIndex } from '../../destinations/api/destinations.queries.ts';
+import { useServiceIndex } from '../../services/api/services.queries.ts';
+import { grantDetailQuery } from '../api/grants.queries.ts';
+import { GrantActions } from './grant-actions.tsx';
+import { ApprovalsSummary, GrantStateBadge, GrantTarget, ServiceLink } from './grant-bits.tsx';
+import { GrantTimeline } from './grant-timeline.tsx';
+
+const route = getRouteApi('/_app/grants/$grantId');
+
+export function GrantDetailPage() {
+  const { grantId } = route.useParams();
+  const me = useMe();
+  const query = useQuery(grantDetailQuery(grantId));
+  const services = useServiceIndex();
+  const destinations = useDestinationIndex();
+
+  if (query.isPending)
+    return (
+      <div className="page">
+        <BlockSkeleton lines={6} label="Loading the grant" />
+      </div>
+    );
+  if (query.isError) {
+    return (
+      <div className="page">
+        {isNotFound(query.error) ? (
+          <EmptyState title="No such grant." action={<Link to="/grants">Back to grants</Link>}>
+            It may have been mistyped; grant ids are UUIDs.
+          </EmptyState>
+        ) : (
+          <ErrorPanel error={query.error} what="the grant" />
+        )}
+      </div>
+    );
+  }
+  const g = query.data;
+  const ns = services.get(g.serviceId)?.namespace;
+  return (
+    <div className="page">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/grants">Grants</Link> / <span>{g.id.slice(0, 8)}</span>
+      </nav>
+      <header className="page-header">
+        <div>
+          <h1>
+            {g.service} → {g.destination ?? 'any host'}:{g.port}
+          </h1>
+          <p>
+            <GrantStateBadge grant={g} /> <span className="muted small">{g.id}</span>
+          </p>
+        </div>
+        <GrantActions grant={g} me={me} />
+      </header>
+      <div className="two-col">
+        <section aria-labelledby="grant-facts">
+          <h2 id="grant-facts">Details</h2>
+          <dl className="facts">
+            <dt>Service</dt>
+            <dd>
+              <ServiceLink grant={g} /> {ns ? <span className="muted">in {ns}</span> : null}
+            </dd>
+            <dt>Destination</dt>
+            <dd>
+              <GrantTarget
+                grant={g}
+                destination={g.destination ? destinations.get(g.destination) : undefined}
+              />
+            </dd>
+            <dt>Requested</dt>
+            <dd>
+              by {g.requestedBy}, <RelativeTime iso={g.requestedAt} />
+            </dd>
+            <dt>Justification</dt>
+            <dd className="prewrap">{g.justification}</dd>
+            <dt>Approvals</dt>
+            <dd>
+              <ApprovalsSummary grant={g} />
+            </dd>
+            <dt>Expires</dt>
+            <dd>
+              <RelativeTime iso={g.expiresAt} fallback="never" />
+            </dd>
+            {g.decidedAt ? (
+              <>
+                <dt>Decided</dt>
+                <dd>
+                  {g.state} by {g.decidedBy ?? 'system'}, <RelativeTime iso={g.decidedAt} />
+                  {g.reason ? <span className="block">Reason: {g.reason}</span> : null}
+                </dd>
+              </>
+            ) : null}
+          </dl>
+        </section>
+        <GrantTimeline grant={g} me={me} />
+      </div>
+    </div>
+  );
+}

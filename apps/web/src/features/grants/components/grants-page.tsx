@@ -1,0 +1,68 @@
+import { useQuery } from '@tanstack/react-query';
+import { getRouteApi } from '@tanstack/react-router';
+
+import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
+import { Pager } from '../../../components/ui/pager.tsx';
+import { grantListQuery } from '../api/grants.queries.ts';
+import { GrantFilters, type GrantFilterValues } from './grant-filters.tsx';
+import { GrantsTable } from './grants-table.tsx';
+
+const route = getRouteApi('/_app/grants');
+
+const EMPTY_FILTERED = { title: 'No grant matches these filters.', body: 'Widen the filters or reset them.' };
+const EMPTY = {
+  title: 'No active grants yet.',
+  body: 'Grants become active when a request collects its approvals. Start with "Request access" on the Requests page.',
+};
+
+function isFiltered(search: Partial<GrantFilterValues>): boolean {
+  return (
+    Boolean(search.service ?? search.destination ?? search.portWide) ||
+    (search.state ?? 'active') !== 'active'
+  );
+}
+
+export function GrantsPage() {
+  const search = route.useSearch();
+  const navigate = route.useNavigate();
+  const state = search.state ?? 'active';
+  const query = useQuery(
+    grantListQuery({
+      state: state === 'all' ? undefined : state,
+      service: search.service,
+      destination: search.portWide === 'true' ? '*' : search.destination,
+      cursor: search.cursor,
+    }),
+  );
+  const filtered = isFiltered(search);
+  const onChange = (patch: Partial<GrantFilterValues>) =>
+    void navigate({ search: (s) => ({ ...s, ...patch, cursor: undefined, prev: undefined }) });
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Grants</h1>
+          <p className="muted">Who may reach what. Active grants are enforced; the rest are history.</p>
+        </div>
+      </header>
+      <GrantFilters value={{ ...search, state }} onChange={onChange} filtered={filtered} />
+      {query.isError ? (
+        <ErrorPanel error={query.error} what="grants" />
+      ) : (
+        <GrantsTable
+          caption="Grants"
+          grants={query.data?.items}
+          columns={['requested', 'service', 'target', 'state', 'approvals', 'expires', 'actions']}
+          empty={filtered ? EMPTY_FILTERED : EMPTY}
+        />
+      )}
+      <Pager
+        search={search}
+        nextCursor={query.data?.nextCursor}
+        shown={query.data?.items.length ?? 0}
+        onChange={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
+      />
+    </div>
+  );
+}

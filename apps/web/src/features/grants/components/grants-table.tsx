@@ -1,0 +1,162 @@
+import type { Destination, Grant, Me, Service } from '@egress/shared';
+import { Link } from '@tanstack/react-router';
+import type { ReactNode } from 'react';
+
+import { EmptyRow } from '../../../components/ui/empty-state.tsx';
+import { TableSkeleton } from '../../../components/ui/skeleton.tsx';
+import { RelativeTime } from '../../../components/ui/time.tsx';
+import { useMe } from '../../auth/api/auth.queries.ts';
+import { useDestinationIndex } from '../../destinations/api/destinations.queries.ts';
+import { useServiceIndex } from '../../services/api/services.queries.ts';
+import { describeGrant } from './decision-dialog.tsx';
+import { GrantActions } from './grant-actions.tsx';
+import { ApprovalsSummary, GrantStateBadge, GrantTarget, ServiceLink } from './grant-bits.tsx';
+
+export type GrantColumn =
+  | 'age'
+  | 'requested'
+  | 'requester'
+  | 'service'
+  | 'target'
+  | 'justification'
+  | 'approvals'
+  | 'state'
+  | 'expires'
+  | 'decided'
+  | 'actions';
+
+/** An address that may break before the "@" but never inside a word. */
+function Email({ value }: { value: string }) {
+  const at = value.indexOf('@');
+  if (at < 0) return <>{value}</>;
+  return (
+    <>
+      {value.slice(0, at)}
+      <wbr />
+      {value.slice(at)}
+    </>
+  );
+}
+
+interface CellContext {
+  me: Me;
+  services: Map<string, Service>;
+  destinations: Map<string, Destination>;
+}
+
+const COLUMNS: Record<GrantColumn, { head: string; cell: (g: Grant, c: CellContext) => ReactNode }> = {
+  age: {
+    head: 'Requested',
+    cell: (g) => (
+      <Link
+        to="/grants/$grantId"
+        params={{ grantId: g.id }}
+        aria-label={`Grant ${describeGrant(g)}, requested`}
+      >
+        <RelativeTime iso={g.requestedAt} />
+      </Link>
+    ),
+  },
+  requested: {
+    head: 'Requested',
+    cell: (g) => (
+      <>
+        <Link
+          to="/grants/$grantId"
+          params={{ grantId: g.id }}
+          aria-label={`Grant ${describeGrant(g)}, requested`}
+        >
+          <RelativeTime iso={g.requestedAt} />
+        </Link>
+        <span className="muted small block">
+          by <Email value={g.requestedBy} />
+        </span>
+      </>
+    ),
+  },
+  requester: { head: 'Requester', cell: (g) => <Email value={g.requestedBy} /> },
+  service: {
+    head: 'Service',
+    cell: (g, c) => (
+      <>
+        <ServiceLink grant={g} />
+        <span className="muted small"> · {c.services.get(g.serviceId)?.namespace ?? '…'}</span>
+      </>
+    ),
+  },
+  target: {
+    head: 'Destination',
+    cell: (g, c) => (
+      <GrantTarget grant={g} destination={g.destination ? c.destinations.get(g.destination) : undefined} />
+    ),
+  },
+  justification: {
+    head: 'Justification',
+    cell: (g) => (
+      <span className="clamp" title={g.justification}>
+        {g.justification}
+      </span>
+    ),
+  },
+  approvals: { head: 'Approvals', cell: (g) => <ApprovalsSummary grant={g} /> },
+  state: { head: 'State', cell: (g) => <GrantStateBadge grant={g} /> },
+  expires: { head: 'Expires', cell: (g) => <RelativeTime iso={g.expiresAt} fallback="never" /> },
+  decided: { head: 'Decided', cell: (g) => <RelativeTime iso={g.decidedAt} /> },
+  actions: { head: 'Actions', cell: (g, c) => <GrantActions grant={g} me={c.me} /> },
+};
+
+interface Props {
+  caption: string;
+  grants: Grant[] | undefined;
+  columns: GrantColumn[];
+  empty: { title: string; body?: string; action?: ReactNode };
+}
+
+function Rows({ grants, columns }: { grants: Grant[]; columns: GrantColumn[] }) {
+  const context: CellContext = {
+    me: useMe(),
+    services: useServiceIndex(),
+    destinations: useDestinationIndex(),
+  };
+  return (
+    <tbody>
+      {grants.map((g) => (
+        <tr key={g.id}>
+          {columns.map((c) => (
+            <td key={c} className={`col-${c}`}>
+              {COLUMNS[c].cell(g, context)}
+            </td>
+          ))}
+        </tr>
+      ))}
+    </tbody>
+  );
+}
+
+export function GrantsTable({ caption, grants, columns, empty }: Props) {
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <caption className="sr-only">{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c} scope="col" className={`col-${c}`}>
+                {COLUMNS[c].head}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        {grants === undefined ? (
+          <TableSkeleton columns={columns.length} />
+        ) : grants.length === 0 ? (
+          <EmptyRow columns={columns.length} title={empty.title} action={empty.action}>
+            {empty.body}
+          </EmptyRow>
+        ) : (
+          <Rows grants={grants} columns={columns} />
+        )}
+      </table>
+    </div>
+  );
+}

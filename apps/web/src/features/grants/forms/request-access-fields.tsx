@@ -1,0 +1,61 @@
+// Pieces of the request form that depend on the chosen destination.
+import type { Destination } from '@egress/shared';
+import type { UseFormRegisterReturn } from 'react-hook-form';
+
+import { Field } from '../../../components/ui/field.tsx';
+
+export function DestinationNotice({
+  portWide,
+  chosen,
+}: {
+  portWide: boolean;
+  chosen: Destination | undefined;
+}) {
+  if (portWide) {
+    return (
+      <div className="callout callout-warn" role="note">
+        <strong>Port-wide access.</strong> The service could reach any public host on this port. Port-wide
+        grants need two approvals; prefer a named destination when you can.
+      </div>
+    );
+  }
+  if (chosen?.sensitivity !== 'sensitive') return null;
+  return (
+    <div className="callout" role="note">
+      {chosen.host} is a sensitive destination: the request needs two approvals.
+    </div>
+  );
+}
+
+/** A free port for port-wide requests; otherwise only the destination's own ports. */
+export function PortField({
+  portWide,
+  chosen,
+  error,
+  register,
+}: {
+  portWide: boolean;
+  chosen: Destination | undefined;
+  error: string | undefined;
+  register: UseFormRegisterReturn<'port'>;
+}) {
+  if (portWide) {
+    return (
+      <Field label="Port" error={error} hint="1–65535">
+        <input type="number" inputMode="numeric" {...register} />
+      </Field>
+    );
+  }
+  return (
+    <Field label="Port" error={error} hint={chosen ? undefined : 'Choose a destination first.'}>
+      <select disabled={!chosen} {...register}>
+        {chosen ? null : <option value="">—</option>}
+        {chosen?.ports.map((p) => (
+          <option key={`${p.port}/${p.protocol}`} value={p.port}>
+            {p.port} ({p.protocol})
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}

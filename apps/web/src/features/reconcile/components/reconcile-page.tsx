@@ -1,0 +1,185 @@
+import { can, type ReconcileRun } from '@egress/shared';
+import { useQuery } from '@tanstack/react-query';
+import { getRouteApi } from '@tanstack/react-router';
+import { Fragment, useState } from 'react';
+
+import { EmptyRow, NotAvailable } from '../../../components/ui/empty-state.tsx';
+import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
+import { Pager } from '../../../components/ui/pager.tsx';
+import { TableSkeleton } from '../../../components/ui/skeleton.tsx';
+import { RelativeTime } from '../../../components/ui/time.tsx';
+import { showToast } from '../../../components/ui/toast.tsx';
+import { isNotFound } from '../../../lib/api-client.ts';
+import { duration } from '../../../lib/format.ts';
+import { useMe } from '../../auth/api/auth.queries.ts';
+import { useRunReconcile } from '../api/reconcile.mutations.ts';
+import { reconcileRunsQuery } from '../api/reconcile.queries.ts';
+import { ManifestsPanel } from './manifests-panel.tsx';
+import { RunObjects } from './run-objects.tsx';
+import { RunStatus } from './run-status.tsx';
+
+const route = getRouteApi('/_app/reconcile');
+
+function RunButtons() {
+  const run = useRunReconcile();
+  const start = (dryRun: boolean) =>
+    run.mutate(dryRun, {
+      onSuccess: () =>
+        showToast({
+          kind: 'success',
+          title: dryRun ? 'Dry run queued' : 'Reconcile queued',
+          message: 'It appears in the runs below.',
+        }),
+    });
+  return (
+    <div className="header-tools">
+      <button type="button" className="btn" disabled={run.isPending} onClick={() => start(true)}>
+        Dry run
+      </button>
+      <button type="button" className="btn btn-primary" disabled={run.isPending} onClick={() => start(false)}>
+        Run now
+      </button>
+    </div>
+  );
+}
+
+function tookText(r: ReconcileRun): string {
+  if (!r.finishedAt) return '…';
+  const ms = Date.parse(r.finishedAt) - Date.parse(r.startedAt);
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : duration(ms);
+}
+
+function RunsTable({ runs }: { runs: ReconcileRun[] | undefined }) {
+  const [open, setOpen] = useState<string | null>(null);
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <caption className="sr-only">Reconcile runs, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Started</th>
+            <th scope="col">Trigger</th>
+            <th scope="col">Status</th>
+            <th scope="col" className="num">
+              Created
+            </th>
+            <th scope="col" className="num">
+              Updated
+            </th>
+            <th scope="col" className="num">
+              Deleted
+            </th>
+            <th scope="col" className="num">
+              Unchanged
+            </th>
+            <th scope="col" className="num">
+              Failed
+            </th>
+            <th scope="col">Took</th>
+            <th scope="col">
+              <span className="sr-only">Details</span>
+            </th>
+          </tr>
+        </thead>
+        {!runs ? (
+          <TableSkeleton columns={10} rows={3} />
+        ) : runs.length === 0 ? (
+          <EmptyRow columns={10} title="No runs yet.">
+            A run starts by itself after every change; approvers can also start one here.
+          </EmptyRow>
+        ) : (
+          <tbody>
+            {runs.map((r) => (
+              <Fragment key={r.id}>
+                <tr>
+                  <td>
+                    <RelativeTime iso={r.startedAt} />
+                  </td>
+                  <td className="clamp" title={r.trigger}>
+                    {r.trigger}
+                  </td>
+                  <td>
+                    <RunStatus run={r} />
+                  </td>
+                  <td className="num">{r.counts.created}</td>
+                  <td className="num">{r.counts.updated}</td>
+                  <td className="num">{r.counts.deleted}</td>
+                  <td className="num">{r.counts.unchanged}</td>
+                  <td className={r.counts.failed ? 'num text-red' : 'num'}>{r.counts.failed}</td>
+                  <td>{tookText(r)}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      aria-expanded={open === r.id}
+                      aria-label={`Objects of the run started ${r.startedAt}`}
+                      onClick={() => setOpen(open === r.id ? null : r.id)}
+                    >
+                      {open === r.id ? 'Hide' : 'Objects'}
+                    </button>
+                  </td>
+                </tr>
+                {open === r.id ? (
+                  <tr className="expanded">
+                    <td colSpan={10}>
+                      <RunObjects id={r.id} />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
+            ))}
+          </tbody>
+        )}
+      </table>
+    </div>
+  );
+}
+
+export function ReconcilePage() {
+  const me = useMe();
+  const search = route.useSearch();
+  const navigate = route.useNavigate();
+  const runs = useQuery(reconcileRunsQuery(search.cursor));
+  const missing = runs.isError && isNotFound(runs.error);
+  const latest = runs.data?.items[0];
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Reconcile</h1>
+          <p className="muted">
+            The database compiled into Kubernetes objects and applied to the target.
+            {latest ? (
+              <>
+                {' '}
+                Target <strong>{latest.target}</strong>; last run <RunStatus run={latest} />{' '}
+                <RelativeTime iso={latest.startedAt} />.
+              </>
+            ) : null}
+          </p>
+        </div>
+        {can(me.role, 'reconcile.run') && !missing ? <RunButtons /> : null}
+      </header>
+      <section aria-labelledby="runs-title">
+        <h2 id="runs-title">Runs</h2>
+        {missing ? (
+          <NotAvailable title="Reconcile runs are not available.">
+            This server does not serve GET /api/v1/reconcile/runs yet.
+          </NotAvailable>
+        ) : runs.isError ? (
+          <ErrorPanel error={runs.error} what="reconcile runs" />
+        ) : (
+          <RunsTable runs={runs.data?.items} />
+        )}
+        <Pager
+          search={search}
+          nextCursor={runs.data?.nextCursor}
+          shown={runs.data?.items.length ?? 0}
+          onChange={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
+        />
+      </section>
+      <ManifestsPanel />
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+import type { Service } from '@egress/shared';
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+
+import { api } from '../../../lib/api-client.ts';
+import { fetchAll, type Page } from '../../../lib/pagination.ts';
+
+export interface ServiceListFilter {
+  q?: string | undefined;
+  namespace?: string | undefined;
+  team?: string | undefined;
+  cursor?: string | undefined;
+}
+
+export const serviceKeys = {
+  all: ['services'] as const,
+  lists: () => [...serviceKeys.all, 'list'] as const,
+  list: (filter: ServiceListFilter) => [...serviceKeys.lists(), filter] as const,
+  everything: () => [...serviceKeys.all, 'everything'] as const,
+  details: () => [...serviceKeys.all, 'detail'] as const,
+  detail: (id: string) => [...serviceKeys.details(), id] as const,
+};
+
+export function serviceListQuery(filter: ServiceListFilter) {
+  return queryOptions({
+    queryKey: serviceKeys.list(filter),
+    queryFn: ({ signal }) =>
+      api<Page<Service>>('/api/v1/services', { query: { limit: 50, ...filter }, signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Every service (bounded): the request form's select and the graph. */
+export function allServicesQuery() {
+  return queryOptions({
+    queryKey: serviceKeys.everything(),
+    queryFn: ({ signal }) => fetchAll<Service>('/api/v1/services', {}, 2000, signal),
+    staleTime: 60_000,
+  });
+}
+
+export function serviceDetailQuery(id: string) {
+  return queryOptions({
+    queryKey: serviceKeys.detail(id),
+    queryFn: ({ signal }) => api<Service>(`/api/v1/services/${encodeURIComponent(id)}`, { signal }),
+  });
+}
+
+const EMPTY = new Map<string, Service>();
+
+/** id -> service, for showing a grant's namespace. */
+export function useServiceIndex(): Map<string, Service> {
+  const { data } = useQuery({ ...allServicesQuery(), select: (d) => new Map(d.items.map((s) => [s.id, s])) });
+  return data ?? EMPTY;
+}

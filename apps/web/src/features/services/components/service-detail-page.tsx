@@ -1,0 +1,77 @@
+import { can, type Service } from '@egress/shared';
+import { useQuery } from '@tanstack/react-query';
+import { getRouteApi, Link } from '@tanstack/react-router';
+
+import { LabelChips } from '../../../components/ui/chips.tsx';
+import { EmptyState } from '../../../components/ui/empty-state.tsx';
+import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
+import { BlockSkeleton } from '../../../components/ui/skeleton.tsx';
+import { RelativeTime } from '../../../components/ui/time.tsx';
+import { isNotFound } from '../../../lib/api-client.ts';
+import { useMe } from '../../auth/api/auth.queries.ts';
+import { serviceDetailQuery } from '../api/services.queries.ts';
+import { ServiceGrants } from './service-grants.tsx';
+
+const route = getRouteApi('/_app/services/$serviceId');
+
+function ServiceView({ service: s }: { service: Service }) {
+  const me = useMe();
+  return (
+    <div className="page">
+      <nav aria-label="Breadcrumb" className="breadcrumb">
+        <Link to="/services">Services</Link> / <span>{s.name}</span>
+      </nav>
+      <header className="page-header">
+        <div>
+          <h1>{s.name}</h1>
+          <p className="muted">
+            Namespace <strong>{s.namespace}</strong>
+            {s.team ? ` · team ${s.team}` : ''} · registered <RelativeTime iso={s.createdAt} />
+          </p>
+        </div>
+        {can(me.role, 'grants.request') ? (
+          <Link to="/requests/new" search={{ service: s.name }} className="btn btn-primary">
+            Request access for this service
+          </Link>
+        ) : null}
+      </header>
+      <dl className="facts">
+        <dt>Pod selector</dt>
+        <dd>
+          <LabelChips labels={s.selector.matchLabels} />
+        </dd>
+        <dt>Active grants</dt>
+        <dd>{s.activeGrants}</dd>
+        <dt>Description</dt>
+        <dd className="prewrap">{s.description ?? <span className="muted">none</span>}</dd>
+      </dl>
+      <ServiceGrants service={s.name} />
+    </div>
+  );
+}
+
+export function ServiceDetailPage() {
+  const { serviceId } = route.useParams();
+  const query = useQuery(serviceDetailQuery(serviceId));
+  if (query.isPending) {
+    return (
+      <div className="page">
+        <BlockSkeleton lines={5} label="Loading the service" />
+      </div>
+    );
+  }
+  if (query.isError) {
+    return (
+      <div className="page">
+        {isNotFound(query.error) ? (
+          <EmptyState title="No such service." action={<Link to="/services">Back to services</Link>}>
+            It may have been deleted.
+          </EmptyState>
+        ) : (
+          <ErrorPanel error={query.error} what="the service" />
+        )}
+      </div>
+    );
+  }
+  return <ServiceView service={query.data} />;
+}

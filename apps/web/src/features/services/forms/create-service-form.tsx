@@ -1,0 +1,75 @@
+import { CreateServiceBodySchema, type Service } from '@egress/shared';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { Controller, useForm } from 'react-hook-form';
+import type { z } from 'zod';
+
+import { Field } from '../../../components/ui/field.tsx';
+import { applyServerErrors } from '../../../lib/form-errors.ts';
+import { firstError } from '../../../lib/first-error.ts';
+import { toastError } from '../../../lib/toast-error.ts';
+import { useCreateService } from '../api/services.mutations.ts';
+import { LabelSelectorInput } from './label-selector-input.tsx';
+
+type Input = z.input<typeof CreateServiceBodySchema>;
+type Output = z.output<typeof CreateServiceBodySchema>;
+const FIELDS = ['name', 'namespace', 'selector', 'team', 'description'] as const;
+const blankToUndefined = (v: string) => (v.trim() === '' ? undefined : v);
+
+export function CreateServiceForm({
+  onDone,
+  onCancel,
+}: {
+  onDone: (s: Service) => void;
+  onCancel: () => void;
+}) {
+  const mutation = useCreateService();
+  const form = useForm<Input, unknown, Output>({
+    resolver: zodResolver(CreateServiceBodySchema),
+    defaultValues: { name: '', namespace: '', selector: { matchLabels: {} } },
+  });
+  const { errors, isSubmitting } = form.formState;
+  const submit = form.handleSubmit(async (body) => {
+    try {
+      onDone(await mutation.mutateAsync(body));
+    } catch (error) {
+      if (!applyServerErrors(error, form.setError, FIELDS)) toastError(error, 'The service was not created');
+    }
+  });
+  return (
+    <form noValidate className="stack" onSubmit={(e) => void submit(e)}>
+      <Field label="Name" error={errors.name?.message} hint="Lower case with dots, e.g. service.github">
+        <input type="text" autoFocus {...form.register('name')} />
+      </Field>
+      <Field label="Namespace" error={errors.namespace?.message}>
+        <input type="text" {...form.register('namespace')} />
+      </Field>
+      <Controller
+        control={form.control}
+        name="selector.matchLabels"
+        render={({ field }) => (
+          <Field
+            label="Pod selector"
+            error={firstError(errors.selector)}
+            hint="Labels of the pods, comma separated: app=payments, tier=web"
+          >
+            <LabelSelectorInput value={field.value} onChange={field.onChange} onBlur={field.onBlur} />
+          </Field>
+        )}
+      />
+      <Field label="Team (optional)" error={errors.team?.message}>
+        <input type="text" {...form.register('team', { setValueAs: blankToUndefined })} />
+      </Field>
+      <Field label="Description (optional)" error={errors.description?.message}>
+        <textarea rows={2} {...form.register('description', { setValueAs: blankToUndefined })} />
+      </Field>
+      <div className="actions">
+        <button type="button" className="btn" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="submit" className="btn btn-primary" disabled={isSubmitting}>
+          Register service
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,16 @@
+import type { Settings } from '@egress/shared';
+import { queryOptions } from '@tanstack/react-query';
+
+import { api } from '../../../lib/api-client.ts';
+
+export const settingsKeys = {
+  all: ['settings'] as const,
+  detail: () => [...settingsKeys.all, 'detail'] as const,
+};
+
+export function settingsQuery() {
+  return queryOptions({
+    queryKey: settingsKeys.detail(),
+    queryFn: ({ signal }) => api<Settings>('/api/v1/settings', { signal }),
+  });
+}

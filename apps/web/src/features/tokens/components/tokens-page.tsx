@@ -1,0 +1,203 @@
+import { can, type CreatedToken, type Token } from '@egress/shared';
+import { useQuery } from '@tanstack/react-query';
+import { getRouteApi } from '@tanstack/react-router';
+import { useState } from 'react';
+
+import { CopyButton } from '../../../components/ui/copy-button.tsx';
+import { Dialog } from '../../../components/ui/dialog.tsx';
+import { EmptyRow } from '../../../components/ui/empty-state.tsx';
+import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
+import { Pager } from '../../../components/ui/pager.tsx';
+import { TableSkeleton } from '../../../components/ui/skeleton.tsx';
+import { RelativeTime } from '../../../components/ui/time.tsx';
+import { useMe } from '../../auth/api/auth.queries.ts';
+import { useRevokeToken } from '../api/tokens.mutations.ts';
+import { tokenListQuery } from '../api/tokens.queries.ts';
+import { CreateTokenForm } from '../forms/create-token-form.tsx';
+
+const route = getRouteApi('/_app/tokens');
+
+function CreatedTokenView({ token, onClose }: { token: CreatedToken; onClose: () => void }) {
+  return (
+    <div className="stack">
+      <p className="callout callout-warn">
+        Copy the token now. It is shown only once; the server keeps only its hash.
+      </p>
+      <label className="field">
+        Token
+        <input
+          type="text"
+          readOnly
+          value={token.token}
+          className="mono"
+          onFocus={(e) => e.currentTarget.select()}
+        />
+      </label>
+      <div className="actions">
+        <CopyButton value={token.token} label="Copy token" />
+        <button type="button" className="btn btn-primary" onClick={onClose}>
+          Done
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function TokensTable({ tokens, showOwner }: { tokens: Token[] | undefined; showOwner: boolean }) {
+  const [revoking, setRevoking] = useState<Token | null>(null);
+  const columns = showOwner ? 8 : 7;
+  return (
+    <>
+      <div className="table-wrap">
+        <table className="table">
+          <caption className="sr-only">API tokens</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Prefix</th>
+              <th scope="col">Role</th>
+              {showOwner ? <th scope="col">Owner</th> : null}
+              <th scope="col">Expires</th>
+              <th scope="col">Last used</th>
+              <th scope="col">Created</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          {!tokens ? (
+            <TableSkeleton columns={columns} />
+          ) : tokens.length === 0 ? (
+            <EmptyRow columns={columns} title="No tokens.">
+              Create one for a pipeline or a script; it acts with the role you choose, never above yours.
+            </EmptyRow>
+          ) : (
+            <tbody>
+              {tokens.map((t) => (
+                <tr key={t.id}>
+                  <td>{t.name}</td>
+                  <td>
+                    <code>{t.prefix}…</code>
+                  </td>
+                  <td>{t.role}</td>
+                  {showOwner ? <td>{t.owner}</td> : null}
+                  <td>
+                    <RelativeTime iso={t.expiresAt} fallback="never" />
+                  </td>
+                  <td>
+                    <RelativeTime iso={t.lastUsedAt} fallback="never" />
+                  </td>
+                  <td>
+                    <RelativeTime iso={t.createdAt} />
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      aria-label={`Revoke token ${t.name}`}
+                      onClick={() => setRevoking(t)}
+                    >
+                      Revoke
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          )}
+        </table>
+      </div>
+      {revoking ? <RevokeTokenDialog token={revoking} onClose={() => setRevoking(null)} /> : null}
+    </>
+  );
+}
+
+function RevokeTokenDialog({ token, onClose }: { token: Token; onClose: () => void }) {
+  const revoke = useRevokeToken();
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title="Revoke token"
+      description={
+        <p>
+          {token.name} ({token.prefix}…), owned by {token.owner}
+        </p>
+      }
+    >
+      <div className="stack">
+        <p>Scripts using this token stop working at once. This cannot be undone.</p>
+        <div className="actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Back
+          </button>
+          <button
+            type="button"
+            className="btn btn-danger"
+            disabled={revoke.isPending}
+            onClick={() => revoke.mutate(token.id, { onSuccess: onClose })}
+          >
+            Revoke token
+          </button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
+
+export function TokensPage() {
+  const me = useMe();
+  const search = route.useSearch();
+  const navigate = route.useNavigate();
+  const all = search.all === 'true' && can(me.role, 'tokens.manageAll');
+  const query = useQuery(tokenListQuery({ all, cursor: search.cursor }));
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<CreatedToken | null>(null);
+  const close = () => {
+    setCreating(false);
+    setCreated(null);
+  };
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>API tokens</h1>
+          <p className="muted">
+            For pipelines and scripts: send <code>Authorization: Bearer &lt;token&gt;</code>.
+          </p>
+        </div>
+        <button type="button" className="btn btn-primary" onClick={() => setCreating(true)}>
+          Create token
+        </button>
+      </header>
+      {can(me.role, 'tokens.manageAll') ? (
+        <div className="filters">
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={all}
+              onChange={(e) => void navigate({ search: { all: e.target.checked ? 'true' : undefined } })}
+            />
+            Every user&apos;s tokens
+          </label>
+        </div>
+      ) : null}
+      {query.isError ? (
+        <ErrorPanel error={query.error} what="tokens" />
+      ) : (
+        <TokensTable tokens={query.data?.items} showOwner={all} />
+      )}
+      <Pager
+        search={search}
+        nextCursor={query.data?.nextCursor}
+        shown={query.data?.items.length ?? 0}
+        onChange={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
+      />
+      <Dialog open={creating} onClose={close} title={created ? 'Token created' : 'Create an API token'}>
+        {created ? (
+          <CreatedTokenView token={created} onClose={close} />
+        ) : (
+          <CreateTokenForm myRole={me.role} onCancel={close} onDone={setCreated} />
+        )}
+      </Dialog>
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+import type { User } from '@egress/shared';
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+
+import { api } from '../../../lib/api-client.ts';
+import type { Page } from '../../../lib/pagination.ts';
+
+export const userKeys = {
+  all: ['users'] as const,
+  lists: () => [...userKeys.all, 'list'] as const,
+  list: (cursor: string | undefined) => [...userKeys.lists(), { cursor }] as const,
+};
+
+export function userListQuery(cursor: string | undefined) {
+  return queryOptions({
+    queryKey: userKeys.list(cursor),
+    queryFn: ({ signal }) => api<Page<User>>('/api/v1/users', { query: { limit: 50, cursor }, signal }),
+    placeholderData: keepPreviousData,
+  });
+}

@@ -1,0 +1,39 @@
+// Time and number formatting, in one place so every page says "3 h ago" the same way.
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** "just now", "5 min ago", "3 h ago", "2 d ago"; future times as "in 3 h". */
+export function relativeTime(iso: string, now: number = Date.now()): string {
+  const diff = now - Date.parse(iso);
+  const abs = Math.abs(diff);
+  if (abs < MINUTE) return diff >= 0 ? 'just now' : 'in under a minute';
+  const span = duration(abs);
+  return diff >= 0 ? `${span} ago` : `in ${span}`;
+}
+
+/** A compact span: "45 min", "3 h", "2 d", "5 mo". */
+export function duration(ms: number): string {
+  if (ms < HOUR) return `${Math.max(1, Math.floor(ms / MINUTE))} min`;
+  if (ms < DAY) return `${Math.floor(ms / HOUR)} h`;
+  if (ms < 60 * DAY) return `${Math.floor(ms / DAY)} d`;
+  return `${Math.floor(ms / (30 * DAY))} mo`;
+}
+
+/** The exact time in UTC, e.g. "2025-03-04 12:30:05 UTC". */
+export function utc(iso: string): string {
+  return `${iso.slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** A UTC calendar day key, "2025-03-04". */
+export function dayKey(date: Date | string): string {
+  return (typeof date === 'string' ? new Date(date) : date).toISOString().slice(0, 10);
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function shortId(id: string): string {
+  return id.slice(0, 8);
+}

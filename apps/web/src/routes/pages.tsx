@@ -1,0 +1,179 @@
+// The console's pages under the signed-in frame. Each entry is thin: a path, its search-param schema and
+// a lazily loaded page component, so every page is its own chunk and the first load stays small.
+import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES, GRANT_STATES, SensitivitySchema } from '@egress/shared';
+import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
+import { z } from 'zod';
+
+import { pageSearchShape, searchEnum, searchText } from '../lib/search.ts';
+import { appRoute } from './app.tsx';
+
+const parent = () => appRoute;
+const dateText = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .optional()
+  .catch(undefined);
+const flag = searchEnum(['true']);
+
+export const dashboardRoute = createRoute({
+  getParentRoute: parent,
+  path: '/',
+  component: lazyRouteComponent(
+    () => import('../features/dashboard/components/dashboard-page.tsx'),
+    'DashboardPage',
+  ),
+});
+
+export const requestsRoute = createRoute({
+  getParentRoute: parent,
+  path: 'requests',
+  validateSearch: z.object({
+    view: searchEnum(['inbox', 'mine']),
+    state: searchEnum(GRANT_STATES),
+    page: searchText,
+    ...pageSearchShape,
+  }),
+  component: lazyRouteComponent(
+    () => import('../features/grants/components/requests-page.tsx'),
+    'RequestsPage',
+  ),
+});
+
+export const requestNewRoute = createRoute({
+  getParentRoute: parent,
+  path: 'requests/new',
+  validateSearch: z.object({ service: searchText, destination: searchText }),
+  component: lazyRouteComponent(
+    () => import('../features/grants/components/request-access-page.tsx'),
+    'RequestAccessPage',
+  ),
+});
+
+export const grantsRoute = createRoute({
+  getParentRoute: parent,
+  path: 'grants',
+  validateSearch: z.object({
+    state: searchEnum([...GRANT_STATES, 'all']),
+    service: searchText,
+    destination: searchText,
+    portWide: flag,
+    ...pageSearchShape,
+  }),
+  component: lazyRouteComponent(() => import('../features/grants/components/grants-page.tsx'), 'GrantsPage'),
+});
+
+export const grantRoute = createRoute({
+  getParentRoute: parent,
+  path: 'grants/$grantId',
+  component: lazyRouteComponent(
+    () => import('../features/grants/components/grant-detail-page.tsx'),
+    'GrantDetailPage',
+  ),
+});
+
+export const servicesRoute = createRoute({
+  getParentRoute: parent,
+  path: 'services',
+  validateSearch: z.object({ q: searchText, namespace: searchText, ...pageSearchShape }),
+  component: lazyRouteComponent(
+    () => import('../features/services/components/services-page.tsx'),
+    'ServicesPage',
+  ),
+});
+
+export const serviceRoute = createRoute({
+  getParentRoute: parent,
+  path: 'services/$serviceId',
+  validateSearch: z.object({ state: searchEnum([...GRANT_STATES, 'all']), ...pageSearchShape }),
+  component: lazyRouteComponent(
+    () => import('../features/services/components/service-detail-page.tsx'),
+    'ServiceDetailPage',
+  ),
+});
+
+export const destinationsRoute = createRoute({
+  getParentRoute: parent,
+  path: 'destinations',
+  validateSearch: z.object({
+    q: searchText,
+    sensitivity: SensitivitySchema.optional().catch(undefined),
+    ...pageSearchShape,
+  }),
+  component: lazyRouteComponent(
+    () => import('../features/destinations/components/destinations-page.tsx'),
+    'DestinationsPage',
+  ),
+});
+
+export const destinationRoute = createRoute({
+  getParentRoute: parent,
+  path: 'destinations/$destinationId',
+  component: lazyRouteComponent(
+    () => import('../features/destinations/components/destination-detail-page.tsx'),
+    'DestinationDetailPage',
+  ),
+});
+
+export const graphRoute = createRoute({
+  getParentRoute: parent,
+  path: 'graph',
+  validateSearch: z.object({ namespace: searchText, destination: searchText }),
+  component: lazyRouteComponent(() => import('../features/graph/components/graph-page.tsx'), 'GraphPage'),
+});
+
+export const blockedRoute = createRoute({
+  getParentRoute: parent,
+  path: 'blocked',
+  component: lazyRouteComponent(
+    () => import('../features/blocked/components/blocked-page.tsx'),
+    'BlockedEgressPage',
+  ),
+});
+
+export const auditRoute = createRoute({
+  getParentRoute: parent,
+  path: 'audit',
+  validateSearch: z.object({
+    actor: searchText,
+    action: searchEnum(AUDIT_ACTIONS),
+    targetType: searchEnum(AUDIT_TARGET_TYPES),
+    targetId: searchText,
+    from: dateText,
+    to: dateText,
+    ...pageSearchShape,
+  }),
+  component: lazyRouteComponent(() => import('../features/audit/components/audit-page.tsx'), 'AuditPage'),
+});
+
+export const reconcileRoute = createRoute({
+  getParentRoute: parent,
+  path: 'reconcile',
+  validateSearch: z.object(pageSearchShape),
+  component: lazyRouteComponent(
+    () => import('../features/reconcile/components/reconcile-page.tsx'),
+    'ReconcilePage',
+  ),
+});
+
+export const usersRoute = createRoute({
+  getParentRoute: parent,
+  path: 'users',
+  validateSearch: z.object(pageSearchShape),
+  component: lazyRouteComponent(() => import('../features/users/components/users-page.tsx'), 'UsersPage'),
+});
+
+export const tokensRoute = createRoute({
+  getParentRoute: parent,
+  path: 'tokens',
+  validateSearch: z.object({ all: flag, ...pageSearchShape }),
+  component: lazyRouteComponent(() => import('../features/tokens/components/tokens-page.tsx'), 'TokensPage'),
+});
+
+export const settingsRoute = createRoute({
+  getParentRoute: parent,
+  path: 'settings',
+  component: lazyRouteComponent(
+    () => import('../features/settings/components/settings-page.tsx'),
+    'SettingsPage',
+  ),
+});

@@ -1,0 +1,153 @@
+import { sha256Hex } from '@egress/shared';
+
+import { compareKeys, type Sha256Hex } from './canonical.ts';
+import { dnsConfigMap } from './dns.ts';
+import {
+  gatewayAutoscaler,
+  gatewayConfigMap,
+  gatewayDeployment,
+  gatewayDisruptionBudget,
+  gatewayService,
+  type GatewayContext,
+} from './gateway.ts';
+import { gatewayNetworkPolicy, servicePeer, type GatewayClient, type ServicePeer } from './gateway-policy.ts';
+import { keysFor, withContentHash } from './meta.ts';
+import { publicAddressBlocks, type IpBlockPeer } from './public-addresses.ts';
+import type { CompilerDestination, CompilerInput, CompilerService, KubernetesObject } from './types.ts';
+import { defaultDenyPolicy, portWidePolicy } from './workload-policies.ts';
+
+export interface CompileOptions {
+  /**
+   * SHA-256 (lower-case hex) for the content hashes. Defaults to the pure-JavaScript `sha256Hex` of
+   * @egress/shared; a server may pass a native one (node:crypto) for speed. Same digests either way.
+   */
+  sha256Hex?: Sha256Hex;
+}
+
+/** Active grants grouped once: per destination, the services and their ports; and the port-wide ones. */
+interface GrantIndex {
+  byDestination: Map<string, Map<string, Set<number>>>;
+  portWide: Map<string, Set<number>>;
+}
+
+function addPort(map: Map<string, Set<number>>, key: string, port: number): void {
+  const ports = map.get(key);
+  if (ports) ports.add(port);
+  else map.set(key, new Set([port]));
+}
+
+function indexGrants(input: CompilerInput): GrantIndex {
+  const byDestination = new Map<string, Map<string, Set<number>>>();
+  const portWide = new Map<string, Set<number>>();
+  for (const grant of input.grants) {
+    if (grant.destinationId === null) {
+      addPort(portWide, grant.serviceId, grant.port);
+      continue;
+    }
+    let services = byDestination.get(grant.destinationId);
+    if (!services) byDestination.set(grant.destinationId, (services = new Map<string, Set<number>>()));
+    addPort(services, grant.serviceId, grant.port);
+  }
+  return { byDestination, portWide };
+}
+
+function assertUnique(destinations: readonly CompilerDestination[]): void {
+  const names = new Set<string>();
+  for (const d of destinations) {
+    // The database guarantees this; two destinations on one gateway name would overwrite each other.
+    if (names.has(d.gatewayName))
+      throw new Error(`two destinations share the gateway name "${d.gatewayName}"`);
+    names.add(d.gatewayName);
+  }
+}
+
+function gatewayObjects(
+  d: CompilerDestination,
+  ctx: GatewayContext,
+  clients: readonly GatewayClient[],
+  publicBlocks: readonly IpBlockPeer[],
+): KubernetesObject[] {
+  const seal = (o: KubernetesObject) => withContentHash(o, ctx.keys, ctx.hash);
+  const configMap = seal(gatewayConfigMap(d, ctx));
+  return [
+    configMap,
+    seal(gatewayDeployment(d, ctx, configMap)),
+    seal(gatewayService(d, ctx)),
+    seal(gatewayAutoscaler(d, ctx)),
+    seal(gatewayDisruptionBudget(d, ctx)),
+    seal(gatewayNetworkPolicy(d, ctx, clients, publicBlocks)),
+  ];
+}
+
+/** The clients of one gateway. A grant whose service is not in the input (deleted meanwhile) grants nothing. */
+function clientsOf(
+  grants: Map<string, Set<number>> | undefined,
+  peers: ReadonlyMap<string, ServicePeer>,
+): GatewayClient[] {
+  const clients: GatewayClient[] = [];
+  for (const [serviceId, ports] of grants ?? []) {
+    const peer = peers.get(serviceId);
+    if (peer) clients.push({ peer, ports });
+  }
+  return clients;
+}
+
+/** Each service granted some destination, as a NetworkPolicy peer built once. */
+function peersOf(
+  grants: GrantIndex,
+  services: ReadonlyMap<string, CompilerService>,
+): Map<string, ServicePeer> {
+  const peers = new Map<string, ServicePeer>();
+  for (const granted of grants.byDestination.values()) {
+    for (const serviceId of granted.keys()) {
+      const service = services.get(serviceId);
+      if (service && !peers.has(serviceId)) peers.set(serviceId, servicePeer(service));
+    }
+  }
+  return peers;
+}
+
+/** Kind, then namespace (cluster-scoped first), then name; code-unit order throughout. */
+function compareObjects(a: KubernetesObject, b: KubernetesObject): number {
+  return (
+    compareKeys(a.kind, b.kind) ||
+    compareKeys(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+    compareKeys(a.metadata.name, b.metadata.name)
+  );
+}
+
+/**
+ * The desired state: every object egress control wants in the cluster, sorted by kind, namespace and
+ * name, each with its content-hash annotation. Pure and deterministic: no clock, no randomness, no I/O;
+ * the same input (in any order) gives byte-identical output. The input is not changed; the output
+ * shares some frozen sub-objects (peers, public-address blocks) between objects: clone before editing.
+ *
+ * Port-wide grants become policies only in enforced namespaces: elsewhere the service's pods can
+ * already reach the internet, and a policy selecting them would isolate them for egress and cut their
+ * cluster traffic and DNS (enforcement is an explicit admin setting, never a side effect of a grant).
+ */
+export function compile(input: CompilerInput, options: CompileOptions = {}): KubernetesObject[] {
+  const { settings } = input;
+  const keys = keysFor(settings);
+  const ctx: GatewayContext = { settings, keys, hash: options.sha256Hex ?? sha256Hex };
+  const seal = (o: KubernetesObject) => withContentHash(o, keys, ctx.hash);
+  const publicBlocks = publicAddressBlocks(settings);
+  const services = new Map<string, CompilerService>(input.services.map((s) => [s.id, s]));
+  const grants = indexGrants(input);
+  const enforced = new Set(settings.enforcedNamespaces);
+  assertUnique(input.destinations);
+
+  const peers = peersOf(grants, services);
+  const objects: KubernetesObject[] = [];
+  for (const d of input.destinations) {
+    objects.push(...gatewayObjects(d, ctx, clientsOf(grants.byDestination.get(d.id), peers), publicBlocks));
+  }
+  for (const namespace of enforced) objects.push(seal(defaultDenyPolicy(namespace, settings)));
+  for (const [serviceId, ports] of grants.portWide) {
+    const service = services.get(serviceId);
+    if (!service || !enforced.has(service.namespace)) continue;
+    for (const port of ports) objects.push(seal(portWidePolicy(service, port, keys, publicBlocks)));
+  }
+  objects.push(seal(dnsConfigMap(input.destinations, settings, input.readiness)));
+  return objects.sort(compareObjects);
+}

@@ -1,0 +1,187 @@
+// Cross-references inside the Envoy bootstrap that schema validation (protoc-gen-validate) cannot see.
+import { gatewayNameFor } from '@egress/shared';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+import { at, find } from '../test/helpers.ts';
+import { richInput } from '../test/scenarios.ts';
+import { compile, type CompilerDestination } from './index.ts';
+
+interface SocketAddress {
+  protocol?: string;
+  address: string;
+  port_value: number;
+}
+interface Listener {
+  name: string;
+  address: { socket_address: SocketAddress };
+  udp_listener_config?: object;
+  filter_chains?: { filters: { name: string; typed_config: Record<string, unknown> }[] }[];
+  listener_filters?: { name: string; typed_config: Record<string, unknown> }[];
+}
+interface Cluster {
+  name: string;
+  type: string;
+  dns_lookup_family: string;
+  upstream_connection_options?: unknown;
+  load_assignment: unknown;
+}
+interface Bootstrap {
+  admin: { address: { socket_address: SocketAddress } };
+  static_resources: { listeners: Listener[]; clusters: Cluster[] };
+}
+
+const objects = compile(richInput());
+
+function bootstrap(d: CompilerDestination): Bootstrap {
+  return parse(
+    at(find(objects, 'ConfigMap', 'egress-gateways', d.gatewayName), 'data', 'envoy.yaml') as string,
+  ) as Bootstrap;
+}
+
+/** The cluster a listener sends to: tcp_proxy's `cluster`, or the udp_proxy matcher's route. */
+function targetCluster(listener: Listener): unknown {
+  const tcp = listener.filter_chains?.[0]?.filters.find((f) => f.name === 'envoy.filters.network.tcp_proxy');
+  if (tcp) return tcp.typed_config.cluster;
+  const udp = listener.listener_filters?.find((f) => f.name === 'envoy.filters.udp_listener.udp_proxy');
+  return at(udp?.typed_config, 'matcher', 'on_no_match', 'action', 'typed_config', 'cluster');
+}
+
+describe.each(richInput().destinations.map((d) => [d.host, d] as const))(
+  'Envoy bootstrap of %s',
+  (_host, d) => {
+    const config = bootstrap(d);
+    const { listeners, clusters } = config.static_resources;
+    const traffic = listeners.filter((l) => l.name !== 'health');
+
+    it('binds admin to loopback only', () => {
+      expect(config.admin.address.socket_address.address).toBe('127.0.0.1');
+    });
+
+    it('has one listener and one DNS cluster per destination port, for host:port', () => {
+      const ports = d.ports.map((p) => `${p.protocol}/${p.port}`).sort();
+      expect(
+        traffic
+          .map((l) => `${l.address.socket_address.protocol ?? 'TCP'}/${l.address.socket_address.port_value}`)
+          .sort(),
+      ).toEqual(ports);
+      for (const c of clusters) {
+        expect(c).toMatchObject({ type: 'LOGICAL_DNS', dns_lookup_family: 'V4_PREFERRED' });
+        expect(
+          at(
+            c.load_assignment,
+            'endpoints',
+            0,
+            'lb_endpoints',
+            0,
+            'endpoint',
+            'address',
+            'socket_address',
+            'address',
+          ),
+        ).toBe(d.host);
+      }
+      expect(clusters).toHaveLength(d.ports.length);
+    });
+
+    it('sends every listener to a cluster that exists, on the same port', () => {
+      const names = new Set(clusters.map((c) => c.name));
+      for (const l of traffic) {
+        const cluster = clusters.find((c) => c.name === targetCluster(l));
+        expect(cluster, `${l.name} → ${String(targetCluster(l))}`).toBeDefined();
+        expect(
+          at(
+            cluster?.load_assignment,
+            'endpoints',
+            0,
+            'lb_endpoints',
+            0,
+            'endpoint',
+            'address',
+            'socket_address',
+            'port_value',
+          ),
+        ).toBe(l.address.socket_address.port_value);
+      }
+      expect(names.size).toBe(clusters.length);
+    });
+
+    it('never binds two listeners (or admin) to one port and protocol', () => {
+      const bound = [
+        ...listeners.map((l) => l.address.socket_address),
+        config.admin.address.socket_address,
+      ].map((a) => `${a.protocol ?? 'TCP'}/${a.port_value}`);
+      expect(new Set(bound).size).toBe(bound.length);
+      expect(new Set(listeners.map((l) => l.name)).size).toBe(listeners.length);
+    });
+
+    it('configures UDP listeners for UDP and keepalives only on TCP clusters', () => {
+      for (const l of traffic) {
+        const udp = l.address.socket_address.protocol === 'UDP';
+        expect(l.udp_listener_config !== undefined).toBe(udp);
+        expect(
+          clusters.find((c) => c.name === targetCluster(l))?.upstream_connection_options !== undefined,
+        ).toBe(!udp);
+      }
+    });
+
+    it('logs each connection as JSON with the source address and the outcome', () => {
+      for (const l of traffic) {
+        const proxy = l.filter_chains?.[0]?.filters[0]?.typed_config ?? l.listener_filters?.[0]?.typed_config;
+        const format = at(proxy, 'access_log', 0, 'typed_config', 'log_format', 'json_format') as Record<
+          string,
+          string
+        >;
+        expect(format).toMatchObject({
+          start_time: '%START_TIME%',
+          downstream_remote_address: '%DOWNSTREAM_REMOTE_ADDRESS%',
+          upstream_host: '%UPSTREAM_HOST%',
+          bytes_sent: '%BYTES_SENT%',
+          bytes_received: '%BYTES_RECEIVED%',
+          duration: '%DURATION%',
+          response_flags: '%RESPONSE_FLAGS%',
+          upstream_transport_failure_reason: '%UPSTREAM_TRANSPORT_FAILURE_REASON%',
+          destination: d.host,
+        });
+      }
+    });
+
+    it('serves the probes on the port the Deployment probes', () => {
+      const health = listeners.find((l) => l.name === 'health');
+      const container = at(
+        find(objects, 'Deployment', 'egress-gateways', d.gatewayName),
+        'spec',
+        'template',
+        'spec',
+        'containers',
+        0,
+      );
+      const port = (at(container, 'ports') as { name: string; containerPort: number }[]).find(
+        (p) => p.name === 'health',
+      );
+      expect(health?.address.socket_address).toMatchObject({
+        address: '0.0.0.0',
+        port_value: port?.containerPort,
+      });
+      expect(at(container, 'readinessProbe', 'httpGet')).toEqual({ path: '/ready', port: 'health' });
+      expect(at(container, 'livenessProbe', 'httpGet')).toEqual({ path: '/live', port: 'health' });
+      const filters = health?.filter_chains?.[0]?.filters[0]?.typed_config.http_filters as {
+        name: string;
+        typed_config: Record<string, unknown>;
+      }[];
+      expect(filters[0]?.typed_config).toMatchObject({
+        pass_through_mode: false,
+        headers: [{ name: ':path', string_match: { exact: '/ready' } }],
+      });
+    });
+  },
+);
+
+it('names the UDP listener of a destination serving 53 over both protocols apart from the TCP one', () => {
+  const dns = richInput().destinations.find((d) => d.gatewayName === gatewayNameFor('dns.example.net'))!;
+  expect(bootstrap(dns).static_resources.listeners.map((l) => l.name)).toEqual([
+    'tcp_53',
+    'udp_53',
+    'health',
+  ]);
+});

@@ -1,0 +1,259 @@
+// The Envoy bootstrap of one gateway: a static configuration (no xDS), one listener and one cluster per
+// destination port, admin on loopback, and a small HTTP listener for the kubelet's probes.
+import type { CompilerDestination, Protocol } from './types.ts';
+import { yamlText } from './yaml.ts';
+
+/** Admin interface: loopback only (reach it with `kubectl port-forward`). */
+export const ADMIN_PORT = 9901;
+/** Probe listener: `/ready` (health_check filter) and `/live` (direct response). */
+export const HEALTH_PORT = 9902;
+export const READY_PATH = '/ready';
+export const LIVE_PATH = '/live';
+export const CONFIG_DIR = '/etc/envoy';
+export const CONFIG_FILE = 'envoy.yaml';
+
+const TYPE = 'type.googleapis.com/envoy.extensions';
+const TCP_IDLE_TIMEOUT = '3600s';
+const UDP_IDLE_TIMEOUT = '60s';
+// Envoy's default circuit breaker allows 1024 connections per cluster; a busy gateway pod would refuse
+// (response flag UO) long before its CPU makes the HPA add pods.
+const MAX_CONNECTIONS = 16384;
+
+export interface InternalPorts {
+  admin: number;
+  health: number;
+}
+
+/**
+ * The admin and probe ports, moved up past any destination port they would collide with (a destination
+ * may use 9901 or 9902 itself). Deterministic: the same port set always gives the same answer.
+ */
+export function internalPorts(ports: readonly { port: number }[]): InternalPorts {
+  const used = new Set(ports.map((p) => p.port));
+  const free = (from: number): number => {
+    let port = from;
+    while (used.has(port)) port++;
+    used.add(port);
+    return port;
+  };
+  const admin = free(ADMIN_PORT);
+  return { admin, health: free(HEALTH_PORT) };
+}
+
+/** Listener, cluster and stat name of a destination port, e.g. "tcp_443". */
+export function portKey(port: number, protocol: Protocol): string {
+  return `${protocol.toLowerCase()}_${port}`;
+}
+
+function accessLog(destination: CompilerDestination, protocol: Protocol): unknown[] {
+  return [
+    {
+      name: 'envoy.access_loggers.stdout',
+      typed_config: {
+        '@type': `${TYPE}.access_loggers.stream.v3.StdoutAccessLog`,
+        log_format: {
+          json_format: {
+            start_time: '%START_TIME%',
+            gateway: destination.gatewayName,
+            destination: destination.host,
+            protocol,
+            listener_port: '%DOWNSTREAM_LOCAL_PORT%',
+            downstream_remote_address: '%DOWNSTREAM_REMOTE_ADDRESS%',
+            upstream_host: '%UPSTREAM_HOST%',
+            bytes_sent: '%BYTES_SENT%',
+            bytes_received: '%BYTES_RECEIVED%',
+            duration: '%DURATION%',
+            response_flags: '%RESPONSE_FLAGS%',
+            upstream_transport_failure_reason: '%UPSTREAM_TRANSPORT_FAILURE_REASON%',
+            connection_termination_details: '%CONNECTION_TERMINATION_DETAILS%',
+          },
+        },
+      },
+    },
+  ];
+}
+
+function socketAddress(address: string, port: number, protocol: Protocol): unknown {
+  return { socket_address: { protocol, address, port_value: port } };
+}
+
+function tcpListener(destination: CompilerDestination, port: number): unknown {
+  const key = portKey(port, 'TCP');
+  return {
+    name: key,
+    address: socketAddress('0.0.0.0', port, 'TCP'),
+    filter_chains: [
+      {
+        filters: [
+          {
+            name: 'envoy.filters.network.tcp_proxy',
+            typed_config: {
+              '@type': `${TYPE}.filters.network.tcp_proxy.v3.TcpProxy`,
+              stat_prefix: key,
+              cluster: key,
+              idle_timeout: TCP_IDLE_TIMEOUT,
+              access_log: accessLog(destination, 'TCP'),
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function udpListener(destination: CompilerDestination, port: number): unknown {
+  const key = portKey(port, 'UDP');
+  return {
+    name: key,
+    address: socketAddress('0.0.0.0', port, 'UDP'),
+    udp_listener_config: {},
+    listener_filters: [
+      {
+        name: 'envoy.filters.udp_listener.udp_proxy',
+        typed_config: {
+          '@type': `${TYPE}.filters.udp.udp_proxy.v3.UdpProxyConfig`,
+          stat_prefix: key,
+          idle_timeout: UDP_IDLE_TIMEOUT,
+          matcher: {
+            on_no_match: {
+              action: {
+                name: 'route',
+                typed_config: { '@type': `${TYPE}.filters.udp.udp_proxy.v3.Route`, cluster: key },
+              },
+            },
+          },
+          access_log: accessLog(destination, 'UDP'),
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * The probe listener. `/ready` is answered by Envoy's health_check filter (not passed through): 200 while
+ * the server is live, 503 once it is draining or told to fail (`POST /healthcheck/fail` on the admin
+ * port). `/live` is a direct 200 from the router, so liveness only asks "does Envoy still serve HTTP"
+ * and a deliberate readiness failure never gets the pod killed. Envoy starts its listeners only once its
+ * clusters have finished their first DNS resolution (whatever the answer), so a pod is not ready before.
+ */
+function healthListener(port: number): unknown {
+  return {
+    name: 'health',
+    address: socketAddress('0.0.0.0', port, 'TCP'),
+    filter_chains: [
+      {
+        filters: [
+          {
+            name: 'envoy.filters.network.http_connection_manager',
+            typed_config: {
+              '@type': `${TYPE}.filters.network.http_connection_manager.v3.HttpConnectionManager`,
+              stat_prefix: 'health',
+              route_config: {
+                name: 'health',
+                virtual_hosts: [
+                  {
+                    name: 'health',
+                    domains: ['*'],
+                    routes: [
+                      { match: { path: LIVE_PATH }, direct_response: { status: 200 } },
+                      { match: { prefix: '/' }, direct_response: { status: 404 } },
+                    ],
+                  },
+                ],
+              },
+              http_filters: [
+                {
+                  name: 'envoy.filters.http.health_check',
+                  typed_config: {
+                    '@type': `${TYPE}.filters.http.health_check.v3.HealthCheck`,
+                    pass_through_mode: false,
+                    headers: [{ name: ':path', string_match: { exact: READY_PATH } }],
+                  },
+                },
+                {
+                  name: 'envoy.filters.http.router',
+                  typed_config: { '@type': `${TYPE}.filters.http.router.v3.Router` },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/**
+ * One upstream cluster for host:port.
+ *
+ * `LOGICAL_DNS`, not `STRICT_DNS`: a logical DNS cluster keeps one upstream host whose address is the
+ * first answer of the latest resolution, as an ordinary client would connect; existing connections stay
+ * where they are when the answer changes. A strict DNS cluster turns every A record into a host and load
+ * balances over all of them, tracking the whole record set: meant for an in-house service whose records
+ * list its members, not for a public name behind a CDN that hands out a rotating subset of thousands of
+ * addresses (DNS churn would constantly drain and rebuild its host set).
+ *
+ * `V4_PREFERRED`: A records when there are any, AAAA otherwise. Most pod networks have no IPv6 route to
+ * the internet, and `AUTO` (AAAA first) would send a dual-stack destination's traffic into that hole.
+ */
+function cluster(host: string, port: number, protocol: Protocol): unknown {
+  const key = portKey(port, protocol);
+  return {
+    name: key,
+    type: 'LOGICAL_DNS',
+    connect_timeout: '5s',
+    dns_lookup_family: 'V4_PREFERRED',
+    circuit_breakers: { thresholds: [{ priority: 'DEFAULT', max_connections: MAX_CONNECTIONS }] },
+    ...(protocol === 'TCP'
+      ? {
+          upstream_connection_options: {
+            tcp_keepalive: { keepalive_probes: 3, keepalive_time: 300, keepalive_interval: 30 },
+          },
+        }
+      : {}),
+    load_assignment: {
+      cluster_name: key,
+      endpoints: [
+        {
+          lb_endpoints: [{ endpoint: { address: { socket_address: { address: host, port_value: port } } } }],
+        },
+      ],
+    },
+  };
+}
+
+/** Destination ports sorted by number, then protocol (TCP before UDP), without duplicates. */
+export function sortedPorts(
+  ports: readonly { port: number; protocol: Protocol }[],
+): { port: number; protocol: Protocol }[] {
+  const seen = new Map<string, { port: number; protocol: Protocol }>();
+  for (const p of ports) seen.set(`${p.port}/${p.protocol}`, { port: p.port, protocol: p.protocol });
+  return [...seen.values()].sort(
+    (a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0),
+  );
+}
+
+/** The Envoy v3 bootstrap of a destination's gateway, as a plain object. */
+export function envoyBootstrap(
+  destination: CompilerDestination,
+  internal: InternalPorts,
+): Record<string, unknown> {
+  const ports = sortedPorts(destination.ports);
+  return {
+    admin: { address: socketAddress('127.0.0.1', internal.admin, 'TCP') },
+    static_resources: {
+      listeners: [
+        ...ports.map((p) =>
+          p.protocol === 'TCP' ? tcpListener(destination, p.port) : udpListener(destination, p.port),
+        ),
+        healthListener(internal.health),
+      ],
+      clusters: ports.map((p) => cluster(destination.host, p.port, p.protocol)),
+    },
+  };
+}
+
+/** The bootstrap as YAML, the content of the ConfigMap key `envoy.yaml`. */
+export function envoyConfigYaml(destination: CompilerDestination, internal: InternalPorts): string {
+  return yamlText(envoyBootstrap(destination, internal));
+}

@@ -1,0 +1,20 @@
+export { compile, type CompileOptions } from './compile.ts';
+export { canonicalJson, contentHash, type Sha256Hex } from './canonical.ts';
+export { isReady, rewriteSnippet } from './dns.ts';
+export { envoyBootstrap, internalPorts, ADMIN_PORT, HEALTH_PORT } from './envoy.ts';
+export { gatewayPodSelector } from './gateway.ts';
+export { keysFor, MANAGED_BY, type Keys } from './meta.ts';
+export { DEFAULT_DENY_NAME, DNS_SNIPPET_KEY, portPolicyName } from './names.ts';
+export { PUBLIC_EXCEPT, publicAddressBlocks, type IpBlockPeer } from './public-addresses.ts';
+export { objectYaml, toYaml } from './yaml.ts';
+export type {
+  CompilerDestination,
+  CompilerGrant,
+  CompilerInput,
+  CompilerService,
+  GatewayScaling,
+  KubernetesObject,
+  ObjectMeta,
+  Protocol,
+} from './types.ts';
+export { pathFor } from './paths.ts';

@@ -1,0 +1,56 @@
+import type { Settings } from '@egress/shared';
+
+import { contentHash, sortedRecord, type Sha256Hex } from './canonical.ts';
+import type { KubernetesObject, ObjectMeta } from './types.ts';
+
+export const MANAGED_BY = 'egress-control';
+export const GATEWAY_APP = 'egress-gateway';
+
+/** Label and annotation keys under the configured label domain. */
+export interface Keys {
+  gateway: string;
+  destination: string;
+  service: string;
+  port: string;
+  contentHash: string;
+  configHash: string;
+}
+
+export function keysFor(settings: Settings): Keys {
+  const d = settings.labelDomain;
+  return {
+    gateway: `${d}/gateway`,
+    destination: `${d}/destination`,
+    service: `${d}/service`,
+    port: `${d}/port`,
+    contentHash: `${d}/content-hash`,
+    configHash: `${d}/config-hash`,
+  };
+}
+
+/** Labels every object carries: who manages it and what it is. */
+export function baseLabels(name: string, component: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/component': component,
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+    'app.kubernetes.io/name': name,
+  };
+}
+
+export function objectMeta(
+  name: string,
+  namespace: string,
+  labels: Record<string, string>,
+  annotations: Record<string, string> = {},
+): ObjectMeta {
+  return { name, namespace, labels: sortedRecord(labels), annotations: sortedRecord(annotations) };
+}
+
+/** Adds the content-hash annotation (hash of the object without it) and returns the object. */
+export function withContentHash(obj: KubernetesObject, keys: Keys, hash: Sha256Hex): KubernetesObject {
+  obj.metadata.annotations = sortedRecord({
+    ...obj.metadata.annotations,
+    [keys.contentHash]: contentHash(obj, hash),
+  });
+  return obj;
+}

@@ -1,0 +1,57 @@
+import type { Settings } from '@egress/shared';
+
+export type Protocol = 'TCP' | 'UDP';
+
+export interface GatewayScaling {
+  minReplicas: number;
+  maxReplicas: number;
+  targetCPUUtilizationPercentage: number;
+}
+
+export interface CompilerDestination {
+  id: string;
+  /** Normalised host (lower case, no trailing dot, punycode). */
+  host: string;
+  gatewayName: string;
+  sensitivity: 'standard' | 'sensitive';
+  ports: { port: number; protocol: Protocol }[];
+  gateway: GatewayScaling;
+}
+
+export interface CompilerService {
+  id: string;
+  name: string;
+  namespace: string;
+  selector: { matchLabels: Record<string, string> };
+}
+
+/** An active grant; `destinationId: null` is a port-wide grant. */
+export interface CompilerGrant {
+  id: string;
+  serviceId: string;
+  destinationId: string | null;
+  port: number;
+}
+
+export interface CompilerInput {
+  settings: Settings;
+  destinations: CompilerDestination[];
+  services: CompilerService[];
+  grants: CompilerGrant[];
+  /** Observed gateway readiness by gateway name; 'all' where readiness cannot be seen (directory target). */
+  readiness: 'all' | Record<string, boolean>;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export interface KubernetesObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [k: string]: unknown;
+}
