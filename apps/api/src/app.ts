@@ -21,6 +21,7 @@ import { healthModule } from './modules/health/health.routes.ts';
 import { reconcileModule } from './modules/reconcile/reconcile.routes.ts';
 import { servicesModule } from './modules/services/services.routes.ts';
 import { settingsModule } from './modules/settings/settings.routes.ts';
+import { statsModule } from './modules/stats/stats.routes.ts';
 import { tokensModule } from './modules/tokens/tokens.routes.ts';
 import { usersModule } from './modules/users/users.routes.ts';
 import { createAuditLog, type AuditLog } from './platform/audit.ts';
@@ -129,7 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authPluginFp, { identity: createIdentity({ db: deps.db, clock: app.clock }) });
   await app.register(rateLimit, { global: false });
   await app.register(openapiPluginFp);
-  for (const module of [healthModule, authModule, usersModule, tokensModule, servicesModule, destinationsModule, grantsModule, auditModule, settingsModule, reconcileModule]) {
+  for (const module of [healthModule, authModule, usersModule, tokensModule, servicesModule, destinationsModule, grantsModule, auditModule, settingsModule, statsModule, reconcileModule]) {
     await app.register(module);
   }
   const web = await registerWeb(app, deps.config.webDist ?? resolve(here, '../../web/dist'));

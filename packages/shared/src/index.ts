@@ -16,3 +16,4 @@ export * from './schemas/settings.ts';
 export * from './schemas/reconcile.ts';
 export * from './rules.ts';
 export * from './schemas/settings-patch.ts';
+export * from './schemas/stats.ts';

@@ -78,6 +78,8 @@ export const ROUTE_POLICIES = {
   'GET /api/v1/reconcile/runs/:id': 'reconcile.read',
   'GET /api/v1/reconcile/status': 'reconcile.read',
   'POST /api/v1/services/:id/rules::sync': 'services.write',
+  'GET /api/v1/stats/summary': 'grants.read',
+  'GET /api/v1/stats/grant-activity': 'grants.read',
 } as const satisfies Record<string, RoutePolicy>;
 
 export type RouteKey = keyof typeof ROUTE_POLICIES;

@@ -55,6 +55,7 @@ export const GrantListQuerySchema = PageQuerySchema.extend({
   service: z.string().max(128).optional().meta({ description: 'Service name.' }),
   destination: z.string().max(253).optional().meta({ description: 'Destination host; "*" for port-wide grants.' }),
   requestedBy: z.string().max(254).optional().meta({ description: 'Requester email.' }),
+  order: z.enum(['asc', 'desc']).default('desc').meta({ description: 'By request time: desc (newest first, default) or asc (oldest first, e.g. an approval inbox).' }),
 });
 export type GrantListQuery = z.input<typeof GrantListQuerySchema>;
 

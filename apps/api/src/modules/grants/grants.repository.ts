@@ -64,21 +64,22 @@ export function createGrantsRepository(db: Db) {
       return rows.length === 1;
     },
 
-    async list(filter: GrantFilter, limit: number, cursor: string | undefined): Promise<Page<GrantDto>> {
+    async list(filter: GrantFilter, limit: number, cursor: string | undefined, order: 'asc' | 'desc' = 'desc'): Promise<Page<GrantDto>> {
       const after = decodeCursor(cursor);
       const base = where(filter);
+      const beyond = order === 'desc' ? 'lt' : 'gt';
       const keyset: Prisma.GrantWhereInput | undefined = after
         ? {
             OR: [
-              { requestedAt: { lt: new Date(after.key) } },
-              { requestedAt: new Date(after.key), id: { lt: after.id } },
+              { requestedAt: { [beyond]: new Date(after.key) } },
+              { requestedAt: new Date(after.key), id: { [beyond]: after.id } },
             ],
           }
         : undefined;
       const rows = await db.grant.findMany({
         where: keyset ? { AND: [base, keyset] } : base,
         include: GRANT_INCLUDE,
-        orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
+        orderBy: [{ requestedAt: order }, { id: order }],
         take: limit + 1,
       });
       return toPage(rows, limit, toGrantDto, (r) => [r.requestedAt.toISOString(), r.id]);

@@ -135,7 +135,7 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
 
   return {
     request,
-    list: (q: ListGrants): Promise<Page<GrantDto>> => repo.list(q, q.limit, q.cursor),
+    list: (q: ListGrants): Promise<Page<GrantDto>> => repo.list(q, q.limit, q.cursor, q.order),
     async get(id: string): Promise<GrantDto> {
       const row = await repo.findById(db, id);
       if (!row) throw notFound('grant');

@@ -30,7 +30,7 @@ export function createRulesSync({ db, grants }: { db: Db; grants: GrantsService 
     for (const state of ['pending', 'active'] as const) {
       let cursor: string | undefined;
       do {
-        const page = await grants.list({ state, service: serviceName, limit: 500, cursor });
+        const page = await grants.list({ state, service: serviceName, limit: 500, cursor, order: 'desc' });
         out.push(...page.items);
         cursor = page.nextCursor ?? undefined;
       } while (cursor);

@@ -1,0 +1,20 @@
+import { ErrorEnvelopeSchema, GrantActivityQuerySchema, GrantActivitySchema, StatsSummarySchema } from '@egress/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+
+import { createStatsService } from './stats.service.ts';
+
+const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema };
+const tags = ['stats'];
+
+export const statsModule: FastifyPluginAsyncZod = async (app) => {
+  const service = createStatsService({ db: app.db, clock: app.clock });
+
+  app.get('/api/v1/stats/summary', {
+    schema: { operationId: 'statsSummary', tags, summary: 'Counts for the dashboard', response: { 200: StatsSummarySchema, ...errors } },
+    handler: () => service.summary(),
+  });
+  app.get('/api/v1/stats/grant-activity', {
+    schema: { operationId: 'grantActivity', tags, summary: 'Requests and decisions per day', querystring: GrantActivityQuerySchema, response: { 200: GrantActivitySchema, ...errors } },
+    handler: (req) => service.grantActivity(req.query.days),
+  });
+};
