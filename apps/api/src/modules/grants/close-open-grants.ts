@@ -1,6 +1,6 @@
 import type { Actor, AuditInput } from '../../platform/audit.ts';
 import type { Tx } from '../../platform/db.ts';
-import { GRANT_INCLUDE, toGrantDto } from './grants.repository.ts';
+import { selectGrants, sql, toGrantDto, toRecord } from './grants.sql.ts';
 
 /**
  * When a service or destination is deleted, its grants end with it: active ones are revoked, pending
@@ -12,24 +12,15 @@ export async function closeOpenGrants(
   where: { serviceId: string } | { destinationId: string },
   ctx: { actor: Actor; userId: string; requestId: string; reason: string; now: Date },
 ): Promise<AuditInput[]> {
-  const open = await tx.grant.findMany({ where: { ...where, state: { in: ['pending', 'active'] } }, include: GRANT_INCLUDE });
+  const target = 'serviceId' in where ? sql`g.service_id = ${where.serviceId}::uuid` : sql`g.destination_id = ${where.destinationId}::uuid`;
+  const open = (await selectGrants(tx, sql`${target} AND g.state IN ('pending', 'active')`, sql`g.id`, 100_000)).map(toRecord);
   const events: AuditInput[] = [];
   for (const g of open) {
     const state = g.state === 'active' ? 'revoked' : 'cancelled';
-    const after = await tx.grant.update({
-      where: { id: g.id },
-      data: { state, decidedAt: ctx.now, decidedById: ctx.userId, reason: ctx.reason },
-      include: GRANT_INCLUDE,
-    });
-    events.push({
-      actor: ctx.actor,
-      action: state === 'revoked' ? 'grant.revoked' : 'grant.cancelled',
-      targetType: 'grant',
-      targetId: g.id,
-      before: toGrantDto(g),
-      after: toGrantDto(after),
-      requestId: ctx.requestId,
-    });
+    await tx.grant.update({ where: { id: g.id }, data: { state, decidedAt: ctx.now, decidedById: ctx.userId, reason: ctx.reason } });
+    const before = toGrantDto(g);
+    const after = { ...before, state, decidedAt: ctx.now.toISOString(), decidedBy: ctx.actor.label, reason: ctx.reason };
+    events.push({ actor: ctx.actor, action: state === 'revoked' ? 'grant.revoked' : 'grant.cancelled', targetType: 'grant', targetId: g.id, before, after, requestId: ctx.requestId });
   }
   return events;
 }

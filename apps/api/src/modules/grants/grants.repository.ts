@@ -1,38 +1,8 @@
 import type { Grant as GrantDto, GrantState } from '@egress/shared';
 
 import type { Db, Prisma, Tx } from '../../platform/db.ts';
+import { join, selectGrants, sql, toGrantDto, toRecord, type GrantRecord } from './grants.sql.ts';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
-
-export const GRANT_INCLUDE = {
-  service: { select: { name: true } },
-  destination: { select: { host: true } },
-  requestedBy: { select: { email: true } },
-  decidedBy: { select: { email: true } },
-  approvals: { orderBy: { at: 'asc' }, include: { approver: { select: { email: true } } } },
-} as const satisfies Prisma.GrantInclude;
-
-export type GrantRow = Prisma.GrantGetPayload<{ include: typeof GRANT_INCLUDE }>;
-
-export function toGrantDto(g: GrantRow): GrantDto {
-  return {
-    id: g.id,
-    service: g.service.name,
-    serviceId: g.serviceId,
-    destination: g.destination?.host ?? null,
-    destinationId: g.destinationId,
-    port: g.port,
-    state: g.state,
-    justification: g.justification,
-    requestedBy: g.requestedBy.email,
-    requestedAt: g.requestedAt.toISOString(),
-    expiresAt: g.expiresAt?.toISOString() ?? null,
-    approvals: g.approvals.map((a) => ({ approver: a.approver.email, at: a.at.toISOString(), comment: a.comment })),
-    requiredApprovals: g.requiredApprovals,
-    decidedAt: g.decidedAt?.toISOString() ?? null,
-    decidedBy: g.decidedBy?.email ?? (g.decidedAt ? 'system' : null),
-    reason: g.reason,
-  };
-}
 
 export interface GrantFilter {
   state?: GrantState | undefined;
@@ -41,21 +11,22 @@ export interface GrantFilter {
   requestedBy?: string | undefined;
 }
 
-function where(f: GrantFilter): Prisma.GrantWhereInput {
-  const w: Prisma.GrantWhereInput = {};
-  if (f.state) w.state = f.state;
+function where(f: GrantFilter): Prisma.Sql {
+  const parts: Prisma.Sql[] = [sql`TRUE`];
+  if (f.state) parts.push(sql`g.state = ${f.state}::"GrantState"`);
   // Names and hosts are unique among live rows only: filters mean the live service or destination.
-  if (f.service) w.service = { name: f.service, deletedAt: null };
-  if (f.destination === '*') w.destinationId = null;
-  else if (f.destination) w.destination = { host: f.destination.toLowerCase(), deletedAt: null };
-  if (f.requestedBy) w.requestedBy = { email: f.requestedBy.toLowerCase() };
-  return w;
+  if (f.service) parts.push(sql`s.name = ${f.service} AND s.deleted_at IS NULL`);
+  if (f.destination === '*') parts.push(sql`g.destination_id IS NULL`);
+  else if (f.destination) parts.push(sql`d.host = ${f.destination.toLowerCase()} AND d.deleted_at IS NULL`);
+  if (f.requestedBy) parts.push(sql`ru.email = ${f.requestedBy.toLowerCase()}`);
+  return join(parts, ' AND ');
 }
 
 export function createGrantsRepository(db: Db) {
   return {
-    findById(tx: Tx | Db, id: string): Promise<GrantRow | null> {
-      return tx.grant.findUnique({ where: { id }, include: GRANT_INCLUDE });
+    async findById(tx: Tx | Db, id: string): Promise<GrantRecord | null> {
+      const rows = await selectGrants(tx, sql`g.id = ${id}::uuid`, sql`g.id`, 1);
+      return rows[0] ? toRecord(rows[0]) : null;
     },
 
     /** Locks the grant row until the transaction ends; false when it does not exist. */
@@ -64,25 +35,17 @@ export function createGrantsRepository(db: Db) {
       return rows.length === 1;
     },
 
+    /** Keyset pagination on (requested_at, id) as a row comparison, so deep pages stay index range scans. */
     async list(filter: GrantFilter, limit: number, cursor: string | undefined, order: 'asc' | 'desc' = 'desc'): Promise<Page<GrantDto>> {
       const after = decodeCursor(cursor);
-      const base = where(filter);
-      const beyond = order === 'desc' ? 'lt' : 'gt';
-      const keyset: Prisma.GrantWhereInput | undefined = after
-        ? {
-            OR: [
-              { requestedAt: { [beyond]: new Date(after.key) } },
-              { requestedAt: new Date(after.key), id: { [beyond]: after.id } },
-            ],
-          }
-        : undefined;
-      const rows = await db.grant.findMany({
-        where: keyset ? { AND: [base, keyset] } : base,
-        include: GRANT_INCLUDE,
-        orderBy: [{ requestedAt: order }, { id: order }],
-        take: limit + 1,
-      });
-      return toPage(rows, limit, toGrantDto, (r) => [r.requestedAt.toISOString(), r.id]);
+      const conditions = [where(filter)];
+      if (after) {
+        const key = sql`(${new Date(after.key)}::timestamptz, ${after.id}::uuid)`;
+        conditions.push(order === 'desc' ? sql`(g.requested_at, g.id) < ${key}` : sql`(g.requested_at, g.id) > ${key}`);
+      }
+      const orderBy = order === 'desc' ? sql`g.requested_at DESC, g.id DESC` : sql`g.requested_at ASC, g.id ASC`;
+      const rows = await selectGrants(db, join(conditions, ' AND '), orderBy, limit + 1);
+      return toPage(rows.map(toRecord), limit, toGrantDto, (r) => [r.requestedAt, r.id]);
     },
 
     findExpirable(now: Date, limit: number): Promise<{ id: string }[]> {

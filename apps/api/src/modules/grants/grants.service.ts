@@ -9,7 +9,8 @@ import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import type { Page } from '../../platform/pagination.ts';
 import type { RequestActor } from '../../platform/identity.ts';
 import { decide, requiredApprovalsFor, type GrantCommand } from './grants.transitions.ts';
-import { toGrantDto, type GrantRow, type GrantsRepository } from './grants.repository.ts';
+import type { GrantsRepository } from './grants.repository.ts';
+import { toGrantDto, type GrantRecord } from './grants.sql.ts';
 
 type CreateGrant = z.output<typeof CreateGrantBodySchema>;
 type ListGrants = z.output<typeof GrantListQuerySchema>;
@@ -90,10 +91,10 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
     }
   }
 
-  async function applyDecision(tx: Tx, row: GrantRow, type: keyof typeof ACTION_FOR, input: DecisionInput, now: Date) {
+  async function applyDecision(tx: Tx, row: GrantRecord, type: keyof typeof ACTION_FOR, input: DecisionInput, now: Date) {
     const actorId = input.actor?.userId ?? '';
     const decision = decide(
-      { state: row.state, requestedById: row.requestedById, requiredApprovals: row.requiredApprovals, approverIds: row.approvals.map((a) => a.approverId), expiresAt: row.expiresAt },
+      { state: row.state, requestedById: row.requestedById, requiredApprovals: row.requiredApprovals, approverIds: row.approverIds, expiresAt: row.expiresAt ? new Date(row.expiresAt) : null },
       commandFor(type, actorId, now),
     );
     if (!decision.ok) throw new AppError(decision.code, decision.message);
