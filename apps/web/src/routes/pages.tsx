@@ -30,7 +30,6 @@ export const requestsRoute = createRoute({
   validateSearch: z.object({
     view: searchEnum(['inbox', 'mine']),
     state: searchEnum(GRANT_STATES),
-    page: searchText,
     ...pageSearchShape,
   }),
   component: lazyRouteComponent(

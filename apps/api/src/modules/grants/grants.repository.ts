@@ -15,10 +15,10 @@ function where(f: GrantFilter): Prisma.Sql {
   const parts: Prisma.Sql[] = [sql`TRUE`];
   if (f.state) parts.push(sql`g.state = ${f.state}::"GrantState"`);
   // Names and hosts are unique among live rows only: filters mean the live service or destination.
-  if (f.service) parts.push(sql`s.name = ${f.service} AND s.deleted_at IS NULL`);
+  if (f.service) parts.push(sql`g.service_id IN (SELECT id FROM services WHERE name = ${f.service} AND deleted_at IS NULL)`);
   if (f.destination === '*') parts.push(sql`g.destination_id IS NULL`);
-  else if (f.destination) parts.push(sql`d.host = ${f.destination.toLowerCase()} AND d.deleted_at IS NULL`);
-  if (f.requestedBy) parts.push(sql`ru.email = ${f.requestedBy.toLowerCase()}`);
+  else if (f.destination) parts.push(sql`g.destination_id IN (SELECT id FROM destinations WHERE host = ${f.destination.toLowerCase()} AND deleted_at IS NULL)`);
+  if (f.requestedBy) parts.push(sql`g.requested_by_id IN (SELECT id FROM users WHERE email = ${f.requestedBy.toLowerCase()})`);
   return join(parts, ' AND ');
 }
 

@@ -62,21 +62,24 @@ export function toGrantDto(r: GrantRecord): GrantDto {
   return dto;
 }
 
+/**
+ * `where` and `order` may refer to the grants table only (alias g): the page is cut from grants alone,
+ * along an index, and only its rows are joined to names and approvals.
+ */
 export function selectGrants(tx: Tx | Db, where: Prisma.Sql, order: Prisma.Sql, limit: number): Promise<Row[]> {
   return tx.$queryRaw<Row[]>`
+    WITH page AS (SELECT g.* FROM grants g WHERE ${where} ORDER BY ${order} LIMIT ${limit})
     SELECT g.id, g.service_id, s.name AS service, g.destination_id, d.host AS destination, g.port,
            g.state::text AS state, g.justification, g.requested_by_id, ru.email AS requested_by, g.requested_at,
            g.expires_at, g.required_approvals, g.decided_at, du.email AS decided_by, g.reason,
            COALESCE((SELECT json_agg(json_build_object('approverId', a.approver_id, 'approver', au.email, 'at', a.at, 'comment', a.comment) ORDER BY a.at, a.id)
                      FROM grant_approvals a JOIN users au ON au.id = a.approver_id WHERE a.grant_id = g.id), '[]'::json) AS approvals
-    FROM grants g
+    FROM page g
     JOIN services s ON s.id = g.service_id
     LEFT JOIN destinations d ON d.id = g.destination_id
     JOIN users ru ON ru.id = g.requested_by_id
     LEFT JOIN users du ON du.id = g.decided_by_id
-    WHERE ${where}
-    ORDER BY ${order}
-    LIMIT ${limit}`;
+    ORDER BY ${order}`;
 }
 
 export const sql = Prisma.sql;

@@ -6,7 +6,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db, Prisma } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
-import { compileDesired, loadSnapshot } from '../../reconcile/desired-state.ts';
+import { compileDesired, loadSnapshot, scopeOf } from '../../reconcile/desired-state.ts';
 import { ClusterUnreachableError } from '../../reconcile/kube/client.ts';
 import { RunFailure } from '../../reconcile/kube/live-state.ts';
 import type { Reconciler } from '../../reconcile/reconciler.ts';
@@ -41,8 +41,9 @@ export function createReconcileService({ db, reconciler, clock, log }: { db: Db;
   async function observedState(): Promise<Omit<ReconcileStatusReport, 'target' | 'leader' | 'lastRun' | 'observedAt'>> {
     const snapshot = await loadSnapshot(db);
     try {
-      const readiness = await target.observeReadiness({ gatewayNamespace: snapshot.settings.gatewayNamespace });
-      return { error: null, ...(await target.inspect(compileDesired(snapshot, readiness))) };
+      const scope = scopeOf(snapshot.settings);
+      const readiness = await target.observeReadiness(scope);
+      return { error: null, ...(await target.inspect(compileDesired(snapshot, readiness), scope)) };
     } catch (error) {
       return { error: readable(error, log), drift: [], gateways: [] };
     }
@@ -58,7 +59,7 @@ export function createReconcileService({ db, reconciler, clock, log }: { db: Db;
     /** Desired objects; with the cluster unreachable, as if no gateway were ready (no DNS rewrites). */
     async manifests(): Promise<KubernetesObject[]> {
       const snapshot = await loadSnapshot(db);
-      const readiness = await target.observeReadiness({ gatewayNamespace: snapshot.settings.gatewayNamespace }).catch((error: unknown) => {
+      const readiness = await target.observeReadiness(scopeOf(snapshot.settings)).catch((error: unknown) => {
         log.warn({ reason: readable(error, log) }, 'gateway readiness unknown; rendering without DNS rewrites');
         return {};
       });

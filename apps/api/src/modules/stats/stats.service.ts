@@ -23,15 +23,15 @@ export function createStatsService({ db, clock }: { db: Db; clock: Clock }) {
   async function grantActivity(days: number): Promise<GrantActivity> {
     const today = Math.floor(clock.now().getTime() / DAY_MS) * DAY_MS;
     const from = new Date(today - (days - 1) * DAY_MS);
-    const rows = await db.$queryRaw<{ day: Date; action: string; n: bigint }[]>`
-      SELECT date_trunc('day', at AT TIME ZONE 'UTC') AS day, action, count(*) AS n
+    const rows = await db.$queryRaw<{ day: string; action: string; n: bigint }[]>`
+      SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, action, count(*) AS n
       FROM audit_events
       WHERE at >= ${from} AND action IN ('grant.requested', 'grant.activated', 'grant.rejected')
       GROUP BY 1, 2`;
     const byDay = new Map<string, { requested: number; approved: number; rejected: number }>();
     for (let i = 0; i < days; i++) byDay.set(new Date(from.getTime() + i * DAY_MS).toISOString().slice(0, 10), { requested: 0, approved: 0, rejected: 0 });
     for (const r of rows) {
-      const entry = byDay.get(new Date(Date.UTC(r.day.getFullYear(), r.day.getMonth(), r.day.getDate())).toISOString().slice(0, 10));
+      const entry = byDay.get(r.day);
       if (!entry) continue;
       const n = Number(r.n);
       if (r.action === 'grant.requested') entry.requested += n;

@@ -2,7 +2,7 @@ import { can, type Me, type Permission } from '@egress/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 
-import { grantSetQuery } from '../../features/grants/api/grants.queries.ts';
+import { summaryQuery } from '../../features/dashboard/api/dashboard.queries.ts';
 
 type To =
   | '/'
@@ -42,13 +42,12 @@ const ADMIN: Item[] = [
 ];
 
 function PendingBadge() {
-  const pending = useQuery({ ...grantSetQuery({ state: 'pending' }), refetchInterval: 60_000 });
-  const n = pending.data?.items.length ?? 0;
+  const summary = useQuery({ ...summaryQuery(), refetchInterval: 60_000 });
+  const n = summary.data?.pendingGrants ?? 0;
   if (!n) return null;
   return (
     <span className="nav-badge" aria-label={`${n} pending`}>
       {n}
-      {pending.data?.truncated ? '+' : ''}
     </span>
   );
 }

@@ -1,31 +1,29 @@
-import type { Grant } from '@egress/shared';
+import type { GrantActivity, StatsSummary } from '@egress/shared';
 import { queryOptions } from '@tanstack/react-query';
 
-import { fetchAll } from '../../../lib/pagination.ts';
-import { fetchActivity } from './activity.ts';
+import { api } from '../../../lib/api-client.ts';
 
+// Aggregates come from the API (computed in the database); the console never pages through lists to count.
 export const dashboardKeys = {
   all: ['dashboard'] as const,
-  activity: (days: number, source: 'audit' | 'grants') =>
-    [...dashboardKeys.all, 'activity', days, source] as const,
-  count: (what: string) => [...dashboardKeys.all, 'count', what] as const,
+  summary: () => [...dashboardKeys.all, 'summary'] as const,
+  activity: (days: number) => [...dashboardKeys.all, 'activity', days] as const,
 };
 
-export function activityQuery(days: number, canReadAudit: boolean) {
+/** Pending (and the oldest one), active grants, destinations, services: the cards and the nav badge. */
+export function summaryQuery() {
   return queryOptions({
-    queryKey: dashboardKeys.activity(days, canReadAudit ? 'audit' : 'grants'),
-    queryFn: ({ signal }) => fetchActivity(days, canReadAudit, signal),
-    staleTime: 60_000,
+    queryKey: dashboardKeys.summary(),
+    queryFn: ({ signal }) => api<StatsSummary>('/api/v1/stats/summary', { signal }),
+    staleTime: 30_000,
   });
 }
 
-/** Active grants, counted page by page up to 1000 ("1000+" beyond). */
-export function activeGrantCountQuery() {
+/** Requests and decisions per UTC day, oldest first, `days` (1-90) ending today. */
+export function activityQuery(days: number) {
   return queryOptions({
-    queryKey: dashboardKeys.count('active-grants'),
-    queryFn: async ({ signal }) => {
-      const page = await fetchAll<Grant>('/api/v1/grants', { state: 'active' }, 1000, signal);
-      return { count: page.items.length, truncated: page.truncated };
-    },
+    queryKey: dashboardKeys.activity(days),
+    queryFn: ({ signal }) => api<GrantActivity>('/api/v1/stats/grant-activity', { query: { days }, signal }),
+    staleTime: 60_000,
   });
 }

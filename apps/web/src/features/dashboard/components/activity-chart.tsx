@@ -1,4 +1,6 @@
-import type { DayActivity } from '../api/activity.ts';
+import type { GrantActivity } from '@egress/shared';
+
+type DayActivity = GrantActivity['days'][number];
 
 const H = 120;
 const W = 600;

@@ -10,6 +10,8 @@ export interface GrantListFilter {
   /** A host, or "*" for port-wide grants. */
   destination?: string | undefined;
   requestedBy?: string | undefined;
+  /** By request time; the API's default is desc (newest first). */
+  order?: 'asc' | 'desc' | undefined;
   cursor?: string | undefined;
   limit?: number | undefined;
 }
@@ -18,9 +20,10 @@ export const grantKeys = {
   all: ['grants'] as const,
   lists: () => [...grantKeys.all, 'list'] as const,
   list: (filter: GrantListFilter) => [...grantKeys.lists(), filter] as const,
-  /** Whole sets read page by page (the inbox, the graph), bounded. */
+  /** Whole sets read page by page (the graph, a destination's access), bounded. */
   sets: () => [...grantKeys.all, 'set'] as const,
-  set: (filter: Omit<GrantListFilter, 'cursor' | 'limit'>) => [...grantKeys.sets(), filter] as const,
+  set: (filter: Omit<GrantListFilter, 'cursor' | 'limit' | 'order'>) =>
+    [...grantKeys.sets(), filter] as const,
   details: () => [...grantKeys.all, 'detail'] as const,
   detail: (id: string) => [...grantKeys.details(), id] as const,
 };
@@ -33,8 +36,8 @@ export function grantListQuery(filter: GrantListFilter) {
   });
 }
 
-/** Every grant matching the filter, up to `cap`: for views that sort or count across pages. */
-export function grantSetQuery(filter: Omit<GrantListFilter, 'cursor' | 'limit'>, cap = 2000) {
+/** Every grant matching the filter, up to `cap`: for views that need a whole (small) set, e.g. the graph. */
+export function grantSetQuery(filter: Omit<GrantListFilter, 'cursor' | 'limit' | 'order'>, cap = 2000) {
   return queryOptions({
     queryKey: grantKeys.set(filter),
     queryFn: ({ signal }) => fetchAll<Grant>('/api/v1/grants', { ...filter }, cap, signal),

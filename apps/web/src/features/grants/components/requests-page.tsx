@@ -1,66 +1,45 @@
-import { can, type Grant } from '@egress/shared';
+import { can } from '@egress/shared';
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 
 import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
 import { Pager } from '../../../components/ui/pager.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
-import { grantListQuery, grantSetQuery } from '../api/grants.queries.ts';
+import { summaryQuery } from '../../dashboard/api/dashboard.queries.ts';
+import { grantListQuery } from '../api/grants.queries.ts';
 import { GrantsTable } from './grants-table.tsx';
 
 const route = getRouteApi('/_app/requests');
-const PAGE = 50;
 
-function byOldest(a: Grant, b: Grant) {
-  return a.requestedAt.localeCompare(b.requestedAt);
-}
-
+/** Pending requests, oldest first, paged by the API (50 a page, cursor in the URL). */
 function Inbox({ canDecide }: { canDecide: boolean }) {
   const search = route.useSearch();
   const navigate = route.useNavigate();
-  const query = useQuery(grantSetQuery({ state: 'pending' }));
-  const page = Math.max(1, Number(search.page ?? '1') || 1);
-  const sorted = query.data ? [...query.data.items].sort(byOldest) : [];
-  const rows = sorted.slice((page - 1) * PAGE, page * PAGE);
+  const query = useQuery(grantListQuery({ state: 'pending', order: 'asc', cursor: search.cursor }));
+  const summary = useQuery(summaryQuery());
   if (query.isError) return <ErrorPanel error={query.error} what="pending requests" />;
   return (
     <>
       <p className="muted small" aria-live="polite">
-        {query.data ? `${sorted.length}${query.data.truncated ? '+' : ''} pending, oldest first.` : ''}
+        {summary.data ? `${summary.data.pendingGrants} pending, oldest first.` : ''}
         {!canDecide ? ' You can read these; deciding needs the approver role.' : ''}
       </p>
       <GrantsTable
         caption="Pending requests, oldest first"
-        grants={query.isPending ? undefined : rows}
+        grants={query.data?.items}
         columns={['requested', 'service', 'target', 'justification', 'approvals', 'actions']}
         empty={{
           title: 'Nothing is waiting for a decision.',
           body: 'New requests appear here, oldest first.',
         }}
       />
-      {sorted.length > PAGE ? (
-        <nav className="pager" aria-label="Inbox pages">
-          <span className="muted small">
-            Page {page} of {Math.ceil(sorted.length / PAGE)}
-          </span>
-          <button
-            type="button"
-            className="btn"
-            disabled={page === 1}
-            onClick={() => void navigate({ search: (s) => ({ ...s, page: String(page - 1) }) })}
-          >
-            Previous page
-          </button>
-          <button
-            type="button"
-            className="btn"
-            disabled={page * PAGE >= sorted.length}
-            onClick={() => void navigate({ search: (s) => ({ ...s, page: String(page + 1) }) })}
-          >
-            Next page
-          </button>
-        </nav>
-      ) : null}
+      <Pager
+        search={search}
+        nextCursor={query.data?.nextCursor}
+        shown={query.data?.items.length ?? 0}
+        label="Inbox pages"
+        onChange={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
+      />
     </>
   );
 }
