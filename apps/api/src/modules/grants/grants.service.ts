@@ -98,14 +98,15 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
       commandFor(type, actorId, now),
     );
     if (!decision.ok) throw new AppError(decision.code, decision.message);
+    // Raw SQL on the decision path: see grants.sql.ts for why.
     if (decision.addApproval) {
-      await tx.grantApproval.create({ data: { grantId: row.id, approverId: actorId, at: now, comment: input.comment ?? null } });
+      await tx.$executeRaw`INSERT INTO grant_approvals (id, grant_id, approver_id, at, comment)
+        VALUES (gen_random_uuid(), ${row.id}::uuid, ${actorId}::uuid, ${now}, ${input.comment ?? null})`;
     }
     if (decision.decided) {
-      await tx.grant.update({
-        where: { id: row.id },
-        data: { state: decision.state, decidedAt: now, decidedById: input.actor?.userId ?? null, reason: input.reason ?? null },
-      });
+      await tx.$executeRaw`UPDATE grants SET state = ${decision.state}::"GrantState", decided_at = ${now},
+        decided_by_id = ${input.actor?.userId ?? null}::uuid, reason = ${input.reason ?? null}, updated_at = ${now}
+        WHERE id = ${row.id}::uuid`;
     }
     return decision;
   }
