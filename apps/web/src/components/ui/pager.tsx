@@ -1,16 +1,24 @@
-import { nextPageSearch, pageNumber, previousPageSearch, type PageSearch } from '../../lib/pagination.ts';
+import {
+  nextPageSearch,
+  pageNumber,
+  previousPageSearch,
+  type Page,
+  type PageSearch,
+} from '../../lib/pagination.ts';
 
 interface PagerProps {
   search: PageSearch;
-  nextCursor: string | null | undefined;
+  /** The page on show; `undefined` while it loads. */
+  data: Page<unknown> | undefined;
   onChange: (page: PageSearch) => void;
-  shown: number;
   label?: string;
 }
 
 /** Previous / next over the API's cursors; the position lives in the URL. */
-export function Pager({ search, nextCursor, onChange, shown, label = 'Pagination' }: PagerProps) {
+export function Pager({ search, data, onChange, label = 'Pagination' }: PagerProps) {
   const page = pageNumber(search);
+  const nextCursor = data?.nextCursor;
+  const shown = data?.items.length ?? 0;
   if (page === 1 && !nextCursor) return null;
   return (
     <nav className="pager" aria-label={label}>

@@ -2,8 +2,8 @@ import { can } from '@egress/shared';
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 
-import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { Pager } from '../../../components/ui/pager.tsx';
+import { PagedList } from '../../../components/ui/paged-list.tsx';
+import { firstPage } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { auditCsvHref, auditListQuery, type AuditFilter } from '../api/audit.queries.ts';
 import { AuditFilters, type AuditSearch } from './audit-filters.tsx';
@@ -36,8 +36,7 @@ function AuditLog() {
   };
   const query = useQuery(auditListQuery({ ...filter, cursor: search.cursor }));
   const filtered = Object.values(filter).some(Boolean);
-  const onChange = (patch: AuditSearch) =>
-    void navigate({ search: (s) => ({ ...s, ...patch, cursor: undefined, prev: undefined }) });
+  const onChange = (patch: AuditSearch) => void navigate({ search: (s) => firstPage({ ...s, ...patch }) });
   return (
     <div className="page">
       <header className="page-header">
@@ -53,17 +52,14 @@ function AuditLog() {
         </div>
       </header>
       <AuditFilters value={search} onChange={onChange} filtered={filtered} />
-      {query.isError ? (
-        <ErrorPanel error={query.error} what="audit events" />
-      ) : (
-        <AuditTable events={query.data?.items} filtered={filtered} />
-      )}
-      <Pager
+      <PagedList
+        query={query}
+        what="audit events"
         search={search}
-        nextCursor={query.data?.nextCursor}
-        shown={query.data?.items.length ?? 0}
-        onChange={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
-      />
+        onPage={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
+      >
+        {(events) => <AuditTable events={events} filtered={filtered} />}
+      </PagedList>
     </div>
   );
 }

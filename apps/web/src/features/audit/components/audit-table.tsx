@@ -1,8 +1,7 @@
 import type { AuditEvent } from '@egress/shared';
 import { Fragment, useState } from 'react';
 
-import { EmptyRow } from '../../../components/ui/empty-state.tsx';
-import { TableSkeleton } from '../../../components/ui/skeleton.tsx';
+import { DataTable } from '../../../components/ui/data-table.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { AuditDiff } from './audit-diff.tsx';
 import { TargetLink } from './target-link.tsx';
@@ -65,48 +64,37 @@ export function AuditTable({ events, filtered }: { events: AuditEvent[] | undefi
       if (!next.delete(seq)) next.add(seq);
       return next;
     });
-  let body: React.ReactNode;
-  if (!events) body = <TableSkeleton columns={7} />;
-  else if (events.length === 0) {
-    body = (
-      <EmptyRow columns={7} title={filtered ? 'No event matches these filters.' : 'The audit log is empty.'}>
-        {filtered
-          ? 'Widen the time range or clear a filter.'
-          : 'Events appear as people sign in and change things.'}
-      </EmptyRow>
-    );
-  } else {
-    body = (
-      <tbody>
-        {events.map((e) => (
-          <Fragment key={e.seq}>
-            <EventRows event={e} open={open.has(e.seq)} onToggle={() => toggle(e.seq)} />
-          </Fragment>
-        ))}
-      </tbody>
-    );
-  }
   return (
-    <div className="table-wrap">
-      <table className="table audit-table">
-        <caption className="sr-only">Audit events, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col" className="num">
-              #
-            </th>
-            <th scope="col">When</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Action</th>
-            <th scope="col">Target</th>
-            <th scope="col">Request</th>
-            <th scope="col">
-              <span className="sr-only">Details</span>
-            </th>
-          </tr>
-        </thead>
-        {body}
-      </table>
-    </div>
+    <DataTable
+      className="table audit-table"
+      caption="Audit events, newest first"
+      head={
+        <>
+          <th scope="col" className="num">
+            #
+          </th>
+          <th scope="col">When</th>
+          <th scope="col">Actor</th>
+          <th scope="col">Action</th>
+          <th scope="col">Target</th>
+          <th scope="col">Request</th>
+          <th scope="col">
+            <span className="sr-only">Details</span>
+          </th>
+        </>
+      }
+      columns={7}
+      items={events}
+      empty={
+        filtered
+          ? { title: 'No event matches these filters.', body: 'Widen the time range or clear a filter.' }
+          : { title: 'The audit log is empty.', body: 'Events appear as people sign in and change things.' }
+      }
+      row={(e) => (
+        <Fragment key={e.seq}>
+          <EventRows event={e} open={open.has(e.seq)} onToggle={() => toggle(e.seq)} />
+        </Fragment>
+      )}
+    />
   );
 }

@@ -2,11 +2,8 @@ import { can } from '@egress/shared';
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 
-import { EmptyState } from '../../../components/ui/empty-state.tsx';
-import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { BlockSkeleton } from '../../../components/ui/skeleton.tsx';
+import { RecordFallback } from '../../../components/ui/record-fallback.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
-import { isNotFound } from '../../../lib/api-client.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { RecentAudit } from '../../audit/components/recent-audit.tsx';
 import { destinationDetailQuery } from '../api/destinations.queries.ts';
@@ -20,26 +17,18 @@ export function DestinationDetailPage() {
   const { destinationId } = route.useParams();
   const me = useMe();
   const query = useQuery(destinationDetailQuery(destinationId));
-  if (query.isPending)
+  if (query.isPending || query.isError) {
     return (
-      <div className="page">
-        <BlockSkeleton lines={6} label="Loading the destination" />
-      </div>
-    );
-  if (query.isError) {
-    return (
-      <div className="page">
-        {isNotFound(query.error) ? (
-          <EmptyState
-            title="No such destination."
-            action={<Link to="/destinations">Back to destinations</Link>}
-          >
-            It may have been deleted.
-          </EmptyState>
-        ) : (
-          <ErrorPanel error={query.error} what="the destination" />
-        )}
-      </div>
+      <RecordFallback
+        error={query.error}
+        what="the destination"
+        loading={{ lines: 6, label: 'Loading the destination' }}
+        notFound={{
+          title: 'No such destination.',
+          body: 'It may have been deleted.',
+          back: <Link to="/destinations">Back to destinations</Link>,
+        }}
+      />
     );
   }
   const d = query.data;

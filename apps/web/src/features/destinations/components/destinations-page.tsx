@@ -3,13 +3,12 @@ import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { useState } from 'react';
 
+import { DataTable } from '../../../components/ui/data-table.tsx';
 import { DebouncedSearch } from '../../../components/ui/debounced-search.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
-import { EmptyRow } from '../../../components/ui/empty-state.tsx';
-import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { Pager } from '../../../components/ui/pager.tsx';
-import { TableSkeleton } from '../../../components/ui/skeleton.tsx';
+import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
+import { firstPage } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { destinationListQuery } from '../api/destinations.queries.ts';
 import { CreateDestinationForm } from '../forms/create-destination-form.tsx';
@@ -27,7 +26,7 @@ export function DestinationsPage() {
   );
   const filtered = Boolean(search.q ?? search.sensitivity);
   const filter = (patch: { q?: string | undefined; sensitivity?: Sensitivity | undefined }) =>
-    void navigate({ search: (s) => ({ ...s, ...patch, cursor: undefined, prev: undefined }) });
+    void navigate({ search: (s) => firstPage({ ...s, ...patch }) });
 
   return (
     <div className="page">
@@ -65,14 +64,17 @@ export function DestinationsPage() {
           </select>
         </label>
       </form>
-      {query.isError ? (
-        <ErrorPanel error={query.error} what="destinations" />
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="sr-only">Destinations</caption>
-            <thead>
-              <tr>
+      <PagedList
+        query={query}
+        what="destinations"
+        search={search}
+        onPage={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
+      >
+        {(items) => (
+          <DataTable
+            caption="Destinations"
+            head={
+              <>
                 <th scope="col">Host</th>
                 <th scope="col">Ports</th>
                 <th scope="col">Sensitivity</th>
@@ -80,56 +82,48 @@ export function DestinationsPage() {
                 <th scope="col" className="num">
                   Active grants
                 </th>
+              </>
+            }
+            columns={5}
+            items={items}
+            empty={
+              filtered
+                ? { title: 'No destination matches.', body: 'Try another part of the host name.' }
+                : {
+                    title: 'No destinations yet.',
+                    body: 'An approver adds destinations (host, ports, sensitivity); services then request access to them.',
+                  }
+            }
+            row={(d) => (
+              <tr key={d.id}>
+                <td>
+                  <Link to="/destinations/$destinationId" params={{ destinationId: d.id }}>
+                    {d.host}
+                  </Link>
+                </td>
+                <td>
+                  {d.ports
+                    .map((p) => (p.protocol === 'TCP' ? String(p.port) : `${p.port}/${p.protocol}`))
+                    .join(', ')}
+                </td>
+                <td>
+                  <SensitivityBadge sensitivity={d.sensitivity} />
+                </td>
+                <td>
+                  <code className="small">{d.gatewayName}</code>
+                  <span
+                    className="muted small block"
+                    title="Desired replicas (min–max). Ready replicas are reported by the reconciler when available."
+                  >
+                    {d.gateway.minReplicas}–{d.gateway.maxReplicas} replicas
+                  </span>
+                </td>
+                <td className="num">{d.activeGrants}</td>
               </tr>
-            </thead>
-            {!query.data ? (
-              <TableSkeleton columns={5} />
-            ) : query.data.items.length === 0 ? (
-              <EmptyRow columns={5} title={filtered ? 'No destination matches.' : 'No destinations yet.'}>
-                {filtered
-                  ? 'Try another part of the host name.'
-                  : 'An approver adds destinations (host, ports, sensitivity); services then request access to them.'}
-              </EmptyRow>
-            ) : (
-              <tbody>
-                {query.data.items.map((d) => (
-                  <tr key={d.id}>
-                    <td>
-                      <Link to="/destinations/$destinationId" params={{ destinationId: d.id }}>
-                        {d.host}
-                      </Link>
-                    </td>
-                    <td>
-                      {d.ports
-                        .map((p) => (p.protocol === 'TCP' ? String(p.port) : `${p.port}/${p.protocol}`))
-                        .join(', ')}
-                    </td>
-                    <td>
-                      <SensitivityBadge sensitivity={d.sensitivity} />
-                    </td>
-                    <td>
-                      <code className="small">{d.gatewayName}</code>
-                      <span
-                        className="muted small block"
-                        title="Desired replicas (min–max). Ready replicas are reported by the reconciler when available."
-                      >
-                        {d.gateway.minReplicas}–{d.gateway.maxReplicas} replicas
-                      </span>
-                    </td>
-                    <td className="num">{d.activeGrants}</td>
-                  </tr>
-                ))}
-              </tbody>
             )}
-          </table>
-        </div>
-      )}
-      <Pager
-        search={search}
-        nextCursor={query.data?.nextCursor}
-        shown={query.data?.items.length ?? 0}
-        onChange={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
-      />
+          />
+        )}
+      </PagedList>
       <Dialog open={creating} onClose={() => setCreating(false)} title="Add a destination" wide>
         <CreateDestinationForm
           onCancel={() => setCreating(false)}

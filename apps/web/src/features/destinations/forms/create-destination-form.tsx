@@ -4,8 +4,7 @@ import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
 
 import { Field } from '../../../components/ui/field.tsx';
-import { applyServerErrors } from '../../../lib/form-errors.ts';
-import { toastError } from '../../../lib/toast-error.ts';
+import { sendForm } from '../../../lib/submit-form.ts';
 import { useCreateDestination } from '../api/destinations.mutations.ts';
 import { GatewayFields, PortsFieldset } from './destination-fields.tsx';
 
@@ -27,14 +26,13 @@ export function CreateDestinationForm({
     defaultValues: { host: '', ports: [{ port: 443, protocol: 'TCP' }], sensitivity: 'standard' },
   });
   const { errors, isSubmitting } = form.formState;
-  const submit = form.handleSubmit(async (body) => {
-    try {
-      onDone(await mutation.mutateAsync(body));
-    } catch (error) {
-      if (!applyServerErrors(error, form.setError, FIELDS))
-        toastError(error, 'The destination was not created');
-    }
-  });
+  const submit = form.handleSubmit((body) =>
+    sendForm(() => mutation.mutateAsync(body), onDone, {
+      setError: form.setError,
+      fields: FIELDS,
+      failure: 'The destination was not created',
+    }),
+  );
   return (
     <form noValidate className="stack" onSubmit={(e) => void submit(e)}>
       <Field

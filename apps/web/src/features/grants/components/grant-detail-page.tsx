@@ -1,11 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 
-import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { EmptyState } from '../../../components/ui/empty-state.tsx';
-import { BlockSkeleton } from '../../../components/ui/skeleton.tsx';
+import { RecordFallback } from '../../../components/ui/record-fallback.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
-import { isNotFound } from '../../../lib/api-client.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { useDestinationIndex } from '../../destinations/api/destinations.queries.ts';
 import { useServiceIndex } from '../../services/api/services.queries.ts';
@@ -23,23 +20,18 @@ export function GrantDetailPage() {
   const services = useServiceIndex();
   const destinations = useDestinationIndex();
 
-  if (query.isPending)
+  if (query.isPending || query.isError) {
     return (
-      <div className="page">
-        <BlockSkeleton lines={6} label="Loading the grant" />
-      </div>
-    );
-  if (query.isError) {
-    return (
-      <div className="page">
-        {isNotFound(query.error) ? (
-          <EmptyState title="No such grant." action={<Link to="/grants">Back to grants</Link>}>
-            It may have been mistyped; grant ids are UUIDs.
-          </EmptyState>
-        ) : (
-          <ErrorPanel error={query.error} what="the grant" />
-        )}
-      </div>
+      <RecordFallback
+        error={query.error}
+        what="the grant"
+        loading={{ lines: 6, label: 'Loading the grant' }}
+        notFound={{
+          title: 'No such grant.',
+          body: 'It may have been mistyped; grant ids are UUIDs.',
+          back: <Link to="/grants">Back to grants</Link>,
+        }}
+      />
     );
   }
   const g = query.data;

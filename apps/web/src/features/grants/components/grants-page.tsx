@@ -1,8 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 
-import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { Pager } from '../../../components/ui/pager.tsx';
+import { PagedList } from '../../../components/ui/paged-list.tsx';
+import { firstPage } from '../../../lib/pagination.ts';
 import { grantListQuery } from '../api/grants.queries.ts';
 import { GrantFilters, type GrantFilterValues } from './grant-filters.tsx';
 import { GrantsTable } from './grants-table.tsx';
@@ -36,7 +36,7 @@ export function GrantsPage() {
   );
   const filtered = isFiltered(search);
   const onChange = (patch: Partial<GrantFilterValues>) =>
-    void navigate({ search: (s) => ({ ...s, ...patch, cursor: undefined, prev: undefined }) });
+    void navigate({ search: (s) => firstPage({ ...s, ...patch }) });
 
   return (
     <div className="page">
@@ -47,22 +47,21 @@ export function GrantsPage() {
         </div>
       </header>
       <GrantFilters value={{ ...search, state }} onChange={onChange} filtered={filtered} />
-      {query.isError ? (
-        <ErrorPanel error={query.error} what="grants" />
-      ) : (
-        <GrantsTable
-          caption="Grants"
-          grants={query.data?.items}
-          columns={['requested', 'service', 'target', 'state', 'approvals', 'expires', 'actions']}
-          empty={filtered ? EMPTY_FILTERED : EMPTY}
-        />
-      )}
-      <Pager
+      <PagedList
+        query={query}
+        what="grants"
         search={search}
-        nextCursor={query.data?.nextCursor}
-        shown={query.data?.items.length ?? 0}
-        onChange={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
-      />
+        onPage={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
+      >
+        {(grants) => (
+          <GrantsTable
+            caption="Grants"
+            grants={grants}
+            columns={['requested', 'service', 'target', 'state', 'approvals', 'expires', 'actions']}
+            empty={filtered ? EMPTY_FILTERED : EMPTY}
+          />
+        )}
+      </PagedList>
     </div>
   );
 }

@@ -2,8 +2,7 @@ import type { Destination, Grant, Me, Service } from '@egress/shared';
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 
-import { EmptyRow } from '../../../components/ui/empty-state.tsx';
-import { TableSkeleton } from '../../../components/ui/skeleton.tsx';
+import { DataTable, type EmptyProps } from '../../../components/ui/data-table.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { useDestinationIndex } from '../../destinations/api/destinations.queries.ts';
@@ -109,10 +108,10 @@ interface Props {
   caption: string;
   grants: Grant[] | undefined;
   columns: GrantColumn[];
-  empty: { title: string; body?: string; action?: ReactNode };
+  empty: EmptyProps;
 }
 
-function Rows({ grants, columns }: { grants: Grant[]; columns: GrantColumn[] }) {
+function Rows({ grants, columns }: { grants: readonly Grant[]; columns: GrantColumn[] }) {
   const context: CellContext = {
     me: useMe(),
     services: useServiceIndex(),
@@ -135,28 +134,17 @@ function Rows({ grants, columns }: { grants: Grant[]; columns: GrantColumn[] }) 
 
 export function GrantsTable({ caption, grants, columns, empty }: Props) {
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <caption className="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            {columns.map((c) => (
-              <th key={c} scope="col" className={`col-${c}`}>
-                {COLUMNS[c].head}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        {grants === undefined ? (
-          <TableSkeleton columns={columns.length} />
-        ) : grants.length === 0 ? (
-          <EmptyRow columns={columns.length} title={empty.title} action={empty.action}>
-            {empty.body}
-          </EmptyRow>
-        ) : (
-          <Rows grants={grants} columns={columns} />
-        )}
-      </table>
-    </div>
+    <DataTable
+      caption={caption}
+      head={columns.map((c) => (
+        <th key={c} scope="col" className={`col-${c}`}>
+          {COLUMNS[c].head}
+        </th>
+      ))}
+      columns={columns.length}
+      items={grants}
+      empty={empty}
+      body={(items) => <Rows grants={items} columns={columns} />}
+    />
   );
 }

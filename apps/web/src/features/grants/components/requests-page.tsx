@@ -4,6 +4,7 @@ import { getRouteApi, Link } from '@tanstack/react-router';
 
 import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
 import { Pager } from '../../../components/ui/pager.tsx';
+import { firstPage } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { summaryQuery } from '../../dashboard/api/dashboard.queries.ts';
 import { grantListQuery } from '../api/grants.queries.ts';
@@ -35,8 +36,7 @@ function Inbox({ canDecide }: { canDecide: boolean }) {
       />
       <Pager
         search={search}
-        nextCursor={query.data?.nextCursor}
-        shown={query.data?.items.length ?? 0}
+        data={query.data}
         label="Inbox pages"
         onChange={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
       />
@@ -58,12 +58,7 @@ function MyRequests({ email }: { email: string }) {
             value={search.state ?? ''}
             onChange={(e) =>
               void navigate({
-                search: (s) => ({
-                  ...s,
-                  state: (e.target.value || undefined) as typeof s.state,
-                  cursor: undefined,
-                  prev: undefined,
-                }),
+                search: (s) => firstPage({ ...s, state: (e.target.value || undefined) as typeof s.state }),
               })
             }
           >
@@ -88,8 +83,7 @@ function MyRequests({ email }: { email: string }) {
       />
       <Pager
         search={search}
-        nextCursor={query.data?.nextCursor}
-        shown={query.data?.items.length ?? 0}
+        data={query.data}
         onChange={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
       />
     </>

@@ -6,8 +6,7 @@ import type { z } from 'zod';
 
 import { ExpiryField } from '../../../components/ui/expiry-field.tsx';
 import { Field } from '../../../components/ui/field.tsx';
-import { applyServerErrors } from '../../../lib/form-errors.ts';
-import { toastError } from '../../../lib/toast-error.ts';
+import { sendForm } from '../../../lib/submit-form.ts';
 import { useRequestGrant } from '../api/grants.mutations.ts';
 import { DestinationNotice, PortField } from './request-access-fields.tsx';
 
@@ -54,13 +53,13 @@ export function RequestAccessForm({ services, destinations, initial, onDone }: P
     ? services.filter((s) => s.name.includes(needle) || s.name === selectedService)
     : services;
 
-  const submit = form.handleSubmit(async (body) => {
-    try {
-      onDone(await mutation.mutateAsync(body));
-    } catch (error) {
-      if (!applyServerErrors(error, form.setError, FIELDS)) toastError(error, 'The request was not created');
-    }
-  });
+  const submit = form.handleSubmit((body) =>
+    sendForm(() => mutation.mutateAsync(body), onDone, {
+      setError: form.setError,
+      fields: FIELDS,
+      failure: 'The request was not created',
+    }),
+  );
 
   return (
     <form

@@ -3,10 +3,10 @@ import { useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { Fragment, useState } from 'react';
 
-import { EmptyRow, NotAvailable } from '../../../components/ui/empty-state.tsx';
+import { DataTable } from '../../../components/ui/data-table.tsx';
+import { NotAvailable } from '../../../components/ui/empty-state.tsx';
 import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
 import { Pager } from '../../../components/ui/pager.tsx';
-import { TableSkeleton } from '../../../components/ui/skeleton.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
 import { isNotFound } from '../../../lib/api-client.ts';
@@ -49,89 +49,76 @@ function tookText(r: ReconcileRun): string {
   return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : duration(ms);
 }
 
+const COUNT_COLUMNS = ['Created', 'Updated', 'Deleted', 'Unchanged', 'Failed'];
+
 function RunsTable({ runs }: { runs: ReconcileRun[] | undefined }) {
   const [open, setOpen] = useState<string | null>(null);
   return (
-    <div className="table-wrap">
-      <table className="table">
-        <caption className="sr-only">Reconcile runs, newest first</caption>
-        <thead>
+    <DataTable
+      caption="Reconcile runs, newest first"
+      head={
+        <>
+          <th scope="col">Started</th>
+          <th scope="col">Trigger</th>
+          <th scope="col">Status</th>
+          {COUNT_COLUMNS.map((c) => (
+            <th key={c} scope="col" className="num">
+              {c}
+            </th>
+          ))}
+          <th scope="col">Took</th>
+          <th scope="col">
+            <span className="sr-only">Details</span>
+          </th>
+        </>
+      }
+      columns={10}
+      skeletonRows={3}
+      items={runs}
+      empty={{
+        title: 'No runs yet.',
+        body: 'A run starts by itself after every change; approvers can also start one here.',
+      }}
+      row={(r) => (
+        <Fragment key={r.id}>
           <tr>
-            <th scope="col">Started</th>
-            <th scope="col">Trigger</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="num">
-              Created
-            </th>
-            <th scope="col" className="num">
-              Updated
-            </th>
-            <th scope="col" className="num">
-              Deleted
-            </th>
-            <th scope="col" className="num">
-              Unchanged
-            </th>
-            <th scope="col" className="num">
-              Failed
-            </th>
-            <th scope="col">Took</th>
-            <th scope="col">
-              <span className="sr-only">Details</span>
-            </th>
+            <td>
+              <RelativeTime iso={r.startedAt} />
+            </td>
+            <td className="clamp" title={r.trigger}>
+              {r.trigger}
+            </td>
+            <td>
+              <RunStatus run={r} />
+            </td>
+            <td className="num">{r.counts.created}</td>
+            <td className="num">{r.counts.updated}</td>
+            <td className="num">{r.counts.deleted}</td>
+            <td className="num">{r.counts.unchanged}</td>
+            <td className={r.counts.failed ? 'num text-red' : 'num'}>{r.counts.failed}</td>
+            <td>{tookText(r)}</td>
+            <td>
+              <button
+                type="button"
+                className="btn btn-small"
+                aria-expanded={open === r.id}
+                aria-label={`Objects of the run started ${r.startedAt}`}
+                onClick={() => setOpen(open === r.id ? null : r.id)}
+              >
+                {open === r.id ? 'Hide' : 'Objects'}
+              </button>
+            </td>
           </tr>
-        </thead>
-        {!runs ? (
-          <TableSkeleton columns={10} rows={3} />
-        ) : runs.length === 0 ? (
-          <EmptyRow columns={10} title="No runs yet.">
-            A run starts by itself after every change; approvers can also start one here.
-          </EmptyRow>
-        ) : (
-          <tbody>
-            {runs.map((r) => (
-              <Fragment key={r.id}>
-                <tr>
-                  <td>
-                    <RelativeTime iso={r.startedAt} />
-                  </td>
-                  <td className="clamp" title={r.trigger}>
-                    {r.trigger}
-                  </td>
-                  <td>
-                    <RunStatus run={r} />
-                  </td>
-                  <td className="num">{r.counts.created}</td>
-                  <td className="num">{r.counts.updated}</td>
-                  <td className="num">{r.counts.deleted}</td>
-                  <td className="num">{r.counts.unchanged}</td>
-                  <td className={r.counts.failed ? 'num text-red' : 'num'}>{r.counts.failed}</td>
-                  <td>{tookText(r)}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      aria-expanded={open === r.id}
-                      aria-label={`Objects of the run started ${r.startedAt}`}
-                      onClick={() => setOpen(open === r.id ? null : r.id)}
-                    >
-                      {open === r.id ? 'Hide' : 'Objects'}
-                    </button>
-                  </td>
-                </tr>
-                {open === r.id ? (
-                  <tr className="expanded">
-                    <td colSpan={10}>
-                      <RunObjects id={r.id} />
-                    </td>
-                  </tr>
-                ) : null}
-              </Fragment>
-            ))}
-          </tbody>
-        )}
-      </table>
-    </div>
+          {open === r.id ? (
+            <tr className="expanded">
+              <td colSpan={10}>
+                <RunObjects id={r.id} />
+              </td>
+            </tr>
+          ) : null}
+        </Fragment>
+      )}
+    />
   );
 }
 
@@ -174,8 +161,7 @@ export function ReconcilePage() {
         )}
         <Pager
           search={search}
-          nextCursor={runs.data?.nextCursor}
-          shown={runs.data?.items.length ?? 0}
+          data={runs.data}
           onChange={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
         />
       </section>

@@ -3,11 +3,8 @@ import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 
 import { LabelChips } from '../../../components/ui/chips.tsx';
-import { EmptyState } from '../../../components/ui/empty-state.tsx';
-import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { BlockSkeleton } from '../../../components/ui/skeleton.tsx';
+import { RecordFallback } from '../../../components/ui/record-fallback.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
-import { isNotFound } from '../../../lib/api-client.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { serviceDetailQuery } from '../api/services.queries.ts';
 import { ServiceGrants } from './service-grants.tsx';
@@ -53,24 +50,18 @@ function ServiceView({ service: s }: { service: Service }) {
 export function ServiceDetailPage() {
   const { serviceId } = route.useParams();
   const query = useQuery(serviceDetailQuery(serviceId));
-  if (query.isPending) {
+  if (query.isPending || query.isError) {
     return (
-      <div className="page">
-        <BlockSkeleton lines={5} label="Loading the service" />
-      </div>
-    );
-  }
-  if (query.isError) {
-    return (
-      <div className="page">
-        {isNotFound(query.error) ? (
-          <EmptyState title="No such service." action={<Link to="/services">Back to services</Link>}>
-            It may have been deleted.
-          </EmptyState>
-        ) : (
-          <ErrorPanel error={query.error} what="the service" />
-        )}
-      </div>
+      <RecordFallback
+        error={query.error}
+        what="the service"
+        loading={{ lines: 5, label: 'Loading the service' }}
+        notFound={{
+          title: 'No such service.',
+          body: 'It may have been deleted.',
+          back: <Link to="/services">Back to services</Link>,
+        }}
+      />
     );
   }
   return <ServiceView service={query.data} />;

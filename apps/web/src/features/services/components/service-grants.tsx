@@ -46,8 +46,7 @@ export function ServiceGrants({ service }: { service: string }) {
       />
       <Pager
         search={search}
-        nextCursor={grants.data?.nextCursor}
-        shown={grants.data?.items.length ?? 0}
+        data={grants.data}
         onChange={(p) => void navigate({ search: (x) => ({ ...x, ...p }) })}
       />
     </section>

@@ -4,13 +4,12 @@ import { getRouteApi, Link } from '@tanstack/react-router';
 import { useState } from 'react';
 
 import { LabelChips } from '../../../components/ui/chips.tsx';
-import { Dialog } from '../../../components/ui/dialog.tsx';
-import { EmptyRow } from '../../../components/ui/empty-state.tsx';
-import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { Pager } from '../../../components/ui/pager.tsx';
-import { TableSkeleton } from '../../../components/ui/skeleton.tsx';
+import { DataTable } from '../../../components/ui/data-table.tsx';
 import { DebouncedSearch } from '../../../components/ui/debounced-search.tsx';
+import { Dialog } from '../../../components/ui/dialog.tsx';
+import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
+import { firstPage } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { serviceListQuery } from '../api/services.queries.ts';
 import { CreateServiceForm } from '../forms/create-service-form.tsx';
@@ -27,7 +26,7 @@ export function ServicesPage() {
   );
   const filtered = Boolean(search.q ?? search.namespace);
   const filter = (patch: { q?: string | undefined; namespace?: string | undefined }) =>
-    void navigate({ search: (s) => ({ ...s, ...patch, cursor: undefined, prev: undefined }) });
+    void navigate({ search: (s) => firstPage({ ...s, ...patch }) });
 
   return (
     <div className="page">
@@ -55,14 +54,17 @@ export function ServicesPage() {
           onChange={(namespace) => filter({ namespace })}
         />
       </form>
-      {query.isError ? (
-        <ErrorPanel error={query.error} what="services" />
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="sr-only">Services</caption>
-            <thead>
-              <tr>
+      <PagedList
+        query={query}
+        what="services"
+        search={search}
+        onPage={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
+      >
+        {(items) => (
+          <DataTable
+            caption="Services"
+            head={
+              <>
                 <th scope="col">Name</th>
                 <th scope="col">Namespace</th>
                 <th scope="col">Selector</th>
@@ -70,44 +72,36 @@ export function ServicesPage() {
                 <th scope="col" className="num">
                   Active grants
                 </th>
+              </>
+            }
+            columns={5}
+            items={items}
+            empty={
+              filtered
+                ? { title: 'No service matches.', body: 'Try another name or namespace.' }
+                : {
+                    title: 'No services registered yet.',
+                    body: 'Register a service (name, namespace, pod labels) so it can request egress.',
+                  }
+            }
+            row={(s) => (
+              <tr key={s.id}>
+                <td>
+                  <Link to="/services/$serviceId" params={{ serviceId: s.id }}>
+                    {s.name}
+                  </Link>
+                </td>
+                <td>{s.namespace}</td>
+                <td>
+                  <LabelChips labels={s.selector.matchLabels} />
+                </td>
+                <td>{s.team ?? <span className="muted">—</span>}</td>
+                <td className="num">{s.activeGrants}</td>
               </tr>
-            </thead>
-            {!query.data ? (
-              <TableSkeleton columns={5} />
-            ) : query.data.items.length === 0 ? (
-              <EmptyRow columns={5} title={filtered ? 'No service matches.' : 'No services registered yet.'}>
-                {filtered
-                  ? 'Try another name or namespace.'
-                  : 'Register a service (name, namespace, pod labels) so it can request egress.'}
-              </EmptyRow>
-            ) : (
-              <tbody>
-                {query.data.items.map((s) => (
-                  <tr key={s.id}>
-                    <td>
-                      <Link to="/services/$serviceId" params={{ serviceId: s.id }}>
-                        {s.name}
-                      </Link>
-                    </td>
-                    <td>{s.namespace}</td>
-                    <td>
-                      <LabelChips labels={s.selector.matchLabels} />
-                    </td>
-                    <td>{s.team ?? <span className="muted">—</span>}</td>
-                    <td className="num">{s.activeGrants}</td>
-                  </tr>
-                ))}
-              </tbody>
             )}
-          </table>
-        </div>
-      )}
-      <Pager
-        search={search}
-        nextCursor={query.data?.nextCursor}
-        shown={query.data?.items.length ?? 0}
-        onChange={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
-      />
+          />
+        )}
+      </PagedList>
       <Dialog open={creating} onClose={() => setCreating(false)} title="Register a service">
         <CreateServiceForm
           onCancel={() => setCreating(false)}

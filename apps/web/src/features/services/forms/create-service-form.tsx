@@ -4,9 +4,8 @@ import { Controller, useForm } from 'react-hook-form';
 import type { z } from 'zod';
 
 import { Field } from '../../../components/ui/field.tsx';
-import { applyServerErrors } from '../../../lib/form-errors.ts';
 import { firstError } from '../../../lib/first-error.ts';
-import { toastError } from '../../../lib/toast-error.ts';
+import { sendForm } from '../../../lib/submit-form.ts';
 import { useCreateService } from '../api/services.mutations.ts';
 import { LabelSelectorInput } from './label-selector-input.tsx';
 
@@ -28,13 +27,13 @@ export function CreateServiceForm({
     defaultValues: { name: '', namespace: '', selector: { matchLabels: {} } },
   });
   const { errors, isSubmitting } = form.formState;
-  const submit = form.handleSubmit(async (body) => {
-    try {
-      onDone(await mutation.mutateAsync(body));
-    } catch (error) {
-      if (!applyServerErrors(error, form.setError, FIELDS)) toastError(error, 'The service was not created');
-    }
-  });
+  const submit = form.handleSubmit((body) =>
+    sendForm(() => mutation.mutateAsync(body), onDone, {
+      setError: form.setError,
+      fields: FIELDS,
+      failure: 'The service was not created',
+    }),
+  );
   return (
     <form noValidate className="stack" onSubmit={(e) => void submit(e)}>
       <Field label="Name" error={errors.name?.message} hint="Lower case with dots, e.g. service.github">

@@ -4,11 +4,9 @@ import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
 
 import { CopyButton } from '../../../components/ui/copy-button.tsx';
+import { DataTable } from '../../../components/ui/data-table.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
-import { EmptyRow } from '../../../components/ui/empty-state.tsx';
-import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { Pager } from '../../../components/ui/pager.tsx';
-import { TableSkeleton } from '../../../components/ui/skeleton.tsx';
+import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { useRevokeToken } from '../api/tokens.mutations.ts';
@@ -45,65 +43,58 @@ function CreatedTokenView({ token, onClose }: { token: CreatedToken; onClose: ()
 
 function TokensTable({ tokens, showOwner }: { tokens: Token[] | undefined; showOwner: boolean }) {
   const [revoking, setRevoking] = useState<Token | null>(null);
-  const columns = showOwner ? 8 : 7;
   return (
     <>
-      <div className="table-wrap">
-        <table className="table">
-          <caption className="sr-only">API tokens</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Prefix</th>
-              <th scope="col">Role</th>
-              {showOwner ? <th scope="col">Owner</th> : null}
-              <th scope="col">Expires</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Created</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          {!tokens ? (
-            <TableSkeleton columns={columns} />
-          ) : tokens.length === 0 ? (
-            <EmptyRow columns={columns} title="No tokens.">
-              Create one for a pipeline or a script; it acts with the role you choose, never above yours.
-            </EmptyRow>
-          ) : (
-            <tbody>
-              {tokens.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.name}</td>
-                  <td>
-                    <code>{t.prefix}…</code>
-                  </td>
-                  <td>{t.role}</td>
-                  {showOwner ? <td>{t.owner}</td> : null}
-                  <td>
-                    <RelativeTime iso={t.expiresAt} fallback="never" />
-                  </td>
-                  <td>
-                    <RelativeTime iso={t.lastUsedAt} fallback="never" />
-                  </td>
-                  <td>
-                    <RelativeTime iso={t.createdAt} />
-                  </td>
-                  <td>
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      aria-label={`Revoke token ${t.name}`}
-                      onClick={() => setRevoking(t)}
-                    >
-                      Revoke
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          )}
-        </table>
-      </div>
+      <DataTable
+        caption="API tokens"
+        head={
+          <>
+            <th scope="col">Name</th>
+            <th scope="col">Prefix</th>
+            <th scope="col">Role</th>
+            {showOwner ? <th scope="col">Owner</th> : null}
+            <th scope="col">Expires</th>
+            <th scope="col">Last used</th>
+            <th scope="col">Created</th>
+            <th scope="col">Actions</th>
+          </>
+        }
+        columns={showOwner ? 8 : 7}
+        items={tokens}
+        empty={{
+          title: 'No tokens.',
+          body: 'Create one for a pipeline or a script; it acts with the role you choose, never above yours.',
+        }}
+        row={(t) => (
+          <tr key={t.id}>
+            <td>{t.name}</td>
+            <td>
+              <code>{t.prefix}…</code>
+            </td>
+            <td>{t.role}</td>
+            {showOwner ? <td>{t.owner}</td> : null}
+            <td>
+              <RelativeTime iso={t.expiresAt} fallback="never" />
+            </td>
+            <td>
+              <RelativeTime iso={t.lastUsedAt} fallback="never" />
+            </td>
+            <td>
+              <RelativeTime iso={t.createdAt} />
+            </td>
+            <td>
+              <button
+                type="button"
+                className="btn btn-small"
+                aria-label={`Revoke token ${t.name}`}
+                onClick={() => setRevoking(t)}
+              >
+                Revoke
+              </button>
+            </td>
+          </tr>
+        )}
+      />
       {revoking ? <RevokeTokenDialog token={revoking} onClose={() => setRevoking(null)} /> : null}
     </>
   );
@@ -180,17 +171,14 @@ export function TokensPage() {
           </label>
         </div>
       ) : null}
-      {query.isError ? (
-        <ErrorPanel error={query.error} what="tokens" />
-      ) : (
-        <TokensTable tokens={query.data?.items} showOwner={all} />
-      )}
-      <Pager
+      <PagedList
+        query={query}
+        what="tokens"
         search={search}
-        nextCursor={query.data?.nextCursor}
-        shown={query.data?.items.length ?? 0}
-        onChange={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
-      />
+        onPage={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
+      >
+        {(tokens) => <TokensTable tokens={tokens} showOwner={all} />}
+      </PagedList>
       <Dialog open={creating} onClose={close} title={created ? 'Token created' : 'Create an API token'}>
         {created ? (
           <CreatedTokenView token={created} onClose={close} />

@@ -5,8 +5,7 @@ import type { z } from 'zod';
 
 import { ExpiryField } from '../../../components/ui/expiry-field.tsx';
 import { Field } from '../../../components/ui/field.tsx';
-import { applyServerErrors } from '../../../lib/form-errors.ts';
-import { toastError } from '../../../lib/toast-error.ts';
+import { sendForm } from '../../../lib/submit-form.ts';
 import { useCreateToken } from '../api/tokens.mutations.ts';
 
 type Input = z.input<typeof CreateTokenBodySchema>;
@@ -28,13 +27,13 @@ export function CreateTokenForm({
     defaultValues: { name: '', role: myRole },
   });
   const { errors, isSubmitting } = form.formState;
-  const submit = form.handleSubmit(async (body) => {
-    try {
-      onDone(await mutation.mutateAsync(body));
-    } catch (error) {
-      if (!applyServerErrors(error, form.setError, FIELDS)) toastError(error, 'The token was not created');
-    }
-  });
+  const submit = form.handleSubmit((body) =>
+    sendForm(() => mutation.mutateAsync(body), onDone, {
+      setError: form.setError,
+      fields: FIELDS,
+      failure: 'The token was not created',
+    }),
+  );
   return (
     <form noValidate className="stack" onSubmit={(e) => void submit(e)}>
       <Field label="Token name" error={errors.name?.message} hint="Where it is used, e.g. ci-deploy-pipeline">

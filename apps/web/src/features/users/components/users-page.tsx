@@ -4,11 +4,9 @@ import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
 
 import { Badge } from '../../../components/ui/badge.tsx';
+import { DataTable } from '../../../components/ui/data-table.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
-import { EmptyRow } from '../../../components/ui/empty-state.tsx';
-import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
-import { Pager } from '../../../components/ui/pager.tsx';
-import { TableSkeleton } from '../../../components/ui/skeleton.tsx';
+import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
@@ -44,99 +42,91 @@ export function UsersPage() {
           Create user
         </button>
       </header>
-      {query.isError ? (
-        <ErrorPanel error={query.error} what="users" />
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <caption className="sr-only">Users</caption>
-            <thead>
-              <tr>
+      <PagedList
+        query={query}
+        what="users"
+        search={search}
+        onPage={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
+      >
+        {(items) => (
+          <DataTable
+            caption="Users"
+            head={
+              <>
                 <th scope="col">Email</th>
                 <th scope="col">Name</th>
                 <th scope="col">Role</th>
                 <th scope="col">Status</th>
                 <th scope="col">Created</th>
                 <th scope="col">Actions</th>
+              </>
+            }
+            columns={6}
+            items={items}
+            empty={{ title: 'No users.' }}
+            row={(u) => (
+              <tr key={u.id}>
+                <td>{u.email}</td>
+                <td>{u.name}</td>
+                <td>
+                  <select
+                    aria-label={`Role of ${u.email}`}
+                    value={u.role}
+                    disabled={u.id === me.id || update.isPending}
+                    onChange={(e) =>
+                      update.mutate(
+                        { id: u.id, body: { role: e.target.value as Role } },
+                        {
+                          onSuccess: (x) =>
+                            showToast({ kind: 'success', title: `${x.email} is now ${x.role}` }),
+                        },
+                      )
+                    }
+                  >
+                    {ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {r}
+                      </option>
+                    ))}
+                  </select>
+                </td>
+                <td>
+                  {u.disabled ? <Badge tone="grey">disabled</Badge> : <Badge tone="green">active</Badge>}
+                </td>
+                <td>
+                  <RelativeTime iso={u.createdAt} />
+                </td>
+                <td>
+                  {u.id === me.id ? (
+                    <span className="muted small">you</span>
+                  ) : (
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      disabled={update.isPending}
+                      aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.email}`}
+                      onClick={() =>
+                        update.mutate(
+                          { id: u.id, body: { disabled: !u.disabled } },
+                          {
+                            onSuccess: (x) =>
+                              showToast({
+                                kind: 'success',
+                                title: `${x.email} ${x.disabled ? 'disabled' : 'enabled'}`,
+                              }),
+                          },
+                        )
+                      }
+                    >
+                      {u.disabled ? 'Enable' : 'Disable'}
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            {!query.data ? (
-              <TableSkeleton columns={6} />
-            ) : query.data.items.length === 0 ? (
-              <EmptyRow columns={6} title="No users." />
-            ) : (
-              <tbody>
-                {query.data.items.map((u) => (
-                  <tr key={u.id}>
-                    <td>{u.email}</td>
-                    <td>{u.name}</td>
-                    <td>
-                      <select
-                        aria-label={`Role of ${u.email}`}
-                        value={u.role}
-                        disabled={u.id === me.id || update.isPending}
-                        onChange={(e) =>
-                          update.mutate(
-                            { id: u.id, body: { role: e.target.value as Role } },
-                            {
-                              onSuccess: (x) =>
-                                showToast({ kind: 'success', title: `${x.email} is now ${x.role}` }),
-                            },
-                          )
-                        }
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {r}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>
-                      {u.disabled ? <Badge tone="grey">disabled</Badge> : <Badge tone="green">active</Badge>}
-                    </td>
-                    <td>
-                      <RelativeTime iso={u.createdAt} />
-                    </td>
-                    <td>
-                      {u.id === me.id ? (
-                        <span className="muted small">you</span>
-                      ) : (
-                        <button
-                          type="button"
-                          className="btn btn-small"
-                          disabled={update.isPending}
-                          aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.email}`}
-                          onClick={() =>
-                            update.mutate(
-                              { id: u.id, body: { disabled: !u.disabled } },
-                              {
-                                onSuccess: (x) =>
-                                  showToast({
-                                    kind: 'success',
-                                    title: `${x.email} ${x.disabled ? 'disabled' : 'enabled'}`,
-                                  }),
-                              },
-                            )
-                          }
-                        >
-                          {u.disabled ? 'Enable' : 'Disable'}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
             )}
-          </table>
-        </div>
-      )}
-      <Pager
-        search={search}
-        nextCursor={query.data?.nextCursor}
-        shown={query.data?.items.length ?? 0}
-        onChange={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
-      />
+          />
+        )}
+      </PagedList>
       <Dialog open={creating} onClose={() => setCreating(false)} title="Create a user">
         <CreateUserForm
           onCancel={() => setCreating(false)}

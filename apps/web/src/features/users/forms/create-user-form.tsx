@@ -4,8 +4,7 @@ import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
 
 import { Field } from '../../../components/ui/field.tsx';
-import { applyServerErrors } from '../../../lib/form-errors.ts';
-import { toastError } from '../../../lib/toast-error.ts';
+import { sendForm } from '../../../lib/submit-form.ts';
 import { useCreateUser } from '../api/users.mutations.ts';
 
 type Input = z.input<typeof CreateUserBodySchema>;
@@ -19,13 +18,13 @@ export function CreateUserForm({ onDone, onCancel }: { onDone: (u: User) => void
     defaultValues: { email: '', name: '', role: 'engineer', password: '' },
   });
   const { errors, isSubmitting } = form.formState;
-  const submit = form.handleSubmit(async (body) => {
-    try {
-      onDone(await mutation.mutateAsync(body));
-    } catch (error) {
-      if (!applyServerErrors(error, form.setError, FIELDS)) toastError(error, 'The user was not created');
-    }
-  });
+  const submit = form.handleSubmit((body) =>
+    sendForm(() => mutation.mutateAsync(body), onDone, {
+      setError: form.setError,
+      fields: FIELDS,
+      failure: 'The user was not created',
+    }),
+  );
   return (
     <form noValidate className="stack" onSubmit={(e) => void submit(e)}>
       <Field label="Email" error={errors.email?.message}>
