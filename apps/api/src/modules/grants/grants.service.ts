@@ -111,6 +111,14 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
     return decision;
   }
 
+  /** The grant after a decision, as the rows just written say (saves re-reading it in the transaction). */
+  function applied(b: GrantDto, decision: { state: GrantDto['state']; addApproval: boolean; decided: boolean }, input: DecisionInput, now: Date): GrantDto {
+    const at = now.toISOString();
+    const approvals = decision.addApproval ? [...b.approvals, { approver: input.actor?.email ?? '', at, comment: input.comment ?? null }] : b.approvals;
+    if (!decision.decided) return { ...b, approvals };
+    return { ...b, approvals, state: decision.state, decidedAt: at, decidedBy: input.actor?.email ?? 'system', reason: input.reason ?? null };
+  }
+
   /** Loads the grant under a row lock, applies one command, writes the audit rows, all in one transaction. */
   async function transition(id: string, type: keyof typeof ACTION_FOR, input: DecisionInput): Promise<GrantDto> {
     const result = await db.$transaction(async (tx) => {
@@ -119,9 +127,8 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
       if (!before) throw notFound('grant');
       const now = clock.now();
       const decision = await applyDecision(tx, before, type, input, now);
-      const after = await repo.findById(tx, id);
-      if (!after) throw notFound('grant');
-      const [b, a] = [toGrantDto(before), toGrantDto(after)];
+      const b = toGrantDto(before);
+      const a = applied(b, decision, input, now);
       const base = { actor: input.auditActor, targetType: 'grant' as const, targetId: id, requestId: input.requestId };
       const action = type === 'expire' && decision.state === 'cancelled' ? 'grant.cancelled' : ACTION_FOR[type];
       const events: AuditInput[] = [{ ...base, action, before: b, after: a }];
