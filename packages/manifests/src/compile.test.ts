@@ -230,6 +230,16 @@ describe('compile: gateway NetworkPolicy', () => {
     ]);
   });
 
+  it('never writes a public egress rule without ports (that would open every port)', () => {
+    const input = richInput();
+    input.destinations[0]!.ports = [];
+    const spec = policySpec(find(compile(input), 'NetworkPolicy', NS, GITHUB));
+    expect(spec.egress?.every((rule) => (rule.ports ?? []).length > 0)).toBe(true);
+    expect(spec.egress?.some((rule) => rule.to?.some((peer) => peer.ipBlock?.cidr === '0.0.0.0/0'))).toBe(
+      false,
+    );
+  });
+
   it('has no resolver rule while no resolver is configured', () => {
     const input = richInput();
     input.settings.gatewayResolver.cidrs = [];

@@ -1,6 +1,6 @@
 import { sha256Hex } from '@egress/shared';
 
-import { compareKeys, type Sha256Hex } from './canonical.ts';
+import { compareKeys, shareCanonical, type Sha256Hex } from './canonical.ts';
 import { dnsConfigMap } from './dns.ts';
 import {
   gatewayAutoscaler,
@@ -10,9 +10,15 @@ import {
   gatewayService,
   type GatewayContext,
 } from './gateway.ts';
-import { gatewayNetworkPolicy, servicePeer, type GatewayClient, type ServicePeer } from './gateway-policy.ts';
+import {
+  gatewayNetworkPolicy,
+  rankPeers,
+  servicePeer,
+  type GatewayClient,
+  type ServicePeer,
+} from './gateway-policy.ts';
 import { keysFor, withContentHash } from './meta.ts';
-import { publicAddressBlocks, type IpBlockPeer } from './public-addresses.ts';
+import { ipBlocks, publicAddressBlocks, type IpBlockPeer } from './public-addresses.ts';
 import type { CompilerDestination, CompilerInput, CompilerService, KubernetesObject } from './types.ts';
 import { defaultDenyPolicy, portWidePolicy } from './workload-policies.ts';
 
@@ -104,6 +110,7 @@ function peersOf(
       if (service && !peers.has(serviceId)) peers.set(serviceId, servicePeer(service));
     }
   }
+  rankPeers(peers.values());
   return peers;
 }
 
@@ -129,7 +136,12 @@ function compareObjects(a: KubernetesObject, b: KubernetesObject): number {
 export function compile(input: CompilerInput, options: CompileOptions = {}): KubernetesObject[] {
   const { settings } = input;
   const keys = keysFor(settings);
-  const ctx: GatewayContext = { settings, keys, hash: options.sha256Hex ?? sha256Hex };
+  const ctx: GatewayContext = {
+    settings,
+    keys,
+    hash: options.sha256Hex ?? sha256Hex,
+    resolverBlocks: shareCanonical(ipBlocks(settings.gatewayResolver.cidrs)),
+  };
   const seal = (o: KubernetesObject) => withContentHash(o, keys, ctx.hash);
   const publicBlocks = publicAddressBlocks(settings);
   const services = new Map<string, CompilerService>(input.services.map((s) => [s.id, s]));

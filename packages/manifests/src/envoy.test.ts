@@ -5,7 +5,9 @@ import { parse } from 'yaml';
 
 import { at, find } from '../test/helpers.ts';
 import { richInput } from '../test/scenarios.ts';
-import { compile, type CompilerDestination } from './index.ts';
+import { envoyConfig, envoyConfigYaml } from './envoy.ts';
+import { canonicalJson, compile, envoyBootstrap, internalPorts, type CompilerDestination } from './index.ts';
+import { yamlText } from './yaml.ts';
 
 interface SocketAddress {
   protocol?: string;
@@ -184,4 +186,50 @@ it('names the UDP listener of a destination serving 53 over both protocols apart
     'udp_53',
     'health',
   ]);
+});
+
+describe('envoyConfigYaml', () => {
+  // It fills the two names into a per-port-set template: it must write exactly what the plain writer does.
+  const base = richInput().destinations[0]!;
+  const variant = (host: string, ports: CompilerDestination['ports'], id = base.id): CompilerDestination => ({
+    ...base,
+    id,
+    host,
+    gatewayName: gatewayNameFor(host),
+    ports,
+  });
+  const tcp443 = [{ port: 443, protocol: 'TCP' as const }];
+  const mixed = [
+    { port: 53, protocol: 'UDP' as const },
+    { port: 9901, protocol: 'TCP' as const },
+    { port: 443, protocol: 'TCP' as const },
+  ];
+
+  it.each([
+    ['a.example.com', tcp443],
+    ['b.example.org', tcp443],
+    ['xn--bcher-kva.example', mixed],
+    ['1.2', tcp443],
+    ['yes', mixed],
+    ['c.example.net', [...mixed].reverse()],
+  ] as const)('writes %s exactly as yamlText(envoyBootstrap(...)) does', (host, ports) => {
+    const d = variant(host, [...ports], `id-${host}`);
+    const internal = internalPorts(d.ports);
+    expect(envoyConfigYaml(d, internal)).toBe(yamlText(envoyBootstrap(d, internal)));
+  });
+});
+
+describe('envoyConfig', () => {
+  it('gives the YAML and exactly its JSON string', () => {
+    for (const d of richInput().destinations) {
+      const { yaml, json } = envoyConfig(d, internalPorts(d.ports));
+      expect(json).toBe(JSON.stringify(yaml));
+    }
+  });
+
+  it('leaves each gateway ConfigMap with the canonical JSON of its data', () => {
+    for (const cm of compile(richInput()).filter((o) => o.kind === 'ConfigMap')) {
+      expect(canonicalJson(cm.data)).toBe(JSON.stringify(structuredClone(cm.data)));
+    }
+  });
 });

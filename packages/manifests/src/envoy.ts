@@ -1,7 +1,8 @@
 // The Envoy bootstrap of one gateway: a static configuration (no xDS), one listener and one cluster per
 // destination port, admin on loopback, and a small HTTP listener for the kubelet's probes.
+import { canonicalJson } from './canonical.ts';
 import type { CompilerDestination, Protocol } from './types.ts';
-import { yamlText } from './yaml.ts';
+import { yamlString, yamlText } from './yaml.ts';
 
 /** Admin interface: loopback only (reach it with `kubectl port-forward`). */
 export const ADMIN_PORT = 9901;
@@ -253,7 +254,84 @@ export function envoyBootstrap(
   };
 }
 
+// Bootstraps differ only in the host and gateway name wherever the ports are the same: the YAML of each
+// port set is written once, with marks for the two names, and filled in per gateway (a thousand gateways
+// have a handful of port sets). A mark is used only where it stands as a whole one-line scalar
+// (": mark\n" or "- mark\n"), where the filled-in text is exactly what the writer would put; otherwise
+// (a name inside a longer string, a name with a line break) the bootstrap is written in full.
+const HOST_MARK = 'host.egress-control-template.invalid';
+const GATEWAY_MARK = 'gateway.egress-control-template.invalid';
+const MARKS = /(host\.egress-control-template\.invalid|gateway\.egress-control-template\.invalid)/;
+
+/** Alternating text and marks, and the same JSON-escaped; null when a mark is not a whole scalar. */
+type Template = { pieces: string[]; escaped: string[] } | null;
+const templates = new Map<string, Template>();
+
+/** A string's JSON escaping without the quotes. */
+const escaped = (text: string): string => JSON.stringify(text).slice(1, -1);
+
+function template(destination: CompilerDestination, internal: InternalPorts): Template {
+  const marked = { ...destination, host: HOST_MARK, gatewayName: GATEWAY_MARK };
+  const pieces = yamlText(envoyBootstrap(marked, internal)).split(MARKS);
+  for (let i = 1; i < pieces.length; i += 2) {
+    const before = pieces[i - 1] ?? '';
+    const after = pieces[i + 1] ?? '';
+    if (!(before.endsWith(': ') || before.endsWith('- ')) || !after.startsWith('\n')) return null;
+  }
+  return { pieces, escaped: pieces.map(escaped) };
+}
+
+/**
+ * The bootstrap as YAML, and that text as a JSON string (for the ConfigMap's canonical JSON). Every
+ * seam between template pieces has ASCII on one side, so escaping piece by piece equals escaping the
+ * whole (no surrogate pair is cut).
+ */
+export function envoyConfig(
+  destination: CompilerDestination,
+  internal: InternalPorts,
+): { yaml: string; json: string } {
+  // Keyed by everything the bootstrap could read except the two names (and the id, which it must not read).
+  const { id: _id, host, gatewayName, ports, ...rest } = destination;
+  const portSet = sortedPorts(ports).map((p) => `${p.port}/${p.protocol}`);
+  const key = `${portSet.join(',')};${internal.admin};${internal.health};${canonicalJson(rest)}`;
+  let t = templates.get(key);
+  if (t === undefined) {
+    t = template(destination, internal);
+    // Bounded, so a long-lived server that sees ever new port sets does not grow it without limit.
+    if (templates.size < 1000) templates.set(key, t);
+  }
+  if (t === null || host.includes('\n') || gatewayName.includes('\n')) {
+    const yaml = yamlText(envoyBootstrap(destination, internal));
+    return { yaml, json: JSON.stringify(yaml) };
+  }
+  return filled(t, yamlString(host), yamlString(gatewayName));
+}
+
+/** A template with the two names (as YAML scalars) put in place of their marks. */
+function filled(
+  t: NonNullable<Template>,
+  hostText: string,
+  gatewayText: string,
+): { yaml: string; json: string } {
+  const hostJson = escaped(hostText);
+  const gatewayJson = escaped(gatewayText);
+  let yaml = '';
+  let json = '"';
+  for (let i = 0; i < t.pieces.length; i++) {
+    const piece = t.pieces[i] ?? '';
+    if (i % 2 === 0) {
+      yaml += piece;
+      json += t.escaped[i] ?? '';
+    } else {
+      const host = piece === HOST_MARK;
+      yaml += host ? hostText : gatewayText;
+      json += host ? hostJson : gatewayJson;
+    }
+  }
+  return { yaml, json: `${json}"` };
+}
+
 /** The bootstrap as YAML, the content of the ConfigMap key `envoy.yaml`. */
 export function envoyConfigYaml(destination: CompilerDestination, internal: InternalPorts): string {
-  return yamlText(envoyBootstrap(destination, internal));
+  return envoyConfig(destination, internal).yaml;
 }

@@ -1,7 +1,7 @@
-import { compareKeys, shareCanonical, sortedRecord } from './canonical.ts';
+import { canonicalJson, compareKeys, shareCanonical, sortedRecord } from './canonical.ts';
 import { sortedPorts } from './envoy.ts';
 import { gatewayMeta, gatewayPodSelector, type GatewayContext } from './gateway.ts';
-import { ipBlocks, type IpBlockPeer } from './public-addresses.ts';
+import type { IpBlockPeer } from './public-addresses.ts';
 import type { CompilerDestination, CompilerService, KubernetesObject, Protocol } from './types.ts';
 
 export interface PolicyPort {
@@ -12,8 +12,10 @@ export interface PolicyPort {
 /** A granted service as a NetworkPolicy peer, built once per compile and shared by every gateway it uses. */
 export interface ServicePeer {
   peer: Readonly<Record<string, unknown>>;
-  /** Namespace, then the peer's JSON (built in a fixed key order with sorted labels, so stable). */
+  /** Namespace, then the peer's canonical JSON (built in a fixed key order with sorted labels, so stable). */
   sortKey: string;
+  /** Position of `sortKey` among all peers of the compile (equal keys, equal rank): see `rankPeers`. */
+  rank: number;
 }
 
 /** Who may use a gateway: a granted service and the granted port numbers. */
@@ -22,10 +24,10 @@ export interface GatewayClient {
   ports: ReadonlySet<number>;
 }
 
-const DNS_PORTS: PolicyPort[] = [
+const DNS_PORTS: readonly PolicyPort[] = shareCanonical([
   { port: 53, protocol: 'TCP' },
   { port: 53, protocol: 'UDP' },
-];
+]);
 
 /** The NetworkPolicy peer for a service's pods: its namespace (by the immutable name label) and selector. */
 export function servicePeer(service: CompilerService): ServicePeer {
@@ -33,7 +35,29 @@ export function servicePeer(service: CompilerService): ServicePeer {
     namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': service.namespace } },
     podSelector: { matchLabels: sortedRecord(service.selector.matchLabels) },
   });
-  return { peer, sortKey: `${service.namespace}\u0000${JSON.stringify(peer)}` };
+  return { peer, sortKey: `${service.namespace}\u0000${canonicalJson(peer)}`, rank: 0 };
+}
+
+/**
+ * Numbers the peers in `sortKey` order (code units), equal keys alike, so each gateway sorts its rules
+ * by a number instead of comparing long strings. A sort key is never a proper prefix of another (a
+ * namespace has no NUL, and a JSON object ends where its braces close), so ordering by rank and then by
+ * the rule's ports gives the order of the joined strings.
+ */
+export function rankPeers(peers: Iterable<ServicePeer>): void {
+  const sorted = [...peers].sort((a, b) => compareKeys(a.sortKey, b.sortKey));
+  let rank = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const p = sorted[i] as ServicePeer;
+    if (i > 0 && p.sortKey !== (sorted[i - 1] as ServicePeer).sortKey) rank++;
+    p.rank = rank;
+  }
+}
+
+interface IngressRule {
+  rank: number;
+  portsKey: string;
+  rule: unknown;
 }
 
 /**
@@ -43,14 +67,24 @@ export function servicePeer(service: CompilerService): ServicePeer {
  */
 function ingressRules(d: CompilerDestination, clients: readonly GatewayClient[]): unknown[] {
   const served = sortedPorts(d.ports);
-  const rules = new Map<string, unknown>();
+  // The port lists of a gateway's rules are a few subsets of its ports: build each once, shared.
+  const portLists = new Map<string, PolicyPort[]>();
+  const rules = new Map<string, IngressRule>();
   for (const client of clients) {
     const ports = served.filter((p) => client.ports.has(p.port));
     if (ports.length === 0) continue;
-    const sortKey = `${client.peer.sortKey}\u0000${ports.map((p) => `${p.port}/${p.protocol}`).join(',')}`;
-    rules.set(sortKey, { from: [client.peer.peer], ports });
+    const portsKey = ports.map((p) => `${p.port}/${p.protocol}`).join(',');
+    let shared = portLists.get(portsKey);
+    if (!shared) portLists.set(portsKey, (shared = shareCanonical(ports)));
+    rules.set(`${client.peer.rank}\u0000${portsKey}`, {
+      rank: client.peer.rank,
+      portsKey,
+      rule: { from: [client.peer.peer], ports: shared },
+    });
   }
-  return [...rules.keys()].sort(compareKeys).map((k) => rules.get(k));
+  return [...rules.values()]
+    .sort((a, b) => a.rank - b.rank || compareKeys(a.portsKey, b.portsKey))
+    .map((r) => r.rule);
 }
 
 /**
@@ -65,8 +99,10 @@ export function gatewayNetworkPolicy(
   clients: readonly GatewayClient[],
   publicBlocks: readonly IpBlockPeer[],
 ): KubernetesObject {
-  const egress: unknown[] = [{ to: publicBlocks, ports: sortedPorts(d.ports) }];
-  const resolver = ipBlocks(ctx.settings.gatewayResolver.cidrs);
+  const ports = sortedPorts(d.ports);
+  // A rule without ports would allow every port: a destination without ports (refused by the API) gets none.
+  const egress: unknown[] = ports.length > 0 ? [{ to: publicBlocks, ports }] : [];
+  const resolver = ctx.resolverBlocks;
   if (resolver.length > 0) egress.push({ to: resolver, ports: DNS_PORTS });
   return {
     apiVersion: 'networking.k8s.io/v1',

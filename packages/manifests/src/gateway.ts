@@ -1,17 +1,18 @@
 // The per-destination gateway objects (except its NetworkPolicy, see gateway-policy.ts).
 import type { Settings } from '@egress/shared';
 
-import { sortedRecord, type Sha256Hex } from './canonical.ts';
+import { shareCanonical, shareCanonicalText, sortedRecord, type Sha256Hex } from './canonical.ts';
 import {
   CONFIG_DIR,
   CONFIG_FILE,
-  envoyConfigYaml,
+  envoyConfig,
   internalPorts,
   LIVE_PATH,
   READY_PATH,
   sortedPorts,
 } from './envoy.ts';
 import { baseLabels, GATEWAY_APP, objectMeta, type Keys } from './meta.ts';
+import type { IpBlockPeer } from './public-addresses.ts';
 import type { CompilerDestination, KubernetesObject, ObjectMeta, Protocol } from './types.ts';
 
 /** UID and GID of the `envoy` user in the official Envoy image. */
@@ -27,6 +28,10 @@ export interface GatewayContext {
   settings: Settings;
   keys: Keys;
   hash: Sha256Hex;
+  /** The gateway resolver's ranges as peers (shared by every gateway NetworkPolicy): `ipBlocks(gatewayResolver.cidrs)`. */
+  resolverBlocks: readonly IpBlockPeer[];
+  /** The labels and annotations of the gateway being built, made once for its six objects (gatewayMeta). */
+  meta?: { d: CompilerDestination; labels: Record<string, string>; annotations: Record<string, string> };
 }
 
 /** Labels selecting one gateway's pods. Independent of the label domain, because selectors are immutable. */
@@ -44,9 +49,21 @@ function gatewayLabels(d: CompilerDestination, keys: Keys): Record<string, strin
 
 /** Metadata shared by every object of a gateway: named after it, in the gateway namespace. */
 export function gatewayMeta(d: CompilerDestination, ctx: GatewayContext): ObjectMeta {
-  return objectMeta(d.gatewayName, ctx.settings.gatewayNamespace, gatewayLabels(d, ctx.keys), {
-    [ctx.keys.destination]: d.host,
-  });
+  let parts = ctx.meta;
+  if (parts?.d !== d) {
+    const meta = objectMeta(d.gatewayName, ctx.settings.gatewayNamespace, gatewayLabels(d, ctx.keys), {
+      [ctx.keys.destination]: d.host,
+    });
+    // The labels are shared by the gateway's objects (frozen); the annotations are replaced when the
+    // content hash is added (withContentHash), so each object ends up with its own.
+    parts = ctx.meta = { d, labels: shareCanonical(meta.labels), annotations: meta.annotations };
+  }
+  return {
+    name: d.gatewayName,
+    namespace: ctx.settings.gatewayNamespace,
+    labels: parts.labels,
+    annotations: parts.annotations,
+  };
 }
 
 /** Service and container port name, e.g. "tcp-443" (IANA service name: at most 15 characters). */
@@ -55,40 +72,52 @@ export function portName(port: number, protocol: Protocol): string {
 }
 
 export function gatewayConfigMap(d: CompilerDestination, ctx: GatewayContext): KubernetesObject {
+  const config = envoyConfig(d, internalPorts(d.ports));
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: gatewayMeta(d, ctx),
-    data: { [CONFIG_FILE]: envoyConfigYaml(d, internalPorts(d.ports)) },
+    // Frozen, with its canonical JSON from envoyConfig: the big text is not escaped a second time.
+    data: shareCanonicalText({ [CONFIG_FILE]: config.yaml }, `{${JSON.stringify(CONFIG_FILE)}:${config.json}}`),
   };
 }
 
-function securityContext(): Record<string, unknown> {
-  return {
-    allowPrivilegeEscalation: false,
-    capabilities: { drop: ['ALL'] },
-    readOnlyRootFilesystem: true,
-    runAsGroup: ENVOY_UID,
-    runAsNonRoot: true,
-    runAsUser: ENVOY_UID,
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
-}
-
-function envoyContainer(d: CompilerDestination, settings: Settings): Record<string, unknown> {
-  const { health } = internalPorts(d.ports);
-  const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
+// The parts every gateway's Envoy container has alike: built once, frozen and shared by all of them
+// (their canonical JSON is computed once; see shareCanonical).
+const probe = (path: string, periodSeconds: number, failureThreshold: number) =>
+  shareCanonical({
     httpGet: { path, port: 'health' },
     periodSeconds,
     failureThreshold,
     timeoutSeconds: 2,
   });
+const READINESS_PROBE = probe(READY_PATH, 5, 2);
+const LIVENESS_PROBE = probe(LIVE_PATH, 10, 3);
+// Pods are replaced on every config change, never hot-restarted: no shared memory region needed.
+const ARGS = shareCanonical(['-c', `${CONFIG_DIR}/${CONFIG_FILE}`, '--log-level', 'warn', '--disable-hot-restart']);
+const LIFECYCLE = shareCanonical({ preStop: { sleep: { seconds: PRE_STOP_SLEEP_SECONDS } } });
+const CONTAINER_SECURITY = shareCanonical({
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+  readOnlyRootFilesystem: true,
+  runAsGroup: ENVOY_UID,
+  runAsNonRoot: true,
+  runAsUser: ENVOY_UID,
+  seccompProfile: { type: 'RuntimeDefault' },
+});
+const VOLUME_MOUNTS = shareCanonical([
+  { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+  { name: 'tmp', mountPath: '/tmp' },
+]);
+const STRATEGY = shareCanonical({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+
+function envoyContainer(d: CompilerDestination, settings: Settings): Record<string, unknown> {
+  const { health } = internalPorts(d.ports);
   return {
     name: 'envoy',
     image: settings.envoyImage,
     imagePullPolicy: 'IfNotPresent',
-    // Pods are replaced on every config change, never hot-restarted: no shared memory region needed.
-    args: ['-c', `${CONFIG_DIR}/${CONFIG_FILE}`, '--log-level', 'warn', '--disable-hot-restart'],
+    args: ARGS,
     ports: [
       ...sortedPorts(d.ports).map((p) => ({
         name: portName(p.port, p.protocol),
@@ -97,9 +126,9 @@ function envoyContainer(d: CompilerDestination, settings: Settings): Record<stri
       })),
       { name: 'health', containerPort: health, protocol: 'TCP' },
     ],
-    readinessProbe: probe(READY_PATH, 5, 2),
-    livenessProbe: probe(LIVE_PATH, 10, 3),
-    lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SLEEP_SECONDS } } },
+    readinessProbe: READINESS_PROBE,
+    livenessProbe: LIVENESS_PROBE,
+    lifecycle: LIFECYCLE,
     resources: {
       requests: {
         cpu: settings.gatewayResources.requests.cpu,
@@ -107,11 +136,8 @@ function envoyContainer(d: CompilerDestination, settings: Settings): Record<stri
       },
       limits: { cpu: settings.gatewayResources.limits.cpu, memory: settings.gatewayResources.limits.memory },
     },
-    securityContext: securityContext(),
-    volumeMounts: [
-      { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
-      { name: 'tmp', mountPath: '/tmp' },
-    ],
+    securityContext: CONTAINER_SECURITY,
+    volumeMounts: VOLUME_MOUNTS,
   };
 }
 
@@ -161,7 +187,7 @@ export function gatewayDeployment(
     spec: {
       revisionHistoryLimit: 3,
       selector: { matchLabels: selector },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      strategy: STRATEGY,
       template: {
         metadata: { labels: sortedRecord(podLabels), annotations: { [ctx.keys.configHash]: configHash } },
         spec: {

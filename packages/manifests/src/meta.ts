@@ -1,6 +1,6 @@
 import type { Settings } from '@egress/shared';
 
-import { contentHash, sortedRecord, type Sha256Hex } from './canonical.ts';
+import { contentHash, sortedRecord, withSortedKey, type Sha256Hex } from './canonical.ts';
 import type { KubernetesObject, ObjectMeta } from './types.ts';
 
 export const MANAGED_BY = 'egress-control';
@@ -48,9 +48,6 @@ export function objectMeta(
 
 /** Adds the content-hash annotation (hash of the object without it) and returns the object. */
 export function withContentHash(obj: KubernetesObject, keys: Keys, hash: Sha256Hex): KubernetesObject {
-  obj.metadata.annotations = sortedRecord({
-    ...obj.metadata.annotations,
-    [keys.contentHash]: contentHash(obj, hash),
-  });
+  obj.metadata.annotations = withSortedKey(obj.metadata.annotations, keys.contentHash, contentHash(obj, hash));
   return obj;
 }

@@ -72,6 +72,12 @@ function stringScalar(value: string): string {
   return text;
 }
 
+/** A one-line string as a YAML scalar, exactly as the writers below put it after "key:" or "- ". */
+export function yamlString(value: string): string {
+  if (value.includes('\n')) throw new Error('yamlString is for one-line strings');
+  return stringScalar(value);
+}
+
 function scalar(value: unknown): string {
   if (typeof value === 'string') return stringScalar(value);
   if (typeof value === 'number') {
@@ -95,49 +101,69 @@ function isMultiline(value: unknown): value is string {
   return typeof value === 'string' && value.includes('\n') && LITERAL_SAFE.test(value);
 }
 
-/** The text after "key:" — " value\n", " |\n...", or "\n" followed by a nested block. */
-function afterKey(value: unknown, pad: string): string {
-  if (isMultiline(value)) return ` ${literal(value, pad + INDENT)}`;
-  if (Array.isArray(value)) return value.length === 0 ? ' []\n' : `\n${sequence(value, pad + INDENT)}`;
-  if (value !== null && typeof value === 'object') {
-    return Object.values(value).some((v) => v !== undefined)
-      ? `\n${mapping(value as Record<string, unknown>, pad + INDENT)}`
-      : ' {}\n';
+// The writers below push pieces onto one array, joined once at the end: one flat string, not a rope
+// of thousands of concatenations (which the content hash and the API client would have to flatten).
+
+/** The text after "key:": " value\n", " |\n...", or "\n" followed by a nested block. */
+function afterKey(value: unknown, pad: string, parts: string[]): void {
+  if (isMultiline(value)) {
+    parts.push(' ', literal(value, pad + INDENT));
+  } else if (Array.isArray(value)) {
+    if (value.length === 0) parts.push(' []\n');
+    else sequence(value, pad + INDENT, `\n${pad}${INDENT}`, parts);
+  } else if (value !== null && typeof value === 'object') {
+    if (isEmpty(value)) parts.push(' {}\n');
+    else mapping(value as Record<string, unknown>, pad + INDENT, `\n${pad}${INDENT}`, parts);
+  } else {
+    parts.push(' ', scalar(value), '\n');
   }
-  return ` ${scalar(value)}\n`;
 }
 
 /** A mapping at `pad`; its first line starts with `first` instead (a sequence item's "- "). */
-function mapping(record: Record<string, unknown>, pad: string, first = pad): string {
-  let out = '';
+function mapping(record: Record<string, unknown>, pad: string, first: string, parts: string[]): void {
+  let lead = first;
   for (const key of Object.keys(record)) {
     const value = record[key];
-    if (value !== undefined) out += `${out === '' ? first : pad}${scalar(key)}:${afterKey(value, pad)}`;
+    if (value === undefined) continue;
+    parts.push(lead, scalar(key), ':');
+    afterKey(value, pad, parts);
+    lead = pad;
   }
-  return out;
 }
 
 /** A sequence at `pad`; its first line starts with `first` instead (when nested in another sequence). */
-function sequence(items: readonly unknown[], pad: string, first = pad): string {
-  let out = '';
+function sequence(items: readonly unknown[], pad: string, first: string, parts: string[]): void {
+  let lead = first;
   for (const item of items) {
     const value = item === undefined ? null : item;
-    const dash = `${out === '' ? first : pad}-`;
     if (value !== null && typeof value === 'object' && !isEmpty(value)) {
       // The item's block sits one level deeper, its first line right after the "- ".
       const inner = pad + INDENT;
-      out += Array.isArray(value)
-        ? sequence(value, inner, `${dash} `)
-        : mapping(value as Record<string, unknown>, inner, `${dash} `);
+      if (Array.isArray(value)) sequence(value, inner, `${lead}- `, parts);
+      else mapping(value as Record<string, unknown>, inner, `${lead}- `, parts);
     } else {
-      out += `${dash}${afterKey(value, pad)}`;
+      parts.push(lead, '-');
+      afterKey(value, pad, parts);
     }
+    lead = pad;
   }
-  return out;
 }
 
 function isEmpty(value: object): boolean {
   return Array.isArray(value) ? value.length === 0 : !Object.values(value).some((v) => v !== undefined);
+}
+
+/** Pushes `value` as a YAML document (see yamlText). */
+function writeDocument(value: unknown, parts: string[]): void {
+  if (Array.isArray(value)) {
+    if (value.length === 0) parts.push('[]\n');
+    else sequence(value, '', '', parts);
+  } else if (value !== null && typeof value === 'object') {
+    if (isEmpty(value)) parts.push('{}\n');
+    else mapping(value as Record<string, unknown>, '', '', parts);
+  } else {
+    parts.push(isMultiline(value) ? literal(value, INDENT) : `${scalar(value)}\n`);
+  }
 }
 
 /**
@@ -146,10 +172,9 @@ function isEmpty(value: object): boolean {
  * something else quoted.
  */
 export function yamlText(value: unknown): string {
-  if (Array.isArray(value)) return value.length === 0 ? '[]\n' : sequence(value, '');
-  if (value !== null && typeof value === 'object')
-    return isEmpty(value) ? '{}\n' : mapping(value as Record<string, unknown>, '');
-  return isMultiline(value) ? literal(value, INDENT) : `${scalar(value)}\n`;
+  const parts: string[] = [];
+  writeDocument(value, parts);
+  return parts.join('');
 }
 
 /** One object as YAML (no document marker), e.g. for one file per object in the directory target. */
@@ -162,5 +187,10 @@ export function objectYaml(obj: KubernetesObject): string {
  * compiler built them in (fixed per kind; maps taken from input are sorted), so the output is stable.
  */
 export function toYaml(objects: readonly KubernetesObject[]): string {
-  return objects.map((o) => `---\n${yamlText(o)}`).join('');
+  const parts: string[] = [];
+  for (const o of objects) {
+    parts.push('---\n');
+    writeDocument(o, parts);
+  }
+  return parts.join('');
 }

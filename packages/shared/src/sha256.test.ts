@@ -57,6 +57,13 @@ describe('sha256Hex', SLOW, () => {
     expect(sha256Hex(input)).toBe(reference(input));
   });
 
+  it('reuses its buffer without carrying bytes from one call into the next', () => {
+    // A long input grows the kept buffer; shorter ones after it must not see its leftover bytes.
+    for (const input of ['€'.repeat(5000), 'x'.repeat(300), 'é'.repeat(40), '', 'a', '😀'.repeat(70)]) {
+      expect(sha256Hex(input)).toBe(reference(input));
+    }
+  });
+
   it('matches node:crypto for any string', () => {
     fc.assert(
       fc.property(
