@@ -5,7 +5,7 @@ import type { Settings } from '@egress/shared';
 
 import type { Db } from '../platform/db.ts';
 import { readSettings } from '../modules/settings/settings.service.ts';
-import type { Target } from './targets/target.ts';
+import type { Desired, Scope } from './targets/target.ts';
 
 export type Readiness = CompilerInput['readiness'];
 /** Everything the compiler needs except gateway readiness, which comes from the target. */
@@ -15,15 +15,18 @@ export type CompilerSnapshot = Omit<CompilerInput, 'readiness'>;
 const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** Reads what the compiler needs in one consistent snapshot (a repeatable-read transaction). */
-export async function loadSnapshot(db: Db): Promise<CompilerSnapshot> {
+export async function loadSnapshot(db: Db, now: Date = new Date()): Promise<CompilerSnapshot> {
   return db.$transaction(
     async (tx) => {
+      // One statement at a time: a transaction is one connection, and pg refuses overlapping queries on it.
       const settings: Settings = await readSettings(tx);
-      const [destinations, services, grants] = await Promise.all([
-        tx.destination.findMany({ where: { deletedAt: null }, include: { ports: true } }),
-        tx.service.findMany({ where: { deletedAt: null } }),
-        tx.grant.findMany({ where: { state: 'active' }, select: { id: true, serviceId: true, destinationId: true, port: true } }),
-      ]);
+      const destinations = await tx.destination.findMany({ where: { deletedAt: null }, include: { ports: true } });
+      const services = await tx.service.findMany({ where: { deletedAt: null } });
+      // A grant past its expiry is not enforced even before the expiry sweep has marked it expired.
+      const grants = await tx.grant.findMany({
+        where: { state: 'active', OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+        select: { id: true, serviceId: true, destinationId: true, port: true },
+      });
       return {
         settings,
         destinations: destinations.map((d) => ({
@@ -42,18 +45,28 @@ export async function loadSnapshot(db: Db): Promise<CompilerSnapshot> {
   );
 }
 
+export function scopeOf(settings: Settings): Scope {
+  const namespaces = new Set([settings.gatewayNamespace, settings.dnsConfigMap.namespace, ...settings.enforcedNamespaces]);
+  return { gatewayNamespace: settings.gatewayNamespace, dnsNamespace: settings.dnsConfigMap.namespace, namespaces: [...namespaces].sort() };
+}
+
 export function compileDesired(snapshot: CompilerSnapshot, readiness: Readiness): KubernetesObject[] {
   return compile({ ...snapshot, readiness }, { sha256Hex });
 }
 
-export interface DesiredState {
-  readiness: Readiness;
-  objects: KubernetesObject[];
+export interface Plan {
+  scope: Scope;
+  desired: Desired;
 }
 
-/** The desired objects, with DNS rewrites for the gateways the target sees ready now. */
-export async function desiredState(db: Db, target: Target): Promise<DesiredState> {
-  const snapshot = await loadSnapshot(db);
-  const readiness = await target.observeReadiness({ gatewayNamespace: snapshot.settings.gatewayNamespace });
-  return { readiness, objects: compileDesired(snapshot, readiness) };
+/**
+ * What a run needs before it reads the cluster: where things go (from the settings) and the desired
+ * state as a function of readiness. The database snapshot is read meanwhile, while the target lists.
+ */
+export async function planFor(db: Db): Promise<Plan> {
+  const scope = scopeOf(await readSettings(db));
+  const snapshot = loadSnapshot(db);
+  // Awaited by desired(); this only keeps a failure from being "unhandled" if the target fails first.
+  snapshot.catch(() => undefined);
+  return { scope, desired: async (readiness) => compileDesired(await snapshot, readiness) };
 }

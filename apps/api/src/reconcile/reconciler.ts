@@ -8,7 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db.ts';
 import { readSettings } from '../modules/settings/settings.service.ts';
-import { desiredState, type Readiness } from './desired-state.ts';
+import { planFor, scopeOf, type Readiness } from './desired-state.ts';
 import type { LeaderLock } from './leader.ts';
 import { countActions, type Target } from './targets/target.ts';
 
@@ -20,6 +20,14 @@ export interface ReconcilerOptions {
   /** How often the leader looks at gateway readiness between runs (0: never). */
   readinessPollMs?: number;
 }
+
+interface Claimed {
+  id: string;
+  dryRun: boolean;
+  trigger: string;
+}
+
+const CHANGE_TRIGGER = 'change: ';
 
 /** The gateways that may get a DNS rewrite, as one comparable string. */
 function readyKey(readiness: Readiness): string {
@@ -52,6 +60,10 @@ export function createReconciler(deps: { db: Db; target: Target; leader: LeaderL
   let stopped = false;
   /** Ready gateways as of the last completed run (null before the first one). */
   let lastReady: string | null = null;
+  /** Whether this replica has led without interruption since its last completed run. */
+  let freshSince = false;
+  /** Runs being queued right now (their rows not written yet). */
+  let requesting = 0;
 
   const later = (fn: () => void, ms: number) => {
     const t = setTimeout(() => {
@@ -63,29 +75,39 @@ export function createReconciler(deps: { db: Db; target: Target; leader: LeaderL
   };
 
   async function requestRun(trigger: string, dryRun = false): Promise<string> {
-    const run = await db.reconcileRun.create({ data: { target: target.name, trigger, dryRun, status: 'queued', startedAt: clock.now() } });
-    wake();
-    return run.id;
+    requesting++;
+    try {
+      const run = await db.reconcileRun.create({ data: { target: target.name, trigger, dryRun, status: 'queued', startedAt: clock.now() } });
+      wake();
+      return run.id;
+    } finally {
+      requesting--;
+    }
   }
 
   /** Claims the oldest queued run; SKIP LOCKED keeps two claimers from taking the same row. */
-  async function claim(): Promise<{ id: string; dryRun: boolean } | null> {
-    const rows = await db.$queryRaw<{ id: string; dry_run: boolean }[]>`
+  async function claim(): Promise<Claimed | null> {
+    const rows = await db.$queryRaw<{ id: string; dry_run: boolean; trigger: string }[]>`
       UPDATE reconcile_runs SET status = 'running', started_at = now()
       WHERE id = (SELECT id FROM reconcile_runs WHERE status = 'queued' ORDER BY started_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-      RETURNING id, dry_run`;
+      RETURNING id, dry_run, trigger`;
     const row = rows[0];
-    return row ? { id: row.id, dryRun: row.dry_run } : null;
+    return row ? { id: row.id, dryRun: row.dry_run, trigger: row.trigger } : null;
   }
 
-  async function execute(run: { id: string; dryRun: boolean }): Promise<boolean> {
+  async function execute(run: Claimed): Promise<boolean> {
     try {
-      const { readiness, objects } = await desiredState(db, target);
-      const result = await target.apply(objects, { dryRun: run.dryRun });
+      const { scope, desired } = await planFor(db);
+      // Runs for changes made through the API start from the last run's view of the cluster.
+      const reuseLiveState = freshSince && run.trigger.startsWith(CHANGE_TRIGGER);
+      const result = await target.apply(desired, { dryRun: run.dryRun, scope, reuseLiveState });
       const counts = countActions(result.objects);
       const changed = result.objects.filter((o) => o.action !== 'unchanged');
       const ok = result.errors.length === 0;
-      if (!run.dryRun) lastReady = readyKey(readiness);
+      if (!run.dryRun) {
+        lastReady = readyKey(result.readiness);
+        freshSince = true;
+      }
       const drifted = changed.filter((o) => o.drift !== undefined);
       if (drifted.length > 0) log.warn({ runId: run.id, drift: drifted }, 'live objects had been changed by someone else; reverted');
       await db.reconcileRun.update({ where: { id: run.id }, data: { status: ok ? 'succeeded' : 'failed', finishedAt: clock.now(), ...counts, errors: result.errors, objects: changed as never } });
@@ -106,7 +128,11 @@ export function createReconciler(deps: { db: Db; target: Target; leader: LeaderL
   }
 
   async function drain(): Promise<void> {
-    if (!(await leader.tryAcquire())) return;
+    if (!(await leader.tryAcquire())) {
+      // Another replica may write while we do not lead: our view of the cluster is stale from now on.
+      freshSince = false;
+      return;
+    }
     for (let run = await claim(); run && !stopped; run = await claim()) {
       const ok = await execute(run);
       if (run.dryRun) continue;
@@ -115,12 +141,13 @@ export function createReconciler(deps: { db: Db; target: Target; leader: LeaderL
     }
   }
 
+  const isIdle = (): boolean => working === null;
+
   /** A run when the set of ready gateways changed since the last run (between periodic resyncs). */
   async function checkReadiness(): Promise<void> {
     if (stopped || working || lastReady === null || !leader.isLeader()) return;
-    const settings = await readSettings(db);
-    const now = readyKey(await target.observeReadiness({ gatewayNamespace: settings.gatewayNamespace }));
-    if (now !== lastReady && !working) {
+    const now = readyKey(await target.observeReadiness(scopeOf(await readSettings(db))));
+    if (now !== lastReady && isIdle()) {
       lastReady = now;
       await requestRun('gateway readiness changed');
     }
@@ -167,7 +194,7 @@ export function createReconciler(deps: { db: Db; target: Target; leader: LeaderL
       while (Date.now() < deadline) {
         const open = await db.reconcileRun.count({ where: { status: { in: ['queued', 'running'] } } });
         // A change waiting out its debounce counts as work, so "idle" means the change was applied.
-        if (open === 0 && !working && debounce === undefined) return;
+        if (open === 0 && !working && debounce === undefined && requesting === 0) return;
         wake();
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -177,7 +204,7 @@ export function createReconciler(deps: { db: Db; target: Target; leader: LeaderL
       if (stopped) return;
       clearTimeout(debounce);
       debounce = setTimeout(() => {
-        void requestRun(`change: ${reason}`)
+        void requestRun(`${CHANGE_TRIGGER}${reason}`)
           .catch((err: unknown) => log.error({ err }, 'could not queue a run'))
           .finally(() => {
             debounce = undefined;

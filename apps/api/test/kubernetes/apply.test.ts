@@ -22,11 +22,13 @@ import {
   recordRequests,
   startCluster,
   until,
+  cleanups,
 } from './helpers.ts';
 
 const GW = 'gw-apply';
 const GATEWAY_KINDS = ['NetworkPolicy', 'ConfigMap', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'];
 
+const cleanup = cleanups();
 let cp: ControlPlane;
 let t: TestApp;
 let kube: KubeClient;
@@ -52,19 +54,18 @@ function indexOf(requests: RequestInfo[], method: string, pathPart: string): num
 
 beforeAll(async () => {
   cp = await startCluster();
+  cleanup.add(() => cp.stop());
   kube = adminClient(cp);
+  cleanup.add(() => kube.close());
   // Long enough that a destination delete and a revoke right after it land in one run.
   t = await createClusterApp(cp, { EGRESS_RECONCILE_DEBOUNCE_MS: '500' });
+  cleanup.add(() => t.close());
   approver2 = await t.addUser('approver', 'second-approver');
   await t.app.reconciler.idle(60_000);
   await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['team-a'] });
 }, 180_000);
 
-afterAll(async () => {
-  await t?.close();
-  kube?.close();
-  await cp?.stop();
-});
+afterAll(() => cleanup.run());
 
 describe('kubernetes target: apply, skip, prune', () => {
   it('a cold apply creates every desired object (gateways before policies before DNS); a resync then changes nothing', async () => {

@@ -13,10 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
-import { adminClient, binDir, createClusterApp, createDestination, createService, getObject, grant, markReady, patchSettings, reconcileNow, startCluster, until } from './helpers.ts';
+import { adminClient, binDir, createClusterApp, createDestination, createService, getObject, grant, markReady, patchSettings, reconcileNow, startCluster, until, cleanups } from './helpers.ts';
 
 const GW = 'gw-dns';
 
+const cleanup = cleanups();
 let cp: ControlPlane;
 let t: TestApp;
 let kube: KubeClient;
@@ -43,24 +44,23 @@ async function resolveA(name: string): Promise<string> {
 
 beforeAll(async () => {
   cp = await startCluster();
+  cleanup.add(() => cp.stop());
   kube = adminClient(cp);
+  cleanup.add(() => kube.close());
   t = await createClusterApp(cp);
+  cleanup.add(() => t.close());
   approver2 = await t.addUser('approver', 'second-approver');
   dir = await mkdtemp(join(tmpdir(), 'egress-dns-test-'));
+  cleanup.add(() => rm(dir, { recursive: true, force: true }));
   snippetPath = join(dir, 'egress-control.override');
   await t.app.reconciler.idle(60_000);
   await patchSettings(t, { gatewayNamespace: GW });
   await writeFile(snippetPath, await liveSnippet());
   dns = await startCoreDns({ binDir: await binDir(), kubeconfigPath: cp.kubeconfigPath, snippetPath });
+  cleanup.add(() => dns?.stop());
 }, 180_000);
 
-afterAll(async () => {
-  await dns?.stop();
-  await t?.close();
-  kube?.close();
-  await cp?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => cleanup.run());
 
 describe('DNS rewrites end to end (real CoreDNS)', () => {
   it('answers github.com with the gateway ClusterIP once the gateway is ready, and stops after revoke and delete', async () => {

@@ -4,6 +4,7 @@ import type { ControlPlane } from '@egress/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
+import type { LiveObject } from '../../src/reconcile/kube/resources.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
 import {
   adminClient,
@@ -17,6 +18,7 @@ import {
   reconcileNow,
   recordRequests,
   startCluster,
+  cleanups,
 } from './helpers.ts';
 
 const GW = 'gw-drift';
@@ -24,6 +26,7 @@ const NP_PATH = `/apis/networking.k8s.io/v1/namespaces/${GW}/networkpolicies/git
 const DEPLOY_PATH = `/apis/apps/v1/namespaces/${GW}/deployments/github-com`;
 const SERVICE_PATH = `/api/v1/namespaces/${GW}/services/github-com`;
 
+const cleanup = cleanups();
 let cp: ControlPlane;
 let t: TestApp;
 let kube: KubeClient;
@@ -46,9 +49,12 @@ async function status(): Promise<Status> {
 
 beforeAll(async () => {
   cp = await startCluster();
+  cleanup.add(() => cp.stop());
   kube = adminClient(cp);
+  cleanup.add(() => kube.close());
   // No automatic runs between the edits and the status check: debounce long, resync far away.
   t = await createClusterApp(cp);
+  cleanup.add(() => t.close());
   approver2 = await t.addUser('approver', 'second-approver');
   await t.app.reconciler.idle(60_000);
   await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['apps'] });
@@ -59,11 +65,49 @@ beforeAll(async () => {
   expect(run.status, run.errors.join('\n')).toBe('succeeded');
 }, 180_000);
 
-afterAll(async () => {
-  await t?.close();
-  kube?.close();
-  await cp?.stop();
-});
+afterAll(() => cleanup.run());
+
+/** Four kinds of edit by others; returns the gateway NetworkPolicy as it was before. */
+async function editAsOthers(): Promise<LiveObject | null> {
+  const npBefore = await getObject(kube, 'NetworkPolicy', GW, 'github-com');
+  // 1. "mallory" opens the gateway to every pod (server-side apply, forced: takes .spec.ingress over).
+  const open = await kube.request({
+    method: 'PATCH',
+    path: NP_PATH,
+    query: { fieldManager: 'mallory', force: 'true' },
+    body: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'github-com', namespace: GW }, spec: { ingress: [{}] } },
+    contentType: 'application/apply-patch+yaml',
+  });
+  expect(open.status, JSON.stringify(open.body)).toBe(200);
+  // 2. "kubectl-edit" adds fields we never set (plain updates: server-side apply alone would keep them):
+  //    a second container in the gateway pods, and an external IP on its Service (traffic interception).
+  const sidecar = { name: 'sidecar', image: 'registry.example.com/tools:1.0' };
+  const containers = (await getObject(kube, 'Deployment', GW, 'github-com'))?.spec?.['template'] as { spec: { containers: unknown[] } };
+  const added = await kube.request({ method: 'PATCH', path: DEPLOY_PATH, query: { fieldManager: 'kubectl-edit' }, body: { spec: { template: { spec: { containers: [...containers.spec.containers, sidecar] } } } }, contentType: 'application/merge-patch+json' });
+  expect(added.status, JSON.stringify(added.body)).toBe(200);
+  const external = await kube.request({ method: 'PATCH', path: SERVICE_PATH, query: { fieldManager: 'kubectl-edit' }, body: { spec: { externalIPs: ['203.0.113.10'] } }, contentType: 'application/merge-patch+json' });
+  expect(external.status, JSON.stringify(external.body)).toBe(200);
+  // 3. Someone deletes the PDB, and 4. leaves a stray object with our label.
+  expect((await kube.request({ method: 'DELETE', path: `/apis/policy/v1/namespaces/${GW}/poddisruptionbudgets/github-com` })).status).toBe(200);
+  const stray = await kube.request({
+    method: 'POST',
+    path: `/api/v1/namespaces/${GW}/configmaps`,
+    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stray', namespace: GW, labels: { 'app.kubernetes.io/managed-by': 'egress-control' } }, data: {} },
+  });
+  expect(stray.status).toBe(201);
+  return npBefore;
+}
+
+async function expectRepaired(npBefore: LiveObject | null): Promise<void> {
+  const repaired = await getObject(kube, 'NetworkPolicy', GW, 'github-com');
+  expect(repaired?.spec?.['ingress']).toEqual(npBefore?.spec?.['ingress']);
+  const deployment = await getObject(kube, 'Deployment', GW, 'github-com');
+  expect((deployment?.spec?.['template'] as { spec: { containers: { name: string }[] } }).spec.containers.map((c) => c.name)).toEqual(['envoy']);
+  expect((await getObject(kube, 'Service', GW, 'github-com'))?.spec?.['externalIPs']).toBeUndefined();
+  expect(await getObject(kube, 'PodDisruptionBudget', GW, 'github-com')).not.toBeNull();
+  expect(await getObject(kube, 'ConfigMap', GW, 'stray')).toBeNull();
+  expect((await status()).drift).toEqual([]);
+}
 
 describe('drift', () => {
   it('reports none when the cluster matches, with gateway readiness', async () => {
@@ -81,32 +125,7 @@ describe('drift', () => {
   });
 
   it('detects edits by other field managers (annotation untouched), names them, and the next run repairs them', async () => {
-    const npBefore = await getObject(kube, 'NetworkPolicy', GW, 'github-com');
-    // 1. "mallory" opens the gateway to every pod (server-side apply, forced: takes .spec.ingress over).
-    const open = await kube.request({
-      method: 'PATCH',
-      path: NP_PATH,
-      query: { fieldManager: 'mallory', force: 'true' },
-      body: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'github-com', namespace: GW }, spec: { ingress: [{}] } },
-      contentType: 'application/apply-patch+yaml',
-    });
-    expect(open.status, JSON.stringify(open.body)).toBe(200);
-    // 2. "kubectl-edit" adds fields we never set (plain updates: server-side apply alone would keep them):
-    //    a second container in the gateway pods, and an external IP on its Service (traffic interception).
-    const sidecar = { name: 'sidecar', image: 'registry.example.com/tools:1.0' };
-    const containers = (await getObject(kube, 'Deployment', GW, 'github-com'))?.spec?.['template'] as { spec: { containers: unknown[] } };
-    const added = await kube.request({ method: 'PATCH', path: DEPLOY_PATH, query: { fieldManager: 'kubectl-edit' }, body: { spec: { template: { spec: { containers: [...containers.spec.containers, sidecar] } } } }, contentType: 'application/merge-patch+json' });
-    expect(added.status, JSON.stringify(added.body)).toBe(200);
-    const external = await kube.request({ method: 'PATCH', path: SERVICE_PATH, query: { fieldManager: 'kubectl-edit' }, body: { spec: { externalIPs: ['203.0.113.10'] } }, contentType: 'application/merge-patch+json' });
-    expect(external.status, JSON.stringify(external.body)).toBe(200);
-    // 3. Someone deletes the PDB, and 4. leaves a stray object with our label.
-    expect((await kube.request({ method: 'DELETE', path: `/apis/policy/v1/namespaces/${GW}/poddisruptionbudgets/github-com` })).status).toBe(200);
-    const stray = await kube.request({
-      method: 'POST',
-      path: `/api/v1/namespaces/${GW}/configmaps`,
-      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stray', namespace: GW, labels: { 'app.kubernetes.io/managed-by': 'egress-control' } }, data: {} },
-    });
-    expect(stray.status).toBe(201);
+    const npBefore = await editAsOthers();
     const np = await getObject(kube, 'NetworkPolicy', GW, 'github-com');
     expect(np?.metadata.annotations).toEqual(npBefore?.metadata.annotations);
 
@@ -126,14 +145,7 @@ describe('drift', () => {
     expect(run.objects.find((o) => o.kind === 'NetworkPolicy')?.drift).toContain('"mallory"');
     expect(run.objects.find((o) => o.kind === 'Deployment')?.drift).toContain('containers[1]');
 
-    const repaired = await getObject(kube, 'NetworkPolicy', GW, 'github-com');
-    expect(repaired?.spec?.['ingress']).toEqual(npBefore?.spec?.['ingress']);
-    const deployment = await getObject(kube, 'Deployment', GW, 'github-com');
-    expect((deployment?.spec?.['template'] as { spec: { containers: { name: string }[] } }).spec.containers.map((c) => c.name)).toEqual(['envoy']);
-    expect((await getObject(kube, 'Service', GW, 'github-com'))?.spec?.['externalIPs']).toBeUndefined();
-    expect(await getObject(kube, 'PodDisruptionBudget', GW, 'github-com')).not.toBeNull();
-    expect(await getObject(kube, 'ConfigMap', GW, 'stray')).toBeNull();
-    expect((await status()).drift).toEqual([]);
+    await expectRepaired(npBefore);
 
     // Repaired for good: the next resync writes nothing (our JSON patch left no foreign-looking owner).
     const recorder = recordRequests(t);

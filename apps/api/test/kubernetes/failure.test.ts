@@ -21,10 +21,12 @@ import {
   targetOf,
   until,
   type RunDetail,
+  cleanups,
 } from './helpers.ts';
 
 const GW = 'gw-failure';
 
+const cleanup = cleanups();
 let cp: ControlPlane;
 let t: TestApp;
 let kube: KubeClient;
@@ -50,8 +52,11 @@ async function runsSince(startedAfter: Date): Promise<RunDetail[]> {
 
 beforeAll(async () => {
   cp = await startCluster();
+  cleanup.add(() => cp.stop());
   kube = adminClient(cp);
+  cleanup.add(() => kube.close());
   t = await createClusterApp(cp);
+  cleanup.add(() => t.close());
   approver2 = await t.addUser('approver', 'second-approver');
   await t.app.reconciler.idle(60_000);
   await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['payments'] });
@@ -62,11 +67,7 @@ beforeAll(async () => {
   expect(first.status, first.errors.join('\n')).toBe('succeeded');
 }, 180_000);
 
-afterAll(async () => {
-  await t?.close();
-  kube?.close();
-  await cp?.stop();
-});
+afterAll(() => cleanup.run());
 
 describe('API server unreachable during a run', () => {
   it('fails the run readably, keeps the API serving and the database unchanged, retries, and converges once the server is back', async () => {
@@ -106,8 +107,8 @@ describe('API server unreachable during a run', () => {
     expect(retry.errors[0]).toMatch(/^cannot reach the Kubernetes API server/);
     expect(await domainSnapshot()).toEqual(before);
 
-    await cp.startApiserver();
     const restartedAt = new Date();
+    await cp.startApiserver();
     const converged = await until('a retry that succeeds', async () => (await runsSince(restartedAt)).find((r) => r.status === 'succeeded'), 90_000);
     expect(converged.trigger).toBe('retry');
     expect(await getObject(kube, 'Deployment', GW, 'github-com')).not.toBeNull();

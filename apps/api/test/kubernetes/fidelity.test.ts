@@ -16,8 +16,9 @@ import { compileDesired, loadSnapshot } from '../../src/reconcile/desired-state.
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
 import { kindInfo, objectPath } from '../../src/reconcile/kube/resources.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
-import { adminClient, binDir, createClusterApp, createDestination, createService, grant, patchSettings, startCluster } from './helpers.ts';
+import { adminClient, binDir, createClusterApp, createDestination, createService, grant, patchSettings, startCluster, cleanups } from './helpers.ts';
 
+const cleanup = cleanups();
 let cp: ControlPlane;
 let t: TestApp;
 let kube: KubeClient;
@@ -28,8 +29,11 @@ const NAMESPACES = ['payments', 'build', 'data'];
 
 beforeAll(async () => {
   cp = await startCluster();
+  cleanup.add(() => cp.stop());
   kube = adminClient(cp);
+  cleanup.add(() => kube.close());
   t = await createClusterApp(cp, { EGRESS_TARGET: 'none' });
+  cleanup.add(() => t.close());
   approver2 = await t.addUser('approver', 'second-approver');
   await patchSettings(t, { gatewayNamespace: 'gw-fidelity', enforcedNamespaces: NAMESPACES, gatewayResolver: { cidrs: ['10.0.0.10/32', 'fd00::a/128'] } });
   await createService(t, 'service.billing', 'payments', 'billing');
@@ -55,11 +59,7 @@ beforeAll(async () => {
   objects = compileDesired(await loadSnapshot(t.db), 'all');
 }, 180_000);
 
-afterAll(async () => {
-  await t?.close();
-  kube?.close();
-  await cp?.stop();
-});
+afterAll(() => cleanup.run());
 
 describe('fidelity of the compiled objects', () => {
   it('covers the scenario: six gateways, three default-deny and three port-wide policies, one DNS ConfigMap', () => {
@@ -108,7 +108,9 @@ describe('fidelity of the compiled objects', () => {
         files.push(file);
       }
       const output = await runValidator(files);
-      expect(output.text.trim().split('\n').sort()).toEqual(files.map((f) => `OK ${f}`).sort());
+      const missing = /unable to resolve "type\.googleapis\.com\/envoy\.extensions\.([a-z_.]+)\.v3\./.exec(output.text)?.[1];
+      const hint = missing ? `\nenvoy-validator does not link the extension the bootstrap uses: add _ "github.com/envoyproxy/go-control-plane/envoy/extensions/${missing.replaceAll('.', '/')}/v3" to tools/harness/envoy-validator/main.go and rerun tools/harness/build.sh (docs/harness.md)` : '';
+      expect(output.text.trim().split('\n').sort(), hint).toEqual(files.map((f) => `OK ${f}`).sort());
       expect(output.code).toBe(0);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -143,6 +145,15 @@ interface Bootstrap {
   };
 }
 
+type Listener = Bootstrap['static_resources']['listeners'][number];
+
+/** The cluster a TCP (tcp_proxy) or UDP (udp_proxy route) listener forwards to. */
+function clusterOf(l: Listener): string {
+  const tcp = l.filter_chains?.[0]?.filters[0]?.typed_config.cluster;
+  const udp = l.listener_filters?.[0]?.typed_config.matcher?.on_no_match.action.typed_config.cluster;
+  return tcp ?? udp ?? '';
+}
+
 /** What the validator cannot see: references between listeners and clusters, ports, and the admin bind. */
 function crossCheck(cm: KubernetesObject): void {
   const host = cm.metadata.annotations['egress.example.com/destination'];
@@ -153,11 +164,8 @@ function crossCheck(cm: KubernetesObject): void {
   const bound = [...listeners.map((l) => `${l.address.socket_address.protocol ?? 'TCP'}/${l.address.socket_address.port_value}`), `TCP/${boot.admin.address.socket_address.port_value}`];
   expect(new Set(bound).size, `${where}: listener ports ${bound.join(', ')}`).toBe(bound.length);
   const clusters = new Map(boot.static_resources.clusters.map((c) => [c.name, c]));
-  for (const l of listeners) {
-    if (l.name === 'health') continue;
-    const tcp = l.filter_chains?.[0]?.filters[0]?.typed_config.cluster;
-    const udp = l.listener_filters?.[0]?.typed_config.matcher?.on_no_match.action.typed_config.cluster;
-    const name = tcp ?? udp ?? '';
+  for (const l of listeners.filter((x) => x.name !== 'health')) {
+    const name = clusterOf(l);
     const c = clusters.get(name);
     expect(c, `${where}: listener ${l.name} names cluster "${name}"`).toBeDefined();
     const upstream = c?.load_assignment.endpoints[0]?.lb_endpoints[0]?.endpoint.address.socket_address;

@@ -6,7 +6,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db, Prisma } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
-import { compileDesired, loadSnapshot, scopeOf } from '../../reconcile/desired-state.ts';
+import { compileDesired, loadSnapshot, planFor, scopeOf } from '../../reconcile/desired-state.ts';
 import { ClusterUnreachableError } from '../../reconcile/kube/client.ts';
 import { RunFailure } from '../../reconcile/kube/live-state.ts';
 import type { Reconciler } from '../../reconcile/reconciler.ts';
@@ -39,11 +39,9 @@ export function createReconcileService({ db, reconciler, clock, log }: { db: Db;
   let statusInFlight: Promise<ReconcileStatusReport> | null = null;
 
   async function observedState(): Promise<Omit<ReconcileStatusReport, 'target' | 'leader' | 'lastRun' | 'observedAt'>> {
-    const snapshot = await loadSnapshot(db);
+    const { scope, desired } = await planFor(db);
     try {
-      const scope = scopeOf(snapshot.settings);
-      const readiness = await target.observeReadiness(scope);
-      return { error: null, ...(await target.inspect(compileDesired(snapshot, readiness), scope)) };
+      return { error: null, ...(await target.inspect(desired, scope)) };
     } catch (error) {
       return { error: readable(error, log), drift: [], gateways: [] };
     }

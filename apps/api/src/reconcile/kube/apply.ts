@@ -9,7 +9,7 @@ import type { KubernetesObject } from '@egress/manifests';
 
 import type { ObjectResult } from '../targets/target.ts';
 import type { KubeClient } from './client.ts';
-import { compareLive, driftReason, removalPatch } from './drift.ts';
+import { compareLive, driftReason, hashAnnotation, removalPatch } from './drift.ts';
 import { failureReason } from './reasons.ts';
 import { FIELD_MANAGER, kindInfo, objectPath, type LiveObject } from './resources.ts';
 
@@ -18,6 +18,11 @@ export interface WriteContext {
   dryRun: boolean;
   /** Namespaces that could not be created (reason), or are missing in a dry run (null). */
   missingNamespaces: Map<string, string | null>;
+  /** The live state is the previous run's (kept current with our writes): compare hashes only. */
+  hashOnly?: boolean;
+  /** Told about each object as the API server returned it after a write, and each deletion. */
+  written?: (o: LiveObject) => void;
+  removed?: (o: LiveObject) => void;
 }
 
 const ref = (o: { kind: string; metadata: { namespace?: string; name: string } }) => ({ kind: o.kind, namespace: o.metadata.namespace ?? null, name: o.metadata.name });
@@ -46,10 +51,20 @@ export async function applyObject(ctx: WriteContext, o: KubernetesObject, live: 
   const missing = ctx.missingNamespaces.get(namespace);
   if (missing !== undefined) return missing === null ? { ...ref(o), action: 'created' } : failed(o, missing);
   const path = objectPath(info, namespace, o.metadata.name);
-  if (!live) {
-    const res = await serverSideApply(ctx, path, o, false);
-    return ok(res.status) ? { ...ref(o), action: res.status === 201 ? 'created' : 'updated' } : failed(o, failureReason('apply', res));
-  }
+  if (live) return applyOwned(ctx, o, path, live);
+  const res = await serverSideApply(ctx, path, o, false);
+  if (!ok(res.status)) return failed(o, failureReason('apply', res));
+  remember(ctx, o, res.body);
+  return { ...ref(o), action: res.status === 201 ? 'created' : 'updated' };
+}
+
+function remember(ctx: WriteContext, o: KubernetesObject, body: unknown): void {
+  if (!ctx.dryRun && typeof body === 'object' && body !== null) ctx.written?.({ ...(body as LiveObject), kind: o.kind });
+}
+
+/** An object we own (it carries our label): skipped, or applied with force after removing others' additions. */
+async function applyOwned(ctx: WriteContext, o: KubernetesObject, path: string, live: LiveObject): Promise<ObjectResult> {
+  if (ctx.hashOnly && hashAnnotation(live) === hashAnnotation(o)) return { ...ref(o), action: 'unchanged' };
   const comparison = compareLive(o, live);
   const drift = driftReason(comparison);
   if (!comparison.outdated && drift === null) return { ...ref(o), action: 'unchanged' };
@@ -59,6 +74,7 @@ export async function applyObject(ctx: WriteContext, o: KubernetesObject, live: 
   }
   const res = await serverSideApply(ctx, path, o, true);
   if (!ok(res.status)) return failed(o, failureReason('apply', res));
+  remember(ctx, o, res.body);
   return { ...ref(o), action: 'updated', ...(drift === null ? {} : { drift }) };
 }
 
@@ -73,8 +89,9 @@ export async function deleteObject(ctx: WriteContext, live: LiveObject): Promise
     query: dryRunQuery(ctx),
     body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background', ...(live.metadata.uid ? { preconditions: { uid: live.metadata.uid } } : {}) },
   });
-  if (ok(res.status) || res.status === 404) return { ...ref(live), action: 'deleted' };
-  return failed(live, failureReason('delete', res));
+  if (!ok(res.status) && res.status !== 404) return failed(live, failureReason('delete', res));
+  if (!ctx.dryRun) ctx.removed?.(live);
+  return { ...ref(live), action: 'deleted' };
 }
 
 /** Creates the namespaces objects need (labelled managed-by; never deleted by us). */

@@ -1,6 +1,13 @@
-// Reading the cluster: every object we manage (by the managed-by label, across namespaces) and the
-// namespaces that exist. A failed list fails the whole run: without the live state neither skipping
-// nor pruning is safe.
+// Reading the cluster: every object we manage (by the managed-by label) and the namespaces that exist.
+// A failed list fails the whole run: without the live state neither skipping nor pruning is safe.
+//
+// Permissions decide how far we look. With list rights across the cluster (a ClusterRole), each kind
+// is listed once across all namespaces, so objects left anywhere (e.g. after the gateway namespace
+// setting changed) are found and pruned. With namespaced rights (the Helm chart's Roles), a kind whose
+// cluster-wide list is forbidden is listed in each namespace the settings may put objects in (gateway,
+// DNS and enforced namespaces); a namespace we may not list holds nothing of ours that we could write
+// or delete anyway.
+import type { Scope } from '../targets/target.ts';
 import type { KubeClient, KubeResponse } from './client.ts';
 import { collectionPath, KINDS, MANAGED_SELECTOR, objectKey, type KindInfo, type LiveObject } from './resources.ts';
 
@@ -20,10 +27,14 @@ export class RunFailure extends Error {
   }
 }
 
-function listFailure(what: string, res: KubeResponse<List>): RunFailure {
-  const detail = res.body?.message ? `: ${res.body.message.slice(0, 300)}` : '';
+/** A list the reconciler's account may not make. */
+export class ListForbidden extends RunFailure {}
+
+function listFailure(what: string, res: KubeResponse<List | null>): RunFailure {
+  const message = res.body?.message;
+  const detail = message ? `: ${message.slice(0, 300)}` : '';
   if (res.status === 401) return new RunFailure('the Kubernetes API server rejected the reconciler\'s credentials (HTTP 401)');
-  if (res.status === 403) return new RunFailure(`forbidden to list ${what}: the reconciler's account needs list on ${what} (see deploy/helm)${detail}`);
+  if (res.status === 403) return new ListForbidden(`forbidden to list ${what}: the reconciler's account needs list on ${what} (see deploy/helm)${detail}`);
   return new RunFailure(`listing ${what} failed with HTTP ${res.status}${detail}`);
 }
 
@@ -45,10 +56,45 @@ async function listKind(client: KubeClient, info: KindInfo, namespace?: string, 
   return items.map((o) => ({ ...o, kind: info.kind }));
 }
 
-/** Every object labelled managed-by egress-control, of every kind we write, keyed kind/namespace/name. */
-export async function listManaged(client: KubeClient): Promise<Map<string, LiveObject>> {
-  const lists = await Promise.all(KINDS.map((info) => listKind(client, info)));
-  return new Map(lists.flat().map((o) => [objectKey(o), o]));
+export interface ManagedLister {
+  /** Every object labelled managed-by egress-control, of every kind we write, keyed kind/namespace/name. */
+  listManaged(scope: Scope): Promise<Map<string, LiveObject>>;
+}
+
+export function createManagedLister(client: KubeClient): ManagedLister {
+  /** Kinds whose cluster-wide list was refused: from then on listed per namespace (until restart). */
+  const namespacedOnly = new Set<string>();
+
+  async function inNamespaces(info: KindInfo, namespaces: Iterable<string>): Promise<LiveObject[]> {
+    const out: LiveObject[] = [];
+    for (const ns of namespaces) {
+      try {
+        out.push(...(await listKind(client, info, ns)));
+      } catch (error) {
+        if (!(error instanceof ListForbidden)) throw error;
+      }
+    }
+    return out;
+  }
+
+  async function listOne(info: KindInfo, scope: Scope): Promise<LiveObject[]> {
+    if (!namespacedOnly.has(info.kind)) {
+      try {
+        return await listKind(client, info);
+      } catch (error) {
+        if (!(error instanceof ListForbidden)) throw error;
+        namespacedOnly.add(info.kind);
+      }
+    }
+    return inNamespaces(info, scope.namespaces);
+  }
+
+  return {
+    async listManaged(scope) {
+      const lists = await Promise.all(KINDS.map((info) => listOne(info, scope)));
+      return new Map(lists.flat().map((o) => [objectKey(o), o]));
+    },
+  };
 }
 
 /** Our gateway Deployments in one namespace. */

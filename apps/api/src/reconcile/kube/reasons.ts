@@ -16,7 +16,8 @@ interface Status {
 }
 
 function statusOf(res: KubeResponse): Status {
-  return typeof res.body === 'object' && res.body !== null ? (res.body as Status) : {};
+  const body: unknown = res.body;
+  return typeof body === 'object' && body !== null ? body : {};
 }
 
 const clip = (text: string, max = 400): string => (text.length > max ? `${text.slice(0, max)}…` : text);

@@ -62,7 +62,8 @@ export function createDirectoryTarget(root: string): Target {
     name: 'directory',
     // Readiness cannot be observed from files: every gateway gets its DNS rewrite (DESIGN §5).
     observeReadiness: () => Promise.resolve('all'),
-    async apply(objects, { dryRun }): Promise<ApplyResult> {
+    async apply(desired, { dryRun }): Promise<ApplyResult> {
+      const objects = await desired('all');
       const results: ObjectResult[] = [];
       for (const o of objects) results.push(await applyOne(root, o, dryRun));
       const wanted = new Set(objects.map(pathFor));
@@ -70,9 +71,9 @@ export function createDirectoryTarget(root: string): Target {
         if (!dryRun) await rm(join(root, stale), { force: true });
         results.push({ ...refFromPath(stale), action: 'deleted' });
       }
-      return { objects: results, errors: errorLines(results) };
+      return { objects: results, errors: errorLines(results), readiness: 'all' };
     },
     // Readiness cannot be observed from files: no gateway statuses.
-    inspect: async (objects) => ({ drift: await inspectFiles(root, objects), gateways: [] }),
+    inspect: async (desired) => ({ drift: await inspectFiles(root, await desired('all')), gateways: [] }),
   };
 }

@@ -1,8 +1,9 @@
 // The kubernetes target: server-side apply of the desired objects, skip by content hash, prune of
 // managed objects no longer desired, in the order of DESIGN §2.6. See docs/kubernetes.md.
 //
-// One run: list every managed object (one list per kind, across namespaces) and the namespaces;
-// create missing namespaces; apply stage by stage (gateways, access policies, DNS), objects of one
+// One run: list every managed object (one list per kind, across namespaces) and the namespaces; take
+// gateway readiness from the listed Deployments and compile the desired state with it; create missing
+// namespaces; apply stage by stage (gateways, access policies, DNS), objects of one
 // stage in parallel; then delete what is no longer desired, stage by stage in reverse. A gateway is
 // deleted only once the DNS ConfigMap is in its desired state (its rewrite gone). An object that
 // fails is reported with its reason and the run goes on; an API server that cannot be reached at all
@@ -12,15 +13,18 @@ import type { KubernetesObject } from '@egress/manifests';
 import { applyObject, createNamespace, deleteObject, type WriteContext } from '../kube/apply.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { compareLive, driftReason } from '../kube/drift.ts';
-import { listGatewayDeployments, listManaged, listNamespaces } from '../kube/live-state.ts';
+import { createManagedLister, listGatewayDeployments, listNamespaces } from '../kube/live-state.ts';
 import { APPLY_STAGES, componentOf, DELETE_STAGES, kindInfo, objectKey, objectPath, stageOf, type LiveObject } from '../kube/resources.ts';
-import type { DriftEntry, GatewayStatus, ObjectResult, Target } from './target.ts';
+import type { ApplyOptions, ApplyResult, Desired, DriftEntry, GatewayStatus, ObjectResult, Scope, Target } from './target.ts';
 import { errorLines, objectRef, sortDrift } from './target.ts';
 
 export interface KubernetesTarget extends Target {
   readonly name: 'kubernetes';
   readonly client: KubeClient;
 }
+
+/** How long a change-triggered run may reuse the live state read by an earlier run. */
+const LIVE_STATE_MAX_AGE_MS = 60_000;
 
 /** Requests in flight at once within one stage. */
 const CONCURRENCY = 8;
@@ -53,9 +57,8 @@ function readyReplicas(d: LiveObject | undefined): number {
   return num(d?.status?.['readyReplicas']);
 }
 
-async function ensureNamespaces(client: KubeClient, objects: KubernetesObject[], dryRun: boolean): Promise<Map<string, string | null>> {
+async function ensureNamespaces(client: KubeClient, objects: KubernetesObject[], existing: Set<string>, dryRun: boolean): Promise<Map<string, string | null>> {
   const needed = new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined));
-  const existing = await listNamespaces(client);
   const missing = new Map<string, string | null>();
   const ctx: WriteContext = { client, dryRun, missingNamespaces: missing };
   for (const ns of [...needed].filter((n) => !existing.has(n)).sort()) {
@@ -124,34 +127,82 @@ async function driftOf(client: KubeClient, objects: KubernetesObject[], live: Ma
   return sortDrift(drift);
 }
 
+/** Ready (at least one ready pod) per gateway Deployment in the gateway namespace. */
+function readinessOf(deployments: Iterable<LiveObject>, scope: Scope): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  for (const d of deployments) {
+    if (d.kind === 'Deployment' && componentOf(d) === 'gateway' && d.metadata.namespace === scope.gatewayNamespace) out[d.metadata.name] = readyReplicas(d) > 0;
+  }
+  return out;
+}
+
+interface LiveCache {
+  scope: string;
+  live: Map<string, LiveObject>;
+  listedAt: number;
+}
+
 export function createKubernetesTarget(client: KubeClient): KubernetesTarget {
+  const lister = createManagedLister(client);
+  /** The last listed live state, kept current with our own writes (never with dry runs). */
+  let cache: LiveCache | null = null;
+
+  async function liveState(scope: Scope, reuse: boolean): Promise<{ live: Map<string, LiveObject>; cached: boolean }> {
+    const key = JSON.stringify(scope);
+    if (reuse && cache?.scope === key && Date.now() - cache.listedAt < LIVE_STATE_MAX_AGE_MS) return { live: new Map(cache.live), cached: true };
+    cache = null;
+    const live = await lister.listManaged(scope);
+    cache = { scope: key, live: new Map(live), listedAt: Date.now() };
+    return { live, cached: false };
+  }
+
+  async function run(desired: Desired, { dryRun, scope, reuseLiveState = false }: ApplyOptions): Promise<ApplyResult> {
+    // The namespace list is also what tells a run on reused state that the API server answers.
+    const [{ live, cached }, existing] = await Promise.all([liveState(scope, reuseLiveState && !dryRun), listNamespaces(client)]);
+    const readiness = readinessOf(live.values(), scope);
+    const objects = await desired(readiness);
+    const ctx: WriteContext = {
+      client,
+      dryRun,
+      missingNamespaces: await ensureNamespaces(client, objects, existing, dryRun),
+      hashOnly: cached,
+      written: (o) => cache?.live.set(objectKey(o), o),
+      removed: (o) => cache?.live.delete(objectKey(o)),
+    };
+    const results: ObjectResult[] = [];
+    let dnsOk = true;
+    for (const stage of APPLY_STAGES) {
+      const batch = objects.filter((o) => stageOf(o) === stage);
+      const done = await mapLimit(batch, CONCURRENCY, (o) => applyObject(ctx, o, live.get(objectKey(o))));
+      if (stage.role === 'dns') dnsOk = done.every((r) => r.action !== 'failed');
+      results.push(...done);
+    }
+    const wanted = new Set(objects.map(objectKey));
+    results.push(...(await prune(ctx, [...live.values()].filter((o) => !wanted.has(objectKey(o))), dnsOk)));
+    return { objects: results, errors: errorLines(results), readiness };
+  }
+
   return {
     name: 'kubernetes',
     client,
 
-    async observeReadiness({ gatewayNamespace }) {
-      const deployments = await listGatewayDeployments(client, gatewayNamespace);
-      return Object.fromEntries(deployments.map((d) => [d.metadata.name, readyReplicas(d) > 0]));
+    async observeReadiness(scope) {
+      return readinessOf(await listGatewayDeployments(client, scope.gatewayNamespace), scope);
     },
 
-    async apply(objects, { dryRun }) {
-      const live = await listManaged(client);
-      const ctx: WriteContext = { client, dryRun, missingNamespaces: await ensureNamespaces(client, objects, dryRun) };
-      const results: ObjectResult[] = [];
-      let dnsOk = true;
-      for (const stage of APPLY_STAGES) {
-        const batch = objects.filter((o) => stageOf(o) === stage);
-        const done = await mapLimit(batch, CONCURRENCY, (o) => applyObject(ctx, o, live.get(objectKey(o))));
-        if (stage.role === 'dns') dnsOk = done.every((r) => r.action !== 'failed');
-        results.push(...done);
+    async apply(desired, options) {
+      try {
+        return await run(desired, options);
+      } catch (error) {
+        // Stopped half way: what the cluster holds now is unknown.
+        cache = null;
+        throw error;
       }
-      const wanted = new Set(objects.map(objectKey));
-      results.push(...(await prune(ctx, [...live.values()].filter((o) => !wanted.has(objectKey(o))), dnsOk)));
-      return { objects: results, errors: errorLines(results) };
     },
 
-    async inspect(objects) {
-      const live = await listManaged(client);
+    async inspect(desired, scope) {
+      const live = await lister.listManaged(scope);
+      const objects = await desired(readinessOf(live.values(), scope));
       return { drift: await driftOf(client, objects, live), gateways: gatewayStatuses(objects, live) };
     },
   };

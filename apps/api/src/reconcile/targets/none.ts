@@ -5,7 +5,10 @@ export function createNoneTarget(): Target {
   return {
     name: 'none',
     observeReadiness: () => Promise.resolve('all'),
-    apply: () => Promise.resolve({ objects: [], errors: [] }),
+    apply: async (desired) => {
+      await desired('all');
+      return { objects: [], errors: [], readiness: 'all' };
+    },
     inspect: () => Promise.resolve({ drift: [], gateways: [] }),
   };
 }

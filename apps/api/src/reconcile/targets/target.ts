@@ -17,11 +17,25 @@ export interface ObjectResult {
 export interface ApplyResult {
   objects: ObjectResult[];
   errors: string[];
+  /** The gateway readiness the desired state was compiled with. */
+  readiness: Readiness;
 }
 
-/** Where readiness is looked for: the gateway namespace of the current settings. */
-export interface ReadinessScope {
+/**
+ * The desired objects for a given gateway readiness. A target calls it once per run, after reading the
+ * cluster (the kubernetes target takes readiness from the Deployments it has just listed).
+ */
+export type Desired = (readiness: Readiness) => Promise<KubernetesObject[]>;
+
+/**
+ * Where the settings put things: gateway objects in the gateway namespace, the DNS ConfigMap in its
+ * namespace. A target with namespaced permissions looks for (and prunes) gateway objects only there.
+ */
+export interface Scope {
   gatewayNamespace: string;
+  dnsNamespace: string;
+  /** Every namespace the settings may put objects in: gateway, DNS and enforced namespaces. */
+  namespaces: string[];
 }
 
 /** A live object that differs from the desired state, and why. */
@@ -45,14 +59,26 @@ export interface Inspection {
   gateways: GatewayStatus[];
 }
 
+export interface ApplyOptions {
+  dryRun: boolean;
+  scope: Scope;
+  /**
+   * A run for a change made through the API may start from the live state the previous run saw, kept
+   * current with its own writes, instead of reading the cluster again (faster approvals). Others'
+   * edits since then are found by the next run that reads the cluster (periodic resync, start-up,
+   * manual, retry, readiness change).
+   */
+  reuseLiveState?: boolean;
+}
+
 /** Where desired state goes. Each target reports per object; it never throws for one bad object. */
 export interface Target {
   readonly name: 'kubernetes' | 'directory' | 'none';
-  /** Which gateways may get DNS rewrites: 'all' where readiness cannot be observed. */
-  observeReadiness(scope: ReadinessScope): Promise<Readiness>;
-  apply(objects: KubernetesObject[], options: { dryRun: boolean }): Promise<ApplyResult>;
-  /** Compares what is deployed with `objects` without changing anything. */
-  inspect(objects: KubernetesObject[]): Promise<Inspection>;
+  /** Which gateways may get DNS rewrites: 'all' where readiness cannot be observed. A light read. */
+  observeReadiness(scope: Scope): Promise<Readiness>;
+  apply(desired: Desired, options: ApplyOptions): Promise<ApplyResult>;
+  /** Compares what is deployed with the desired state without changing anything. */
+  inspect(desired: Desired, scope: Scope): Promise<Inspection>;
 }
 
 export function objectRef(o: KubernetesObject): { kind: string; namespace: string | null; name: string } {

@@ -1,0 +1,238 @@
+// The Helm chart: rendered by the harness helm for Kubernetes 1.34, every object is accepted by the
+// API server (server-side apply, dryRun=All, strict validation). Its RBAC is then installed for real and
+// the reconciler runs as the chart's service account (a token from the TokenRequest API): a cold apply,
+// a no-op resync, an inspection and a prune all succeed, and the permissions the reconciler used are
+// exactly those the chart grants (nothing more is granted, nothing granted is unused).
+import { execFile } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import type { ControlPlane } from '@egress/harness';
+import { compile, type CompilerInput, type KubernetesObject } from '@egress/manifests';
+import { SettingsSchema } from '@egress/shared';
+import { KubeConfig, loadAllYaml } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createKubeClient, type KubeClient, type RequestInfo } from '../../src/reconcile/kube/client.ts';
+import { createKubernetesTarget } from '../../src/reconcile/targets/kubernetes.ts';
+import type { Scope } from '../../src/reconcile/targets/target.ts';
+import { adminClient, binDir, cleanups, getObject, startCluster } from './helpers.ts';
+
+const CHART = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../deploy/helm/egress-control');
+const RELEASE_NS = 'egress-control';
+const SCOPE: Scope = { gatewayNamespace: 'egress-gateways', dnsNamespace: 'kube-system', namespaces: ['egress-gateways', 'kube-system', 'shop'] };
+
+interface Rendered {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  rules?: { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }[];
+}
+
+const cleanup = cleanups();
+let cp: ControlPlane;
+let kube: KubeClient;
+
+async function render(...sets: string[]): Promise<Rendered[]> {
+  const helm = join(await binDir(), 'helm');
+  const args = ['template', 'ec', CHART, '--kube-version', 'v1.34.4', '--namespace', RELEASE_NS, ...sets.flatMap((s) => ['--set', s])];
+  const text = await new Promise<string>((ok, fail) => {
+    execFile(helm, args, { maxBuffer: 8 << 20 }, (error, stdout, stderr) => (error ? fail(new Error(`helm template failed: ${stderr}`)) : ok(stdout)));
+  });
+  return (loadAllYaml(text) as (Rendered | null)[]).filter((o): o is Rendered => o !== null);
+}
+
+const PLURALS: Record<string, string> = {
+  ClusterRole: 'clusterroles',
+  ClusterRoleBinding: 'clusterrolebindings',
+  Role: 'roles',
+  RoleBinding: 'rolebindings',
+  ServiceAccount: 'serviceaccounts',
+  Secret: 'secrets',
+  Namespace: 'namespaces',
+  Deployment: 'deployments',
+  Service: 'services',
+  PodDisruptionBudget: 'poddisruptionbudgets',
+};
+
+function pathOf(o: Rendered): string {
+  const plural = PLURALS[o.kind];
+  if (!plural) throw new Error(`the chart renders a kind this test does not know: ${o.kind}`);
+  const group = o.apiVersion.includes('/') ? `/apis/${o.apiVersion}` : `/api/${o.apiVersion}`;
+  const ns = o.metadata.namespace ? `/namespaces/${o.metadata.namespace}` : '';
+  return `${group}${ns}/${plural}/${o.metadata.name}`;
+}
+
+async function ensureNamespace(name: string): Promise<void> {
+  const res = await kube.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } });
+  expect([201, 409]).toContain(res.status);
+}
+
+async function serverSideApply(o: Rendered, dryRun: boolean): Promise<{ status: number; body: unknown }> {
+  return kube.request({
+    method: 'PATCH',
+    path: pathOf(o),
+    query: { fieldManager: 'helm-test', fieldValidation: 'Strict', force: 'true', ...(dryRun ? { dryRun: 'All' } : {}) },
+    body: o,
+    contentType: 'application/apply-patch+yaml',
+  });
+}
+
+beforeAll(async () => {
+  cp = await startCluster();
+  cleanup.add(() => cp.stop());
+  kube = adminClient(cp);
+  cleanup.add(() => kube.close());
+  for (const ns of [RELEASE_NS, SCOPE.gatewayNamespace]) await ensureNamespace(ns);
+}, 120_000);
+
+afterAll(() => cleanup.run());
+
+describe('Helm chart', () => {
+  it('refuses to render without a database', async () => {
+    await expect(render()).rejects.toThrow(/set database.existingSecret/);
+  });
+
+  it.each([
+    ['namespaced RBAC, existing Secret', ['database.existingSecret=egress-db']],
+    ['cluster-wide RBAC, Secret from values, 3 replicas', ['database.url=postgres://egress:pw@db:5432/egress', 'rbac.clusterWide=true', 'replicaCount=3', 'admin.existingSecret=egress-admin']],
+  ])('renders objects the API server accepts (%s)', async (_name, sets) => {
+    const objects = await render(...sets);
+    const kinds = objects.map((o) => o.kind).sort();
+    expect(kinds).toEqual(expect.arrayContaining(['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'PodDisruptionBudget', 'Service', 'ServiceAccount']));
+    const refused: string[] = [];
+    for (const o of objects) {
+      const res = await serverSideApply(o, true);
+      if (res.status !== 200 && res.status !== 201) refused.push(`${o.kind} ${o.metadata.name}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    }
+    expect(refused).toEqual([]);
+    const deployment = objects.find((o) => o.kind === 'Deployment') as unknown as { spec: { replicas: number; template: { spec: { containers: { securityContext: Record<string, unknown>; livenessProbe: { httpGet: { path: string } }; readinessProbe: { httpGet: { path: string } }; env: { name: string; valueFrom?: unknown }[] }[] } } } };
+    const container = deployment.spec.template.spec.containers[0]!;
+    expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false });
+    expect([container.livenessProbe.httpGet.path, container.readinessProbe.httpGet.path]).toEqual(['/healthz', '/readyz']);
+    expect(container.env.find((e) => e.name === 'DATABASE_URL')?.valueFrom).toMatchObject({ secretKeyRef: { key: 'DATABASE_URL' } });
+  });
+
+  it('its RBAC is exactly what the reconciler uses: a full reconcile as the chart service account succeeds, and nothing else is allowed', async () => {
+    const objects = await render('database.existingSecret=egress-db');
+    const rbac = objects.filter((o) => ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(o.kind));
+    for (const o of rbac) expect((await serverSideApply(o, false)).status, `${o.kind} ${o.metadata.name}`).toBeLessThan(300);
+    const sa = rbac.find((o) => o.kind === 'ServiceAccount')!;
+    const tokenRes = await kube.request<{ status: { token: string } }>({
+      method: 'POST',
+      path: `/api/v1/namespaces/${RELEASE_NS}/serviceaccounts/${sa.metadata.name}/token`,
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+    });
+    expect(tokenRes.status, JSON.stringify(tokenRes.body)).toBe(201);
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'test', server: cp.server, caData: Buffer.from(cp.caPem).toString('base64') }],
+      users: [{ name: 'reconciler', token: tokenRes.body.status.token }],
+      contexts: [{ name: 'reconciler', cluster: 'test', user: 'reconciler' }],
+      currentContext: 'reconciler',
+    });
+    const client = createKubeClient(kc);
+    const used: RequestInfo[] = [];
+    client.onRequest((r) => {
+      used.push(r);
+    });
+    const target = createKubernetesTarget(client);
+    try {
+      const desired = compile(scenario(true));
+      const cold = await target.apply(fixed(desired), { dryRun: false, scope: SCOPE });
+      expect(cold.errors).toEqual([]);
+      expect(cold.objects.every((o) => o.action === 'created')).toBe(true);
+      const again = await target.apply(fixed(desired), { dryRun: false, scope: SCOPE });
+      expect(again.objects.every((o) => o.action === 'unchanged')).toBe(true);
+      // Someone deletes one object of each kind: inspection looks each up by name; the next apply recreates them.
+      const gone = desired.filter((o) => o.metadata.namespace === SCOPE.gatewayNamespace);
+      for (const o of gone) {
+        const res = await kube.request({ method: 'DELETE', path: `${pathOfKind(o.apiVersion)}/namespaces/${SCOPE.gatewayNamespace}/${pluralOf(o.kind)}/${o.metadata.name}` });
+        expect(res.status).toBe(200);
+      }
+      const inspected = await target.inspect(fixed(desired), SCOPE);
+      expect(inspected.drift.map((d) => `${d.kind}: ${d.reason}`).sort()).toEqual(gone.map((o) => `${o.kind}: missing: not in the cluster`).sort());
+      const recreated = await target.apply(fixed(desired), { dryRun: false, scope: SCOPE });
+      expect(recreated.objects.filter((o) => o.action === 'created')).toHaveLength(6);
+      expect(await target.observeReadiness(SCOPE)).toEqual({ 'github-com': false });
+      // Everything removed: the DNS rewrite ConfigMap is patched, the gateway objects and the policies pruned.
+      const pruned = await target.apply(fixed(compile(scenario(false))), { dryRun: false, scope: SCOPE });
+      expect(pruned.errors).toEqual([]);
+      expect(pruned.objects.filter((o) => o.action === 'deleted')).toHaveLength(6 + 1); // the gateway and the default-deny policy
+      expect(await getObject(kube, 'Deployment', 'egress-gateways', 'github-com')).toBeNull();
+    } finally {
+      client.close();
+    }
+
+    expect(grantedBy(rbac)).toEqual(usedPermissions(used));
+
+    // Nothing beyond that: no secrets, no Deployments outside the gateway namespace, not CoreDNS's own ConfigMap.
+    const asReconciler = createKubeClient(kc);
+    try {
+      expect((await asReconciler.request({ method: 'GET', path: '/api/v1/namespaces/kube-system/secrets' })).status).toBe(403);
+      expect((await asReconciler.request({ method: 'GET', path: '/api/v1/secrets' })).status).toBe(403);
+      const elsewhere = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x', namespace: 'shop' }, spec: {} };
+      expect((await asReconciler.request({ method: 'PATCH', path: '/apis/apps/v1/namespaces/shop/deployments/x', query: { fieldManager: 'egress-control' }, body: elsewhere, contentType: 'application/apply-patch+yaml' })).status).toBe(403);
+      expect((await asReconciler.request({ method: 'PATCH', path: '/api/v1/namespaces/kube-system/configmaps/coredns', query: { fieldManager: 'egress-control' }, body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: {} }, contentType: 'application/apply-patch+yaml' })).status).toBe(403);
+      expect((await asReconciler.request({ method: 'DELETE', path: '/api/v1/namespaces/shop' })).status).toBe(403);
+    } finally {
+      asReconciler.close();
+    }
+  }, 120_000);
+});
+
+function scenario(withDestination: boolean): CompilerInput {
+  const settings = SettingsSchema.parse({ gatewayNamespace: SCOPE.gatewayNamespace, enforcedNamespaces: withDestination ? ['shop'] : [] });
+  return {
+    settings,
+    readiness: 'all',
+    destinations: withDestination ? [{ id: 'd1', host: 'github.com', gatewayName: 'github-com', sensitivity: 'sensitive', ports: [{ port: 443, protocol: 'TCP' }], gateway: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 70 } }] : [],
+    services: [{ id: 's1', name: 'service.shop', namespace: 'shop', selector: { matchLabels: { app: 'shop' } } }],
+    grants: withDestination ? [{ id: 'g1', serviceId: 's1', destinationId: 'd1', port: 443 }] : [],
+  };
+}
+
+const GATEWAY_PLURALS: Record<string, string> = { ConfigMap: 'configmaps', Service: 'services', Deployment: 'deployments', HorizontalPodAutoscaler: 'horizontalpodautoscalers', PodDisruptionBudget: 'poddisruptionbudgets', NetworkPolicy: 'networkpolicies' };
+const pluralOf = (kind: string): string => GATEWAY_PLURALS[kind] ?? '';
+const pathOfKind = (apiVersion: string): string => (apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
+
+type Permissions = Record<string, string[]>;
+
+/** The same objects whatever the readiness (the scenario compiles with readiness "all"). */
+const fixed = (objects: KubernetesObject[]) => () => Promise.resolve(objects);
+
+function sortedPermissions(out: Map<string, Set<string>>): Permissions {
+  const result: Permissions = {};
+  for (const resource of [...out.keys()].sort()) result[resource] = [...(out.get(resource) ?? [])].sort();
+  return result;
+}
+
+function add(out: Map<string, Set<string>>, resource: string, verbs: readonly string[]): void {
+  const set = out.get(resource) ?? new Set<string>();
+  for (const v of verbs) set.add(v);
+  out.set(resource, set);
+}
+
+/** resource -> verbs the chart's ClusterRole and Roles grant (ignoring which namespace). */
+function grantedBy(rbac: Rendered[]): Permissions {
+  const out = new Map<string, Set<string>>();
+  const rules = rbac.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role').flatMap((o) => o.rules ?? []);
+  for (const rule of rules) for (const r of rule.resources) add(out, r, rule.verbs);
+  return sortedPermissions(out);
+}
+
+/** resource -> verbs the reconciler's requests needed (server-side apply may create: patch and create). */
+function usedPermissions(requests: RequestInfo[]): Permissions {
+  const out = new Map<string, Set<string>>();
+  for (const r of requests) {
+    const parts = r.path.split('/').filter(Boolean);
+    const ns = parts.indexOf('namespaces');
+    const rest = ns >= 0 && parts.length > ns + 2 ? parts.slice(ns + 2) : parts.slice(parts[0] === 'api' ? 2 : 3);
+    const resource = rest[0] ?? '';
+    const named = rest.length > 1;
+    const verbs: Record<string, string[]> = { GET: [named ? 'get' : 'list'], POST: ['create'], DELETE: ['delete'], PATCH: ['patch', 'create'] };
+    add(out, resource, verbs[r.method] ?? []);
+  }
+  return sortedPermissions(out);
+}
