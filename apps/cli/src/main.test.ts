@@ -66,3 +66,32 @@ describe('egressctl command line', () => {
     await rm(bad, { recursive: true, force: true });
   });
 });
+
+describe('egressctl render --offline', () => {
+  it('compiles a JSON export of the compiler input without any API, to stdout or a folder', async () => {
+    const { SettingsSchema } = await import('@egress/shared');
+    const input = {
+      settings: SettingsSchema.parse({ enforcedNamespaces: ['payments'] }),
+      readiness: 'all',
+      destinations: [{ id: 'd1', host: 'github.com', gatewayName: 'github-com', sensitivity: 'sensitive', ports: [{ port: 443, protocol: 'TCP' }], gateway: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 70 } }],
+      services: [{ id: 's1', name: 'service.github', namespace: 'payments', selector: { matchLabels: { app: 'github' } } }],
+      grants: [{ id: 'g1', serviceId: 's1', destinationId: 'd1', port: 443 }],
+    };
+    await writeFile(join(dir, 'export.json'), JSON.stringify(input));
+    const a = io();
+    a.io.cwd = dir;
+    expect(await run(['render', '--offline', 'export.json'], {}, a.io)).toBe(EXIT.ok);
+    const yaml = a.out.join('\n');
+    expect(yaml).toContain('kind: Deployment');
+    expect(yaml).toContain('name: github-com');
+    expect(yaml).toContain('app: github');
+    const b = io();
+    b.io.cwd = dir;
+    expect(await run(['render', '--offline', 'export.json', '--out', 'out'], {}, b.io)).toBe(EXIT.ok);
+    expect(b.err.join('\n')).toMatch(/wrote \d+ objects to out/);
+    const { readdir } = await import('node:fs/promises');
+    expect(await readdir(join(dir, 'out/egress-gateways'))).toContain('networkpolicy-github-com.yaml');
+    const missing = io();
+    expect(await run(['render', '--offline', join(dir, 'nope.json')], {}, missing.io)).toBe(EXIT.usage);
+  });
+});

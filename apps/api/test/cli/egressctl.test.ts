@@ -104,4 +104,14 @@ describe('egressctl render', () => {
     expect(gw).toContain('deployment-github-com.yaml');
     expect(out.err).toContain(`wrote ${items.length} objects`);
   });
+
+  it('renders offline from the API\'s export of the compiler input, byte for byte like the API', async () => {
+    const exported = await t.as('viewer', { method: 'GET', url: '/api/v1/manifests?format=input' });
+    expect(exported.statusCode).toBe(200);
+    await writeFile(join(dir, 'export.json'), exported.body);
+    const r = await cli(['render', '--offline', 'export.json'], { EGRESS_TOKEN: '' });
+    expect(r.code, r.err).toBe(EXIT.ok);
+    const api = await t.as('viewer', { method: 'GET', url: '/api/v1/manifests?format=yaml' });
+    expect(r.out.trim()).toBe(api.body.trim());
+  });
 });

@@ -48,7 +48,7 @@ export const ReconcileAcceptedSchema = z.object({ runId: UuidSchema });
 
 export const ReconcileRunListQuerySchema = PageQuerySchema.extend({ status: ReconcileStatusSchema.optional() });
 
-export const ManifestsQuerySchema = z.object({ format: z.enum(['json', 'yaml']).default('json') });
+export const ManifestsQuerySchema = z.object({ format: z.enum(['json', 'yaml', 'input']).default('json') });
 
 export const ReconcileDriftSchema = z
   .object({

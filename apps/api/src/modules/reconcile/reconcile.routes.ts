@@ -98,9 +98,16 @@ async function reconcileRoutes(...args: Parameters<FastifyPluginAsyncZod>) {
   const service = createReconcileService({ db: app.db, reconciler, clock: app.clock, log: app.log });
 
   app.get('/api/v1/manifests', {
-    schema: { operationId: 'getManifests', tags, summary: 'The desired Kubernetes objects; ?format=yaml for a multi-document stream', querystring: ManifestsQuerySchema, response: { 200: z.union([z.object({ items: z.array(KubernetesObjectSchema) }), z.string()]), ...errors } },
+    schema: {
+      operationId: 'getManifests',
+      tags,
+      summary: 'The desired Kubernetes objects; ?format=yaml for a multi-document stream; ?format=input for the compiler input (egressctl render --offline)',
+      querystring: ManifestsQuerySchema,
+      response: { 200: z.union([z.object({ items: z.array(KubernetesObjectSchema) }), z.string(), z.looseObject({ settings: z.unknown() })]), ...errors },
+    },
     handler: async (req, reply) => {
       if (req.query.format === 'yaml') return reply.type('text/yaml; charset=utf-8').send(await service.manifestsYaml());
+      if (req.query.format === 'input') return { ...(await service.input()) };
       return { items: await service.manifests() };
     },
   });

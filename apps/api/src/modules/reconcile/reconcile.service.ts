@@ -1,4 +1,4 @@
-import { toYaml, type KubernetesObject } from '@egress/manifests';
+import { toYaml, type CompilerInput, type KubernetesObject } from '@egress/manifests';
 import type { ReconcileRun, ReconcileRunDetail, ReconcileStatusReport } from '@egress/shared';
 import type { FastifyBaseLogger } from 'fastify';
 
@@ -53,14 +53,20 @@ export function createReconcileService({ db, reconciler, clock, log }: { db: Db;
     return { target: target.name, leader: reconciler.isLeader(), lastRun: last ? toRunDto(last) : null, observedAt: clock.now().toISOString(), ...observed };
   }
 
+  /** The compiler's input; with the cluster unreachable, as if no gateway were ready (no DNS rewrites). */
+  async function input(): Promise<CompilerInput> {
+    const snapshot = await loadSnapshot(db);
+    const readiness = await target.observeReadiness(scopeOf(snapshot.settings)).catch((error: unknown) => {
+      log.warn({ reason: readable(error, log) }, 'gateway readiness unknown; rendering without DNS rewrites');
+      return {};
+    });
+    return { ...snapshot, readiness };
+  }
+
   return {
-    /** Desired objects; with the cluster unreachable, as if no gateway were ready (no DNS rewrites). */
+    input,
     async manifests(): Promise<KubernetesObject[]> {
-      const snapshot = await loadSnapshot(db);
-      const readiness = await target.observeReadiness(scopeOf(snapshot.settings)).catch((error: unknown) => {
-        log.warn({ reason: readable(error, log) }, 'gateway readiness unknown; rendering without DNS rewrites');
-        return {};
-      });
+      const { readiness, ...snapshot } = await input();
       return compileDesired(snapshot, readiness);
     },
     async manifestsYaml(): Promise<string> {
