@@ -30,8 +30,8 @@ import { harnessBinDir, startControlPlane } from '../../tools/harness/src/index.
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const SIZE = { destinations: 300, services: 1_000, grants: 3_000, namespaces: 20, approvals: 50 };
 const TARGETS = { noopMs: 2_000, noopWrites: 0, approveP95Ms: 1_000 };
-/** The app's debounce between a committed change and its run (the product default is 1,000 ms). */
-const DEBOUNCE_MS = 100;
+/** The app's debounce between a committed change and its run: the product default (250 ms) unless set. */
+const DEBOUNCE_MS = Number(process.env.EGRESS_RECONCILE_DEBOUNCE_MS ?? 250);
 const DEADLINE_MS = 15 * 60_000;
 
 /** mulberry32: the same seed gives the same data set on every run. */

@@ -22,7 +22,7 @@ const EnvSchema = z.object({
   EGRESS_WEB_DIST: z.string().optional(),
   EGRESS_MANIFESTS_DIR: z.string().optional(),
   EGRESS_RESYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
-  EGRESS_RECONCILE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(1000),
+  EGRESS_RECONCILE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(250),
   KUBECONFIG: z.string().optional(),
   KUBERNETES_SERVICE_HOST: z.string().optional(),
 });
