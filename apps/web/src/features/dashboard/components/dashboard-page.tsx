@@ -1,4 +1,10 @@
-import { can, type Me, type ReconcileRun, type StatsSummary } from '@egress/shared';
+import {
+  can,
+  type Me,
+  type ReconcileRun,
+  type ReconcileStatusReport,
+  type StatsSummary,
+} from '@egress/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 
@@ -9,7 +15,8 @@ import { useMe } from '../../auth/api/auth.queries.ts';
 import { RecentAudit } from '../../audit/components/recent-audit.tsx';
 import { grantListQuery } from '../../grants/api/grants.queries.ts';
 import { GrantsTable } from '../../grants/components/grants-table.tsx';
-import { reconcileRunsQuery } from '../../reconcile/api/reconcile.queries.ts';
+import { readinessUnknownReason } from '../../reconcile/api/gateway-readiness.ts';
+import { reconcileStatusQuery } from '../../reconcile/api/reconcile.queries.ts';
 import { activityQuery, summaryQuery } from '../api/dashboard.queries.ts';
 import { ActivityChart } from './activity-chart.tsx';
 import { StatCard } from './stat-card.tsx';
@@ -35,14 +42,45 @@ function PendingCard({ summary, empty }: { summary: StatsSummary | undefined; em
   );
 }
 
-function runTone(run: ReconcileRun | undefined) {
-  if (!run) return undefined;
-  return run.status === 'failed' || run.counts.failed > 0 ? 'red' : 'green';
+function runTone(run: ReconcileRun | null | undefined, report: ReconcileStatusReport | undefined) {
+  if (!report) return undefined;
+  if (run && (run.status === 'failed' || run.counts.failed > 0)) return 'red';
+  if (report.error !== null || report.drift.length > 0 || report.gateways.some((g) => !g.ready))
+    return 'amber';
+  return run ? 'green' : undefined;
+}
+
+/** Drift and gateway readiness as the status report has them, "unknown" where it could not observe. */
+function liveLines(report: ReconcileStatusReport) {
+  const drift =
+    report.error !== null ? (
+      <span title={`the live state could not be read: ${report.error}`}>drift: unknown</span>
+    ) : report.target === 'none' ? (
+      <span title="the none target renders nothing to compare">drift: not observed</span>
+    ) : (
+      <Link to="/reconcile" hash="drift-title">
+        drift: {report.drift.length} {report.drift.length === 1 ? 'object' : 'objects'}
+      </Link>
+    );
+  const unknown = readinessUnknownReason(report);
+  const notReady = report.gateways.filter((g) => !g.ready).length;
+  const gateways = unknown ? (
+    <span title={unknown}>gateways not ready: unknown</span>
+  ) : (
+    <span>gateways not ready: {notReady}</span>
+  );
+  return (
+    <>
+      {drift}
+      <br />
+      {gateways}
+    </>
+  );
 }
 
 function ReconcileCard() {
-  const runs = useQuery(reconcileRunsQuery(undefined));
-  if (runs.isError && isNotFound(runs.error))
+  const status = useQuery(reconcileStatusQuery());
+  if (status.isError && isNotFound(status.error))
     return (
       <StatCard
         title="Reconcile"
@@ -50,14 +88,26 @@ function ReconcileCard() {
         detail="Not available on this server yet."
       />
     );
-  const last = runs.data?.items[0];
+  const report = status.data;
+  const last = report?.lastRun;
   const changed = last ? last.counts.created + last.counts.updated + last.counts.deleted : 0;
   return (
     <StatCard
       title="Reconcile"
-      tone={runTone(last)}
-      value={runs.data ? (last?.status ?? 'no runs') : loading}
-      detail={last ? `${last.counts.failed} failed · ${changed} changed · ${last.target}` : undefined}
+      tone={runTone(last, report)}
+      value={
+        report ? (last?.status ?? 'no runs') : status.isError ? <span className="muted">n/a</span> : loading
+      }
+      detail={
+        report ? (
+          <>
+            {last ? `${last.counts.failed} failed · ${changed} changed · ` : ''}
+            {report.target}
+            <br />
+            {liveLines(report)}
+          </>
+        ) : undefined
+      }
       link={<Link to="/reconcile">Runs and manifests</Link>}
     />
   );

@@ -6,6 +6,7 @@ import { RecordFallback } from '../../../components/ui/record-fallback.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { RecentAudit } from '../../audit/components/recent-audit.tsx';
+import { GatewayReadinessText } from '../../reconcile/components/gateway-readiness.tsx';
 import { destinationDetailQuery } from '../api/destinations.queries.ts';
 import { DestinationAccess } from './destination-access.tsx';
 import { DestinationManifests } from './destination-manifests.tsx';
@@ -73,6 +74,10 @@ export function DestinationDetailPage() {
             <dd>
               {d.gateway.minReplicas}–{d.gateway.maxReplicas}, scaling at{' '}
               {d.gateway.targetCPUUtilizationPercentage}% CPU
+            </dd>
+            <dt>Gateway readiness</dt>
+            <dd>
+              <GatewayReadinessText gatewayName={d.gatewayName} host={d.host} long />
             </dd>
             {d.description ? (
               <>

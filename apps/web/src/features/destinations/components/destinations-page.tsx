@@ -10,6 +10,7 @@ import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
 import { firstPage } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
+import { GatewayReadinessText } from '../../reconcile/components/gateway-readiness.tsx';
 import { destinationListQuery } from '../api/destinations.queries.ts';
 import { CreateDestinationForm } from '../forms/create-destination-form.tsx';
 import { SensitivityBadge } from './sensitivity.tsx';
@@ -111,11 +112,11 @@ export function DestinationsPage() {
                 </td>
                 <td>
                   <code className="small">{d.gatewayName}</code>
-                  <span
-                    className="muted small block"
-                    title="Desired replicas (min–max). Ready replicas are reported by the reconciler when available."
-                  >
+                  <span className="muted small block" title="Configured replicas (min–max)">
                     {d.gateway.minReplicas}–{d.gateway.maxReplicas} replicas
+                  </span>
+                  <span className="small block">
+                    <GatewayReadinessText gatewayName={d.gatewayName} host={d.host} />
                   </span>
                 </td>
                 <td className="num">{d.activeGrants}</td>

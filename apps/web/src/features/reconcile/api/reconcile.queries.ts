@@ -1,4 +1,4 @@
-import type { ReconcileRun, ReconcileRunDetail } from '@egress/shared';
+import type { ReconcileRun, ReconcileRunDetail, ReconcileStatusReport } from '@egress/shared';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 
 import { api, apiText } from '../../../lib/api-client.ts';
@@ -11,7 +11,17 @@ export const reconcileKeys = {
   run: (id: string) => [...reconcileKeys.runs(), 'detail', id] as const,
   manifests: () => [...reconcileKeys.all, 'manifests'] as const,
   manifestsYaml: () => [...reconcileKeys.manifests(), 'yaml'] as const,
+  status: () => [...reconcileKeys.all, 'status'] as const,
 };
+
+/** The live state against the desired one (drift, gateway readiness) and the latest finished run. */
+export function reconcileStatusQuery() {
+  return queryOptions({
+    queryKey: reconcileKeys.status(),
+    queryFn: ({ signal }) => api<ReconcileStatusReport>('/api/v1/reconcile/status', { signal }),
+    refetchInterval: 30_000,
+  });
+}
 
 export function reconcileRunsQuery(cursor: string | undefined) {
   return queryOptions({

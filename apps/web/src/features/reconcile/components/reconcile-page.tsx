@@ -7,13 +7,15 @@ import { DataTable } from '../../../components/ui/data-table.tsx';
 import { NotAvailable } from '../../../components/ui/empty-state.tsx';
 import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
 import { Pager } from '../../../components/ui/pager.tsx';
+import { BlockSkeleton } from '../../../components/ui/skeleton.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
 import { isNotFound } from '../../../lib/api-client.ts';
 import { duration } from '../../../lib/format.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { useRunReconcile } from '../api/reconcile.mutations.ts';
-import { reconcileRunsQuery } from '../api/reconcile.queries.ts';
+import { reconcileRunsQuery, reconcileStatusQuery } from '../api/reconcile.queries.ts';
+import { DriftSection } from './drift-table.tsx';
 import { ManifestsPanel } from './manifests-panel.tsx';
 import { RunObjects } from './run-objects.tsx';
 import { RunStatus } from './run-status.tsx';
@@ -122,6 +124,27 @@ function RunsTable({ runs }: { runs: ReconcileRun[] | undefined }) {
   );
 }
 
+function LiveState() {
+  const status = useQuery(reconcileStatusQuery());
+  if (status.data) return <DriftSection report={status.data} />;
+  return (
+    <section aria-labelledby="drift-title">
+      <h2 id="drift-title">Drift</h2>
+      {status.isError ? (
+        isNotFound(status.error) ? (
+          <NotAvailable title="Drift is not available.">
+            This server does not serve GET /api/v1/reconcile/status yet.
+          </NotAvailable>
+        ) : (
+          <ErrorPanel error={status.error} what="the reconcile status" />
+        )
+      ) : (
+        <BlockSkeleton lines={2} label="Loading the drift" />
+      )}
+    </section>
+  );
+}
+
 export function ReconcilePage() {
   const me = useMe();
   const search = route.useSearch();
@@ -165,6 +188,7 @@ export function ReconcilePage() {
           onChange={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
         />
       </section>
+      <LiveState />
       <ManifestsPanel />
     </div>
   );
