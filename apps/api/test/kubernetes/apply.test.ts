@@ -1,6 +1,5 @@
 // The kubernetes target against a real kube-apiserver: cold apply, a no-op resync that changes
 // nothing, prune in the removal order, and a conflict with an object someone else created.
-import type { ControlPlane } from '@egress/harness';
 import { DNS_SNIPPET_KEY } from '@egress/manifests';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -8,8 +7,6 @@ import type { KubeClient, RequestInfo } from '../../src/reconcile/kube/client.ts
 import type { LiveObject } from '../../src/reconcile/kube/resources.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
 import {
-  adminClient,
-  createClusterApp,
   createDestination,
   createService,
   getObject,
@@ -20,7 +17,7 @@ import {
   patchSettings,
   reconcileNow,
   recordRequests,
-  startCluster,
+  startClusterFixture,
   until,
   cleanups,
 } from './helpers.ts';
@@ -29,7 +26,6 @@ const GW = 'gw-apply';
 const GATEWAY_KINDS = ['NetworkPolicy', 'ConfigMap', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'];
 
 const cleanup = cleanups();
-let cp: ControlPlane;
 let t: TestApp;
 let kube: KubeClient;
 let approver2: TestUser;
@@ -53,14 +49,8 @@ function indexOf(requests: RequestInfo[], method: string, pathPart: string): num
 }
 
 beforeAll(async () => {
-  cp = await startCluster();
-  cleanup.add(() => cp.stop());
-  kube = adminClient(cp);
-  cleanup.add(() => kube.close());
   // Long enough that a destination delete and a revoke right after it land in one run.
-  t = await createClusterApp(cp, { EGRESS_RECONCILE_DEBOUNCE_MS: '500' });
-  cleanup.add(() => t.close());
-  approver2 = await t.addUser('approver', 'second-approver');
+  ({ kube, t, approver2 } = await startClusterFixture(cleanup, { EGRESS_RECONCILE_DEBOUNCE_MS: '500' }));
   await t.app.reconciler.idle(60_000);
   await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['team-a'] });
 }, 180_000);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
-import { adminClient, binDir, createClusterApp, createDestination, createService, getObject, grant, markReady, patchSettings, reconcileNow, startCluster, until, cleanups } from './helpers.ts';
+import { binDir, createDestination, createService, getObject, grant, markReady, patchSettings, reconcileNow, startClusterFixture, until, cleanups } from './helpers.ts';
 
 const GW = 'gw-dns';
 
@@ -43,13 +43,7 @@ async function resolveA(name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  cp = await startCluster();
-  cleanup.add(() => cp.stop());
-  kube = adminClient(cp);
-  cleanup.add(() => kube.close());
-  t = await createClusterApp(cp);
-  cleanup.add(() => t.close());
-  approver2 = await t.addUser('approver', 'second-approver');
+  ({ cp, kube, t, approver2 } = await startClusterFixture(cleanup));
   dir = await mkdtemp(join(tmpdir(), 'egress-dns-test-'));
   cleanup.add(() => rm(dir, { recursive: true, force: true }));
   snippetPath = join(dir, 'egress-control.override');

@@ -1,14 +1,11 @@
 // Drift: someone edits, adds to, deletes or copies our objects with another field manager. The status
 // endpoint names what changed and who changed it; the next run puts the desired state back.
-import type { ControlPlane } from '@egress/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
 import type { LiveObject } from '../../src/reconcile/kube/resources.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
 import {
-  adminClient,
-  createClusterApp,
   createDestination,
   createService,
   getObject,
@@ -17,7 +14,7 @@ import {
   patchSettings,
   reconcileNow,
   recordRequests,
-  startCluster,
+  startClusterFixture,
   cleanups,
 } from './helpers.ts';
 
@@ -27,7 +24,6 @@ const DEPLOY_PATH = `/apis/apps/v1/namespaces/${GW}/deployments/github-com`;
 const SERVICE_PATH = `/api/v1/namespaces/${GW}/services/github-com`;
 
 const cleanup = cleanups();
-let cp: ControlPlane;
 let t: TestApp;
 let kube: KubeClient;
 let approver2: TestUser;
@@ -48,14 +44,8 @@ async function status(): Promise<Status> {
 }
 
 beforeAll(async () => {
-  cp = await startCluster();
-  cleanup.add(() => cp.stop());
-  kube = adminClient(cp);
-  cleanup.add(() => kube.close());
   // No automatic runs between the edits and the status check: debounce long, resync far away.
-  t = await createClusterApp(cp);
-  cleanup.add(() => t.close());
-  approver2 = await t.addUser('approver', 'second-approver');
+  ({ kube, t, approver2 } = await startClusterFixture(cleanup));
   await t.app.reconciler.idle(60_000);
   await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['apps'] });
   await createService(t, 'service.ci', 'apps', 'ci');

@@ -7,8 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
 import {
-  adminClient,
-  createClusterApp,
   createDestination,
   createService,
   getObject,
@@ -17,7 +15,7 @@ import {
   patchSettings,
   reconcileNow,
   recordRequests,
-  startCluster,
+  startClusterFixture,
   targetOf,
   until,
   type RunDetail,
@@ -51,13 +49,7 @@ async function runsSince(startedAfter: Date): Promise<RunDetail[]> {
 }
 
 beforeAll(async () => {
-  cp = await startCluster();
-  cleanup.add(() => cp.stop());
-  kube = adminClient(cp);
-  cleanup.add(() => kube.close());
-  t = await createClusterApp(cp);
-  cleanup.add(() => t.close());
-  approver2 = await t.addUser('approver', 'second-approver');
+  ({ cp, kube, t, approver2 } = await startClusterFixture(cleanup));
   await t.app.reconciler.idle(60_000);
   await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['payments'] });
   await createService(t, 'service.billing', 'payments', 'billing');

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { validateCorefileSnippet, type ControlPlane } from '@egress/harness';
+import { validateCorefileSnippet } from '@egress/harness';
 import { DNS_SNIPPET_KEY, type KubernetesObject } from '@egress/manifests';
 import { loadYaml } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,10 +16,9 @@ import { compileDesired, loadSnapshot } from '../../src/reconcile/desired-state.
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
 import { kindInfo, objectPath } from '../../src/reconcile/kube/resources.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
-import { adminClient, binDir, createClusterApp, createDestination, createService, grant, patchSettings, startCluster, cleanups } from './helpers.ts';
+import { binDir, createDestination, createService, grant, patchSettings, startClusterFixture, cleanups } from './helpers.ts';
 
 const cleanup = cleanups();
-let cp: ControlPlane;
 let t: TestApp;
 let kube: KubeClient;
 let approver2: TestUser;
@@ -28,13 +27,7 @@ let objects: KubernetesObject[];
 const NAMESPACES = ['payments', 'build', 'data'];
 
 beforeAll(async () => {
-  cp = await startCluster();
-  cleanup.add(() => cp.stop());
-  kube = adminClient(cp);
-  cleanup.add(() => kube.close());
-  t = await createClusterApp(cp, { EGRESS_TARGET: 'none' });
-  cleanup.add(() => t.close());
-  approver2 = await t.addUser('approver', 'second-approver');
+  ({ kube, t, approver2 } = await startClusterFixture(cleanup, { EGRESS_TARGET: 'none' }));
   await patchSettings(t, { gatewayNamespace: 'gw-fidelity', enforcedNamespaces: NAMESPACES, gatewayResolver: { cidrs: ['10.0.0.10/32', 'fd00::a/128'] } });
   await createService(t, 'service.billing', 'payments', 'billing');
   await createService(t, 'service.ci', 'build', 'ci');

@@ -44,6 +44,28 @@ export function adminClient(cp: ControlPlane): KubeClient {
   return createKubeClient(kc);
 }
 
+export interface ClusterFixture {
+  cp: ControlPlane;
+  kube: KubeClient;
+  t: TestApp;
+  approver2: TestUser;
+}
+
+/**
+ * How every cluster test file starts: a control plane, its admin client, the app reconciling into it,
+ * and a second approver (sensitive grants need two); each torn down by `cleanup`, newest first.
+ */
+export async function startClusterFixture(cleanup: ReturnType<typeof cleanups>, env: Record<string, string> = {}): Promise<ClusterFixture> {
+  const cp = await startCluster();
+  cleanup.add(() => cp.stop());
+  const kube = adminClient(cp);
+  cleanup.add(() => kube.close());
+  const t = await createClusterApp(cp, env);
+  cleanup.add(() => t.close());
+  const approver2 = await t.addUser('approver', 'second-approver');
+  return { cp, kube, t, approver2 };
+}
+
 /** The app with the kubernetes target on `cp` (the target finds the cluster through $KUBECONFIG). */
 export async function createClusterApp(cp: ControlPlane, env: Record<string, string> = {}): Promise<TestApp> {
   // Each test file runs in its own worker process (vitest pool "forks"), so this does not leak.
