@@ -28,6 +28,7 @@ import { migrate } from '../../apps/api/src/platform/migrate.ts';
 import { encodeCursor } from '../../apps/api/src/platform/pagination.ts';
 import { newSecret, sha256 } from '../../apps/api/src/platform/secrets.ts';
 import { startTestPostgres } from '../../apps/api/test/setup/postgres.ts';
+import { prng } from '../lib/prng.ts';
 import { gatewayNameFor } from '../../packages/shared/src/gateway-name.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -105,20 +106,6 @@ interface PgModule {
 
 // --- deterministic data ------------------------------------------------------------------------------------
 
-/** mulberry32: the same seed gives the same data set on every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  return { next, int, pick };
-}
 
 const rnd = prng(20261126);
 const NOW = Date.now();

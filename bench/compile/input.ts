@@ -3,20 +3,10 @@
 import { gatewayNameFor, SettingsSchema } from '../../packages/shared/src/index.ts';
 
 import type { CompilerInput } from '../../packages/manifests/src/index.ts';
+import { prng } from '../lib/prng.ts';
 
 const NAMESPACES_PER_1X = 250;
 
-/** mulberry32: a small, fast, seeded PRNG (deterministic across runs and machines). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const id = (kind: number, n: number): string =>
   `00000000-0000-4${kind}00-8000-${String(n).padStart(12, '0')}`;
@@ -74,7 +64,7 @@ function grants(
 }
 
 export function syntheticInput(scale: number): CompilerInput {
-  const rand = prng(20260101 + scale);
+  const rand = prng(20260101 + scale).next;
   const namespaces = NAMESPACES_PER_1X * scale;
   const base = {
     destinations: destinations(1000 * scale, rand),

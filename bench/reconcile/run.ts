@@ -23,6 +23,7 @@ import { newSecret, sha256 } from '../../apps/api/src/platform/secrets.ts';
 import type { RequestInfo } from '../../apps/api/src/reconcile/kube/client.ts';
 import type { KubernetesTarget } from '../../apps/api/src/reconcile/targets/kubernetes.ts';
 import { startTestPostgres } from '../../apps/api/test/setup/postgres.ts';
+import { prng } from '../lib/prng.ts';
 import { gatewayNameFor } from '../../packages/shared/src/gateway-name.ts';
 import { SettingsSchema } from '../../packages/shared/src/schemas/settings.ts';
 import { harnessBinDir, startControlPlane } from '../../tools/harness/src/index.ts';
@@ -34,19 +35,6 @@ const TARGETS = { noopMs: 2_000, noopWrites: 0, approveP95Ms: 1_000 };
 const DEBOUNCE_MS = Number(process.env.EGRESS_RECONCILE_DEBOUNCE_MS ?? 250);
 const DEADLINE_MS = 15 * 60_000;
 
-/** mulberry32: the same seed gives the same data set on every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { next, int, pick: <T>(xs: readonly T[]): T => xs[int(xs.length)] as T };
-}
 const rnd = prng(20261126);
 
 async function bulkInsert(db: Db, table: string, spec: string, rows: unknown[][]): Promise<void> {
