@@ -24,11 +24,23 @@ export const AUDIT_ACTIONS = [
   'grant.revoked',
   'grant.expired',
   'settings.updated',
+  'user.provisioned',
+  'flows.ingested',
+  'alert_rule.created',
+  'alert_rule.updated',
+  'alert_rule.deleted',
+  'alert.raised',
+  'alert.acknowledged',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  'webhook.secret_rotated',
+  'webhook.delivery_failed',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
-export const AUDIT_TARGET_TYPES = ['system', 'user', 'session', 'token', 'service', 'destination', 'grant', 'settings'] as const;
+export const AUDIT_TARGET_TYPES = ['system', 'user', 'session', 'token', 'service', 'destination', 'grant', 'settings', 'flows', 'alert_rule', 'alert', 'webhook'] as const;
 export const AuditTargetTypeSchema = z.enum(AUDIT_TARGET_TYPES);
 export type AuditTargetType = z.infer<typeof AuditTargetTypeSchema>;
 

@@ -17,3 +17,5 @@ export * from './schemas/reconcile.ts';
 export * from './rules.ts';
 export * from './schemas/settings-patch.ts';
 export * from './schemas/stats.ts';
+export * from './schemas/blocked.ts';
+export * from './schemas/webhooks.ts';

@@ -23,9 +23,32 @@ export const PERMISSIONS = {
   'manifests.read': 'viewer',
   'reconcile.read': 'viewer',
   'reconcile.run': 'approver',
+  // Denied-flow visibility: engineers see why their services are blocked and request access from there.
+  'blocked.read': 'engineer',
+  'alerts.read': 'engineer',
+  'alerts.acknowledge': 'approver',
+  'alertRules.read': 'engineer',
+  'alertRules.write': 'approver',
+  'webhooks.read': 'admin',
+  'webhooks.write': 'admin',
+  // Scoped: held only by API tokens created with this scope (see SCOPED_PERMISSIONS); the role shown is
+  // the least role that may mint such a token.
+  'flows.ingest': 'admin',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;
+
+/**
+ * Permissions no role holds by itself: only an API token created with the permission as a scope holds
+ * it, and such a token holds nothing else. A flow collector's token can push denied flows and cannot
+ * read grants; an admin's session cannot push flows by accident.
+ */
+export const SCOPED_PERMISSIONS = ['flows.ingest'] as const satisfies readonly Permission[];
+export type TokenScope = (typeof SCOPED_PERMISSIONS)[number];
+
+export function isScopedPermission(permission: Permission): permission is TokenScope {
+  return (SCOPED_PERMISSIONS as readonly Permission[]).includes(permission);
+}
 
 /** `public`: no credentials needed; `authenticated`: any signed-in role. */
 export type RoutePolicy = Permission | 'public' | 'authenticated';
@@ -80,12 +103,33 @@ export const ROUTE_POLICIES = {
   'POST /api/v1/services/:id/rules::sync': 'services.write',
   'GET /api/v1/stats/summary': 'grants.read',
   'GET /api/v1/stats/grant-activity': 'grants.read',
+  'GET /api/v1/auth/providers': 'public',
+  'GET /api/v1/auth/oidc/login': 'public',
+  'GET /api/v1/auth/oidc/callback': 'public',
+  'POST /api/v1/flows': 'flows.ingest',
+  'GET /api/v1/blocked-egress': 'blocked.read',
+  'GET /api/v1/alerts': 'alerts.read',
+  'POST /api/v1/alerts/:id/acknowledge': 'alerts.acknowledge',
+  'GET /api/v1/alert-rules': 'alertRules.read',
+  'POST /api/v1/alert-rules': 'alertRules.write',
+  'PATCH /api/v1/alert-rules/:id': 'alertRules.write',
+  'DELETE /api/v1/alert-rules/:id': 'alertRules.write',
+  'GET /api/v1/webhooks': 'webhooks.read',
+  'POST /api/v1/webhooks': 'webhooks.write',
+  'GET /api/v1/webhooks/:id': 'webhooks.read',
+  'PATCH /api/v1/webhooks/:id': 'webhooks.write',
+  'DELETE /api/v1/webhooks/:id': 'webhooks.write',
+  'POST /api/v1/webhooks/:id/rotate-secret': 'webhooks.write',
+  'POST /api/v1/webhooks/:id/test': 'webhooks.write',
+  'GET /api/v1/webhooks/:id/deliveries': 'webhooks.read',
+  'POST /api/v1/webhook-deliveries/:id/retry': 'webhooks.write',
 } as const satisfies Record<string, RoutePolicy>;
 
 export type RouteKey = keyof typeof ROUTE_POLICIES;
 
+/** Whether a role holds a permission by itself (scoped permissions: never; see SCOPED_PERMISSIONS). */
 export function can(role: Role | null | undefined, permission: Permission): boolean {
-  return role != null && roleAtLeast(role, PERMISSIONS[permission]);
+  return role != null && !isScopedPermission(permission) && roleAtLeast(role, PERMISSIONS[permission]);
 }
 
 /** The least role a policy admits, or null for public routes. */

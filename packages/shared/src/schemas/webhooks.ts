@@ -1,0 +1,90 @@
+// Outgoing notifications: webhook subscriptions, their events, and the delivery log.
+import { z } from 'zod';
+
+import { text, TimestampSchema, UuidSchema } from '../primitives.ts';
+
+import { PageQuerySchema } from './common.ts';
+
+/** What a webhook can subscribe to. Each is derived from one audit action, in the same transaction. */
+export const NOTIFICATION_EVENTS = [
+  'grant.requested',
+  'grant.approval_needed',
+  'grant.approved',
+  'grant.rejected',
+  'grant.revoked',
+  'grant.expired',
+  'blocked_egress.alert',
+] as const;
+export const NotificationEventSchema = z.enum(NOTIFICATION_EVENTS, { error: `must be one of ${NOTIFICATION_EVENTS.join(', ')}` });
+export type NotificationEvent = z.infer<typeof NotificationEventSchema>;
+
+export const WEBHOOK_FORMATS = ['generic', 'slack'] as const;
+export const WebhookFormatSchema = z.enum(WEBHOOK_FORMATS, { error: 'must be "generic" or "slack"' });
+export type WebhookFormat = z.infer<typeof WebhookFormatSchema>;
+
+export const WebhookUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(2048, { error: 'must be at most 2048 characters' })
+  .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), { error: 'must not contain credentials; use the signing secret' });
+
+export const WebhookSchema = z
+  .object({
+    id: UuidSchema,
+    name: z.string(),
+    url: z.string(),
+    format: WebhookFormatSchema,
+    events: z.array(NotificationEventSchema),
+    enabled: z.boolean(),
+    createdAt: TimestampSchema,
+    updatedAt: TimestampSchema,
+    lastDelivery: z
+      .object({ status: z.enum(['pending', 'succeeded', 'failed']), at: TimestampSchema })
+      .nullable()
+      .meta({ description: 'The most recent delivery attempt, for a health glance.' }),
+  })
+  .meta({ id: 'Webhook' });
+export type Webhook = z.infer<typeof WebhookSchema>;
+
+/** Returned on create and on rotate-secret only: the signing secret is shown once. */
+export const WebhookWithSecretSchema = WebhookSchema.extend({ secret: z.string() }).meta({ id: 'WebhookWithSecret' });
+
+export const CreateWebhookBodySchema = z.strictObject({
+  name: text(120),
+  url: WebhookUrlSchema,
+  format: WebhookFormatSchema.default('generic'),
+  events: z.array(NotificationEventSchema).min(1, { error: 'choose at least one event' }).max(NOTIFICATION_EVENTS.length),
+  enabled: z.boolean().default(true),
+});
+export type CreateWebhookBody = z.input<typeof CreateWebhookBodySchema>;
+
+export const UpdateWebhookBodySchema = z.strictObject({
+  name: text(120).optional(),
+  url: WebhookUrlSchema.optional(),
+  format: WebhookFormatSchema.optional(),
+  events: z.array(NotificationEventSchema).min(1, { error: 'choose at least one event' }).max(NOTIFICATION_EVENTS.length).optional(),
+  enabled: z.boolean().optional(),
+});
+export type UpdateWebhookBody = z.input<typeof UpdateWebhookBodySchema>;
+
+export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+
+export const WebhookDeliverySchema = z
+  .object({
+    id: UuidSchema,
+    webhookId: UuidSchema,
+    eventId: UuidSchema,
+    event: z.string(),
+    status: z.enum(DELIVERY_STATUSES),
+    attempts: z.int(),
+    nextAttemptAt: TimestampSchema.nullable().meta({ description: 'null once succeeded or failed for good.' }),
+    lastAttemptAt: TimestampSchema.nullable(),
+    responseStatus: z.int().nullable(),
+    lastError: z.string().nullable(),
+    createdAt: TimestampSchema,
+    deliveredAt: TimestampSchema.nullable(),
+    payload: z.unknown(),
+  })
+  .meta({ id: 'WebhookDelivery' });
+export type WebhookDelivery = z.infer<typeof WebhookDeliverySchema>;
+
+export const DeliveryListQuerySchema = PageQuerySchema.extend({ status: z.enum(DELIVERY_STATUSES).optional() });
