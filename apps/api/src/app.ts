@@ -130,7 +130,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authPluginFp, { identity: createIdentity({ db: deps.db, clock: app.clock }) });
   await app.register(rateLimit, { global: false });
   await app.register(openapiPluginFp);
-  for (const module of [healthModule, authModule, usersModule, tokensModule, servicesModule, destinationsModule, grantsModule, auditModule, settingsModule, statsModule, reconcileModule]) {
+  const modules = [
+    healthModule,
+    authModule,
+    usersModule,
+    tokensModule,
+    servicesModule,
+    destinationsModule,
+    grantsModule,
+    auditModule,
+    settingsModule,
+    statsModule,
+    reconcileModule,
+  ];
+  for (const module of modules) {
     await app.register(module);
   }
   const web = await registerWeb(app, deps.config.webDist ?? resolve(here, '../../web/dist'));

@@ -23,6 +23,7 @@ const EnvSchema = z.object({
   EGRESS_MANIFESTS_DIR: z.string().optional(),
   EGRESS_RESYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
   EGRESS_RECONCILE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(250),
+  EGRESS_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   KUBECONFIG: z.string().optional(),
   KUBERNETES_SERVICE_HOST: z.string().optional(),
 });
@@ -45,6 +46,11 @@ export interface Config {
   manifestsDir: string;
   resyncIntervalMs: number;
   reconcileDebounceMs: number;
+  /**
+   * Where people reach the console (links in notifications, the OIDC redirect URI). Defaults to
+   * http://HOST:PORT, which is right for the quick start only.
+   */
+  publicUrl: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -75,5 +81,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     manifestsDir: resolve(e.EGRESS_MANIFESTS_DIR ?? `${e.EGRESS_DATA_DIR}/manifests`),
     resyncIntervalMs: e.EGRESS_RESYNC_INTERVAL_SECONDS * 1000,
     reconcileDebounceMs: e.EGRESS_RECONCILE_DEBOUNCE_MS,
+    publicUrl: (e.EGRESS_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
   };
 }
