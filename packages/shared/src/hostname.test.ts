@@ -246,6 +246,13 @@ describe('parseHostname: examples', SLOW, () => {
     ['single label', 'github', TWO_LABELS],
     ['numeric TLD', 'example.123', 'must end in a top-level domain, not a number'],
     ['broken punycode', 'xn--zz.com', 'contains an invalid internationalised label "xn--zz"'],
+    ['a zero-width space', 'git\u200bhub.com', 'must not contain invisible characters (U+200B)'],
+    ['a zero-width joiner', 'git\u200dhub.com', 'must not contain invisible characters (U+200D)'],
+    ['a soft hyphen', 'git\u00adhub.com', 'must not contain invisible characters (U+00AD)'],
+    ['a byte order mark', '\ufeffgithub.com', 'must not contain invisible characters (U+FEFF)'],
+    ['a right-to-left override', 'github.com\u202e', 'must not contain invisible characters (U+202E)'],
+    ['a fullwidth slash (a path once mapped)', 'github.com／x', 'must not contain a path'],
+    ['a fullwidth colon (a port once mapped)', 'github.com：443', 'must not contain a port (ports are listed separately)'],
   ])('refuses %s: %j', (_rule, raw, error) => {
     expect(parseHostname(raw)).toEqual({ ok: false, error });
   });
@@ -262,6 +269,9 @@ describe('parseHostname: examples', SLOW, () => {
     ['fullwidth full stop as a dot', 'github．com', 'github.com'],
     ['halfwidth ideographic full stop as a dot', 'github｡com', 'github.com'],
     ['punycode as given', 'xn--bcher-kva.example', 'xn--bcher-kva.example'],
+    ['fullwidth letters to their ASCII form', 'ｇｉｔｈｕｂ．ｃｏｍ', 'github.com'],
+    ['fullwidth upper case to lower case', 'ＧｉｔＨｕｂ.com', 'github.com'],
+    ['composed and decomposed forms alike', 'bu\u0308cher.example', 'xn--bcher-kva.example'],
   ])('%s: %j', (_what, raw, expected) => {
     expect(parseHostname(raw)).toEqual({ ok: true, value: expected });
   });

@@ -40,6 +40,21 @@ const SHAPE_RULES: readonly [(raw: string) => boolean, string][] = [
   [(r) => r.includes('*'), 'must not be a wildcard'],
 ];
 
+/**
+ * Characters that render as nothing (zero-width space and joiners, soft hyphen, word joiner, BOM,
+ * variation selectors, bidi controls). UTS #46 would silently drop some of them, which makes
+ * "git\u200bhub.com" look like github.com on a review screen while the stored name is either that or a
+ * different punycode name depending on the mapper. A security tool refuses them and says so.
+ */
+const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/u;
+
+function invisibleProblem(raw: string): string | null {
+  const found = INVISIBLE.exec(raw)?.[0];
+  if (found === undefined) return null;
+  const code = found.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0') ?? '';
+  return `must not contain invisible characters (U+${code})`;
+}
+
 function shapeProblem(raw: string): string | null {
   return SHAPE_RULES.find(([broken]) => broken(raw))?.[1] ?? null;
 }
@@ -79,13 +94,20 @@ function suffixProblem(labels: readonly string[]): string | null {
 }
 
 /**
- * Validates and normalises a destination host name: lower case, one trailing dot dropped, IDN labels
- * converted to punycode. The result is a public, fully qualified name of at least two labels.
+ * Validates and normalises a destination host name: compatibility forms mapped (NFKC), lower case, one
+ * trailing dot dropped, IDN labels converted to punycode; invisible characters refused. The result is a public, fully qualified name of at least two labels.
  */
 export function parseHostname(raw: string): HostnameResult {
-  const shape = shapeProblem(raw);
+  if (raw.length > MAX_RAW_LENGTH) return fail('must be at most 253 characters');
+  const invisible = invisibleProblem(raw);
+  if (invisible) return fail(invisible);
+  // NFKC is the compatibility mapping of UTS #46: fullwidth "ｇｉｔｈｕｂ．ｃｏｍ" is the name clients
+  // resolve as github.com, so it is stored as that. The shape rules run on the mapped text, so a
+  // fullwidth "／" or "：" is refused like its ASCII form.
+  const mapped = raw.normalize('NFKC');
+  const shape = shapeProblem(mapped);
   if (shape) return fail(shape);
-  const withoutDot = raw.endsWith('.') ? raw.slice(0, -1) : raw;
+  const withoutDot = mapped.endsWith('.') ? mapped.slice(0, -1) : mapped;
   const ascii = toAscii(withoutDot.toLowerCase());
   if (ascii === null) return fail('contains characters that cannot be converted to an internationalised name');
   if (ascii.length > 253) return fail('must be at most 253 characters');
