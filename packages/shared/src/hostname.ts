@@ -46,13 +46,30 @@ const SHAPE_RULES: readonly [(raw: string) => boolean, string][] = [
  * "git\u200bhub.com" look like github.com on a review screen while the stored name is either that or a
  * different punycode name depending on the mapper. A security tool refuses them and says so.
  */
-const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/u;
+const INVISIBLE_RANGES: readonly (readonly [number, number])[] = [
+  [0x00ad, 0x00ad],
+  [0x034f, 0x034f],
+  [0x061c, 0x061c],
+  [0x115f, 0x1160],
+  [0x17b4, 0x17b5],
+  [0x180b, 0x180f],
+  [0x200b, 0x200f],
+  [0x202a, 0x202e],
+  [0x2060, 0x206f],
+  [0x3164, 0x3164],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+  [0xffa0, 0xffa0],
+];
 
 function invisibleProblem(raw: string): string | null {
-  const found = INVISIBLE.exec(raw)?.[0];
-  if (found === undefined) return null;
-  const code = found.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0') ?? '';
-  return `must not contain invisible characters (U+${code})`;
+  for (const char of raw) {
+    const code = char.codePointAt(0) ?? 0;
+    if (INVISIBLE_RANGES.some(([from, to]) => code >= from && code <= to)) {
+      return `must not contain invisible characters (U+${code.toString(16).toUpperCase().padStart(4, '0')})`;
+    }
+  }
+  return null;
 }
 
 function shapeProblem(raw: string): string | null {
