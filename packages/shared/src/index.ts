@@ -19,3 +19,5 @@ export * from './schemas/settings-patch.ts';
 export * from './schemas/stats.ts';
 export * from './schemas/blocked.ts';
 export * from './schemas/webhooks.ts';
+export * from './schemas/oidc.ts';
+export * from './schemas/flows.ts';

@@ -5,12 +5,16 @@ import { z } from 'zod';
 import { requireActor } from '../../platform/auth.plugin.ts';
 import { SESSION_COOKIE } from '../../platform/identity.ts';
 import { createAuthService } from './auth.service.ts';
+import { oidcRoutes } from './oidc.routes.ts';
+import { createSessions, setSessionCookie } from './sessions.ts';
 
 const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 429: ErrorEnvelopeSchema };
 const tags = ['auth'];
 
 export const authModule: FastifyPluginAsyncZod = async (app) => {
-  const service = createAuthService({ db: app.db, audit: app.audit, clock: app.clock, sessionTtlMs: app.config.sessionTtlMs });
+  const sessions = createSessions({ audit: app.audit, clock: app.clock, sessionTtlMs: app.config.sessionTtlMs });
+  const service = createAuthService({ db: app.db, audit: app.audit, sessions });
+  await app.register(oidcRoutes, { sessions });
 
   app.post('/api/v1/auth/login', {
     schema: { operationId: 'login', tags, summary: 'Sign in; sets the session cookie and returns the CSRF token', body: LoginBodySchema, response: { 200: LoginResponseSchema, ...errors }, security: [] },
@@ -29,13 +33,7 @@ export const authModule: FastifyPluginAsyncZod = async (app) => {
     },
     handler: async (req, reply) => {
       const result = await service.login(req.body.email, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'], requestId: req.id });
-      void reply.setCookie(SESSION_COOKIE, result.sessionToken, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: 'auto',
-        path: '/',
-        expires: result.expiresAt,
-      });
+      setSessionCookie(reply, result);
       return { user: result.user, csrfToken: result.csrfToken };
     },
   });

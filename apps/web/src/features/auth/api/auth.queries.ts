@@ -1,17 +1,23 @@
-import type { Me } from '@egress/shared';
+import type { AuthProviders, Me } from '@egress/shared';
 import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
 
 import { api } from '../../../lib/api-client.ts';
+import { adoptHandedOffCsrfToken } from '../../../lib/csrf.ts';
 
 export const authKeys = {
   all: ['auth'] as const,
   me: () => [...authKeys.all, 'me'] as const,
+  providers: () => [...authKeys.all, 'providers'] as const,
 };
 
 export function meQueryOptions() {
   return queryOptions({
     queryKey: authKeys.me(),
-    queryFn: ({ signal }) => api<Me>('/api/v1/auth/me', { signal }),
+    queryFn: ({ signal }) => {
+      // The first load after an SSO sign-in's redirect: take the CSRF token before anything can mutate.
+      adoptHandedOffCsrfToken();
+      return api<Me>('/api/v1/auth/me', { signal });
+    },
     staleTime: Infinity,
     retry: false,
   });
@@ -20,4 +26,14 @@ export function meQueryOptions() {
 /** The signed-in user; only used under the authenticated layout, which loads it before rendering. */
 export function useMe(): Me {
   return useSuspenseQuery(meQueryOptions()).data;
+}
+
+/** Sign-in methods for the sign-in page; while it loads (or if it fails) the password form is enough. */
+export function providersQueryOptions() {
+  return queryOptions({
+    queryKey: authKeys.providers(),
+    queryFn: ({ signal }) => api<AuthProviders>('/api/v1/auth/providers', { signal }),
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
 }

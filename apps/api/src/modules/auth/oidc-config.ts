@@ -1,0 +1,80 @@
+// The OIDC part of the configuration: its environment variables (spread into config.ts's schema, which
+// stays the only reader of process.env) and the cross-field checks that stop start-up on a half setup.
+import { z } from 'zod';
+
+import { parseRoleMap, type RoleMap } from './oidc-roles.ts';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const OIDC_ENV = {
+  EGRESS_OIDC_ISSUER: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  EGRESS_OIDC_CLIENT_ID: z.string().trim().min(1).max(512).optional(),
+  EGRESS_OIDC_CLIENT_SECRET: z.string().min(1).max(4096).optional(),
+  EGRESS_OIDC_SCOPES: z.string().trim().min(1).max(1024).default('openid email profile'),
+  EGRESS_OIDC_ROLE_CLAIM: z.string().trim().min(1).max(200).default('groups'),
+  EGRESS_OIDC_ROLE_MAP: z.string().max(8192).optional(),
+  EGRESS_OIDC_LABEL: z.string().trim().min(1).max(60).default('Sign in with SSO'),
+  EGRESS_OIDC_ALLOW_HTTP: bool.default(false),
+};
+
+type OidcEnv = z.infer<z.ZodObject<typeof OIDC_ENV>>;
+
+export interface OidcConfig {
+  /** The issuer identifier exactly as the provider states it (a trailing slash matters). */
+  issuer: string;
+  clientId: string;
+  /** Unset: a public client that authenticates the code exchange with PKCE alone. */
+  clientSecret: string | undefined;
+  scopes: string;
+  roleClaim: string;
+  roleMap: RoleMap;
+  label: string;
+  /** Lets the client talk to an http:// issuer (local tests); never needed for a real provider. */
+  allowHttp: boolean;
+}
+
+function invalid(message: string): Error {
+  return new Error(`invalid configuration: ${message}`);
+}
+
+/** All or nothing: issuer, client id and role map together, or none of the OIDC variables. */
+export function loadOidcConfig(e: OidcEnv): OidcConfig | null {
+  const required = {
+    EGRESS_OIDC_ISSUER: e.EGRESS_OIDC_ISSUER,
+    EGRESS_OIDC_CLIENT_ID: e.EGRESS_OIDC_CLIENT_ID,
+    EGRESS_OIDC_ROLE_MAP: e.EGRESS_OIDC_ROLE_MAP,
+  };
+  const missing = Object.keys(required).filter((k) => required[k as keyof typeof required] === undefined);
+  if (missing.length === 3 && e.EGRESS_OIDC_CLIENT_SECRET === undefined) return null;
+  if (missing.length > 0)
+    throw invalid(
+      `OIDC sign-in also needs ${missing.join(', ')} (set EGRESS_OIDC_ISSUER, EGRESS_OIDC_CLIENT_ID and EGRESS_OIDC_ROLE_MAP together, or none of them)`,
+    );
+  const {
+    EGRESS_OIDC_ISSUER: issuer = '',
+    EGRESS_OIDC_CLIENT_ID: clientId = '',
+    EGRESS_OIDC_ROLE_MAP: roleMapText = '',
+  } = required;
+  if (issuer.startsWith('http:') && !e.EGRESS_OIDC_ALLOW_HTTP)
+    throw invalid(
+      'EGRESS_OIDC_ISSUER: must be an https URL (EGRESS_OIDC_ALLOW_HTTP=true allows http, for local testing only)',
+    );
+  const scopes = e.EGRESS_OIDC_SCOPES.split(/\s+/);
+  if (!scopes.includes('openid')) throw invalid('EGRESS_OIDC_SCOPES: must include "openid"');
+  let roleMap: RoleMap;
+  try {
+    roleMap = parseRoleMap(roleMapText);
+  } catch (error) {
+    throw invalid(`EGRESS_OIDC_ROLE_MAP: ${(error as Error).message}`);
+  }
+  return {
+    issuer,
+    clientId,
+    clientSecret: e.EGRESS_OIDC_CLIENT_SECRET,
+    scopes: scopes.join(' '),
+    roleClaim: e.EGRESS_OIDC_ROLE_CLAIM,
+    roleMap,
+    label: e.EGRESS_OIDC_LABEL,
+    allowHttp: e.EGRESS_OIDC_ALLOW_HTTP,
+  };
+}
