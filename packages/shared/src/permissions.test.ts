@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 
 import {
   can,
+  isScopedPermission,
   minimumRoleFor,
   PERMISSIONS,
   ROUTE_POLICIES,
   routePolicy,
+  SCOPED_PERMISSIONS,
   type Permission,
   type RoutePolicy,
 } from './permissions.ts';
@@ -34,7 +36,12 @@ describe('PERMISSIONS', () => {
   });
 
   it('admits exactly the roles from the least role up', () => {
-    for (const p of permissions) expect(holders(p), p).toEqual(ROLES.slice(roleRank(PERMISSIONS[p])));
+    for (const p of permissions.filter((p) => !isScopedPermission(p))) expect(holders(p), p).toEqual(ROLES.slice(roleRank(PERMISSIONS[p])));
+  });
+
+  it('gives a scoped permission to no role, not even admin (only a token minted with the scope holds it)', () => {
+    expect(SCOPED_PERMISSIONS).toEqual(['flows.ingest']);
+    for (const p of SCOPED_PERMISSIONS) expect(holders(p), p).toEqual([]);
   });
 
   it('admits no one without a role', () => {
@@ -65,6 +72,15 @@ describe('PERMISSIONS', () => {
     ['settings.write', 'admin'],
     ['destinations.forceDelete', 'admin'],
     ['tokens.manageAll', 'admin'],
+    // Denied-flow visibility and integrations (docs/flows.md, docs/notifications.md).
+    ['blocked.read', 'engineer'],
+    ['alerts.read', 'engineer'],
+    ['alertRules.read', 'engineer'],
+    ['alerts.acknowledge', 'approver'],
+    ['alertRules.write', 'approver'],
+    ['webhooks.read', 'admin'],
+    ['webhooks.write', 'admin'],
+    ['flows.ingest', 'admin'],
   ])('%s needs %s', (permission, role) => {
     expect(PERMISSIONS[permission]).toBe(role);
   });
@@ -84,7 +100,9 @@ describe('ROUTE_POLICIES', () => {
 
   it('lets every signed-in role read', () => {
     const reads = routes.filter(([route]) => route.startsWith('GET /api/v1/'));
-    const restricted = ['/api/v1/audit-events', '/api/v1/users', '/api/v1/settings'];
+    // Beyond the viewer: the audit log, users, settings, webhooks (admin), and denied flows and alerts,
+    // which name pods and addresses across namespaces (engineer).
+    const restricted = ['/api/v1/audit-events', '/api/v1/users', '/api/v1/settings', '/api/v1/webhook', '/api/v1/blocked-egress', '/api/v1/alert'];
     for (const [route, policy] of reads) {
       const path = route.slice('GET '.length);
       if (policy === 'public' || restricted.some((prefix) => path.startsWith(prefix))) continue;

@@ -65,6 +65,8 @@ describe('SettingsSchema', () => {
       gatewayResolver: { cidrs: [] },
       defaultGateway: { minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 70 },
       gatewayResources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } },
+      flowDedupWindowSeconds: 300,
+      flowRetentionDays: 30,
     });
     expect(settings.envoyImage).toMatch(/^docker\.io\/envoyproxy\/envoy:v1\.36\.\d+$/);
   });
@@ -96,6 +98,10 @@ describe('SettingsSchema', () => {
     [{ defaultGateway: { minReplicas: 4, maxReplicas: 2, targetCPUUtilizationPercentage: 70 } }, 'at least minReplicas'],
     [{ gatewayResources: { requests: { cpu: '2', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } } }, 'CPU limit'],
     [{ gatewayResources: { requests: { cpu: '100m', memory: '1G' }, limits: { cpu: '1', memory: 'lots' } } }, 'quantity'],
+    [{ flowDedupWindowSeconds: 5 }, 'must be between 10 and 86400'],
+    [{ flowDedupWindowSeconds: 90000 }, 'must be between 10 and 86400'],
+    [{ flowRetentionDays: 0 }, 'must be between 1 and 365'],
+    [{ flowRetentionDays: 7.5 }, 'must be an integer'],
   ])('refuses %j', (input, message) => {
     const result = SettingsSchema.safeParse(input);
     expect(result.success).toBe(false);

@@ -324,6 +324,23 @@ const fields = {
       path: ['limits', 'memory'],
     })
     .meta({ description: 'Resources of every gateway pod.' }),
+  // Denied-flow visibility (POST /api/v1/flows); not read by the compiler.
+  flowDedupWindowSeconds: z
+    .int({ error: 'must be an integer' })
+    .min(10, { error: 'must be between 10 and 86400' })
+    .max(86_400, { error: 'must be between 10 and 86400' })
+    .meta({
+      description:
+        'Denied flows of one source (service, or namespace when no service matched) to one destination, port and protocol within one window of this many seconds are stored once, with a count. Smaller windows show timing more precisely and store more rows.',
+    }),
+  flowRetentionDays: z
+    .int({ error: 'must be an integer' })
+    .min(1, { error: 'must be between 1 and 365' })
+    .max(365, { error: 'must be between 1 and 365' })
+    .meta({
+      description:
+        'Denied-flow rows last seen longer ago than this many days are deleted, and records older than that are refused at ingest.',
+    }),
 };
 
 /**
@@ -360,6 +377,8 @@ export const SettingsSchema = z
       requests: { cpu: '100m', memory: '64Mi' },
       limits: { cpu: '1', memory: '256Mi' },
     })),
+    flowDedupWindowSeconds: fields.flowDedupWindowSeconds.default(300),
+    flowRetentionDays: fields.flowRetentionDays.default(30),
   })
   .meta({ id: 'Settings' });
 export type Settings = z.infer<typeof SettingsSchema>;

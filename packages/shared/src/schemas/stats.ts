@@ -10,6 +10,8 @@ export const StatsSummarySchema = z
     destinations: z.int(),
     sensitiveDestinations: z.int(),
     services: z.int(),
+    openAlerts: z.int().meta({ description: 'Blocked-egress alerts not acknowledged yet.' }),
+    blockedFlows24h: z.int().meta({ description: 'Denied flows last seen in the past 24 hours (the sum of their counts).' }),
   })
   .meta({ id: 'StatsSummary' });
 export type StatsSummary = z.infer<typeof StatsSummarySchema>;

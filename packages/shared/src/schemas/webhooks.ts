@@ -18,6 +18,12 @@ export const NOTIFICATION_EVENTS = [
 export const NotificationEventSchema = z.enum(NOTIFICATION_EVENTS, { error: `must be one of ${NOTIFICATION_EVENTS.join(', ')}` });
 export type NotificationEvent = z.infer<typeof NotificationEventSchema>;
 
+/** The ping sent by POST /webhooks/{id}/test; nobody subscribes to it, it goes to that one webhook. */
+export const TEST_EVENT = 'webhook.test';
+/** What a delivery can carry: every notification event, and the test ping. */
+export const DELIVERY_EVENTS = [...NOTIFICATION_EVENTS, TEST_EVENT] as const;
+export type DeliveryEvent = (typeof DELIVERY_EVENTS)[number];
+
 export const WEBHOOK_FORMATS = ['generic', 'slack'] as const;
 export const WebhookFormatSchema = z.enum(WEBHOOK_FORMATS, { error: 'must be "generic" or "slack"' });
 export type WebhookFormat = z.infer<typeof WebhookFormatSchema>;
@@ -72,17 +78,17 @@ export const WebhookDeliverySchema = z
   .object({
     id: UuidSchema,
     webhookId: UuidSchema,
-    eventId: UuidSchema,
-    event: z.string(),
+    eventId: UuidSchema.meta({ description: 'Shared by every webhook\'s copy of one event (the X-Egress-Event-Id header): receivers deduplicate on it.' }),
+    event: z.enum(DELIVERY_EVENTS),
     status: z.enum(DELIVERY_STATUSES),
-    attempts: z.int(),
+    attempts: z.int().meta({ description: 'Attempts made so far.' }),
     nextAttemptAt: TimestampSchema.nullable().meta({ description: 'null once succeeded or failed for good.' }),
     lastAttemptAt: TimestampSchema.nullable(),
     responseStatus: z.int().nullable(),
     lastError: z.string().nullable(),
     createdAt: TimestampSchema,
     deliveredAt: TimestampSchema.nullable(),
-    payload: z.unknown(),
+    payload: z.unknown().meta({ description: 'The event as the generic format sends it; the Slack format renders its message from it at send time.' }),
   })
   .meta({ id: 'WebhookDelivery' });
 export type WebhookDelivery = z.infer<typeof WebhookDeliverySchema>;
