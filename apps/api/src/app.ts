@@ -13,9 +13,11 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 
 import type { Config } from './config.ts';
+import { alertsModule } from './modules/alerts/alerts.routes.ts';
 import { auditModule } from './modules/audit/audit.routes.ts';
 import { authModule } from './modules/auth/auth.routes.ts';
 import { destinationsModule } from './modules/destinations/destinations.routes.ts';
+import { flowsModule } from './modules/flows/flows.routes.ts';
 import { grantsModule } from './modules/grants/grants.routes.ts';
 import { healthModule } from './modules/health/health.routes.ts';
 import { reconcileModule } from './modules/reconcile/reconcile.routes.ts';
@@ -24,6 +26,7 @@ import { settingsModule } from './modules/settings/settings.routes.ts';
 import { statsModule } from './modules/stats/stats.routes.ts';
 import { tokensModule } from './modules/tokens/tokens.routes.ts';
 import { usersModule } from './modules/users/users.routes.ts';
+import { webhooksModule } from './modules/webhooks/webhooks.routes.ts';
 import { createAuditLog, type AuditLog } from './platform/audit.ts';
 import { authPluginFp } from './platform/auth.plugin.ts';
 import { createChanges, type Changes } from './platform/changes.ts';
@@ -142,6 +145,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     settingsModule,
     statsModule,
     reconcileModule,
+    flowsModule,
+    alertsModule,
+    webhooksModule,
   ];
   for (const module of modules) {
     await app.register(module);

@@ -3,6 +3,9 @@ import { resolve } from 'node:path';
 
 import { z } from 'zod';
 
+import { loadOidcConfig, OIDC_ENV, type OidcConfig } from './modules/auth/oidc-config.ts';
+import { parseSecretKey } from './platform/secret-box.ts';
+
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const EnvSchema = z.object({
@@ -24,6 +27,9 @@ const EnvSchema = z.object({
   EGRESS_RESYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
   EGRESS_RECONCILE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(250),
   EGRESS_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  EGRESS_SECRET_KEY: z.string().refine((v) => parseSecretKey(v) !== null, { error: 'must be the base64 encoding of 32 bytes (openssl rand -base64 32)' }).optional(),
+  EGRESS_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  ...OIDC_ENV,
   KUBECONFIG: z.string().optional(),
   KUBERNETES_SERVICE_HOST: z.string().optional(),
 });
@@ -51,6 +57,15 @@ export interface Config {
    * http://HOST:PORT, which is right for the quick start only.
    */
   publicUrl: string;
+  /**
+   * AES-256 key for secrets stored encrypted (webhook signing secrets). Unset: server.ts uses
+   * <dataDir>/secret.key, creating it on the first start.
+   */
+  secretKey: Buffer | undefined;
+  /** Whether webhooks may target loopback, private and link-local addresses (SSRF guard off). */
+  webhookAllowPrivate: boolean;
+  /** OIDC sign-in (docs/oidc.md); null when not configured. */
+  oidc: OidcConfig | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -82,5 +97,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resyncIntervalMs: e.EGRESS_RESYNC_INTERVAL_SECONDS * 1000,
     reconcileDebounceMs: e.EGRESS_RECONCILE_DEBOUNCE_MS,
     publicUrl: (e.EGRESS_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    secretKey: e.EGRESS_SECRET_KEY === undefined ? undefined : (parseSecretKey(e.EGRESS_SECRET_KEY) ?? undefined),
+    webhookAllowPrivate: e.EGRESS_WEBHOOK_ALLOW_PRIVATE,
+    oidc: loadOidcConfig(e),
   };
 }

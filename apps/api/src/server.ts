@@ -4,18 +4,31 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { buildApp } from './app.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig, type Config } from './config.ts';
 import { bootstrapAdmin } from './modules/auth/bootstrap.ts';
 import { createDb } from './platform/db.ts';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.ts';
 import { migrate } from './platform/migrate.ts';
+import { loadOrCreateKeyFile } from './platform/secret-box.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const MIGRATIONS = process.env.EGRESS_MIGRATIONS_DIR ?? resolve(here, '../../../prisma/migrations');
 
+/**
+ * EGRESS_SECRET_KEY, or for the quick start <dataDir>/secret.key (created 0600 on the first start).
+ * Replicas sharing a database must share the key: each would otherwise create its own file.
+ */
+async function withSecretKey(config: Config, say: (msg: string) => void): Promise<Config> {
+  if (config.secretKey) return config;
+  const path = resolve(config.dataDir, 'secret.key');
+  const { key, created } = await loadOrCreateKeyFile(path);
+  say(`${created ? 'created' : 'using'} the secret key file ${path}; set EGRESS_SECRET_KEY instead when several replicas share a database`);
+  return { ...config, secretKey: key };
+}
+
 async function main(): Promise<void> {
-  const config = loadConfig();
   const say = (msg: string) => process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg })}\n`);
+  const config = await withSecretKey(loadConfig(), say);
   let embedded: EmbeddedDatabase | null = null;
   if (!config.databaseUrl) embedded = await startEmbeddedPostgres(resolve(config.dataDir), say);
   const databaseUrl = config.databaseUrl ?? embedded?.url ?? '';

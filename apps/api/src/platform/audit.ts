@@ -65,12 +65,29 @@ export function hashEvent(e: ChainedFields): string {
   return createHash('sha256').update(`${e.prevHash}\n${body}`).digest('hex');
 }
 
+/** An audit row as appended: the input plus its place in the chain and its time. */
+export interface AppendedAuditEvent extends AuditInput {
+  seq: bigint;
+  at: Date;
+}
+
+/**
+ * Runs inside `append`, after the insert, in the caller's transaction: whatever it writes commits or
+ * rolls back with the change (notifications use this for their outbox). It runs while the chain lock is
+ * held, so it must stay cheap and must not append to the audit log itself.
+ */
+export type AuditListener = (tx: Tx, events: readonly AppendedAuditEvent[]) => Promise<void>;
+
 export interface AuditLog {
   append(tx: Tx, events: AuditInput | AuditInput[]): Promise<void>;
   verify(): Promise<{ valid: boolean; checked: number; firstInvalidSeq: number | null }>;
+  /** Adds a listener to every append; returns a function that removes it. */
+  onAppend(listener: AuditListener): () => void;
 }
 
 export function createAuditLog({ db, clock }: { db: Db; clock: Clock }): AuditLog {
+  const listeners = new Set<AuditListener>();
+
   async function append(tx: Tx, input: AuditInput | AuditInput[]): Promise<void> {
     const events = Array.isArray(input) ? input : [input];
     if (events.length === 0) return;
@@ -109,6 +126,14 @@ export function createAuditLog({ db, clock }: { db: Db; clock: Clock }): AuditLo
     );
     await tx.$executeRaw`INSERT INTO audit_events (seq, id, at, actor_type, actor_id, actor, action, target_type, target_id, before, after, request_id, prev_hash, hash)
       VALUES ${Prisma.join(values)}`;
+    if (listeners.size === 0) return;
+    const appended = events.map((e, i) => ({ ...e, seq: rows[i]?.seq ?? 0n, at }));
+    for (const listener of listeners) await listener(tx, appended);
+  }
+
+  function onAppend(listener: AuditListener): () => void {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
   async function verify() {
@@ -130,5 +155,5 @@ export function createAuditLog({ db, clock }: { db: Db; clock: Clock }): AuditLo
     }
   }
 
-  return { append, verify };
+  return { append, verify, onAppend };
 }

@@ -1,4 +1,4 @@
-import { can, minimumRoleFor, routePolicy, type RoutePolicy } from '@egress/shared';
+import { can, isScopedPermission, minimumRoleFor, routePolicy, type RoutePolicy } from '@egress/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -69,6 +69,22 @@ export function requireActor(request: FastifyRequest): RequestActor {
   return request.actor;
 }
 
+/**
+ * Why the actor may not use a route with this policy, or null when it may. Scoped permissions and
+ * roles are two separate worlds: a scoped token holds its scopes and nothing else (not even
+ * "authenticated" routes), and no role, session or ordinary token holds a scoped permission.
+ */
+export function refusalFor(actor: RequestActor, policy: Exclude<RoutePolicy, 'public'>): string | null {
+  const scoped = policy !== 'authenticated' && isScopedPermission(policy);
+  if (actor.scopes.length > 0) {
+    if (scoped && actor.scopes.includes(policy)) return null;
+    return `this API token is limited to ${actor.scopes.join(', ')} and cannot be used here`;
+  }
+  if (scoped) return `this needs an API token created with the ${policy} scope (an admin creates one under API tokens)`;
+  if (policy === 'authenticated' || can(actor.role, policy)) return null;
+  return `this needs the ${minimumRoleFor(policy) ?? 'viewer'} role; you act as ${actor.role}`;
+}
+
 async function authPlugin(app: FastifyInstance, { identity }: { identity: Identity }) {
   app.decorateRequest('actor', null);
 
@@ -86,9 +102,8 @@ async function authPlugin(app: FastifyInstance, { identity }: { identity: Identi
     const policy = request.routeOptions.config.policy;
     if (policy === undefined || policy === 'public') return; // undefined: 404 handler
     request.actor = await identify(identity, request);
-    const needed = minimumRoleFor(policy);
-    const allowed = policy === 'authenticated' || can(request.actor.role, policy);
-    if (!allowed) throw new AppError('forbidden', `this needs the ${needed ?? 'viewer'} role; you act as ${request.actor.role}`);
+    const refusal = refusalFor(request.actor, policy);
+    if (refusal) throw new AppError('forbidden', refusal);
   });
 }
 

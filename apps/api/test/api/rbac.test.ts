@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import {
   ROLES,
   ROUTE_POLICIES,
+  SCOPED_PERMISSIONS,
+  isScopedPermission,
   minimumRoleFor,
   roleAtLeast,
   type Role,
@@ -19,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authPluginFp } from '../../src/platform/auth.plugin.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { createIdentity } from '../../src/platform/identity.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { PASSWORD, createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 interface TableRoute {
   key: string;
@@ -39,6 +41,9 @@ const table: TableRoute[] = Object.entries(ROUTE_POLICIES).map(([key, policy]) =
 const apiRoutes = table.filter((r) => r.key !== WEB_CATCH_ALL);
 const protectedRoutes = apiRoutes.filter((r) => r.policy !== 'public');
 const publicRoutes = apiRoutes.filter((r) => r.policy === 'public');
+/** Routes only a token created with the policy as a scope may use (no role holds them). */
+const isScoped = (policy: RoutePolicy) => policy !== 'public' && policy !== 'authenticated' && isScopedPermission(policy);
+const scopedRoutes = protectedRoutes.filter((r) => isScoped(r.policy));
 
 /** "METHOD /path" for every route the app registered, read from Fastify's route tree. */
 function registeredRoutes(app: FastifyInstance): string[] {
@@ -149,6 +154,8 @@ describe('anonymous requests', () => {
 
 describe.each(ROLES.map((role) => ({ role })))('as $role (bearer token)', ({ role }: { role: Role }) => {
   const verdicts = protectedRoutes.map((r) => {
+    // A scoped permission is held by no role, whatever the table names as the least role to mint it.
+    if (isScoped(r.policy)) return { ...r, allowed: false, needed: `a token with the ${r.policy} scope` };
     const needed = minimumRoleFor(r.policy);
     return { ...r, allowed: needed === null || roleAtLeast(role, needed), needed };
   });
@@ -163,6 +170,49 @@ describe.each(ROLES.map((role) => ({ role })))('as $role (bearer token)', ({ rol
     const res = await t.as(role, request(route));
     expect([401, 403], `${res.statusCode} ${res.body}`).not.toContain(res.statusCode);
     expect(res.statusCode, res.body).toBeLessThan(500);
+  });
+});
+
+describe.each(ROLES.map((role) => ({ role })))('as $role (session cookie)', ({ role }: { role: Role }) => {
+  let cookie: string;
+  let csrf: string;
+  beforeAll(async () => {
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: t.users[role].email, password: PASSWORD } });
+    expect(login.statusCode, login.body).toBe(200);
+    const session = login.cookies.find((c) => c.name === 'egress_session');
+    cookie = `${session?.name}=${session?.value}`;
+    csrf = login.json<{ csrfToken: string }>().csrfToken;
+  });
+
+  it.each(scopedRoutes)('$key [$policy] → 403: a session never holds a scoped permission', async (route) => {
+    const res = await t.app.inject({ ...request(route), headers: { cookie, 'x-csrf-token': csrf } });
+    expect(res.statusCode, res.body).toBe(403);
+    expect(res.json<{ error: { message: string } }>().error.message).toMatch(/scope/);
+  });
+});
+
+describe.each(SCOPED_PERMISSIONS.map((scope) => ({ scope })))('as a token with scope $scope', ({ scope }) => {
+  let token: string;
+  beforeAll(async () => {
+    const res = await t.as('admin', { method: 'POST', url: '/api/v1/tokens', payload: { name: `scoped ${scope}`, scopes: [scope] } });
+    expect(res.statusCode, res.body).toBe(201);
+    token = res.json<{ token: string }>().token;
+  });
+  const withToken = (route: TableRoute) => {
+    const req = request(route);
+    return t.app.inject({ ...req, headers: { authorization: `Bearer ${token}` } });
+  };
+
+  it.each(protectedRoutes.filter((r) => r.policy === scope))('$key [$policy] is allowed', async (route) => {
+    const res = await withToken(route);
+    expect([401, 403], `${res.statusCode} ${res.body}`).not.toContain(res.statusCode);
+    expect(res.statusCode, res.body).toBeLessThan(500);
+  });
+
+  it.each(protectedRoutes.filter((r) => r.policy !== scope))('$key [$policy] → 403: the token holds nothing else', async (route) => {
+    const res = await withToken(route);
+    expect(res.statusCode, res.body).toBe(403);
+    expect(res.json<{ error: { message: string } }>().error.message).toContain(`limited to ${scope}`);
   });
 });
 

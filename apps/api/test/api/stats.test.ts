@@ -23,7 +23,7 @@ afterAll(async () => t.close());
 describe('stats', () => {
   it('summary counts pending, active, destinations and services', async () => {
     const s = (await t.as('viewer', { method: 'GET', url: '/api/v1/stats/summary' })).json<StatsSummary>();
-    expect(s).toMatchObject({ pendingGrants: 2, activeGrants: 2, destinations: 1, services: 5 });
+    expect(s).toMatchObject({ pendingGrants: 2, activeGrants: 2, destinations: 1, services: 5, openAlerts: 0, blockedFlows24h: 0 });
     expect(s.oldestPendingAt).toBe(grants[3]!.requestedAt);
   });
 

@@ -1,4 +1,6 @@
 // Builds the real app on a fresh database for one test file, with one user (and API token) per role.
+import { randomBytes } from 'node:crypto';
+
 import { ROLES, type Role } from '@egress/shared';
 import { createFactories, type Factories } from '@egress/shared/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -49,7 +51,9 @@ async function insertUser(db: Db, role: Role, label: string): Promise<TestUser> 
 
 export async function createTestApp(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = loadConfig({ EGRESS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', EGRESS_TARGET: 'none', EGRESS_WEB_DIST: '/nonexistent', ...options.env });
+  // A secret key as server.ts always has one (EGRESS_SECRET_KEY or the data folder's key file).
+  const secretKey = randomBytes(32).toString('base64');
+  const config = loadConfig({ EGRESS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', EGRESS_TARGET: 'none', EGRESS_WEB_DIST: '/nonexistent', EGRESS_SECRET_KEY: secretKey, ...options.env });
   const db = createDb(database.url, 20);
   const app = await buildApp({ config, db, databaseUrl: database.url, ...(options.clock ? { clock: options.clock } : {}) });
   await app.ready();

@@ -8,15 +8,33 @@ const DAY_MS = 86_400_000;
 /** Aggregates for the dashboard, computed in the database so the console never scans lists. */
 export function createStatsService({ db, clock }: { db: Db; clock: Clock }) {
   async function summary(): Promise<StatsSummary> {
-    const [pending, oldest, active, destinations, sensitive, services] = await Promise.all([
+    const [pending, oldest, active, destinations, sensitive, services, blocked] = await Promise.all([
       db.grant.count({ where: { state: 'pending' } }),
       db.grant.findFirst({ where: { state: 'pending' }, orderBy: { requestedAt: 'asc' }, select: { requestedAt: true } }),
       db.grant.count({ where: { state: 'active' } }),
       db.destination.count({ where: { deletedAt: null } }),
       db.destination.count({ where: { deletedAt: null, sensitivity: 'sensitive' } }),
       db.service.count({ where: { deletedAt: null } }),
+      blockedSummary(),
     ]);
-    return { pendingGrants: pending, oldestPendingAt: oldest?.requestedAt.toISOString() ?? null, activeGrants: active, destinations, sensitiveDestinations: sensitive, services };
+    return {
+      pendingGrants: pending,
+      oldestPendingAt: oldest?.requestedAt.toISOString() ?? null,
+      activeGrants: active,
+      destinations,
+      sensitiveDestinations: sensitive,
+      services,
+      ...blocked,
+    };
+  }
+
+  /** Open alerts (partial index on unacknowledged alerts) and denied flows of the last day (last_seen index). */
+  async function blockedSummary(): Promise<{ openAlerts: number; blockedFlows24h: number }> {
+    const since = new Date(clock.now().getTime() - DAY_MS);
+    const [row] = await db.$queryRaw<{ open_alerts: bigint; blocked: bigint | null }[]>`
+      SELECT (SELECT count(*) FROM alerts WHERE acknowledged_at IS NULL) AS open_alerts,
+             (SELECT sum(count) FROM blocked_flows WHERE last_seen >= ${since}) AS blocked`;
+    return { openAlerts: Number(row?.open_alerts ?? 0n), blockedFlows24h: Number(row?.blocked ?? 0n) };
   }
 
   /** Per UTC day: grants requested, grants that became active, grants rejected (from the audit log). */

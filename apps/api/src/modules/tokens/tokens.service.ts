@@ -1,4 +1,4 @@
-import { can, roleAtLeast, type CreateTokenBodySchema, type CreatedToken, type Token } from '@egress/shared';
+import { PERMISSIONS, can, roleAtLeast, type CreateTokenBodySchema, type CreatedToken, type Role, type Token, type TokenScope } from '@egress/shared';
 import type { z } from 'zod';
 
 import type { Actor, AuditLog } from '../../platform/audit.ts';
@@ -19,6 +19,7 @@ function toTokenDto(t: Row): Token {
     id: t.id,
     name: t.name,
     role: t.role,
+    scopes: t.scopes as TokenScope[],
     prefix: t.prefix,
     owner: t.user.email,
     expiresAt: t.expiresAt?.toISOString() ?? null,
@@ -34,20 +35,37 @@ interface Ctx {
 }
 
 export function createTokensService({ db, audit, clock }: { db: Db; audit: AuditLog; clock: Clock }) {
+  /**
+   * The role stored for the token. A scoped token acts only with its scopes (auth.plugin.ts), so its
+   * role is never used: it is stored as the least role, so that nothing could ever read more into it.
+   */
+  function roleFor(body: Create, user: RequestActor): Role {
+    if (body.scopes === undefined) {
+      const role = body.role ?? user.role;
+      // A token never acts above its creator: checked here, and again at every use (min of both roles).
+      if (!roleAtLeast(user.role, role)) throw forbidden(`a token cannot have a role above yours (${user.role})`);
+      return role;
+    }
+    if (body.role !== undefined) throw invalid('body.role', 'must be left out for a scoped token: it acts only with its scopes');
+    // Minting a scope needs the least role the role table names for it (flows.ingest: admin), checked
+    // again at every use against the owner's current role (identity.ts).
+    const refused = body.scopes.find((scope) => !roleAtLeast(user.role, PERMISSIONS[scope]));
+    if (refused) throw forbidden(`a token with the ${refused} scope needs the ${PERMISSIONS[refused]} role; you act as ${user.role}`);
+    return 'viewer';
+  }
+
   async function create(body: Create, ctx: Ctx): Promise<CreatedToken> {
-    const role = body.role ?? ctx.user.role;
-    // A token never acts above its creator: checked here, and again at every use (min of both roles).
-    if (!roleAtLeast(ctx.user.role, role)) throw forbidden(`a token cannot have a role above yours (${ctx.user.role})`);
+    const role = roleFor(body, ctx.user);
     const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
     if (expiresAt && expiresAt <= clock.now()) throw invalid('body.expiresAt', 'must be in the future');
     const secret = newSecret(TOKEN_PREFIX);
     return db.$transaction(async (tx) => {
       const row = await tx.apiToken.create({
-        data: { name: body.name, role, tokenHash: sha256(secret), prefix: secret.slice(0, TOKEN_PREFIX.length + 6), userId: ctx.user.userId, expiresAt },
+        data: { name: body.name, role, scopes: body.scopes ?? [], tokenHash: sha256(secret), prefix: secret.slice(0, TOKEN_PREFIX.length + 6), userId: ctx.user.userId, expiresAt },
         include: INCLUDE,
       });
       await audit.append(tx, { actor: ctx.actor, action: 'token.created', targetType: 'token', targetId: row.id, after: toTokenDto(row), requestId: ctx.requestId });
-      return { id: row.id, name: row.name, role: row.role, expiresAt: row.expiresAt?.toISOString() ?? null, token: secret };
+      return { id: row.id, name: row.name, role: row.role, scopes: row.scopes as TokenScope[], expiresAt: row.expiresAt?.toISOString() ?? null, token: secret };
     });
   }
 

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db.ts';
+import { readSettings } from '../settings/settings.service.ts';
+
+const DAY_MS = 86_400_000;
+/** Rows per DELETE: short statements, so the sweep never holds many locks or a long transaction. */
+const BATCH = 5_000;
+/** Batches per tick: a backlog (retention just shortened) drains over a few ticks, not in one go. */
+const MAX_BATCHES = 20;
+
+/**
+ * Deletes blocked_flows rows last seen before the retention (setting flowRetentionDays), in bounded
+ * batches along the last_seen index; returns how many it deleted. SKIP LOCKED: rows an ingest is
+ * counting up right now are left for the next tick, and sweeps on several replicas do not queue.
+ */
+export async function sweepExpiredFlows(db: Db, clock: Clock): Promise<number> {
+  const { flowRetentionDays } = await readSettings(db);
+  const cutoff = new Date(clock.now().getTime() - flowRetentionDays * DAY_MS);
+  let deleted = 0;
+  for (let i = 0; i < MAX_BATCHES; i++) {
+    const n = await db.$executeRaw`
+      DELETE FROM blocked_flows WHERE id IN (
+        SELECT id FROM blocked_flows WHERE last_seen < ${cutoff} ORDER BY last_seen LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`;
+    deleted += n;
+    if (n < BATCH) break;
+  }
+  return deleted;
+}
+
+/** The retention sweep runs on every replica, on the grant expiry sweep's interval (EGRESS_EXPIRY_INTERVAL_SECONDS). */
+export function startRetentionSweep(app: FastifyInstance): void {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running) return; // the previous sweep is still going
+    running = sweepExpiredFlows(app.db, app.clock)
+      .then((n) => {
+        if (n > 0) app.log.info({ deleted: n }, 'deleted denied-flow rows past their retention');
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'denied-flow retention sweep failed; retrying on the next tick'))
+      .finally(() => {
+        running = null;
+      });
+  };
+  app.addHook('onReady', () => {
+    timer = setInterval(tick, app.config.expiryIntervalMs);
+    timer.unref();
+    tick();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await running;
+  });
+}

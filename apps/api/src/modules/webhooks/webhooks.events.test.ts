@@ -1,0 +1,82 @@
+import type { Grant } from '@egress/shared';
+import { describe, expect, it } from 'vitest';
+
+import { SYSTEM_ACTOR, type AppendedAuditEvent } from '../../platform/audit.ts';
+import { eventsFor, outboxEventsFor, type EventContext } from './webhooks.events.ts';
+
+const grant: Grant = {
+  id: '6f1c0f5e-6a38-4c55-9d7e-0f9c1a3b2c4d',
+  service: 'service.github',
+  serviceId: '0b9e2f7c-3a1d-4e5f-8a6b-7c8d9e0f1a2b',
+  destination: 'github.com',
+  destinationId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+  port: 443,
+  state: 'pending',
+  justification: 'Clones the deployment repository.',
+  requestedBy: 'eng@example.com',
+  requestedAt: '2026-11-26T10:00:00.000Z',
+  expiresAt: null,
+  approvals: [],
+  requiredApprovals: 2,
+  decidedAt: null,
+  decidedBy: null,
+  reason: null,
+};
+
+function row(action: AppendedAuditEvent['action'], after: unknown, targetType: AppendedAuditEvent['targetType'] = 'grant'): AppendedAuditEvent {
+  return { seq: 1n, at: new Date('2026-11-26T10:00:01.000Z'), actor: { type: 'user', id: null, label: 'approver@example.com' }, action, targetType, targetId: grant.id, after };
+}
+
+let ids = 0;
+const problems: string[] = [];
+const ctx: EventContext = { publicUrl: 'https://egress.example.com', newId: () => `id-${++ids}`, unreadable: (_r, p) => problems.push(p) };
+
+describe('eventsFor', () => {
+  it.each([
+    ['grant.requested', { state: 'pending' }, ['grant.requested', 'grant.approval_needed']],
+    ['grant.approved', { state: 'pending' }, ['grant.approval_needed']],
+    ['grant.approved', { state: 'active' }, []],
+    ['grant.activated', { state: 'active' }, ['grant.approved']],
+    ['grant.rejected', {}, ['grant.rejected']],
+    ['grant.revoked', {}, ['grant.revoked']],
+    ['grant.expired', {}, ['grant.expired']],
+    ['grant.cancelled', {}, []],
+    ['alert.raised', {}, ['blocked_egress.alert']],
+    ['alert.acknowledged', {}, []],
+    ['service.created', {}, []],
+    ['webhook.delivery_failed', {}, []],
+  ])('%s (after %j) announces %j', (action, after, expected) => {
+    expect(eventsFor(action, after)).toEqual(expected);
+  });
+});
+
+describe('outboxEventsFor', () => {
+  it('builds one payload per event with its own id, the audit time, the actor and a console link', () => {
+    const events = outboxEventsFor(row('grant.requested', grant), ctx);
+    expect(events.map((e) => e.event)).toEqual(['grant.requested', 'grant.approval_needed']);
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(2);
+    for (const e of events) {
+      expect(e.payload).toEqual({
+        id: e.eventId,
+        event: e.event,
+        occurredAt: '2026-11-26T10:00:01.000Z',
+        actor: { type: 'user', label: 'approver@example.com' },
+        data: { grant: { ...grant, namespace: null, sensitivity: null } },
+        links: { grant: `https://egress.example.com/grants/${grant.id}` },
+      });
+      expect(e).toMatchObject({ serviceId: grant.serviceId, destinationId: grant.destinationId });
+    }
+  });
+
+  it('skips (and reports) a grant row it cannot read instead of failing the transaction', () => {
+    problems.length = 0;
+    expect(outboxEventsFor(row('grant.rejected', { id: 'not a grant' }), ctx)).toEqual([]);
+    expect(problems).toHaveLength(1);
+  });
+
+  it('announces an alert even when fields are missing', () => {
+    const [e] = outboxEventsFor({ ...row('alert.raised', { ruleName: 'burst', count: 12 }, 'alert'), actor: SYSTEM_ACTOR }, ctx);
+    expect(e?.payload.data.alert).toMatchObject({ id: grant.id, ruleName: 'burst', count: 12, service: null, destinations: [] });
+    expect(e?.payload.links).toEqual({ alert: 'https://egress.example.com/blocked?tab=alerts' });
+  });
+});

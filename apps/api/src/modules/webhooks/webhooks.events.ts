@@ -1,0 +1,129 @@
+// Which audit actions announce which notification events, and the generic payload of each. Pure: the
+// notifier turns these into outbox rows inside the audited transaction.
+import { GrantSchema, type DeliveryEvent, type Grant, type NotificationEvent } from '@egress/shared';
+import { z } from 'zod';
+
+import type { AppendedAuditEvent } from '../../platform/audit.ts';
+
+/** A grant as notifications carry it: the API's Grant plus what a reader needs to judge it. */
+export interface GrantNotice extends Grant {
+  /** The service's Kubernetes namespace (filled in by the outbox insert, from the services table). */
+  namespace: string | null;
+  /** The destination's sensitivity; null for a port-wide grant (filled in like namespace). */
+  sensitivity: 'standard' | 'sensitive' | null;
+}
+
+const AlertDestination = z.object({
+  destination: z.string().catch('?'),
+  port: z.number().catch(0),
+  protocol: z.string().catch('TCP'),
+  count: z.number().catch(0),
+});
+
+// Lenient on purpose: an alert that lacks a field is still worth announcing.
+const AlertNoticeSchema = z.object({
+  id: z.string().nullable().catch(null),
+  ruleName: z.string().catch('alert'),
+  service: z.string().nullable().catch(null),
+  sourceNamespace: z.string().nullable().catch(null),
+  count: z.number().catch(0),
+  threshold: z.number().catch(0),
+  windowStart: z.string().nullable().catch(null),
+  windowEnd: z.string().nullable().catch(null),
+  destinations: z.array(AlertDestination).catch([]),
+});
+export type AlertNotice = z.infer<typeof AlertNoticeSchema>;
+
+export interface NotificationData {
+  grant?: GrantNotice;
+  alert?: AlertNotice;
+  webhook?: { id: string; name: string };
+  message?: string;
+}
+
+/** The generic format's body, and what the Slack format renders from. */
+export interface NotificationPayload {
+  id: string;
+  event: DeliveryEvent;
+  occurredAt: string;
+  actor: { type: string; label: string };
+  data: NotificationData;
+  links: Record<string, string>;
+}
+
+/** One event to enqueue: a delivery per subscribed webhook, all sharing `payload.id`. */
+export interface OutboxEvent {
+  event: DeliveryEvent;
+  eventId: string;
+  payload: NotificationPayload;
+  /** For grant events: whose namespace and sensitivity the insert adds to data.grant. */
+  serviceId: string | null;
+  destinationId: string | null;
+}
+
+function stateAfter(after: unknown): unknown {
+  return typeof after === 'object' && after !== null && 'state' in after ? after.state : undefined;
+}
+
+/** The events an audit row announces; most actions announce none. */
+export function eventsFor(action: string, after: unknown): NotificationEvent[] {
+  switch (action) {
+    case 'grant.requested':
+      return ['grant.requested', 'grant.approval_needed'];
+    case 'grant.approved':
+      // The first of two approvals: the grant still waits for someone. The last one is announced by grant.activated.
+      return stateAfter(after) === 'pending' ? ['grant.approval_needed'] : [];
+    case 'grant.activated':
+      return ['grant.approved'];
+    case 'grant.rejected':
+    case 'grant.revoked':
+    case 'grant.expired':
+      return [action];
+    case 'alert.raised':
+      return ['blocked_egress.alert'];
+    default:
+      return [];
+  }
+}
+
+export interface EventContext {
+  publicUrl: string;
+  newId: () => string;
+  /** Told about a row that should announce something but cannot be read (logged, never thrown). */
+  unreadable: (row: AppendedAuditEvent, problem: string) => void;
+}
+
+function base(row: AppendedAuditEvent, event: NotificationEvent, ctx: EventContext) {
+  return { id: ctx.newId(), event, occurredAt: row.at.toISOString(), actor: { type: row.actor.type, label: row.actor.label } };
+}
+
+function grantEvent(row: AppendedAuditEvent, event: NotificationEvent, grant: Grant, ctx: EventContext): OutboxEvent {
+  const payload: NotificationPayload = {
+    ...base(row, event, ctx),
+    data: { grant: { ...grant, namespace: null, sensitivity: null } },
+    links: { grant: `${ctx.publicUrl}/grants/${grant.id}` },
+  };
+  return { event, eventId: payload.id, payload, serviceId: grant.serviceId, destinationId: grant.destinationId };
+}
+
+function alertEvent(row: AppendedAuditEvent, event: NotificationEvent, ctx: EventContext): OutboxEvent {
+  const parsed = AlertNoticeSchema.parse({ ...(typeof row.after === 'object' ? row.after : {}), id: row.targetId });
+  const payload: NotificationPayload = { ...base(row, event, ctx), data: { alert: parsed }, links: { alert: `${ctx.publicUrl}/blocked?tab=alerts` } };
+  return { event, eventId: payload.id, payload, serviceId: null, destinationId: null };
+}
+
+/**
+ * The outbox events for one appended audit row. A grant row whose `after` is not the API's Grant is
+ * reported and skipped: a notification problem must never roll back the decision it announces.
+ */
+export function outboxEventsFor(row: AppendedAuditEvent, ctx: EventContext): OutboxEvent[] {
+  const events = eventsFor(row.action, row.after);
+  if (events.length === 0) return [];
+  if (row.targetType === 'alert') return events.map((e) => alertEvent(row, e, ctx));
+  const grant = GrantSchema.safeParse(row.after);
+  if (!grant.success) {
+    ctx.unreadable(row, grant.error.message);
+    return [];
+  }
+  return events.map((e) => grantEvent(row, e, grant.data, ctx));
+}

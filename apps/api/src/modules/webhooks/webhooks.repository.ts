@@ -1,0 +1,164 @@
+// Webhooks and their deliveries (the outbox and delivery log in one table). The outbox statements are
+// raw SQL: the enqueue runs inside every grant decision, and the claim must lock with SKIP LOCKED.
+import type { DeliveryEvent, WebhookDelivery } from '@egress/shared';
+
+import { Prisma, type Db, type Tx } from '../../platform/db.ts';
+import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import type { NotificationPayload, OutboxEvent } from './webhooks.events.ts';
+
+export type DeliveryStatus = WebhookDelivery['status'];
+
+export interface DeliveryRow {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  event: string;
+  payload: unknown;
+  status: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastAttemptAt: Date | null;
+  responseStatus: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
+/** A due delivery, leased to this dispatcher, with what it takes to send it. */
+export interface ClaimedDelivery {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  event: DeliveryEvent;
+  payload: NotificationPayload;
+  attempts: number;
+  url: string;
+  format: string;
+  secretCiphertext: string;
+}
+
+/** What an attempt did; `next` is set when the delivery stays pending for another try. */
+export interface AttemptRecord {
+  id: string;
+  /** Attempts before this one: the update applies only if no one else recorded an attempt meanwhile. */
+  attemptsBefore: number;
+  at: Date;
+  status: DeliveryStatus;
+  responseStatus: number | null;
+  error: string | null;
+  next: Date | null;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function toDeliveryDto(r: DeliveryRow): WebhookDelivery {
+  return {
+    id: r.id,
+    webhookId: r.webhookId,
+    eventId: r.eventId,
+    event: r.event as DeliveryEvent,
+    status: r.status as DeliveryStatus,
+    attempts: r.attempts,
+    nextAttemptAt: r.status === 'pending' ? r.nextAttemptAt.toISOString() : null,
+    lastAttemptAt: iso(r.lastAttemptAt),
+    responseStatus: r.responseStatus,
+    lastError: r.lastError,
+    createdAt: r.createdAt.toISOString(),
+    deliveredAt: iso(r.deliveredAt),
+    payload: r.payload,
+  };
+}
+
+export function createWebhooksRepository(db: Db) {
+  return {
+    /**
+     * One delivery per enabled webhook subscribed to each event, in one statement, inside the caller's
+     * transaction; inserts nothing when no webhook wants the event. Grant events get the service's
+     * namespace and the destination's sensitivity as they are at this moment.
+     */
+    async enqueue(tx: Tx, events: OutboxEvent[], now: Date): Promise<number> {
+      return tx.$executeRaw`
+        INSERT INTO webhook_deliveries (id, webhook_id, event_id, event, payload, status, attempts, next_attempt_at, created_at)
+        SELECT gen_random_uuid(), w.id, (e->>'eventId')::uuid, e->>'event',
+               CASE WHEN e->>'serviceId' IS NULL THEN e->'payload'
+                    ELSE jsonb_set(e->'payload', '{data,grant}', (e #> '{payload,data,grant}') || jsonb_build_object('namespace', s.namespace, 'sensitivity', d.sensitivity::text))
+               END,
+               'pending', 0, ${now}, ${now}
+        FROM jsonb_array_elements(${JSON.stringify(events)}::jsonb) AS e
+        JOIN webhooks w ON w.enabled AND (e->>'event') = ANY (w.events)
+        LEFT JOIN services s ON s.id = (e->>'serviceId')::uuid
+        LEFT JOIN destinations d ON d.id = (e->>'destinationId')::uuid`;
+    },
+
+    /** A delivery to one webhook regardless of its subscriptions (the test ping). */
+    async insertDelivery(tx: Tx, webhookId: string, event: DeliveryEvent, payload: NotificationPayload, now: Date): Promise<DeliveryRow> {
+      return tx.webhookDelivery.create({ data: { webhookId, eventId: payload.id, event, payload: payload as unknown as Prisma.InputJsonValue, nextAttemptAt: now, createdAt: now } });
+    },
+
+    /**
+     * Leases up to `limit` due deliveries of enabled webhooks by pushing their next attempt to
+     * `leaseUntil`: a dispatcher that dies mid-send leaves them to be retried once the lease runs out.
+     * SKIP LOCKED lets every replica claim at once without taking the same rows.
+     */
+    async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
+      return db.$queryRaw<ClaimedDelivery[]>`
+        WITH due AS (
+          SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+          WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND w.enabled
+          ORDER BY d.next_attempt_at LIMIT ${limit}
+          FOR UPDATE OF d SKIP LOCKED
+        ), claimed AS (
+          UPDATE webhook_deliveries d SET next_attempt_at = ${leaseUntil} FROM due WHERE d.id = due.id
+          RETURNING d.id, d.webhook_id, d.event_id, d.event, d.payload, d.attempts
+        )
+        SELECT c.id, c.webhook_id AS "webhookId", c.event_id AS "eventId", c.event, c.payload, c.attempts,
+               w.url, w.format, w.secret_ciphertext AS "secretCiphertext"
+        FROM claimed c JOIN webhooks w ON w.id = c.webhook_id`;
+    },
+
+    /** Records one attempt; false when the row moved on meanwhile (someone else recorded or retried it). */
+    async recordAttempt(tx: Tx | Db, a: AttemptRecord): Promise<boolean> {
+      const delivered = a.status === 'succeeded' ? a.at : null;
+      const count = await tx.$executeRaw`
+        UPDATE webhook_deliveries SET status = ${a.status}, attempts = attempts + 1, last_attempt_at = ${a.at},
+          next_attempt_at = COALESCE(${a.next}::timestamptz, next_attempt_at), response_status = ${a.responseStatus}::int,
+          last_error = ${a.error}, delivered_at = ${delivered}::timestamptz
+        WHERE id = ${a.id}::uuid AND status = 'pending' AND attempts = ${a.attemptsBefore}`;
+      return count === 1;
+    },
+
+    /** A failed delivery back to pending, due now; null when there is no such failed delivery. */
+    async requeueFailed(tx: Tx, id: string, now: Date): Promise<DeliveryRow | null> {
+      const { count } = await tx.webhookDelivery.updateMany({ where: { id, status: 'failed' }, data: { status: 'pending', nextAttemptAt: now } });
+      return count === 1 ? tx.webhookDelivery.findUnique({ where: { id } }) : null;
+    },
+
+    findDelivery: (id: string) => db.webhookDelivery.findUnique({ where: { id } }),
+
+    async listDeliveries(webhookId: string, q: { status?: DeliveryStatus | undefined; limit: number; cursor?: string | undefined }): Promise<Page<WebhookDelivery>> {
+      const after = decodeCursor(q.cursor);
+      const where: Prisma.WebhookDeliveryWhereInput = { webhookId, ...(q.status ? { status: q.status } : {}) };
+      if (after) where.OR = [{ createdAt: { lt: new Date(after.key) } }, { createdAt: new Date(after.key), id: { lt: after.id } }];
+      const rows = await db.webhookDelivery.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: q.limit + 1 });
+      return toPage(rows, q.limit, toDeliveryDto, (r) => [r.createdAt.toISOString(), r.id]);
+    },
+
+    /** The latest attempted delivery of each webhook, for the list's health glance. */
+    async lastAttempts(ids: string[]): Promise<Map<string, { status: DeliveryStatus; at: Date }>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db.$queryRaw<{ webhook_id: string; status: DeliveryStatus; last_attempt_at: Date }[]>`
+        SELECT w.id AS webhook_id, l.status, l.last_attempt_at
+        FROM unnest(ARRAY[${Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`))}]) AS w(id)
+        CROSS JOIN LATERAL (
+          SELECT status, last_attempt_at FROM webhook_deliveries d
+          WHERE d.webhook_id = w.id AND d.last_attempt_at IS NOT NULL ORDER BY d.created_at DESC, d.id DESC LIMIT 1
+        ) l`;
+      return new Map(rows.map((r) => [r.webhook_id, { status: r.status, at: r.last_attempt_at }]));
+    },
+
+    /** Retention: deliveries created before `cutoff` go, whatever their status. */
+    deleteOlderThan: (cutoff: Date) => db.$executeRaw`DELETE FROM webhook_deliveries WHERE created_at < ${cutoff}`,
+  };
+}
+
+export type WebhooksRepository = ReturnType<typeof createWebhooksRepository>;

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+
+import {
+  TEST_EVENT,
+  type CreateWebhookBodySchema,
+  type DeliveryListQuerySchema,
+  type PageQuerySchema,
+  type UpdateWebhookBodySchema,
+  type Webhook as WebhookDto,
+  type WebhookDelivery,
+} from '@egress/shared';
+import type { z } from 'zod';
+
+import type { Actor, AuditLog } from '../../platform/audit.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db, Prisma, Tx } from '../../platform/db.ts';
+import { AppError, invalid, notFound } from '../../platform/errors.ts';
+import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { newSecret } from '../../platform/secrets.ts';
+import type { SecretBox } from '../../platform/secret-box.ts';
+import { urlAddressProblem } from './webhooks.address.ts';
+import type { NotificationPayload } from './webhooks.events.ts';
+import { toDeliveryDto, type WebhooksRepository } from './webhooks.repository.ts';
+import { SECRET_PREFIX } from './webhooks.signing.ts';
+
+type Create = z.output<typeof CreateWebhookBodySchema>;
+type Update = z.output<typeof UpdateWebhookBodySchema>;
+type DeliveryQuery = z.output<typeof DeliveryListQuerySchema>;
+type PageQuery = z.output<typeof PageQuerySchema>;
+type Row = Prisma.WebhookGetPayload<object>;
+type LastAttempt = { status: 'pending' | 'succeeded' | 'failed'; at: Date } | undefined;
+
+export interface Ctx {
+  actor: Actor;
+  userId: string;
+  requestId: string;
+}
+
+export interface WebhooksServiceDeps {
+  db: Db;
+  repo: WebhooksRepository;
+  audit: AuditLog;
+  clock: Clock;
+  box: SecretBox | null;
+  allowPrivate: boolean;
+  publicUrl: string;
+  /** Called after a commit that queued a delivery, so it goes out without waiting for the poll. */
+  queued: () => void;
+}
+
+function toDto(w: Row, last: LastAttempt): WebhookDto {
+  return {
+    id: w.id,
+    name: w.name,
+    url: w.url,
+    format: w.format as WebhookDto['format'],
+    events: w.events as WebhookDto['events'],
+    enabled: w.enabled,
+    createdAt: w.createdAt.toISOString(),
+    updatedAt: w.updatedAt.toISOString(),
+    lastDelivery: last ? { status: last.status, at: last.at.toISOString() } : null,
+  };
+}
+
+/**
+ * The audit log's view: approvers read the audit log, admins manage webhooks, and a Slack webhook URL
+ * is itself a credential, so only its origin is recorded.
+ */
+function auditView(w: Row) {
+  const { secretCiphertext: _s, createdById: _c, ...rest } = w;
+  return { ...rest, url: `${new URL(w.url).origin}/…` };
+}
+
+export function createWebhooksService(deps: WebhooksServiceDeps) {
+  const { db, repo, audit, clock, box, allowPrivate, publicUrl } = deps;
+
+  function requireBox(): SecretBox {
+    if (!box) throw new AppError('unavailable', 'webhooks need a secret key: set EGRESS_SECRET_KEY (base64 of 32 bytes)');
+    return box;
+  }
+
+  function checkUrl(url: string | undefined): void {
+    if (url === undefined || allowPrivate) return;
+    const problem = urlAddressProblem(url);
+    if (problem) throw invalid('body.url', `${problem}; set EGRESS_WEBHOOK_ALLOW_PRIVATE=true to allow private receivers`);
+  }
+
+  async function load(tx: Tx | Db, id: string): Promise<Row> {
+    const row = await tx.webhook.findUnique({ where: { id } });
+    if (!row) throw notFound('webhook');
+    return row;
+  }
+
+  async function withLast(row: Row): Promise<WebhookDto> {
+    return toDto(row, (await repo.lastAttempts([row.id])).get(row.id));
+  }
+
+  async function create(body: Create, ctx: Ctx): Promise<WebhookDto & { secret: string }> {
+    checkUrl(body.url);
+    const sealer = requireBox();
+    const id = randomUUID();
+    const secret = newSecret(SECRET_PREFIX);
+    const row = await db.$transaction(async (tx) => {
+      const created = await tx.webhook.create({
+        data: { id, name: body.name, url: body.url, format: body.format, events: [...new Set(body.events)], enabled: body.enabled, secretCiphertext: sealer.seal(secret, id), createdById: ctx.userId },
+      });
+      await audit.append(tx, { actor: ctx.actor, action: 'webhook.created', targetType: 'webhook', targetId: id, after: auditView(created), requestId: ctx.requestId });
+      return created;
+    });
+    return { ...toDto(row, undefined), secret };
+  }
+
+  async function update(id: string, body: Update, ctx: Ctx): Promise<WebhookDto> {
+    checkUrl(body.url);
+    const row = await db.$transaction(async (tx) => {
+      const before = await load(tx, id);
+      const data: Prisma.WebhookUpdateInput = { ...body, ...(body.events ? { events: [...new Set(body.events)] } : {}) };
+      const after = await tx.webhook.update({ where: { id }, data });
+      await audit.append(tx, { actor: ctx.actor, action: 'webhook.updated', targetType: 'webhook', targetId: id, before: auditView(before), after: auditView(after), requestId: ctx.requestId });
+      return after;
+    });
+    return withLast(row);
+  }
+
+  async function remove(id: string, ctx: Ctx): Promise<void> {
+    await db.$transaction(async (tx) => {
+      const before = await load(tx, id);
+      // Its deliveries (queued ones and the log) go with it (ON DELETE CASCADE).
+      await tx.webhook.delete({ where: { id } });
+      await audit.append(tx, { actor: ctx.actor, action: 'webhook.deleted', targetType: 'webhook', targetId: id, before: auditView(before), requestId: ctx.requestId });
+    });
+  }
+
+  async function rotateSecret(id: string, ctx: Ctx): Promise<WebhookDto & { secret: string }> {
+    const secret = newSecret(SECRET_PREFIX);
+    const row = await db.$transaction(async (tx) => {
+      await load(tx, id);
+      const sealer = requireBox();
+      const after = await tx.webhook.update({ where: { id }, data: { secretCiphertext: sealer.seal(secret, id) } });
+      await audit.append(tx, { actor: ctx.actor, action: 'webhook.secret_rotated', targetType: 'webhook', targetId: id, requestId: ctx.requestId });
+      return after;
+    });
+    return { ...(await withLast(row)), secret };
+  }
+
+  /** Queues a ping to this webhook only. Not audited: it changes nothing but the delivery log. */
+  async function test(id: string, ctx: Ctx): Promise<WebhookDelivery> {
+    const row = await load(db, id);
+    if (!row.enabled) throw new AppError('conflict', 'the webhook is disabled; enable it to send a test delivery');
+    const now = clock.now();
+    const payload: NotificationPayload = {
+      id: randomUUID(),
+      event: TEST_EVENT,
+      occurredAt: now.toISOString(),
+      actor: { type: ctx.actor.type, label: ctx.actor.label },
+      data: { webhook: { id: row.id, name: row.name }, message: `Test delivery from Egress Control to "${row.name}"` },
+      links: { console: publicUrl },
+    };
+    const delivery = await db.$transaction((tx) => repo.insertDelivery(tx, id, TEST_EVENT, payload, now));
+    deps.queued();
+    return toDeliveryDto(delivery);
+  }
+
+  /** A failed delivery gets one more attempt, now; if that fails too it is failed (and audited) again. */
+  async function retry(deliveryId: string): Promise<WebhookDelivery> {
+    const row = await db.$transaction((tx) => repo.requeueFailed(tx, deliveryId, clock.now()));
+    if (!row) {
+      const existing = await repo.findDelivery(deliveryId);
+      if (!existing) throw notFound('delivery');
+      throw new AppError('invalid_transition', `only a failed delivery can be retried; this one is ${existing.status}`);
+    }
+    deps.queued();
+    return toDeliveryDto(row);
+  }
+
+  async function list(q: PageQuery): Promise<Page<WebhookDto>> {
+    const after = decodeCursor(q.cursor);
+    const where: Prisma.WebhookWhereInput = after ? { OR: [{ createdAt: { gt: new Date(after.key) } }, { createdAt: new Date(after.key), id: { gt: after.id } }] } : {};
+    const rows = await db.webhook.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: q.limit + 1 });
+    const last = await repo.lastAttempts(rows.map((r) => r.id));
+    return toPage(rows, q.limit, (r) => toDto(r, last.get(r.id)), (r) => [r.createdAt.toISOString(), r.id]);
+  }
+
+  async function deliveries(id: string, q: DeliveryQuery): Promise<Page<WebhookDelivery>> {
+    await load(db, id);
+    return repo.listDeliveries(id, q);
+  }
+
+  return { create, update, remove, rotateSecret, test, retry, list, get: async (id: string) => withLast(await load(db, id)), deliveries };
+}
+
+export type WebhooksService = ReturnType<typeof createWebhooksService>;

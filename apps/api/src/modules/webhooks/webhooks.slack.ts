@@ -1,0 +1,105 @@
+// The Slack format: an incoming-webhook message ({text, blocks}) rendered from the generic payload at
+// send time. `text` is the plain fallback Slack shows in notifications; blocks carry the detail.
+import type { DeliveryEvent } from '@egress/shared';
+
+import type { AlertNotice, GrantNotice, NotificationPayload } from './webhooks.events.ts';
+
+interface TextObject {
+  type: 'mrkdwn' | 'plain_text';
+  text: string;
+}
+type Block = { type: 'section'; text?: TextObject; fields?: TextObject[] } | { type: 'context'; elements: TextObject[] };
+
+export interface SlackMessage {
+  text: string;
+  blocks: Block[];
+}
+
+const TITLES: Record<DeliveryEvent, { emoji: string; title: string }> = {
+  'grant.requested': { emoji: ':inbox_tray:', title: 'New access request' },
+  'grant.approval_needed': { emoji: ':hourglass_flowing_sand:', title: 'Approval needed' },
+  'grant.approved': { emoji: ':white_check_mark:', title: 'Access approved' },
+  'grant.rejected': { emoji: ':x:', title: 'Request rejected' },
+  'grant.revoked': { emoji: ':no_entry:', title: 'Access revoked' },
+  'grant.expired': { emoji: ':alarm_clock:', title: 'Access expired' },
+  'blocked_egress.alert': { emoji: ':rotating_light:', title: 'Blocked egress alert' },
+  'webhook.test': { emoji: ':wave:', title: 'Test notification' },
+};
+
+/** Slack's mrkdwn control characters; everything user-supplied goes through this. */
+export function escapeMrkdwn(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function clip(value: string, max: number): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
+}
+
+const md = (text: string): TextObject => ({ type: 'mrkdwn', text: clip(text, 2900) });
+const field = (label: string, value: string): TextObject => md(`*${label}*\n${value}`);
+const code = (value: string) => `\`${escapeMrkdwn(value)}\``;
+const link = (url: string | undefined, label: string) => (url ? `<${url}|${escapeMrkdwn(label)}>` : escapeMrkdwn(label));
+
+function target(g: GrantNotice): string {
+  return g.destination === null ? `any public address, port ${g.port} (port-wide)` : `${g.destination}:${g.port}`;
+}
+
+function grantBlocks(g: GrantNotice, headline: string, url: string | undefined): Block[] {
+  const sensitivity = g.destination === null ? 'port-wide (2 approvals)' : (g.sensitivity ?? 'unknown');
+  const fields = [
+    field('Service', `${code(g.service)}${g.namespace ? ` in ${code(g.namespace)}` : ''}`),
+    field('Destination', `${code(target(g))}\n${escapeMrkdwn(sensitivity)}`),
+    field('State', escapeMrkdwn(g.state)),
+    field('Approvals', `${g.approvals.length} of ${g.requiredApprovals}`),
+    field('Requested by', escapeMrkdwn(g.requestedBy)),
+  ];
+  if (g.expiresAt) fields.push(field('Expires', escapeMrkdwn(g.expiresAt)));
+  const blocks: Block[] = [
+    { type: 'section', text: md(headline) },
+    { type: 'section', fields },
+    { type: 'section', text: md(`*Justification*\n>${escapeMrkdwn(clip(g.justification, 1500)).replace(/\n/g, '\n>')}`) },
+  ];
+  if (g.reason) blocks.push({ type: 'section', text: md(`*Reason*\n${escapeMrkdwn(clip(g.reason, 1500))}`) });
+  if (url) blocks.push({ type: 'section', text: md(link(url, 'Open the grant in Egress Control')) });
+  return blocks;
+}
+
+function alertBlocks(a: AlertNotice, headline: string, url: string | undefined): Block[] {
+  const lines = a.destinations.slice(0, 10).map((d) => `• ${code(`${d.destination}:${d.port}/${d.protocol}`)} × ${d.count}`);
+  const window = a.windowStart && a.windowEnd ? `${a.windowStart} – ${a.windowEnd}` : 'unknown';
+  const blocks: Block[] = [
+    { type: 'section', text: md(headline) },
+    {
+      type: 'section',
+      fields: [
+        field('Rule', escapeMrkdwn(a.ruleName)),
+        field('Source', `${a.service ? code(a.service) : 'unregistered workload'}${a.sourceNamespace ? ` in ${code(a.sourceNamespace)}` : ''}`),
+        field('Denied', `${a.count} (threshold ${a.threshold})`),
+        field('Window', escapeMrkdwn(window)),
+      ],
+    },
+  ];
+  if (lines.length > 0) blocks.push({ type: 'section', text: md(`*Destinations*\n${lines.join('\n')}`) });
+  if (url) blocks.push({ type: 'section', text: md(link(url, 'Open the alerts in Egress Control')) });
+  return blocks;
+}
+
+function summary(p: NotificationPayload): string {
+  const g = p.data.grant;
+  if (g) return `${g.service} → ${target(g)}`;
+  const a = p.data.alert;
+  if (a) return `${a.service ?? a.sourceNamespace ?? 'unknown source'}: ${a.count} denied connections (rule ${a.ruleName})`;
+  return p.data.message ?? '';
+}
+
+export function renderSlack(p: NotificationPayload): SlackMessage {
+  const { emoji, title } = TITLES[p.event];
+  const text = `${title}: ${summary(p)}`;
+  const headline = `${emoji} *${escapeMrkdwn(title)}*: ${escapeMrkdwn(summary(p))}`;
+  let blocks: Block[];
+  if (p.data.grant) blocks = grantBlocks(p.data.grant, headline, p.links.grant);
+  else if (p.data.alert) blocks = alertBlocks(p.data.alert, headline, p.links.alert);
+  else blocks = [{ type: 'section', text: md(headline) }];
+  blocks.push({ type: 'context', elements: [md(`by ${escapeMrkdwn(p.actor.label)} · ${escapeMrkdwn(p.occurredAt)} · event ${escapeMrkdwn(p.id)}`)] });
+  return { text: clip(text, 3000), blocks };
+}
