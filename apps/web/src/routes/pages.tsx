@@ -1,9 +1,16 @@
 // The console's pages under the signed-in frame. Each entry is thin: a path, its search-param schema and
 // a lazily loaded page component, so every page is its own chunk and the first load stays small.
-import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES, GRANT_STATES, SensitivitySchema } from '@egress/shared';
+import {
+  AUDIT_ACTIONS,
+  AUDIT_TARGET_TYPES,
+  DELIVERY_STATUSES,
+  GRANT_STATES,
+  SensitivitySchema,
+} from '@egress/shared';
 import { createRoute, lazyRouteComponent } from '@tanstack/react-router';
 import { z } from 'zod';
 
+import { SINCE_PRESETS } from '../features/blocked/blocked-filter.ts';
 import { pageSearchShape, searchEnum, searchText } from '../lib/search.ts';
 import { appRoute } from './app.tsx';
 
@@ -14,6 +21,7 @@ const dateText = z
   .optional()
   .catch(undefined);
 const flag = searchEnum(['true']);
+const portNumber = z.coerce.number().int().min(1).max(65535).optional().catch(undefined);
 
 export const dashboardRoute = createRoute({
   getParentRoute: parent,
@@ -41,7 +49,7 @@ export const requestsRoute = createRoute({
 export const requestNewRoute = createRoute({
   getParentRoute: parent,
   path: 'requests/new',
-  validateSearch: z.object({ service: searchText, destination: searchText }),
+  validateSearch: z.object({ service: searchText, destination: searchText, port: portNumber }),
   component: lazyRouteComponent(
     () => import('../features/grants/components/request-access-page.tsx'),
     'RequestAccessPage',
@@ -123,6 +131,17 @@ export const graphRoute = createRoute({
 export const blockedRoute = createRoute({
   getParentRoute: parent,
   path: 'blocked',
+  validateSearch: z.object({
+    tab: searchEnum(['inbox', 'alerts', 'rules']),
+    service: searchText,
+    namespace: searchText,
+    destination: searchText,
+    known: searchEnum(['true', 'false']),
+    since: searchEnum(SINCE_PRESETS),
+    /** Alerts tab: open (default), or every alert including acknowledged ones. */
+    alerts: searchEnum(['all']),
+    ...pageSearchShape,
+  }),
   component: lazyRouteComponent(
     () => import('../features/blocked/components/blocked-page.tsx'),
     'BlockedEgressPage',
@@ -166,6 +185,26 @@ export const tokensRoute = createRoute({
   path: 'tokens',
   validateSearch: z.object({ all: flag, ...pageSearchShape }),
   component: lazyRouteComponent(() => import('../features/tokens/components/tokens-page.tsx'), 'TokensPage'),
+});
+
+export const webhooksRoute = createRoute({
+  getParentRoute: parent,
+  path: 'webhooks',
+  validateSearch: z.object(pageSearchShape),
+  component: lazyRouteComponent(
+    () => import('../features/webhooks/components/webhooks-page.tsx'),
+    'WebhooksPage',
+  ),
+});
+
+export const webhookRoute = createRoute({
+  getParentRoute: parent,
+  path: 'webhooks/$webhookId',
+  validateSearch: z.object({ status: searchEnum(DELIVERY_STATUSES), ...pageSearchShape }),
+  component: lazyRouteComponent(
+    () => import('../features/webhooks/components/webhook-detail-page.tsx'),
+    'WebhookDetailPage',
+  ),
 });
 
 export const settingsRoute = createRoute({

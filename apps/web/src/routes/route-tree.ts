@@ -21,6 +21,8 @@ export const routeTree = rootRoute.addChildren([
     pages.reconcileRoute,
     pages.usersRoute,
     pages.tokensRoute,
+    pages.webhooksRoute,
+    pages.webhookRoute,
     pages.settingsRoute,
   ]),
 ]);

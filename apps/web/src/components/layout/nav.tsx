@@ -2,7 +2,7 @@ import { can, type Me, type Permission } from '@egress/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 
-import { summaryQuery } from '../../features/dashboard/api/dashboard.queries.ts';
+import { openAlertsOf, summaryQuery } from '../../features/dashboard/api/dashboard.queries.ts';
 
 type To =
   | '/'
@@ -16,6 +16,7 @@ type To =
   | '/reconcile'
   | '/users'
   | '/tokens'
+  | '/webhooks'
   | '/settings';
 
 interface Item {
@@ -31,13 +32,14 @@ const MAIN: Item[] = [
   { to: '/services', label: 'Services', permission: 'services.read' },
   { to: '/destinations', label: 'Destinations', permission: 'destinations.read' },
   { to: '/graph', label: 'Graph', permission: 'grants.read' },
-  { to: '/blocked', label: 'Blocked egress', permission: 'grants.read' },
+  { to: '/blocked', label: 'Blocked egress', permission: 'blocked.read' },
   { to: '/audit', label: 'Audit', permission: 'audit.read' },
   { to: '/reconcile', label: 'Reconcile', permission: 'reconcile.read' },
 ];
 
 const ADMIN: Item[] = [
   { to: '/users', label: 'Users', permission: 'users.read' },
+  { to: '/webhooks', label: 'Webhooks', permission: 'webhooks.read' },
   { to: '/settings', label: 'Settings', permission: 'settings.read' },
 ];
 
@@ -50,6 +52,24 @@ function PendingBadge() {
       {n}
     </span>
   );
+}
+
+/** Open alerts, from the same summary the pending badge reads (no extra request). */
+function AlertsBadge() {
+  const summary = useQuery({ ...summaryQuery(), refetchInterval: 60_000 });
+  const n = openAlertsOf(summary.data) ?? 0;
+  if (!n) return null;
+  return (
+    <span className="nav-badge" aria-label={`${n} open ${n === 1 ? 'alert' : 'alerts'}`}>
+      {n}
+    </span>
+  );
+}
+
+function badgeFor(item: Item, me: Me): React.ReactNode {
+  if (item.to === '/requests' && can(me.role, 'grants.decide')) return <PendingBadge />;
+  if (item.to === '/blocked' && can(me.role, 'alerts.read')) return <AlertsBadge />;
+  return undefined;
 }
 
 function NavLink({ item, badge }: { item: Item; badge?: React.ReactNode }) {
@@ -73,11 +93,7 @@ export function Nav({ me }: { me: Me }) {
     <nav className="sidenav" aria-label="Main">
       <ul>
         {MAIN.filter((i) => can(me.role, i.permission)).map((item) => (
-          <NavLink
-            key={item.to}
-            item={item}
-            badge={item.to === '/requests' && can(me.role, 'grants.decide') ? <PendingBadge /> : undefined}
-          />
+          <NavLink key={item.to} item={item} badge={badgeFor(item, me)} />
         ))}
       </ul>
       <p className="nav-section">Account</p>

@@ -27,3 +27,24 @@ export function activityQuery(days: number) {
     staleTime: 60_000,
   });
 }
+
+/**
+ * The summary's denied-flow counts. Read defensively: an API from before denied-flow visibility does
+ * not send them, and the console then says "n/a" instead of a made-up zero.
+ */
+interface VisibilityCounts {
+  openAlerts?: unknown;
+  blockedFlows24h?: unknown;
+}
+
+function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+export function openAlertsOf(summary: StatsSummary | undefined): number | undefined {
+  return count((summary as VisibilityCounts | undefined)?.openAlerts);
+}
+
+export function blockedFlows24hOf(summary: StatsSummary | undefined): number | undefined {
+  return count((summary as VisibilityCounts | undefined)?.blockedFlows24h);
+}

@@ -20,6 +20,7 @@ import { reconcileStatusQuery } from '../../reconcile/api/reconcile.queries.ts';
 import { activityQuery, summaryQuery } from '../api/dashboard.queries.ts';
 import { ActivityChart } from './activity-chart.tsx';
 import { StatCard } from './stat-card.tsx';
+import { OpenAlerts, VisibilityCards } from './visibility-cards.tsx';
 
 const loading = <span className="skeleton skeleton-num" aria-label="Loading" />;
 
@@ -134,11 +135,7 @@ function CountCards() {
         link={<Link to="/destinations">Browse destinations</Link>}
       />
       <ReconcileCard />
-      <StatCard
-        title="Blocked egress (24 h)"
-        value={<span className="muted">n/a</span>}
-        detail="Blocked connection reports are not collected yet."
-      />
+      <VisibilityCards summary={summary} empty={empty} />
     </div>
   );
 }
@@ -199,6 +196,7 @@ export function DashboardPage() {
       </header>
       {engineerOnly ? <MyRequests me={me} /> : null}
       <CountCards />
+      <OpenAlerts />
       <div className={audit ? 'two-col' : undefined}>
         <ActivityCard />
         {audit ? (

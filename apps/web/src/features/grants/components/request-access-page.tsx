@@ -41,7 +41,7 @@ export function RequestAccessPage() {
         <RequestAccessForm
           services={services.data.items}
           destinations={destinations.data.items}
-          initial={{ service: search.service, destination: search.destination }}
+          initial={{ service: search.service, destination: search.destination, port: search.port }}
           onDone={(grant) => {
             showToast({
               kind: 'success',

@@ -1,8 +1,33 @@
 // Pieces of the request form that depend on the chosen destination.
-import type { Destination } from '@egress/shared';
+import { can, type Destination } from '@egress/shared';
+import { Link } from '@tanstack/react-router';
 import type { UseFormRegisterReturn } from 'react-hook-form';
 
 import { Field } from '../../../components/ui/field.tsx';
+import { useMe } from '../../auth/api/auth.queries.ts';
+import { isIpAddress } from './request-prefill.ts';
+
+/**
+ * The link named a destination nobody registered (typically from the blocked-egress inbox). Access is
+ * granted to registered DNS names only, so the request has to wait for an approver to add it.
+ */
+export function UnregisteredNotice({ host, port }: { host: string; port: number | undefined }) {
+  const me = useMe();
+  const target = port === undefined ? host : `${host}:${port}`;
+  return (
+    <div className="callout callout-warn" role="note">
+      <strong>{target} is not a registered destination.</strong>{' '}
+      {isIpAddress(host)
+        ? 'Only the IP address was reported. Access is granted to DNS names: find the host name the workload connects to, have it registered, then request access.'
+        : 'An approver must register it before access can be requested.'}{' '}
+      {can(me.role, 'destinations.write') ? (
+        <Link to="/destinations">Register it under Destinations</Link>
+      ) : (
+        'Ask an approver to add it, or choose a registered destination instead.'
+      )}
+    </div>
+  );
+}
 
 export function DestinationNotice({
   portWide,

@@ -8,7 +8,8 @@ import { ExpiryField } from '../../../components/ui/expiry-field.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { sendForm } from '../../../lib/submit-form.ts';
 import { useRequestGrant } from '../api/grants.mutations.ts';
-import { DestinationNotice, PortField } from './request-access-fields.tsx';
+import { DestinationNotice, PortField, UnregisteredNotice } from './request-access-fields.tsx';
+import { preferredPort, requestStart, type RequestInitial } from './request-prefill.ts';
 
 type Input = z.input<typeof CreateGrantBodySchema>;
 type Output = z.output<typeof CreateGrantBodySchema>;
@@ -21,30 +22,29 @@ const toDestination = (v: string | null) => (v === ANY_HOST || v === null ? null
 interface Props {
   services: Service[];
   destinations: Destination[];
-  initial: { service?: string | undefined; destination?: string | undefined };
+  initial: RequestInitial;
   onDone: (grant: Grant) => void;
 }
 
 export function RequestAccessForm({ services, destinations, initial, onDone }: Props) {
   const mutation = useRequestGrant();
   const [serviceFilter, setServiceFilter] = useState('');
+  // Read once: the link's values are where the form starts, not something it keeps following.
+  const [start] = useState(() => requestStart(initial, destinations));
   const form = useForm<Input, unknown, Output>({
     resolver: zodResolver(CreateGrantBodySchema),
-    defaultValues: {
-      service: initial.service ?? '',
-      destination: initial.destination ?? '',
-      justification: '',
-    },
+    defaultValues: { service: start.service, destination: start.destination, justification: '' },
   });
   const { errors, isSubmitting } = form.formState;
   const destinationValue = useWatch({ control: form.control, name: 'destination' });
   const portWide = destinationValue === null;
   const chosen = destinations.find((d) => d.host === destinationValue);
 
-  // A destination's ports are the only valid ones: pick its first when the destination changes.
+  // A destination's ports are the only valid ones: pick the linked one, else its first, on each change.
+  const wantedPort = initial.port;
   useEffect(() => {
-    if (chosen) form.setValue('port', chosen.ports[0]?.port ?? Number.NaN);
-  }, [chosen, form]);
+    if (chosen) form.setValue('port', preferredPort(chosen, wantedPort) ?? Number.NaN);
+  }, [chosen, form, wantedPort]);
 
   const selectedService = useWatch({ control: form.control, name: 'service' });
   const needle = serviceFilter.trim().toLowerCase();
@@ -105,6 +105,9 @@ export function RequestAccessForm({ services, destinations, initial, onDone }: P
           ))}
         </select>
       </Field>
+      {start.unregistered && !destinationValue ? (
+        <UnregisteredNotice host={start.unregistered} port={initial.port} />
+      ) : null}
       <DestinationNotice portWide={portWide} chosen={chosen} />
       <PortField
         portWide={portWide}

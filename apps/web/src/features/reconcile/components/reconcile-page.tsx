@@ -1,7 +1,7 @@
 import { can, type ReconcileRun } from '@egress/shared';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
-import { Fragment, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 
 import { DataTable } from '../../../components/ui/data-table.tsx';
 import { NotAvailable } from '../../../components/ui/empty-state.tsx';
@@ -14,7 +14,7 @@ import { isNotFound } from '../../../lib/api-client.ts';
 import { duration } from '../../../lib/format.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { useRunReconcile } from '../api/reconcile.mutations.ts';
-import { reconcileRunsQuery, reconcileStatusQuery } from '../api/reconcile.queries.ts';
+import { reconcileKeys, reconcileRunsQuery, reconcileStatusQuery } from '../api/reconcile.queries.ts';
 import { DriftSection } from './drift-table.tsx';
 import { ManifestsPanel } from './manifests-panel.tsx';
 import { RunObjects } from './run-objects.tsx';
@@ -87,8 +87,11 @@ function RunsTable({ runs }: { runs: ReconcileRun[] | undefined }) {
             <td>
               <RelativeTime iso={r.startedAt} />
             </td>
-            <td className="clamp" title={r.trigger}>
-              {r.trigger}
+            <td>
+              {/* Clamped inside the cell: -webkit-box on the <td> itself breaks the table layout. */}
+              <span className="clamp" title={r.trigger}>
+                {r.trigger}
+              </span>
             </td>
             <td>
               <RunStatus run={r} />
@@ -145,6 +148,26 @@ function LiveState() {
   );
 }
 
+/**
+ * Reads the live state again when a run finishes while the page is open, so drift that "Run now"
+ * repaired clears at once instead of at the status query's next 30 s poll. `runs` is the first page
+ * (undefined while loading or on a later page); what it showed when first loaded is only remembered.
+ */
+function useStatusAfterRun(runs: ReconcileRun[] | undefined) {
+  const queryClient = useQueryClient();
+  const latest = runs?.[0];
+  const finished = latest?.finishedAt ? `${latest.id}@${latest.finishedAt}` : null;
+  const seen = useRef<string | null | undefined>(undefined);
+  const loaded = runs !== undefined;
+  useEffect(() => {
+    if (!loaded) return;
+    const before = seen.current;
+    seen.current = finished;
+    if (before === undefined || finished === null || before === finished) return;
+    void queryClient.invalidateQueries({ queryKey: reconcileKeys.status() });
+  }, [loaded, finished, queryClient]);
+}
+
 export function ReconcilePage() {
   const me = useMe();
   const search = route.useSearch();
@@ -152,6 +175,7 @@ export function ReconcilePage() {
   const runs = useQuery(reconcileRunsQuery(search.cursor));
   const missing = runs.isError && isNotFound(runs.error);
   const latest = runs.data?.items[0];
+  useStatusAfterRun(search.cursor ? undefined : runs.data?.items);
 
   return (
     <div className="page">

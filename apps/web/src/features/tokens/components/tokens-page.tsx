@@ -3,10 +3,11 @@ import { useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
 
-import { CopyButton } from '../../../components/ui/copy-button.tsx';
+import { Badge } from '../../../components/ui/badge.tsx';
 import { DataTable } from '../../../components/ui/data-table.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
 import { PagedList } from '../../../components/ui/paged-list.tsx';
+import { ShownOnce } from '../../../components/ui/shown-once.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { useRevokeToken } from '../api/tokens.mutations.ts';
@@ -17,27 +18,27 @@ const route = getRouteApi('/_app/tokens');
 
 function CreatedTokenView({ token, onClose }: { token: CreatedToken; onClose: () => void }) {
   return (
-    <div className="stack">
-      <p className="callout callout-warn">
-        Copy the token now. It is shown only once; the server keeps only its hash.
-      </p>
-      <label className="field">
-        Token
-        <input
-          type="text"
-          readOnly
-          value={token.token}
-          className="mono"
-          onFocus={(e) => e.currentTarget.select()}
-        />
-      </label>
-      <div className="actions">
-        <CopyButton value={token.token} label="Copy token" />
-        <button type="button" className="btn btn-primary" onClick={onClose}>
-          Done
-        </button>
-      </div>
-    </div>
+    <ShownOnce
+      label="Token"
+      value={token.token}
+      copyLabel="Copy token"
+      warning="Copy the token now. It is shown only once; the server keeps only its hash."
+      onDone={onClose}
+    />
+  );
+}
+
+/** A scoped token holds only its scopes; its stored role means nothing, so it is not shown. */
+function TokenAuthority({ token }: { token: Token }) {
+  if (token.scopes.length === 0) return <>{token.role}</>;
+  return (
+    <span className="target">
+      {token.scopes.map((s) => (
+        <Badge key={s} tone="blue" title="Scoped token: it holds only this permission">
+          {s}
+        </Badge>
+      ))}
+    </span>
   );
 }
 
@@ -51,7 +52,7 @@ function TokensTable({ tokens, showOwner }: { tokens: Token[] | undefined; showO
           <>
             <th scope="col">Name</th>
             <th scope="col">Prefix</th>
-            <th scope="col">Role</th>
+            <th scope="col">Role or scope</th>
             {showOwner ? <th scope="col">Owner</th> : null}
             <th scope="col">Expires</th>
             <th scope="col">Last used</th>
@@ -71,7 +72,9 @@ function TokensTable({ tokens, showOwner }: { tokens: Token[] | undefined; showO
             <td>
               <code>{t.prefix}…</code>
             </td>
-            <td>{t.role}</td>
+            <td>
+              <TokenAuthority token={t} />
+            </td>
             {showOwner ? <td>{t.owner}</td> : null}
             <td>
               <RelativeTime iso={t.expiresAt} fallback="never" />

@@ -1,5 +1,13 @@
-import { CreateTokenBodySchema, ROLES, roleAtLeast, type CreatedToken, type Role } from '@egress/shared';
+import {
+  CreateTokenBodySchema,
+  PERMISSIONS,
+  ROLES,
+  roleAtLeast,
+  type CreatedToken,
+  type Role,
+} from '@egress/shared';
 import { zodResolver } from '@hookform/resolvers/zod';
+import { useState } from 'react';
 import { Controller, useForm } from 'react-hook-form';
 import type { z } from 'zod';
 
@@ -7,10 +15,48 @@ import { ExpiryField } from '../../../components/ui/expiry-field.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { sendForm } from '../../../lib/submit-form.ts';
 import { useCreateToken } from '../api/tokens.mutations.ts';
+import { tokenBody, type TokenPurpose } from './token-purpose.ts';
 
 type Input = z.input<typeof CreateTokenBodySchema>;
 type Output = z.output<typeof CreateTokenBodySchema>;
-const FIELDS = ['name', 'role', 'expiresAt'] as const;
+const FIELDS = ['name', 'role', 'scopes', 'expiresAt'] as const;
+
+function PurposeField({
+  purpose,
+  onChange,
+  error,
+}: {
+  purpose: TokenPurpose;
+  onChange: (p: TokenPurpose) => void;
+  error: string | undefined;
+}) {
+  return (
+    <fieldset className={`field${error ? ' field-invalid' : ''}`}>
+      <legend>Purpose</legend>
+      <div className="segmented">
+        <label className="check">
+          <input type="radio" name="purpose" checked={purpose === 'api'} onChange={() => onChange('api')} />
+          API access
+        </label>
+        <label className="check">
+          <input
+            type="radio"
+            name="purpose"
+            checked={purpose === 'ingest'}
+            onChange={() => onChange('ingest')}
+          />
+          Flow ingestion
+        </label>
+      </div>
+      <div className="hint">
+        {purpose === 'ingest'
+          ? 'For a flow collector: the token can only send denied flows (POST /api/v1/flows) and read nothing.'
+          : 'Acts with the role you choose below.'}
+      </div>
+      {error ? <div className="field-error">{error}</div> : null}
+    </fieldset>
+  );
+}
 
 export function CreateTokenForm({
   myRole,
@@ -22,13 +68,16 @@ export function CreateTokenForm({
   onCancel: () => void;
 }) {
   const mutation = useCreateToken();
+  // Minting an ingest token needs the least role the role table names for the scope (admin).
+  const mayIngest = roleAtLeast(myRole, PERMISSIONS['flows.ingest']);
+  const [purpose, setPurpose] = useState<TokenPurpose>('api');
   const form = useForm<Input, unknown, Output>({
     resolver: zodResolver(CreateTokenBodySchema),
     defaultValues: { name: '', role: myRole },
   });
   const { errors, isSubmitting } = form.formState;
-  const submit = form.handleSubmit((body) =>
-    sendForm(() => mutation.mutateAsync(body), onDone, {
+  const submit = form.handleSubmit((values) =>
+    sendForm(() => mutation.mutateAsync(tokenBody(values, purpose)), onDone, {
       setError: form.setError,
       fields: FIELDS,
       failure: 'The token was not created',
@@ -39,15 +88,20 @@ export function CreateTokenForm({
       <Field label="Token name" error={errors.name?.message} hint="Where it is used, e.g. ci-deploy-pipeline">
         <input type="text" autoFocus {...form.register('name')} />
       </Field>
-      <Field label="Role" error={errors.role?.message} hint="A token never acts above your own role.">
-        <select {...form.register('role')}>
-          {ROLES.filter((r) => roleAtLeast(myRole, r)).map((r) => (
-            <option key={r} value={r}>
-              {r}
-            </option>
-          ))}
-        </select>
-      </Field>
+      {mayIngest ? (
+        <PurposeField purpose={purpose} onChange={setPurpose} error={errors.scopes?.message} />
+      ) : null}
+      {purpose === 'api' ? (
+        <Field label="Role" error={errors.role?.message} hint="A token never acts above your own role.">
+          <select {...form.register('role')}>
+            {ROLES.filter((r) => roleAtLeast(myRole, r)).map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </Field>
+      ) : null}
       <Controller
         control={form.control}
         name="expiresAt"

@@ -1,0 +1,89 @@
+// Acknowledging an alert works like every other decision in the console: a dialog that names the
+// alert, takes a comment, and shows what the server answered (a 409 when someone was quicker is a
+// normal outcome to show, not to hide).
+import { AcknowledgeAlertBodySchema, type Alert } from '@egress/shared';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useForm } from 'react-hook-form';
+import { z } from 'zod';
+
+import { Dialog } from '../../../components/ui/dialog.tsx';
+import { Field } from '../../../components/ui/field.tsx';
+import { isApiError } from '../../../lib/api-client.ts';
+import { utc } from '../../../lib/format.ts';
+import { useAcknowledgeAlert } from '../api/alerts.mutations.ts';
+import { describeAlert } from '../alert-format.ts';
+
+// The body schema is nullish (an empty POST is fine); the form always has the one optional field.
+const CommentForm = z.object({
+  comment: z.union([AcknowledgeAlertBodySchema.unwrap().unwrap().shape.comment, z.literal('')]),
+});
+type Values = z.input<typeof CommentForm>;
+
+export function AcknowledgeDialog({ alert, onClose }: { alert: Alert; onClose: () => void }) {
+  const mutation = useAcknowledgeAlert();
+  const form = useForm<Values>({ resolver: zodResolver(CommentForm), defaultValues: { comment: '' } });
+  const result = mutation.data;
+  const failure = mutation.error;
+  return (
+    <Dialog
+      open
+      onClose={onClose}
+      title="Acknowledge alert"
+      description={
+        <p>
+          {describeAlert(alert)}: {alert.count} denied flows (threshold {alert.threshold}), raised{' '}
+          {utc(alert.raisedAt)}
+        </p>
+      }
+    >
+      {result ? (
+        <div className="stack">
+          <p role="status" className="result-ok">
+            Acknowledged{result.acknowledgedBy ? ` by ${result.acknowledgedBy}` : ''}. It has left the open
+            alerts.
+          </p>
+          <div className="actions">
+            <button type="button" className="btn btn-primary" onClick={onClose} autoFocus>
+              Close
+            </button>
+          </div>
+        </div>
+      ) : (
+        <form
+          noValidate
+          className="stack"
+          onSubmit={(e) =>
+            void form.handleSubmit((v) =>
+              mutation.mutate({ id: alert.id, comment: (v.comment ?? '').trim() }),
+            )(e)
+          }
+        >
+          <Field
+            label="Comment (optional)"
+            error={form.formState.errors.comment?.message}
+            hint="What you found or did, for whoever looks at this alert next."
+          >
+            <textarea rows={3} autoFocus {...form.register('comment')} />
+          </Field>
+          {failure ? (
+            <div className="form-error" role="alert">
+              <strong>The server refused: </strong>
+              {failure.message}
+              {isApiError(failure) && failure.requestId ? (
+                <span className="muted small block">Request id: {failure.requestId}</span>
+              ) : null}
+            </div>
+          ) : null}
+          <div className="actions">
+            <button type="button" className="btn" onClick={onClose}>
+              {failure ? 'Close' : 'Back'}
+            </button>
+            <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
+              {mutation.isPending ? 'Sending…' : 'Acknowledge'}
+            </button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,107 @@
+import { useQuery } from '@tanstack/react-query';
+
+import { DebouncedSearch } from '../../../components/ui/debounced-search.tsx';
+import { allServicesQuery } from '../../services/api/services.queries.ts';
+import {
+  isFiltered,
+  SINCE_LABELS,
+  SINCE_PRESETS,
+  UNATTRIBUTED,
+  type BlockedFilter,
+  type SincePreset,
+} from '../blocked-filter.ts';
+
+const orUndefined = (v: string) => v || undefined;
+
+/** The inbox filters; every change goes into the URL (and back to the first page). */
+export function BlockedFilters({
+  filter,
+  onChange,
+}: {
+  filter: BlockedFilter;
+  onChange: (patch: Partial<BlockedFilter>) => void;
+}) {
+  const services = useQuery(allServicesQuery());
+  return (
+    <form
+      className="filters"
+      role="search"
+      aria-label="Filter blocked egress"
+      onSubmit={(e) => e.preventDefault()}
+    >
+      <label>
+        Service
+        <select
+          value={filter.service ?? ''}
+          onChange={(e) => onChange({ service: orUndefined(e.target.value) })}
+        >
+          <option value="">Any service</option>
+          <option value={UNATTRIBUTED}>Unattributed (no service)</option>
+          {/* A service named in a shared link stays selectable even if the list has not loaded. */}
+          {filter.service && filter.service !== UNATTRIBUTED && !services.data ? (
+            <option value={filter.service}>{filter.service}</option>
+          ) : null}
+          {services.data?.items.map((s) => (
+            <option key={s.id} value={s.name}>
+              {s.name} ({s.namespace})
+            </option>
+          ))}
+        </select>
+      </label>
+      <DebouncedSearch
+        label="Namespace"
+        value={filter.namespace}
+        onChange={(namespace) => onChange({ namespace })}
+        placeholder="exact name"
+      />
+      <DebouncedSearch
+        label="Destination contains"
+        value={filter.destination}
+        onChange={(destination) => onChange({ destination })}
+        placeholder="host or IP"
+      />
+      <label>
+        Destination is
+        <select
+          value={filter.known ?? ''}
+          onChange={(e) => onChange({ known: orUndefined(e.target.value) as BlockedFilter['known'] })}
+        >
+          <option value="">Known or unknown</option>
+          <option value="true">Known (registered)</option>
+          <option value="false">Unknown (not registered)</option>
+        </select>
+      </label>
+      <label>
+        Seen
+        <select
+          value={filter.since ?? ''}
+          onChange={(e) => onChange({ since: orUndefined(e.target.value) as SincePreset | undefined })}
+        >
+          <option value="">Any time (retention period)</option>
+          {SINCE_PRESETS.map((p) => (
+            <option key={p} value={p}>
+              {SINCE_LABELS[p]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {isFiltered(filter) ? (
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() =>
+            onChange({
+              service: undefined,
+              namespace: undefined,
+              destination: undefined,
+              known: undefined,
+              since: undefined,
+            })
+          }
+        >
+          Clear filters
+        </button>
+      ) : null}
+    </form>
+  );
+}
