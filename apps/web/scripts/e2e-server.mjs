@@ -1,11 +1,20 @@
 // Starts the real API, serving the built console, on a fresh database for the Playwright suite:
 // a new database on TEST_DATABASE_URL's server when that is set (CI), else embedded PostgreSQL in a
 // fresh temporary folder. Stops the API and removes the database or folder on SIGTERM/SIGINT.
+//
+// Opt-in: E2E_TARGET=kubernetes starts a real control plane (etcd + kube-apiserver from the Go
+// harness, tools/harness) and runs the API with EGRESS_TARGET=kubernetes against it; the admin
+// credentials of that cluster are written as JSON to E2E_CLUSTER_FILE for the specs, which edit objects
+// out-of-band and play the deployment controller. Used by playwright.cluster.config.ts only.
+//
+// Opt-in: E2E_OIDC=1 starts a real OpenID provider (oidc-provider, through the API tests' helper) on
+// another 127.0.0.1 port and configures the API's SSO sign-in against it. Any login works there; a login
+// "name+group+group" is that person in those groups. Used by playwright.oidc.config.ts only.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const apiDir = resolve(here, '../../api');
@@ -29,6 +38,8 @@ const env = {
   EGRESS_TARGET: 'none',
   EGRESS_WEB_DIST: webDist,
   EGRESS_LOGIN_RATE_LIMIT: '1000',
+  // The webhook specs' receivers listen on 127.0.0.1, which the SSRF guard refuses by default.
+  EGRESS_WEBHOOK_ALLOW_PRIVATE: 'true',
   EGRESS_LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
 };
 let cleanup = () => {};
@@ -52,6 +63,79 @@ if (base) {
   cleanup = () => rmSync(dir, { recursive: true, force: true });
 }
 
+/** A control plane for the kubernetes target; its stop() runs after the API has exited. */
+async function startCluster() {
+  const clusterFile = process.env.E2E_CLUSTER_FILE;
+  if (!clusterFile) throw new Error('E2E_CLUSTER_FILE is not set (playwright.cluster.config.ts sets it)');
+  // The harness is TypeScript: load it through the API's tsx (Node 20 cannot strip types itself).
+  const { tsImport } = await import(
+    pathToFileURL(join(apiDir, 'node_modules/tsx/dist/esm/api/index.mjs')).href
+  );
+  const harness = await tsImport('../../../tools/harness/src/index.ts', import.meta.url);
+  const cp = await harness.startControlPlane({ binDir: await harness.harnessBinDir() });
+  const { server, caPem, clientCertPem, clientKeyPem, kubeconfigPath } = cp;
+  writeFileSync(clusterFile, JSON.stringify({ server, caPem, clientCertPem, clientKeyPem, kubeconfigPath }), {
+    mode: 0o600,
+  });
+  env.EGRESS_TARGET = 'kubernetes';
+  env.KUBECONFIG = kubeconfigPath;
+  // Only the specs' own actions start runs: no periodic resync repairing drift behind their back.
+  env.EGRESS_RESYNC_INTERVAL_SECONDS = '86400';
+  const dbCleanup = cleanup;
+  cleanup = async () => {
+    await cp.stop();
+    rmSync(clusterFile, { force: true });
+    await dbCleanup();
+  };
+}
+if (process.env.E2E_TARGET === 'kubernetes') {
+  try {
+    await startCluster();
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+/** The OpenID provider for the SSO spec; its close() runs after the API has exited. */
+async function startOidc() {
+  const { tsImport } = await import(
+    pathToFileURL(join(apiDir, 'node_modules/tsx/dist/esm/api/index.mjs')).href
+  );
+  const { startOidcProvider } = await tsImport('../../api/test/helpers/oidc.ts', import.meta.url);
+  const publicUrl = `http://127.0.0.1:${port}`;
+  const accountFor = (login) => {
+    const [name, ...groups] = login.split('+');
+    return { email: `${name}@corp.example`, email_verified: true, name, groups };
+  };
+  const provider = await startOidcProvider({
+    redirectUri: `${publicUrl}/api/v1/auth/oidc/callback`,
+    accountFor,
+  });
+  Object.assign(env, {
+    EGRESS_PUBLIC_URL: publicUrl,
+    EGRESS_OIDC_ISSUER: provider.issuer,
+    EGRESS_OIDC_CLIENT_ID: provider.clientId,
+    EGRESS_OIDC_CLIENT_SECRET: provider.clientSecret,
+    EGRESS_OIDC_SCOPES: 'openid email profile groups',
+    EGRESS_OIDC_ROLE_MAP: 'egress-admins=admin,security=approver,developers=engineer,staff=viewer',
+    EGRESS_OIDC_ALLOW_HTTP: 'true',
+  });
+  const dbCleanup = cleanup;
+  cleanup = async () => {
+    await provider.close();
+    await dbCleanup();
+  };
+}
+if (process.env.E2E_OIDC === '1') {
+  try {
+    await startOidc();
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
 const api = spawn(join(apiDir, 'node_modules/.bin/tsx'), ['src/server.ts'], {
   cwd: apiDir,
   env,
@@ -65,9 +149,9 @@ const stop = (signal) => {
 };
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));
-api.on('exit', (code) => {
+api.on('exit', async (code) => {
   try {
-    cleanup();
+    await cleanup();
   } catch (error) {
     console.error('e2e server cleanup failed:', error);
   }
