@@ -65,6 +65,18 @@ test('gateway readiness and drift on the kubernetes target; "Run now" repairs th
     port: 443,
   });
   await expectOk(await approver.send('POST', `/api/v1/grants/${pending.id}/approve`, {}));
+  // The approval's run is requested after the debounce, so "no run busy" can be seen before it starts:
+  // wait for what a person would see instead, the gateway reported and nothing missing.
+  await expect
+    .poll(
+      async () => {
+        const r = await status(approver);
+        const known = r.gateways.some((g) => g.gatewayName === destination.gatewayName);
+        return known ? r.drift : 'gateway not reported yet';
+      },
+      { timeout: 30_000, message: 'the approval is reconciled into the cluster' },
+    )
+    .toEqual([]);
   await settled(approver);
 
   // Reconciled into the cluster: the gateway exists, no pod is ready (nothing runs pods here).
