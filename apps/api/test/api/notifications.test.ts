@@ -49,7 +49,7 @@ interface GrantPayload {
   event: string;
   occurredAt: string;
   actor: { type: string; label: string };
-  data: { grant: Grant & { namespace: string | null; sensitivity: string | null } };
+  data: { grant: Grant };
   links: { grant: string };
 }
 
@@ -84,10 +84,10 @@ describe('grant notifications', () => {
           grant: {
             id: g.id,
             service: svc.name,
-            namespace: 'payments',
+            serviceNamespace: 'payments',
             destination: dest.host,
             port: 443,
-            sensitivity: 'standard',
+            destinationSensitivity: 'standard',
             state: 'pending',
             approvals: [],
             requiredApprovals: 1,
@@ -129,7 +129,7 @@ describe('grant notifications', () => {
       ['grant.approval_needed', 'pending', 1, 2],
       ['grant.approved', 'active', 2, 2],
     ]);
-    expect(events[0]!.data.grant.sensitivity).toBe('sensitive');
+    expect(events[0]!.data.grant.destinationSensitivity).toBe('sensitive');
   });
 
   it('announces rejection, revocation and expiry with the reason and who did it', async () => {
@@ -153,7 +153,7 @@ describe('grant notifications', () => {
     const [onRevoke, ...moreRevokes] = received(hook, revoked.id);
     expect(moreRevokes).toEqual([]);
     // A port-wide grant: no destination, so no sensitivity.
-    expect(onRevoke).toMatchObject({ event: 'grant.revoked', data: { grant: { state: 'revoked', destination: null, sensitivity: null, port: 8443, reason: 'Incident 42.' } } });
+    expect(onRevoke).toMatchObject({ event: 'grant.revoked', data: { grant: { state: 'revoked', destination: null, destinationSensitivity: null, port: 8443, reason: 'Incident 42.' } } });
     const [onExpiry, ...moreExpiries] = received(hook, expiring.id);
     expect(moreExpiries).toEqual([]);
     expect(onExpiry).toMatchObject({ event: 'grant.expired', actor: { type: 'system', label: 'system' }, data: { grant: { state: 'expired' } } });

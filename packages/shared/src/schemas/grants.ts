@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { HostnameSchema, PortSchema, ServiceNameSchema, text, TimestampSchema, UuidSchema } from '../primitives.ts';
 import { PageQuerySchema } from './common.ts';
+import { SensitivitySchema } from './destinations.ts';
 
 export const GRANT_STATES = ['pending', 'active', 'rejected', 'cancelled', 'revoked', 'expired'] as const;
 export const GrantStateSchema = z.enum(GRANT_STATES, { error: `must be one of ${GRANT_STATES.join(', ')}` });
@@ -33,8 +34,10 @@ export const GrantSchema = z
     id: UuidSchema,
     service: z.string(),
     serviceId: UuidSchema,
+    serviceNamespace: z.string().meta({ description: "The service's namespace (so a list of grants needs no service look-ups)." }),
     destination: z.string().nullable(),
     destinationId: UuidSchema.nullable(),
+    destinationSensitivity: SensitivitySchema.nullable().meta({ description: "The destination's sensitivity now; null for port-wide grants." }),
     port: z.int(),
     state: GrantStateSchema,
     justification: z.string(),

@@ -1,7 +1,7 @@
 // Grants are read with one SQL statement (joins plus a JSON aggregate of approvals) instead of an ORM
 // include, which costs seven statements and most of a request's CPU in Prisma's query compiler: the list
 // and the approval paths are the API's hottest (bench/api).
-import type { Grant as GrantDto, GrantState } from '@egress/shared';
+import type { Grant as GrantDto, GrantState, Sensitivity } from '@egress/shared';
 
 import { Prisma, type Db, type Tx } from '../../platform/db.ts';
 
@@ -15,8 +15,10 @@ interface Row {
   id: string;
   service_id: string;
   service: string;
+  service_namespace: string;
   destination_id: string | null;
   destination: string | null;
+  destination_sensitivity: Sensitivity | null;
   port: number;
   state: GrantState;
   justification: string;
@@ -38,8 +40,10 @@ export function toRecord(r: Row): GrantRecord {
     id: r.id,
     service: r.service,
     serviceId: r.service_id,
+    serviceNamespace: r.service_namespace,
     destination: r.destination,
     destinationId: r.destination_id,
+    destinationSensitivity: r.destination_sensitivity,
     port: r.port,
     state: r.state,
     justification: r.justification,
@@ -69,7 +73,8 @@ export function toGrantDto(r: GrantRecord): GrantDto {
 export function selectGrants(tx: Tx | Db, where: Prisma.Sql, order: Prisma.Sql, limit: number): Promise<Row[]> {
   return tx.$queryRaw<Row[]>`
     WITH page AS (SELECT g.* FROM grants g WHERE ${where} ORDER BY ${order} LIMIT ${limit})
-    SELECT g.id, g.service_id, s.name AS service, g.destination_id, d.host AS destination, g.port,
+    SELECT g.id, g.service_id, s.name AS service, s.namespace AS service_namespace, g.destination_id,
+           d.host AS destination, d.sensitivity::text AS destination_sensitivity, g.port,
            g.state::text AS state, g.justification, g.requested_by_id, ru.email AS requested_by, g.requested_at,
            g.expires_at, g.required_approvals, g.decided_at, du.email AS decided_by, g.reason,
            COALESCE((SELECT json_agg(json_build_object('approverId', a.approver_id, 'approver', au.email, 'at', a.at, 'comment', a.comment) ORDER BY a.at, a.id)

@@ -5,14 +5,6 @@ import { z } from 'zod';
 
 import type { AppendedAuditEvent } from '../../platform/audit.ts';
 
-/** A grant as notifications carry it: the API's Grant plus what a reader needs to judge it. */
-export interface GrantNotice extends Grant {
-  /** The service's Kubernetes namespace (filled in by the outbox insert, from the services table). */
-  namespace: string | null;
-  /** The destination's sensitivity; null for a port-wide grant (filled in like namespace). */
-  sensitivity: 'standard' | 'sensitive' | null;
-}
-
 const AlertDestination = z.object({
   destination: z.string().catch('?'),
   port: z.number().catch(0),
@@ -35,7 +27,8 @@ const AlertNoticeSchema = z.object({
 export type AlertNotice = z.infer<typeof AlertNoticeSchema>;
 
 export interface NotificationData {
-  grant?: GrantNotice;
+  /** The API's Grant, which carries the service's namespace and the destination's sensitivity. */
+  grant?: Grant;
   alert?: AlertNotice;
   webhook?: { id: string; name: string };
   message?: string;
@@ -56,9 +49,6 @@ export interface OutboxEvent {
   event: DeliveryEvent;
   eventId: string;
   payload: NotificationPayload;
-  /** For grant events: whose namespace and sensitivity the insert adds to data.grant. */
-  serviceId: string | null;
-  destinationId: string | null;
 }
 
 function stateAfter(after: unknown): unknown {
@@ -100,16 +90,16 @@ function base(row: AppendedAuditEvent, event: NotificationEvent, ctx: EventConte
 function grantEvent(row: AppendedAuditEvent, event: NotificationEvent, grant: Grant, ctx: EventContext): OutboxEvent {
   const payload: NotificationPayload = {
     ...base(row, event, ctx),
-    data: { grant: { ...grant, namespace: null, sensitivity: null } },
+    data: { grant },
     links: { grant: `${ctx.publicUrl}/grants/${grant.id}` },
   };
-  return { event, eventId: payload.id, payload, serviceId: grant.serviceId, destinationId: grant.destinationId };
+  return { event, eventId: payload.id, payload };
 }
 
 function alertEvent(row: AppendedAuditEvent, event: NotificationEvent, ctx: EventContext): OutboxEvent {
   const parsed = AlertNoticeSchema.parse({ ...(typeof row.after === 'object' ? row.after : {}), id: row.targetId });
   const payload: NotificationPayload = { ...base(row, event, ctx), data: { alert: parsed }, links: { alert: `${ctx.publicUrl}/blocked?tab=alerts` } };
-  return { event, eventId: payload.id, payload, serviceId: null, destinationId: null };
+  return { event, eventId: payload.id, payload };
 }
 
 /**

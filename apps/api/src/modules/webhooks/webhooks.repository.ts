@@ -73,21 +73,14 @@ export function createWebhooksRepository(db: Db) {
   return {
     /**
      * One delivery per enabled webhook subscribed to each event, in one statement, inside the caller's
-     * transaction; inserts nothing when no webhook wants the event. Grant events get the service's
-     * namespace and the destination's sensitivity as they are at this moment.
+     * transaction; inserts nothing when no webhook wants the event.
      */
     async enqueue(tx: Tx, events: OutboxEvent[], now: Date): Promise<number> {
       return tx.$executeRaw`
         INSERT INTO webhook_deliveries (id, webhook_id, event_id, event, payload, status, attempts, next_attempt_at, created_at)
-        SELECT gen_random_uuid(), w.id, (e->>'eventId')::uuid, e->>'event',
-               CASE WHEN e->>'serviceId' IS NULL THEN e->'payload'
-                    ELSE jsonb_set(e->'payload', '{data,grant}', (e #> '{payload,data,grant}') || jsonb_build_object('namespace', s.namespace, 'sensitivity', d.sensitivity::text))
-               END,
-               'pending', 0, ${now}, ${now}
+        SELECT gen_random_uuid(), w.id, (e->>'eventId')::uuid, e->>'event', e->'payload', 'pending', 0, ${now}, ${now}
         FROM jsonb_array_elements(${JSON.stringify(events)}::jsonb) AS e
-        JOIN webhooks w ON w.enabled AND (e->>'event') = ANY (w.events)
-        LEFT JOIN services s ON s.id = (e->>'serviceId')::uuid
-        LEFT JOIN destinations d ON d.id = (e->>'destinationId')::uuid`;
+        JOIN webhooks w ON w.enabled AND (e->>'event') = ANY (w.events)`;
     },
 
     /** A delivery to one webhook regardless of its subscriptions (the test ping). */

@@ -1,8 +1,8 @@
 // The Slack format: an incoming-webhook message ({text, blocks}) rendered from the generic payload at
 // send time. `text` is the plain fallback Slack shows in notifications; blocks carry the detail.
-import type { DeliveryEvent } from '@egress/shared';
+import type { DeliveryEvent, Grant } from '@egress/shared';
 
-import type { AlertNotice, GrantNotice, NotificationPayload } from './webhooks.events.ts';
+import type { AlertNotice, NotificationPayload } from './webhooks.events.ts';
 
 interface TextObject {
   type: 'mrkdwn' | 'plain_text';
@@ -40,14 +40,14 @@ const field = (label: string, value: string): TextObject => md(`*${label}*\n${va
 const code = (value: string) => `\`${escapeMrkdwn(value)}\``;
 const link = (url: string | undefined, label: string) => (url ? `<${url}|${escapeMrkdwn(label)}>` : escapeMrkdwn(label));
 
-function target(g: GrantNotice): string {
+function target(g: Grant): string {
   return g.destination === null ? `any public address, port ${g.port} (port-wide)` : `${g.destination}:${g.port}`;
 }
 
-function grantBlocks(g: GrantNotice, headline: string, url: string | undefined): Block[] {
-  const sensitivity = g.destination === null ? 'port-wide (2 approvals)' : (g.sensitivity ?? 'unknown');
+function grantBlocks(g: Grant, headline: string, url: string | undefined): Block[] {
+  const sensitivity = g.destination === null ? 'port-wide (2 approvals)' : (g.destinationSensitivity ?? 'unknown');
   const fields = [
-    field('Service', `${code(g.service)}${g.namespace ? ` in ${code(g.namespace)}` : ''}`),
+    field('Service', `${code(g.service)} in ${code(g.serviceNamespace)}`),
     field('Destination', `${code(target(g))}\n${escapeMrkdwn(sensitivity)}`),
     field('State', escapeMrkdwn(g.state)),
     field('Approvals', `${g.approvals.length} of ${g.requiredApprovals}`),

@@ -1,7 +1,6 @@
-import { useQuery } from '@tanstack/react-query';
-
 import { DebouncedSearch } from '../../../components/ui/debounced-search.tsx';
-import { allServicesQuery } from '../../services/api/services.queries.ts';
+import { SearchPicker } from '../../../components/ui/search-picker.tsx';
+import { searchServiceOptions, serviceKeys } from '../../services/api/services.queries.ts';
 import {
   isFiltered,
   SINCE_LABELS,
@@ -21,7 +20,6 @@ export function BlockedFilters({
   filter: BlockedFilter;
   onChange: (patch: Partial<BlockedFilter>) => void;
 }) {
-  const services = useQuery(allServicesQuery());
   return (
     <form
       className="filters"
@@ -29,25 +27,15 @@ export function BlockedFilters({
       aria-label="Filter blocked egress"
       onSubmit={(e) => e.preventDefault()}
     >
-      <label>
-        Service
-        <select
-          value={filter.service ?? ''}
-          onChange={(e) => onChange({ service: orUndefined(e.target.value) })}
-        >
-          <option value="">Any service</option>
-          <option value={UNATTRIBUTED}>Unattributed (no service)</option>
-          {/* A service named in a shared link stays selectable even if the list has not loaded. */}
-          {filter.service && filter.service !== UNATTRIBUTED && !services.data ? (
-            <option value={filter.service}>{filter.service}</option>
-          ) : null}
-          {services.data?.items.map((s) => (
-            <option key={s.id} value={s.name}>
-              {s.name} ({s.namespace})
-            </option>
-          ))}
-        </select>
-      </label>
+      <SearchPicker
+        label="Service"
+        value={filter.service}
+        onChange={(service) => onChange({ service })}
+        queryKey={serviceKeys.all}
+        search={searchServiceOptions}
+        placeholder="Any service"
+        fixed={[{ value: UNATTRIBUTED, label: 'Unattributed (no service)' }]}
+      />
       <DebouncedSearch
         label="Namespace"
         value={filter.namespace}

@@ -1,6 +1,7 @@
 import type { Destination, Sensitivity } from '@egress/shared';
-import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 
+import { PICKER_LIMIT, type PickerOption } from '../../../components/ui/search-picker.tsx';
 import { api } from '../../../lib/api-client.ts';
 import { fetchAll, type Page } from '../../../lib/pagination.ts';
 
@@ -37,19 +38,21 @@ export function allDestinationsQuery() {
   });
 }
 
+/** Destinations whose host contains `q` (one small page), as suggestions for a SearchPicker. */
+export async function searchDestinationOptions(q: string, signal: AbortSignal): Promise<PickerOption[]> {
+  const page = await api<Page<Destination>>('/api/v1/destinations', {
+    query: { limit: PICKER_LIMIT, q: q || undefined },
+    signal,
+  });
+  return page.items.map((d) => ({
+    value: d.host,
+    label: d.sensitivity === 'sensitive' ? 'sensitive' : undefined,
+  }));
+}
+
 export function destinationDetailQuery(id: string) {
   return queryOptions({
     queryKey: destinationKeys.detail(id),
     queryFn: ({ signal }) => api<Destination>(`/api/v1/destinations/${encodeURIComponent(id)}`, { signal }),
   });
 }
-
-/** host -> destination, for marking sensitive destinations in grant lists. */
-export function useDestinationIndex(): Map<string, Destination> {
-  const { data } = useQuery({
-    ...allDestinationsQuery(),
-    select: (d) => new Map(d.items.map((x) => [x.host, x])),
-  });
-  return data ?? EMPTY;
-}
-const EMPTY = new Map<string, Destination>();

@@ -1,5 +1,5 @@
 // Small pieces every grant view shares, so a state or a destination reads the same everywhere.
-import type { Destination, Grant, GrantState } from '@egress/shared';
+import type { Grant, GrantState } from '@egress/shared';
 import { Link } from '@tanstack/react-router';
 
 import { Badge, LockIcon, type Tone } from '../../../components/ui/badge.tsx';
@@ -44,7 +44,7 @@ export function GrantStateBadge({ grant }: { grant: Grant }) {
 }
 
 /** "github.com:443" with the lock for sensitive destinations, or "any host:443" for port-wide grants. */
-export function GrantTarget({ grant, destination }: { grant: Grant; destination?: Destination | undefined }) {
+export function GrantTarget({ grant }: { grant: Grant }) {
   if (grant.destination === null) {
     return (
       <span className="target" title="Port-wide: any host on this port (needs two approvals)">
@@ -52,7 +52,7 @@ export function GrantTarget({ grant, destination }: { grant: Grant; destination?
       </span>
     );
   }
-  const sensitive = destination?.sensitivity === 'sensitive';
+  const sensitive = grant.destinationSensitivity === 'sensitive';
   const label = `${grant.destination}:${grant.port}`;
   return (
     <span className="target">

@@ -4,8 +4,6 @@ import { getRouteApi, Link } from '@tanstack/react-router';
 import { RecordFallback } from '../../../components/ui/record-fallback.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
-import { useDestinationIndex } from '../../destinations/api/destinations.queries.ts';
-import { useServiceIndex } from '../../services/api/services.queries.ts';
 import { grantDetailQuery } from '../api/grants.queries.ts';
 import { GrantActions } from './grant-actions.tsx';
 import { ApprovalsSummary, GrantStateBadge, GrantTarget, ServiceLink } from './grant-bits.tsx';
@@ -17,8 +15,6 @@ export function GrantDetailPage() {
   const { grantId } = route.useParams();
   const me = useMe();
   const query = useQuery(grantDetailQuery(grantId));
-  const services = useServiceIndex();
-  const destinations = useDestinationIndex();
 
   if (query.isPending || query.isError) {
     return (
@@ -35,7 +31,6 @@ export function GrantDetailPage() {
     );
   }
   const g = query.data;
-  const ns = services.get(g.serviceId)?.namespace;
   return (
     <div className="page">
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -58,14 +53,11 @@ export function GrantDetailPage() {
           <dl className="facts">
             <dt>Service</dt>
             <dd>
-              <ServiceLink grant={g} /> {ns ? <span className="muted">in {ns}</span> : null}
+              <ServiceLink grant={g} /> <span className="muted">in {g.serviceNamespace}</span>
             </dd>
             <dt>Destination</dt>
             <dd>
-              <GrantTarget
-                grant={g}
-                destination={g.destination ? destinations.get(g.destination) : undefined}
-              />
+              <GrantTarget grant={g} />
             </dd>
             <dt>Requested</dt>
             <dd>

@@ -1,9 +1,9 @@
 import { GRANT_STATES, type GrantState } from '@egress/shared';
-import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 
-import { allDestinationsQuery } from '../../destinations/api/destinations.queries.ts';
-import { allServicesQuery } from '../../services/api/services.queries.ts';
+import { SearchPicker } from '../../../components/ui/search-picker.tsx';
+import { destinationKeys, searchDestinationOptions } from '../../destinations/api/destinations.queries.ts';
+import { searchServiceOptions, serviceKeys } from '../../services/api/services.queries.ts';
 
 export interface GrantFilterValues {
   state: GrantState | 'all';
@@ -22,8 +22,6 @@ export function GrantFilters({
   onChange: (patch: Partial<GrantFilterValues>) => void;
   filtered: boolean;
 }) {
-  const services = useQuery(allServicesQuery());
-  const destinations = useQuery(allDestinationsQuery());
   const portWide = value.portWide === 'true';
   return (
     <form className="filters" role="search" aria-label="Filter grants" onSubmit={(e) => e.preventDefault()}>
@@ -41,35 +39,24 @@ export function GrantFilters({
           ))}
         </select>
       </label>
-      <label>
-        Service
-        <select
-          value={value.service ?? ''}
-          onChange={(e) => onChange({ service: e.target.value || undefined })}
-        >
-          <option value="">All services</option>
-          {services.data?.items.map((s) => (
-            <option key={s.id} value={s.name}>
-              {s.name} ({s.namespace})
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Destination
-        <select
-          value={value.destination ?? ''}
-          disabled={portWide}
-          onChange={(e) => onChange({ destination: e.target.value || undefined })}
-        >
-          <option value="">All destinations</option>
-          {destinations.data?.items.map((d) => (
-            <option key={d.id} value={d.host}>
-              {d.host}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SearchPicker
+        label="Service"
+        value={value.service}
+        onChange={(service) => onChange({ service })}
+        queryKey={serviceKeys.all}
+        search={searchServiceOptions}
+        placeholder="All services"
+      />
+      {portWide ? null : (
+        <SearchPicker
+          label="Destination"
+          value={value.destination}
+          onChange={(destination) => onChange({ destination })}
+          queryKey={destinationKeys.all}
+          search={searchDestinationOptions}
+          placeholder="All destinations"
+        />
+      )}
       <label className="check">
         <input
           type="checkbox"

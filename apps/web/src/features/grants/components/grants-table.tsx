@@ -1,12 +1,10 @@
-import type { Destination, Grant, Me, Service } from '@egress/shared';
+import type { Grant, Me } from '@egress/shared';
 import { Link } from '@tanstack/react-router';
 import type { ReactNode } from 'react';
 
 import { DataTable, type EmptyProps } from '../../../components/ui/data-table.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
-import { useDestinationIndex } from '../../destinations/api/destinations.queries.ts';
-import { useServiceIndex } from '../../services/api/services.queries.ts';
 import { describeGrant } from './decision-dialog.tsx';
 import { GrantActions } from './grant-actions.tsx';
 import { ApprovalsSummary, GrantStateBadge, GrantTarget, ServiceLink } from './grant-bits.tsx';
@@ -39,8 +37,6 @@ function Email({ value }: { value: string }) {
 
 interface CellContext {
   me: Me;
-  services: Map<string, Service>;
-  destinations: Map<string, Destination>;
 }
 
 const COLUMNS: Record<GrantColumn, { head: string; cell: (g: Grant, c: CellContext) => ReactNode }> = {
@@ -76,18 +72,16 @@ const COLUMNS: Record<GrantColumn, { head: string; cell: (g: Grant, c: CellConte
   requester: { head: 'Requester', cell: (g) => <Email value={g.requestedBy} /> },
   service: {
     head: 'Service',
-    cell: (g, c) => (
+    cell: (g) => (
       <>
         <ServiceLink grant={g} />
-        <span className="muted small"> · {c.services.get(g.serviceId)?.namespace ?? '…'}</span>
+        <span className="muted small"> · {g.serviceNamespace}</span>
       </>
     ),
   },
   target: {
     head: 'Destination',
-    cell: (g, c) => (
-      <GrantTarget grant={g} destination={g.destination ? c.destinations.get(g.destination) : undefined} />
-    ),
+    cell: (g) => <GrantTarget grant={g} />,
   },
   justification: {
     head: 'Justification',
@@ -112,11 +106,7 @@ interface Props {
 }
 
 function Rows({ grants, columns }: { grants: readonly Grant[]; columns: GrantColumn[] }) {
-  const context: CellContext = {
-    me: useMe(),
-    services: useServiceIndex(),
-    destinations: useDestinationIndex(),
-  };
+  const context: CellContext = { me: useMe() };
   return (
     <tbody>
       {grants.map((g) => (

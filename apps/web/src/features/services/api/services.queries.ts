@@ -1,6 +1,7 @@
 import type { Service } from '@egress/shared';
-import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 
+import { PICKER_LIMIT, type PickerOption } from '../../../components/ui/search-picker.tsx';
 import { api } from '../../../lib/api-client.ts';
 import { fetchAll, type Page } from '../../../lib/pagination.ts';
 
@@ -38,17 +39,18 @@ export function allServicesQuery() {
   });
 }
 
+/** Services whose name contains `q` (one small page), as suggestions for a SearchPicker. */
+export async function searchServiceOptions(q: string, signal: AbortSignal): Promise<PickerOption[]> {
+  const page = await api<Page<Service>>('/api/v1/services', {
+    query: { limit: PICKER_LIMIT, q: q || undefined },
+    signal,
+  });
+  return page.items.map((s) => ({ value: s.name, label: s.namespace }));
+}
+
 export function serviceDetailQuery(id: string) {
   return queryOptions({
     queryKey: serviceKeys.detail(id),
     queryFn: ({ signal }) => api<Service>(`/api/v1/services/${encodeURIComponent(id)}`, { signal }),
   });
-}
-
-const EMPTY = new Map<string, Service>();
-
-/** id -> service, for showing a grant's namespace. */
-export function useServiceIndex(): Map<string, Service> {
-  const { data } = useQuery({ ...allServicesQuery(), select: (d) => new Map(d.items.map((s) => [s.id, s])) });
-  return data ?? EMPTY;
 }
