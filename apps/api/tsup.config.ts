@@ -1,9 +1,9 @@
 import { defineConfig } from 'tsup';
 
-// One ESM bundle for the server: workspace packages and the generated Prisma client are bundled,
-// npm dependencies stay external (installed by pnpm).
+// ESM bundles for the server and its compiler thread (src/reconcile/compiler-thread.ts): workspace
+// packages and the generated Prisma client are bundled, npm dependencies stay external (installed by pnpm).
 export default defineConfig({
-  entry: { server: 'src/server.ts' },
+  entry: { server: 'src/server.ts', 'compile-worker': 'src/reconcile/compile-worker.ts' },
   format: 'esm',
   platform: 'node',
   target: 'node20',

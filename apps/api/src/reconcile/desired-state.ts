@@ -1,18 +1,14 @@
-import { createHash } from 'node:crypto';
-
-import { compile, type CompilerInput, type KubernetesObject } from '@egress/manifests';
+import type { CompilerInput, KubernetesObject } from '@egress/manifests';
 import type { Settings } from '@egress/shared';
 
 import type { Db } from '../platform/db.ts';
 import { readSettings } from '../modules/settings/settings.service.ts';
+import { compilerThread } from './compiler-thread.ts';
 import type { Desired, Scope } from './targets/target.ts';
 
 export type Readiness = CompilerInput['readiness'];
 /** Everything the compiler needs except gateway readiness, which comes from the target. */
 export type CompilerSnapshot = Omit<CompilerInput, 'readiness'>;
-
-/** node:crypto instead of the compiler's portable SHA-256: same digests, several times faster. */
-const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** Reads what the compiler needs in one consistent snapshot (a repeatable-read transaction). */
 export async function loadSnapshot(db: Db, now: Date = new Date()): Promise<CompilerSnapshot> {
@@ -50,8 +46,9 @@ export function scopeOf(settings: Settings): Scope {
   return { gatewayNamespace: settings.gatewayNamespace, dnsNamespace: settings.dnsConfigMap.namespace, namespaces: [...namespaces].sort() };
 }
 
-export function compileDesired(snapshot: CompilerSnapshot, readiness: Readiness): KubernetesObject[] {
-  return compile({ ...snapshot, readiness }, { sha256Hex });
+/** The desired objects, compiled on the compiler thread so the API keeps answering meanwhile. */
+export function compileDesired(snapshot: CompilerSnapshot, readiness: Readiness): Promise<KubernetesObject[]> {
+  return compilerThread().compile({ ...snapshot, readiness });
 }
 
 export interface Plan {

@@ -49,7 +49,7 @@ beforeAll(async () => {
   await grant(t, approver2, 'service.etl', null, 5432);
   await grant(t, approver2, 'service.web', null, 443);
   // Every gateway "ready", so the DNS snippet has a rule per destination.
-  objects = compileDesired(await loadSnapshot(t.db), 'all');
+  objects = await compileDesired(await loadSnapshot(t.db), 'all');
 }, 180_000);
 
 afterAll(() => cleanup.run());
