@@ -4,11 +4,13 @@
 // spread over the retention period (for the inbox's latency).
 import { randomUUID } from 'node:crypto';
 
+import { buildMissingGroups } from '../../apps/api/src/modules/flows/flows.repository.ts';
 import type { Db } from '../../apps/api/src/platform/db.ts';
 import { TOKEN_PREFIX } from '../../apps/api/src/platform/identity.ts';
 import { newSecret, sha256 } from '../../apps/api/src/platform/secrets.ts';
 import { gatewayNameFor } from '../../packages/shared/src/gateway-name.ts';
 import { prng } from '../lib/prng.ts';
+import { bulkInsert } from '../lib/seed.ts';
 
 export const SIZE = { services: 1_000, namespaces: 25, destinations: 300, unknownHosts: 2_000, storedRows: 100_000 };
 const DAY = 86_400_000;
@@ -29,17 +31,6 @@ export interface Seeded {
   ingestToken: string;
   engineerToken: string;
   storedRows: number;
-}
-
-/** INSERT … SELECT FROM unnest(column arrays), 5,000 rows a statement ("column:type column:type …"). */
-async function bulkInsert(db: Db, table: string, spec: string, rows: unknown[][]): Promise<void> {
-  const columns = spec.split(' ').map((c) => c.split(':') as [string, string]);
-  const list = columns.map(([c]) => `"${c}"`).join(', ');
-  const arrays = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-  for (let start = 0; start < rows.length; start += 5_000) {
-    const chunk = rows.slice(start, start + 5_000);
-    await db.$executeRawUnsafe(`INSERT INTO "${table}" (${list}) SELECT * FROM unnest(${arrays})`, ...columns.map((_, i) => chunk.map((row) => row[i] ?? null)));
-  }
 }
 
 async function seedPeople(db: Db, now: Date) {
@@ -110,6 +101,8 @@ async function seedHistory(db: Db, rnd: ReturnType<typeof prng>, services: SeedS
     'id:uuid service_id:uuid source_namespace:text source_workload:text dest_key:text dest_name:text dest_ip:text destination_id:uuid port:int protocol:"Protocol" window_start:timestamptz first_seen:timestamptz last_seen:timestamptz count:int reporter:text',
     rows,
   );
+  // Loaded around the ingest path, so the inbox's groups are built here (the ingest keeps them itself).
+  await buildMissingGroups(db);
   return rows.length;
 }
 

@@ -1,5 +1,6 @@
 // Retention: a sweep (on the EGRESS_EXPIRY_INTERVAL_SECONDS tick) deletes denied-flow rows last seen
-// longer ago than the flowRetentionDays setting. Time moves only when the test moves it.
+// longer ago than the flowRetentionDays setting, and the inbox groups whose last row that was. Time
+// moves only when the test moves it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { Clock } from '../../src/platform/clock.ts';
@@ -24,10 +25,17 @@ async function portsLeft(ns: string): Promise<number[]> {
   return (await t.db.blockedFlow.findMany({ where: { sourceNamespace: ns }, select: { port: true }, orderBy: { port: 'asc' } })).map((r) => r.port);
 }
 
+async function groupPortsLeft(ns: string): Promise<number[]> {
+  const rows = await t.db.$queryRaw<{ port: number }[]>`SELECT port FROM blocked_egress_groups WHERE source_namespace = ${ns} ORDER BY port`;
+  return rows.map((r) => r.port);
+}
+
+/** Waits until both the windows and the inbox groups of `ns` are on exactly these ports. */
 async function waitFor(ns: string, expected: number[], timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (JSON.stringify(await portsLeft(ns)) !== JSON.stringify(expected)) {
-    if (Date.now() > deadline) throw new Error(`rows of ${ns}: ${JSON.stringify(await portsLeft(ns))}, expected ${JSON.stringify(expected)}`);
+  const left = async () => JSON.stringify({ windows: await portsLeft(ns), groups: await groupPortsLeft(ns) });
+  while ((await left()) !== JSON.stringify({ windows: expected, groups: expected })) {
+    if (Date.now() > deadline) throw new Error(`rows of ${ns}: ${await left()}, expected ${JSON.stringify(expected)} for both`);
     await sleep(100);
   }
 }
@@ -47,6 +55,7 @@ describe('denied-flow retention', () => {
     expect(res.statusCode, res.body).toBe(200);
     await sleep(1500);
     expect(await portsLeft(ns)).toEqual([1, 29]);
+    expect(await groupPortsLeft(ns)).toEqual([1, 29]);
 
     // Two days later the 29-day-old row is past the 30-day retention; the hour-old one is not.
     offsetMs = 2 * DAY;

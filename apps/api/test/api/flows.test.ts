@@ -193,6 +193,19 @@ describe('deduplication', () => {
     // The inbox sums the windows into one group.
     const [group] = (await inbox({ namespace: ns })).items;
     expect(group).toMatchObject({ count: 5, firstSeen: iso(start + 10_000), lastSeen: iso(start + WINDOW_MS + 5_000) });
+    // Asked for a shorter period, the same group counts only the windows seen in it.
+    const [recent] = (await inbox({ namespace: ns, since: iso(start + WINDOW_MS) })).items;
+    expect(recent).toMatchObject({ key: group?.key, count: 1, firstSeen: iso(start + WINDOW_MS + 5_000), lastSeen: iso(start + WINDOW_MS + 5_000) });
+  });
+
+  it('shows the workload and address of the newest sighting of a group', async () => {
+    const ns = namespace();
+    const start = windowStart();
+    await ingestOk('generic', [generic(ns, { time: iso(start + 60_000), sourcePod: 'cron-new', destIP: '198.51.100.2' })]);
+    // A late record of an older window does not replace what the newest one showed.
+    await ingestOk('generic', [generic(ns, { time: iso(start - WINDOW_MS), sourcePod: 'cron-old', destIP: '198.51.100.1' })]);
+    const [group] = (await inbox({ namespace: ns })).items;
+    expect(group).toMatchObject({ count: 2, sourceWorkload: 'cron-new', destIp: '198.51.100.2', lastSeen: iso(start + 60_000), firstSeen: iso(start - WINDOW_MS) });
   });
 
   it('keeps different destinations, ports and protocols apart', async () => {

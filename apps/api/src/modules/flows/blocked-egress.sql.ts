@@ -1,8 +1,8 @@
-// The blocked-egress inbox: blocked_flows rows (one per dedup window) grouped over their windows into
-// one row per (service or unattributed namespace, destination, port, protocol). Grouping happens in
-// the database over the rows seen since `since` (the last_seen index bounds the scan); only the page is
-// joined to names. "Known" is decided when read, against live destinations, so registering a
-// destination turns its existing groups known.
+// The blocked-egress inbox: one row per group (service or unattributed namespace, destination, port,
+// protocol). The page is cut from blocked_egress_groups along its (last_seen, key) index, so a page
+// costs the same whatever the history holds; then only the page's windows (blocked_flows, by
+// group_key) are summed for counts and first sightings since `since`. "Known" is decided when read,
+// against live destinations, so registering a destination turns its existing groups known.
 import type { BlockedEgressGroup, BlockedEgressQuerySchema } from '@egress/shared';
 import type { z } from 'zod';
 
@@ -54,46 +54,46 @@ function containing(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Conditions on the rows, before grouping. */
-function rowFilter(q: Query, since: Date): Prisma.Sql {
-  const parts = [sql`f.last_seen >= ${since}`];
-  if (q.service === '-') parts.push(sql`f.service_id IS NULL`);
-  else if (q.service) parts.push(sql`f.service_id IN (SELECT id FROM services WHERE name = ${q.service})`);
-  if (q.namespace) parts.push(sql`f.source_namespace = ${q.namespace}`);
+/** Conditions on the groups: what they are, when last seen, the known filter and the keyset cursor. */
+function groupFilter(q: Query, since: Date): Prisma.Sql {
+  const parts = [sql`g.last_seen >= ${since}`];
+  if (q.service === '-') parts.push(sql`g.service_id IS NULL`);
+  else if (q.service) parts.push(sql`g.service_id IN (SELECT id FROM services WHERE name = ${q.service})`);
+  if (q.namespace) parts.push(sql`g.source_namespace = ${q.namespace}`);
   if (q.destination) {
     const pattern = containing(q.destination.trim().toLowerCase());
-    parts.push(sql`(f.dest_key LIKE ${pattern} OR f.dest_ip LIKE ${pattern})`);
+    parts.push(sql`(g.dest_key LIKE ${pattern} OR g.dest_ip LIKE ${pattern})`);
   }
-  return Prisma.join(parts, ' AND ');
-}
-
-/** Conditions on the groups: the known filter and the keyset cursor. */
-function groupFilter(q: Query): Prisma.Sql {
-  const parts = [sql`TRUE`];
   if (q.known) parts.push(q.known === 'true' ? sql`d.id IS NOT NULL` : sql`d.id IS NULL`);
   const after = decodeCursor(q.cursor);
   if (after) parts.push(sql`(g.last_seen, g.key) < (${new Date(after.key)}::timestamptz, ${after.id})`);
   return Prisma.join(parts, ' AND ');
 }
 
-export async function listBlockedEgress(db: Db, q: Query, defaultSince: Date): Promise<Page<BlockedEgressGroup>> {
-  const since = q.since ? new Date(q.since) : defaultSince;
+/**
+ * `retentionStart` bounds `since`: older windows are gone (or about to be), so counting from before it
+ * would count a group's remaining windows only.
+ */
+export async function listBlockedEgress(db: Db, q: Query, retentionStart: Date): Promise<Page<BlockedEgressGroup>> {
+  const asked = q.since ? new Date(q.since) : retentionStart;
+  const since = asked > retentionStart ? asked : retentionStart;
   const rows = await db.$queryRaw<GroupRow[]>`
-    WITH g AS (
-      SELECT f.service_id, f.source_namespace, f.dest_key, f.port, f.protocol,
-             sum(f.count) AS count, min(f.first_seen) AS first_seen, max(f.last_seen) AS last_seen,
-             max(f.dest_name) AS dest_name, max(f.dest_ip) AS dest_ip, max(f.source_workload) AS source_workload,
-             md5(concat_ws('|', coalesce(f.service_id::text, '-'), f.source_namespace, f.dest_key, f.port, f.protocol)) AS key
-      FROM blocked_flows f
-      WHERE ${rowFilter(q, since)}
-      GROUP BY f.service_id, f.source_namespace, f.dest_key, f.port, f.protocol)
-    SELECT g.key, g.service_id, s.name AS service, g.source_namespace, g.source_workload, g.dest_key, g.dest_name, g.dest_ip,
-           d.id AS destination_id, g.port, g.protocol::text AS protocol, g.count, g.first_seen, g.last_seen
-    FROM g
-    LEFT JOIN destinations d ON d.host = g.dest_name AND d.deleted_at IS NULL
-    LEFT JOIN services s ON s.id = g.service_id
-    WHERE ${groupFilter(q)}
-    ORDER BY g.last_seen DESC, g.key DESC
-    LIMIT ${q.limit + 1}`;
+    WITH page AS (
+      SELECT g.key, g.service_id, g.source_namespace, g.source_workload, g.dest_key, g.dest_name, g.dest_ip,
+             g.port, g.protocol, g.last_seen, d.id AS destination_id
+      FROM blocked_egress_groups g
+      LEFT JOIN destinations d ON d.host = g.dest_name AND d.deleted_at IS NULL
+      WHERE ${groupFilter(q, since)}
+      ORDER BY g.last_seen DESC, g.key DESC
+      LIMIT ${q.limit + 1})
+    SELECT p.key, p.service_id, s.name AS service, p.source_namespace, p.source_workload, p.dest_key, p.dest_name, p.dest_ip,
+           p.destination_id, p.port, p.protocol::text AS protocol, COALESCE(w.count, 0) AS count,
+           COALESCE(w.first_seen, p.last_seen) AS first_seen, p.last_seen
+    FROM page p
+    LEFT JOIN services s ON s.id = p.service_id
+    CROSS JOIN LATERAL (
+      SELECT sum(f.count) AS count, min(f.first_seen) AS first_seen
+      FROM blocked_flows f WHERE f.group_key = p.key AND f.last_seen >= ${since}) w
+    ORDER BY p.last_seen DESC, p.key DESC`;
   return toPage(rows, q.limit, toGroup, (r) => [r.last_seen.toISOString(), r.key]);
 }

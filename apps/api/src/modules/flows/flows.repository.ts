@@ -1,7 +1,7 @@
 // SQL of the ingest path. Ingest is a hot path (batches of 5,000 records from every collector), so it
 // is a fixed number of statements per batch whatever its size: one read of the services and one of
-// the destinations it can touch, and one upsert of all its rows (arrays unnested, ON CONFLICT adding
-// to the count). Prisma's createMany/upsert would be one statement per row.
+// the destinations it can touch, one upsert of all its windows (arrays unnested, ON CONFLICT adding
+// to the count) and one of their groups. Prisma's createMany/upsert would be one statement per row.
 import type { Db, Tx } from '../../platform/db.ts';
 import type { AttributableService } from './flows.attribution.ts';
 import type { FlowRow } from './flows.aggregate.ts';
@@ -38,6 +38,25 @@ const UPSERT = `
     destination_id = EXCLUDED.destination_id,
     reporter = CASE WHEN EXCLUDED.last_seen >= blocked_flows.last_seen THEN EXCLUDED.reporter ELSE blocked_flows.reporter END`;
 
+// Then the inbox's groups (blocked_egress_groups, one row per blocked_flows.group_key), from the windows
+// just written, in the same statement: the newest sighting decides the workload and address shown.
+// Groups go in key order, so concurrent batches lock shared groups in one order, as they do windows.
+const UPSERT_WITH_GROUPS = `
+  WITH w AS (${UPSERT}
+    RETURNING group_key, service_id, source_namespace, source_workload, dest_key, dest_name, dest_ip, port, protocol, last_seen)
+  INSERT INTO blocked_egress_groups AS g (key, service_id, source_namespace, source_workload, dest_key, dest_name, dest_ip, port, protocol, last_seen)
+  SELECT DISTINCT ON (w.group_key) w.group_key, w.service_id, w.source_namespace, w.source_workload, w.dest_key, w.dest_name, w.dest_ip,
+         w.port, w.protocol, w.last_seen
+  FROM w
+  ORDER BY w.group_key, w.last_seen DESC
+  ON CONFLICT (key) DO UPDATE SET
+    last_seen = GREATEST(g.last_seen, EXCLUDED.last_seen),
+    source_workload = CASE WHEN EXCLUDED.last_seen >= g.last_seen THEN COALESCE(EXCLUDED.source_workload, g.source_workload)
+                           ELSE COALESCE(g.source_workload, EXCLUDED.source_workload) END,
+    dest_ip = CASE WHEN EXCLUDED.last_seen >= g.last_seen THEN COALESCE(EXCLUDED.dest_ip, g.dest_ip)
+                   ELSE COALESCE(g.dest_ip, EXCLUDED.dest_ip) END,
+    dest_name = COALESCE(g.dest_name, EXCLUDED.dest_name)`;
+
 export function createFlowsRepository(db: Db) {
   /** The live services of the batch's namespaces, and the live destinations among its names. */
   async function attributionContext(namespaces: string[], names: string[]): Promise<AttributionContext> {
@@ -54,12 +73,12 @@ export function createFlowsRepository(db: Db) {
     };
   }
 
-  /** Adds the rows to their windows: new keys are inserted, existing ones counted up. */
+  /** Adds the rows to their windows (new keys inserted, existing ones counted up), then to their groups. */
   async function upsert(tx: Tx, rows: readonly FlowRow[]): Promise<void> {
     if (rows.length === 0) return;
     const column = <T>(pick: (r: FlowRow) => T) => rows.map(pick);
     await tx.$executeRawUnsafe(
-      UPSERT,
+      UPSERT_WITH_GROUPS,
       column((r) => r.serviceId),
       column((r) => r.sourceNamespace),
       column((r) => r.sourceWorkload),
@@ -81,3 +100,16 @@ export function createFlowsRepository(db: Db) {
 }
 
 export type FlowsRepository = ReturnType<typeof createFlowsRepository>;
+
+/**
+ * Builds the groups of windows written around the ingest path (a benchmark's bulk load); the ingest
+ * keeps groups current itself. Existing groups are left as they are.
+ */
+export function buildMissingGroups(db: Db): Promise<number> {
+  return db.$executeRaw`
+    INSERT INTO blocked_egress_groups (key, service_id, source_namespace, source_workload, dest_key, dest_name, dest_ip, port, protocol, last_seen)
+    SELECT DISTINCT ON (group_key) group_key, service_id, source_namespace, source_workload, dest_key, dest_name, dest_ip, port, protocol, last_seen
+    FROM blocked_flows
+    ORDER BY group_key, last_seen DESC
+    ON CONFLICT (key) DO NOTHING`;
+}

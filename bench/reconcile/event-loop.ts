@@ -1,0 +1,92 @@
+// How long a full compile of the 20,000-grant data set (bench/lib/seed.ts) keeps the API's event loop
+// from answering anything: compiled in-process (as the API did before the compiler thread) and on the
+// compiler thread (apps/api/src/reconcile/compiler-thread.ts, what the reconciler and GET /manifests
+// use). Not a test: it prints numbers and exits 0 (1 only when the run broke, or when the two ways give
+// different objects).
+//
+//   cd apps/api && npx tsx ../../bench/reconcile/event-loop.ts [--runs 10]
+//
+// The event loop is sampled with perf_hooks.monitorEventLoopDelay (1 ms resolution) while each compile
+// runs, with a 1 ms interval timer keeping the loop busy the way pending requests would.
+import { createHash } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+
+import { compile, type KubernetesObject } from '../../packages/manifests/src/index.ts';
+import { createCompilerThread } from '../../apps/api/src/reconcile/compiler-thread.ts';
+import { loadSnapshot } from '../../apps/api/src/reconcile/desired-state.ts';
+import { seededDatabase, type Cleanups } from '../lib/database.ts';
+
+const runs = Number(process.argv[process.argv.indexOf('--runs') + 1] || 10);
+const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+interface Sample {
+  wallMs: number;
+  maxStallMs: number;
+  p99StallMs: number;
+}
+
+async function measure(fn: () => Promise<KubernetesObject[]>): Promise<[KubernetesObject[], Sample]> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  const keepBusy = setInterval(() => undefined, 1);
+  histogram.enable();
+  const t0 = performance.now();
+  const objects = await fn();
+  const wallMs = performance.now() - t0;
+  histogram.disable();
+  clearInterval(keepBusy);
+  // The histogram reports nanoseconds, including the 1 ms sampling interval itself.
+  return [objects, { wallMs, maxStallMs: histogram.max / 1e6, p99StallMs: histogram.percentile(99) / 1e6 }];
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const fmt = (ms: number): string => `${ms.toFixed(1).padStart(8)} ms`;
+
+function report(name: string, samples: Sample[]): void {
+  const max = Math.max(...samples.map((s) => s.maxStallMs));
+  console.log(
+    `  ${name.padEnd(16)} compile wall p50 ${fmt(median(samples.map((s) => s.wallMs)))}   ` +
+      `longest stall p50 ${fmt(median(samples.map((s) => s.maxStallMs)))}  max ${fmt(max)}   ` +
+      `p99 stall p50 ${fmt(median(samples.map((s) => s.p99StallMs)))}`,
+  );
+}
+
+async function main(): Promise<void> {
+  const cleanups: Cleanups = [];
+  const thread = createCompilerThread();
+  cleanups.push(() => thread.close());
+  try {
+    const seeded = await seededDatabase(cleanups);
+    const snapshot = await loadSnapshot(seeded.db);
+    const input = { ...snapshot, readiness: 'all' as const };
+    console.log('Compile vs. the API event loop');
+    console.log(`machine:  ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `data:     ${snapshot.services.length} services, ${snapshot.destinations.length} destinations, ${snapshot.grants.length} active grants (seeded in ${seeded.seedSeconds.toFixed(1)} s); ${runs} runs each after 2 warm-ups`,
+    );
+    const inline = async () => compile(input, { sha256Hex });
+    const threaded = () => thread.compile(input);
+    const [a] = await measure(inline);
+    const [b] = await measure(threaded);
+    if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error('the compiler thread gave different objects');
+    console.log(`objects:  ${a.length} per compile, identical both ways`);
+    await measure(inline);
+    await measure(threaded);
+    const results: Record<string, Sample[]> = { 'in-process': [], 'compiler thread': [] };
+    for (let i = 0; i < runs; i++) {
+      results['in-process']?.push((await measure(inline))[1]);
+      results['compiler thread']?.push((await measure(threaded))[1]);
+    }
+    for (const [name, samples] of Object.entries(results)) report(name, samples);
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
