@@ -90,12 +90,23 @@ afterAll(() => cleanup.run());
 
 describe('Helm chart', () => {
   it('refuses to render without a database', async () => {
-    await expect(render()).rejects.toThrow(/set database.existingSecret/);
+    await expect(render('secretKey.existingSecret=egress-key')).rejects.toThrow(/set database.existingSecret/);
+  });
+
+  it('refuses to render without a secret key every replica shares', async () => {
+    await expect(render('database.existingSecret=egress-db')).rejects.toThrow(/set secretKey.existingSecret .* every replica must share/);
+  });
+
+  it('refuses half an OIDC configuration', async () => {
+    await expect(render('database.existingSecret=egress-db', 'secretKey.existingSecret=egress-key', 'oidc.issuer=https://idp.example.com')).rejects.toThrow(/oidc.issuer, oidc.clientId and oidc.roleMap together/);
   });
 
   it.each([
-    ['namespaced RBAC, existing Secret', ['database.existingSecret=egress-db']],
-    ['cluster-wide RBAC, Secret from values, 3 replicas', ['database.url=postgres://egress:pw@db:5432/egress', 'rbac.clusterWide=true', 'replicaCount=3', 'admin.existingSecret=egress-admin']],
+    ['namespaced RBAC, existing Secrets', ['database.existingSecret=egress-db', 'secretKey.existingSecret=egress-key']],
+    [
+      'cluster-wide RBAC, Secrets from values, 3 replicas, SSO',
+      ['database.url=postgres://egress:pw@db:5432/egress', 'secretKey.value=Zwd4bTdBCkh0CfXjbuKeQ3fJYb7vArR8i0RPndUzF8M=', 'rbac.clusterWide=true', 'replicaCount=3', 'admin.existingSecret=egress-admin', 'publicUrl=https://egress.example.com', 'oidc.issuer=https://idp.example.com', 'oidc.clientId=egress', 'oidc.roleMap=sec-team=approver', 'oidc.clientSecret.existingSecret=egress-oidc'],
+    ],
   ])('renders objects the API server accepts (%s)', async (_name, sets) => {
     const objects = await render(...sets);
     const kinds = objects.map((o) => o.kind).sort();
@@ -112,10 +123,16 @@ describe('Helm chart', () => {
     expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false });
     expect([container.livenessProbe.httpGet.path, container.readinessProbe.httpGet.path]).toEqual(['/healthz', '/readyz']);
     expect(container.env.find((e) => e.name === 'DATABASE_URL')?.valueFrom).toMatchObject({ secretKeyRef: { key: 'DATABASE_URL' } });
+    // The same key on every replica, from a Secret (the one named, or the one the chart made from values).
+    const keyRef = container.env.find((e) => e.name === 'EGRESS_SECRET_KEY')?.valueFrom as { secretKeyRef: { name: string; key: string } } | undefined;
+    expect(keyRef?.secretKeyRef.key).toBe('EGRESS_SECRET_KEY');
+    if (!sets.some((s) => s.startsWith('secretKey.existingSecret='))) {
+      expect(objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name)).toContain(keyRef?.secretKeyRef.name);
+    }
   });
 
   it('its RBAC is exactly what the reconciler uses: a full reconcile as the chart service account succeeds, and nothing else is allowed', async () => {
-    const objects = await render('database.existingSecret=egress-db');
+    const objects = await render('database.existingSecret=egress-db', 'secretKey.existingSecret=egress-key');
     const rbac = objects.filter((o) => ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(o.kind));
     for (const o of rbac) expect((await serverSideApply(o, false)).status, `${o.kind} ${o.metadata.name}`).toBeLessThan(300);
     const sa = rbac.find((o) => o.kind === 'ServiceAccount')!;

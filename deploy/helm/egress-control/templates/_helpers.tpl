@@ -41,6 +41,14 @@ app.kubernetes.io/component: console
 {{- end -}}
 {{- end -}}
 
+{{- define "egress-control.secretKeySecret" -}}
+{{- if .Values.secretKey.existingSecret -}}
+{{- .Values.secretKey.existingSecret -}}
+{{- else -}}
+{{- printf "%s-secret-key" (include "egress-control.fullname" .) -}}
+{{- end -}}
+{{- end -}}
+
 {{/* The resources the reconciler writes besides NetworkPolicies, by API group (reconcile/kube/resources.ts). */}}
 {{- define "egress-control.gatewayRules" -}}
 - apiGroups: [""]
