@@ -29,6 +29,7 @@ import { usersModule } from './modules/users/users.routes.ts';
 import { webhooksModule } from './modules/webhooks/webhooks.routes.ts';
 import { createAuditLog, type AuditLog } from './platform/audit.ts';
 import { authPluginFp } from './platform/auth.plugin.ts';
+import { verifySecretKey } from './platform/secret-key-check.ts';
 import { createChanges, type Changes } from './platform/changes.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Db } from './platform/db.ts';
@@ -112,6 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   });
   registerPlatform(app, deps);
+  // Before anything can seal or open a secret with a key the other replicas do not share.
+  if (deps.config.secretKey) await verifySecretKey(deps.db, deps.config.secretKey);
   await app.register(errorsPluginFp);
   // Before auth: helmet sets its headers in an onRequest hook, which a 401/403 thrown by the auth hook would skip.
   await app.register(helmet, {
