@@ -1,16 +1,26 @@
 // The request form: the shared schema's errors inline, and the server's field errors mapped back.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
 
 import { apiSession, signIn } from './support/api.ts';
 import { snap } from './support/screenshots.ts';
 import { ENGINEER } from './support/users.ts';
 
-test('shows field errors for a bad port and an empty justification', async ({ page }) => {
+/** Types into a suggesting field and leaves it, which is when the form takes the text. */
+async function enter(field: Locator, text: string): Promise<void> {
+  await field.fill(text);
+  await field.blur();
+}
+
+test('shows field errors for a bad port and an empty justification', async ({ page, baseURL }) => {
+  const engineer = await apiSession(baseURL ?? '', ENGINEER);
+  const service = await engineer.factories.service();
+  await engineer.dispose();
+
   await signIn(page, ENGINEER);
   await page.goto('/requests/new');
   const form = page.getByRole('form', { name: 'Request access' });
-  await form.getByLabel('Service', { exact: true }).selectOption({ index: 1 });
-  await form.getByLabel('Destination').selectOption('*');
+  await enter(form.getByLabel('Service', { exact: true }), service.name);
+  await enter(form.getByLabel('Destination', { exact: true }), 'any host (port-wide)');
   await expect(form.getByRole('note')).toContainText('Port-wide grants need two approvals');
   await form.getByLabel('Port').fill('70000');
   await form.getByRole('button', { name: 'Send request' }).click();
@@ -32,7 +42,7 @@ test('maps a server field error back onto its field', async ({ page, baseURL }) 
   await page.goto(`/requests/new?service=${service.name}`);
   const form = page.getByRole('form', { name: 'Request access' });
   await expect(form.getByLabel('Service', { exact: true })).toHaveValue(service.name);
-  await form.getByLabel('Destination').selectOption('*');
+  await enter(form.getByLabel('Destination', { exact: true }), 'any host (port-wide)');
   await form.getByLabel('Port').fill('8443');
   await form.getByLabel('Justification').fill('Form spec: an expiry in the past is refused by the server.');
   await form.getByLabel('Pick a date').check();
@@ -40,4 +50,31 @@ test('maps a server field error back onto its field', async ({ page, baseURL }) 
   await form.getByRole('button', { name: 'Send request' }).click();
   // The schema only checks the format; "must be in the future" comes from the server (body.expiresAt).
   await expect(form.getByRole('group', { name: 'Expiry' })).toContainText('must be in the future');
+});
+
+test('suggests services from the server as one types, and names a destination nobody registered', async ({
+  page,
+  baseURL,
+}) => {
+  const engineer = await apiSession(baseURL ?? '', ENGINEER);
+  const service = await engineer.factories.service();
+  await engineer.dispose();
+
+  await signIn(page, ENGINEER);
+  await page.goto('/requests/new');
+  const form = page.getByRole('form', { name: 'Request access' });
+  const field = form.getByLabel('Service', { exact: true });
+  await field.click();
+  await field.pressSequentially(service.name.slice(0, -2));
+  const suggestions = page.locator(`datalist#${await field.getAttribute('list')} option`);
+  await expect
+    .poll(async () => suggestions.evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)))
+    .toContain(service.name);
+
+  await enter(form.getByLabel('Destination', { exact: true }), 'nobody-registered.example.org');
+  await expect(form.getByLabel('Destination', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(
+    form.getByText('"nobody-registered.example.org" is not a registered destination'),
+  ).toBeVisible();
+  await expect(form.getByLabel('Port')).toBeDisabled();
 });

@@ -123,6 +123,9 @@ describe('destinations', () => {
     expect((await list(`q=${tag}`)).items.map((d) => d.host)).toEqual(made.map((d) => d.host));
     expect((await list(`q=${tag}&sensitivity=sensitive`)).items.map((d) => d.host)).toEqual([0, 2, 4].map((i) => `h${i}.${tag}.com`));
     expect((await list(`q=${tag.toUpperCase()}&sensitivity=standard`)).items.map((d) => d.host)).toEqual([1, 3].map((i) => `h${i}.${tag}.com`));
+    // host: exactly one, whatever else contains it (the request form looks a chosen destination up this way).
+    expect((await list(`host=H1.${tag.toUpperCase()}.com`)).items.map((d) => d.id)).toEqual([made[1]?.id]);
+    expect((await list(`host=${tag}.com`)).items).toEqual([]);
 
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -78,6 +78,7 @@ export type Destination = z.infer<typeof DestinationSchema>;
 export const DestinationListQuerySchema = PageQuerySchema.extend({
   sensitivity: SensitivitySchema.optional(),
   q: z.string().max(253).optional().meta({ description: 'Substring of the host.' }),
+  host: z.string().max(253).optional().meta({ description: 'Exactly this host (case-insensitive): at most one live destination.' }),
 });
 export type DestinationListQuery = z.input<typeof DestinationListQuerySchema>;
 

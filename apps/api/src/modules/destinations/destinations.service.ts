@@ -155,6 +155,7 @@ export function createDestinationsService({ db, audit, clock, changes }: { db: D
     const where: Prisma.DestinationWhereInput = { deletedAt: null };
     if (q.sensitivity) where.sensitivity = q.sensitivity;
     if (q.q) where.host = { contains: q.q.toLowerCase() };
+    if (q.host) where.AND = [{ host: q.host.trim().toLowerCase() }];
     if (after) where.OR = [{ host: { gt: String(after.key) } }, { host: String(after.key), id: { gt: after.id } }];
     const rows = await db.destination.findMany({ where, include: INCLUDE, orderBy: [{ host: 'asc' }, { id: 'asc' }], take: q.limit + 1 });
     return toPage(rows, q.limit, toDestinationDto, (r) => [r.host, r.id]);

@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState } from 'react';
 
 export interface PickerOption {
-  /** What goes into the filter (a service name, a destination host). */
+  /** What goes into the field (a service name, a destination host). */
   value: string;
   /** Shown beside the value in the suggestions (e.g. the namespace). */
   label?: string | undefined;
@@ -20,37 +20,43 @@ function useDebounced(value: string, ms: number): string {
   return debounced;
 }
 
+interface SuggestInputProps {
+  value: string | undefined;
+  /** Called with the committed text, or undefined when the field was cleared. */
+  onCommit: (v: string | undefined) => void;
+  /** Distinguishes this field's searches in the query cache. */
+  queryKey: readonly unknown[];
+  search: (q: string, signal: AbortSignal) => Promise<PickerOption[]>;
+  placeholder?: string | undefined;
+  /** Offered before the search results whatever is typed (e.g. "unattributed", "any host"). */
+  fixed?: PickerOption[] | undefined;
+  // Set by <Field>, which labels the input and ties its hint and error to it.
+  id?: string;
+  'aria-invalid'?: boolean;
+  'aria-describedby'?: string;
+}
+
 /**
- * A filter field whose suggestions the server searches as one types (`?q=`, one small page), instead of
- * a select holding the whole catalogue: with thousands of services a select is a large download on
- * every page load and a list nobody can scroll. The value is committed when it matches a suggestion,
- * on Enter, on leaving the field, or when cleared; typing alone does not refilter.
+ * A text field whose suggestions the server searches as one types (`?q=`, one small page), instead of a
+ * select holding the whole catalogue: with thousands of services a select is a large download on every
+ * page load and a list nobody can scroll. The text is committed when it matches a suggestion, on Enter,
+ * on leaving the field, or when cleared; typing alone commits nothing. Nothing is fetched until the
+ * field is used.
  */
-export function SearchPicker({
-  label,
+export function SuggestInput({
   value,
-  onChange,
+  onCommit,
   queryKey,
   search,
   placeholder,
   fixed = [],
-}: {
-  label: string;
-  value: string | undefined;
-  onChange: (v: string | undefined) => void;
-  /** Distinguishes this picker's searches in the query cache. */
-  queryKey: readonly unknown[];
-  search: (q: string, signal: AbortSignal) => Promise<PickerOption[]>;
-  placeholder?: string;
-  /** Offered before the search results whatever is typed (e.g. "unattributed"). */
-  fixed?: PickerOption[];
-}) {
+  ...aria
+}: SuggestInputProps) {
   const listId = useId();
   const [text, setText] = useState(value ?? '');
   const [touched, setTouched] = useState(false);
   useEffect(() => setText(value ?? ''), [value]);
   const q = useDebounced(text.trim(), 200);
-  // Nothing is fetched until someone uses the field: a page with the picker costs no request.
   const results = useQuery({
     queryKey: [...queryKey, 'pick', q],
     queryFn: ({ signal }) => search(q, signal),
@@ -61,12 +67,12 @@ export function SearchPicker({
   const options = [...fixed, ...(results.data ?? [])];
   const commit = (next: string) => {
     const v = next.trim() || undefined;
-    if (v !== value) onChange(v);
+    if (v !== value) onCommit(v);
   };
   return (
-    <label>
-      {label}
+    <>
       <input
+        {...aria}
         type="search"
         list={listId}
         value={text}
@@ -89,6 +95,24 @@ export function SearchPicker({
           <option key={o.value} value={o.value} label={o.label} />
         ))}
       </datalist>
+    </>
+  );
+}
+
+/** A labelled filter (list pages): the SuggestInput with the value living in the URL. */
+export function SearchPicker({
+  label,
+  value,
+  onChange,
+  ...input
+}: Omit<SuggestInputProps, 'onCommit' | 'id' | 'aria-invalid' | 'aria-describedby'> & {
+  label: string;
+  onChange: (v: string | undefined) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <SuggestInput value={value} onCommit={onChange} {...input} />
     </label>
   );
 }

@@ -50,6 +50,21 @@ export async function searchDestinationOptions(q: string, signal: AbortSignal): 
   }));
 }
 
+/** The live destination with exactly this host, or null when none is registered. */
+export function destinationByHostQuery(host: string) {
+  return queryOptions({
+    queryKey: [...destinationKeys.all, 'host', host] as const,
+    queryFn: async ({ signal }) => {
+      const page = await api<Page<Destination>>('/api/v1/destinations', {
+        query: { host, limit: 1 },
+        signal,
+      });
+      return page.items[0] ?? null;
+    },
+    staleTime: 30_000,
+  });
+}
+
 export function destinationDetailQuery(id: string) {
   return queryOptions({
     queryKey: destinationKeys.detail(id),

@@ -4,8 +4,8 @@ import { getRouteApi, Link } from '@tanstack/react-router';
 import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
 import { BlockSkeleton } from '../../../components/ui/skeleton.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
-import { allDestinationsQuery } from '../../destinations/api/destinations.queries.ts';
-import { allServicesQuery } from '../../services/api/services.queries.ts';
+import { destinationByHostQuery } from '../../destinations/api/destinations.queries.ts';
+import { serviceListQuery } from '../../services/api/services.queries.ts';
 import { RequestAccessForm } from '../forms/request-access-form.tsx';
 
 const route = getRouteApi('/_app/requests/new');
@@ -13,9 +13,11 @@ const route = getRouteApi('/_app/requests/new');
 export function RequestAccessPage() {
   const search = route.useSearch();
   const navigate = route.useNavigate();
-  const services = useQuery(allServicesQuery());
-  const destinations = useQuery(allDestinationsQuery());
-  const error = services.error ?? destinations.error;
+  // One page of services says whether there are any; the form searches them as one types.
+  const services = useQuery(serviceListQuery({}));
+  const wanted = search.destination?.trim().toLowerCase() ?? '';
+  const linked = useQuery({ ...destinationByHostQuery(wanted), enabled: wanted !== '' });
+  const error = services.error ?? linked.error;
   return (
     <div className="page">
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -31,7 +33,7 @@ export function RequestAccessPage() {
       </header>
       {error ? (
         <ErrorPanel error={error} what="services and destinations" />
-      ) : !services.data || !destinations.data ? (
+      ) : !services.data || (wanted !== '' && linked.data === undefined) ? (
         <BlockSkeleton lines={6} label="Loading the form" />
       ) : services.data.items.length === 0 ? (
         <p className="callout">
@@ -39,8 +41,7 @@ export function RequestAccessPage() {
         </p>
       ) : (
         <RequestAccessForm
-          services={services.data.items}
-          destinations={destinations.data.items}
+          linked={wanted === '' ? undefined : linked.data}
           initial={{ service: search.service, destination: search.destination, port: search.port }}
           onDone={(grant) => {
             showToast({

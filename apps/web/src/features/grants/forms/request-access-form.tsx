@@ -1,12 +1,20 @@
-import { CreateGrantBodySchema, type Destination, type Grant, type Service } from '@egress/shared';
+import { CreateGrantBodySchema, type Destination, type Grant } from '@egress/shared';
 import { zodResolver } from '@hookform/resolvers/zod';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import type { z } from 'zod';
 
 import { ExpiryField } from '../../../components/ui/expiry-field.tsx';
 import { Field } from '../../../components/ui/field.tsx';
+import { SuggestInput } from '../../../components/ui/search-picker.tsx';
 import { sendForm } from '../../../lib/submit-form.ts';
+import {
+  destinationByHostQuery,
+  destinationKeys,
+  searchDestinationOptions,
+} from '../../destinations/api/destinations.queries.ts';
+import { searchServiceOptions, serviceKeys } from '../../services/api/services.queries.ts';
 import { useRequestGrant } from '../api/grants.mutations.ts';
 import { DestinationNotice, PortField, UnregisteredNotice } from './request-access-fields.tsx';
 import { preferredPort, requestStart, type RequestInitial } from './request-prefill.ts';
@@ -15,22 +23,29 @@ type Input = z.input<typeof CreateGrantBodySchema>;
 type Output = z.output<typeof CreateGrantBodySchema>;
 const FIELDS = ['service', 'destination', 'port', 'justification', 'expiresAt'] as const;
 export const ANY_HOST = '*';
+/** What the destination field shows for a port-wide request (a host name never has a space). */
+export const ANY_HOST_TEXT = 'any host (port-wide)';
+const ANY_HOST_OPTION = { value: ANY_HOST_TEXT, label: 'needs two approvals' };
 
 const toPort = (v: unknown) => (v === '' || v === undefined || v === null ? undefined : Number(v));
-const toDestination = (v: string | null) => (v === ANY_HOST || v === null ? null : v);
+/** The destination field's text as the form's value: a host, null for port-wide, '' for none. */
+function toDestination(text: string | undefined): string | null {
+  if (text === undefined) return '';
+  return text === ANY_HOST || text === ANY_HOST_TEXT ? null : text.toLowerCase();
+}
+const destinationText = (v: string | null | undefined) => (v === null ? ANY_HOST_TEXT : v || undefined);
 
 interface Props {
-  services: Service[];
-  destinations: Destination[];
   initial: RequestInitial;
+  /** The destination the link named, looked up (null: not registered; undefined: the link named none). */
+  linked: Destination | null | undefined;
   onDone: (grant: Grant) => void;
 }
 
-export function RequestAccessForm({ services, destinations, initial, onDone }: Props) {
+export function RequestAccessForm({ initial, linked, onDone }: Props) {
   const mutation = useRequestGrant();
-  const [serviceFilter, setServiceFilter] = useState('');
   // Read once: the link's values are where the form starts, not something it keeps following.
-  const [start] = useState(() => requestStart(initial, destinations));
+  const [start] = useState(() => requestStart(initial, linked ? [linked] : []));
   const form = useForm<Input, unknown, Output>({
     resolver: zodResolver(CreateGrantBodySchema),
     defaultValues: { service: start.service, destination: start.destination, justification: '' },
@@ -38,20 +53,18 @@ export function RequestAccessForm({ services, destinations, initial, onDone }: P
   const { errors, isSubmitting } = form.formState;
   const destinationValue = useWatch({ control: form.control, name: 'destination' });
   const portWide = destinationValue === null;
-  const chosen = destinations.find((d) => d.host === destinationValue);
+  const host = typeof destinationValue === 'string' ? destinationValue : '';
+  // The chosen destination's ports and sensitivity, looked up by host (the form never loads them all).
+  const lookup = useQuery({ ...destinationByHostQuery(host), enabled: host !== '' });
+  const chosen = host !== '' ? (lookup.data ?? undefined) : undefined;
+  const unknownHost =
+    host !== '' && lookup.data === null ? `"${host}" is not a registered destination` : undefined;
 
   // A destination's ports are the only valid ones: pick the linked one, else its first, on each change.
   const wantedPort = initial.port;
   useEffect(() => {
     if (chosen) form.setValue('port', preferredPort(chosen, wantedPort) ?? Number.NaN);
   }, [chosen, form, wantedPort]);
-
-  const selectedService = useWatch({ control: form.control, name: 'service' });
-  const needle = serviceFilter.trim().toLowerCase();
-  // Filtering never hides the service already chosen.
-  const shownServices = needle
-    ? services.filter((s) => s.name.includes(needle) || s.name === selectedService)
-    : services;
 
   const submit = form.handleSubmit((body) =>
     sendForm(() => mutation.mutateAsync(body), onDone, {
@@ -68,43 +81,45 @@ export function RequestAccessForm({ services, destinations, initial, onDone }: P
       onSubmit={(e) => void submit(e)}
       aria-label="Request access"
     >
-      {services.length > 12 ? (
-        <label className="inline-field">
-          Filter services
-          <input
-            type="search"
-            value={serviceFilter}
-            onChange={(e) => setServiceFilter(e.target.value)}
-            placeholder="part of a name"
-          />
-        </label>
-      ) : null}
-      <Field
-        label="Service"
-        error={errors.service?.message}
-        hint="The workload that needs to reach the destination."
-      >
-        <select {...form.register('service')}>
-          <option value="">Choose a service…</option>
-          {shownServices.map((s) => (
-            <option key={s.id} value={s.name}>
-              {s.name} ({s.namespace})
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Field label="Destination" error={errors.destination?.message}>
-        <select {...form.register('destination', { setValueAs: toDestination })}>
-          <option value="">Choose a destination…</option>
-          <option value={ANY_HOST}>Any host (port-wide)</option>
-          {destinations.map((d) => (
-            <option key={d.id} value={d.host}>
-              {d.host}
-              {d.sensitivity === 'sensitive' ? ' (sensitive)' : ''}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <Controller
+        control={form.control}
+        name="service"
+        render={({ field }) => (
+          <Field
+            label="Service"
+            error={errors.service?.message}
+            hint="The workload that needs to reach the destination: type part of its name."
+          >
+            <SuggestInput
+              value={field.value || undefined}
+              onCommit={(v) => field.onChange(v ?? '')}
+              queryKey={serviceKeys.all}
+              search={searchServiceOptions}
+              placeholder="service.name"
+            />
+          </Field>
+        )}
+      />
+      <Controller
+        control={form.control}
+        name="destination"
+        render={({ field }) => (
+          <Field
+            label="Destination"
+            error={errors.destination?.message ?? unknownHost}
+            hint={`A registered host, or "${ANY_HOST_TEXT}".`}
+          >
+            <SuggestInput
+              value={destinationText(field.value)}
+              onCommit={(v) => field.onChange(toDestination(v))}
+              queryKey={destinationKeys.all}
+              search={searchDestinationOptions}
+              placeholder="api.example.com"
+              fixed={[ANY_HOST_OPTION]}
+            />
+          </Field>
+        )}
+      />
       {start.unregistered && !destinationValue ? (
         <UnregisteredNotice host={start.unregistered} port={initial.port} />
       ) : null}
