@@ -128,9 +128,11 @@ describe('kubernetes target: apply, skip, prune', () => {
       const dns = await getObject(kube, 'ConfigMap', 'kube-system', 'egress-control-dns');
       const text = (dns?.['data'] as Record<string, string> | undefined)?.[DNS_SNIPPET_KEY] ?? '';
       return text.includes('api.stripe.com.') ? text : null;
-    });
+      // The leader looks at readiness every 5 s, then debounces and runs: seconds when idle, longer on a
+      // loaded machine (it once missed 20 s while other heavy jobs ran).
+    }, 50_000);
     expect(snippet).toContain(`name exact api.stripe.com. api-stripe-com.${GW}.svc.cluster.local.`);
-  });
+  }, 60_000);
 
   it('deleting a destination removes its DNS rewrite first, then its gateway objects (reverse order); revoking a port-wide grant prunes its policy', async () => {
     await t.app.reconciler.idle(60_000);
