@@ -12,7 +12,6 @@ import { showToast } from '../../../components/ui/toast.tsx';
 import { isNotFound } from '../../../lib/api-client.ts';
 import type { PageSearch } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
-import { allServicesQuery } from '../../services/api/services.queries.ts';
 import { alertRuleListQuery } from '../api/alerts.queries.ts';
 import { windowLabel } from '../alert-format.ts';
 import { CreateAlertRuleForm } from '../forms/create-alert-rule-form.tsx';
@@ -63,7 +62,6 @@ export function AlertRulesPanel({ search, onPage }: { search: PageSearch; onPage
   const me = useMe();
   const canWrite = can(me.role, 'alertRules.write');
   const query = useQuery(alertRuleListQuery(search.cursor));
-  const services = useQuery({ ...allServicesQuery(), enabled: canWrite });
   const [editing, setEditing] = useState<Editing | null>(null);
   const close = () => setEditing(null);
   const saved = (verb: string) => (rule: AlertRule) => {
@@ -118,11 +116,7 @@ export function AlertRulesPanel({ search, onPage }: { search: PageSearch; onPage
         )}
       </PagedList>
       <Dialog open={editing?.kind === 'create'} onClose={close} title="New alert rule">
-        <CreateAlertRuleForm
-          services={services.data?.items ?? []}
-          onCancel={close}
-          onDone={saved('created')}
-        />
+        <CreateAlertRuleForm onCancel={close} onDone={saved('created')} />
       </Dialog>
       {editing?.kind === 'edit' ? (
         <Dialog open onClose={close} title={`Edit alert rule ${editing.rule.name}`}>

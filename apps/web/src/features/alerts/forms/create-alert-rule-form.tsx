@@ -1,10 +1,12 @@
-import { CreateAlertRuleBodySchema, type AlertRule, type Service } from '@egress/shared';
+import { CreateAlertRuleBodySchema, type AlertRule } from '@egress/shared';
 import { zodResolver } from '@hookform/resolvers/zod';
-import { useForm } from 'react-hook-form';
+import { Controller, useForm } from 'react-hook-form';
 import type { z } from 'zod';
 
 import { Field } from '../../../components/ui/field.tsx';
+import { SuggestInput } from '../../../components/ui/search-picker.tsx';
 import { sendForm } from '../../../lib/submit-form.ts';
+import { searchServiceOptions, serviceKeys } from '../../services/api/services.queries.ts';
 import { useCreateAlertRule } from '../api/alerts.mutations.ts';
 import { EnabledField, ThresholdField, toInt, WindowField } from './alert-rule-fields.tsx';
 
@@ -13,11 +15,9 @@ type Output = z.output<typeof CreateAlertRuleBodySchema>;
 const FIELDS = ['name', 'service', 'threshold', 'windowSeconds', 'enabled'] as const;
 
 export function CreateAlertRuleForm({
-  services,
   onDone,
   onCancel,
 }: {
-  services: readonly Service[];
   onDone: (rule: AlertRule) => void;
   onCancel: () => void;
 }) {
@@ -39,16 +39,25 @@ export function CreateAlertRuleForm({
       <Field label="Rule name" error={errors.name?.message} hint="e.g. payments denied egress">
         <input type="text" autoFocus {...form.register('name')} />
       </Field>
-      <Field label="Service" error={errors.service?.message} hint="Every service counts on its own.">
-        <select {...form.register('service', { setValueAs: (v: string | null) => (v ? v : null) })}>
-          <option value="">Every service</option>
-          {services.map((s) => (
-            <option key={s.id} value={s.name}>
-              {s.name} ({s.namespace})
-            </option>
-          ))}
-        </select>
-      </Field>
+      <Controller
+        control={form.control}
+        name="service"
+        render={({ field }) => (
+          <Field
+            label="Service"
+            error={errors.service?.message}
+            hint="Empty: every service, each counted on its own. Type part of a name to choose one."
+          >
+            <SuggestInput
+              value={field.value ?? undefined}
+              onCommit={(v) => field.onChange(v ?? null)}
+              queryKey={serviceKeys.all}
+              search={searchServiceOptions}
+              placeholder="Every service"
+            />
+          </Field>
+        )}
+      />
       <ThresholdField
         error={errors.threshold?.message}
         register={form.register('threshold', { setValueAs: toInt })}
