@@ -114,7 +114,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerPlatform(app, deps);
   // Before anything can seal or open a secret with a key the other replicas do not share.
-  if (deps.config.secretKey) await verifySecretKey(deps.db, deps.config.secretKey);
+  if (deps.config.secretKey) {
+    const outcome = await verifySecretKey(deps.db, app.audit, deps.config.secretKey, deps.config.previousSecretKey);
+    if (typeof outcome === 'object') app.log.warn(`secret key replaced: ${outcome.rotated} webhook secrets re-encrypted; remove EGRESS_SECRET_KEY_PREVIOUS`);
+  }
   await app.register(errorsPluginFp);
   // Before auth: helmet sets its headers in an onRequest hook, which a 401/403 thrown by the auth hook would skip.
   await app.register(helmet, {

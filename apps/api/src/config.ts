@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   EGRESS_RECONCILE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(250),
   EGRESS_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   EGRESS_SECRET_KEY: z.string().refine((v) => parseSecretKey(v) !== null, { error: 'must be the base64 encoding of 32 bytes (openssl rand -base64 32)' }).optional(),
+  EGRESS_SECRET_KEY_PREVIOUS: z.string().refine((v) => parseSecretKey(v) !== null, { error: 'must be the base64 encoding of 32 bytes' }).optional(),
   EGRESS_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   ...OIDC_ENV,
   KUBECONFIG: z.string().optional(),
@@ -62,6 +63,11 @@ export interface Config {
    * <dataDir>/secret.key, creating it on the first start.
    */
   secretKey: Buffer | undefined;
+  /**
+   * The key being replaced: set with a new EGRESS_SECRET_KEY, the first start re-encrypts every stored
+   * secret from this key to the new one (platform/secret-key-check.ts). Remove it afterwards.
+   */
+  previousSecretKey: Buffer | undefined;
   /** Whether webhooks may target loopback, private and link-local addresses (SSRF guard off). */
   webhookAllowPrivate: boolean;
   /** OIDC sign-in (docs/oidc.md); null when not configured. */
@@ -98,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileDebounceMs: e.EGRESS_RECONCILE_DEBOUNCE_MS,
     publicUrl: (e.EGRESS_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     secretKey: e.EGRESS_SECRET_KEY === undefined ? undefined : (parseSecretKey(e.EGRESS_SECRET_KEY) ?? undefined),
+    previousSecretKey: e.EGRESS_SECRET_KEY_PREVIOUS === undefined ? undefined : (parseSecretKey(e.EGRESS_SECRET_KEY_PREVIOUS) ?? undefined),
     webhookAllowPrivate: e.EGRESS_WEBHOOK_ALLOW_PRIVATE,
     oidc: loadOidcConfig(e),
   };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 /** Every audit action, one typed union. */
 export const AUDIT_ACTIONS = [
   'system.admin_bootstrapped',
+  'system.secret_key_rotated',
   'auth.login',
   'auth.login_failed',
   'auth.logout',
