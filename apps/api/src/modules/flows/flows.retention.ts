@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
+import { startPeriodicTask } from '../../platform/periodic.ts';
 import { readSettings } from '../settings/settings.service.ts';
 
 const DAY_MS = 86_400_000;
@@ -46,26 +47,9 @@ export async function sweepExpiredFlows(db: Db, clock: Clock): Promise<number> {
 
 /** The retention sweep runs on every replica, on the grant expiry sweep's interval (EGRESS_EXPIRY_INTERVAL_SECONDS). */
 export function startRetentionSweep(app: FastifyInstance): void {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | null = null;
-  const tick = () => {
-    if (running) return; // the previous sweep is still going
-    running = sweepExpiredFlows(app.db, app.clock)
-      .then((n) => {
-        if (n > 0) app.log.info({ deleted: n }, 'deleted denied-flow rows past their retention');
-      })
-      .catch((err: unknown) => app.log.error({ err }, 'denied-flow retention sweep failed; retrying on the next tick'))
-      .finally(() => {
-        running = null;
-      });
+  const sweep = async () => {
+    const n = await sweepExpiredFlows(app.db, app.clock);
+    if (n > 0) app.log.info({ deleted: n }, 'deleted denied-flow rows past their retention');
   };
-  app.addHook('onReady', () => {
-    timer = setInterval(tick, app.config.expiryIntervalMs);
-    timer.unref();
-    tick();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await running;
-  });
+  startPeriodicTask(app, app.config.expiryIntervalMs, sweep, 'denied-flow retention sweep failed; retrying on the next tick');
 }

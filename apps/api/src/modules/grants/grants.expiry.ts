@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { SYSTEM_ACTOR } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
+import { startPeriodicTask } from '../../platform/periodic.ts';
 import type { GrantsService } from './grants.service.ts';
 
 const BATCH = 200;
@@ -26,29 +27,12 @@ export async function expireDueGrants(service: GrantsService): Promise<number> {
  * in the transition make concurrent sweeps safe (the loser sees a non-active grant and skips it).
  */
 export function startExpirySweep(app: FastifyInstance, service: GrantsService): void {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | null = null;
-  const tick = () => {
-    if (running) return; // the previous sweep is still going
-    running = expireDueGrants(service)
-      .then((n) => {
-        if (n > 0) {
-          app.metrics.grantsExpired.inc(n);
-          app.log.info({ expired: n }, 'expired grants');
-        }
-      })
-      .catch((err: unknown) => app.log.error({ err }, 'expiry sweep failed; retrying on the next tick'))
-      .finally(() => {
-        running = null;
-      });
+  const sweep = async () => {
+    const n = await expireDueGrants(service);
+    if (n > 0) {
+      app.metrics.grantsExpired.inc(n);
+      app.log.info({ expired: n }, 'expired grants');
+    }
   };
-  app.addHook('onReady', () => {
-    timer = setInterval(tick, app.config.expiryIntervalMs);
-    timer.unref();
-    tick();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await running;
-  });
+  startPeriodicTask(app, app.config.expiryIntervalMs, sweep, 'expiry sweep failed; retrying on the next tick');
 }
