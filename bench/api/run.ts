@@ -22,7 +22,7 @@ import { buildApp } from '../../apps/api/src/app.ts';
 import { loadConfig } from '../../apps/api/src/config.ts';
 import { createDb, type Db } from '../../apps/api/src/platform/db.ts';
 import { encodeCursor } from '../../apps/api/src/platform/pagination.ts';
-import { postgresInfo, seededDatabase, settle, type Cleanups } from '../lib/database.ts';
+import { postgresInfo, runWithCleanups, seededDatabase, settle, type Cleanups } from '../lib/database.ts';
 import type { SeedGrant, SeedUser } from '../lib/seed.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -727,61 +727,44 @@ async function scenarios(ctx: Ctx) {
   return { pendingQuery, control, lists, warm, approve };
 }
 
-async function main(): Promise<number> {
+async function measure(cleanups: Cleanups): Promise<number> {
   const say = (msg: string) => process.stdout.write(`${msg}\n`);
-  const cleanups: Cleanups = [];
-  const cleanup = async () => {
-    for (const fn of cleanups.splice(0).reverse())
-      await fn().catch((e: unknown) => say(`cleanup: ${String(e)}`));
-  };
-  const deadline = setTimeout(() => {
-    say(`the benchmark passed its ${DEADLINE_MS / 60_000}-minute deadline; stopping`);
-    void cleanup().finally(() => process.exit(2));
-  }, DEADLINE_MS);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+  const loadAtStart = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+  const { ctx, db, header } = await setUp(cleanups);
+  const { pendingQuery, control, lists, warm, approve } = await scenarios(ctx);
+  const recorded = await db.grantApproval.count({ where: { comment: 'bench' } });
+  const sent = warm.requests + approve.requests;
 
-  try {
-    const loadAtStart = loadavg()
+  for (const line of [
+    ...header,
+    `          load average ${loadAtStart} at the start, ${loadavg()
       .map((x) => x.toFixed(2))
-      .join(' ');
-    const { ctx, db, header } = await setUp(cleanups);
-    const { pendingQuery, control, lists, warm, approve } = await scenarios(ctx);
-    const recorded = await db.grantApproval.count({ where: { comment: 'bench' } });
-    const sent = warm.requests + approve.requests;
-
-    for (const line of [
-      ...header,
-      `          load average ${loadAtStart} at the start, ${loadavg()
-        .map((x) => x.toFixed(2))
-        .join(' ')} after the run`,
-      '',
-    ])
-      say(line);
-    for (const line of table([control, ...lists, approve])) say(line);
-    say('');
+      .join(' ')} after the run`,
+    '',
+  ])
+    say(line);
+  for (const line of table([control, ...lists, approve])) say(line);
+  say('');
+  say(
+    `approvals recorded in the database: ${recorded} of ${sent} sent (each request approved a different pending grant)`,
+  );
+  for (const r of [...lists, warm, approve].filter((m) => m.wrong > 0))
     say(
-      `approvals recorded in the database: ${recorded} of ${sent} sent (each request approved a different pending grant)`,
+      `${r.name}: ${r.wrong} answers were not 200 ${JSON.stringify(r.statuses)}; first: ${r.samples.join(' | ')}`,
     );
-    for (const r of [...lists, warm, approve].filter((m) => m.wrong > 0))
-      say(
-        `${r.name}: ${r.wrong} answers were not 200 ${JSON.stringify(r.statuses)}; first: ${r.samples.join(' | ')}`,
-      );
-    say('');
-    say('targets');
-    const verdicts = [
-      ...lists.map((r) => verdict(r, TARGET_P95_MS.list)),
-      verdict(approve, TARGET_P95_MS.approve),
-    ];
-    for (const v of verdicts) say(v.line);
-    if (process.argv.includes('--profile') || verdicts.some((v) => !v.pass))
-      for (const line of await profile(ctx, pendingQuery)) say(line);
-    const broken = [...lists, warm, approve].some((r) => r.wrong > 0) || recorded !== sent;
-    return broken ? 1 : 0;
-  } finally {
-    await cleanup();
-    clearTimeout(deadline);
-  }
+  say('');
+  say('targets');
+  const verdicts = [
+    ...lists.map((r) => verdict(r, TARGET_P95_MS.list)),
+    verdict(approve, TARGET_P95_MS.approve),
+  ];
+  for (const v of verdicts) say(v.line);
+  if (process.argv.includes('--profile') || verdicts.some((v) => !v.pass))
+    for (const line of await profile(ctx, pendingQuery)) say(line);
+  const broken = [...lists, warm, approve].some((r) => r.wrong > 0) || recorded !== sent;
+  return broken ? 1 : 0;
 }
 
 if (process.env.EGRESS_BENCH_ROLE === 'server') {
@@ -790,7 +773,7 @@ if (process.env.EGRESS_BENCH_ROLE === 'server') {
     process.exit(1);
   });
 } else {
-  main().then(
+  runWithCleanups(DEADLINE_MS, measure).then(
     (code) => process.exit(code),
     (error: unknown) => {
       console.error(error);

@@ -13,25 +13,21 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 import { buildApp } from '../../apps/api/src/app.ts';
 import { loadConfig } from '../../apps/api/src/config.ts';
-import { createDb, type Db } from '../../apps/api/src/platform/db.ts';
-import { migrate } from '../../apps/api/src/platform/migrate.ts';
-import { startTestPostgres } from '../../apps/api/test/setup/postgres.ts';
+import { createDb } from '../../apps/api/src/platform/db.ts';
+import { freshDatabase, runWithCleanups, type Cleanups } from '../lib/database.ts';
 import { prng } from '../lib/prng.ts';
 import { PORTS, SIZE, seed, type Seeded } from './seed.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
-const MIGRATIONS = join(resolve(THIS_FILE, '../../..'), 'prisma/migrations');
 const RUN = { warmupBatches: 3, batches1k: 40, batches5k: 15, collectors: 4, batchesPerCollector: 10, inboxWarmup: 10, inboxRequests: 100 };
 const TARGET_P95_MS = { ingest1k: 400, ingest5k: 1_500, inbox: 150 };
 const DEADLINE_MS = 10 * 60_000;
-
-type Cleanups = (() => Promise<unknown>)[];
 
 interface Measured {
   name: string;
@@ -175,26 +171,10 @@ function verdict(m: Measured, target: number): boolean {
   return p95 < target;
 }
 
-async function database(cleanups: Cleanups): Promise<{ url: string; db: Db }> {
-  const server = await startTestPostgres();
-  cleanups.push(() => server.stop());
-  const admin = createDb(server.adminUrl, 1);
-  cleanups.push(() => admin.$disconnect());
-  const name = `egress_bench_flows_${process.pid}`;
-  await admin.$executeRawUnsafe(`CREATE DATABASE ${name}`);
-  cleanups.push(() => admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-  const url = new URL(server.adminUrl);
-  url.pathname = `/${name}`;
-  await migrate(url.toString(), MIGRATIONS);
-  const db = createDb(url.toString(), 4);
-  cleanups.push(() => db.$disconnect());
-  return { url: url.toString(), db };
-}
-
 async function run(cleanups: Cleanups): Promise<number> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(' ');
-  const { url: databaseUrl, db } = await database(cleanups);
+  const { databaseUrl, db } = await freshDatabase(cleanups, `egress_bench_flows_${process.pid}`);
   const t0 = performance.now();
   const data = await seed(db, 20261126, Date.now());
   const seedSeconds = (performance.now() - t0) / 1000;
@@ -236,28 +216,13 @@ async function run(cleanups: Cleanups): Promise<number> {
   return broken.length > 0 ? 1 : 0;
 }
 
-async function main(): Promise<number> {
-  const cleanups: Cleanups = [];
-  const cleanup = async () => {
-    for (const fn of cleanups.splice(0).reverse()) await fn().catch((e: unknown) => process.stdout.write(`cleanup: ${String(e)}\n`));
-  };
-  const deadline = setTimeout(() => void cleanup().finally(() => process.exit(2)), DEADLINE_MS);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-  try {
-    return await run(cleanups);
-  } finally {
-    await cleanup();
-    clearTimeout(deadline);
-  }
-}
-
 if (process.env.EGRESS_BENCH_ROLE === 'server') {
   serve().catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });
 } else {
-  main().then(
+  runWithCleanups(DEADLINE_MS, run).then(
     (code) => process.exit(code),
     (error: unknown) => {
       console.error(error);

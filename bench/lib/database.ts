@@ -24,21 +24,26 @@ export interface SeededDatabase {
   seedSeconds: number;
 }
 
-export async function seededDatabase(cleanups: Cleanups): Promise<SeededDatabase> {
+/** A new, migrated database (dropped by its cleanup) and a small pool on it for the benchmark's own queries. */
+export async function freshDatabase(cleanups: Cleanups, name: string): Promise<{ databaseUrl: string; db: Db }> {
   const pgServer = await startTestPostgres();
   cleanups.push(() => pgServer.stop());
   const admin = createDb(pgServer.adminUrl, 1);
   cleanups.push(() => admin.$disconnect());
-  const dbName = `egress_bench_${process.pid}`;
-  await admin.$executeRawUnsafe(`CREATE DATABASE ${dbName}`);
-  cleanups.push(() => admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+  await admin.$executeRawUnsafe(`CREATE DATABASE ${name}`);
+  cleanups.push(() => admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
   const url = new URL(pgServer.adminUrl);
-  url.pathname = `/${dbName}`;
+  url.pathname = `/${name}`;
   const databaseUrl = url.toString();
   await migrate(databaseUrl, MIGRATIONS);
-
   const db = createDb(databaseUrl, 4);
   cleanups.push(() => db.$disconnect());
+  return { databaseUrl, db };
+}
+
+export async function seededDatabase(cleanups: Cleanups): Promise<SeededDatabase> {
+  const dbName = `egress_bench_${process.pid}`;
+  const { databaseUrl, db } = await freshDatabase(cleanups, dbName);
   const t0 = performance.now();
   const data = await seed(db);
   return { databaseUrl, dbName, db, data, seedSeconds: (performance.now() - t0) / 1000 };
@@ -65,5 +70,29 @@ export async function settle(db: Db): Promise<void> {
     >`SELECT count(*)::int AS n FROM reconcile_runs WHERE status IN ('queued', 'running')`;
     if (!row?.n) return;
     await new Promise((done) => setTimeout(done, 500));
+  }
+}
+
+/**
+ * Runs a benchmark's body and then its cleanups, newest first; also on Ctrl-C / SIGTERM (exit 130) and
+ * when the run passes `deadlineMs` (exit 2), so no database or server is left behind. Resolves to the
+ * body's exit code.
+ */
+export async function runWithCleanups(deadlineMs: number, body: (cleanups: Cleanups) => Promise<number>): Promise<number> {
+  const say = (msg: string) => process.stdout.write(`${msg}\n`);
+  const cleanups: Cleanups = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.splice(0).reverse()) await fn().catch((e: unknown) => say(`cleanup: ${String(e)}`));
+  };
+  const deadline = setTimeout(() => {
+    say(`the benchmark passed its ${deadlineMs / 60_000}-minute deadline; stopping`);
+    void cleanup().finally(() => process.exit(2));
+  }, deadlineMs);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+  try {
+    return await body(cleanups);
+  } finally {
+    await cleanup();
+    clearTimeout(deadline);
   }
 }

@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { compile, type KubernetesObject } from '../../packages/manifests/src/index.ts';
 import { createCompilerThread } from '../../apps/api/src/reconcile/compiler-thread.ts';
 import { loadSnapshot } from '../../apps/api/src/reconcile/desired-state.ts';
-import { seededDatabase, type Cleanups } from '../lib/database.ts';
+import { runWithCleanups, seededDatabase, type Cleanups } from '../lib/database.ts';
 
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 10;
@@ -66,40 +66,39 @@ function report(name: string, samples: Sample[]): void {
   );
 }
 
-async function main(): Promise<void> {
-  const cleanups: Cleanups = [];
+/** A whole compile takes at most a few seconds here; the deadline only catches a hang. */
+const DEADLINE_MS = 10 * 60_000;
+
+async function benchmark(cleanups: Cleanups): Promise<number> {
   const thread = createCompilerThread();
   cleanups.push(() => thread.close());
-  try {
-    const seeded = await seededDatabase(cleanups);
-    const snapshot = await loadSnapshot(seeded.db);
-    const input = { ...snapshot, readiness: 'all' as const };
-    console.log('Compile vs. the API event loop');
-    console.log(`machine:  ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    console.log(
-      `data:     ${snapshot.services.length} services, ${snapshot.destinations.length} destinations, ${snapshot.grants.length} active grants (seeded in ${seeded.seedSeconds.toFixed(1)} s); ${runs} runs each after 2 warm-ups`,
-    );
-    const inline = async () => compile(input, { sha256Hex });
-    const threaded = () => thread.compile(input);
-    const [a] = await measure(inline);
-    const [b] = await measure(threaded);
-    if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error('the compiler thread gave different objects');
-    console.log(`objects:  ${a.length} per compile, identical both ways`);
-    await measure(inline);
-    await measure(threaded);
-    const results: Record<string, Sample[]> = { 'in-process': [], 'compiler thread': [] };
-    for (let i = 0; i < runs; i++) {
-      results['in-process']?.push((await measure(inline))[1]);
-      results['compiler thread']?.push((await measure(threaded))[1]);
-    }
-    for (const [name, samples] of Object.entries(results)) report(name, samples);
-  } finally {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  const seeded = await seededDatabase(cleanups);
+  const snapshot = await loadSnapshot(seeded.db);
+  const input = { ...snapshot, readiness: 'all' as const };
+  console.log('Compile vs. the API event loop');
+  console.log(`machine:  ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `data:     ${snapshot.services.length} services, ${snapshot.destinations.length} destinations, ${snapshot.grants.length} active grants (seeded in ${seeded.seedSeconds.toFixed(1)} s); ${runs} runs each after 2 warm-ups`,
+  );
+  const inline = async () => compile(input, { sha256Hex });
+  const threaded = () => thread.compile(input);
+  const [a] = await measure(inline);
+  const [b] = await measure(threaded);
+  if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error('the compiler thread gave different objects');
+  console.log(`objects:  ${a.length} per compile, identical both ways`);
+  await measure(inline);
+  await measure(threaded);
+  const results: Record<string, Sample[]> = { 'in-process': [], 'compiler thread': [] };
+  for (let i = 0; i < runs; i++) {
+    results['in-process']?.push((await measure(inline))[1]);
+    results['compiler thread']?.push((await measure(threaded))[1]);
   }
+  for (const [name, samples] of Object.entries(results)) report(name, samples);
+  return 0;
 }
 
-main().then(
-  () => process.exit(0),
+runWithCleanups(DEADLINE_MS, benchmark).then(
+  (code) => process.exit(code),
   (error: unknown) => {
     console.error(error);
     process.exit(1);

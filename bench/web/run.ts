@@ -27,7 +27,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 
 import type { Db } from '../../apps/api/src/platform/db.ts';
 import { hashPassword } from '../../apps/api/src/platform/secrets.ts';
-import { postgresInfo, seededDatabase, settle, type Cleanups } from '../lib/database.ts';
+import { postgresInfo, runWithCleanups, seededDatabase, settle, type Cleanups } from '../lib/database.ts';
 import { INSTRUMENT, type Scenario } from './instrument.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -276,84 +276,72 @@ async function measure(context: BrowserContext) {
   return out;
 }
 
-async function main(): Promise<number> {
+async function benchmark(cleanups: Cleanups): Promise<number> {
   const say = (msg: string) => process.stdout.write(`${msg}\n`);
+  const loadAtStart = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+  const { databaseUrl, db, data, seedSeconds } = await seededDatabase(cleanups);
+  await addAdmin(db);
+  const url = await startApi(databaseUrl, cleanups);
+  await settle(db);
+  const activeGrants = await db.grant.count({ where: { state: 'active' } });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+    ],
+  });
+  cleanups.push(() => browser.close());
+  const context = await signedInContext(browser, url);
+  const version = browser.version();
+  const results = await measure(context);
+  const pg = await postgresInfo(db);
+  say('Egress Control console render benchmark');
+  say(
+    `machine:  ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM; load average ${loadAtStart} at the start, ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} after`,
+  );
+  say(
+    `runtime:  Node ${process.version}, ${pg?.version ?? 'PostgreSQL ?'} (fsync=${pg?.fsync ?? '?'}), Chromium ${version} headless, 1280×800; API (EGRESS_TARGET=none) serving apps/web/dist on ${url}`,
+  );
+  say(`data:     ${data.summary}; seeded in ${seedSeconds.toFixed(1)} s`);
+  say(
+    `runs:     ${RUNS} per view after ${WARMUP} warm-up rounds, each in a new tab of one signed-in admin session`,
+  );
+  say('');
+  const reports = [
+    report('dashboard', results.dashboard),
+    report('grants list', results.grants),
+    report('grants list, Next page', results.next),
+  ];
+  for (const r of reports) for (const line of [...r.lines, '']) say(line);
+  say('targets (the issue: rendered within 1 s of the data arriving)');
+  const names = ['dashboard', 'grants list', 'grants list, Next page'];
+  reports.forEach((r, i) =>
+    say(
+      `  ${(names[i] ?? '').padEnd(24)} p95 data -> rendered < ${TARGET_MS} ms   measured ${ms(r.p95)}   ${r.p95 < TARGET_MS ? 'PASS' : 'MISS'}`,
+    ),
+  );
+  // The dashboard's number must be the server's aggregate over every grant, not a count of a page.
+  const shownActive = results.dashboard[0]?.shown.match(/active (\d+)/)?.[1];
+  say(
+    `  dashboard "Active grants" shows ${shownActive ?? '?'}; the database holds ${activeGrants} active grants: ${String(activeGrants) === shownActive ? 'OK' : 'WRONG'}`,
+  );
+  return String(activeGrants) === shownActive ? 0 : 1;
+}
+
+async function main(): Promise<number> {
   if (!existsSync(join(WEB_DIST, 'index.html'))) {
-    say('apps/web/dist is missing: build the console first (pnpm --filter @egress/web build)');
+    process.stdout.write('apps/web/dist is missing: build the console first (pnpm --filter @egress/web build)\n');
     return 1;
   }
-  const cleanups: Cleanups = [];
-  const cleanup = async () => {
-    for (const fn of cleanups.splice(0).reverse())
-      await fn().catch((e: unknown) => say(`cleanup: ${String(e)}`));
-  };
-  const deadline = setTimeout(() => {
-    say(`the benchmark passed its ${DEADLINE_MS / 60_000}-minute deadline; stopping`);
-    void cleanup().finally(() => process.exit(2));
-  }, DEADLINE_MS);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const)
-    process.once(signal, () => void cleanup().finally(() => process.exit(130)));
-  try {
-    const loadAtStart = loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ');
-    const { databaseUrl, db, data, seedSeconds } = await seededDatabase(cleanups);
-    await addAdmin(db);
-    const url = await startApi(databaseUrl, cleanups);
-    await settle(db);
-    const activeGrants = await db.grant.count({ where: { state: 'active' } });
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
-    cleanups.push(() => browser.close());
-    const context = await signedInContext(browser, url);
-    const version = browser.version();
-    const results = await measure(context);
-    const pg = await postgresInfo(db);
-    say('Egress Control console render benchmark');
-    say(
-      `machine:  ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM; load average ${loadAtStart} at the start, ${loadavg()
-        .map((x) => x.toFixed(2))
-        .join(' ')} after`,
-    );
-    say(
-      `runtime:  Node ${process.version}, ${pg?.version ?? 'PostgreSQL ?'} (fsync=${pg?.fsync ?? '?'}), Chromium ${version} headless, 1280×800; API (EGRESS_TARGET=none) serving apps/web/dist on ${url}`,
-    );
-    say(`data:     ${data.summary}; seeded in ${seedSeconds.toFixed(1)} s`);
-    say(
-      `runs:     ${RUNS} per view after ${WARMUP} warm-up rounds, each in a new tab of one signed-in admin session`,
-    );
-    say('');
-    const reports = [
-      report('dashboard', results.dashboard),
-      report('grants list', results.grants),
-      report('grants list, Next page', results.next),
-    ];
-    for (const r of reports) for (const line of [...r.lines, '']) say(line);
-    say('targets (the issue: rendered within 1 s of the data arriving)');
-    const names = ['dashboard', 'grants list', 'grants list, Next page'];
-    reports.forEach((r, i) =>
-      say(
-        `  ${(names[i] ?? '').padEnd(24)} p95 data -> rendered < ${TARGET_MS} ms   measured ${ms(r.p95)}   ${r.p95 < TARGET_MS ? 'PASS' : 'MISS'}`,
-      ),
-    );
-    // The dashboard's number must be the server's aggregate over every grant, not a count of a page.
-    const shownActive = results.dashboard[0]?.shown.match(/active (\d+)/)?.[1];
-    say(
-      `  dashboard "Active grants" shows ${shownActive ?? '?'}; the database holds ${activeGrants} active grants: ${String(activeGrants) === shownActive ? 'OK' : 'WRONG'}`,
-    );
-    return String(activeGrants) === shownActive ? 0 : 1;
-  } finally {
-    await cleanup();
-    clearTimeout(deadline);
-  }
+  return runWithCleanups(DEADLINE_MS, benchmark);
 }
 
 main().then(
