@@ -17,3 +17,20 @@ export function ErrorPanel({ error, what }: { error: unknown; what: string }) {
     </div>
   );
 }
+
+/**
+ * A refused change inside a dialog or form, kept open so the person can read it: the server's message
+ * and the request id. Renders nothing without an error.
+ */
+export function RefusedNotice({ error }: { error: Error | null }) {
+  if (!error) return null;
+  return (
+    <div className="form-error" role="alert">
+      <strong>The server refused: </strong>
+      {error.message}
+      {isApiError(error) && error.requestId ? (
+        <span className="muted small block">Request id: {error.requestId}</span>
+      ) : null}
+    </div>
+  );
+}

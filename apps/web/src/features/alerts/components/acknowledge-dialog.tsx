@@ -7,8 +7,8 @@ import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 
 import { Dialog } from '../../../components/ui/dialog.tsx';
+import { RefusedNotice } from '../../../components/ui/error-panel.tsx';
 import { Field } from '../../../components/ui/field.tsx';
-import { isApiError } from '../../../lib/api-client.ts';
 import { utc } from '../../../lib/format.ts';
 import { useAcknowledgeAlert } from '../api/alerts.mutations.ts';
 import { describeAlert } from '../alert-format.ts';
@@ -65,15 +65,7 @@ export function AcknowledgeDialog({ alert, onClose }: { alert: Alert; onClose: (
           >
             <textarea rows={3} autoFocus {...form.register('comment')} />
           </Field>
-          {failure ? (
-            <div className="form-error" role="alert">
-              <strong>The server refused: </strong>
-              {failure.message}
-              {isApiError(failure) && failure.requestId ? (
-                <span className="muted small block">Request id: {failure.requestId}</span>
-              ) : null}
-            </div>
-          ) : null}
+          <RefusedNotice error={failure} />
           <div className="actions">
             <button type="button" className="btn" onClick={onClose}>
               {failure ? 'Close' : 'Back'}

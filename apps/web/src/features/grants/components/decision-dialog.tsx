@@ -4,8 +4,8 @@ import { useForm } from 'react-hook-form';
 import { z } from 'zod';
 
 import { Dialog } from '../../../components/ui/dialog.tsx';
+import { RefusedNotice } from '../../../components/ui/error-panel.tsx';
 import { Field } from '../../../components/ui/field.tsx';
-import { isApiError } from '../../../lib/api-client.ts';
 import { useDecision, type Decision } from '../api/grants.mutations.ts';
 import { GrantStateBadge } from './grant-bits.tsx';
 
@@ -90,15 +90,7 @@ export function DecisionDialog({ grant, decision, open, onClose }: Props) {
           <Field label={verb.field} error={form.formState.errors.text?.message}>
             <textarea rows={3} autoFocus {...form.register('text')} />
           </Field>
-          {failure ? (
-            <div className="form-error" role="alert">
-              <strong>The server refused: </strong>
-              {failure.message}
-              {isApiError(failure) && failure.requestId ? (
-                <span className="muted small block">Request id: {failure.requestId}</span>
-              ) : null}
-            </div>
-          ) : null}
+          <RefusedNotice error={failure} />
           <div className="actions">
             <button type="button" className="btn" onClick={close}>
               {failure ? 'Close' : 'Back'}

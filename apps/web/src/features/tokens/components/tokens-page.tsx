@@ -5,6 +5,7 @@ import { useState } from 'react';
 
 import { Badge } from '../../../components/ui/badge.tsx';
 import { DataTable } from '../../../components/ui/data-table.tsx';
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
 import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { ShownOnce } from '../../../components/ui/shown-once.tsx';
@@ -106,33 +107,19 @@ function TokensTable({ tokens, showOwner }: { tokens: Token[] | undefined; showO
 function RevokeTokenDialog({ token, onClose }: { token: Token; onClose: () => void }) {
   const revoke = useRevokeToken();
   return (
-    <Dialog
-      open
-      onClose={onClose}
+    <ConfirmDialog
       title="Revoke token"
       description={
         <p>
           {token.name} ({token.prefix}…), owned by {token.owner}
         </p>
       }
-    >
-      <div className="stack">
-        <p>Scripts using this token stop working at once. This cannot be undone.</p>
-        <div className="actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Back
-          </button>
-          <button
-            type="button"
-            className="btn btn-danger"
-            disabled={revoke.isPending}
-            onClick={() => revoke.mutate(token.id, { onSuccess: onClose })}
-          >
-            Revoke token
-          </button>
-        </div>
-      </div>
-    </Dialog>
+      consequence="Scripts using this token stop working at once. This cannot be undone."
+      confirmLabel="Revoke token"
+      pending={revoke.isPending}
+      onConfirm={() => revoke.mutate(token.id, { onSuccess: onClose })}
+      onClose={onClose}
+    />
   );
 }
 

@@ -2,10 +2,11 @@
 import type { Webhook } from '@egress/shared';
 import { useState } from 'react';
 
+import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
+import { RefusedNotice } from '../../../components/ui/error-panel.tsx';
 import { ShownOnce } from '../../../components/ui/shown-once.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
-import { isApiError } from '../../../lib/api-client.ts';
 import {
   useCreateWebhook,
   useDeleteWebhook,
@@ -90,41 +91,27 @@ export function DeleteWebhookDialog({
 }) {
   const remove = useDeleteWebhook();
   return (
-    <Dialog
-      open
-      onClose={onClose}
+    <ConfirmDialog
       title="Delete webhook"
       description={
         <p>
           {webhook.name} → {urlHost(webhook.url)}
         </p>
       }
-    >
-      <div className="stack">
-        <p>Nothing more is sent to it, and its delivery log is deleted with it. This cannot be undone.</p>
-        <div className="actions">
-          <button type="button" className="btn" onClick={onClose}>
-            Back
-          </button>
-          <button
-            type="button"
-            className="btn btn-danger"
-            disabled={remove.isPending}
-            onClick={() =>
-              remove.mutate(webhook.id, {
-                onSuccess: () => {
-                  onClose();
-                  showToast({ kind: 'success', title: `Webhook ${webhook.name} deleted` });
-                  onDeleted?.();
-                },
-              })
-            }
-          >
-            Delete webhook
-          </button>
-        </div>
-      </div>
-    </Dialog>
+      consequence="Nothing more is sent to it, and its delivery log is deleted with it. This cannot be undone."
+      confirmLabel="Delete webhook"
+      pending={remove.isPending}
+      onConfirm={() =>
+        remove.mutate(webhook.id, {
+          onSuccess: () => {
+            onClose();
+            showToast({ kind: 'success', title: `Webhook ${webhook.name} deleted` });
+            onDeleted?.();
+          },
+        })
+      }
+      onClose={onClose}
+    />
   );
 }
 
@@ -147,15 +134,7 @@ export function RotateSecretDialog({ webhook, onClose }: { webhook: Webhook; onC
             Deliveries are signed with a new secret from now on; receivers checking the old one reject them
             until they are updated.
           </p>
-          {failure ? (
-            <div className="form-error" role="alert">
-              <strong>The server refused: </strong>
-              {failure.message}
-              {isApiError(failure) && failure.requestId ? (
-                <span className="muted small block">Request id: {failure.requestId}</span>
-              ) : null}
-            </div>
-          ) : null}
+          <RefusedNotice error={failure} />
           <div className="actions">
             <button type="button" className="btn" onClick={onClose}>
               Back
