@@ -63,15 +63,19 @@ if (base) {
   cleanup = () => rmSync(dir, { recursive: true, force: true });
 }
 
+/** A TypeScript module (the harness, the tests' OpenID provider) through the API's tsx: Node 20 cannot strip types itself. */
+async function importTs(specifier) {
+  const { tsImport } = await import(
+    pathToFileURL(join(apiDir, 'node_modules/tsx/dist/esm/api/index.mjs')).href
+  );
+  return tsImport(specifier, import.meta.url);
+}
+
 /** A control plane for the kubernetes target; its stop() runs after the API has exited. */
 async function startCluster() {
   const clusterFile = process.env.E2E_CLUSTER_FILE;
   if (!clusterFile) throw new Error('E2E_CLUSTER_FILE is not set (playwright.cluster.config.ts sets it)');
-  // The harness is TypeScript: load it through the API's tsx (Node 20 cannot strip types itself).
-  const { tsImport } = await import(
-    pathToFileURL(join(apiDir, 'node_modules/tsx/dist/esm/api/index.mjs')).href
-  );
-  const harness = await tsImport('../../../tools/harness/src/index.ts', import.meta.url);
+  const harness = await importTs('../../../tools/harness/src/index.ts');
   const cp = await harness.startControlPlane({ binDir: await harness.harnessBinDir() });
   const { server, caPem, clientCertPem, clientKeyPem, kubeconfigPath } = cp;
   writeFileSync(clusterFile, JSON.stringify({ server, caPem, clientCertPem, clientKeyPem, kubeconfigPath }), {
@@ -99,10 +103,7 @@ if (process.env.E2E_TARGET === 'kubernetes') {
 
 /** The OpenID provider for the SSO spec; its close() runs after the API has exited. */
 async function startOidc() {
-  const { tsImport } = await import(
-    pathToFileURL(join(apiDir, 'node_modules/tsx/dist/esm/api/index.mjs')).href
-  );
-  const { startOidcProvider } = await tsImport('../../api/test/helpers/oidc.ts', import.meta.url);
+  const { startOidcProvider } = await importTs('../../api/test/helpers/oidc.ts');
   const publicUrl = `http://127.0.0.1:${port}`;
   const accountFor = (login) => {
     const [name, ...groups] = login.split('+');
