@@ -8,6 +8,14 @@ import { parseSecretKey } from './platform/secret-box.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/** A base64 key of 32 bytes, decoded by the schema itself. */
+const secretKey = z.string().transform((v, ctx) => {
+  const key = parseSecretKey(v);
+  if (key) return key;
+  ctx.addIssue({ code: 'custom', message: 'must be the base64 encoding of 32 bytes (openssl rand -base64 32)' });
+  return z.NEVER;
+});
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -27,8 +35,8 @@ const EnvSchema = z.object({
   EGRESS_RESYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
   EGRESS_RECONCILE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(250),
   EGRESS_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-  EGRESS_SECRET_KEY: z.string().refine((v) => parseSecretKey(v) !== null, { error: 'must be the base64 encoding of 32 bytes (openssl rand -base64 32)' }).optional(),
-  EGRESS_SECRET_KEY_PREVIOUS: z.string().refine((v) => parseSecretKey(v) !== null, { error: 'must be the base64 encoding of 32 bytes' }).optional(),
+  EGRESS_SECRET_KEY: secretKey.optional(),
+  EGRESS_SECRET_KEY_PREVIOUS: secretKey.optional(),
   EGRESS_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   ...OIDC_ENV,
   KUBECONFIG: z.string().optional(),
@@ -103,8 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resyncIntervalMs: e.EGRESS_RESYNC_INTERVAL_SECONDS * 1000,
     reconcileDebounceMs: e.EGRESS_RECONCILE_DEBOUNCE_MS,
     publicUrl: (e.EGRESS_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
-    secretKey: e.EGRESS_SECRET_KEY === undefined ? undefined : (parseSecretKey(e.EGRESS_SECRET_KEY) ?? undefined),
-    previousSecretKey: e.EGRESS_SECRET_KEY_PREVIOUS === undefined ? undefined : (parseSecretKey(e.EGRESS_SECRET_KEY_PREVIOUS) ?? undefined),
+    secretKey: e.EGRESS_SECRET_KEY,
+    previousSecretKey: e.EGRESS_SECRET_KEY_PREVIOUS,
     webhookAllowPrivate: e.EGRESS_WEBHOOK_ALLOW_PRIVATE,
     oidc: loadOidcConfig(e),
   };
