@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Builds the test harness binaries (kube-apiserver, etcd, coredns, helm, envoy-validator)
 # from the wrapper Go modules next to this script, with the Go module proxy as the only
-# network source. Binaries go to a versioned cache folder outside the repository:
+# network source. Each binary is cached outside the repository under its own key:
 #
-#   ${EGRESS_HARNESS_CACHE:-$HOME/.cache/egress-control/harness}/<key>/
+#   ${EGRESS_HARNESS_CACHE:-$HOME/.cache/egress-control/harness}/tools/<tool>/<tool key>/<tool>
 #
-# where <key> encodes the tool versions (read from the go.mod files), the Go version and a
-# hash of the wrapper modules' inputs. A binary already present there is not rebuilt.
+# where <tool key> encodes the tool's version (read from its go.mod), the Go version, and a hash
+# of what the binary is made from (that wrapper module's go.mod, go.sum and non-test Go sources,
+# the package and the linker flags). Changing one tool (or adding one) rebuilds only that tool;
+# a test file beside a tool rebuilds nothing. The tests get one folder holding all of them:
+#
+#   ${EGRESS_HARNESS_CACHE:-...}/bin/<key of the set>/<tool> -> ../../tools/<tool>/<tool key>/<tool>
 #
 # Usage: tools/harness/build.sh [--print-dir] [tool...]
 #   --print-dir   print the bin dir and exit without building
-#   tool...       build only these (default: all five)
+#   tool...       build only these (default: all of them)
 # The last line on stdout is always the bin dir; progress goes to stderr.
 set -euo pipefail
 
@@ -39,21 +43,7 @@ for v in K8S ETCD COREDNS HELM ENVOY; do
 done
 GOVER="$(go env GOVERSION)"
 
-# Everything that changes the output: wrapper go.mod/go.sum, our Go sources, this script.
-HASH="$(cd "$HERE" && cat build.sh */go.mod */go.sum $(ls */*.go | sort) | sha256sum | cut -c1-12)"
-KEY="k8s-${K8S#v}_etcd-${ETCD#v}_coredns-${COREDNS#v}_helm-${HELM#v}_envoy-${ENVOY#v}_${GOVER}_${HASH}"
-DIR="${EGRESS_HARNESS_CACHE:-$HOME/.cache/egress-control/harness}/$KEY"
-
-if [ "${1:-}" = "--print-dir" ]; then
-  echo "$DIR"
-  exit 0
-fi
-if [ $# -gt 0 ]; then TOOLS=("$@"); fi
-
-mkdir -p "$DIR"
-# One builder at a time per key (parallel CI jobs on one machine share the cache).
-exec 9>"$DIR/.lock"
-if command -v flock >/dev/null 2>&1; then flock 9; fi
+CACHE="${EGRESS_HARNESS_CACHE:-$HOME/.cache/egress-control/harness}"
 
 k8s_ldflags() {
   local minor flags="-s -w"
@@ -74,26 +64,63 @@ helm_ldflags() {
     "-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=$maj -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$min"
 }
 
-build() { # build <tool>
-  local tool="$1" pkg ldflags="-s -w" out="$DIR/$1"
-  case "$tool" in
-    kube-apiserver) pkg=k8s.io/kubernetes/cmd/kube-apiserver; ldflags="$(k8s_ldflags)" ;;
-    etcd) pkg=go.etcd.io/etcd/server/v3 ;;
-    coredns) pkg=. ;;
-    helm) pkg=helm.sh/helm/v3/cmd/helm; ldflags="$(helm_ldflags)" ;;
-    envoy-validator) pkg=. ;;
-    *) echo "build.sh: unknown tool '$tool' (known: ${TOOLS[*]})" >&2; return 1 ;;
+# spec <tool>: sets PKG, LDFLAGS and VERSION for one tool.
+spec() {
+  LDFLAGS="-s -w"
+  case "$1" in
+    kube-apiserver) PKG=k8s.io/kubernetes/cmd/kube-apiserver; LDFLAGS="$(k8s_ldflags)"; VERSION="$K8S" ;;
+    etcd) PKG=go.etcd.io/etcd/server/v3; VERSION="$ETCD" ;;
+    coredns) PKG=.; VERSION="$COREDNS" ;;
+    helm) PKG=helm.sh/helm/v3/cmd/helm; LDFLAGS="$(helm_ldflags)"; VERSION="$HELM" ;;
+    envoy-validator) PKG=.; VERSION="$ENVOY" ;;
+    *) echo "build.sh: unknown tool '$1' (known: ${TOOLS[*]})" >&2; return 1 ;;
   esac
+}
+
+# toolkey <tool>: version, Go version and a hash of everything the binary is built from.
+toolkey() {
+  local hash
+  spec "$1"
+  hash="$(cd "$HERE/$1" && { cat go.mod go.sum; find . -name '*.go' ! -name '*_test.go' | sort | xargs -r cat; echo "$PKG $LDFLAGS"; } | sha256sum | cut -c1-12)"
+  echo "${VERSION#v}_${GOVER}_${hash}"
+}
+
+ALL=()
+for t in "${TOOLS[@]}"; do ALL+=("$t=$(toolkey "$t")"); done
+DIR="$CACHE/bin/$(printf '%s\n' "${ALL[@]}" | sha256sum | cut -c1-16)"
+
+if [ "${1:-}" = "--print-dir" ]; then
+  echo "$DIR"
+  exit 0
+fi
+WANT=("${TOOLS[@]}")
+if [ $# -gt 0 ]; then WANT=("$@"); fi
+
+mkdir -p "$CACHE"
+# One builder at a time (parallel CI jobs on one machine share the cache).
+exec 9>"$CACHE/.lock"
+if command -v flock >/dev/null 2>&1; then flock 9; fi
+
+build() { # build <tool>: into its own keyed folder unless already there
+  local tool="$1" key out
+  key="$(toolkey "$tool")"
+  out="$CACHE/tools/$tool/$key/$tool"
   if [ -x "$out" ]; then
     echo "harness: $tool present, skipping" >&2
     return 0
   fi
+  spec "$tool"
+  mkdir -p "$(dirname "$out")"
   local start=$SECONDS
   echo "harness: building $tool ..." >&2
-  (cd "$HERE/$tool" && go build -trimpath -ldflags "$ldflags" -o "$out.tmp.$$" "$pkg")
+  (cd "$HERE/$tool" && go build -trimpath -ldflags "$LDFLAGS" -o "$out.tmp.$$" "$PKG")
   mv -f "$out.tmp.$$" "$out"
   echo "harness: built $tool in $((SECONDS - start))s ($(du -h "$out" | cut -f1))" >&2
 }
 
-for t in "${TOOLS[@]}"; do build "$t"; done
+mkdir -p "$DIR"
+for t in "${WANT[@]}"; do
+  build "$t"
+  ln -sfn "../../tools/$t/$(toolkey "$t")/$t" "$DIR/$t"
+done
 echo "$DIR"
