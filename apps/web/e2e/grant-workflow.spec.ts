@@ -29,7 +29,7 @@ async function approveFromInbox(page: Page, expected: RegExp) {
   await expect(dialog).toBeHidden();
 }
 
-test('request → two approvals → active → revoke → audited', async ({ page, browser, request }) => {
+test('request → two approvals → active → revoke → audited', async ({ page, browser }) => {
   // The engineer signs in through the form, and lands back on the page they asked for.
   await page.goto('/requests/new');
   await expect(page).toHaveURL(/\/sign-in\?redirect=/);
@@ -82,23 +82,19 @@ test('request → two approvals → active → revoke → audited', async ({ pag
   await expect(active).toContainText('2 of 2');
   await snap(page, '05-grants-active');
 
-  // The gateway's NetworkPolicy admits the service's pods. Guarded: the manifests API may be absent.
-  const manifests = await request.get('/api/v1/manifests?format=yaml');
-  if (manifests.status() === 404) {
-    test.info().annotations.push({
-      type: 'fixme',
-      description: 'GET /api/v1/manifests is not served yet: the gateway-policy check was skipped',
-    });
-  } else {
-    await approver2.goto('/destinations');
-    await approver2.getByRole('link', { name: GITHUB.host, exact: true }).click();
-    const objects = approver2.getByRole('region', { name: 'Rendered objects' });
-    await objects.locator('summary', { hasText: /^NetworkPolicy/ }).click();
-    const policy = objects.locator('details.manifest-group', { hasText: /^NetworkPolicy/ });
-    await policy.locator('summary', { hasText: 'github-com' }).click();
-    await expect(policy.getByLabel(/NetworkPolicy .* YAML/)).toContainText(GITHUB_SERVICE.label);
-    await snap(approver2, '06-destination-manifests');
-  }
+  // The gateway's NetworkPolicy admits the service's pods: in the API's rendered objects and on the
+  // destination's page. A missing manifests route fails here; it is part of the product.
+  const manifests = await approver2.request.get('/api/v1/manifests?format=yaml');
+  expect(manifests.status(), 'GET /api/v1/manifests?format=yaml').toBe(200);
+  expect(await manifests.text()).toContain(`app: ${GITHUB_SERVICE.label}`);
+  await approver2.goto('/destinations');
+  await approver2.getByRole('link', { name: GITHUB.host, exact: true }).click();
+  const objects = approver2.getByRole('region', { name: 'Rendered objects' });
+  await objects.locator('summary', { hasText: /^NetworkPolicy/ }).click();
+  const policy = objects.locator('details.manifest-group', { hasText: /^NetworkPolicy/ });
+  await policy.locator('summary', { hasText: 'github-com' }).click();
+  await expect(policy.getByLabel(/NetworkPolicy .* YAML/)).toContainText(GITHUB_SERVICE.label);
+  await snap(approver2, '06-destination-manifests');
 
   // Revoke from the grant's page; the dialog shows the server's verdict.
   await approver1.goto(`/grants/${grantId}`);

@@ -55,12 +55,13 @@ beforeAll(async () => {
 afterAll(() => cleanup.run());
 
 describe('fidelity of the compiled objects', () => {
-  it('covers the scenario: six gateways, three default-deny and three port-wide policies, one DNS ConfigMap', () => {
+  // Three port-wide grants, but service.web's namespace (frontend) is not enforced: two policies.
+  it('covers the scenario: six gateways, three default-deny policies, two port-wide policies (payments, data; none for unenforced frontend), one DNS ConfigMap', () => {
     const count = (pred: (o: KubernetesObject) => boolean) => objects.filter(pred).length;
     const component = (o: KubernetesObject) => o.metadata.labels['app.kubernetes.io/component'];
     expect(count((o) => o.kind === 'Deployment')).toBe(6);
     expect(count((o) => component(o) === 'default-deny')).toBe(3);
-    expect(count((o) => component(o) === 'port-grant')).toBe(2);
+    expect(objects.filter((o) => component(o) === 'port-grant').map((o) => o.metadata.namespace).sort()).toEqual(['data', 'payments']);
     expect(count((o) => component(o) === 'dns-rewrite')).toBe(1);
   });
 
@@ -105,6 +106,32 @@ describe('fidelity of the compiled objects', () => {
       const hint = missing ? `\nenvoy-validator does not link the extension the bootstrap uses: add _ "github.com/envoyproxy/go-control-plane/envoy/extensions/${missing.replaceAll('.', '/')}/v3" to tools/harness/envoy-validator/main.go and rerun tools/harness/build.sh (docs/harness.md)` : '';
       expect(output.text.trim().split('\n').sort(), hint).toEqual(files.map((f) => `OK ${f}`).sort());
       expect(output.code).toBe(0);
+
+      // The OKs above mean something only if the validator says FAIL to a broken bootstrap: one gateway's
+      // config without the tcp_proxy's required stat_prefix (a rule inside a typed_config Any), and one
+      // with a field Envoy does not know.
+      const good = (configMaps.find((cm) => cm.metadata.name === 'github-com')?.['data'] as Record<string, string>)['envoy.yaml'] ?? '';
+      const broken = {
+        'no-stat-prefix': { text: good.replace(/^\s*stat_prefix: tcp_443\n/m, ''), reason: 'StatPrefix' },
+        'unknown-field': { text: `${good}not_an_envoy_field: true\n`, reason: 'unknown field "not_an_envoy_field"' },
+      };
+      const brokenFiles: string[] = [];
+      for (const [name, { text }] of Object.entries(broken)) {
+        expect(text, `${name} differs from the valid bootstrap`).not.toBe(good);
+        const file = join(dir, `broken-${name}.yaml`);
+        await writeFile(file, text);
+        brokenFiles.push(file);
+      }
+      const refused = await runValidator(brokenFiles);
+      expect(refused.code).toBe(1);
+      // One verdict per file: "OK <file>" or "FAIL <file>: <reason>" (a reason may go on over indented lines).
+      const verdicts = refused.text.trim().split(/\n(?=OK |FAIL )/);
+      expect(verdicts, refused.text).toHaveLength(2);
+      for (const [name, { reason }] of Object.entries(broken)) {
+        const verdict = verdicts.find((v) => v.includes(`broken-${name}.yaml`)) ?? '';
+        expect(verdict, refused.text).toMatch(new RegExp(`^FAIL \\S+broken-${name}\\.yaml: `));
+        expect(verdict).toContain(reason);
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

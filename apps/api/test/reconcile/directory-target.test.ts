@@ -1,5 +1,5 @@
 // The reconcile path with the GitOps directory target: runs are recorded, files appear, change, and go.
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,6 +20,20 @@ async function files(root: string, sub = ''): Promise<string[]> {
     else out.push(rel);
   }
   return out.sort();
+}
+
+/** Every file under the folder with its content. */
+async function snapshot(root: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const f of await files(root)) out.set(f, await readFile(join(root, f), 'utf8'));
+  return out;
+}
+
+interface RunDetail {
+  dryRun: boolean;
+  status: string;
+  counts: { created: number; updated: number; deleted: number; unchanged: number; failed: number };
+  objects: { kind: string; namespace: string | null; name: string; action: string }[];
 }
 
 async function reconcileNow(): Promise<{ status: string; counts: { created: number; updated: number; deleted: number; unchanged: number; failed: number }; errors: string[] }> {
@@ -94,17 +108,46 @@ describe('directory target', () => {
     expect((await files(dir)).some((f) => f.includes('github-com'))).toBe(false);
   });
 
-  it('a dry run reports changes without writing', async () => {
-    await t.as('approver', { method: 'POST', url: '/api/v1/destinations', payload: { host: 'api.stripe.com', ports: [{ port: 443, protocol: 'TCP' }], sensitivity: 'standard' } });
-    const before = await files(dir);
+  it('a dry run reports what a real run would change, and writes nothing', async () => {
+    // What a real run changes for a new destination: compare the folder before and after it.
+    const old = await snapshot(dir);
+    const dest = await t.as('approver', { method: 'POST', url: '/api/v1/destinations', payload: { host: 'api.stripe.com', ports: [{ port: 443, protocol: 'TCP' }], sensitivity: 'standard' } });
+    expect(dest.statusCode, dest.body).toBe(201);
+    await t.app.reconciler.idle();
+    const applied = await snapshot(dir);
+    const created = [...applied.keys()].filter((f) => !old.has(f));
+    const updated = [...applied.keys()].filter((f) => old.has(f) && old.get(f) !== applied.get(f));
+    expect(created).toContain('egress-gateways/deployment-api-stripe-com.yaml');
+    expect(updated.some((f) => f.startsWith('kube-system/configmap-')), 'the DNS rewrite gains a rule').toBe(true);
+
+    // Put the folder back as it was before that run, plus one file no longer desired: a real run now
+    // has exactly those objects to create, update and delete. Nothing queues a run meanwhile.
+    for (const f of created) await rm(join(dir, f));
+    for (const f of updated) await writeFile(join(dir, f), old.get(f) ?? '');
+    const stale = 'egress-gateways/deployment-gone-example-com.yaml';
+    await writeFile(join(dir, stale), 'kind: Deployment\n');
+    const before = await snapshot(dir);
+
     const res = await t.as('approver', { method: 'POST', url: '/api/v1/reconcile', payload: { dryRun: true } });
-    // The destination change also queued a real run; wait for both.
+    expect(res.statusCode, res.body).toBe(202);
     await t.app.reconciler.idle();
     const run = await t.as('viewer', { method: 'GET', url: `/api/v1/reconcile/runs/${res.json<{ runId: string }>().runId}` });
-    const body = run.json<{ dryRun: boolean; status: string }>();
+    const body = run.json<RunDetail>();
     expect(body.dryRun).toBe(true);
     expect(body.status).toBe('succeeded');
-    expect(before.some((f) => f.includes('api-stripe-com'))).toBe(false);
+    // Not one file written, changed or removed.
+    expect(await snapshot(dir)).toEqual(before);
+    const expected = { created: created.length, updated: updated.length, deleted: 1, unchanged: applied.size - created.length - updated.length, failed: 0 };
+    expect(body.counts).toEqual(expected);
+    const listed = (action: string) => body.objects.filter((o) => o.action === action).map((o) => `${o.namespace ?? '_cluster'}/${o.kind.toLowerCase()}-${o.name}.yaml`).sort();
+    expect(listed('created')).toEqual(created.sort());
+    expect(listed('updated')).toEqual(updated.sort());
+    expect(listed('deleted')).toEqual([stale]);
+
+    // A real run then makes exactly the changes the dry run announced.
+    const real = await reconcileNow();
+    expect(real.counts).toEqual(expected);
+    expect(await snapshot(dir)).toEqual(applied);
   });
 
   it('lists runs newest first with counts, and needs approver to trigger', async () => {
