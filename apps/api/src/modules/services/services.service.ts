@@ -102,6 +102,8 @@ export function createServicesService({ db, audit, clock, changes }: { db: Db; a
         await audit.append(tx, { actor: ctx.actor, action: 'service.created', targetType: 'service', targetId: out.id, after: out, requestId: ctx.requestId });
         return out;
       });
+      // A bound service is written into its namespace's pod-identity admission policy.
+      if (dto.serviceAccount !== null) changes.desiredStateChanged(`service ${dto.id} created`);
       return dto;
     } catch (error) {
       if (isUniqueViolation(error)) throw duplicateName(body.name);
