@@ -11,7 +11,8 @@ test('unbound warning → bind → identity locked by a grant → engineer canno
   const engineer = await apiSession(baseURL ?? '', ENGINEER);
   const approver = await apiSession(baseURL ?? '', APPROVER1);
   const service = await engineer.factories.service({ namespace: 'team-a', selector: { matchLabels: { app: 'alpha-e2e' } } });
-  const grant = await engineer.factories.grant({ service: service.name });
+  const destination = await approver.factories.destination();
+  const grant = await engineer.factories.grant({ service: service.name, destination: destination.host, port: 443 });
   await expectOk(await approver.send('POST', `/api/v1/grants/${grant.id}/approve`, {}));
 
   const page = await browser.newPage();
@@ -72,7 +73,7 @@ test('an unbound service is flagged in the list, and the register form takes a S
 
   await page.getByRole('button', { name: 'Register service' }).click();
   const dialog = page.getByRole('dialog', { name: 'Register a service' });
-  await dialog.getByLabel('Name').fill('service.bound-e2e');
+  await dialog.getByLabel('Name', { exact: true }).fill('service.bound-e2e');
   await dialog.getByLabel('Namespace').fill('team-b');
   await dialog.getByLabel('Pod selector').fill('app=bound-e2e');
   await dialog.getByLabel('ServiceAccount').fill('bound-runner');
