@@ -136,6 +136,10 @@ describe('identity changes of a service with live grants', () => {
     expect(res.json()).toMatchObject({ serviceAccount: 'alpha-runner', activeGrants: 1 });
     const last = await t.db.auditEvent.findFirst({ where: { targetId: svc.id }, orderBy: { seq: 'desc' } });
     expect(last).toMatchObject({ action: 'service.updated', actor: eng2.email, before: { serviceAccount: null }, after: { serviceAccount: 'alpha-runner' } });
+    // The cluster gets the admission policy for the namespace, naming the service and its ServiceAccount.
+    const manifests = (await req('viewer', 'GET', '/api/v1/manifests')).json<{ items: { kind: string; metadata: { name: string }; spec: { validations?: { message: string }[] } }[] }>();
+    const policy = manifests.items.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === 'egress-control-pod-identity-team-a');
+    expect(policy?.spec.validations?.map((v) => v.message)).toContainEqual(expect.stringContaining(`service ${svc.name}; they must run as ServiceAccount alpha-runner`));
     // Binding together with a move is still a move.
     const both = await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, { serviceAccount: 'other', namespace: 'payments' });
     expectStatus(both, 409);
@@ -161,6 +165,25 @@ describe('identity changes of a service with live grants', () => {
     const moved = await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, { namespace: 'payments' });
     expectStatus(moved, 200);
     expect(moved.json()).toMatchObject({ namespace: 'payments', activeGrants: 0, pendingGrants: 0 });
+  });
+});
+
+describe('an identity change racing a grant request', () => {
+  it('never lets a move slip past a request: either the move is refused, or it committed before the request was written', async () => {
+    for (let i = 0; i < 8; i++) {
+      const svc = await f.service({ namespace: 'team-a' });
+      const destination = await f.destination();
+      const [move, request] = await Promise.all([
+        req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, { namespace: 'payments' }),
+        req('engineer', 'POST', '/api/v1/grants', { service: svc.name, destination: destination.host, port: 443, justification: 'Racing an identity change on purpose.' }),
+      ]);
+      expectStatus(request, 201);
+      if (move.statusCode === 409) continue;
+      expectStatus(move, 200);
+      const moved = await t.db.auditEvent.findFirstOrThrow({ where: { targetId: svc.id, action: 'service.updated' } });
+      const requested = await t.db.auditEvent.findFirstOrThrow({ where: { targetId: request.json<Grant>().id, action: 'grant.requested' } });
+      expect(moved.seq < requested.seq).toBe(true);
+    }
   });
 });
 
