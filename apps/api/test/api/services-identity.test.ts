@@ -111,12 +111,12 @@ describe('identity changes of a service with live grants', () => {
   });
 
   it('accepts team and description, and identity fields sent with their current values (in any key order)', async () => {
-    const svc = await f.service({ namespace: 'team-a', selector: { matchLabels: { app: 'alpha', tier: 'api' } }, serviceAccount: 'alpha' });
+    const svc = await f.service({ namespace: 'team-c', selector: { matchLabels: { app: 'alpha', tier: 'api' } }, serviceAccount: 'alpha' });
     const g = await f.grant({ service: svc.name });
     await approve(g);
-    const res = await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, { namespace: 'team-a', selector: { matchLabels: { tier: 'api', app: 'alpha' } }, serviceAccount: 'alpha', team: 'alpha', description: 'ok' });
+    const res = await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, { namespace: 'team-c', selector: { matchLabels: { tier: 'api', app: 'alpha' } }, serviceAccount: 'alpha', team: 'alpha', description: 'ok' });
     expectStatus(res, 200);
-    expect(res.json()).toMatchObject({ namespace: 'team-a', serviceAccount: 'alpha', team: 'alpha', description: 'ok', activeGrants: 1 });
+    expect(res.json()).toMatchObject({ namespace: 'team-c', serviceAccount: 'alpha', team: 'alpha', description: 'ok', activeGrants: 1 });
   });
 
   it('changing the ServiceAccount of a bound service is an identity change: refused while grants are live', async () => {
@@ -165,6 +165,29 @@ describe('identity changes of a service with live grants', () => {
     const moved = await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, { namespace: 'payments' });
     expectStatus(moved, 200);
     expect(moved.json()).toMatchObject({ namespace: 'payments', activeGrants: 0, pendingGrants: 0 });
+  });
+});
+
+describe('contradicting bound services', () => {
+  it('refuses a bound service whose selector can match the pods of another bound to a different ServiceAccount', async () => {
+    const ns = 'team-d';
+    const shop = await f.service({ name: 'svc.shop', namespace: ns, selector: { matchLabels: { app: 'shop' } }, serviceAccount: 'shop' });
+    for (const [i, selector] of [{ app: 'shop' }, { app: 'shop', tier: 'web' }, { tier: 'web' }].entries()) {
+      const res = await req('engineer', 'POST', '/api/v1/services', { name: `svc.clash-${i}`, namespace: ns, selector: { matchLabels: selector }, serviceAccount: 'intruder' });
+      expectStatus(res, 409);
+      expect(res.json()).toMatchObject({ error: { code: 'conflict', details: [{ field: 'body.serviceAccount', message: 'contradicts service svc.shop' }] } });
+    }
+    // Same ServiceAccount, selectors that cannot match one pod, another namespace, or unbound: fine.
+    expectStatus(await req('engineer', 'POST', '/api/v1/services', { name: 'svc.shop-web', namespace: ns, selector: { matchLabels: { app: 'shop', tier: 'web' } }, serviceAccount: 'shop' }), 201);
+    expectStatus(await req('engineer', 'POST', '/api/v1/services', { name: 'svc.cart', namespace: ns, selector: { matchLabels: { app: 'cart' } }, serviceAccount: 'cart' }), 201);
+    expectStatus(await req('engineer', 'POST', '/api/v1/services', { name: 'svc.shop-elsewhere', namespace: 'team-e', selector: { matchLabels: { app: 'shop' } }, serviceAccount: 'other' }), 201);
+    const unbound = await f.service({ namespace: ns, selector: { matchLabels: { app: 'shop', tier: 'db' } } });
+    // Binding it (or moving a bound one) onto svc.shop's pods is the same contradiction.
+    expectStatus(await req('engineer', 'PATCH', `/api/v1/services/${unbound.id}`, { serviceAccount: 'db' }), 409);
+    expect((await getService(unbound.id)).serviceAccount).toBeNull();
+    const cart = (await req('viewer', 'GET', `/api/v1/services?q=svc.cart`)).json<{ items: Service[] }>().items[0];
+    expectStatus(await req('engineer', 'PATCH', `/api/v1/services/${cart?.id ?? ''}`, { selector: { matchLabels: { app: 'shop' } } }), 409);
+    expect(shop.serviceAccount).toBe('shop');
   });
 });
 

@@ -58,7 +58,13 @@ beforeAll(async () => {
     expect(res.status).toBe(201);
   }
   await createService('svc.alpha', { app: 'alpha' }, 'alpha-sa');
-  await createService('svc.beta', { component: 'web' }, 'beta-sa');
+  // svc.beta's selector can match svc.alpha's pods: the API refuses to bind it to another ServiceAccount
+  // (services-identity.test.ts), so it is bound in the database directly, as a row from before that rule
+  // would be. The policy must still refuse a pod that wears both (defence in depth).
+  await createService('svc.beta', { component: 'web' });
+  const beta = await t.as('engineer', { method: 'PATCH', url: `/api/v1/services/${ids['svc.beta'] ?? ''}`, payload: { serviceAccount: 'beta-sa' } });
+  expect(beta.statusCode, beta.body).toBe(409);
+  await t.db.service.update({ where: { id: ids['svc.beta'] ?? '' }, data: { serviceAccount: 'beta-sa' } });
   await createService('svc.gamma', { app: 'gamma' }); // unbound
   const run = await reconcileNow(t);
   expect(run.status, run.errors.join('\n')).toBe('succeeded');
@@ -94,7 +100,7 @@ describe('pod identity admission', () => {
     expectAdmitted(await createPod({ app: 'alpha' }, { serviceAccountName: 'intruder' }, OTHER_NS));
   });
 
-  it('refuses a pod matching two bound services unless it runs as both (it cannot): each rule is checked', async () => {
+  it('refuses a pod matching two bound services with different ServiceAccounts: each rule is checked', async () => {
     expectRefused(await createPod({ app: 'alpha', component: 'web' }, { serviceAccountName: 'alpha-sa' }), 'svc.beta', 'beta-sa');
     expectRefused(await createPod({ app: 'alpha', component: 'web' }, { serviceAccountName: 'beta-sa' }), 'svc.alpha', 'alpha-sa');
     expectAdmitted(await createPod({ component: 'web' }, { serviceAccountName: 'beta-sa' }));

@@ -33,6 +33,11 @@ export function identityChanges(current: Pick<ServiceDto, IdentityField>, body: 
   return changed;
 }
 
+/** Whether some pod could carry both selectors: no key they share has different values. */
+export function selectorsOverlap(a: Record<string, string>, b: Record<string, string>): boolean {
+  return Object.entries(a).every(([k, v]) => !(k in b) || b[k] === v);
+}
+
 /**
  * The identity rule (docs/decisions.md, "Service identity is locked while grants are live"): namespace,
  * selector and ServiceAccount say which pods hold the service's access, so once a grant is pending or
@@ -80,6 +85,30 @@ export function toServiceDto(s: Row): ServiceDto {
 const duplicateName = (name: string) => new AppError('duplicate', `a service named "${name}" already exists`, [{ field: 'body.name', message: 'is already taken' }]);
 
 export function createServicesService({ db, audit, clock, changes }: { db: Db; audit: AuditLog; clock: Clock; changes: Changes }) {
+  /**
+   * Two bound services of one namespace whose selectors can match the same pod, with different
+   * ServiceAccounts, would make the admission policy refuse every such pod: registering one would take
+   * the other's pods down. Refused, naming the other service. Serialised per namespace by an advisory
+   * lock so two concurrent registrations cannot both pass.
+   */
+  async function checkNoContradiction(tx: Tx, s: { id: string | null; name: string; namespace: string; selector: ServiceDto['selector']; serviceAccount: string }): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`egress-service-identity:${s.namespace}`}))`;
+    const others = await tx.service.findMany({
+      where: { namespace: s.namespace, deletedAt: null, serviceAccount: { not: null }, NOT: [{ serviceAccount: s.serviceAccount }, ...(s.id ? [{ id: s.id }] : [])] },
+      select: { name: true, selector: true, serviceAccount: true },
+      orderBy: { name: 'asc' },
+    });
+    const clash = others.find((o) => selectorsOverlap(s.selector.matchLabels, (o.selector as ServiceDto['selector']).matchLabels));
+    if (clash) {
+      throw new AppError(
+        'conflict',
+        `service ${clash.name} in namespace ${s.namespace} is bound to ServiceAccount ${clash.serviceAccount ?? ''} and its selector can match the same pods; ` +
+          `binding ${s.name} to ${s.serviceAccount} would make the cluster refuse those pods. Use the same ServiceAccount or selectors that cannot both match a pod.`,
+        [{ field: 'body.serviceAccount', message: `contradicts service ${clash.name}` }],
+      );
+    }
+  }
+
   async function lockService(tx: Tx, id: string): Promise<void> {
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM services WHERE id = ${id}::uuid AND deleted_at IS NULL FOR UPDATE`;
     if (rows.length === 0) throw notFound('service');
@@ -94,6 +123,7 @@ export function createServicesService({ db, audit, clock, changes }: { db: Db; a
   async function create(body: Create, ctx: Ctx): Promise<ServiceDto> {
     try {
       const dto = await db.$transaction(async (tx) => {
+        if (body.serviceAccount) await checkNoContradiction(tx, { id: null, name: body.name, namespace: body.namespace, selector: body.selector, serviceAccount: body.serviceAccount });
         const created = await tx.service.create({
           data: { name: body.name, namespace: body.namespace, selector: body.selector, serviceAccount: body.serviceAccount ?? null, team: body.team ?? null, description: body.description ?? null, createdById: ctx.userId },
           include: INCLUDE,
@@ -127,6 +157,7 @@ export function createServicesService({ db, audit, clock, changes }: { db: Db; a
       if (body.description !== undefined) data.description = body.description;
       await tx.service.update({ where: { id }, data });
       const after = toServiceDto(await load(tx, id));
+      if (changed.length > 0 && after.serviceAccount !== null) await checkNoContradiction(tx, { ...after, serviceAccount: after.serviceAccount });
       await audit.append(tx, { actor: ctx.actor, action: 'service.updated', targetType: 'service', targetId: id, before, after, requestId: ctx.requestId });
       return { after, identityChanged: changed.length > 0 };
     });
