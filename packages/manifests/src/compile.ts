@@ -21,6 +21,7 @@ import { keysFor, withContentHash } from './meta.ts';
 import { ipBlocks, publicAddressBlocks, type IpBlockPeer } from './public-addresses.ts';
 import type { CompilerDestination, CompilerInput, CompilerService, KubernetesObject } from './types.ts';
 import { defaultDenyPolicy, portWidePolicy } from './workload-policies.ts';
+import { podIdentityObjects } from './pod-identity.ts';
 
 export interface CompileOptions {
   /**
@@ -161,5 +162,6 @@ export function compile(input: CompilerInput, options: CompileOptions = {}): Kub
     for (const port of ports) objects.push(seal(portWidePolicy(service, port, keys, publicBlocks)));
   }
   objects.push(seal(dnsConfigMap(input.destinations, settings, input.readiness)));
+  objects.push(...podIdentityObjects(input.services, keys).map(seal));
   return objects.sort(compareObjects);
 }

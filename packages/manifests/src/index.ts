@@ -4,7 +4,7 @@ export { isReady, rewriteSnippet } from './dns.ts';
 export { envoyBootstrap, internalPorts, ADMIN_PORT, HEALTH_PORT } from './envoy.ts';
 export { gatewayPodSelector } from './gateway.ts';
 export { keysFor, MANAGED_BY, type Keys } from './meta.ts';
-export { DEFAULT_DENY_NAME, DNS_SNIPPET_KEY, portPolicyName } from './names.ts';
+export { DEFAULT_DENY_NAME, DNS_SNIPPET_KEY, podIdentityPolicyName, portPolicyName } from './names.ts';
 export { PUBLIC_EXCEPT, publicAddressBlocks, type IpBlockPeer } from './public-addresses.ts';
 export { objectYaml, toYaml } from './yaml.ts';
 export type {

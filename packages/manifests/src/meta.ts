@@ -12,6 +12,8 @@ export interface Keys {
   destination: string;
   service: string;
   port: string;
+  /** On cluster-scoped objects: the namespace they concern. */
+  namespace: string;
   contentHash: string;
   configHash: string;
 }
@@ -23,6 +25,7 @@ export function keysFor(settings: Settings): Keys {
     destination: `${d}/destination`,
     service: `${d}/service`,
     port: `${d}/port`,
+    namespace: `${d}/namespace`,
     contentHash: `${d}/content-hash`,
     configHash: `${d}/config-hash`,
   };

@@ -21,5 +21,13 @@ export function portPolicyName(serviceName: string, port: number): string {
 /** Name of the default-deny-internet policy written into each enforced namespace. */
 export const DEFAULT_DENY_NAME = 'egress-control-default-deny-internet';
 
+/**
+ * Name of the ValidatingAdmissionPolicy (and of its binding) guarding pod identity in one namespace.
+ * Cluster-scoped, so a DNS-1123 subdomain of up to 253 characters: the namespace (at most 63) fits whole.
+ */
+export function podIdentityPolicyName(namespace: string): string {
+  return `egress-control-pod-identity-${namespace}`;
+}
+
 /** Data key of the CoreDNS snippet inside the DNS ConfigMap. */
 export const DNS_SNIPPET_KEY = 'egress-control.override';

@@ -23,6 +23,8 @@ export interface CompilerService {
   name: string;
   namespace: string;
   selector: { matchLabels: Record<string, string> };
+  /** The ServiceAccount its pods must run as (admission enforces it); null or absent: unbound. */
+  serviceAccount?: string | null;
 }
 
 /** An active grant; `destinationId: null` is a port-wide grant. */

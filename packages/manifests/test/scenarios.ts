@@ -27,8 +27,9 @@ export function service(
   name: string,
   namespace: string,
   matchLabels: Record<string, string>,
+  serviceAccount?: string,
 ): CompilerService {
-  return { id: uuid(n), name, namespace, selector: { matchLabels } };
+  return { id: uuid(n), name, namespace, selector: { matchLabels }, ...(serviceAccount === undefined ? {} : { serviceAccount }) };
 }
 
 /**
@@ -36,7 +37,7 @@ export function service(
  * port on the admin/probe ports, a destination without grants, IPv6 cluster ranges, a public-range
  * node network, two resolvers, port-wide grants in enforced and non-enforced namespaces, a grant for
  * a port the destination does not serve, a grant of a deleted service, a very long service name, and
- * a readiness map with one gateway not ready.
+ * a readiness map with one gateway not ready; bound services (two in one namespace) and unbound ones.
  */
 export function richInput(): CompilerInput {
   const longName = `service.${'very-long-team-name.'.repeat(5)}worker`;
@@ -63,11 +64,11 @@ export function richInput(): CompilerInput {
     destination(5, 'unused.example.org', [{ port: 8443, protocol: 'TCP' }]),
   ];
   const services = [
-    service(11, 'service.github', 'payments', { app: 'service-github' }),
-    service(12, 'service.billing', 'billing', { app: 'billing', 'app.kubernetes.io/component': 'api' }),
+    service(11, 'service.github', 'payments', { app: 'service-github' }, 'github-client'),
+    service(12, 'service.billing', 'billing', { app: 'billing', 'app.kubernetes.io/component': 'api' }, 'billing-api'),
     service(13, 'service.crawler', 'crawler-ns', { app: 'crawler' }),
     service(14, 'service.resolver', 'infra', { app: 'resolver' }),
-    service(15, longName, 'payments', { app: 'long' }),
+    service(15, longName, 'payments', { app: 'long' }, 'long-worker'),
     service(16, 'service.metrics', 'observability', { app: 'metrics', tier: 'backend' }),
   ];
   let g = 100;

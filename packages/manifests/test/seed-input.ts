@@ -41,12 +41,14 @@ export function seedInput(): CompilerInput {
         name: 'service.github',
         namespace: 'payments',
         selector: { matchLabels: { app: 'service-github' } },
+        serviceAccount: 'service-github',
       },
       {
         id: id(12),
         name: 'service.billing',
         namespace: 'billing',
         selector: { matchLabels: { app: 'billing', 'app.kubernetes.io/component': 'api' } },
+        serviceAccount: 'billing-api',
       },
       {
         id: id(13),

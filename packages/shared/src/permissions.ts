@@ -34,6 +34,9 @@ export const PERMISSIONS = {
   // Scoped: held only by API tokens created with this scope (see SCOPED_PERMISSIONS); the role shown is
   // the least role that may mint such a token.
   'flows.ingest': 'admin',
+  // Deleting a service that holds active grants revokes approved access: an approver's call (the route
+  // is services.write; the service checks this one when the service has active grants).
+  'services.deleteWithGrants': 'approver',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;

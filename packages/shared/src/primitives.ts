@@ -41,6 +41,15 @@ export const NamespaceSchema = z
     error: 'must be a DNS-1123 label: lower-case letters, digits and inner hyphens',
   });
 
+/** A Kubernetes ServiceAccount name: a DNS-1123 subdomain of at most 253 characters. */
+export const ServiceAccountNameSchema = z
+  .string({ error: 'must be a string' })
+  .min(1, { error: 'must not be empty' })
+  .max(253, { error: 'must be at most 253 characters' })
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+    error: 'must be a DNS-1123 subdomain: lower-case letters, digits, inner hyphens and dots',
+  });
+
 const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 

@@ -33,7 +33,7 @@ export async function loadSnapshot(db: Db, now: Date = new Date()): Promise<Comp
           ports: d.ports.map((p) => ({ port: p.port, protocol: p.protocol })),
           gateway: { minReplicas: d.minReplicas, maxReplicas: d.maxReplicas, targetCPUUtilizationPercentage: d.targetCPUUtilizationPercentage },
         })),
-        services: services.map((s) => ({ id: s.id, name: s.name, namespace: s.namespace, selector: s.selector as { matchLabels: Record<string, string> } })),
+        services: services.map((s) => ({ id: s.id, name: s.name, namespace: s.namespace, selector: s.selector as { matchLabels: Record<string, string> }, serviceAccount: s.serviceAccount })),
         grants,
       };
     },

@@ -66,11 +66,13 @@ describe('services', () => {
     expect((await req('viewer', 'GET', `/api/v1/services/${svc.id}`)).json()).toMatchObject({ activeGrants: 1 });
 
     expectStatus(await req('viewer', 'DELETE', `/api/v1/services/${svc.id}`), 403);
-    const res = await req('engineer', 'DELETE', `/api/v1/services/${svc.id}`);
+    // An engineer may not revoke approved access by deleting the service (services-identity.test.ts).
+    expectStatus(await req('engineer', 'DELETE', `/api/v1/services/${svc.id}`), 403);
+    const res = await req('approver', 'DELETE', `/api/v1/services/${svc.id}`);
     expectStatus(res, 204);
     expect(res.body).toBe('');
 
-    expect(await grantState(active.id)).toMatchObject({ state: 'revoked', decidedBy: t.users.engineer.email });
+    expect(await grantState(active.id)).toMatchObject({ state: 'revoked', decidedBy: t.users.approver.email });
     expect(await grantState(pending.id)).toMatchObject({ state: 'cancelled' });
     expect(await grantState(otherService.id)).toMatchObject({ state: 'pending' });
 

@@ -14,6 +14,7 @@ import { KubeConfig, loadAllYaml } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createKubeClient, type KubeClient, type RequestInfo } from '../../src/reconcile/kube/client.ts';
+import { kindInfo, objectPath } from '../../src/reconcile/kube/resources.ts';
 import { createKubernetesTarget } from '../../src/reconcile/targets/kubernetes.ts';
 import type { Scope } from '../../src/reconcile/targets/target.ts';
 import { adminClient, binDir, cleanups, getObject, startCluster } from './helpers.ts';
@@ -163,20 +164,23 @@ describe('Helm chart', () => {
       const again = await target.apply(fixed(desired), { dryRun: false, scope: SCOPE });
       expect(again.objects.every((o) => o.action === 'unchanged')).toBe(true);
       // Someone deletes one object of each kind: inspection looks each up by name; the next apply recreates them.
-      const gone = desired.filter((o) => o.metadata.namespace === SCOPE.gatewayNamespace);
+      const identity = desired.filter((o) => o.kind.startsWith('ValidatingAdmissionPolicy'));
+      expect(identity).toHaveLength(2);
+      const gone = [...desired.filter((o) => o.metadata.namespace === SCOPE.gatewayNamespace), ...identity];
       for (const o of gone) {
-        const res = await kube.request({ method: 'DELETE', path: `${pathOfKind(o.apiVersion)}/namespaces/${SCOPE.gatewayNamespace}/${pluralOf(o.kind)}/${o.metadata.name}` });
+        const info = kindInfo(o.kind)!;
+        const res = await kube.request({ method: 'DELETE', path: objectPath(info, o.metadata.namespace, o.metadata.name) });
         expect(res.status).toBe(200);
       }
       const inspected = await target.inspect(fixed(desired), SCOPE);
       expect(inspected.drift.map((d) => `${d.kind}: ${d.reason}`).sort()).toEqual(gone.map((o) => `${o.kind}: missing: not in the cluster`).sort());
       const recreated = await target.apply(fixed(desired), { dryRun: false, scope: SCOPE });
-      expect(recreated.objects.filter((o) => o.action === 'created')).toHaveLength(6);
+      expect(recreated.objects.filter((o) => o.action === 'created')).toHaveLength(6 + 2);
       expect(await target.observeReadiness(SCOPE)).toEqual({ 'github-com': false });
       // Everything removed: the DNS rewrite ConfigMap is patched, the gateway objects and the policies pruned.
       const pruned = await target.apply(fixed(compile(scenario(false))), { dryRun: false, scope: SCOPE });
       expect(pruned.errors).toEqual([]);
-      expect(pruned.objects.filter((o) => o.action === 'deleted')).toHaveLength(6 + 1); // the gateway and the default-deny policy
+      expect(pruned.objects.filter((o) => o.action === 'deleted')).toHaveLength(6 + 1 + 2); // the gateway, the default-deny policy, the pod-identity policy and binding
       expect(await getObject(kube, 'Deployment', 'egress-gateways', 'github-com')).toBeNull();
     } finally {
       client.close();
@@ -205,14 +209,11 @@ function scenario(withDestination: boolean): CompilerInput {
     settings,
     readiness: 'all',
     destinations: withDestination ? [{ id: 'd1', host: 'github.com', gatewayName: 'github-com', sensitivity: 'sensitive', ports: [{ port: 443, protocol: 'TCP' }], gateway: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 70 } }] : [],
-    services: [{ id: 's1', name: 'service.shop', namespace: 'shop', selector: { matchLabels: { app: 'shop' } } }],
+    // Bound while it has a destination (pod-identity admission objects), unbound after: they are pruned.
+    services: [{ id: 's1', name: 'service.shop', namespace: 'shop', selector: { matchLabels: { app: 'shop' } }, serviceAccount: withDestination ? 'shop' : null }],
     grants: withDestination ? [{ id: 'g1', serviceId: 's1', destinationId: 'd1', port: 443 }] : [],
   };
 }
-
-const GATEWAY_PLURALS: Record<string, string> = { ConfigMap: 'configmaps', Service: 'services', Deployment: 'deployments', HorizontalPodAutoscaler: 'horizontalpodautoscalers', PodDisruptionBudget: 'poddisruptionbudgets', NetworkPolicy: 'networkpolicies' };
-const pluralOf = (kind: string): string => GATEWAY_PLURALS[kind] ?? '';
-const pathOfKind = (apiVersion: string): string => (apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`);
 
 type Permissions = Record<string, string[]>;
 

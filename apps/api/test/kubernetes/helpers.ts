@@ -112,7 +112,7 @@ export async function reconcileNow(t: TestApp, dryRun = false): Promise<RunDetai
   return getRun(t, res.json<{ runId: string }>().runId);
 }
 
-export async function getObject(client: KubeClient, kind: string, namespace: string, name: string): Promise<LiveObject | null> {
+export async function getObject(client: KubeClient, kind: string, namespace: string | undefined, name: string): Promise<LiveObject | null> {
   const info = kindInfo(kind);
   if (!info) throw new Error(`unknown kind ${kind}`);
   const res = await client.request<LiveObject>({ method: 'GET', path: objectPath(info, namespace, name) });

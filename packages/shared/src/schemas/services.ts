@@ -1,12 +1,14 @@
 import { z } from 'zod';
 
-import { NamespaceSchema, SelectorSchema, ServiceNameSchema, text, TimestampSchema, UuidSchema } from '../primitives.ts';
+import { NamespaceSchema, SelectorSchema, ServiceAccountNameSchema, ServiceNameSchema, text, TimestampSchema, UuidSchema } from '../primitives.ts';
 import { PageQuerySchema } from './common.ts';
 
 export const CreateServiceBodySchema = z.strictObject({
   name: ServiceNameSchema,
   namespace: NamespaceSchema,
   selector: SelectorSchema,
+  /** The ServiceAccount the service's pods must run as; omitted or null: unbound (any pod with the labels). */
+  serviceAccount: ServiceAccountNameSchema.nullable().optional(),
   team: text(100).optional(),
   description: text(2000).optional(),
 });
@@ -15,6 +17,8 @@ export type CreateServiceBody = z.input<typeof CreateServiceBodySchema>;
 export const UpdateServiceBodySchema = z.strictObject({
   namespace: NamespaceSchema.optional(),
   selector: SelectorSchema.optional(),
+  /** null is accepted only for a service that is still unbound: a bound service cannot be unbound. */
+  serviceAccount: ServiceAccountNameSchema.nullable().optional(),
   team: text(100).nullable().optional(),
   description: text(2000).nullable().optional(),
 });
@@ -26,9 +30,11 @@ export const ServiceSchema = z
     name: z.string(),
     namespace: z.string(),
     selector: z.object({ matchLabels: z.record(z.string(), z.string()) }),
+    serviceAccount: z.string().nullable().meta({ description: 'ServiceAccount its pods must run as (enforced by admission); null: unbound, any pod with the labels gets the access.' }),
     team: z.string().nullable(),
     description: z.string().nullable(),
     activeGrants: z.int(),
+    pendingGrants: z.int().meta({ description: 'Pending grant requests. With any pending or active grant, namespace, selector and serviceAccount are locked (see docs/decisions.md).' }),
     createdAt: TimestampSchema,
     updatedAt: TimestampSchema,
   })

@@ -17,7 +17,7 @@ import { createServicesService } from './services.service.ts';
 
 const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema };
 const tags = ['services'];
-const ctx = (req: FastifyRequest) => ({ actor: auditActor(req), userId: requireActor(req).userId, requestId: req.id });
+const ctx = (req: FastifyRequest) => ({ actor: auditActor(req), userId: requireActor(req).userId, role: requireActor(req).role, requestId: req.id });
 
 export const servicesModule: FastifyPluginAsyncZod = async (app) => {
   const service = createServicesService({ db: app.db, audit: app.audit, clock: app.clock, changes: app.changes });
@@ -39,7 +39,7 @@ export const servicesModule: FastifyPluginAsyncZod = async (app) => {
     handler: (req) => service.update(req.params.id, req.body, ctx(req)),
   });
   app.delete('/api/v1/services/:id', {
-    schema: { operationId: 'deleteService', tags, summary: 'Delete a service; revokes its grants', params: IdParamsSchema, response: { 204: z.null(), ...errors } },
+    schema: { operationId: 'deleteService', tags, summary: 'Delete a service; revokes its grants (with active grants: approver or admin only)', params: IdParamsSchema, response: { 204: z.null(), ...errors } },
     handler: async (req, reply) => {
       await service.remove(req.params.id, ctx(req));
       return reply.status(204).send(null);

@@ -1,3 +1,4 @@
+import { can, type Role } from '@egress/shared';
 import type { CreateServiceBodySchema, Service as ServiceDto, ServiceListQuerySchema, UpdateServiceBodySchema } from '@egress/shared';
 import type { z } from 'zod';
 
@@ -5,7 +6,8 @@ import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Changes } from '../../platform/changes.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isUniqueViolation, type Db, type Prisma, type Tx } from '../../platform/db.ts';
-import { AppError, notFound } from '../../platform/errors.ts';
+import { AppError, forbidden, invalid, notFound } from '../../platform/errors.ts';
+import { canonicalJson } from '../../platform/canonical-json.ts';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
 import { closeOpenGrants } from '../grants/close-open-grants.ts';
 
@@ -16,11 +18,53 @@ type ListQuery = z.output<typeof ServiceListQuerySchema>;
 interface Ctx {
   actor: Actor;
   userId: string;
+  role: Role;
   requestId: string;
 }
 
-const INCLUDE = { _count: { select: { grants: { where: { state: 'active' } } } } } as const satisfies Prisma.ServiceInclude;
+type IdentityField = 'namespace' | 'selector' | 'serviceAccount';
+
+/** The identity fields the body would change (a field sent with its current value is no change). */
+export function identityChanges(current: Pick<ServiceDto, IdentityField>, body: Update): IdentityField[] {
+  const changed: IdentityField[] = [];
+  if (body.namespace !== undefined && body.namespace !== current.namespace) changed.push('namespace');
+  if (body.selector !== undefined && canonicalJson(body.selector) !== canonicalJson(current.selector)) changed.push('selector');
+  if (body.serviceAccount !== undefined && body.serviceAccount !== current.serviceAccount) changed.push('serviceAccount');
+  return changed;
+}
+
+/** Whether some pod could carry both selectors: no key they share has different values. */
+export function selectorsOverlap(a: Record<string, string>, b: Record<string, string>): boolean {
+  return Object.entries(a).every(([k, v]) => !(k in b) || b[k] === v);
+}
+
+/**
+ * The identity rule (docs/decisions.md, "Service identity is locked while grants are live"): namespace,
+ * selector and ServiceAccount say which pods hold the service's access, so once a grant is pending or
+ * active they are what the approvers approved, and nobody changes them; binding an unbound service
+ * (null → a ServiceAccount) only narrows who holds the access and is always allowed. A bound service is
+ * never unbound.
+ */
+function checkIdentityChange(current: ServiceDto, changed: IdentityField[], body: Update): void {
+  if (changed.includes('serviceAccount') && body.serviceAccount === null) {
+    throw invalid('body.serviceAccount', `cannot be cleared: service ${current.name} is bound to ServiceAccount ${current.serviceAccount ?? ''}, and a bound service cannot be unbound`);
+  }
+  const live = current.activeGrants + current.pendingGrants;
+  const locked = changed.filter((f) => !(f === 'serviceAccount' && current.serviceAccount === null));
+  if (locked.length === 0 || live === 0) return;
+  const fields = locked.join(', ');
+  throw new AppError(
+    'conflict',
+    `cannot change ${fields} of service ${current.name}: it holds ${current.activeGrants} active and ${current.pendingGrants} pending grant(s), approved for its current identity. ` +
+      'To move it, register a new service with the new identity and request its grants (they need the same approvals), then have an approver delete this one; or revoke and cancel its grants first.',
+    locked.map((f) => ({ field: `body.${f}`, message: 'is locked while the service holds pending or active grants' })),
+  );
+}
+
+const INCLUDE = { grants: { where: { state: { in: ['active', 'pending'] } }, select: { state: true } } } as const satisfies Prisma.ServiceInclude;
 type Row = Prisma.ServiceGetPayload<{ include: typeof INCLUDE }>;
+
+const count = (s: Row, state: 'active' | 'pending') => s.grants.filter((g) => g.state === state).length;
 
 export function toServiceDto(s: Row): ServiceDto {
   return {
@@ -28,9 +72,11 @@ export function toServiceDto(s: Row): ServiceDto {
     name: s.name,
     namespace: s.namespace,
     selector: s.selector as ServiceDto['selector'],
+    serviceAccount: s.serviceAccount,
     team: s.team,
     description: s.description,
-    activeGrants: s._count.grants,
+    activeGrants: count(s, 'active'),
+    pendingGrants: count(s, 'pending'),
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };
@@ -39,6 +85,35 @@ export function toServiceDto(s: Row): ServiceDto {
 const duplicateName = (name: string) => new AppError('duplicate', `a service named "${name}" already exists`, [{ field: 'body.name', message: 'is already taken' }]);
 
 export function createServicesService({ db, audit, clock, changes }: { db: Db; audit: AuditLog; clock: Clock; changes: Changes }) {
+  /**
+   * Two bound services of one namespace whose selectors can match the same pod, with different
+   * ServiceAccounts, would make the admission policy refuse every such pod: registering one would take
+   * the other's pods down. Refused, naming the other service. Serialised per namespace by an advisory
+   * lock so two concurrent registrations cannot both pass.
+   */
+  async function checkNoContradiction(tx: Tx, s: { id: string | null; name: string; namespace: string; selector: ServiceDto['selector']; serviceAccount: string }): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`egress-service-identity:${s.namespace}`}))`;
+    const others = await tx.service.findMany({
+      where: { namespace: s.namespace, deletedAt: null, serviceAccount: { not: null }, NOT: [{ serviceAccount: s.serviceAccount }, ...(s.id ? [{ id: s.id }] : [])] },
+      select: { name: true, selector: true, serviceAccount: true },
+      orderBy: { name: 'asc' },
+    });
+    const clash = others.find((o) => selectorsOverlap(s.selector.matchLabels, (o.selector as ServiceDto['selector']).matchLabels));
+    if (clash) {
+      throw new AppError(
+        'conflict',
+        `service ${clash.name} in namespace ${s.namespace} is bound to ServiceAccount ${clash.serviceAccount ?? ''} and its selector can match the same pods; ` +
+          `binding ${s.name} to ${s.serviceAccount} would make the cluster refuse those pods. Use the same ServiceAccount or selectors that cannot both match a pod.`,
+        [{ field: 'body.serviceAccount', message: `contradicts service ${clash.name}` }],
+      );
+    }
+  }
+
+  async function lockService(tx: Tx, id: string): Promise<void> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM services WHERE id = ${id}::uuid AND deleted_at IS NULL FOR UPDATE`;
+    if (rows.length === 0) throw notFound('service');
+  }
+
   async function load(tx: Tx | Db, id: string): Promise<Row> {
     const row = await tx.service.findFirst({ where: { id, deletedAt: null }, include: INCLUDE });
     if (!row) throw notFound('service');
@@ -48,14 +123,17 @@ export function createServicesService({ db, audit, clock, changes }: { db: Db; a
   async function create(body: Create, ctx: Ctx): Promise<ServiceDto> {
     try {
       const dto = await db.$transaction(async (tx) => {
+        if (body.serviceAccount) await checkNoContradiction(tx, { id: null, name: body.name, namespace: body.namespace, selector: body.selector, serviceAccount: body.serviceAccount });
         const created = await tx.service.create({
-          data: { name: body.name, namespace: body.namespace, selector: body.selector, team: body.team ?? null, description: body.description ?? null, createdById: ctx.userId },
+          data: { name: body.name, namespace: body.namespace, selector: body.selector, serviceAccount: body.serviceAccount ?? null, team: body.team ?? null, description: body.description ?? null, createdById: ctx.userId },
           include: INCLUDE,
         });
         const out = toServiceDto(created);
         await audit.append(tx, { actor: ctx.actor, action: 'service.created', targetType: 'service', targetId: out.id, after: out, requestId: ctx.requestId });
         return out;
       });
+      // A bound service is written into its namespace's pod-identity admission policy.
+      if (dto.serviceAccount !== null) changes.desiredStateChanged(`service ${dto.id} created`);
       return dto;
     } catch (error) {
       if (isUniqueViolation(error)) throw duplicateName(body.name);
@@ -64,27 +142,44 @@ export function createServicesService({ db, audit, clock, changes }: { db: Db; a
   }
 
   async function update(id: string, body: Update, ctx: Ctx): Promise<ServiceDto> {
-    const dto = await db.$transaction(async (tx) => {
+    const result = await db.$transaction(async (tx) => {
+      // The row lock serialises this check with grant requests (their insert takes a key-share lock on
+      // the service row, which FOR UPDATE waits for): no grant can appear between the check and the write.
+      await lockService(tx, id);
       const before = toServiceDto(await load(tx, id));
+      const changed = identityChanges(before, body);
+      checkIdentityChange(before, changed, body);
       const data: Prisma.ServiceUpdateInput = {};
-      if (body.namespace !== undefined) data.namespace = body.namespace;
-      if (body.selector !== undefined) data.selector = body.selector;
+      if (changed.includes('namespace')) data.namespace = body.namespace;
+      if (changed.includes('selector')) data.selector = body.selector;
+      if (changed.includes('serviceAccount')) data.serviceAccount = body.serviceAccount ?? null;
       if (body.team !== undefined) data.team = body.team;
       if (body.description !== undefined) data.description = body.description;
       await tx.service.update({ where: { id }, data });
       const after = toServiceDto(await load(tx, id));
+      if (changed.length > 0 && after.serviceAccount !== null) await checkNoContradiction(tx, { ...after, serviceAccount: after.serviceAccount });
       await audit.append(tx, { actor: ctx.actor, action: 'service.updated', targetType: 'service', targetId: id, before, after, requestId: ctx.requestId });
-      return after;
+      return { after, identityChanged: changed.length > 0 };
     });
-    // Namespace and selector are written into gateway policies.
-    if (body.namespace !== undefined || body.selector !== undefined) changes.desiredStateChanged(`service ${id} updated`);
-    return dto;
+    // Namespace, selector and ServiceAccount are written into gateway and admission policies.
+    if (result.identityChanged) changes.desiredStateChanged(`service ${id} updated`);
+    return result.after;
   }
 
-  /** Soft-deletes the service; its active grants are revoked and pending ones cancelled, each audited. */
+  /**
+   * Soft-deletes the service; its active grants are revoked and pending ones cancelled, each audited.
+   * Revoking approved access is an approver's call: an engineer may delete a service only while it
+   * holds no active grant (docs/decisions.md).
+   */
   async function remove(id: string, ctx: Ctx): Promise<void> {
     await db.$transaction(async (tx) => {
+      await lockService(tx, id);
       const before = toServiceDto(await load(tx, id));
+      if (before.activeGrants > 0 && !can(ctx.role, 'services.deleteWithGrants')) {
+        throw forbidden(
+          `service ${before.name} holds ${before.activeGrants} active grant${before.activeGrants === 1 ? '' : 's'}: deleting it revokes approved access, which only an approver or admin may do`,
+        );
+      }
       const now = clock.now();
       const events = await closeOpenGrants(tx, { serviceId: id }, { ...ctx, reason: `service ${before.name} deleted`, now });
       await tx.service.update({ where: { id }, data: { deletedAt: now } });

@@ -47,8 +47,9 @@ function serverSideApply(ctx: WriteContext, path: string, o: KubernetesObject, f
 export async function applyObject(ctx: WriteContext, o: KubernetesObject, live: LiveObject | undefined): Promise<ObjectResult> {
   const info = kindInfo(o.kind);
   const namespace = o.metadata.namespace;
-  if (!info || namespace === undefined) return failed(o, `the kubernetes target does not write ${namespace === undefined ? 'cluster-scoped objects' : `kind ${o.kind}`}`);
-  const missing = ctx.missingNamespaces.get(namespace);
+  if (!info) return failed(o, `the kubernetes target does not write kind ${o.kind}`);
+  if ((namespace === undefined) !== (info.clusterScoped === true)) return failed(o, `${o.kind} is ${info.clusterScoped ? 'cluster-scoped' : 'namespaced'}: ${info.clusterScoped ? 'it takes no namespace' : 'it needs a namespace'}`);
+  const missing = namespace === undefined ? undefined : ctx.missingNamespaces.get(namespace);
   if (missing !== undefined) return missing === null ? { ...ref(o), action: 'created' } : failed(o, missing);
   const path = objectPath(info, namespace, o.metadata.name);
   if (live) return applyOwned(ctx, o, path, live);
@@ -82,7 +83,7 @@ async function applyOwned(ctx: WriteContext, o: KubernetesObject, path: string, 
 export async function deleteObject(ctx: WriteContext, live: LiveObject): Promise<ObjectResult> {
   const info = kindInfo(live.kind);
   const namespace = live.metadata.namespace;
-  if (!info || namespace === undefined) return failed(live, `the kubernetes target does not delete kind ${live.kind}`);
+  if (!info || (namespace === undefined) !== (info.clusterScoped === true)) return failed(live, `the kubernetes target does not delete kind ${live.kind}${namespace === undefined ? ' without a namespace' : ''}`);
   const res = await ctx.client.request({
     method: 'DELETE',
     path: objectPath(info, namespace, live.metadata.name),

@@ -78,6 +78,8 @@ export function createManagedLister(client: KubeClient): ManagedLister {
   }
 
   async function listOne(info: KindInfo, scope: Scope): Promise<LiveObject[]> {
+    // Cluster-scoped kinds are listed once; a refusal fails the run (there is nowhere narrower to look).
+    if (info.clusterScoped) return listKind(client, info);
     if (!namespacedOnly.has(info.kind)) {
       try {
         return await listKind(client, info);

@@ -11,6 +11,8 @@ export interface KindInfo {
   apiVersion: string;
   /** Resource name in the URL (and in RBAC rules). */
   plural: string;
+  /** Cluster-scoped kinds (the pod-identity admission policies) have no namespace in their paths. */
+  clusterScoped?: boolean;
 }
 
 /** Every kind the reconciler writes, lists and prunes (the Helm chart's ClusterRole names the same). */
@@ -21,6 +23,8 @@ export const KINDS: readonly KindInfo[] = [
   { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', plural: 'horizontalpodautoscalers' },
   { kind: 'PodDisruptionBudget', apiVersion: 'policy/v1', plural: 'poddisruptionbudgets' },
   { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', plural: 'networkpolicies' },
+  { kind: 'ValidatingAdmissionPolicy', apiVersion: 'admissionregistration.k8s.io/v1', plural: 'validatingadmissionpolicies', clusterScoped: true },
+  { kind: 'ValidatingAdmissionPolicyBinding', apiVersion: 'admissionregistration.k8s.io/v1', plural: 'validatingadmissionpolicybindings', clusterScoped: true },
 ];
 
 const BY_KIND = new Map(KINDS.map((k) => [k.kind, k]));
@@ -39,7 +43,8 @@ export function collectionPath(info: KindInfo, namespace?: string): string {
   return `${groupPrefix(info.apiVersion)}${ns}/${info.plural}`;
 }
 
-export function objectPath(info: KindInfo, namespace: string, name: string): string {
+/** An object's path; `namespace` is undefined exactly for cluster-scoped kinds. */
+export function objectPath(info: KindInfo, namespace: string | undefined, name: string): string {
   return `${collectionPath(info, namespace)}/${encodeURIComponent(name)}`;
 }
 
@@ -68,7 +73,16 @@ const gatewayStage = (kind: string): Stage => ({
   matches: (o) => componentOf(o) === 'gateway' && o.kind === kind,
 });
 
+const identityStage = (kind: string): Stage => ({
+  name: `pod identity ${kind}`,
+  role: 'policy',
+  matches: (o) => componentOf(o) === 'pod-identity' && o.kind === kind,
+});
+
 /**
+ * Pod identity first: a service's ServiceAccount is enforced at admission before any policy admits its
+ * pods, and on removal it goes last. The policy precedes the binding that names it.
+ *
  * DESIGN §2.6: gateways first, then access policies, then DNS; removal in the reverse order.
  * Within a gateway its NetworkPolicy goes first, so a new gateway's pods are never reachable from
  * every pod (no policy selects a pod: all traffic allowed) and never reach beyond the destination;
@@ -76,13 +90,15 @@ const gatewayStage = (kind: string): Stage => ({
  * (default-deny and port-wide policies, and anything the compiler adds later) are access policies.
  */
 export const APPLY_STAGES: readonly Stage[] = [
+  identityStage('ValidatingAdmissionPolicy'),
+  identityStage('ValidatingAdmissionPolicyBinding'),
   gatewayStage('NetworkPolicy'),
   gatewayStage('ConfigMap'),
   gatewayStage('Service'),
   gatewayStage('Deployment'),
   gatewayStage('HorizontalPodAutoscaler'),
   gatewayStage('PodDisruptionBudget'),
-  { name: 'access policies', role: 'policy', matches: (o) => !['gateway', 'dns-rewrite'].includes(componentOf(o) ?? '') },
+  { name: 'access policies', role: 'policy', matches: (o) => !['gateway', 'dns-rewrite', 'pod-identity'].includes(componentOf(o) ?? '') },
   { name: 'DNS rewrites', role: 'dns', matches: (o) => componentOf(o) === 'dns-rewrite' },
 ];
 

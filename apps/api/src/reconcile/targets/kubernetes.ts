@@ -97,7 +97,7 @@ function gatewayStatuses(objects: KubernetesObject[], live: Map<string, LiveObje
 /** "missing", or who holds an object of that name that lacks our label. */
 async function missingReason(client: KubeClient, o: KubernetesObject): Promise<string> {
   const info = kindInfo(o.kind);
-  if (!info || o.metadata.namespace === undefined) return 'missing';
+  if (!info || (o.metadata.namespace === undefined) !== (info.clusterScoped === true)) return 'missing';
   const res = await client.request<LiveObject>({ method: 'GET', path: objectPath(info, o.metadata.namespace, o.metadata.name) });
   if (res.status !== 200) return 'missing: not in the cluster';
   const managers = [...new Set((res.body.metadata.managedFields ?? []).map((m) => m.manager ?? ''))].filter(Boolean);

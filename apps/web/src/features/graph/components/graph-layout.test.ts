@@ -13,9 +13,11 @@ function service(name: string, namespace: string): Service {
     name,
     namespace,
     selector: { matchLabels: { app: name } },
+    serviceAccount: null,
     team: null,
     description: null,
     activeGrants: 0,
+    pendingGrants: 0,
     createdAt: T,
     updatedAt: T,
   };

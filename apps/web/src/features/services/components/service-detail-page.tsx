@@ -8,6 +8,7 @@ import { RelativeTime } from '../../../components/ui/time.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { serviceDetailQuery } from '../api/services.queries.ts';
 import { ServiceGrants } from './service-grants.tsx';
+import { DeleteServiceButton, ServiceAccountValue, ServiceIdentityNotes } from './service-identity.tsx';
 
 const route = getRouteApi('/_app/services/$serviceId');
 
@@ -26,19 +27,29 @@ function ServiceView({ service: s }: { service: Service }) {
             {s.team ? ` · team ${s.team}` : ''} · registered <RelativeTime iso={s.createdAt} />
           </p>
         </div>
-        {can(me.role, 'grants.request') ? (
-          <Link to="/requests/new" search={{ service: s.name }} className="btn btn-primary">
-            Request access for this service
-          </Link>
-        ) : null}
+        <div className="actions">
+          {can(me.role, 'grants.request') ? (
+            <Link to="/requests/new" search={{ service: s.name }} className="btn btn-primary">
+              Request access for this service
+            </Link>
+          ) : null}
+          <DeleteServiceButton service={s} role={me.role} />
+        </div>
       </header>
+      <ServiceIdentityNotes service={s} role={me.role} />
       <dl className="facts">
         <dt>Pod selector</dt>
         <dd>
           <LabelChips labels={s.selector.matchLabels} />
         </dd>
+        <dt>ServiceAccount</dt>
+        <dd>
+          <ServiceAccountValue service={s} />
+        </dd>
         <dt>Active grants</dt>
         <dd>{s.activeGrants}</dd>
+        <dt>Pending requests</dt>
+        <dd>{s.pendingGrants}</dd>
         <dt>Description</dt>
         <dd className="prewrap">{s.description ?? <span className="muted">none</span>}</dd>
       </dl>

@@ -13,6 +13,7 @@ import { firstPage } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { serviceListQuery } from '../api/services.queries.ts';
 import { CreateServiceForm } from '../forms/create-service-form.tsx';
+import { ServiceAccountValue } from './service-identity.tsx';
 
 const route = getRouteApi('/_app/services');
 
@@ -68,13 +69,14 @@ export function ServicesPage() {
                 <th scope="col">Name</th>
                 <th scope="col">Namespace</th>
                 <th scope="col">Selector</th>
+                <th scope="col">ServiceAccount</th>
                 <th scope="col">Team</th>
                 <th scope="col" className="num">
                   Active grants
                 </th>
               </>
             }
-            columns={5}
+            columns={6}
             items={items}
             empty={
               filtered
@@ -94,6 +96,9 @@ export function ServicesPage() {
                 <td>{s.namespace}</td>
                 <td>
                   <LabelChips labels={s.selector.matchLabels} />
+                </td>
+                <td>
+                  <ServiceAccountValue service={s} />
                 </td>
                 <td>{s.team ?? <span className="muted">—</span>}</td>
                 <td className="num">{s.activeGrants}</td>

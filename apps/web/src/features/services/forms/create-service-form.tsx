@@ -11,7 +11,7 @@ import { LabelSelectorInput } from './label-selector-input.tsx';
 
 type Input = z.input<typeof CreateServiceBodySchema>;
 type Output = z.output<typeof CreateServiceBodySchema>;
-const FIELDS = ['name', 'namespace', 'selector', 'team', 'description'] as const;
+const FIELDS = ['name', 'namespace', 'selector', 'serviceAccount', 'team', 'description'] as const;
 const blankToUndefined = (v: string) => (v.trim() === '' ? undefined : v);
 
 export function CreateServiceForm({
@@ -55,6 +55,13 @@ export function CreateServiceForm({
           </Field>
         )}
       />
+      <Field
+        label="ServiceAccount"
+        error={errors.serviceAccount?.message}
+        hint="The ServiceAccount its pods run as. The cluster then refuses pods with these labels under any other; left empty, the service is unbound and any pod wearing the labels gets its access."
+      >
+        <input type="text" {...form.register('serviceAccount', { setValueAs: blankToUndefined })} />
+      </Field>
       <Field label="Team (optional)" error={errors.team?.message}>
         <input type="text" {...form.register('team', { setValueAs: blankToUndefined })} />
       </Field>
