@@ -60,14 +60,18 @@ export function createReconcileService({ db, reconciler, clock, log }: { db: Db;
       log.warn({ reason: readable(error, log) }, 'gateway readiness unknown; rendering without DNS rewrites');
       return {};
     });
-    return { ...snapshot, readiness };
+    // The kubernetes target's DNS snippet maps names to the gateway Services' ClusterIPs; unknown
+    // addresses (cluster unreachable) steer nothing, like unknown readiness.
+    if (!target.observeAddresses) return { ...snapshot, readiness };
+    const gatewayAddresses = await target.observeAddresses(scopeOf(snapshot.settings)).catch(() => ({}));
+    return { ...snapshot, readiness, gatewayAddresses };
   }
 
   return {
     input,
     async manifests(): Promise<KubernetesObject[]> {
-      const { readiness, ...snapshot } = await input();
-      return compileDesired(snapshot, readiness);
+      const { readiness, gatewayAddresses, ...snapshot } = await input();
+      return compileDesired(snapshot, readiness, gatewayAddresses);
     },
     async manifestsYaml(): Promise<string> {
       return toYaml(await this.manifests());
