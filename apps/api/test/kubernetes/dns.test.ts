@@ -4,14 +4,14 @@
 // the gateway Service's ClusterIP. Then, one after the other on the same cluster: the gateway Service
 // deleted by someone (recreated with a new ClusterIP, and the snippet follows in the same run), the
 // snippet edited by someone (reported, then healed), the gateway losing readiness (no longer steered),
-// and the grants revoked and the destination deleted (no longer steered).
+// and the grants revoked and the destination deleted (no longer steered). Dual-stack: dns-dual-stack.test.ts.
 import { Resolver } from 'node:dns/promises';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { startCoreDns, type ControlPlane, type CoreDns } from '@egress/harness';
-import { DNS_SNIPPET_KEY, hostsSnippet } from '@egress/manifests';
+import { DNS_SNIPPET_KEY } from '@egress/manifests';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
@@ -208,13 +208,4 @@ describe('DNS steering end to end (real CoreDNS, hosts format)', () => {
     expect(log).not.toMatch(/Restart failed|reload failed/);
     expect(log.match(/Reloading complete/g)?.length ?? 0).toBeGreaterThanOrEqual(5);
   }, 120_000);
-
-  // The harness API server allocates IPv4 ClusterIPs only (and gateway Services are single-stack), so a
-  // dual-stack Service is exercised from the compiler on: its snippet, served by the real CoreDNS.
-  it('answers A and AAAA for a dual-stack gateway Service, each with its own family', async () => {
-    const destination = { id: 'd', host: 'dual.example.com', gatewayName: 'dual-example-com', sensitivity: 'standard' as const, ports: [], gateway: { minReplicas: 1, maxReplicas: 1, targetCPUUtilizationPercentage: 80 } };
-    await writeFile(snippetPath, hostsSnippet([destination], 'all', { 'dual-example-com': ['fd00:10:96::2a', '10.96.77.7'] }));
-    expect(await answers('dual.example.com', '10.96.77.7')).toBe('10.96.77.7');
-    expect(await resolveAaaa('dual.example.com')).toBe('fd00:10:96::2a');
-  }, 60_000);
 });
