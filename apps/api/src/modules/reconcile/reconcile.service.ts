@@ -53,18 +53,20 @@ export function createReconcileService({ db, reconciler, clock, log }: { db: Db;
     return { target: target.name, leader: reconciler.isLeader(), lastRun: last ? toRunDto(last) : null, observedAt: clock.now().toISOString(), ...observed };
   }
 
-  /** The compiler's input; with the cluster unreachable, as if no gateway were ready (no DNS rewrites). */
+  /** The compiler's input; with the cluster unreachable, as if no gateway were ready (nothing steered in DNS). */
   async function input(): Promise<CompilerInput> {
     const snapshot = await loadSnapshot(db);
-    const readiness = await target.observeReadiness(scopeOf(snapshot.settings)).catch((error: unknown) => {
-      log.warn({ reason: readable(error, log) }, 'gateway readiness unknown; rendering without DNS rewrites');
-      return {};
-    });
+    const scope = scopeOf(snapshot.settings);
     // The kubernetes target's DNS snippet maps names to the gateway Services' ClusterIPs; unknown
-    // addresses (cluster unreachable) steer nothing, like unknown readiness.
-    if (!target.observeAddresses) return { ...snapshot, readiness };
-    const gatewayAddresses = await target.observeAddresses(scopeOf(snapshot.settings)).catch(() => ({}));
-    return { ...snapshot, readiness, gatewayAddresses };
+    // addresses (cluster unreachable) steer nothing, like unknown readiness. Both read at once.
+    const [readiness, gatewayAddresses] = await Promise.all([
+      target.observeReadiness(scope).catch((error: unknown) => {
+        log.warn({ reason: readable(error, log) }, 'gateway readiness unknown; rendering without DNS steering');
+        return {};
+      }),
+      target.observeAddresses?.(scope).catch(() => ({})),
+    ]);
+    return { ...snapshot, readiness, ...(gatewayAddresses ? { gatewayAddresses } : {}) };
   }
 
   return {
