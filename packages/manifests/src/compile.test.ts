@@ -11,6 +11,7 @@ import {
   contentHash,
   DEFAULT_DENY_NAME,
   DNS_SNIPPET_KEY,
+  isServiceAddress,
   portPolicyName,
   type CompilerInput,
 } from './index.ts';
@@ -356,6 +357,81 @@ describe('compile: DNS rewrites', () => {
     input.settings.gatewayNamespace = 'gw';
     input.settings.clusterDomain = 'corp.internal';
     expect(snippet(input)).toContain(`${GITHUB}.gw.svc.corp.internal.`);
+  });
+});
+
+describe('compile: DNS hosts format (gateway addresses known)', () => {
+  const snippet = (input: CompilerInput) =>
+    at(
+      find(compile(input), 'ConfigMap', 'kube-system', 'egress-control-dns'),
+      'data',
+      DNS_SNIPPET_KEY,
+    ) as string;
+  const DNS = gatewayNameFor('dns.example.net');
+  const withAddresses = (addresses: Record<string, string[]>): CompilerInput => ({
+    ...richInput(),
+    gatewayAddresses: addresses,
+  });
+  const entries = (text: string) => text.split('\n').filter((l) => /^ {2}[0-9a-f:.]+ \S+$/.test(l));
+
+  it('maps each ready destination to its Service ClusterIPs in one hosts block, sorted', () => {
+    const text = snippet(
+      withAddresses({ [GITHUB]: ['10.96.0.20'], [STRIPE]: ['10.96.0.30'], [DNS]: ['10.96.0.40'] }),
+    );
+    expect(text).toBe(
+      '# Managed by egress-control: DNS answers for egress gateways (name -> gateway Service ClusterIPs). Changes here are overwritten.\n' +
+        'hosts /dev/null {\n' +
+        '  10.96.0.40 dns.example.net\n' +
+        '  10.96.0.20 github.com\n' +
+        '  ttl 5\n  reload 0\n  no_reverse\n  fallthrough\n}\n',
+    );
+    // stripe's gateway is not ready: not steered although its Service has an address.
+    expect(text).not.toContain('api.stripe.com');
+    expect(text).not.toContain('rewrite');
+  });
+
+  it('writes both families of a dual-stack Service, whatever their input order', () => {
+    const a = snippet(withAddresses({ [GITHUB]: ['fd00:10:96::14', '10.96.0.20'] }));
+    const b = snippet(withAddresses({ [GITHUB]: ['10.96.0.20', 'fd00:10:96::14'] }));
+    expect(entries(a)).toEqual(['  10.96.0.20 github.com', '  fd00:10:96::14 github.com']);
+    expect(b).toBe(a);
+  });
+
+  it('does not steer a ready gateway whose Service has no known address', () => {
+    const text = snippet(withAddresses({ [DNS]: ['10.96.0.40'] }));
+    expect(entries(text)).toEqual(['  10.96.0.40 dns.example.net']);
+  });
+
+  it('writes an empty hosts block (still falling through) when nothing is steered', () => {
+    const none = withAddresses({ [GITHUB]: ['10.96.0.20'] });
+    none.readiness = {};
+    expect(entries(snippet(none))).toEqual([]);
+    expect(snippet(none)).toContain('hosts /dev/null {\n  ttl 5\n  reload 0\n  no_reverse\n  fallthrough\n}\n');
+  });
+
+  it('drops anything that is not an IP address instead of writing it into the Corefile', () => {
+    const text = snippet(
+      withAddresses({ [GITHUB]: ['None', '', '10.96.0.20\n}\nforward . 1.1.1.1', '10.096.0.1', 'fd00::1::2', 'FD00::1', '10.96.0.21'] }),
+    );
+    expect(entries(text)).toEqual(['  10.96.0.21 github.com']);
+    expect(text).not.toContain('forward');
+  });
+
+  it('accepts only text made of address characters (nothing can end the block)', () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => !isServiceAddress(s) || /^[0-9a-f:.]+$/.test(s)),
+    );
+    for (const ok of ['10.96.0.1', '0.0.0.0', '255.255.255.255', 'fd00::1', '::1', '2001:db8:0:0:0:0:0:1', 'fd00:10:96::'])
+      expect(isServiceAddress(ok), ok).toBe(true);
+    for (const bad of ['256.1.1.1', '1.2.3', '01.2.3.4', '1:2:3:4:5:6:7:8:9', 'fd00::g', ':::', 'None'])
+      expect(isServiceAddress(bad), bad).toBe(false);
+  });
+
+  it('keeps the rewrite format where addresses cannot be known (directory target)', () => {
+    const input = richInput();
+    delete input.gatewayAddresses;
+    expect(snippet(input)).toContain('rewrite stop {');
+    expect(snippet(input)).not.toContain('hosts');
   });
 });
 

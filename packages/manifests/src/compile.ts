@@ -161,7 +161,7 @@ export function compile(input: CompilerInput, options: CompileOptions = {}): Kub
     if (!service || !enforced.has(service.namespace)) continue;
     for (const port of ports) objects.push(seal(portWidePolicy(service, port, keys, publicBlocks)));
   }
-  objects.push(seal(dnsConfigMap(input.destinations, settings, input.readiness)));
+  objects.push(seal(dnsConfigMap(input.destinations, settings, input.readiness, input.gatewayAddresses)));
   objects.push(...podIdentityObjects(input.services, keys).map(seal));
   return objects.sort(compareObjects);
 }

@@ -1,6 +1,6 @@
 export { compile, type CompileOptions } from './compile.ts';
 export { canonicalJson, contentHash, type Sha256Hex } from './canonical.ts';
-export { isReady, rewriteSnippet } from './dns.ts';
+export { dnsSnippet, hostsSnippet, isReady, isServiceAddress, rewriteSnippet, STEERED_TTL_SECONDS } from './dns.ts';
 export { envoyBootstrap, internalPorts, ADMIN_PORT, HEALTH_PORT } from './envoy.ts';
 export { gatewayPodSelector } from './gateway.ts';
 export { keysFor, MANAGED_BY, type Keys } from './meta.ts';
@@ -12,6 +12,7 @@ export type {
   CompilerGrant,
   CompilerInput,
   CompilerService,
+  GatewayAddresses,
   GatewayScaling,
   KubernetesObject,
   ObjectMeta,

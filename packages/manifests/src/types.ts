@@ -42,7 +42,16 @@ export interface CompilerInput {
   grants: CompilerGrant[];
   /** Observed gateway readiness by gateway name; 'all' where readiness cannot be seen (directory target). */
   readiness: 'all' | Record<string, boolean>;
+  /**
+   * The ClusterIPs of each gateway Service, by gateway name, as the kubernetes target read them from the
+   * cluster. Absent where the cluster cannot be read (directory target): the DNS snippet then names the
+   * gateway Services in `rewrite` rules instead of mapping names to addresses (see dns.ts).
+   */
+  gatewayAddresses?: GatewayAddresses;
 }
+
+/** ClusterIPs by gateway name (a dual-stack Service has one per family). */
+export type GatewayAddresses = Record<string, readonly string[]>;
 
 export interface ObjectMeta {
   name: string;

@@ -138,6 +138,19 @@ describe('fidelity of the compiled objects', () => {
     for (const cm of configMaps) crossCheck(cm);
   });
 
+  it('the kubernetes target\'s CoreDNS snippet (hosts) passes CoreDNS, with a line per address', async () => {
+    // Addresses as the kubernetes target reads them: one Service without any (not steered), one dual-stack
+    // (two lines), the rest IPv4: as many lines as Services.
+    const gateways = objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name).sort();
+    const addresses = Object.fromEntries(gateways.slice(1).map((name, i) => [name, i === 0 ? ['10.96.3.1', 'fd00:10:96::3:1'] : [`10.96.4.${i}`]]));
+    const compiled = await compileDesired(await loadSnapshot(t.db), 'all', addresses);
+    const dns = compiled.find((o) => o.metadata.labels['app.kubernetes.io/component'] === 'dns-rewrite');
+    const snippet = (dns?.['data'] as Record<string, string>)[DNS_SNIPPET_KEY] ?? '';
+    expect(snippet.match(/^ {2}[0-9a-f.:]+ \S+$/gm)).toHaveLength(gateways.length);
+    expect(snippet).toContain(' fd00:10:96::3:1 ');
+    await validateCorefileSnippet(await binDir(), snippet);
+  });
+
   it('the CoreDNS snippet passes CoreDNS, with one multi-line rewrite per destination', async () => {
     const dns = objects.find((o) => o.metadata.labels['app.kubernetes.io/component'] === 'dns-rewrite');
     const snippet = (dns?.['data'] as Record<string, string>)[DNS_SNIPPET_KEY] ?? '';

@@ -53,21 +53,27 @@ export function createReconcileService({ db, reconciler, clock, log }: { db: Db;
     return { target: target.name, leader: reconciler.isLeader(), lastRun: last ? toRunDto(last) : null, observedAt: clock.now().toISOString(), ...observed };
   }
 
-  /** The compiler's input; with the cluster unreachable, as if no gateway were ready (no DNS rewrites). */
+  /** The compiler's input; with the cluster unreachable, as if no gateway were ready (nothing steered in DNS). */
   async function input(): Promise<CompilerInput> {
     const snapshot = await loadSnapshot(db);
-    const readiness = await target.observeReadiness(scopeOf(snapshot.settings)).catch((error: unknown) => {
-      log.warn({ reason: readable(error, log) }, 'gateway readiness unknown; rendering without DNS rewrites');
-      return {};
-    });
-    return { ...snapshot, readiness };
+    const scope = scopeOf(snapshot.settings);
+    // The kubernetes target's DNS snippet maps names to the gateway Services' ClusterIPs; unknown
+    // addresses (cluster unreachable) steer nothing, like unknown readiness. Both read at once.
+    const [readiness, gatewayAddresses] = await Promise.all([
+      target.observeReadiness(scope).catch((error: unknown) => {
+        log.warn({ reason: readable(error, log) }, 'gateway readiness unknown; rendering without DNS steering');
+        return {};
+      }),
+      target.observeAddresses?.(scope).catch(() => ({})),
+    ]);
+    return { ...snapshot, readiness, ...(gatewayAddresses ? { gatewayAddresses } : {}) };
   }
 
   return {
     input,
     async manifests(): Promise<KubernetesObject[]> {
-      const { readiness, ...snapshot } = await input();
-      return compileDesired(snapshot, readiness);
+      const { readiness, gatewayAddresses, ...snapshot } = await input();
+      return compileDesired(snapshot, readiness, gatewayAddresses);
     },
     async manifestsYaml(): Promise<string> {
       return toYaml(await this.manifests());

@@ -99,11 +99,21 @@ export function createManagedLister(client: KubeClient): ManagedLister {
   };
 }
 
+/** Our gateway objects of one kind in one namespace. */
+async function listGatewayObjects(client: KubeClient, kind: string, namespace: string): Promise<LiveObject[]> {
+  const info = KINDS.find((k) => k.kind === kind);
+  if (!info) return [];
+  return listKind(client, info, namespace, `${MANAGED_SELECTOR},app.kubernetes.io/component=gateway`);
+}
+
 /** Our gateway Deployments in one namespace. */
-export async function listGatewayDeployments(client: KubeClient, namespace: string): Promise<LiveObject[]> {
-  const deployments = KINDS.find((k) => k.kind === 'Deployment');
-  if (!deployments) return [];
-  return listKind(client, deployments, namespace, `${MANAGED_SELECTOR},app.kubernetes.io/component=gateway`);
+export function listGatewayDeployments(client: KubeClient, namespace: string): Promise<LiveObject[]> {
+  return listGatewayObjects(client, 'Deployment', namespace);
+}
+
+/** Our gateway Services in one namespace (their ClusterIPs are what the DNS snippet answers). */
+export function listGatewayServices(client: KubeClient, namespace: string): Promise<LiveObject[]> {
+  return listGatewayObjects(client, 'Service', namespace);
 }
 
 export async function listNamespaces(client: KubeClient): Promise<Set<string>> {

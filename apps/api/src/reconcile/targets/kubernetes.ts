@@ -4,16 +4,19 @@
 // One run: list every managed object (one list per kind, across namespaces) and the namespaces; take
 // gateway readiness from the listed Deployments and compile the desired state with it; create missing
 // namespaces; apply stage by stage (gateways, access policies, DNS), objects of one
-// stage in parallel; then delete what is no longer desired, stage by stage in reverse. A gateway is
+// stage in parallel; then delete what is no longer desired, stage by stage in reverse. The DNS snippet
+// maps names to the gateway Services' ClusterIPs (listed with the Services): when applying a Service
+// gave it a new address (created, or recreated after someone deleted it), the DNS ConfigMap is compiled
+// again with it before the DNS stage, so the snippet follows in the same run. A gateway is
 // deleted only once the DNS ConfigMap is in its desired state (its rewrite gone). An object that
 // fails is reported with its reason and the run goes on; an API server that cannot be reached at all
 // stops the run (ClusterUnreachableError) and the reconciler retries with backoff.
-import type { KubernetesObject } from '@egress/manifests';
+import type { GatewayAddresses, KubernetesObject } from '@egress/manifests';
 
 import { applyObject, createNamespace, deleteObject, type WriteContext } from '../kube/apply.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { compareLive, driftReason } from '../kube/drift.ts';
-import { createManagedLister, listGatewayDeployments, listNamespaces } from '../kube/live-state.ts';
+import { createManagedLister, listGatewayDeployments, listGatewayServices, listNamespaces } from '../kube/live-state.ts';
 import { APPLY_STAGES, componentOf, DELETE_STAGES, kindInfo, objectKey, objectPath, stageOf, type LiveObject } from '../kube/resources.ts';
 import type { ApplyOptions, ApplyResult, Desired, DriftEntry, GatewayStatus, ObjectResult, Scope, Target } from './target.ts';
 import { errorLines, objectRef, sortDrift } from './target.ts';
@@ -136,6 +139,29 @@ function readinessOf(deployments: Iterable<LiveObject>, scope: Scope): Record<st
   return out;
 }
 
+function serviceAddresses(s: LiveObject): string[] {
+  const ips = s.spec?.['clusterIPs'];
+  const list = Array.isArray(ips) ? ips : [s.spec?.['clusterIP']];
+  return list.filter((ip): ip is string => typeof ip === 'string' && ip !== '' && ip !== 'None');
+}
+
+/** The ClusterIPs (every family) of each of our gateway Services in the gateway namespace, by name. */
+export function gatewayAddressesOf(objects: Iterable<LiveObject>, scope: Scope): GatewayAddresses {
+  const out: Record<string, string[]> = {};
+  for (const s of objects) {
+    if (s.kind !== 'Service' || componentOf(s) !== 'gateway' || s.metadata.namespace !== scope.gatewayNamespace) continue;
+    const ips = serviceAddresses(s);
+    if (ips.length > 0) out[s.metadata.name] = ips;
+  }
+  return out;
+}
+
+/** Whether the DNS snippet would differ: the addresses of ready gateways (only those are steered). */
+function sameSteering(a: GatewayAddresses, b: GatewayAddresses, readiness: Record<string, boolean>): boolean {
+  const steered = (x: GatewayAddresses) => JSON.stringify(Object.entries(x).filter(([name]) => readiness[name] === true).sort());
+  return steered(a) === steered(b);
+}
+
 interface LiveCache {
   scope: string;
   live: Map<string, LiveObject>;
@@ -160,18 +186,28 @@ export function createKubernetesTarget(client: KubeClient): KubernetesTarget {
     // The namespace list is also what tells a run on reused state that the API server answers.
     const [{ live, cached }, existing] = await Promise.all([liveState(scope, reuseLiveState && !dryRun), listNamespaces(client)]);
     const readiness = readinessOf(live.values(), scope);
-    const objects = await desired(readiness);
+    const addresses = gatewayAddressesOf(live.values(), scope);
+    let objects = await desired(readiness, addresses);
+    /** Services as the API server returned them from this run's writes (with their ClusterIPs). */
+    const appliedServices = new Map<string, LiveObject>();
     const ctx: WriteContext = {
       client,
       dryRun,
       missingNamespaces: await ensureNamespaces(client, objects, existing, dryRun),
       hashOnly: cached,
-      written: (o) => cache?.live.set(objectKey(o), o),
+      written: (o) => {
+        cache?.live.set(objectKey(o), o);
+        if (o.kind === 'Service') appliedServices.set(objectKey(o), o);
+      },
       removed: (o) => cache?.live.delete(objectKey(o)),
     };
     const results: ObjectResult[] = [];
     let dnsOk = true;
     for (const stage of APPLY_STAGES) {
+      if (stage.role === 'dns' && appliedServices.size > 0) {
+        const now = gatewayAddressesOf(new Map([...live, ...appliedServices]).values(), scope);
+        if (!sameSteering(now, addresses, readiness)) objects = await desired(readiness, now);
+      }
       const batch = objects.filter((o) => stageOf(o) === stage);
       const done = await mapLimit(batch, CONCURRENCY, (o) => applyObject(ctx, o, live.get(objectKey(o))));
       if (stage.role === 'dns') dnsOk = done.every((r) => r.action !== 'failed');
@@ -190,6 +226,10 @@ export function createKubernetesTarget(client: KubeClient): KubernetesTarget {
       return readinessOf(await listGatewayDeployments(client, scope.gatewayNamespace), scope);
     },
 
+    async observeAddresses(scope) {
+      return gatewayAddressesOf(await listGatewayServices(client, scope.gatewayNamespace), scope);
+    },
+
     async apply(desired, options) {
       try {
         return await run(desired, options);
@@ -202,7 +242,7 @@ export function createKubernetesTarget(client: KubeClient): KubernetesTarget {
 
     async inspect(desired, scope) {
       const live = await lister.listManaged(scope);
-      const objects = await desired(readinessOf(live.values(), scope));
+      const objects = await desired(readinessOf(live.values(), scope), gatewayAddressesOf(live.values(), scope));
       return { drift: await driftOf(client, objects, live), gateways: gatewayStatuses(objects, live) };
     },
   };

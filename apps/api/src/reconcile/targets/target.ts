@@ -1,4 +1,4 @@
-import type { KubernetesObject } from '@egress/manifests';
+import type { GatewayAddresses, KubernetesObject } from '@egress/manifests';
 
 import type { Readiness } from '../desired-state.ts';
 
@@ -23,9 +23,12 @@ export interface ApplyResult {
 
 /**
  * The desired objects for a given gateway readiness. A target calls it once per run, after reading the
- * cluster (the kubernetes target takes readiness from the Deployments it has just listed).
+ * cluster (the kubernetes target takes readiness from the Deployments it has just listed, and the
+ * gateway Services' ClusterIPs for the DNS snippet from the Services; it calls it once more before the
+ * DNS stage when applying a Service changed an address). Without addresses (the directory target) the
+ * DNS snippet names the gateway Services instead.
  */
-export type Desired = (readiness: Readiness) => Promise<KubernetesObject[]>;
+export type Desired = (readiness: Readiness, addresses?: GatewayAddresses) => Promise<KubernetesObject[]>;
 
 /**
  * Where the settings put things: gateway objects in the gateway namespace, the DNS ConfigMap in its
@@ -76,6 +79,8 @@ export interface Target {
   readonly name: 'kubernetes' | 'directory' | 'none';
   /** Which gateways may get DNS rewrites: 'all' where readiness cannot be observed. A light read. */
   observeReadiness(scope: Scope): Promise<Readiness>;
+  /** The gateway Services' ClusterIPs, where the target can read them (for the DNS snippet's `hosts` format). */
+  observeAddresses?(scope: Scope): Promise<GatewayAddresses>;
   apply(desired: Desired, options: ApplyOptions): Promise<ApplyResult>;
   /** Compares what is deployed with the desired state without changing anything. */
   inspect(desired: Desired, scope: Scope): Promise<Inspection>;
