@@ -38,6 +38,9 @@ const EnvSchema = z.object({
   EGRESS_SECRET_KEY: secretKey.optional(),
   EGRESS_SECRET_KEY_PREVIOUS: secretKey.optional(),
   EGRESS_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  EGRESS_AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
+  EGRESS_AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  EGRESS_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100000).default(20),
   ...OIDC_ENV,
   KUBECONFIG: z.string().optional(),
   KUBERNETES_SERVICE_HOST: z.string().optional(),
@@ -80,6 +83,12 @@ export interface Config {
   webhookAllowPrivate: boolean;
   /** OIDC sign-in (docs/oidc.md); null when not configured. */
   oidc: OidcConfig | null;
+  /** How often the audit log is sealed by a signed checkpoint (when it has grown since the last one). */
+  auditCheckpointIntervalMs: number;
+  /** The file target for checkpoints (checkpoints.jsonl), outside the database. */
+  auditCheckpointDir: string;
+  /** Failed sign-ins one address may make per minute, across all accounts. */
+  loginFailuresPerAddress: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -115,5 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     previousSecretKey: e.EGRESS_SECRET_KEY_PREVIOUS,
     webhookAllowPrivate: e.EGRESS_WEBHOOK_ALLOW_PRIVATE,
     oidc: loadOidcConfig(e),
+    auditCheckpointIntervalMs: e.EGRESS_AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000,
+    auditCheckpointDir: resolve(e.EGRESS_AUDIT_CHECKPOINT_DIR ?? `${e.EGRESS_DATA_DIR}/audit-checkpoints`),
+    loginFailuresPerAddress: e.EGRESS_LOGIN_FAILURES_PER_ADDRESS,
   };
 }

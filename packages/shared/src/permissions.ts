@@ -34,6 +34,7 @@ export const PERMISSIONS = {
   // Scoped: held only by API tokens created with this scope (see SCOPED_PERMISSIONS); the role shown is
   // the least role that may mint such a token.
   'flows.ingest': 'admin',
+  'audit.seal': 'admin',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -123,6 +124,9 @@ export const ROUTE_POLICIES = {
   'POST /api/v1/webhooks/:id/test': 'webhooks.write',
   'GET /api/v1/webhooks/:id/deliveries': 'webhooks.read',
   'POST /api/v1/webhook-deliveries/:id/retry': 'webhooks.write',
+  'GET /api/v1/audit-events/checkpoints': 'audit.read',
+  'POST /api/v1/audit-events/checkpoints': 'audit.seal',
+  'POST /api/v1/audit-events/verify': 'audit.read',
 } as const satisfies Record<string, RoutePolicy>;
 
 export type RouteKey = keyof typeof ROUTE_POLICIES;
