@@ -7,7 +7,7 @@ import { buildApp } from './app.ts';
 import { loadConfig, type Config } from './config.ts';
 import { bootstrapAdmin } from './modules/auth/bootstrap.ts';
 import { createDb } from './platform/db.ts';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.ts';
+import { describeFailure, startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.ts';
 import { migrate } from './platform/migrate.ts';
 import { loadOrCreateKeyFile } from './platform/secret-box.ts';
 
@@ -61,6 +61,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // One readable line (never "undefined"), then the details for whoever debugs it.
+  process.stderr.write(`egress-control could not start: ${describeFailure(error)}\n`);
+  if (error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exit(1);
 });

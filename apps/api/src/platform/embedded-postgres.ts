@@ -53,6 +53,54 @@ async function readOrCreatePassword(file: string): Promise<string> {
   return password;
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const STALE_STOP_MS = 30_000;
+
+/**
+ * After the server was killed (SIGKILL, OOM), its PostgreSQL child lives on, re-parented, holding the
+ * data folder: the next start would fail. Such a postmaster (named in postmaster.pid and still running
+ * a postgres) is asked for a fast shutdown, which rolls back open transactions and checkpoints, and
+ * waited for. A pid file whose process is gone is left to PostgreSQL, which ignores stale ones.
+ */
+export async function stopStalePostmaster(databaseDir: string, log: (message: string) => void): Promise<void> {
+  const text = await readFile(join(databaseDir, 'postmaster.pid'), 'utf8').catch(() => '');
+  const pid = Number(text.split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid || !alive(pid)) return;
+  // Only a postgres: a recycled pid may belong to anything else by now.
+  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => 'postgres');
+  if (!command.includes('postgres')) return;
+  log(`a PostgreSQL (pid ${pid}) left by an earlier run still serves ${databaseDir}; stopping it cleanly before starting`);
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + STALE_STOP_MS;
+  while (alive(pid)) {
+    if (Date.now() > deadline) throw new Error(`the PostgreSQL left by an earlier run (pid ${pid}) did not stop within ${STALE_STOP_MS / 1000} s; stop it (kill ${pid}) and start again`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A readable one-line reason for anything thrown, never "undefined". */
+export function describeFailure(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause === undefined ? '' : ` (cause: ${describeFailure(error.cause)})`;
+    return `${error.message || error.name}${cause}`;
+  }
+  if (typeof error === 'string' && error.trim() !== '') return error.trim();
+  if (error === undefined || error === null || error === '') return 'no reason was given';
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
+}
+
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: (message: string) => void,
@@ -60,8 +108,15 @@ export async function startEmbeddedPostgres(
   await mkdir(dataDir, { recursive: true });
   const databaseDir = join(dataDir, 'postgres');
   const password = await readOrCreatePassword(join(dataDir, 'postgres-password'));
+  await stopStalePostmaster(databaseDir, log);
   const port = await freePort();
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  // PostgreSQL's own last words, to say why it did not start (the package rejects without a reason).
+  const recent: string[] = [];
+  const remember = (line: unknown) => {
+    recent.push(String(line).trim());
+    if (recent.length > 8) recent.shift();
+  };
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -71,13 +126,24 @@ export async function startEmbeddedPostgres(
     // PostgreSQL refuses to run as root; the package then runs it as a "postgres" system user.
     createPostgresUser: userInfo().uid === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: () => undefined,
-    onError: (e) => log(`embedded postgres: ${String(e)}`),
+    onLog: remember,
+    onError: (e) => {
+      remember(e);
+      log(`embedded postgres: ${describeFailure(e)}`);
+    },
   });
   const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
-  if (fresh) await pg.initialise();
-  await pg.start();
-  if (fresh) await pg.createDatabase('egress');
+  const step = async (what: string, run: () => Promise<unknown>) => {
+    try {
+      await run();
+    } catch (error) {
+      const said = recent.filter(Boolean).join(' | ');
+      throw new Error(`embedded PostgreSQL could not ${what} in ${databaseDir}: ${describeFailure(error)}${said ? `; PostgreSQL said: ${said}` : ''}`, { cause: error });
+    }
+  };
+  if (fresh) await step('initialise its data folder', () => pg.initialise());
+  await step('start', () => pg.start());
+  if (fresh) await step('create the egress database', () => pg.createDatabase('egress'));
   log(`embedded PostgreSQL ${fresh ? 'initialised' : 'reused'} at ${databaseDir} on 127.0.0.1:${port}`);
   return {
     url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/egress`,
