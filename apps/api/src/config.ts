@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).optional(),
+  EGRESS_MIGRATION_DATABASE_URL: z.string().min(1).optional(),
   EGRESS_DATA_DIR: z.string().min(1).default('./.data'),
   EGRESS_TARGET: z.enum(['kubernetes', 'directory', 'none']).optional(),
   EGRESS_ADMIN_EMAIL: z.email().default('admin@example.com'),
@@ -50,6 +51,11 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /**
+   * The owner role's URL for migrations (external database). The server itself then runs with
+   * DATABASE_URL, a role that owns nothing; start-up grants it what it needs (platform/db-roles.ts).
+   */
+  migrationDatabaseUrl: string | undefined;
   dataDir: string;
   target: 'kubernetes' | 'directory' | 'none';
   adminEmail: string;
@@ -105,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    migrationDatabaseUrl: e.EGRESS_MIGRATION_DATABASE_URL,
     dataDir: resolve(e.EGRESS_DATA_DIR),
     target: e.EGRESS_TARGET ?? (clusterFound ? 'kubernetes' : 'directory'),
     adminEmail: e.EGRESS_ADMIN_EMAIL.toLowerCase(),

@@ -46,7 +46,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function readOrCreatePassword(file: string): Promise<string> {
+export async function readOrCreatePassword(file: string): Promise<string> {
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
   const password = randomBytes(24).toString('base64url');
   await writeFile(file, `${password}\n`, { mode: 0o600 });

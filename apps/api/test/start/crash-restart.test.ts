@@ -26,6 +26,9 @@ describe('restart after a crash', () => {
     const password = /Password \(shown once\): (\S+)/.exec(first.output())?.[1] ?? '';
     expect(password, first.output()).not.toBe('');
     expect(await login(port, password)).toBe(200);
+    // Least privilege: the server itself runs as a role that owns nothing, and start-up has no warning about it.
+    expect(first.output()).toContain('the server connects as the database role egress_app');
+    expect(first.output()).not.toContain('is a superuser');
 
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe(null);
