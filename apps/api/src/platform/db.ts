@@ -22,7 +22,6 @@ export function isUniqueViolation(error: unknown): boolean {
 const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'DatabaseAccessDenied', 'AuthenticationFailed']);
 const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]$|53300$)/;
-const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE']);
 // node-postgres reports a dropped or refused connection with a plain Error and these texts.
 const UNAVAILABLE_PG_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
 
@@ -41,8 +40,9 @@ function unavailableHere(error: object): boolean {
   if (error instanceof Prisma.PrismaClientKnownRequestError && UNAVAILABLE_PRISMA_CODES.has(error.code)) return true;
   const cause = adapterCause(error);
   if (cause && (UNAVAILABLE_KINDS.has(cause.kind) || UNAVAILABLE_SQLSTATE.test(cause.originalCode))) return true;
-  const code = text((error as { code?: unknown }).code);
-  if (UNAVAILABLE_NODE_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code)) return true;
+  // Only SQLSTATEs from node-postgres here: a bare ECONNREFUSED may come from the Kubernetes API or a
+  // webhook receiver, which is not the database being down.
+  if (error instanceof Error && error.name === 'error' && UNAVAILABLE_SQLSTATE.test(text((error as { code?: unknown }).code))) return true;
   return error instanceof Error && UNAVAILABLE_PG_MESSAGES.test(error.message);
 }
 
