@@ -14,6 +14,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 
 import type { Config } from './config.ts';
 import { alertsModule } from './modules/alerts/alerts.routes.ts';
+import { createCheckpoints, type Checkpoints } from './modules/audit/audit.checkpoints.ts';
 import { auditModule } from './modules/audit/audit.routes.ts';
 import { authModule } from './modules/auth/auth.routes.ts';
 import { destinationsModule } from './modules/destinations/destinations.routes.ts';
@@ -29,6 +30,8 @@ import { usersModule } from './modules/users/users.routes.ts';
 import { webhooksModule } from './modules/webhooks/webhooks.routes.ts';
 import { createAuditLog, type AuditLog } from './platform/audit.ts';
 import { authPluginFp } from './platform/auth.plugin.ts';
+import { createCheckpointSigner } from './platform/checkpoint-key.ts';
+import { startPeriodicTask } from './platform/periodic.ts';
 import { verifySecretKey } from './platform/secret-key-check.ts';
 import { createChanges, type Changes } from './platform/changes.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
@@ -48,6 +51,7 @@ declare module 'fastify' {
     clock: Clock;
     changes: Changes;
     metrics: Metrics;
+    checkpoints: Checkpoints;
   }
 }
 
@@ -72,6 +76,11 @@ function registerPlatform(app: FastifyInstance, deps: AppDeps) {
   app.decorate('audit', createAuditLog({ db: deps.db, clock }));
   app.decorate('changes', createChanges());
   app.decorate('metrics', createMetrics());
+  const signer = deps.config.secretKey ? createCheckpointSigner(deps.config.secretKey, deps.config.previousSecretKey) : null;
+  app.decorate('checkpoints', createCheckpoints({ db: deps.db, audit: app.audit, clock, signer, dir: deps.config.auditCheckpointDir, log: app.log.child({ component: 'audit-checkpoints' }) }));
+  if (signer) startPeriodicTask(app, deps.config.auditCheckpointIntervalMs, async () => {
+    await app.checkpoints.seal();
+  }, 'sealing the audit log failed');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // A POST without a body is fine for actions whose body is optional (approve, cancel).

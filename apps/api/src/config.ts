@@ -20,6 +20,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z.string().min(1).optional(),
+  EGRESS_MIGRATION_DATABASE_URL: z.string().min(1).optional(),
   EGRESS_DATA_DIR: z.string().min(1).default('./.data'),
   EGRESS_TARGET: z.enum(['kubernetes', 'directory', 'none']).optional(),
   EGRESS_ADMIN_EMAIL: z.email().default('admin@example.com'),
@@ -38,6 +39,9 @@ const EnvSchema = z.object({
   EGRESS_SECRET_KEY: secretKey.optional(),
   EGRESS_SECRET_KEY_PREVIOUS: secretKey.optional(),
   EGRESS_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  EGRESS_AUDIT_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
+  EGRESS_AUDIT_CHECKPOINT_DIR: z.string().min(1).optional(),
+  EGRESS_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100000).default(20),
   ...OIDC_ENV,
   KUBECONFIG: z.string().optional(),
   KUBERNETES_SERVICE_HOST: z.string().optional(),
@@ -47,6 +51,11 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /**
+   * The owner role's URL for migrations (external database). The server itself then runs with
+   * DATABASE_URL, a role that owns nothing; start-up grants it what it needs (platform/db-roles.ts).
+   */
+  migrationDatabaseUrl: string | undefined;
   dataDir: string;
   target: 'kubernetes' | 'directory' | 'none';
   adminEmail: string;
@@ -80,6 +89,12 @@ export interface Config {
   webhookAllowPrivate: boolean;
   /** OIDC sign-in (docs/oidc.md); null when not configured. */
   oidc: OidcConfig | null;
+  /** How often the audit log is sealed by a signed checkpoint (when it has grown since the last one). */
+  auditCheckpointIntervalMs: number;
+  /** The file target for checkpoints (checkpoints.jsonl), outside the database. */
+  auditCheckpointDir: string;
+  /** Failed sign-ins one address may make per minute, across all accounts. */
+  loginFailuresPerAddress: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -96,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    migrationDatabaseUrl: e.EGRESS_MIGRATION_DATABASE_URL,
     dataDir: resolve(e.EGRESS_DATA_DIR),
     target: e.EGRESS_TARGET ?? (clusterFound ? 'kubernetes' : 'directory'),
     adminEmail: e.EGRESS_ADMIN_EMAIL.toLowerCase(),
@@ -115,5 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     previousSecretKey: e.EGRESS_SECRET_KEY_PREVIOUS,
     webhookAllowPrivate: e.EGRESS_WEBHOOK_ALLOW_PRIVATE,
     oidc: loadOidcConfig(e),
+    auditCheckpointIntervalMs: e.EGRESS_AUDIT_CHECKPOINT_INTERVAL_SECONDS * 1000,
+    auditCheckpointDir: resolve(e.EGRESS_AUDIT_CHECKPOINT_DIR ?? `${e.EGRESS_DATA_DIR}/audit-checkpoints`),
+    loginFailuresPerAddress: e.EGRESS_LOGIN_FAILURES_PER_ADDRESS,
   };
 }

@@ -7,7 +7,8 @@ import { buildApp } from './app.ts';
 import { loadConfig, type Config } from './config.ts';
 import { bootstrapAdmin } from './modules/auth/bootstrap.ts';
 import { createDb } from './platform/db.ts';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.ts';
+import { runtimeRoleWarnings, setupRuntimeRole, withCredentials } from './platform/db-roles.ts';
+import { describeFailure, readOrCreatePassword, startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.ts';
 import { migrate } from './platform/migrate.ts';
 import { loadOrCreateKeyFile } from './platform/secret-box.ts';
 
@@ -26,14 +27,40 @@ async function withSecretKey(config: Config, say: (msg: string) => void): Promis
   return { ...config, secretKey: key };
 }
 
+const RUNTIME_ROLE = 'egress_app';
+
+/**
+ * Migrates as the owner role and returns the URL the server runs with: a role that owns nothing.
+ * Embedded: migrations as postgres, the server as egress_app (password in the data folder). External:
+ * migrations as EGRESS_MIGRATION_DATABASE_URL when set (else DATABASE_URL, with a warning below).
+ */
+async function prepareDatabase(config: Config, embedded: EmbeddedDatabase | null, say: (msg: string) => void): Promise<string> {
+  const ownerUrl = embedded?.url ?? config.migrationDatabaseUrl ?? config.databaseUrl ?? '';
+  const migrations = await migrate(ownerUrl, MIGRATIONS);
+  say(`migrations: ${migrations.applied.length} applied, ${migrations.alreadyApplied} already present`);
+  let databaseUrl = config.databaseUrl ?? '';
+  if (embedded) {
+    const password = await readOrCreatePassword(resolve(config.dataDir, 'postgres-app-password'));
+    await setupRuntimeRole(ownerUrl, RUNTIME_ROLE, password);
+    databaseUrl = withCredentials(ownerUrl, RUNTIME_ROLE, password);
+    say(`the server connects as the database role ${RUNTIME_ROLE}, which owns nothing; migrations ran as the owner`);
+  } else if (config.migrationDatabaseUrl && config.databaseUrl) {
+    await setupRuntimeRole(ownerUrl, decodeURIComponent(new URL(config.databaseUrl).username), null);
+  }
+  for (const warning of await runtimeRoleWarnings(databaseUrl)) warn(warning);
+  return databaseUrl;
+}
+
+function warn(msg: string): void {
+  process.stdout.write(`${JSON.stringify({ level: 40, time: Date.now(), msg })}\n`);
+}
+
 async function main(): Promise<void> {
   const say = (msg: string) => process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg })}\n`);
   const config = await withSecretKey(loadConfig(), say);
   let embedded: EmbeddedDatabase | null = null;
   if (!config.databaseUrl) embedded = await startEmbeddedPostgres(resolve(config.dataDir), say);
-  const databaseUrl = config.databaseUrl ?? embedded?.url ?? '';
-  const migrations = await migrate(databaseUrl, MIGRATIONS);
-  say(`migrations: ${migrations.applied.length} applied, ${migrations.alreadyApplied} already present`);
+  const databaseUrl = await prepareDatabase(config, embedded, say);
 
   const db = createDb(databaseUrl, config.dbPoolSize);
   const app = await buildApp({ config, db, databaseUrl });
@@ -61,6 +88,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // One readable line (never "undefined"), then the details for whoever debugs it.
+  process.stderr.write(`egress-control could not start: ${describeFailure(error)}\n`);
+  if (error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exit(1);
 });

@@ -11,6 +11,8 @@ export const EXIT = {
   auth: 4,
   /** status: some grants are still pending (useful to gate a deploy on approval). */
   pending: 5,
+  /** audit verify: the export does not match the signed checkpoints (changed, deleted or missing rows). */
+  tampered: 6,
 } as const;
 
 export class CliError extends Error {

@@ -1,6 +1,7 @@
 // egressctl: the command line for deploy pipelines. Token from EGRESS_TOKEN, API from EGRESS_URL.
 import { parseArgs } from 'node:util';
 
+import { auditVerify } from './audit-verify.ts';
 import { createClient, type ApiClient } from './client.ts';
 import { render, request, rulesSync, status, type Io } from './commands.ts';
 import { CliError, EXIT } from './exit-codes.ts';
@@ -15,10 +16,14 @@ export const HELP = `egressctl — Egress Control from the command line
       active grants whose rule file is gone.
   egressctl request --service NAME (--destination HOST | --port-wide) --port N --justification TEXT [--expires RFC3339]
   egressctl status [--service NAME]
+  egressctl audit verify --checkpoint FILE --csv EXPORT.csv [--public-key BASE64]
+      Offline: check a CSV export of the audit log (GET /api/v1/audit-events?format=csv) against signed
+      checkpoints (one JSON checkpoint, or the file target's checkpoints.jsonl); names the first bad row.
 
 Environment: EGRESS_URL (default http://127.0.0.1:8080), EGRESS_TOKEN (an API token, egc_...).
 Exit codes: 0 ok, 1 the API refused or failed, 2 bad usage or input, 3 unknown destinations in rule
-files, 4 missing or refused token, 5 (status) some grants still pending.`;
+files, 4 missing or refused token, 5 (status) some grants still pending, 6 (audit verify) the export does not
+match the checkpoints.`;
 
 const OPTIONS = {
   offline: { type: 'string' },
@@ -31,6 +36,9 @@ const OPTIONS = {
   'port-wide': { type: 'boolean', default: false },
   port: { type: 'string' },
   expires: { type: 'string' },
+  checkpoint: { type: 'string' },
+  csv: { type: 'string' },
+  'public-key': { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -68,6 +76,7 @@ const COMMANDS: Record<string, Handler> = {
     return request({ ...opts, ...optional('expiresAt', v.expires) }, clientFrom(env), io);
   },
   status: (v, env, io) => status(optional('service', v.service), clientFrom(env), io),
+  'audit verify': (v, _env, io) => auditVerify({ checkpoint: need(v.checkpoint, 'checkpoint'), csv: need(v.csv, 'csv'), ...optional('publicKey', v['public-key']) }, io),
 };
 
 function dispatch(positionals: string[], v: Values, env: NodeJS.ProcessEnv, io: Io): Promise<number> {

@@ -37,6 +37,10 @@ export const AUDIT_ACTIONS = [
   'webhook.deleted',
   'webhook.secret_rotated',
   'webhook.delivery_failed',
+  // An admin sealed the audit log on demand (POST /audit-events/checkpoints).
+  'audit.checkpointed',
+  // One summary row per address and window once its failed sign-ins hit the limit (instead of one each).
+  'auth.login_throttled',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

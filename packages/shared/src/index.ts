@@ -21,3 +21,4 @@ export * from './schemas/blocked.ts';
 export * from './schemas/webhooks.ts';
 export * from './schemas/oidc.ts';
 export * from './schemas/flows.ts';
+export * from './audit-chain.ts';

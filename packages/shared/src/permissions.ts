@@ -37,6 +37,7 @@ export const PERMISSIONS = {
   // Deleting a service that holds active grants revokes approved access: an approver's call (the route
   // is services.write; the service checks this one when the service has active grants).
   'services.deleteWithGrants': 'approver',
+  'audit.seal': 'admin',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -126,6 +127,9 @@ export const ROUTE_POLICIES = {
   'POST /api/v1/webhooks/:id/test': 'webhooks.write',
   'GET /api/v1/webhooks/:id/deliveries': 'webhooks.read',
   'POST /api/v1/webhook-deliveries/:id/retry': 'webhooks.write',
+  'GET /api/v1/audit-events/checkpoints': 'audit.read',
+  'POST /api/v1/audit-events/checkpoints': 'audit.seal',
+  'POST /api/v1/audit-events/verify': 'audit.read',
 } as const satisfies Record<string, RoutePolicy>;
 
 export type RouteKey = keyof typeof ROUTE_POLICIES;

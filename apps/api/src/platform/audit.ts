@@ -4,16 +4,17 @@
 // roll back together.
 import { createHash } from 'node:crypto';
 
-import type { ActorType, AuditAction, AuditTargetType } from '@egress/shared';
+import { auditHashInput, createChainVerifier, GENESIS_HASH, type ActorType, type AuditAction, type AuditCheckpoint, type AuditTargetType, type ChainVerdict } from '@egress/shared';
 
-import { asJson, canonicalJson } from './canonical-json.ts';
+import { asJson } from './canonical-json.ts';
 import type { Clock } from './clock.ts';
 import { Prisma, type Db, type Tx } from './db.ts';
 
-export const GENESIS_HASH = '0'.repeat(64);
+export { GENESIS_HASH };
 // Serialises appends (any constant shared by every replica). Held only until the caller's commit, and
-// callers append as the last step of their transaction to keep that short.
-const AUDIT_CHAIN_LOCK = 7_270_002;
+// callers append as the last step of their transaction to keep that short. Sealing a checkpoint takes it
+// too, so the head it signs is the committed head.
+export const AUDIT_CHAIN_LOCK = 7_270_002;
 
 export interface Actor {
   type: ActorType;
@@ -49,21 +50,10 @@ interface ChainedFields {
 }
 
 export function hashEvent(e: ChainedFields): string {
-  const body = canonicalJson({
-    seq: e.seq.toString(),
-    at: e.at.toISOString(),
-    actorType: e.actorType,
-    actorId: e.actorId,
-    actor: e.actor,
-    action: e.action,
-    targetType: e.targetType,
-    targetId: e.targetId,
-    before: e.before ?? null,
-    after: e.after ?? null,
-    requestId: e.requestId,
-  });
-  return createHash('sha256').update(`${e.prevHash}\n${body}`).digest('hex');
+  return sha256(auditHashInput(e));
 }
+
+const sha256 = (input: string) => createHash('sha256').update(input).digest('hex');
 
 /** An audit row as appended: the input plus its place in the chain and its time. */
 export interface AppendedAuditEvent extends AuditInput {
@@ -80,7 +70,11 @@ export type AuditListener = (tx: Tx, events: readonly AppendedAuditEvent[]) => P
 
 export interface AuditLog {
   append(tx: Tx, events: AuditInput | AuditInput[]): Promise<void>;
-  verify(): Promise<{ valid: boolean; checked: number; firstInvalidSeq: number | null }>;
+  /**
+   * Recomputes the chain; against `checkpoints` (trusted: signatures already checked) it also detects a
+   * recomputed rewrite, deleted newest rows and a truncated table.
+   */
+  verify(checkpoints?: readonly AuditCheckpoint[]): Promise<ChainVerdict>;
   /** Adds a listener to every append; returns a function that removes it. */
   onAppend(listener: AuditListener): () => void;
 }
@@ -136,22 +130,14 @@ export function createAuditLog({ db, clock }: { db: Db; clock: Clock }): AuditLo
     return () => listeners.delete(listener);
   }
 
-  async function verify() {
-    let prevHash = GENESIS_HASH;
-    let expectedSeq = 1n;
-    let checked = 0;
+  async function verify(checkpoints: readonly AuditCheckpoint[] = []): Promise<ChainVerdict> {
+    const verifier = createChainVerifier({ hash: sha256, checkpoints });
     let cursor = 0n;
     for (;;) {
       const batch = await db.auditEvent.findMany({ where: { seq: { gt: cursor } }, orderBy: { seq: 'asc' }, take: 2000 });
-      if (batch.length === 0) return { valid: true, checked, firstInvalidSeq: null };
-      for (const row of batch) {
-        const ok = row.seq === expectedSeq && row.prevHash === prevHash && hashEvent(row) === row.hash;
-        if (!ok) return { valid: false, checked, firstInvalidSeq: Number(row.seq) };
-        checked++;
-        prevHash = row.hash;
-        expectedSeq = row.seq + 1n;
-        cursor = row.seq;
-      }
+      if (batch.length === 0) return verifier.finish();
+      for (const row of batch) if (!verifier.push(row)) return verifier.finish();
+      cursor = batch[batch.length - 1]?.seq ?? cursor;
     }
   }
 

@@ -160,17 +160,17 @@ describe('append-only and hash-chained', () => {
     await f.service({ description: 'the row we will tamper with' });
     await f.service();
     const total = await auditCount();
-    expect(await verify()).toEqual({ valid: true, checked: total, firstInvalidSeq: null });
+    expect(await verify()).toMatchObject({ valid: true, checked: total, firstInvalidSeq: null });
 
     const target = await t.db.auditEvent.findFirstOrThrow({ where: { action: 'service.created', after: { path: ['description'], equals: 'the row we will tamper with' } } });
     const n = Number(target.seq);
     const bypass = (statement: string) =>
       sql(`BEGIN; SET LOCAL session_replication_role = replica; ${statement}; COMMIT;`);
     await bypass(`UPDATE audit_events SET after = jsonb_set(after, '{description}', '"nothing to see"') WHERE seq = ${n}`);
-    expect(await verify()).toEqual({ valid: false, checked: n - 1, firstInvalidSeq: n });
+    expect(await verify()).toMatchObject({ valid: false, checked: n - 1, firstInvalidSeq: n });
 
     await bypass(`UPDATE audit_events SET after = jsonb_set(after, '{description}', '"the row we will tamper with"') WHERE seq = ${n}`);
-    expect(await verify()).toEqual({ valid: true, checked: total, firstInvalidSeq: null });
+    expect(await verify()).toMatchObject({ valid: true, checked: total, firstInvalidSeq: null });
 
     // Removing a row breaks the chain at the row after it.
     const last = await t.db.auditEvent.findFirstOrThrow({ orderBy: { seq: 'desc' } });
@@ -189,7 +189,7 @@ describe('append-only and hash-chained', () => {
     } finally {
       await client.end();
     }
-    expect(await verify()).toEqual({ valid: true, checked: Number(last.seq), firstInvalidSeq: null });
+    expect(await verify()).toMatchObject({ valid: true, checked: Number(last.seq), firstInvalidSeq: null });
   });
 });
 
@@ -289,14 +289,14 @@ describe('CSV export', () => {
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     expect(res.body.endsWith('\n')).toBe(true);
     const [header, ...lines] = parseCsv(res.body);
-    expect(header).toEqual(['seq', 'at', 'actorType', 'actor', 'action', 'targetType', 'targetId', 'requestId', 'before', 'after', 'hash']);
+    expect(header).toEqual(['seq', 'at', 'actorType', 'actor', 'action', 'targetType', 'targetId', 'requestId', 'before', 'after', 'hash', 'actorId', 'prevHash']);
     const json = (await t.as('approver', { method: 'GET', url: '/api/v1/audit-events?limit=500' })).json<{ items: AuditEvent[] }>().items;
     expect(res.body.split('\n').filter(Boolean)).toHaveLength(json.length + 1);
     expect(lines).toHaveLength(json.length);
 
     lines.forEach((cells, i) => {
       const e = json[i]!;
-      expect(cells).toHaveLength(11);
+      expect(cells).toHaveLength(13);
       const formula = /^[=+\-@]/.test(e.actor);
       expect(cells[0]).toBe(String(e.seq));
       expect(cells[3]).toBe(formula ? `'${e.actor}` : e.actor);

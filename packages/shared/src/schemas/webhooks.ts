@@ -14,6 +14,8 @@ export const NOTIFICATION_EVENTS = [
   'grant.revoked',
   'grant.expired',
   'blocked_egress.alert',
+  // A signed audit checkpoint (not derived from an audit row: sent when the log is sealed).
+  'audit.checkpoint',
 ] as const;
 export const NotificationEventSchema = z.enum(NOTIFICATION_EVENTS, { error: `must be one of ${NOTIFICATION_EVENTS.join(', ')}` });
 export type NotificationEvent = z.infer<typeof NotificationEventSchema>;

@@ -1,12 +1,14 @@
 import { Readable } from 'node:stream';
 
-import { AuditEventSchema, AuditListQuerySchema, AuditVerifySchema, ErrorEnvelopeSchema, pageOf } from '@egress/shared';
+import { AuditCheckpointListQuerySchema, AuditCheckpointListSchema, AuditCheckpointSchema, AuditEventSchema, AuditListQuerySchema, AuditVerifyBodySchema, AuditVerifySchema, ErrorEnvelopeSchema, pageOf } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
+import { AppError } from '../../platform/errors.ts';
+import { auditActor } from '../../platform/auth.plugin.ts';
 import { CSV_HEADER, createAuditService, toCsvLine } from './audit.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema };
+const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema, 503: ErrorEnvelopeSchema };
 const tags = ['audit'];
 
 export const auditModule: FastifyPluginAsyncZod = async (app) => {
@@ -35,7 +37,34 @@ export const auditModule: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.get('/api/v1/audit-events/verify', {
-    schema: { operationId: 'verifyAuditChain', tags, summary: 'Recompute the hash chain', response: { 200: AuditVerifySchema, ...errors } },
-    handler: () => service.verify(),
+    schema: { operationId: 'verifyAuditChain', tags, summary: 'Recompute the hash chain and check it against every signed checkpoint', response: { 200: AuditVerifySchema, ...errors } },
+    handler: () => app.checkpoints.verifyLatest(),
+  });
+
+  app.post('/api/v1/audit-events/verify', {
+    schema: {
+      operationId: 'verifyAuditChainAgainst',
+      tags,
+      summary: 'Recompute the hash chain and check it against checkpoints given as text (kept outside the database)',
+      body: AuditVerifyBodySchema,
+      response: { 200: AuditVerifySchema, ...errors },
+    },
+    bodyLimit: 9 * 1024 * 1024,
+    handler: (req) => app.checkpoints.verifyText(req.body.checkpoint),
+  });
+
+  app.get('/api/v1/audit-events/checkpoints', {
+    schema: { operationId: 'listAuditCheckpoints', tags, summary: 'Signed checkpoints of the audit log, newest first', querystring: AuditCheckpointListQuerySchema, response: { 200: AuditCheckpointListSchema, ...errors } },
+    handler: async (req) => ({ items: await app.checkpoints.list(req.query.limit, req.query.before ?? null), publicKey: app.checkpoints.publicKey, keyId: app.checkpoints.keyId }),
+  });
+
+  app.post('/api/v1/audit-events/checkpoints', {
+    schema: { operationId: 'sealAuditLog', tags, summary: 'Seal the audit log now with a signed checkpoint', response: { 201: AuditCheckpointSchema, ...errors } },
+    handler: async (req, reply) => {
+      const checkpoint = await app.checkpoints.seal({ actor: auditActor(req), requestId: req.id });
+      // Never null here: the audit.checkpointed row just appended is a head no checkpoint seals yet.
+      if (!checkpoint) throw new AppError('conflict', 'another replica sealed the log at the same moment; list the checkpoints');
+      return reply.status(201).send(checkpoint);
+    },
   });
 };

@@ -37,7 +37,8 @@ function where(q: ListQuery): Prisma.AuditEventWhereInput {
   return w;
 }
 
-const CSV_COLUMNS = ['seq', 'at', 'actorType', 'actor', 'action', 'targetType', 'targetId', 'requestId', 'before', 'after', 'hash'] as const;
+// actorId and prevHash come last (added later): with them an export can be verified offline (egressctl audit verify).
+const CSV_COLUMNS = ['seq', 'at', 'actorType', 'actor', 'action', 'targetType', 'targetId', 'requestId', 'before', 'after', 'hash', 'actorId', 'prevHash'] as const;
 
 function csvCell(value: unknown): string {
   const s = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);

@@ -4,7 +4,9 @@ import { z } from 'zod';
 
 import { requireActor } from '../../platform/auth.plugin.ts';
 import { SESSION_COOKIE } from '../../platform/identity.ts';
+import { AppError } from '../../platform/errors.ts';
 import { createAuthService } from './auth.service.ts';
+import { createLoginThrottle } from './login-throttle.ts';
 import { oidcRoutes } from './oidc.routes.ts';
 import { createSessions, setSessionCookie } from './sessions.ts';
 
@@ -14,6 +16,7 @@ const tags = ['auth'];
 export const authModule: FastifyPluginAsyncZod = async (app) => {
   const sessions = createSessions({ audit: app.audit, clock: app.clock, sessionTtlMs: app.config.sessionTtlMs });
   const service = createAuthService({ db: app.db, audit: app.audit, sessions });
+  const throttle = createLoginThrottle({ max: app.config.loginFailuresPerAddress, windowMs: 60_000, now: () => app.clock.now() });
   await app.register(oidcRoutes, { sessions });
 
   app.post('/api/v1/auth/login', {
@@ -32,7 +35,17 @@ export const authModule: FastifyPluginAsyncZod = async (app) => {
       },
     },
     handler: async (req, reply) => {
-      const result = await service.login(req.body.email, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'], requestId: req.id });
+      const wait = throttle.begin(req.ip);
+      if (wait !== null) {
+        await service.throttled(req.ip, throttle, app.config.loginFailuresPerAddress, req.id);
+        void reply.header('retry-after', String(wait));
+        throw new AppError('rate_limited', `too many failed sign-ins from this address; try again in ${wait} s`);
+      }
+      const result = await service.login(req.body.email, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'], requestId: req.id }).catch((error: unknown) => {
+        if (!(error instanceof AppError && error.code === 'unauthenticated')) throttle.release(req.ip);
+        throw error;
+      });
+      throttle.release(req.ip);
       setSessionCookie(reply, result);
       return { user: result.user, csrfToken: result.csrfToken };
     },

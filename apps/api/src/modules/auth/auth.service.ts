@@ -5,6 +5,7 @@ import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { RequestActor } from '../../platform/identity.ts';
 import { verifyPassword } from '../../platform/secrets.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 import type { LoginContext, OpenedSession, Sessions } from './sessions.ts';
 
 export function createAuthService({ db, audit, sessions }: { db: Db; audit: AuditLog; sessions: Sessions }) {
@@ -33,5 +34,14 @@ export function createAuthService({ db, audit, sessions }: { db: Db; audit: Audi
     });
   }
 
-  return { login, logout };
+  /** Once per address and window: one summary audit row instead of one per refused attempt. */
+  async function throttled(ip: string, throttle: LoginThrottle, limit: number, requestId: string): Promise<void> {
+    const first = throttle.firstRefusal(ip);
+    if (!first) return;
+    await db.$transaction((tx) =>
+      audit.append(tx, { actor: { type: 'anonymous', id: null, label: ip }, action: 'auth.login_throttled', targetType: 'system', targetId: null, after: { ip, limit, windowEndsAt: first.windowEndsAt.toISOString() }, requestId }),
+    );
+  }
+
+  return { login, logout, throttled };
 }

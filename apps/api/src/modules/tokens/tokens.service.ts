@@ -1,4 +1,4 @@
-import { PERMISSIONS, can, roleAtLeast, type CreateTokenBodySchema, type CreatedToken, type Role, type Token, type TokenScope } from '@egress/shared';
+import { PERMISSIONS, ROLES, SCOPED_PERMISSIONS, can, roleAtLeast, type CreateTokenBodySchema, type CreatedToken, type Role, type Token, type TokenScope } from '@egress/shared';
 import type { z } from 'zod';
 
 import type { Actor, AuditLog } from '../../platform/audit.ts';
@@ -32,6 +32,20 @@ interface Ctx {
   user: RequestActor;
   actor: Actor;
   requestId: string;
+}
+
+/** The least role that may hold a token: its role, or for a scoped token the role its scopes need. */
+function tokenRank(t: { role: Role; scopes: string[] }): Role {
+  const needed = t.scopes.map((scope) => PERMISSIONS[scope as TokenScope]).filter(Boolean);
+  return needed.reduce<Role>((top, r) => (roleAtLeast(r, top) ? r : top), t.role);
+}
+
+/**
+ * A token acts within its role: it never sees, revokes or mints tokens above it (a viewer-limited token
+ * must not delete its owner's approver token). A session may still clean up its own tokens.
+ */
+function withinTokenRole(user: RequestActor, t: { role: Role; scopes: string[] }): boolean {
+  return user.kind !== 'token' || roleAtLeast(user.role, tokenRank(t));
 }
 
 export function createTokensService({ db, audit, clock }: { db: Db; audit: AuditLog; clock: Clock }) {
@@ -75,6 +89,11 @@ export function createTokensService({ db, audit, clock }: { db: Db; audit: Audit
     const where: Prisma.ApiTokenWhereInput = { revokedAt: null };
     if (!all) where.userId = user.userId;
     if (after) where.OR = [{ createdAt: { lt: new Date(after.key) } }, { createdAt: new Date(after.key), id: { lt: after.id } }];
+    if (user.kind === 'token') {
+      where.role = { in: ROLES.filter((r) => roleAtLeast(user.role, r)) };
+      const above = SCOPED_PERMISSIONS.filter((scope) => !roleAtLeast(user.role, PERMISSIONS[scope]));
+      if (above.length > 0) where.NOT = { scopes: { hasSome: [...above] } };
+    }
     const rows = await db.apiToken.findMany({ where, include: INCLUDE, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
     return toPage(rows, limit, toTokenDto, (r) => [r.createdAt.toISOString(), r.id]);
   }
@@ -84,6 +103,7 @@ export function createTokensService({ db, audit, clock }: { db: Db; audit: Audit
       const row = await tx.apiToken.findFirst({ where: { id, revokedAt: null }, include: INCLUDE });
       // Someone else's token is "not found" to a non-admin: no probing for token ids.
       if (!row || (row.userId !== ctx.user.userId && !can(ctx.user.role, 'tokens.manageAll'))) throw notFound('token');
+      if (!withinTokenRole(ctx.user, row)) throw forbidden(`this API token acts as ${ctx.user.role} and cannot revoke a token above that role; sign in to revoke it`);
       await tx.apiToken.update({ where: { id }, data: { revokedAt: clock.now() } });
       await audit.append(tx, { actor: ctx.actor, action: 'token.revoked', targetType: 'token', targetId: id, before: toTokenDto(row), requestId: ctx.requestId });
     });

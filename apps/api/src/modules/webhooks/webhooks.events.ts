@@ -1,6 +1,6 @@
 // Which audit actions announce which notification events, and the generic payload of each. Pure: the
 // notifier turns these into outbox rows inside the audited transaction.
-import { GrantSchema, type DeliveryEvent, type Grant, type NotificationEvent } from '@egress/shared';
+import { GrantSchema, type AuditCheckpoint, type DeliveryEvent, type Grant, type NotificationEvent } from '@egress/shared';
 import { z } from 'zod';
 
 import type { AppendedAuditEvent } from '../../platform/audit.ts';
@@ -32,6 +32,8 @@ export interface NotificationData {
   alert?: AlertNotice;
   webhook?: { id: string; name: string };
   message?: string;
+  /** audit.checkpoint: the signed checkpoint, to keep where the database's owner cannot reach. */
+  checkpoint?: AuditCheckpoint;
 }
 
 /** The generic format's body, and what the Slack format renders from. */
@@ -116,4 +118,18 @@ export function outboxEventsFor(row: AppendedAuditEvent, ctx: EventContext): Out
     return [];
   }
   return events.map((e) => grantEvent(row, e, grant.data, ctx));
+}
+
+/** The announcement of a new audit checkpoint (a receiver keeps it to verify the log later). */
+export function checkpointEvent(checkpoint: AuditCheckpoint, ctx: Pick<EventContext, 'publicUrl' | 'newId'>): OutboxEvent {
+  const event = 'audit.checkpoint' as const;
+  const payload: NotificationPayload = {
+    id: ctx.newId(),
+    event,
+    occurredAt: checkpoint.at,
+    actor: { type: 'system', label: 'system' },
+    data: { checkpoint, message: `audit rows 1 to ${checkpoint.seq} sealed (head ${checkpoint.headHash.slice(0, 12)}…, key ${checkpoint.keyId})` },
+    links: { audit: `${ctx.publicUrl}/audit` },
+  };
+  return { event, eventId: payload.id, payload };
 }

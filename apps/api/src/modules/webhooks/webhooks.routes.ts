@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import {
   CreateWebhookBodySchema,
   DeliveryListQuerySchema,
@@ -19,6 +21,7 @@ import { z } from 'zod';
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
 import { createSecretBox } from '../../platform/secret-box.ts';
 import { createDispatcher, DEFAULT_DISPATCHER_OPTIONS, type Dispatcher } from './webhooks.dispatcher.ts';
+import { checkpointEvent } from './webhooks.events.ts';
 import { createNotifier } from './webhooks.notifier.ts';
 import { createWebhooksRepository } from './webhooks.repository.ts';
 import { createSender } from './webhooks.sender.ts';
@@ -56,10 +59,15 @@ function startNotifications(app: FastifyInstance, repo: ReturnType<typeof create
     counted: (result) => results.inc({ result }),
   });
   const unsubscribe = app.audit.onAppend(createNotifier({ repo, publicUrl: app.config.publicUrl, log: app.log }));
+  // Checkpoints go out like any event, in the transaction that stores them.
+  const unsubscribeSeal = app.checkpoints.onSeal(async (tx, checkpoint) => {
+    await repo.enqueue(tx, [checkpointEvent(checkpoint, { publicUrl: app.config.publicUrl, newId: randomUUID })], new Date(checkpoint.at));
+  });
   app.decorate('webhookDispatcher', dispatcher);
   app.addHook('onReady', () => dispatcher.start());
   app.addHook('onClose', async () => {
     unsubscribe();
+    unsubscribeSeal();
     await dispatcher.stop();
   });
   return { box, dispatcher };

@@ -24,6 +24,7 @@ const TITLES: Record<DeliveryEvent, { emoji: string; title: string }> = {
   'grant.expired': { emoji: ':alarm_clock:', title: 'Access expired' },
   'blocked_egress.alert': { emoji: ':rotating_light:', title: 'Blocked egress alert' },
   'webhook.test': { emoji: ':wave:', title: 'Test notification' },
+  'audit.checkpoint': { emoji: ':lock:', title: 'Audit log sealed' },
 };
 
 /** Slack's mrkdwn control characters; everything user-supplied goes through this. */
