@@ -15,6 +15,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Config } from './config.ts';
 import { alertsModule } from './modules/alerts/alerts.routes.ts';
 import { auditModule } from './modules/audit/audit.routes.ts';
+import { coverageModule } from './modules/coverage/coverage.routes.ts';
 import { authModule } from './modules/auth/auth.routes.ts';
 import { destinationsModule } from './modules/destinations/destinations.routes.ts';
 import { flowsModule } from './modules/flows/flows.routes.ts';
@@ -151,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     settingsModule,
     statsModule,
     reconcileModule,
+    coverageModule,
     flowsModule,
     alertsModule,
     webhooksModule,

@@ -21,3 +21,5 @@ export * from './schemas/blocked.ts';
 export * from './schemas/webhooks.ts';
 export * from './schemas/oidc.ts';
 export * from './schemas/flows.ts';
+export * from './coverage.ts';
+export * from './schemas/coverage.ts';

@@ -1,4 +1,4 @@
-import type { CompilerInput, KubernetesObject } from '@egress/manifests';
+import type { CompilerCluster, CompilerInput, KubernetesObject } from '@egress/manifests';
 import type { Settings } from '@egress/shared';
 
 import type { Db } from '../platform/db.ts';
@@ -7,8 +7,8 @@ import { compilerThread } from './compiler-thread.ts';
 import type { Desired, Scope } from './targets/target.ts';
 
 export type Readiness = CompilerInput['readiness'];
-/** Everything the compiler needs except gateway readiness, which comes from the target. */
-export type CompilerSnapshot = Omit<CompilerInput, 'readiness'>;
+/** Everything the compiler needs except what comes from the target: gateway readiness, the cluster's namespaces. */
+export type CompilerSnapshot = Omit<CompilerInput, 'readiness' | 'cluster'>;
 
 /** Reads what the compiler needs in one consistent snapshot (a repeatable-read transaction). */
 export async function loadSnapshot(db: Db, now: Date = new Date()): Promise<CompilerSnapshot> {
@@ -47,8 +47,8 @@ export function scopeOf(settings: Settings): Scope {
 }
 
 /** The desired objects, compiled on the compiler thread so the API keeps answering meanwhile. */
-export function compileDesired(snapshot: CompilerSnapshot, readiness: Readiness): Promise<KubernetesObject[]> {
-  return compilerThread().compile({ ...snapshot, readiness });
+export function compileDesired(snapshot: CompilerSnapshot, readiness: Readiness, cluster: CompilerCluster | null = null): Promise<KubernetesObject[]> {
+  return compilerThread().compile({ ...snapshot, readiness, cluster });
 }
 
 export interface Plan {
@@ -65,5 +65,5 @@ export async function planFor(db: Db): Promise<Plan> {
   const snapshot = loadSnapshot(db);
   // Awaited by desired(); this only keeps a failure from being "unhandled" if the target fails first.
   snapshot.catch(() => undefined);
-  return { scope, desired: async (readiness) => compileDesired(await snapshot, readiness) };
+  return { scope, desired: async (readiness, cluster) => compileDesired(await snapshot, readiness, cluster) };
 }

@@ -60,14 +60,19 @@ export function createReconcileService({ db, reconciler, clock, log }: { db: Db;
       log.warn({ reason: readable(error, log) }, 'gateway readiness unknown; rendering without DNS rewrites');
       return {};
     });
-    return { ...snapshot, readiness };
+    // Mode "all" needs the cluster's namespaces; unreachable, the input says so by having none.
+    const cluster = await target.clusterNamespaces().catch((error: unknown) => {
+      log.warn({ reason: readable(error, log) }, 'cluster namespaces unknown; rendering with the namespaces the settings name');
+      return null;
+    });
+    return { ...snapshot, readiness, cluster };
   }
 
   return {
     input,
     async manifests(): Promise<KubernetesObject[]> {
-      const { readiness, ...snapshot } = await input();
-      return compileDesired(snapshot, readiness);
+      const { readiness, cluster, ...snapshot } = await input();
+      return compileDesired(snapshot, readiness, cluster);
     },
     async manifestsYaml(): Promise<string> {
       return toYaml(await this.manifests());

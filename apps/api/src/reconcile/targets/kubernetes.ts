@@ -8,12 +8,12 @@
 // deleted only once the DNS ConfigMap is in its desired state (its rewrite gone). An object that
 // fails is reported with its reason and the run goes on; an API server that cannot be reached at all
 // stops the run (ClusterUnreachableError) and the reconciler retries with backoff.
-import type { KubernetesObject } from '@egress/manifests';
+import type { CompilerCluster, KubernetesObject } from '@egress/manifests';
 
 import { applyObject, createNamespace, deleteObject, type WriteContext } from '../kube/apply.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { compareLive, driftReason } from '../kube/drift.ts';
-import { createManagedLister, listGatewayDeployments, listNamespaces } from '../kube/live-state.ts';
+import { createManagedLister, listGatewayDeployments, listNamespaceStates } from '../kube/live-state.ts';
 import { APPLY_STAGES, componentOf, DELETE_STAGES, kindInfo, objectKey, objectPath, stageOf, type LiveObject } from '../kube/resources.ts';
 import type { ApplyOptions, ApplyResult, Desired, DriftEntry, GatewayStatus, ObjectResult, Scope, Target } from './target.ts';
 import { errorLines, objectRef, sortDrift } from './target.ts';
@@ -142,8 +142,15 @@ interface LiveCache {
   listedAt: number;
 }
 
-export function createKubernetesTarget(client: KubeClient): KubernetesTarget {
+export interface KubernetesTargetOptions {
+  /** The namespace egress control runs in (left open in enforcement mode "all"); null when unknown. */
+  productNamespace?: string | null;
+}
+
+export function createKubernetesTarget(client: KubeClient, options: KubernetesTargetOptions = {}): KubernetesTarget {
   const lister = createManagedLister(client);
+  const productNamespace = options.productNamespace ?? null;
+  const clusterOf = (active: string[]): CompilerCluster => ({ namespaces: active, productNamespace });
   /** The last listed live state, kept current with our own writes (never with dry runs). */
   let cache: LiveCache | null = null;
 
@@ -158,13 +165,13 @@ export function createKubernetesTarget(client: KubeClient): KubernetesTarget {
 
   async function run(desired: Desired, { dryRun, scope, reuseLiveState = false }: ApplyOptions): Promise<ApplyResult> {
     // The namespace list is also what tells a run on reused state that the API server answers.
-    const [{ live, cached }, existing] = await Promise.all([liveState(scope, reuseLiveState && !dryRun), listNamespaces(client)]);
+    const [{ live, cached }, namespaces] = await Promise.all([liveState(scope, reuseLiveState && !dryRun), listNamespaceStates(client)]);
     const readiness = readinessOf(live.values(), scope);
-    const objects = await desired(readiness);
+    const objects = await desired(readiness, clusterOf(namespaces.active));
     const ctx: WriteContext = {
       client,
       dryRun,
-      missingNamespaces: await ensureNamespaces(client, objects, existing, dryRun),
+      missingNamespaces: await ensureNamespaces(client, objects, namespaces.all, dryRun),
       hashOnly: cached,
       written: (o) => cache?.live.set(objectKey(o), o),
       removed: (o) => cache?.live.delete(objectKey(o)),
@@ -201,9 +208,13 @@ export function createKubernetesTarget(client: KubeClient): KubernetesTarget {
     },
 
     async inspect(desired, scope) {
-      const live = await lister.listManaged(scope);
-      const objects = await desired(readinessOf(live.values(), scope));
+      const [live, namespaces] = await Promise.all([lister.listManaged(scope), listNamespaceStates(client)]);
+      const objects = await desired(readinessOf(live.values(), scope), clusterOf(namespaces.active));
       return { drift: await driftOf(client, objects, live), gateways: gatewayStatuses(objects, live) };
+    },
+
+    async clusterNamespaces() {
+      return clusterOf((await listNamespaceStates(client)).active);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { KubernetesObject } from '@egress/manifests';
+import type { CompilerCluster, KubernetesObject } from '@egress/manifests';
 
 import type { Readiness } from '../desired-state.ts';
 
@@ -23,9 +23,10 @@ export interface ApplyResult {
 
 /**
  * The desired objects for a given gateway readiness. A target calls it once per run, after reading the
- * cluster (the kubernetes target takes readiness from the Deployments it has just listed).
+ * cluster (the kubernetes target takes readiness from the Deployments it has just listed, and passes
+ * the namespaces it has just listed: enforcement mode "all" puts a policy into each).
  */
-export type Desired = (readiness: Readiness) => Promise<KubernetesObject[]>;
+export type Desired = (readiness: Readiness, cluster?: CompilerCluster | null) => Promise<KubernetesObject[]>;
 
 /**
  * Where the settings put things: gateway objects in the gateway namespace, the DNS ConfigMap in its
@@ -79,6 +80,8 @@ export interface Target {
   apply(desired: Desired, options: ApplyOptions): Promise<ApplyResult>;
   /** Compares what is deployed with the desired state without changing anything. */
   inspect(desired: Desired, scope: Scope): Promise<Inspection>;
+  /** The cluster's namespaces as listed now; null where the target has no cluster to ask (directory, none). */
+  clusterNamespaces(): Promise<CompilerCluster | null>;
 }
 
 export function objectRef(o: KubernetesObject): { kind: string; namespace: string | null; name: string } {
