@@ -54,5 +54,6 @@ export function enforcedNamespaces(settings: Settings, known: readonly string[],
  * "all" these are the namespaces whose workloads egress control can know about.
  */
 export function namespacesKnownWithoutCluster(settings: Settings, serviceNamespaces: readonly string[]): string[] {
-  return [...new Set([...settings.enforcedNamespaces, ...settings.excludedNamespaces, ...serviceNamespaces])].sort();
+  const named = [settings.gatewayNamespace, ...settings.enforcedNamespaces, ...settings.excludedNamespaces, ...serviceNamespaces];
+  return [...new Set(named)].sort();
 }

@@ -18,7 +18,7 @@ const coverage = async () => {
   expect(res.statusCode, res.body).toBe(200);
   return res.json<Coverage>();
 };
-const patch = (payload: unknown) => t.as('admin', { method: 'PATCH', url: '/api/v1/settings', payload });
+const patch = (payload: Record<string, unknown>) => t.as('admin', { method: 'PATCH', url: '/api/v1/settings', payload });
 const deniedNamespaces = async () => {
   const res = await t.as('viewer', { method: 'GET', url: '/api/v1/manifests' });
   return res

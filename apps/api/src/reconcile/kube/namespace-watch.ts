@@ -23,7 +23,7 @@ export interface NamespaceWatch {
 }
 
 export interface NamespaceWatchOptions {
-  log: FastifyBaseLogger;
+  log: Pick<FastifyBaseLogger, 'debug'>;
   /** How long the server keeps one watch request open (it then ends it and we watch again). */
   timeoutSeconds?: number;
   /** Pause before listing again after a failure. */
