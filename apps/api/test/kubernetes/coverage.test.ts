@@ -40,7 +40,7 @@ beforeAll(async () => {
   // No periodic resync within the test: only the namespace watch can bring the new namespace its policy.
   ({ kube, t } = await startClusterFixture(cleanup, { EGRESS_NAMESPACE: PRODUCT_NS, EGRESS_RESYNC_INTERVAL_SECONDS: '86400' }));
   await t.app.reconciler.idle(60_000);
-  for (const ns of [PRODUCT_NS, 'team-a', 'team-b']) await createNamespace(ns);
+  for (const ns of [PRODUCT_NS, GW, 'team-a', 'team-b']) await createNamespace(ns);
   await createService(t, 'service.shop', 'team-a', 'shop');
 }, 180_000);
 
