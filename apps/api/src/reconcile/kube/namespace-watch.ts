@@ -46,6 +46,8 @@ const PATH = '/api/v1/namespaces';
 export function watchNamespaces(client: KubeClient, onChange: (change: NamespaceChange) => void, options: NamespaceWatchOptions): NamespaceWatch {
   const { log, timeoutSeconds = 300, retryMs = 2000 } = options;
   let stopped = false;
+  // A function, not the variable: the loops read it after awaits, where stop() may have run meanwhile.
+  const running = () => !stopped;
   let close: (() => void) | null = null;
   let wakeUp: (() => void) | null = null;
   /** Names as of the last list plus the events since; null before the first list. */
@@ -74,57 +76,64 @@ export function watchNamespaces(client: KubeClient, onChange: (change: Namespace
     return res.body.metadata?.resourceVersion ?? '';
   }
 
+  /** Applies one watch event to the names we know; returns the version to go on from, or null to re-list. */
+  function handle(event: WatchEvent, version: string): string | null {
+    // 410 Gone (the version fell out of the server's window) or any other error: start over.
+    if (event.type === 'ERROR') return null;
+    const meta = event.object?.metadata;
+    if (meta?.name !== undefined) record(event.type, meta.name);
+    return meta?.resourceVersion ?? version;
+  }
+
+  /** A namespace added or deleted, reported once (MODIFIED and repeated events are not). */
+  function record(type: string | undefined, name: string): void {
+    if (known === null) return;
+    if (type === 'ADDED' && !known.has(name)) {
+      known.add(name);
+      onChange({ type: 'created', namespaces: [name] });
+    } else if (type === 'DELETED' && known.delete(name)) {
+      onChange({ type: 'deleted', namespaces: [name] });
+    }
+  }
+
   /** One watch request from `version`; returns the version to go on from, or null to list again. */
   async function watchFrom(version: string): Promise<string | null> {
     let next: string | null = version;
     const query = { watch: '1', resourceVersion: version, allowWatchBookmarks: 'true', timeoutSeconds: String(timeoutSeconds) };
     const stream = await client.stream({ path: PATH, query }, (raw) => {
-      const event = raw as WatchEvent;
-      const name = event.object?.metadata?.name;
-      const rv = event.object?.metadata?.resourceVersion;
-      if (event.type === 'ERROR') {
-        // 410 Gone: the version fell out of the server's window; anything else: start over as well.
-        next = null;
-        return;
-      }
-      if (rv !== undefined && next !== null) next = rv;
-      if (name === undefined || known === null) return;
-      if (event.type === 'ADDED' && !known.has(name)) {
-        known.add(name);
-        onChange({ type: 'created', namespaces: [name] });
-      } else if (event.type === 'DELETED' && known.delete(name)) {
-        onChange({ type: 'deleted', namespaces: [name] });
-      }
+      if (next !== null) next = handle(raw as WatchEvent, next);
     });
     if (stream.status !== 200) throw new Error(`watching namespaces failed with HTTP ${stream.status}`);
-    close = stream.close;
+    close = () => stream.close();
+    // stop() may have come while the request was opening: it found nothing to close then.
+    if (!running()) stream.close();
     const opened = Date.now();
     await stream.done;
     close = null;
     // A server that ends watches at once would otherwise be asked again in a tight loop.
-    if (Date.now() - opened < 1000 && !stopped) await pause(retryMs);
+    if (Date.now() - opened < 1000 && running()) await pause(retryMs);
     return next;
   }
 
   async function loop(): Promise<void> {
-    while (!stopped) {
+    while (running()) {
       try {
         let version: string | null = await list();
-        while (!stopped && version !== null) version = await watchFrom(version);
+        while (running() && version !== null) version = await watchFrom(version);
       } catch (error) {
-        if (!stopped) log.debug({ err: error }, 'namespace watch interrupted; listing again shortly');
+        if (running()) log.debug({ err: error }, 'namespace watch interrupted; listing again shortly');
         await pause(retryMs);
       }
     }
   }
 
-  const running = loop();
+  const looping = loop();
   return {
     async stop() {
       stopped = true;
       close?.();
       wakeUp?.();
-      await running;
+      await looping;
     },
   };
 }
