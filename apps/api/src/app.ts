@@ -16,6 +16,7 @@ import type { Config } from './config.ts';
 import { alertsModule } from './modules/alerts/alerts.routes.ts';
 import { createCheckpoints, type Checkpoints } from './modules/audit/audit.checkpoints.ts';
 import { auditModule } from './modules/audit/audit.routes.ts';
+import { coverageModule } from './modules/coverage/coverage.routes.ts';
 import { authModule } from './modules/auth/auth.routes.ts';
 import { destinationsModule } from './modules/destinations/destinations.routes.ts';
 import { flowsModule } from './modules/flows/flows.routes.ts';
@@ -160,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     settingsModule,
     statsModule,
     reconcileModule,
+    coverageModule,
     flowsModule,
     alertsModule,
     webhooksModule,

@@ -33,6 +33,8 @@ const EnvSchema = z.object({
   EGRESS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   EGRESS_WEB_DIST: z.string().optional(),
   EGRESS_MANIFESTS_DIR: z.string().optional(),
+  // The chart sets it from the pod's own namespace (downward API): left open in enforcement mode "all".
+  EGRESS_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a namespace name' }).optional(),
   EGRESS_RESYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
   EGRESS_RECONCILE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(250),
   EGRESS_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
@@ -68,6 +70,8 @@ export interface Config {
   dbPoolSize: number;
   webDist: string | undefined;
   manifestsDir: string;
+  /** The namespace this API runs in (EGRESS_NAMESPACE); null outside a cluster or when not set. */
+  namespace: string | null;
   resyncIntervalMs: number;
   reconcileDebounceMs: number;
   /**
@@ -124,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: e.EGRESS_DB_POOL_SIZE,
     webDist: e.EGRESS_WEB_DIST,
     manifestsDir: resolve(e.EGRESS_MANIFESTS_DIR ?? `${e.EGRESS_DATA_DIR}/manifests`),
+    namespace: e.EGRESS_NAMESPACE ?? null,
     resyncIntervalMs: e.EGRESS_RESYNC_INTERVAL_SECONDS * 1000,
     reconcileDebounceMs: e.EGRESS_RECONCILE_DEBOUNCE_MS,
     publicUrl: (e.EGRESS_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),

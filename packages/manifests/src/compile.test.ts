@@ -281,6 +281,66 @@ describe('compile: workload namespaces', () => {
   });
 });
 
+describe('compile: enforcement mode "all"', () => {
+  const CLUSTER = ['billing', 'crawler-ns', 'default', 'egress-control', NS, 'infra', 'kube-node-lease', 'kube-public', 'kube-system', 'observability', 'payments', 'team-new'];
+  const allMode = (cluster: CompilerInput['cluster']) => {
+    const input = richInput();
+    input.settings.enforcementMode = 'all';
+    input.cluster = cluster;
+    return input;
+  };
+  const deniedIn = (input: CompilerInput) =>
+    compile(input)
+      .filter((o) => o.metadata.name === DEFAULT_DENY_NAME)
+      .map((o) => o.metadata.namespace);
+
+  it('writes the default-deny policy into every namespace of the cluster but the excluded, gateway and product ones', () => {
+    expect(deniedIn(allMode({ namespaces: CLUSTER, productNamespace: 'egress-control' }))).toEqual([
+      'billing',
+      'crawler-ns',
+      'default',
+      'infra',
+      'observability',
+      'payments',
+      'team-new',
+    ]);
+  });
+
+  it('ignores the list of enforced namespaces, and honours an edited exclusion list', () => {
+    const input = allMode({ namespaces: CLUSTER, productNamespace: null });
+    input.settings.enforcedNamespaces = ['not-in-the-cluster'];
+    input.settings.excludedNamespaces = ['default', 'kube-system'];
+    expect(deniedIn(input)).toEqual(['billing', 'crawler-ns', 'egress-control', 'infra', 'kube-node-lease', 'kube-public', 'observability', 'payments', 'team-new']);
+  });
+
+  it('gives a namespace created since the last run its policy, with nothing else changed', () => {
+    const before = compile(allMode({ namespaces: CLUSTER, productNamespace: 'egress-control' }));
+    const after = compile(allMode({ namespaces: [...CLUSTER, 'created-later'], productNamespace: 'egress-control' }));
+    const key = (o: (typeof before)[number]) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+    const added = after.filter((o) => !before.some((b) => key(b) === key(o)));
+    expect(added.map(key)).toEqual([`NetworkPolicy/created-later/${DEFAULT_DENY_NAME}`]);
+    expect(after.filter((o) => before.some((b) => key(b) === key(o)))).toEqual(before);
+  });
+
+  it('writes port-wide policies in every enforced namespace, observability now among them', () => {
+    const portWide = ofKind(compile(allMode({ namespaces: CLUSTER, productNamespace: null })), 'NetworkPolicy').filter(
+      (o) => o.metadata.labels['app.kubernetes.io/component'] === 'port-grant',
+    );
+    expect(portWide.map((o) => o.metadata.namespace)).toContain('observability');
+  });
+
+  it('without a cluster list (directory target) enforces the namespaces the services and settings name', () => {
+    expect(deniedIn(allMode(null))).toEqual(['billing', 'crawler-ns', 'infra', 'observability', 'payments']);
+  });
+
+  it('is the list, unchanged, in mode "listed" whatever the cluster holds', () => {
+    const input = richInput();
+    input.cluster = { namespaces: CLUSTER, productNamespace: 'egress-control' };
+    expect(deniedIn(input)).toEqual(['billing', 'crawler-ns', 'payments']);
+    expect(compile(input)).toEqual(compile(richInput()));
+  });
+});
+
 describe('portPolicyName', () => {
   it('is readable and stable for short names', () => {
     expect(portPolicyName('service.crawler', 443)).toBe('egress-port-443-service-crawler');

@@ -1,4 +1,4 @@
-import { sha256Hex } from '@egress/shared';
+import { enforcedNamespaces, namespacesKnownWithoutCluster, sha256Hex } from '@egress/shared';
 
 import { compareKeys, shareCanonical, type Sha256Hex } from './canonical.ts';
 import { dnsConfigMap } from './dns.ts';
@@ -124,6 +124,13 @@ function compareObjects(a: KubernetesObject, b: KubernetesObject): number {
   );
 }
 
+/** Where the default-deny policy goes: the list, or (mode "all") every known namespace not left open. */
+function enforcedNamespacesOf(input: CompilerInput): string[] {
+  const { settings, cluster } = input;
+  const known = cluster ? cluster.namespaces : namespacesKnownWithoutCluster(settings, input.services.map((s) => s.namespace));
+  return enforcedNamespaces(settings, known, { productNamespace: cluster?.productNamespace ?? null });
+}
+
 /**
  * The desired state: every object egress control wants in the cluster, sorted by kind, namespace and
  * name, each with its content-hash annotation. Pure and deterministic: no clock, no randomness, no I/O;
@@ -147,7 +154,7 @@ export function compile(input: CompilerInput, options: CompileOptions = {}): Kub
   const publicBlocks = publicAddressBlocks(settings);
   const services = new Map<string, CompilerService>(input.services.map((s) => [s.id, s]));
   const grants = indexGrants(input);
-  const enforced = new Set(settings.enforcedNamespaces);
+  const enforced = new Set(enforcedNamespacesOf(input));
   assertUnique(input.destinations);
 
   const peers = peersOf(grants, services);

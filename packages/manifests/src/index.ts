@@ -8,6 +8,7 @@ export { DEFAULT_DENY_NAME, DNS_SNIPPET_KEY, podIdentityPolicyName, portPolicyNa
 export { PUBLIC_EXCEPT, publicAddressBlocks, type IpBlockPeer } from './public-addresses.ts';
 export { objectYaml, toYaml } from './yaml.ts';
 export type {
+  CompilerCluster,
   CompilerDestination,
   CompilerGrant,
   CompilerInput,

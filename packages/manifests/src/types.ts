@@ -35,6 +35,18 @@ export interface CompilerGrant {
   port: number;
 }
 
+/**
+ * What the target saw of the cluster at the start of a run. In enforcement mode "all" the default-deny
+ * policy goes into each of these namespaces (except the ones left open); the compiler never lists them
+ * itself, so it stays pure and a saved input renders the same objects offline.
+ */
+export interface CompilerCluster {
+  /** The cluster's namespaces (active ones: a namespace being deleted takes no new objects). */
+  namespaces: string[];
+  /** The namespace egress control runs in, when known: left open in mode "all". */
+  productNamespace: string | null;
+}
+
 export interface CompilerInput {
   settings: Settings;
   destinations: CompilerDestination[];
@@ -48,6 +60,11 @@ export interface CompilerInput {
    * gateway Services in `rewrite` rules instead of mapping names to addresses (see dns.ts).
    */
   gatewayAddresses?: GatewayAddresses;
+  /**
+   * Null or absent where the target cannot list the cluster (directory, none): mode "all" then enforces
+   * the namespaces the settings and the registered services name.
+   */
+  cluster?: CompilerCluster | null;
 }
 
 /** ClusterIPs by gateway name (a dual-stack Service has one per family). */

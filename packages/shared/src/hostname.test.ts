@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { INTERNAL_SUFFIXES, parseHostname } from './hostname.ts';
+import { parseHostname } from './hostname.ts';
 
 /** Property tests run thousands of cases: allow for a loaded CI machine. */
 const SLOW = { timeout: 30_000 };
@@ -25,11 +25,18 @@ const label = fc
   // An "xn--" label must be valid punycode; that rule has its own examples below.
   .filter((l) => !l.startsWith('xn--'));
 
-const tld = fc
-  .string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'.split('')), minLength: 2, maxLength: 12 })
-  .filter((t) => !(INTERNAL_SUFFIXES as readonly string[]).includes(t));
+/** Suffixes of the ICANN section of the Public Suffix List: one, two and three labels, generic and country. */
+const PUBLIC_SUFFIXES = ['com', 'org', 'net', 'io', 'dev', 'de', 'fr', 'ch', 'co.uk', 'com.au', 'gov.uk', 'xn--p1ai', 'k12.ca.us'];
+const tld = fc.constantFrom(...PUBLIC_SUFFIXES);
 
-/** A valid public host of 2 to 6 labels (alphabetic TLD, not internal), at most 253 characters. */
+/**
+ * Names that resolve only inside some private resolver (Kubernetes namespaces, split-horizon corporate
+ * zones, home routers): no registry delegates them, so they are refused whatever comes before them.
+ */
+const PRIVATE_NAMES = ['default', 'corp', 'lan', 'intranet', 'cluster', 'private', 'home', 'zz', 'kube-system'];
+const privateTld = fc.constantFrom(...PRIVATE_NAMES);
+
+/** A valid public host of 2 to 8 labels (ending in a public suffix), at most 253 characters. */
 const validHost = fc
   .tuple(fc.array(label, { minLength: 1, maxLength: 5 }), tld)
   .map(([labels, top]) => [...labels, top].join('.'))
@@ -86,6 +93,18 @@ describe('parseHostname: valid hosts', SLOW, () => {
           .join('');
         expect(parseHostname(host.toUpperCase())).toEqual(parseHostname(host));
         expect(parseHostname(mixed)).toEqual(parseHostname(host));
+      }),
+    );
+  });
+
+  it('accepts any public suffix of the ICANN section under any labels, and nothing under a private name', () => {
+    fc.assert(
+      fc.property(fc.array(label, { minLength: 1, maxLength: 4 }), tld, privateTld, (labels, pub, priv) => {
+        expect(parseHostname([...labels, pub].join('.')).ok).toBe(true);
+        expect(parseHostname([...labels, priv].join('.'))).toEqual({
+          ok: false,
+          error: `must end in a public suffix (ICANN section of the Public Suffix List); "${priv}" is not one`,
+        });
       }),
     );
   });
@@ -200,10 +219,12 @@ const IP = 'must be a DNS name, not an IP address';
 const EMPTY_LABEL = 'must not contain an empty label (two dots in a row, or a leading dot)';
 const TWO_LABELS = 'must be a fully qualified name with at least two labels (e.g. api.example.com)';
 const TOO_LONG = 'must be at most 253 characters';
-/** Three 63-character labels and a 61-character TLD: exactly 253 characters. */
-const HOST_253 = `${`${'a'.repeat(63)}.`.repeat(3)}${'b'.repeat(61)}`;
+/** Three 63-character labels, a 57-character label and ".com": exactly 253 characters. */
+const HOST_253 = `${`${'a'.repeat(63)}.`.repeat(3)}${'b'.repeat(57)}.com`;
 const internal = (suffix: string) =>
   `must be a public name: ".${suffix}" names are cluster-internal or reserved`;
+const notPublic = (suffix: string) =>
+  `must end in a public suffix (ICANN section of the Public Suffix List); "${suffix}" is not one`;
 
 describe('parseHostname: examples', SLOW, () => {
   it.each([
@@ -243,6 +264,16 @@ describe('parseHostname: examples', SLOW, () => {
     ['localhost', 'localhost', TWO_LABELS],
     ['.localhost', 'app.localhost', internal('localhost')],
     ['.internal', 'metadata.google.internal', internal('internal')],
+    ['.internal, short', 'db.internal', internal('internal')],
+    ['a Service by namespace', 'kubernetes.default', notPublic('default')],
+    ['a Service in kube-system', 'kube-dns.kube-system', notPublic('kube-system')],
+    ['a corporate zone', 'foo.corp', notPublic('corp')],
+    ['a home network (.home.arpa, RFC 8375)', 'x.home.arpa', internal('arpa')],
+    ['a reverse-DNS name', '1.0.0.10.in-addr.arpa', internal('arpa')],
+    ['a Tor name (in the list, but special-use)', 'abc.onion', internal('onion')],
+    ['the documentation TLD (RFC 2606)', 'api.example', notPublic('example')],
+    ['the private section only (no ICANN suffix)', 'foo.blogspot', notPublic('blogspot')],
+    ['an undelegated TLD', 'service.zz', notPublic('zz')],
     ['single label', 'github', TWO_LABELS],
     ['numeric TLD', 'example.123', 'must end in a top-level domain, not a number'],
     ['broken punycode', 'xn--zz.com', 'contains an invalid internationalised label "xn--zz"'],
@@ -263,15 +294,18 @@ describe('parseHostname: examples', SLOW, () => {
     ['keeps digits and inner hyphens', '1password.my-company.io', '1password.my-company.io'],
     ['accepts a 63-character label', `${'a'.repeat(63)}.com`, `${'a'.repeat(63)}.com`],
     ['accepts 253 characters', HOST_253, HOST_253],
-    ['IDN to punycode', 'bücher.example', 'xn--bcher-kva.example'],
+    ['IDN to punycode', 'bücher.de', 'xn--bcher-kva.de'],
+    ['an IDN public suffix', 'пример.рф', 'xn--e1afmkfd.xn--p1ai'],
+    ['a two-label public suffix', 'www.example.co.uk', 'www.example.co.uk'],
+    ['a name under a private-section suffix, by its ICANN suffix', 'org.github.io', 'org.github.io'],
     ['IDN upper case to lower-case punycode', 'MÜNCHEN.de', 'xn--mnchen-3ya.de'],
     ['ideographic full stop as a dot', 'github。com', 'github.com'],
     ['fullwidth full stop as a dot', 'github．com', 'github.com'],
     ['halfwidth ideographic full stop as a dot', 'github｡com', 'github.com'],
-    ['punycode as given', 'xn--bcher-kva.example', 'xn--bcher-kva.example'],
+    ['punycode as given', 'xn--bcher-kva.de', 'xn--bcher-kva.de'],
     ['fullwidth letters to their ASCII form', 'ｇｉｔｈｕｂ．ｃｏｍ', 'github.com'],
     ['fullwidth upper case to lower case', 'ＧｉｔＨｕｂ.com', 'github.com'],
-    ['composed and decomposed forms alike', 'bu\u0308cher.example', 'xn--bcher-kva.example'],
+    ['composed and decomposed forms alike', 'bu\u0308cher.de', 'xn--bcher-kva.de'],
   ])('%s: %j', (_what, raw, expected) => {
     expect(parseHostname(raw)).toEqual({ ok: true, value: expected });
   });

@@ -1,5 +1,6 @@
 /// <reference path="./ambient.d.ts" />
 import { toASCII, toUnicode } from 'punycode/punycode.es6.js';
+import { parse as parseDomain } from 'tldts';
 
 export type HostnameResult = { ok: true; value: string } | { ok: false; error: string };
 
@@ -9,7 +10,9 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /**
  * Suffixes that only mean something inside a cluster or a private network. A destination is a public
  * name, so these are refused (API.md names .local, .cluster.local, .svc and localhost; the rest are
- * reserved special-use names, RFC 6761 / 6762 / 8375 / 9476).
+ * reserved special-use names, RFC 6761 / 6762 / 8375 / 9476). Most of them are refused by the Public
+ * Suffix List rule below as well; they are named here for the clearer message. "arpa" and "onion" are
+ * in the list's ICANN section (infrastructure and Tor names), so only this list keeps them out.
  */
 export const INTERNAL_SUFFIXES = [
   'local',
@@ -107,12 +110,32 @@ function suffixProblem(labels: readonly string[]): string | null {
   if ((INTERNAL_SUFFIXES as readonly string[]).includes(tld)) {
     return `must be a public name: ".${tld}" names are cluster-internal or reserved`;
   }
-  return null;
+  return publicSuffixProblem(labels.join('.'), tld);
+}
+
+/**
+ * An allow-list, not a deny-list: the name must end in a suffix of the ICANN section of the Public
+ * Suffix List (tldts ships it; its private section, e.g. github.io, is not consulted). Anything else
+ * (kubernetes.default, foo.corp, a search-domain short name) can only resolve inside some private
+ * resolver, and the DNS snippet would rewrite it for the whole cluster.
+ */
+function publicSuffixProblem(ascii: string, tld: string): string | null {
+  const parsed = parseDomain(ascii, {
+    allowPrivateDomains: false,
+    extractHostname: false,
+    detectIp: false,
+    validateHostname: false,
+    mixedInputs: false,
+  });
+  if (parsed.isIcann === true) return null;
+  return `must end in a public suffix (ICANN section of the Public Suffix List); "${parsed.publicSuffix ?? tld}" is not one`;
 }
 
 /**
  * Validates and normalises a destination host name: compatibility forms mapped (NFKC), lower case, one
- * trailing dot dropped, IDN labels converted to punycode; invisible characters refused. The result is a public, fully qualified name of at least two labels.
+ * trailing dot dropped, IDN labels converted to punycode; invisible characters refused. The result is a
+ * public, fully qualified name of at least two labels that ends in a public suffix of the ICANN section
+ * of the Public Suffix List.
  */
 export function parseHostname(raw: string): HostnameResult {
   if (raw.length > MAX_RAW_LENGTH) return fail('must be at most 253 characters');

@@ -22,3 +22,5 @@ export * from './schemas/webhooks.ts';
 export * from './schemas/oidc.ts';
 export * from './schemas/flows.ts';
 export * from './audit-chain.ts';
+export * from './coverage.ts';
+export * from './schemas/coverage.ts';

@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   'manifests.read': 'viewer',
   'reconcile.read': 'viewer',
   'reconcile.run': 'approver',
+  // Which namespaces are enforced: everyone may see what is and is not protected.
+  'coverage.read': 'viewer',
   // Denied-flow visibility: engineers see why their services are blocked and request access from there.
   'blocked.read': 'engineer',
   'alerts.read': 'engineer',
@@ -107,6 +109,7 @@ export const ROUTE_POLICIES = {
   'POST /api/v1/services/:id/rules::sync': 'services.write',
   'GET /api/v1/stats/summary': 'grants.read',
   'GET /api/v1/stats/grant-activity': 'grants.read',
+  'GET /api/v1/coverage': 'coverage.read',
   'GET /api/v1/auth/providers': 'public',
   'GET /api/v1/auth/oidc/login': 'public',
   'GET /api/v1/auth/oidc/callback': 'public',

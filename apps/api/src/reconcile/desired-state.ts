@@ -1,14 +1,14 @@
-import type { CompilerInput, GatewayAddresses, KubernetesObject } from '@egress/manifests';
+import type { CompilerInput, KubernetesObject } from '@egress/manifests';
 import type { Settings } from '@egress/shared';
 
 import type { Db } from '../platform/db.ts';
 import { readSettings } from '../modules/settings/settings.service.ts';
 import { compilerThread } from './compiler-thread.ts';
-import type { Desired, Scope } from './targets/target.ts';
+import type { Desired, Observed, Scope } from './targets/target.ts';
 
 export type Readiness = CompilerInput['readiness'];
-/** Everything the compiler needs except gateway readiness, which comes from the target. */
-export type CompilerSnapshot = Omit<CompilerInput, 'readiness' | 'gatewayAddresses'>;
+/** Everything the compiler needs except what comes from the target: gateway readiness and addresses, the cluster's namespaces. */
+export type CompilerSnapshot = Omit<CompilerInput, 'readiness' | 'gatewayAddresses' | 'cluster'>;
 
 /** Reads what the compiler needs in one consistent snapshot (a repeatable-read transaction). */
 export async function loadSnapshot(db: Db, now: Date = new Date()): Promise<CompilerSnapshot> {
@@ -47,8 +47,9 @@ export function scopeOf(settings: Settings): Scope {
 }
 
 /** The desired objects, compiled on the compiler thread so the API keeps answering meanwhile. */
-export function compileDesired(snapshot: CompilerSnapshot, readiness: Readiness, addresses?: GatewayAddresses): Promise<KubernetesObject[]> {
-  return compilerThread().compile({ ...snapshot, readiness, ...(addresses ? { gatewayAddresses: addresses } : {}) });
+export function compileDesired(snapshot: CompilerSnapshot, readiness: Readiness, observed: Observed = {}): Promise<KubernetesObject[]> {
+  const { addresses, cluster = null } = observed;
+  return compilerThread().compile({ ...snapshot, readiness, cluster, ...(addresses ? { gatewayAddresses: addresses } : {}) });
 }
 
 export interface Plan {
@@ -65,5 +66,5 @@ export async function planFor(db: Db): Promise<Plan> {
   const snapshot = loadSnapshot(db);
   // Awaited by desired(); this only keeps a failure from being "unhandled" if the target fails first.
   snapshot.catch(() => undefined);
-  return { scope, desired: async (readiness, addresses) => compileDesired(await snapshot, readiness, addresses) };
+  return { scope, desired: async (readiness, observed) => compileDesired(await snapshot, readiness, observed) };
 }

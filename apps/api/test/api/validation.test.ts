@@ -57,6 +57,11 @@ describe('POST /destinations: host', () => {
     ['a single label', 'github'],
     ['an empty string', ''],
     ['a number', 123],
+    ['a Service by namespace', 'kubernetes.default'],
+    ['a corporate zone', 'foo.corp'],
+    ['an .internal name', 'db.internal'],
+    ['a home network name', 'x.home.arpa'],
+    ['the documentation TLD', 'api.example'],
   ];
 
   it('has a 254-character case that is exactly 254 characters', () => {
@@ -71,12 +76,22 @@ describe('POST /destinations: host', () => {
 
   it.each([
     ['GitHub.COM.', 'github.com'],
-    ['bücher.example', 'xn--bcher-kva.example'],
+    ['bücher.de', 'xn--bcher-kva.de'],
   ])('normalises %s to %s', async (host, normalised) => {
     const res = await post('approver', '/api/v1/destinations', destination({ host }));
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ host: normalised });
     expect(await t.db.destination.count({ where: { host: normalised, deletedAt: null } })).toBe(1);
+  });
+
+  it.each([
+    ['kubernetes.default', 'must end in a public suffix (ICANN section of the Public Suffix List); "default" is not one'],
+    ['foo.corp', 'must end in a public suffix (ICANN section of the Public Suffix List); "corp" is not one'],
+    ['x.home.arpa', 'must be a public name: ".arpa" names are cluster-internal or reserved'],
+  ])('says why %s is no destination', async (host, message) => {
+    const res = await post('approver', '/api/v1/destinations', destination({ host }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json<ErrorBody>().error.details).toContainEqual({ field: 'body.host', message });
   });
 
   it('accepts a 253-character name', async () => {

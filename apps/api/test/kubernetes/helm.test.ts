@@ -1,8 +1,9 @@
 // The Helm chart: rendered by the harness helm for Kubernetes 1.34, every object is accepted by the
 // API server (server-side apply, dryRun=All, strict validation). Its RBAC is then installed for real and
 // the reconciler runs as the chart's service account (a token from the TokenRequest API): a cold apply,
-// a no-op resync, an inspection and a prune all succeed, and the permissions the reconciler used are
-// exactly those the chart grants (nothing more is granted, nothing granted is unused).
+// a no-op resync, an inspection and a prune all succeed, the namespace watch sees a namespace created,
+// and the permissions the reconciler used are exactly those the chart grants (nothing more is granted,
+// nothing granted is unused).
 import { execFile } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,13 +15,15 @@ import { KubeConfig, loadAllYaml } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createKubeClient, type KubeClient, type RequestInfo } from '../../src/reconcile/kube/client.ts';
+import { watchNamespaces, type NamespaceChange } from '../../src/reconcile/kube/namespace-watch.ts';
 import { kindInfo, objectPath } from '../../src/reconcile/kube/resources.ts';
 import { createKubernetesTarget } from '../../src/reconcile/targets/kubernetes.ts';
 import type { Scope } from '../../src/reconcile/targets/target.ts';
-import { adminClient, binDir, cleanups, getObject, startCluster } from './helpers.ts';
+import { adminClient, binDir, cleanups, getObject, startCluster, until } from './helpers.ts';
 
 const CHART = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../deploy/helm/egress-control');
 const RELEASE_NS = 'egress-control';
+const silentLog = { debug: () => undefined };
 const SCOPE: Scope = { gatewayNamespace: 'egress-gateways', dnsNamespace: 'kube-system', namespaces: ['egress-gateways', 'kube-system', 'shop'] };
 
 interface Rendered {
@@ -182,6 +185,18 @@ describe('Helm chart', () => {
       expect(pruned.errors).toEqual([]);
       expect(pruned.objects.filter((o) => o.action === 'deleted')).toHaveLength(6 + 1 + 2); // the gateway, the default-deny policy, the pod-identity policy and binding
       expect(await getObject(kube, 'Deployment', 'egress-gateways', 'github-com')).toBeNull();
+
+      // Enforcement mode "all": the leader watches namespaces (list, then watch) as this account too.
+      const changes: NamespaceChange[] = [];
+      const watch = watchNamespaces(client, (c) => changes.push(c), { log: silentLog });
+      try {
+        await until('the watch is open', () => Promise.resolve(used.some((r) => r.query['watch'] === '1')));
+        await ensureNamespace('helm-watched');
+        await until('the watch reports the new namespace', () => Promise.resolve(changes.length > 0));
+        expect(changes).toEqual([{ type: 'created', namespaces: ['helm-watched'] }]);
+      } finally {
+        await watch.stop();
+      }
     } finally {
       client.close();
     }
@@ -249,7 +264,7 @@ function usedPermissions(requests: RequestInfo[]): Permissions {
     const rest = ns >= 0 && parts.length > ns + 2 ? parts.slice(ns + 2) : parts.slice(parts[0] === 'api' ? 2 : 3);
     const resource = rest[0] ?? '';
     const named = rest.length > 1;
-    const verbs: Record<string, string[]> = { GET: [named ? 'get' : 'list'], POST: ['create'], DELETE: ['delete'], PATCH: ['patch', 'create'] };
+    const verbs: Record<string, string[]> = { GET: [r.query['watch'] === '1' ? 'watch' : named ? 'get' : 'list'], POST: ['create'], DELETE: ['delete'], PATCH: ['patch', 'create'] };
     add(out, resource, verbs[r.method] ?? []);
   }
   return sortedPermissions(out);

@@ -173,6 +173,15 @@ export const reconcileRoute = createRoute({
   ),
 });
 
+export const coverageRoute = createRoute({
+  getParentRoute: parent,
+  path: 'coverage',
+  component: lazyRouteComponent(
+    () => import('../features/coverage/components/coverage-page.tsx'),
+    'CoveragePage',
+  ),
+});
+
 export const usersRoute = createRoute({
   getParentRoute: parent,
   path: 'users',

@@ -19,6 +19,7 @@ export const routeTree = rootRoute.addChildren([
     pages.blockedRoute,
     pages.auditRoute,
     pages.reconcileRoute,
+    pages.coverageRoute,
     pages.usersRoute,
     pages.tokensRoute,
     pages.webhooksRoute,

@@ -68,6 +68,10 @@ export const DestinationSchema = z
     description: z.string().nullable(),
     gateway: GatewaySettingsSchema,
     gatewayName: z.string(),
+    hostProblem: z.string().nullable().meta({
+      description:
+        'Null for a valid host. Otherwise why the host would be refused today: the destination was registered before the rule (public suffixes only). It keeps working as it is; it takes no new grants and no new ports.',
+    }),
     activeGrants: z.int(),
     createdAt: TimestampSchema,
     updatedAt: TimestampSchema,

@@ -238,6 +238,13 @@ const ReplicasSchema = z
 
 const ResourceListSchema = z.strictObject({ cpu: QuantitySchema, memory: QuantitySchema });
 
+export const ENFORCEMENT_MODES = ['listed', 'all'] as const;
+export const EnforcementModeSchema = z.enum(ENFORCEMENT_MODES, { error: 'must be "listed" or "all"' });
+export type EnforcementMode = z.infer<typeof EnforcementModeSchema>;
+
+/** Kubernetes' own namespaces: left open in mode "all" unless an admin removes them from the list. */
+export const DEFAULT_EXCLUDED_NAMESPACES = ['kube-node-lease', 'kube-public', 'kube-system'] as const;
+
 // ---------------------------------------------------------------------------------------------------
 // The fields; SettingsSchema adds the defaults (settings-patch.ts derives the PATCH body from it).
 
@@ -255,9 +262,17 @@ const fields = {
     description:
       'Prefix of the label and annotation keys the compiler writes, e.g. <labelDomain>/gateway and <labelDomain>/content-hash.',
   }),
+  enforcementMode: EnforcementModeSchema.meta({
+    description:
+      'Which namespaces get the default-deny-internet egress policy. "listed": exactly enforcedNamespaces. "all": every namespace of the cluster, including ones created later, except excludedNamespaces, the gateway namespace and the namespace egress control runs in.',
+  }),
   enforcedNamespaces: z.array(NamespaceSchema).max(1000).meta({
     description:
-      'Workload namespaces that get the default-deny-internet egress policy. Explicit on purpose: namespaces of services with grants are not enforced automatically.',
+      'With enforcementMode "listed": the workload namespaces that get the default-deny-internet egress policy. Explicit on purpose: namespaces of services with grants are not enforced automatically. Ignored in mode "all".',
+  }),
+  excludedNamespaces: z.array(NamespaceSchema).max(1000).meta({
+    description:
+      'With enforcementMode "all": namespaces left open (system namespaces whose pods need the internet, such as CoreDNS forwarding to public resolvers). The gateway namespace and the namespace egress control runs in are always left open. Ignored in mode "listed".',
   }),
   podCidrs: ReachableRangeListSchema.meta({
     description: 'Pod address ranges of the cluster: never "public", and reachable from enforced namespaces.',
@@ -358,7 +373,10 @@ export const SettingsSchema = z
     gatewayNamespace: fields.gatewayNamespace.default('egress-gateways'),
     envoyImage: fields.envoyImage.default(DEFAULT_ENVOY_IMAGE),
     labelDomain: fields.labelDomain.default('egress.example.com'),
+    // "listed" keeps an upgraded installation exactly as it was (docs/decisions.md).
+    enforcementMode: fields.enforcementMode.default('listed'),
     enforcedNamespaces: fields.enforcedNamespaces.default(() => []),
+    excludedNamespaces: fields.excludedNamespaces.default(() => [...DEFAULT_EXCLUDED_NAMESPACES]),
     podCidrs: fields.podCidrs.default(() => ['10.244.0.0/16']),
     serviceCidrs: fields.serviceCidrs.default(() => ['10.96.0.0/12']),
     internalCidrs: fields.internalCidrs.default(() => []),

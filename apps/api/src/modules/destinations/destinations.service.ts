@@ -1,6 +1,7 @@
 import {
   can,
   gatewayNameFor,
+  parseHostname,
   type CreateDestinationBodySchema,
   type Destination as DestinationDto,
   type DestinationListQuerySchema,
@@ -33,6 +34,12 @@ const INCLUDE = {
 } as const satisfies Prisma.DestinationInclude;
 type Row = Prisma.DestinationGetPayload<{ include: typeof INCLUDE }>;
 
+/** Why a stored host would be refused today (registered before a rule was added), or null. */
+function hostProblemOf(host: string): string | null {
+  const parsed = parseHostname(host);
+  return parsed.ok ? null : `the host ${parsed.error}`;
+}
+
 export function toDestinationDto(d: Row): DestinationDto {
   return {
     id: d.id,
@@ -42,6 +49,7 @@ export function toDestinationDto(d: Row): DestinationDto {
     description: d.description,
     gateway: { minReplicas: d.minReplicas, maxReplicas: d.maxReplicas, targetCPUUtilizationPercentage: d.targetCPUUtilizationPercentage },
     gatewayName: d.gatewayName,
+    hostProblem: hostProblemOf(d.host),
     activeGrants: d._count.grants,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
@@ -126,6 +134,10 @@ export function createDestinationsService({ db, audit, clock, changes }: { db: D
         const inUse = await tx.grant.count({ where: { destinationId: id, state: { in: ['pending', 'active'] }, port: { in: removedPorts } } });
         if (inUse > 0) throw new AppError('conflict', `ports ${removedPorts.join(', ')} still have pending or active grants; revoke them first`);
       }
+      // A host refused by today's rules keeps what it has, and gains nothing: no new ports.
+      const problem = hostProblemOf(current.host);
+      const addedPorts = body.ports?.filter((n) => !current.ports.some((p) => p.port === n.port && p.protocol === n.protocol)) ?? [];
+      if (problem !== null && addedPorts.length > 0) throw new AppError('conflict', `${problem}: a destination registered before that rule takes no new ports; register a public name instead`);
       await applyUpdate(tx, current, body);
       const after = toDestinationDto(await load(tx, id));
       await audit.append(tx, { actor: ctx.actor, action: 'destination.updated', targetType: 'destination', targetId: id, before: toDestinationDto(current), after, requestId: ctx.requestId });

@@ -18,11 +18,13 @@ import { z } from 'zod';
 import { Counter } from 'prom-client';
 
 import { requireActor } from '../../platform/auth.plugin.ts';
+import { readSettings } from '../settings/settings.service.ts';
 import { createKubeClient, loadDefaultKubeConfig } from '../../reconcile/kube/client.ts';
+import { watchNamespaces, type NamespaceChange, type NamespaceWatch } from '../../reconcile/kube/namespace-watch.ts';
 import { createLeaderLock } from '../../reconcile/leader.ts';
 import { createReconciler, type Reconciler } from '../../reconcile/reconciler.ts';
 import { createDirectoryTarget } from '../../reconcile/targets/directory.ts';
-import { createKubernetesTarget } from '../../reconcile/targets/kubernetes.ts';
+import { createKubernetesTarget, type KubernetesTarget } from '../../reconcile/targets/kubernetes.ts';
 import { createNoneTarget } from '../../reconcile/targets/none.ts';
 import type { Target } from '../../reconcile/targets/target.ts';
 import { createReconcileService } from './reconcile.service.ts';
@@ -49,7 +51,7 @@ function kubernetesTarget(app: FastifyInstance): Target {
   client.onRequest((r) => requests.inc({ method: r.method, mutating: String(r.mutating) }));
   app.addHook('onClose', async () => client.close());
   app.log.info({ server: client.server }, 'reconciling a Kubernetes cluster');
-  return createKubernetesTarget(client);
+  return createKubernetesTarget(client, { productNamespace: app.config.namespace });
 }
 
 function chooseTarget(app: FastifyInstance): Target {
@@ -63,11 +65,44 @@ function chooseTarget(app: FastifyInstance): Target {
   }
 }
 
+/**
+ * While this replica leads (and only then), a watch on the cluster's namespaces: in enforcement mode
+ * "all" a namespace created or deleted queues a run, so a new namespace gets its policy within one run.
+ */
+function namespaceWatcher(app: FastifyInstance, target: Target, onChange: (change: NamespaceChange) => void) {
+  let watch: NamespaceWatch | null = null;
+  return {
+    leading(leading: boolean) {
+      if (target.name !== 'kubernetes') return;
+      if (leading && !watch) watch = watchNamespaces((target as KubernetesTarget).client, onChange, { log: app.log });
+      if (!leading && watch) {
+        void watch.stop();
+        watch = null;
+      }
+    },
+    async stop() {
+      await watch?.stop();
+      watch = null;
+    },
+  };
+}
+
 function buildReconciler(app: FastifyInstance): Reconciler {
-  const leader = createLeaderLock(app.databaseUrl, (leading) => app.log.info({ leading }, leading ? 'this replica now reconciles' : 'this replica no longer reconciles'));
+  const target = chooseTarget(app);
+  const namespaces = namespaceWatcher(app, target, (change) => {
+    void readSettings(app.db)
+      .then((settings) => {
+        if (settings.enforcementMode === 'all') reconciler.changed(`namespace ${change.type}: ${change.namespaces.join(', ')}`);
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'could not queue a run for a namespace change'));
+  });
+  const leader = createLeaderLock(app.databaseUrl, (leading) => {
+    app.log.info({ leading }, leading ? 'this replica now reconciles' : 'this replica no longer reconciles');
+    namespaces.leading(leading);
+  });
   const reconciler = createReconciler({
     db: app.db,
-    target: chooseTarget(app),
+    target,
     leader,
     clock: app.clock,
     log: app.log,
@@ -77,6 +112,7 @@ function buildReconciler(app: FastifyInstance): Reconciler {
   app.addHook('onReady', () => reconciler.start());
   app.addHook('onClose', async () => {
     unsubscribe();
+    await namespaces.stop();
     await reconciler.stop();
   });
   return reconciler;

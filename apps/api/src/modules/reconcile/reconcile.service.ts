@@ -58,22 +58,27 @@ export function createReconcileService({ db, reconciler, clock, log }: { db: Db;
     const snapshot = await loadSnapshot(db);
     const scope = scopeOf(snapshot.settings);
     // The kubernetes target's DNS snippet maps names to the gateway Services' ClusterIPs; unknown
-    // addresses (cluster unreachable) steer nothing, like unknown readiness. Both read at once.
-    const [readiness, gatewayAddresses] = await Promise.all([
+    // addresses (cluster unreachable) steer nothing, like unknown readiness. Mode "all" needs the
+    // cluster's namespaces; unreachable, the input says so by having none. All read at once.
+    const [readiness, gatewayAddresses, cluster] = await Promise.all([
       target.observeReadiness(scope).catch((error: unknown) => {
         log.warn({ reason: readable(error, log) }, 'gateway readiness unknown; rendering without DNS steering');
         return {};
       }),
       target.observeAddresses?.(scope).catch(() => ({})),
+      target.clusterNamespaces().catch((error: unknown) => {
+        log.warn({ reason: readable(error, log) }, 'cluster namespaces unknown; rendering with the namespaces the settings name');
+        return null;
+      }),
     ]);
-    return { ...snapshot, readiness, ...(gatewayAddresses ? { gatewayAddresses } : {}) };
+    return { ...snapshot, readiness, cluster, ...(gatewayAddresses ? { gatewayAddresses } : {}) };
   }
 
   return {
     input,
     async manifests(): Promise<KubernetesObject[]> {
-      const { readiness, gatewayAddresses, ...snapshot } = await input();
-      return compileDesired(snapshot, readiness, gatewayAddresses);
+      const { readiness, gatewayAddresses, cluster, ...snapshot } = await input();
+      return compileDesired(snapshot, readiness, { ...(gatewayAddresses ? { addresses: gatewayAddresses } : {}), cluster });
     },
     async manifestsYaml(): Promise<string> {
       return toYaml(await this.manifests());

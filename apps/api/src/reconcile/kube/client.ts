@@ -37,10 +37,22 @@ export interface RequestInfo {
 
 export type RequestListener = (info: RequestInfo) => void | Promise<void>;
 
+/** A long-lived GET (a watch): one JSON object per line, until the server ends it or close() is called. */
+export interface KubeStream {
+  /** HTTP status; anything but 200 carries the error as `body` and no lines. */
+  status: number;
+  body: unknown;
+  /** Resolves when the stream ends for any reason (server timeout, close(), broken connection). */
+  done: Promise<void>;
+  close(): void;
+}
+
 export interface KubeClient {
   /** The API server URL, for messages. */
   readonly server: string;
   request<T = unknown>(req: KubeRequest): Promise<KubeResponse<T>>;
+  /** Opens a watch (GET with watch=1); `onObject` gets each line parsed. */
+  stream(req: Omit<KubeRequest, 'method' | 'body' | 'contentType'>, onObject: (object: unknown) => void): Promise<KubeStream>;
   /** Adds a listener called before every request; returns a function removing it. */
   onRequest(listener: RequestListener): () => void;
   close(): void;
@@ -160,6 +172,56 @@ function send(t: Transport, method: KubeMethod, path: string, headers: Record<st
   });
 }
 
+/** Splits a response into JSON lines as they arrive; a line that is not JSON is skipped. */
+function streamLines(res: IncomingMessage, onObject: (object: unknown) => void): Promise<void> {
+  return new Promise((resolve) => {
+    let pending = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      pending += chunk;
+      let nl = pending.indexOf('\n');
+      while (nl >= 0) {
+        const line = pending.slice(0, nl).trim();
+        pending = pending.slice(nl + 1);
+        if (line !== '') {
+          try {
+            onObject(JSON.parse(line) as unknown);
+          } catch {
+            // A broken line is dropped; the watcher re-lists when the stream ends.
+          }
+        }
+        nl = pending.indexOf('\n');
+      }
+    });
+    res.on('end', resolve);
+    res.on('close', resolve);
+    res.on('error', () => resolve());
+  });
+}
+
+/** Longest a watch may stay silent (bookmarks arrive about once a minute) before it is taken as dead. */
+const STREAM_IDLE_MS = 5 * 60_000;
+
+function openStream(t: Transport, path: string, headers: Record<string, string>, onObject: (object: unknown) => void): Promise<KubeStream> {
+  return new Promise((resolve, reject) => {
+    const base = t.server.pathname.replace(/\/$/, '');
+    const req = (t.secure ? httpsRequest : httpRequest)(
+      { protocol: t.server.protocol, hostname: t.server.hostname, port: t.server.port, path: `${base}${path}`, method: 'GET', headers, agent: t.agent, timeout: STREAM_IDLE_MS },
+      (res) => {
+        const close = () => req.destroy();
+        if (res.statusCode !== 200) {
+          readBody(res).then((text) => resolve({ status: res.statusCode ?? 0, body: parse(text), done: Promise.resolve(), close }), reject);
+          return;
+        }
+        resolve({ status: 200, body: null, done: streamLines(res, onObject), close });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /**
  * A client for the cluster `kubeConfig` points at; `null` gives a client whose every request fails
  * with a readable reason (no credentials found), so the API still starts and says why it cannot apply.
@@ -169,22 +231,36 @@ export function createKubeClient(kubeConfig: KubeConfig | null): KubeClient {
   const server = kubeConfig?.getCurrentCluster()?.server ?? '(none)';
   let transport: Promise<Transport> | null = null;
 
-  async function request<T>(req: KubeRequest): Promise<KubeResponse<T>> {
+  /** Tells the listeners, then finds the transport and credentials for one request. */
+  async function prepare(req: KubeRequest): Promise<{ t: Transport; headers: Record<string, string>; query: Record<string, string> }> {
     if (!kubeConfig) throw new ClusterUnreachableError('no Kubernetes credentials found: set KUBECONFIG or run in a pod with a service account');
     const query = Object.fromEntries(Object.entries(req.query ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
     const info: RequestInfo = { method: req.method, path: req.path, query, mutating: req.method !== 'GET' && query['dryRun'] === undefined };
     for (const listener of listeners) await listener(info);
-    let t: Transport;
-    let headers: Record<string, string>;
     try {
       transport ??= transportFor(kubeConfig);
-      t = await transport;
-      headers = await authHeaders(kubeConfig);
+      const t = await transport;
+      return { t, headers: await authHeaders(kubeConfig), query };
     } catch (error) {
       transport = null;
       if (error instanceof ClusterUnreachableError) throw error;
       throw new ClusterUnreachableError(`cannot load the Kubernetes credentials for ${server} (check the kubeconfig or the service account)`);
     }
+  }
+
+  async function stream(req: Omit<KubeRequest, 'method' | 'body' | 'contentType'>, onObject: (object: unknown) => void): Promise<KubeStream> {
+    const { t, headers, query } = await prepare({ ...req, method: 'GET' });
+    headers['Accept'] = 'application/json';
+    headers['User-Agent'] = 'egress-control';
+    try {
+      return await openStream(t, `${req.path}${queryString(query)}`, headers, onObject);
+    } catch (error) {
+      throw new ClusterUnreachableError(`cannot reach the Kubernetes API server at ${server}: ${networkReason(error)}`);
+    }
+  }
+
+  async function request<T>(req: KubeRequest): Promise<KubeResponse<T>> {
+    const { t, headers, query } = await prepare(req);
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
     headers['Accept'] = 'application/json';
     headers['User-Agent'] = 'egress-control';
@@ -203,6 +279,7 @@ export function createKubeClient(kubeConfig: KubeConfig | null): KubeClient {
   return {
     server,
     request,
+    stream,
     onRequest(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -117,6 +117,19 @@ export function listGatewayServices(client: KubeClient, namespace: string): Prom
 }
 
 export async function listNamespaces(client: KubeClient): Promise<Set<string>> {
+  return (await listNamespaceStates(client)).all;
+}
+
+export interface NamespaceStates {
+  /** Every namespace, terminating ones included (they need not be created). */
+  all: Set<string>;
+  /** Namespaces not being deleted, sorted: the ones that can take new objects. */
+  active: string[];
+}
+
+/** The cluster's namespaces in one list request. */
+export async function listNamespaceStates(client: KubeClient): Promise<NamespaceStates> {
   const items = await listAll(client, 'namespaces', '/api/v1/namespaces');
-  return new Set(items.map((n) => n.metadata.name));
+  const active = items.filter((n) => n.status?.['phase'] !== 'Terminating').map((n) => n.metadata.name);
+  return { all: new Set(items.map((n) => n.metadata.name)), active: active.sort() };
 }

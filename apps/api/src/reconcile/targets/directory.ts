@@ -75,5 +75,7 @@ export function createDirectoryTarget(root: string): Target {
     },
     // Readiness cannot be observed from files: no gateway statuses.
     inspect: async (desired) => ({ drift: await inspectFiles(root, await desired('all')), gateways: [] }),
+    // Files have no cluster to list: coverage falls back to the namespaces the settings name.
+    clusterNamespaces: () => Promise.resolve(null),
   };
 }

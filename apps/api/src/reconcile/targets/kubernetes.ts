@@ -11,12 +11,12 @@
 // deleted only once the DNS ConfigMap is in its desired state (its rewrite gone). An object that
 // fails is reported with its reason and the run goes on; an API server that cannot be reached at all
 // stops the run (ClusterUnreachableError) and the reconciler retries with backoff.
-import type { GatewayAddresses, KubernetesObject } from '@egress/manifests';
+import type { CompilerCluster, GatewayAddresses, KubernetesObject } from '@egress/manifests';
 
 import { applyObject, createNamespace, deleteObject, type WriteContext } from '../kube/apply.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { compareLive, driftReason } from '../kube/drift.ts';
-import { createManagedLister, listGatewayDeployments, listGatewayServices, listNamespaces } from '../kube/live-state.ts';
+import { createManagedLister, listGatewayDeployments, listGatewayServices, listNamespaceStates } from '../kube/live-state.ts';
 import { APPLY_STAGES, componentOf, DELETE_STAGES, kindInfo, objectKey, objectPath, stageOf, type LiveObject } from '../kube/resources.ts';
 import type { ApplyOptions, ApplyResult, Desired, DriftEntry, GatewayStatus, ObjectResult, Scope, Target } from './target.ts';
 import { errorLines, objectRef, sortDrift } from './target.ts';
@@ -168,8 +168,15 @@ interface LiveCache {
   listedAt: number;
 }
 
-export function createKubernetesTarget(client: KubeClient): KubernetesTarget {
+export interface KubernetesTargetOptions {
+  /** The namespace egress control runs in (left open in enforcement mode "all"); null when unknown. */
+  productNamespace?: string | null;
+}
+
+export function createKubernetesTarget(client: KubeClient, options: KubernetesTargetOptions = {}): KubernetesTarget {
   const lister = createManagedLister(client);
+  const productNamespace = options.productNamespace ?? null;
+  const clusterOf = (active: string[]): CompilerCluster => ({ namespaces: active, productNamespace });
   /** The last listed live state, kept current with our own writes (never with dry runs). */
   let cache: LiveCache | null = null;
 
@@ -184,16 +191,17 @@ export function createKubernetesTarget(client: KubeClient): KubernetesTarget {
 
   async function run(desired: Desired, { dryRun, scope, reuseLiveState = false }: ApplyOptions): Promise<ApplyResult> {
     // The namespace list is also what tells a run on reused state that the API server answers.
-    const [{ live, cached }, existing] = await Promise.all([liveState(scope, reuseLiveState && !dryRun), listNamespaces(client)]);
+    const [{ live, cached }, namespaces] = await Promise.all([liveState(scope, reuseLiveState && !dryRun), listNamespaceStates(client)]);
     const readiness = readinessOf(live.values(), scope);
     const addresses = gatewayAddressesOf(live.values(), scope);
-    let objects = await desired(readiness, addresses);
+    const cluster = clusterOf(namespaces.active);
+    let objects = await desired(readiness, { addresses, cluster });
     /** Services as the API server returned them from this run's writes (with their ClusterIPs). */
     const appliedServices = new Map<string, LiveObject>();
     const ctx: WriteContext = {
       client,
       dryRun,
-      missingNamespaces: await ensureNamespaces(client, objects, existing, dryRun),
+      missingNamespaces: await ensureNamespaces(client, objects, namespaces.all, dryRun),
       hashOnly: cached,
       written: (o) => {
         cache?.live.set(objectKey(o), o);
@@ -206,7 +214,7 @@ export function createKubernetesTarget(client: KubeClient): KubernetesTarget {
     for (const stage of APPLY_STAGES) {
       if (stage.role === 'dns' && appliedServices.size > 0) {
         const now = gatewayAddressesOf(new Map([...live, ...appliedServices]).values(), scope);
-        if (!sameSteering(now, addresses, readiness)) objects = await desired(readiness, now);
+        if (!sameSteering(now, addresses, readiness)) objects = await desired(readiness, { addresses: now, cluster });
       }
       const batch = objects.filter((o) => stageOf(o) === stage);
       const done = await mapLimit(batch, CONCURRENCY, (o) => applyObject(ctx, o, live.get(objectKey(o))));
@@ -241,9 +249,13 @@ export function createKubernetesTarget(client: KubeClient): KubernetesTarget {
     },
 
     async inspect(desired, scope) {
-      const live = await lister.listManaged(scope);
-      const objects = await desired(readinessOf(live.values(), scope), gatewayAddressesOf(live.values(), scope));
+      const [live, namespaces] = await Promise.all([lister.listManaged(scope), listNamespaceStates(client)]);
+      const objects = await desired(readinessOf(live.values(), scope), { addresses: gatewayAddressesOf(live.values(), scope), cluster: clusterOf(namespaces.active) });
       return { drift: await driftOf(client, objects, live), gateways: gatewayStatuses(objects, live) };
+    },
+
+    async clusterNamespaces() {
+      return clusterOf((await listNamespaceStates(client)).active);
     },
   };
 }

@@ -10,5 +10,6 @@ export function createNoneTarget(): Target {
       return { objects: [], errors: [], readiness: 'all' };
     },
     inspect: () => Promise.resolve({ drift: [], gateways: [] }),
+    clusterNamespaces: () => Promise.resolve(null),
   };
 }

@@ -1,4 +1,4 @@
-import type { GatewayAddresses, KubernetesObject } from '@egress/manifests';
+import type { CompilerCluster, GatewayAddresses, KubernetesObject } from '@egress/manifests';
 
 import type { Readiness } from '../desired-state.ts';
 
@@ -23,12 +23,19 @@ export interface ApplyResult {
 
 /**
  * The desired objects for a given gateway readiness. A target calls it once per run, after reading the
- * cluster (the kubernetes target takes readiness from the Deployments it has just listed, and the
- * gateway Services' ClusterIPs for the DNS snippet from the Services; it calls it once more before the
- * DNS stage when applying a Service changed an address). Without addresses (the directory target) the
- * DNS snippet names the gateway Services instead.
+ * cluster (the kubernetes target takes readiness from the Deployments it has just listed, the gateway
+ * Services' ClusterIPs for the DNS snippet from the Services, and passes the namespaces it has just
+ * listed: enforcement mode "all" puts a policy into each; it calls it once more before the DNS stage
+ * when applying a Service changed an address). Without addresses (the directory target) the DNS
+ * snippet names the gateway Services instead; without a cluster, mode "all" enforces what it can name.
  */
-export type Desired = (readiness: Readiness, addresses?: GatewayAddresses) => Promise<KubernetesObject[]>;
+export type Desired = (readiness: Readiness, observed?: Observed) => Promise<KubernetesObject[]>;
+
+/** What a target read from the cluster besides readiness. */
+export interface Observed {
+  addresses?: GatewayAddresses;
+  cluster?: CompilerCluster | null;
+}
 
 /**
  * Where the settings put things: gateway objects in the gateway namespace, the DNS ConfigMap in its
@@ -84,6 +91,8 @@ export interface Target {
   apply(desired: Desired, options: ApplyOptions): Promise<ApplyResult>;
   /** Compares what is deployed with the desired state without changing anything. */
   inspect(desired: Desired, scope: Scope): Promise<Inspection>;
+  /** The cluster's namespaces as listed now; null where the target has no cluster to ask (directory, none). */
+  clusterNamespaces(): Promise<CompilerCluster | null>;
 }
 
 export function objectRef(o: KubernetesObject): { kind: string; namespace: string | null; name: string } {

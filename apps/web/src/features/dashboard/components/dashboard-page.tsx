@@ -17,6 +17,7 @@ import { grantListQuery } from '../../grants/api/grants.queries.ts';
 import { GrantsTable } from '../../grants/components/grants-table.tsx';
 import { readinessUnknownReason } from '../../reconcile/api/gateway-readiness.ts';
 import { reconcileStatusQuery } from '../../reconcile/api/reconcile.queries.ts';
+import { coverageQuery, coverageSummary } from '../../coverage/api/coverage.queries.ts';
 import { activityQuery, summaryQuery } from '../api/dashboard.queries.ts';
 import { ActivityChart } from './activity-chart.tsx';
 import { StatCard } from './stat-card.tsx';
@@ -114,6 +115,25 @@ function ReconcileCard() {
   );
 }
 
+/**
+ * How much of the cluster the default-deny policy covers. Amber while a namespace is open by omission
+ * (not listed); namespaces left open on purpose (excluded, gateways, egress control) do not count.
+ */
+function CoverageCard() {
+  const query = useQuery(coverageQuery());
+  const c = query.data;
+  const value = c ? `${c.enforced} of ${c.total}` : query.isError ? <span className="muted">n/a</span> : loading;
+  return (
+    <StatCard
+      title="Namespaces enforced"
+      tone={c ? (c.namespaces.some((n) => n.reason === 'notListed') ? 'amber' : 'green') : undefined}
+      value={value}
+      detail={c ? `${coverageSummary(c)}${c.source === 'settings' ? ' (as the settings name them)' : ''}` : undefined}
+      link={<Link to="/coverage">See which and why</Link>}
+    />
+  );
+}
+
 function CountCards() {
   const query = useQuery(summaryQuery());
   const summary = query.data;
@@ -135,6 +155,7 @@ function CountCards() {
         link={<Link to="/destinations">Browse destinations</Link>}
       />
       <ReconcileCard />
+      <CoverageCard />
       <VisibilityCards summary={summary} empty={empty} />
     </div>
   );

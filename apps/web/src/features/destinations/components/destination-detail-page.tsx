@@ -48,12 +48,18 @@ export function DestinationDetailPage() {
             </span>
           </p>
         </div>
-        {can(me.role, 'grants.request') ? (
+        {can(me.role, 'grants.request') && d.hostProblem === null ? (
           <Link to="/requests/new" search={{ destination: d.host }} className="btn">
             Request access to this destination
           </Link>
         ) : null}
       </header>
+      {d.hostProblem !== null ? (
+        <p className="callout" role="alert">
+          Registered before destinations had to be public names: {d.hostProblem}. It keeps working as it
+          is, takes no new grants and no new ports; delete it once nothing needs it.
+        </p>
+      ) : null}
       <div className="two-col">
         <section aria-labelledby="dest-facts">
           <h2 id="dest-facts">Settings</h2>

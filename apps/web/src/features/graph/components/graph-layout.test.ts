@@ -31,6 +31,7 @@ function destination(host: string, sensitive = false): Destination {
     description: null,
     gateway: { minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 70 },
     gatewayName: host,
+    hostProblem: null,
     activeGrants: 0,
     createdAt: T,
     updatedAt: T,

@@ -11,15 +11,30 @@ import { buildPatch, describeSettings, leafPathFor, toText, type LeafSpec } from
 
 type Text = Record<string, string>;
 
+/** The control of one leaf; Field's id and aria props are passed on, so the label names the control. */
 function LeafInput({
   leaf,
   register,
+  ...aria
 }: {
   leaf: LeafSpec;
   register: ReturnType<typeof useForm<Text>>['register'];
+  id?: string;
+  'aria-invalid'?: boolean;
+  'aria-describedby'?: string;
 }) {
-  if (leaf.kind === 'list') return <textarea rows={3} {...register(leaf.path)} />;
-  return <input type={leaf.kind === 'number' ? 'number' : 'text'} {...register(leaf.path)} />;
+  if (leaf.kind === 'list') return <textarea rows={3} {...aria} {...register(leaf.path)} />;
+  if (leaf.kind === 'choice')
+    return (
+      <select {...aria} {...register(leaf.path)}>
+        {leaf.options?.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    );
+  return <input type={leaf.kind === 'number' ? 'number' : 'text'} {...aria} {...register(leaf.path)} />;
 }
 
 export function SettingsForm({ settings }: { settings: Settings }) {
@@ -72,7 +87,7 @@ export function SettingsForm({ settings }: { settings: Settings }) {
     <form noValidate onSubmit={(e) => void submit(e)} className="settings-form">
       {sections.map((section) => (
         <fieldset key={section.key} className="settings-section">
-          <legend>{section.key}</legend>
+          <legend>{section.title}</legend>
           {section.description ? <p className="muted small">{section.description}</p> : null}
           <div className="settings-leaves">
             {section.leaves.map((leaf) => (

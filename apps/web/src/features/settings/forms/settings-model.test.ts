@@ -34,4 +34,14 @@ describe('settings form model', () => {
     expect(leafPathFor(['gatewayResources', 'limits', 'cpu'], sections)).toBe('gatewayResources/limits/cpu');
     expect(leafPathFor(['podCidrs', 0], sections)).toBe('podCidrs');
   });
+
+  it('offers the enforcement mode as a choice with human names, and the exclusions as a list', () => {
+    const mode = sections.find((s) => s.key === 'enforcementMode');
+    expect(mode?.title).toBe('Which namespaces are enforced');
+    expect(mode?.leaves).toMatchObject([{ path: 'enforcementMode', kind: 'choice', options: [{ value: 'listed', label: 'Only the listed namespaces' }, { value: 'all', label: 'Every namespace except those left open' }] }]);
+    expect(initial['excludedNamespaces']).toBe('kube-node-lease\nkube-public\nkube-system');
+    const text = { ...initial, enforcementMode: 'all', excludedNamespaces: 'kube-system\nmonitoring' };
+    expect(buildPatch(sections, text, initial)).toEqual({ patch: { enforcementMode: 'all', excludedNamespaces: ['kube-system', 'monitoring'] }, errors: {} });
+    expect(buildPatch(sections, { ...initial, enforcementMode: 'some' }, initial).errors['enforcementMode']).toBe('must be "listed" or "all"');
+  });
 });

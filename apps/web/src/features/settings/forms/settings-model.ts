@@ -3,18 +3,34 @@
 import { SettingsSchema, type Settings } from '@egress/shared';
 import { z } from 'zod';
 
-export type Leaf = 'text' | 'number' | 'list';
+export type Leaf = 'text' | 'number' | 'list' | 'choice';
 export interface LeafSpec {
   path: string;
   label: string;
   kind: Leaf;
   description: string | undefined;
+  /** For a choice: the values and what to call them. */
+  options?: { value: string; label: string }[];
 }
 export interface SectionSpec {
   key: keyof Settings;
+  /** What the form calls the setting (its key when it has no friendlier name). */
+  title: string;
   description: string | undefined;
   leaves: LeafSpec[];
 }
+
+/** Friendlier names for the settings an admin reads most carefully (the rest show their key). */
+const TITLES: Partial<Record<keyof Settings, string>> = {
+  enforcementMode: 'Which namespaces are enforced',
+  enforcedNamespaces: 'Enforced namespaces (when only the listed ones are)',
+  excludedNamespaces: 'Namespaces left open (when every namespace is enforced)',
+};
+
+/** Names of the values of a setting chosen from a list. */
+const CHOICES: Partial<Record<keyof Settings, Record<string, string>>> = {
+  enforcementMode: { listed: 'Only the listed namespaces', all: 'Every namespace except those left open' },
+};
 
 type Shape = Record<string, z.ZodType>;
 
@@ -48,12 +64,21 @@ export function describeSettings(settings: Settings): SectionSpec[] {
       const schema = shape[key];
       const value: unknown = settings[key];
       const nested = typeof value === 'object' && !Array.isArray(value);
-      return {
-        key,
-        description: schema ? unwrap(schema).description : undefined,
-        leaves: nested ? leavesOf(value, schema, key, '') : leavesOf(value, undefined, key, key),
-      };
+      const title = TITLES[key] ?? key;
+      const inner = schema ? unwrap(schema) : undefined;
+      const leaves =
+        inner instanceof z.ZodEnum
+          ? [choiceLeaf(key, title, inner.options.map(String))]
+          : nested
+            ? leavesOf(value, schema, key, '')
+            : leavesOf(value, undefined, key, title);
+      return { key, title, description: inner?.description, leaves };
     });
+}
+
+function choiceLeaf(key: keyof Settings, label: string, values: string[]): LeafSpec {
+  const names = CHOICES[key] ?? {};
+  return { path: key, label, kind: 'choice', description: undefined, options: values.map((v) => ({ value: v, label: names[v] ?? v })) };
 }
 
 export function toText(settings: Settings, sections: SectionSpec[]): Record<string, string> {
