@@ -26,13 +26,26 @@ async function withSecretKey(config: Config, say: (msg: string) => void): Promis
   return { ...config, secretKey: key };
 }
 
+/** host:port/database of a PostgreSQL URL, for messages (never the user or password). */
+function databaseLocation(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'an unparseable URL';
+  }
+}
+
 async function main(): Promise<void> {
   const say = (msg: string) => process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg })}\n`);
   const config = await withSecretKey(loadConfig(), say);
   let embedded: EmbeddedDatabase | null = null;
   if (!config.databaseUrl) embedded = await startEmbeddedPostgres(resolve(config.dataDir), say);
   const databaseUrl = config.databaseUrl ?? embedded?.url ?? '';
-  const migrations = await migrate(databaseUrl, MIGRATIONS);
+  const migrations = await migrate(databaseUrl, MIGRATIONS).catch((error: unknown) => {
+    // The first use of DATABASE_URL: say which database failed, without its credentials.
+    throw new Error(`cannot migrate the database at ${databaseLocation(databaseUrl)} (DATABASE_URL): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  });
   say(`migrations: ${migrations.applied.length} applied, ${migrations.alreadyApplied} already present`);
 
   const db = createDb(databaseUrl, config.dbPoolSize);
