@@ -168,7 +168,7 @@ sbom() {
   $eng save --format oci-archive -o "$archive" "$IMAGE"
   SYFT_CHECK_FOR_APP_UPDATE=false "$syft" scan "oci-archive:$archive" --quiet -o "cyclonedx-json=$file"
   rm -f "$archive"
-  say "SBOM: $file ($(node -p "require('./$file').components.length") components)"
+  say "SBOM: $file ($(node -p "const c = require('./$file').components; ['deb', 'npm', 'generic'].map((t) => c.filter((x) => (x.purl || '').startsWith('pkg:' + t + '/')).length + ' ' + t).join(', ')") packages)"
 }
 
 case "${1:-}" in
