@@ -56,7 +56,7 @@ RUN --mount=type=bind,source=.image-cache,target=/cache,rw \
     pnpm install --frozen-lockfile --prefer-offline --store-dir /cache/store
 # The API's production dependencies alone, from the same lockfile, in a folder of their own (`pnpm
 # deploy` would resolve afresh, which needs the registry). No scripts: the Prisma client is generated
-# above and bundled into the API. Then what never runs in the image goes (about 250 MB of 300):
+# above and bundled into the API. Then what never runs in the image goes (about 235 MB of 300):
 # - the embedded PostgreSQL: the image always uses DATABASE_URL (the Helm chart requires one);
 # - the Prisma CLI, TypeScript and their own dependencies: @prisma/client's optional peers, which pnpm's
 #   auto-install-peers (recorded in the lockfile) installs; the client never loads them;
