@@ -36,7 +36,10 @@ const RUNTIME_ROLE = 'egress_app';
  */
 async function prepareDatabase(config: Config, embedded: EmbeddedDatabase | null, say: (msg: string) => void): Promise<string> {
   const ownerUrl = embedded?.url ?? config.migrationDatabaseUrl ?? config.databaseUrl ?? '';
-  const migrations = await migrate(ownerUrl, MIGRATIONS);
+  const migrations = await migrate(ownerUrl, MIGRATIONS).catch((error: unknown) => {
+    // The first use of the database URL: say which database failed, without its credentials.
+    throw new Error(`cannot migrate the database at ${databaseLocation(ownerUrl)} (${config.migrationDatabaseUrl ? 'EGRESS_MIGRATION_DATABASE_URL' : 'DATABASE_URL'}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  });
   say(`migrations: ${migrations.applied.length} applied, ${migrations.alreadyApplied} already present`);
   let databaseUrl = config.databaseUrl ?? '';
   if (embedded) {
@@ -53,6 +56,16 @@ async function prepareDatabase(config: Config, embedded: EmbeddedDatabase | null
 
 function warn(msg: string): void {
   process.stdout.write(`${JSON.stringify({ level: 40, time: Date.now(), msg })}\n`);
+}
+
+/** host:port/database of a PostgreSQL URL, for messages (never the user or password). */
+function databaseLocation(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'an unparseable URL';
+  }
 }
 
 async function main(): Promise<void> {

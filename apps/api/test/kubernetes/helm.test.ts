@@ -21,7 +21,8 @@ import { createKubernetesTarget } from '../../src/reconcile/targets/kubernetes.t
 import type { Scope } from '../../src/reconcile/targets/target.ts';
 import { adminClient, binDir, cleanups, getObject, startCluster, until } from './helpers.ts';
 
-const CHART = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../deploy/helm/egress-control');
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const CHART = join(REPO, 'deploy/helm/egress-control');
 const RELEASE_NS = 'egress-control';
 const silentLog = { debug: () => undefined };
 const SCOPE: Scope = { gatewayNamespace: 'egress-gateways', dnsNamespace: 'kube-system', namespaces: ['egress-gateways', 'kube-system', 'shop'] };
@@ -44,6 +45,13 @@ async function render(...sets: string[]): Promise<Rendered[]> {
     execFile(helm, args, { maxBuffer: 8 << 20 }, (error, stdout, stderr) => (error ? fail(new Error(`helm template failed: ${stderr}`)) : ok(stdout)));
   });
   return (loadAllYaml(text) as (Rendered | null)[]).filter((o): o is Rendered => o !== null);
+}
+
+/** The reference `scripts/image.sh build` tags: what the chart must name by default. */
+function builtImage(): Promise<string> {
+  return new Promise((ok, fail) => {
+    execFile('bash', [join(REPO, 'scripts/image.sh'), 'name'], { env: { ...process.env, EGRESS_IMAGE: '' } }, (error, stdout, stderr) => (error ? fail(new Error(`image.sh name failed: ${stderr}`)) : ok(stdout.trim())));
+  });
 }
 
 const PLURALS: Record<string, string> = {
@@ -121,8 +129,10 @@ describe('Helm chart', () => {
       if (res.status !== 200 && res.status !== 201) refused.push(`${o.kind} ${o.metadata.name}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     }
     expect(refused).toEqual([]);
-    const deployment = objects.find((o) => o.kind === 'Deployment') as unknown as { spec: { replicas: number; template: { spec: { containers: { securityContext: Record<string, unknown>; livenessProbe: { httpGet: { path: string } }; readinessProbe: { httpGet: { path: string } }; env: { name: string; valueFrom?: unknown }[] }[] } } } };
+    const deployment = objects.find((o) => o.kind === 'Deployment') as unknown as { spec: { replicas: number; template: { spec: { containers: { image: string; securityContext: Record<string, unknown>; livenessProbe: { httpGet: { path: string } }; readinessProbe: { httpGet: { path: string } }; env: { name: string; valueFrom?: unknown }[] }[] } } } };
     const container = deployment.spec.template.spec.containers[0]!;
+    // By default the chart installs exactly the image scripts/image.sh builds (and the dry run above accepted it).
+    expect(container.image).toBe(await builtImage());
     expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
     expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true, allowPrivilegeEscalation: false });
     expect([container.livenessProbe.httpGet.path, container.readinessProbe.httpGet.path]).toEqual(['/healthz', '/readyz']);
