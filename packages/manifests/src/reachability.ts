@@ -131,7 +131,7 @@ function inCidr(ip: ParsedCidr, cidrText: string): boolean {
   const cidr = result.value;
   if (cidr.family !== ip.family) return false;
   for (let bit = 0; bit < cidr.prefix; bit++) {
-    const mask = 0x80 >> bit % 8;
+    const mask = 0x80 >> (bit % 8);
     const i = Math.floor(bit / 8);
     if (((ip.bytes[i] ?? 0) & mask) !== ((cidr.bytes[i] ?? 0) & mask)) return false;
   }
@@ -168,7 +168,14 @@ function portMatches(ports: readonly PolicyPort[] | undefined, port: number, pro
   });
 }
 
-function ruleAllows(rule: PolicyRule, peers: PolicyPeer[] | undefined, ns: string, other: Endpoint, port: number, protocol: Protocol): boolean {
+function ruleAllows(
+  rule: PolicyRule,
+  peers: PolicyPeer[] | undefined,
+  ns: string,
+  other: Endpoint,
+  port: number,
+  protocol: Protocol,
+): boolean {
   // No peers (to/from absent or empty): every peer.
   const peerOk = peers === undefined || peers.length === 0 || peers.some((p) => peerMatches(p, ns, other));
   return peerOk && portMatches(rule.ports, port, protocol);
@@ -202,7 +209,12 @@ function direction(
     }
   }
   const isolated = allowedBy.length + deniedBy.length > 0;
-  return { allowed: !isolated || allowedBy.length > 0, isolated, allowedBy: allowedBy.sort(), deniedBy: deniedBy.sort() };
+  return {
+    allowed: !isolated || allowedBy.length > 0,
+    isolated,
+    allowedBy: allowedBy.sort(),
+    deniedBy: deniedBy.sort(),
+  };
 }
 
 /** What the policies say about a connection from `source` to `destination` on port/protocol. */
@@ -219,7 +231,10 @@ export function evaluatePath(
 }
 
 /** The client pod of a service: its namespace and the labels its selector requires. */
-export function servicePod(service: { namespace: string; selector: { matchLabels: Record<string, string> } }): Endpoint {
+export function servicePod(service: {
+  namespace: string;
+  selector: { matchLabels: Record<string, string> };
+}): Endpoint {
   return { kind: 'pod', namespace: service.namespace, labels: service.selector.matchLabels };
 }
 
@@ -231,11 +246,53 @@ export function gatewayPod(
   ip?: string,
 ): Endpoint {
   const deployment = objects.find(
-    (o) => o.kind === 'Deployment' && o.metadata.namespace === gatewayNamespace && o.metadata.name === d.gatewayName,
+    (o) =>
+      o.kind === 'Deployment' &&
+      o.metadata.namespace === gatewayNamespace &&
+      o.metadata.name === d.gatewayName,
   );
-  const template = (deployment?.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)
-    ?.template?.metadata?.labels;
-  return { kind: 'pod', namespace: gatewayNamespace, labels: template ?? gatewayPodSelector(d.gatewayName), ...(ip ? { ip } : {}) };
+  const template = (
+    deployment?.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined
+  )?.template?.metadata?.labels;
+  return {
+    kind: 'pod',
+    namespace: gatewayNamespace,
+    labels: template ?? gatewayPodSelector(d.gatewayName),
+    ...(ip ? { ip } : {}),
+  };
+}
+
+/** Paths that involve the host's gateway, if the host is a destination. */
+function gatewayPaths(
+  input: CompilerInput,
+  objects: readonly KubernetesObject[],
+  policies: readonly CompiledPolicy[],
+  d: CompilerDestination,
+  client: Endpoint,
+  publicAddress: Endpoint,
+  query: ReachabilityQuery,
+  gatewayPodIp: string | undefined,
+): { toGateway: PathVerdict; upstream: PathVerdict; steered: boolean } {
+  const gateway = gatewayPod(objects, d, input.settings.gatewayNamespace, gatewayPodIp);
+  return {
+    toGateway: evaluatePath(policies, client, gateway, query.port, query.protocol),
+    upstream: evaluatePath(policies, gateway, publicAddress, query.port, query.protocol),
+    steered: isReady(input.readiness, d.gatewayName),
+  };
+}
+
+function routeOf(
+  direct: PathVerdict,
+  via: { toGateway: PathVerdict; upstream: PathVerdict; steered: boolean } | null,
+): Reachability['route'] {
+  if (!direct.egress.isolated) return 'unisolated';
+  if (via?.steered && via.toGateway.allowed && via.upstream.allowed) return 'gateway';
+  return direct.allowed ? 'port-wide' : null;
+}
+
+function verdictOf(route: Reachability['route']): ReachabilityVerdict {
+  if (route === 'unisolated') return 'open';
+  return route ? 'allowed' : 'denied';
 }
 
 /**
@@ -255,35 +312,19 @@ export function reachability(
 ): Reachability {
   const service = input.services.find((s) => s.id === query.serviceId);
   if (!service) throw new Error(`no service ${query.serviceId} in the compiler input`);
-  const { port, protocol } = query;
   const client = servicePod(service);
   const publicAddress: Endpoint = { kind: 'address', ip: options.publicIp ?? DEFAULT_PUBLIC_IP };
   const d = input.destinations.find((x) => x.host === query.host) ?? null;
-
-  const direct = evaluatePath(policies, client, publicAddress, port, protocol);
-  let toGateway: PathVerdict | null = null;
-  let upstream: PathVerdict | null = null;
-  let steered = false;
-  if (d) {
-    const gateway = gatewayPod(objects, d, input.settings.gatewayNamespace, options.gatewayPodIp);
-    toGateway = evaluatePath(policies, client, gateway, port, protocol);
-    upstream = evaluatePath(policies, gateway, publicAddress, port, protocol);
-    steered = isReady(input.readiness, d.gatewayName);
-  }
-
-  let route: Reachability['route'] = null;
-  if (!direct.egress.isolated) route = 'unisolated';
-  else if (steered && toGateway?.allowed && upstream?.allowed) route = 'gateway';
-  else if (direct.allowed) route = 'port-wide';
-  const verdict: ReachabilityVerdict = route === 'unisolated' ? 'open' : route ? 'allowed' : 'denied';
+  const direct = evaluatePath(policies, client, publicAddress, query.port, query.protocol);
+  const via =
+    d && gatewayPaths(input, objects, policies, d, client, publicAddress, query, options.gatewayPodIp);
+  const route = routeOf(direct, via);
   return {
-    verdict,
+    verdict: verdictOf(route),
     route,
     service: { id: service.id, name: service.name, namespace: service.namespace },
     destination: d && { id: d.id, host: d.host, gatewayName: d.gatewayName },
-    steered,
-    toGateway,
-    upstream,
+    ...(via ?? { steered: false, toGateway: null, upstream: null }),
     direct,
   };
 }
