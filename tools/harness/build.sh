@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the test harness binaries (kube-apiserver, etcd, coredns, helm, envoy-validator)
+# Builds the test harness binaries (kube-apiserver, etcd, coredns, helm, envoy-validator, netpol-oracle)
 # from the wrapper Go modules next to this script, with the Go module proxy as the only
 # network source. Each binary is cached outside the repository under its own key:
 #
@@ -19,7 +19,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-TOOLS=(etcd kube-apiserver coredns helm envoy-validator)
+TOOLS=(etcd kube-apiserver coredns helm envoy-validator netpol-oracle)
 
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
   PATH="/usr/local/go/bin:$PATH"
@@ -38,7 +38,8 @@ ETCD="$(modver etcd go.etcd.io/etcd/server/v3)"
 COREDNS="$(modver coredns github.com/coredns/coredns)"
 HELM="$(modver helm helm.sh/helm/v3)"
 ENVOY="$(modver envoy-validator github.com/envoyproxy/go-control-plane/envoy)"
-for v in K8S ETCD COREDNS HELM ENVOY; do
+CYCLONUS="$(modver netpol-oracle github.com/mattfenwick/cyclonus)"
+for v in K8S ETCD COREDNS HELM ENVOY CYCLONUS; do
   [ -n "${!v}" ] || { echo "build.sh: cannot read the $v version from the go.mod files" >&2; exit 1; }
 done
 GOVER="$(go env GOVERSION)"
@@ -73,6 +74,7 @@ spec() {
     coredns) PKG=.; VERSION="$COREDNS" ;;
     helm) PKG=helm.sh/helm/v3/cmd/helm; LDFLAGS="$(helm_ldflags)"; VERSION="$HELM" ;;
     envoy-validator) PKG=.; VERSION="$ENVOY" ;;
+    netpol-oracle) PKG=.; VERSION="$CYCLONUS" ;;
     *) echo "build.sh: unknown tool '$1' (known: ${TOOLS[*]})" >&2; return 1 ;;
   esac
 }

@@ -20,3 +20,19 @@ export type {
   Protocol,
 } from './types.ts';
 export { pathFor } from './paths.ts';
+export {
+  DEFAULT_PUBLIC_IP,
+  evaluatePath,
+  gatewayPod,
+  networkPolicies,
+  reachability,
+  servicePod,
+  type CompiledPolicy,
+  type DirectionVerdict,
+  type Endpoint,
+  type PathVerdict,
+  type Reachability,
+  type ReachabilityOptions,
+  type ReachabilityQuery,
+  type ReachabilityVerdict,
+} from './reachability.ts';

@@ -44,7 +44,7 @@ export const KUBECONFIG_CONTEXT = 'egress-test';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BUILD_SH = resolve(HERE, '..', 'build.sh');
-const TOOLS = ['etcd', 'kube-apiserver', 'coredns', 'helm', 'envoy-validator'] as const;
+const TOOLS = ['etcd', 'kube-apiserver', 'coredns', 'helm', 'envoy-validator', 'netpol-oracle'] as const;
 
 /**
  * Folder holding the harness binaries: `$EGRESS_HARNESS_BIN` if set, else the versioned cache

@@ -27,7 +27,7 @@ export async function binDir(): Promise<string> {
     return await harnessBinDir();
   } catch (error) {
     throw new Error(
-      `the Kubernetes tests need the harness binaries (kube-apiserver, etcd, CoreDNS, helm, envoy-validator); ` +
+      `the Kubernetes tests need the harness binaries (kube-apiserver, etcd, CoreDNS, helm, envoy-validator, netpol-oracle); ` +
         `build them with \`bash tools/harness/build.sh\` (CI does this first).\n${error instanceof Error ? error.message : String(error)}`,
     );
   }
