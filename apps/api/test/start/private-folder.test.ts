@@ -3,13 +3,13 @@
 // binaries or its data: the binaries are then run from a copy outside the checkout and the cluster lives
 // in a folder the user owns, linked from the data folder. Where that cannot work, one line says why.
 import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readlink, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { embeddedPackages, importEmbeddedPostgres } from '../../src/platform/embedded-postgres.ts';
+import { clusterDir, embeddedPackages, importEmbeddedPostgres } from '../../src/platform/embedded-postgres.ts';
 import { account, firstClosedFolder, privateFolderProblem, relocatedClusterDir, relocatedPackages, userCanRun } from '../../src/platform/private-folder.ts';
 import { apiDir, freePort, login, spawnServer, startServer } from './server-process.ts';
 
@@ -107,6 +107,20 @@ describe('a checkout and data folder inside a private folder', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   }, 300_000);
+
+  it.skipIf(!asRoot)('as root: when the cluster cannot be placed outside either, one line says why and how to fix it', async () => {
+    const dataDir = join(dir, 'unplaceable');
+    await mkdir(dataDir);
+    const notAFolder = join(dir, 'a-file');
+    await writeFile(notAFolder, '');
+    const error = await clusterDir(dataDir, () => undefined, join(notAFolder, 'state')).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    const message = (error as Error).message;
+    expect(message).toContain(`cannot enter ${dir} (mode 700), and its data could not be placed in ${join(notAFolder, 'state')}/`);
+    expect(message).toContain(`fix: chmod o+x ${dir}`);
+    expect(message).not.toContain('\n');
+    expect(await readdir(dataDir)).toEqual([]); // no symlink to nowhere left behind
+  });
 
   it.skipIf(!asRoot)('as root: a cluster already inside the private folder is not moved; one line says why and how to fix it', async () => {
     const dataDir = join(dir, 'old-data');
