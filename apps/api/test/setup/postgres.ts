@@ -5,7 +5,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 
-import { embeddedBinariesDir, loadEmbeddedPostgres } from '../../src/platform/embedded-postgres.ts';
+import { loadEmbeddedPostgres } from '../../src/platform/embedded-postgres.ts';
 import { privateFolderProblem } from '../../src/platform/private-folder.ts';
 
 export interface TestServer {
@@ -28,7 +28,8 @@ function freePort(): Promise<number> {
 export async function startTestPostgres(): Promise<TestServer> {
   const external = process.env.TEST_DATABASE_URL;
   if (external) return { adminUrl: external, stop: async () => undefined };
-  const problem = privateFolderProblem([{ what: 'its binaries', path: await embeddedBinariesDir() }, { what: 'its data folder', path: tmpdir() }], userInfo().uid);
+  // The binaries are copied out of a private checkout by loadEmbeddedPostgres; the data must be reachable.
+  const problem = privateFolderProblem([{ what: 'its data folder (TMPDIR)', path: tmpdir() }], userInfo().uid);
   if (problem) throw new Error(`${problem} (or set TEST_DATABASE_URL)`);
   const dir = await mkdtemp(join(tmpdir(), 'egress-test-pg-'));
   // As root the server runs as the "postgres" user, which must be able to enter the folder.

@@ -26,7 +26,8 @@ export interface ServerProcess {
 
 /** Spawns the server; `ready` waits for "Server listening" (or throws with the output when it exits first). */
 export function spawnServer(dataDir: string, port: number, env: NodeJS.ProcessEnv = {}, cwd = apiDir): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(apiDir, 'src/server.ts')], {
+  // The server of the checkout it is started in (cwd), so a copy of the checkout runs its own code.
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(cwd, 'src/server.ts')], {
     cwd,
     env: { ...process.env, DATABASE_URL: '', EGRESS_DATA_DIR: dataDir, PORT: String(port), EGRESS_LOG_LEVEL: 'info', EGRESS_WEB_DIST: '/nonexistent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
