@@ -4,7 +4,7 @@
 // roll back together.
 import { createHash } from 'node:crypto';
 
-import { auditHashInput, createChainVerifier, GENESIS_HASH, type ActorType, type AuditAction, type AuditCheckpoint, type AuditTargetType, type ChainVerdict } from '@egress/shared';
+import { auditHashInput, createChainVerifier, GENESIS_HASH, type ActorType, type AuditAction, type AuditCheckpoint, type AuditTargetType, type ChainedRow, type ChainVerdict } from '@egress/shared';
 
 import { asJson } from './canonical-json.ts';
 import type { Clock } from './clock.ts';
@@ -34,22 +34,8 @@ export interface AuditInput {
   requestId?: string | null;
 }
 
-interface ChainedFields {
-  seq: bigint;
-  at: Date;
-  actorType: string;
-  actorId: string | null;
-  actor: string;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  before: unknown;
-  after: unknown;
-  requestId: string | null;
-  prevHash: string;
-}
-
-export function hashEvent(e: ChainedFields): string {
+/** The row's hash: SHA-256 (node:crypto) over the input @egress/shared defines, so egressctl verifies it alike. */
+export function hashEvent(e: ChainedRow): string {
   return sha256(auditHashInput(e));
 }
 
@@ -94,7 +80,7 @@ export function createAuditLog({ db, clock }: { db: Db; clock: Clock }): AuditLo
     const at = clock.now();
     const rows = events.map((e) => {
       seq += 1n;
-      const fields: ChainedFields = {
+      const fields = {
         seq,
         at,
         actorType: e.actor.type,
@@ -107,7 +93,7 @@ export function createAuditLog({ db, clock }: { db: Db; clock: Clock }): AuditLo
         after: asJson(e.after),
         requestId: e.requestId ?? null,
         prevHash,
-      };
+      } satisfies ChainedRow;
       const hash = hashEvent(fields);
       prevHash = hash;
       return { ...fields, hash };
