@@ -143,7 +143,7 @@ describe('fidelity of the compiled objects', () => {
     // (two lines), the rest IPv4: as many lines as Services.
     const gateways = objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name).sort();
     const addresses = Object.fromEntries(gateways.slice(1).map((name, i) => [name, i === 0 ? ['10.96.3.1', 'fd00:10:96::3:1'] : [`10.96.4.${i}`]]));
-    const compiled = await compileDesired(await loadSnapshot(t.db), 'all', addresses);
+    const compiled = await compileDesired(await loadSnapshot(t.db), 'all', { addresses });
     const dns = compiled.find((o) => o.metadata.labels['app.kubernetes.io/component'] === 'dns-rewrite');
     const snippet = (dns?.['data'] as Record<string, string>)[DNS_SNIPPET_KEY] ?? '';
     expect(snippet.match(/^ {2}[0-9a-f.:]+ \S+$/gm)).toHaveLength(gateways.length);
