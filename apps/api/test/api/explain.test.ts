@@ -58,9 +58,10 @@ describe('GET /api/v1/explain', () => {
     expect(e).toMatchObject({ verdict: 'denied', path: 'gateway' });
     expect(step(e, 'grant')).toMatchObject({ ok: false });
     expect(step(e, 'gateway-ingress').ok).toBe(false);
-    expect(e.fixes).toEqual([{ kind: 'request', detail: expect.any(String), request: { service: service.name, destination: destination.host, port: 443 } }]);
+    expect(e.fixes.map((f) => [f.kind, f.request])).toEqual([['request', { service: service.name, destination: destination.host, port: 443 }]]);
     const other = await explain(service.name, destination.host, 8443);
-    expect(step(other, 'port')).toMatchObject({ ok: false, detail: expect.stringContaining('not one of the destination') });
+    expect(step(other, 'port').ok).toBe(false);
+    expect(step(other, 'port').detail).toContain('8443/TCP is not one of the destination');
   });
 
   it('denied while pending: the fix names the grant, 1 of 2 approvals for a sensitive destination, and its page', async () => {
@@ -70,9 +71,10 @@ describe('GET /api/v1/explain', () => {
     await approve(grant.id);
     const e = await explain(service.name, destination.host, 443);
     expect(e.verdict).toBe('denied');
-    expect(e.fixes).toEqual([
-      { kind: 'pending', detail: expect.stringContaining('1 of 2'), grantId: grant.id, approvals: 1, requiredApprovals: 2, link: expect.stringMatching(new RegExp(`/grants/${grant.id}$`)) },
-    ]);
+    expect(e.fixes).toHaveLength(1);
+    expect(e.fixes[0]).toMatchObject({ kind: 'pending', grantId: grant.id, approvals: 1, requiredApprovals: 2 });
+    expect(e.fixes[0]?.detail).toContain('1 of 2');
+    expect(e.fixes[0]?.link).toMatch(new RegExp(`/grants/${grant.id}$`));
     expect(step(e, 'identity').detail).toContain('ServiceAccount payments-api');
     await approve(grant.id, await t.addUser('approver', 'second'));
     expect((await explain(service.name, destination.host, 443)).verdict).toBe('allowed');
@@ -82,7 +84,8 @@ describe('GET /api/v1/explain', () => {
     const service = await t.factories.service({ namespace: 'payments' });
     const before = await explain(service.name, 'unregistered.example.net', 5432);
     expect(before).toMatchObject({ verdict: 'denied', path: 'port-wide' });
-    expect(step(before, 'destination')).toMatchObject({ ok: false, detail: expect.stringContaining('not a registered destination') });
+    expect(step(before, 'destination').ok).toBe(false);
+    expect(step(before, 'destination').detail).toContain('not a registered destination');
     expect(before.fixes.map((f) => f.kind)).toEqual(['register-destination', 'request']);
     expect(before.fixes[1]?.request).toEqual({ service: service.name, destination: null, port: 5432 });
 
@@ -91,15 +94,18 @@ describe('GET /api/v1/explain', () => {
     await approve(grant.id, await t.addUser('approver', 'pw'));
     const after = await explain(service.name, 'unregistered.example.net', 5432);
     expect(after).toMatchObject({ verdict: 'allowed', path: 'port-wide', fixes: [] });
-    expect(step(after, 'port-wide')).toMatchObject({ ok: true, detail: expect.stringContaining(`${grant.id}: active`) });
+    expect(step(after, 'port-wide').ok).toBe(true);
+    expect(step(after, 'port-wide').detail).toContain(`${grant.id}: active`);
   });
 
   it('open in a namespace that is not enforced, with how to enforce it', async () => {
     const { service, destination } = await fleet('shop');
     const e = await explain(service.name, destination.host, 443);
     expect(e).toMatchObject({ verdict: 'open', path: 'direct' });
-    expect(step(e, 'default-deny')).toMatchObject({ ok: false, detail: expect.stringContaining('not enforced') });
-    expect(e.fixes).toEqual([{ kind: 'namespace-not-enforced', detail: expect.stringContaining('enforcedNamespaces') }]);
+    expect(step(e, 'default-deny').ok).toBe(false);
+    expect(step(e, 'default-deny').detail).toContain('not enforced');
+    expect(e.fixes.map((f) => f.kind)).toEqual(['namespace-not-enforced']);
+    expect(e.fixes[0]?.detail).toContain('enforcedNamespaces');
   });
 
   it('denied once the grant is past its expiry (not yet swept) or revoked', async () => {
@@ -110,7 +116,8 @@ describe('GET /api/v1/explain', () => {
     await t.db.grant.update({ where: { id: grant.id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
     const expired = await explain(service.name, destination.host, 443);
     expect(expired.verdict).toBe('denied');
-    expect(step(expired, 'grant')).toMatchObject({ ok: false, detail: expect.stringContaining('active, 1 of 1 approval(s), expired') });
+    expect(step(expired, 'grant').ok).toBe(false);
+    expect(step(expired, 'grant').detail).toContain('active, 1 of 1 approval(s), expired');
 
     await t.db.grant.update({ where: { id: grant.id }, data: { expiresAt: null } });
     const revoked = await t.as('approver', { method: 'POST', url: `/api/v1/grants/${grant.id}/revoke`, payload: { reason: 'no longer needed' } });

@@ -2,6 +2,7 @@ import {
   DNS_SNIPPET_KEY,
   podIdentityPolicyName,
   reachability,
+  type CompilerDestination,
   type CompilerInput,
   type KubernetesObject,
   type PathVerdict,
@@ -15,6 +16,7 @@ import { notFound } from '../../platform/errors.ts';
 import { compileDesired } from '../../reconcile/desired-state.ts';
 
 type GrantRow = Prisma.GrantGetPayload<{ include: { approvals: true } }>;
+type ServiceRow = Prisma.ServiceGetPayload<object>;
 
 export interface ExplainRequest {
   service: string;
@@ -23,13 +25,29 @@ export interface ExplainRequest {
   protocol: Protocol;
 }
 
-const policyNames = (v: PathVerdict['egress']) => [...v.allowedBy, ...v.deniedBy].join(', ') || 'none';
+/** Everything one answer is built from: the query, the compiled state and its evaluation, the grants. */
+interface Facts {
+  q: ExplainRequest;
+  service: ServiceRow;
+  input: CompilerInput;
+  objects: KubernetesObject[];
+  r: Reachability;
+  destination: CompilerDestination | null;
+  sensitivity: string | null;
+  hostGrants: GrantRow[];
+  portWide: GrantRow[];
+  now: Date;
+  publicUrl: string;
+}
 
-/** Whether the compiled DNS snippet steers `host` (hosts format: "  <ip> <host>"; rewrite: "name exact <host>."). */
+const step = (check: ExplainStep['check'], ok: boolean, detail: string): ExplainStep => ({ check, ok, detail });
+const policyNames = (v: PathVerdict['egress']) => [...v.allowedBy, ...v.deniedBy].join(', ') || 'none';
+const live = (g: GrantRow, now: Date) => g.state === 'active' && (!g.expiresAt || g.expiresAt > now);
+
+/** Whether the compiled DNS snippet steers `host` (hosts format: "<ip> <host>"; rewrite: "name exact <host>."). */
 function steeredInDns(objects: readonly KubernetesObject[], input: CompilerInput, host: string): boolean {
-  const cm = objects.find(
-    (o) => o.kind === 'ConfigMap' && o.metadata.name === input.settings.dnsConfigMap.name && o.metadata.namespace === input.settings.dnsConfigMap.namespace,
-  ) as { data?: Record<string, string> } | undefined;
+  const { name, namespace } = input.settings.dnsConfigMap;
+  const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name && o.metadata.namespace === namespace) as { data?: Record<string, string> } | undefined;
   const snippet = cm?.data?.[DNS_SNIPPET_KEY] ?? '';
   return snippet.split('\n').some((line) => {
     const words = line.trim().split(/\s+/);
@@ -37,12 +55,96 @@ function steeredInDns(objects: readonly KubernetesObject[], input: CompilerInput
   });
 }
 
-function grantText(g: GrantRow, now: Date): string {
-  const expiry = g.expiresAt ? `${g.expiresAt < now ? 'expired' : 'expires'} ${g.expiresAt.toISOString()}` : 'no expiry';
-  return `grant ${g.id}: ${g.state}, ${g.approvals.length} of ${g.requiredApprovals} approval(s), ${expiry}`;
+function grantsText(grants: GrantRow[], now: Date, none: string): string {
+  if (grants.length === 0) return none;
+  return grants
+    .map((g) => {
+      const expiry = g.expiresAt ? `${g.expiresAt <= now ? 'expired' : 'expires'} ${g.expiresAt.toISOString()}` : 'no expiry';
+      return `grant ${g.id}: ${g.state}, ${g.approvals.length} of ${g.requiredApprovals} approval(s), ${expiry}`;
+    })
+    .join('; ');
 }
 
-const live = (g: GrantRow, now: Date) => g.state === 'active' && (!g.expiresAt || g.expiresAt > now);
+function serviceSteps({ service }: Facts): ExplainStep[] {
+  const labels = JSON.stringify((service.selector as { matchLabels?: unknown }).matchLabels ?? {});
+  return [
+    step('service', true, `${service.name} in namespace ${service.namespace}, pods matching ${labels}`),
+    step(
+      'identity',
+      true,
+      service.serviceAccount
+        ? `bound to ServiceAccount ${service.serviceAccount}: admission policy ${podIdentityPolicyName(service.namespace)} refuses pods with these labels under another account`
+        : 'unbound: any pod with these labels in the namespace counts as the service (bind a ServiceAccount to close that)',
+    ),
+  ];
+}
+
+function destinationSteps(f: Facts, d: CompilerDestination): ExplainStep[] {
+  const { q, r } = f;
+  const served = d.ports.some((p) => p.port === q.port && p.protocol === q.protocol);
+  const ports = d.ports.map((p) => `${p.port}/${p.protocol}`).join(', ');
+  const inDns = steeredInDns(f.objects, f.input, q.host);
+  const steps = [
+    step('destination', true, `${d.host}${f.sensitivity ? ` (${f.sensitivity})` : ''}, gateway ${d.gatewayName}`),
+    step('port', served, served ? `${q.port}/${q.protocol} is one of the destination's ports` : `${q.port}/${q.protocol} is not one of the destination's ports (${ports})`),
+    step('grant', f.hostGrants.some((g) => live(g, f.now)), grantsText(f.hostGrants, f.now, `no grant for ${f.service.name} → ${q.host}:${q.port}`)),
+    step('gateway-ready', r.steered, r.steered ? `gateway ${d.gatewayName} is ready` : `gateway ${d.gatewayName} is not ready: DNS does not steer ${q.host} to it`),
+    step('dns-steering', inDns, inDns ? `the DNS snippet answers ${q.host} with the gateway` : `the DNS snippet has no entry for ${q.host}: the name resolves to its public addresses`),
+  ];
+  if (r.toGateway) {
+    const ingress = r.toGateway.ingress;
+    steps.push(step('gateway-ingress', ingress.allowed && ingress.isolated, `${ingress.allowed ? 'admits' : 'does not admit'} the service's pods on ${q.port}/${q.protocol} (policies: ${policyNames(ingress)})`));
+  }
+  if (r.upstream) steps.push(step('gateway-upstream', r.upstream.allowed, `the gateway ${r.upstream.allowed ? 'may' : 'may not'} reach public addresses on ${q.port}/${q.protocol}`));
+  return steps;
+}
+
+function enforcementSteps(f: Facts): ExplainStep[] {
+  const { r, service, q } = f;
+  const isolated = r.direct.egress.isolated;
+  const steps = [
+    step(
+      'default-deny',
+      isolated,
+      isolated
+        ? `namespace ${service.namespace} is enforced: direct egress to public addresses is denied unless granted (policies: ${policyNames(r.direct.egress)})`
+        : `namespace ${service.namespace} is not enforced: its pods reach the internet directly`,
+    ),
+    step('port-wide', isolated && r.direct.allowed, grantsText(f.portWide, f.now, `no port-wide grant for ${service.name} on ${q.port}`)),
+  ];
+  // The name leads to the gateway while it is steered: a port-wide grant then reaches the host by address only.
+  if (isolated && r.direct.allowed && r.steered) steps.push(step('port-wide', true, `while gateway ${f.destination?.gatewayName ?? ''} steers ${q.host}, the port-wide grant reaches it by address only`));
+  return steps;
+}
+
+function pendingFix(grants: GrantRow[], publicUrl: string): ExplainFix[] {
+  const pending = grants.find((g) => g.state === 'pending');
+  if (!pending) return [];
+  const { id, approvals, requiredApprovals } = pending;
+  return [{ kind: 'pending', detail: `grant ${id} is waiting for approval: ${approvals.length} of ${requiredApprovals}`, grantId: id, approvals: approvals.length, requiredApprovals, link: `${publicUrl}/grants/${id}` }];
+}
+
+/** What would change the verdict, most specific first; nothing when allowed. */
+function fixesFor(f: Facts): ExplainFix[] {
+  const { r, service, q, destination: d } = f;
+  if (r.verdict === 'open') return [{ kind: 'namespace-not-enforced', detail: `enforce namespace ${service.namespace}: add it to the settings' enforcedNamespaces, or set enforcementMode "all"` }];
+  if (r.verdict === 'allowed') return [];
+  const fixes: ExplainFix[] = [];
+  if (!d) fixes.push({ kind: 'register-destination', detail: `ask an approver to register ${q.host} (Destinations), then request access to it` });
+  if (d && !r.steered && f.hostGrants.some((g) => live(g, f.now))) {
+    fixes.push({ kind: 'gateway-not-ready', detail: `gateway ${d.gatewayName} is not ready: check its pods in namespace ${f.input.settings.gatewayNamespace} (GET /api/v1/reconcile/status)` });
+  }
+  fixes.push(...pendingFix(d ? f.hostGrants : f.portWide, f.publicUrl));
+  if (fixes.some((x) => x.kind === 'pending' || x.kind === 'gateway-not-ready')) return fixes;
+  const detail = d ? `request ${service.name} → ${q.host}:${q.port}` : `or request a port-wide grant for ${service.name} on ${q.port} (any public address)`;
+  return [...fixes, { kind: 'request', detail, request: { service: service.name, destination: d ? q.host : null, port: q.port } }];
+}
+
+function pathOf(r: Reachability, registered: boolean): Explain['path'] {
+  if (r.route === 'gateway' || r.route === 'port-wide') return r.route;
+  if (r.route === 'unisolated') return 'direct';
+  return registered ? 'gateway' : 'port-wide';
+}
 
 /**
  * The answer for one (service, host, port): the same compiler input the reconciler uses (snapshot,
@@ -51,90 +153,41 @@ const live = (g: GrantRow, now: Date) => g.state === 'active' && (!g.expiresAt |
  */
 export function createExplainService({ db, input, clock, publicUrl }: { db: Db; input: () => Promise<CompilerInput>; clock: Clock; publicUrl: string }) {
   async function grantsFor(serviceId: string, destinationId: string | null, port: number): Promise<GrantRow[]> {
-    // Pending and active ones, and the most recent decided one (rejected, revoked, expired...) to say why.
-    const open = await db.grant.findMany({ where: { serviceId, destinationId, port, state: { in: ['pending', 'active'] } }, include: { approvals: true }, orderBy: { requestedAt: 'desc' } });
-    const last = await db.grant.findFirst({ where: { serviceId, destinationId, port, state: { notIn: ['pending', 'active'] } }, include: { approvals: true }, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }] });
+    // Pending and active ones, and the most recent other one (rejected, revoked, expired...) to say why.
+    const where = { serviceId, destinationId, port };
+    const [open, last] = await Promise.all([
+      db.grant.findMany({ where: { ...where, state: { in: ['pending', 'active'] } }, include: { approvals: true }, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }] }),
+      db.grant.findFirst({ where: { ...where, state: { notIn: ['pending', 'active'] } }, include: { approvals: true }, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }] }),
+    ]);
     return last ? [...open, last] : open;
+  }
+
+  async function facts(q: ExplainRequest): Promise<Facts> {
+    const service = await db.service.findFirst({ where: { name: q.service, deletedAt: null } });
+    if (!service) throw notFound(`service ${q.service}`);
+    const compilerInput = await input();
+    const { readiness, gatewayAddresses, cluster, ...snapshot } = compilerInput;
+    const objects = await compileDesired(snapshot, readiness, { ...(gatewayAddresses ? { addresses: gatewayAddresses } : {}), cluster });
+    const r = reachability(compilerInput, objects, { serviceId: service.id, host: q.host, port: q.port, protocol: q.protocol });
+    const destination = compilerInput.destinations.find((d) => d.host === q.host) ?? null;
+    const [row, hostGrants, portWide] = await Promise.all([
+      destination ? db.destination.findUnique({ where: { id: destination.id }, select: { sensitivity: true } }) : null,
+      destination ? grantsFor(service.id, destination.id, q.port) : [],
+      grantsFor(service.id, null, q.port),
+    ]);
+    return { q, service, input: compilerInput, objects, r, destination, sensitivity: row?.sensitivity ?? null, hostGrants, portWide, now: clock.now(), publicUrl };
   }
 
   return {
     async explain(q: ExplainRequest): Promise<Explain> {
-      const service = await db.service.findFirst({ where: { name: q.service, deletedAt: null } });
-      if (!service) throw notFound(`service ${q.service}`);
-      const compilerInput = await input();
-      const { readiness, gatewayAddresses, cluster, ...snapshot } = compilerInput;
-      const objects = await compileDesired(snapshot, readiness, { ...(gatewayAddresses ? { addresses: gatewayAddresses } : {}), cluster });
-      const r = reachability(compilerInput, objects, { serviceId: service.id, host: q.host, port: q.port, protocol: q.protocol });
-      const destination = compilerInput.destinations.find((d) => d.host === q.host) ?? null;
-      const destRow = destination ? await db.destination.findUnique({ where: { id: destination.id } }) : null;
-      const now = clock.now();
-      const [hostGrants, portWide] = await Promise.all([
-        destination ? grantsFor(service.id, destination.id, q.port) : Promise.resolve([]),
-        grantsFor(service.id, null, q.port),
-      ]);
-      const steps: ExplainStep[] = [];
-      const fixes: ExplainFix[] = [];
-      const step = (check: ExplainStep['check'], ok: boolean, detail: string) => steps.push({ check, ok, detail });
-
-      step('service', true, `${service.name} in namespace ${service.namespace}, pods matching ${JSON.stringify((service.selector as { matchLabels?: unknown }).matchLabels ?? {})}`);
-      step(
-        'identity',
-        true,
-        service.serviceAccount
-          ? `bound to ServiceAccount ${service.serviceAccount}: admission policy ${podIdentityPolicyName(service.namespace)} refuses pods with these labels under another account`
-          : 'unbound: any pod with these labels in the namespace counts as the service (bind a ServiceAccount to close that)',
-      );
-      if (!destination) {
-        step('destination', false, `${q.host} is not a registered destination: no gateway serves it`);
-        if (r.verdict === 'denied') fixes.push({ kind: 'register-destination', detail: `ask an approver to register ${q.host} (Destinations), then request access to it` });
-      } else {
-        const served = destination.ports.some((p) => p.port === q.port && p.protocol === q.protocol);
-        step('destination', true, `${destination.host}${destRow ? ` (${destRow.sensitivity})` : ''}, gateway ${destination.gatewayName}`);
-        step('port', served, served ? `${q.port}/${q.protocol} is one of the destination's ports` : `${q.port}/${q.protocol} is not one of the destination's ports (${destination.ports.map((p) => `${p.port}/${p.protocol}`).join(', ')})`);
-        const liveGrant = hostGrants.find((g) => live(g, now));
-        step('grant', !!liveGrant, hostGrants.length ? hostGrants.map((g) => grantText(g, now)).join('; ') : `no grant for ${service.name} → ${q.host}:${q.port}`);
-        const ready = r.steered;
-        step('gateway-ready', ready, ready ? `gateway ${destination.gatewayName} is ready` : `gateway ${destination.gatewayName} is not ready: DNS does not steer ${q.host} to it`);
-        const inDns = steeredInDns(objects, compilerInput, q.host);
-        step('dns-steering', inDns, inDns ? `the DNS snippet answers ${q.host} with the gateway` : `the DNS snippet has no entry for ${q.host}: the name resolves to its public addresses`);
-        if (r.toGateway) step('gateway-ingress', r.toGateway.ingress.allowed && r.toGateway.ingress.isolated, `${r.toGateway.ingress.allowed ? 'admits' : 'does not admit'} the service's pods on ${q.port}/${q.protocol} (policies: ${policyNames(r.toGateway.ingress)})`);
-        if (r.upstream) step('gateway-upstream', r.upstream.allowed, `the gateway ${r.upstream.allowed ? 'may' : 'may not'} reach public addresses on ${q.port}/${q.protocol}`);
-        if (!ready && liveGrant) fixes.push({ kind: 'gateway-not-ready', detail: `gateway ${destination.gatewayName} is not ready: check its pods in namespace ${compilerInput.settings.gatewayNamespace} (GET /api/v1/reconcile/status)` });
-        pendingFix(hostGrants, fixes);
-      }
-      const isolated = r.direct.egress.isolated;
-      step('default-deny', isolated, isolated ? `namespace ${service.namespace} is enforced: direct egress to public addresses is denied unless granted (policies: ${policyNames(r.direct.egress)})` : `namespace ${service.namespace} is not enforced: its pods reach the internet directly`);
-      const pwLive = portWide.find((g) => live(g, now));
-      step('port-wide', r.route === 'port-wide' || (isolated && r.direct.allowed), portWide.length ? portWide.map((g) => grantText(g, now)).join('; ') : `no port-wide grant for ${service.name} on ${q.port}`);
-      if (pwLive && r.steered && r.route === 'port-wide') step('port-wide', true, `a port-wide grant reaches ${q.host} by address only while its gateway steers the name`);
-      if (!destination) pendingFix(portWide, fixes);
-
-      if (r.verdict === 'open') {
-        fixes.push({ kind: 'namespace-not-enforced', detail: `enforce namespace ${service.namespace}: add it to the settings' enforcedNamespaces, or set enforcementMode "all"` });
-      } else if (r.verdict === 'denied' && !fixes.some((f) => f.kind === 'pending' || f.kind === 'gateway-not-ready')) {
-        const ask = destination ? q.host : null;
-        fixes.push({ kind: 'request', detail: destination ? `request ${service.name} → ${q.host}:${q.port}` : `or request a port-wide grant for ${service.name} on ${q.port} (any public address)`, request: { service: service.name, destination: ask, port: q.port } });
-      }
-      return { service: service.name, namespace: service.namespace, host: q.host, port: q.port, protocol: q.protocol, verdict: r.verdict, path: pathOf(r, !!destination), steps, fixes };
-
-      function pendingFix(grants: GrantRow[], out: ExplainFix[]) {
-        const pending = grants.find((g) => g.state === 'pending');
-        if (!pending) return;
-        out.push({
-          kind: 'pending',
-          detail: `grant ${pending.id} is waiting for approval: ${pending.approvals.length} of ${pending.requiredApprovals}`,
-          grantId: pending.id,
-          approvals: pending.approvals.length,
-          requiredApprovals: pending.requiredApprovals,
-          link: `${publicUrl}/grants/${pending.id}`,
-        });
-      }
+      const f = await facts(q);
+      const { r, service, destination: d } = f;
+      const steps = [
+        ...serviceSteps(f),
+        ...(d ? destinationSteps(f, d) : [step('destination', false, `${q.host} is not a registered destination: no gateway serves it; only a port-wide grant reaches it`)]),
+        ...enforcementSteps(f),
+      ];
+      return { service: service.name, namespace: service.namespace, host: q.host, port: q.port, protocol: q.protocol, verdict: r.verdict, path: pathOf(r, !!d), steps, fixes: fixesFor(f) };
     },
   };
-}
-
-function pathOf(r: Reachability, registered: boolean): Explain['path'] {
-  if (r.route === 'gateway' || r.route === 'port-wide') return r.route;
-  if (r.route === 'unisolated') return 'direct';
-  return registered ? 'gateway' : 'port-wide';
 }
