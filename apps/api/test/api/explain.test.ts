@@ -4,6 +4,8 @@
 import type { Explain } from '@egress/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { createExplainService } from '../../src/modules/explain/explain.service.ts';
+import { createReconcileService } from '../../src/modules/reconcile/reconcile.service.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let t: TestApp;
@@ -143,5 +145,27 @@ describe('GET /api/v1/explain', () => {
     const unknown = await t.as('viewer', { method: 'GET', url: url('no.such.service', destination.host, 443) });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.body).toContain('no.such.service');
+  });
+
+  it('a gateway that is not ready: denied, nothing steered in DNS, and the fix says so', async () => {
+    // The none target always reports every gateway ready; here the same input as the reconciler's, with
+    // the kubernetes target's answer for a gateway whose pods are not ready.
+    const { service, destination } = await fleet();
+    const grant = await t.factories.grant({ service: service.name, destination: destination.host, port: 443 });
+    await approve(grant.id);
+    const reconcile = createReconcileService({ db: t.db, reconciler: t.app.reconciler, clock: t.app.clock, log: t.app.log });
+    const notReady = createExplainService({
+      db: t.db,
+      input: async () => ({ ...(await reconcile.input()), readiness: {} }),
+      clock: t.app.clock,
+      publicUrl: t.config.publicUrl,
+    });
+    const e = await notReady.explain({ service: service.name, host: destination.host, port: 443, protocol: 'TCP' });
+    expect(e.verdict).toBe('denied');
+    expect(step(e, 'grant').ok).toBe(true);
+    expect(step(e, 'gateway-ready').ok).toBe(false);
+    expect(step(e, 'dns-steering').ok).toBe(false);
+    expect(e.fixes.map((f) => f.kind)).toEqual(['gateway-not-ready']);
+    expect((await explain(service.name, destination.host, 443)).verdict).toBe('allowed');
   });
 });
