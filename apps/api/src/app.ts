@@ -17,6 +17,7 @@ import { alertsModule } from './modules/alerts/alerts.routes.ts';
 import { createCheckpoints, type Checkpoints } from './modules/audit/audit.checkpoints.ts';
 import { auditModule } from './modules/audit/audit.routes.ts';
 import { coverageModule } from './modules/coverage/coverage.routes.ts';
+import { explainModule } from './modules/explain/explain.routes.ts';
 import { authModule } from './modules/auth/auth.routes.ts';
 import { destinationsModule } from './modules/destinations/destinations.routes.ts';
 import { flowsModule } from './modules/flows/flows.routes.ts';
@@ -162,6 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     statsModule,
     reconcileModule,
     coverageModule,
+    explainModule,
     flowsModule,
     alertsModule,
     webhooksModule,

@@ -13,7 +13,15 @@ export const EXIT = {
   pending: 5,
   /** audit verify: the export does not match the signed checkpoints (changed, deleted or missing rows). */
   tampered: 6,
+  /**
+   * explain: the question could not be answered (bad usage, unknown service, the API failed). explain
+   * gives 0, 1 and 2 their own meanings (allowed, denied, open), so its failures move here.
+   */
+  explainFailed: 7,
 } as const;
+
+/** explain's answers, so a deploy pipeline can gate on them (errors: EXIT.auth, EXIT.explainFailed). */
+export const EXPLAIN_EXIT = { allowed: 0, denied: 1, open: 2 } as const;
 
 export class CliError extends Error {
   constructor(

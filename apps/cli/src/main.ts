@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { auditVerify } from './audit-verify.ts';
 import { createClient, type ApiClient } from './client.ts';
 import { render, request, rulesSync, status, type Io } from './commands.ts';
+import { explain } from './explain.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 
 export const HELP = `egressctl — Egress Control from the command line
@@ -16,6 +17,9 @@ export const HELP = `egressctl — Egress Control from the command line
       active grants whose rule file is gone.
   egressctl request --service NAME (--destination HOST | --port-wide) --port N --justification TEXT [--expires RFC3339]
   egressctl status [--service NAME]
+  egressctl explain SERVICE HOST:PORT [--protocol TCP|UDP]
+      Whether the service can reach HOST:PORT now, each check on the way and what would change it.
+      Exit 0 allowed, 1 denied, 2 open (its namespace is not enforced); 4 token, 7 could not answer.
   egressctl audit verify --checkpoint FILE --csv EXPORT.csv [--public-key BASE64]
       Offline: check a CSV export of the audit log (GET /api/v1/audit-events?format=csv) against signed
       checkpoints (one JSON checkpoint, or the file target's checkpoints.jsonl); names the first bad row.
@@ -23,7 +27,8 @@ export const HELP = `egressctl — Egress Control from the command line
 Environment: EGRESS_URL (default http://127.0.0.1:8080), EGRESS_TOKEN (an API token, egc_...).
 Exit codes: 0 ok, 1 the API refused or failed, 2 bad usage or input, 3 unknown destinations in rule
 files, 4 missing or refused token, 5 (status) some grants still pending, 6 (audit verify) the export does not
-match the checkpoints.`;
+match the checkpoints. explain has its own: 0 allowed, 1 denied, 2 open, 4 missing or refused token, 7 the
+question could not be answered.`;
 
 const OPTIONS = {
   offline: { type: 'string' },
@@ -39,6 +44,7 @@ const OPTIONS = {
   checkpoint: { type: 'string' },
   csv: { type: 'string' },
   'public-key': { type: 'string' },
+  protocol: { type: 'string' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -61,7 +67,7 @@ function clientFrom(env: NodeJS.ProcessEnv): ApiClient {
   return createClient(env.EGRESS_URL ?? 'http://127.0.0.1:8080', token);
 }
 
-type Handler = (v: Values, env: NodeJS.ProcessEnv, io: Io) => Promise<number>;
+type Handler = (v: Values, env: NodeJS.ProcessEnv, io: Io, args: string[]) => Promise<number>;
 
 const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
   (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
@@ -76,6 +82,7 @@ const COMMANDS: Record<string, Handler> = {
     return request({ ...opts, ...optional('expiresAt', v.expires) }, clientFrom(env), io);
   },
   status: (v, env, io) => status(optional('service', v.service), clientFrom(env), io),
+  explain: (v, env, io, args) => explain({ args: args.slice(1), ...optional('protocol', v.protocol) }, () => clientFrom(env), io),
   'audit verify': (v, _env, io) => auditVerify({ checkpoint: need(v.checkpoint, 'checkpoint'), csv: need(v.csv, 'csv'), ...optional('publicKey', v['public-key']) }, io),
 };
 
@@ -83,7 +90,7 @@ function dispatch(positionals: string[], v: Values, env: NodeJS.ProcessEnv, io: 
   const [command = '', sub] = positionals;
   const handler = COMMANDS[command] ?? (sub ? COMMANDS[`${command} ${sub}`] : undefined);
   if (!handler) throw new CliError(`unknown command ${positionals.join(' ') || '(none)'}\n\n${HELP}`, EXIT.usage);
-  return handler(v, env, io);
+  return handler(v, env, io, positionals);
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {

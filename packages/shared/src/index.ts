@@ -24,3 +24,4 @@ export * from './schemas/flows.ts';
 export * from './audit-chain.ts';
 export * from './coverage.ts';
 export * from './schemas/coverage.ts';
+export * from './schemas/explain.ts';

@@ -40,6 +40,8 @@ export const PERMISSIONS = {
   // is services.write; the service checks this one when the service has active grants).
   'services.deleteWithGrants': 'approver',
   'audit.seal': 'admin',
+  // "Can my service reach that host?": engineers ask before requesting; everyone may see the answer.
+  'explain.read': 'viewer',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -133,6 +135,7 @@ export const ROUTE_POLICIES = {
   'GET /api/v1/audit-events/checkpoints': 'audit.read',
   'POST /api/v1/audit-events/checkpoints': 'audit.seal',
   'POST /api/v1/audit-events/verify': 'audit.read',
+  'GET /api/v1/explain': 'explain.read',
 } as const satisfies Record<string, RoutePolicy>;
 
 export type RouteKey = keyof typeof ROUTE_POLICIES;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Grant } from '@egress/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { EXIT } from '../../../cli/src/exit-codes.ts';
+import { EXIT, EXPLAIN_EXIT } from '../../../cli/src/exit-codes.ts';
 import { run } from '../../../cli/src/main.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -113,5 +113,44 @@ describe('egressctl render', () => {
     expect(r.code, r.err).toBe(EXIT.ok);
     const api = await t.as('viewer', { method: 'GET', url: '/api/v1/manifests?format=yaml' });
     expect(r.out.trim()).toBe(api.body.trim());
+  });
+});
+
+describe('egressctl explain', () => {
+  beforeAll(async () => {
+    const res = await t.as('admin', { method: 'PATCH', url: '/api/v1/settings', payload: { enforcedNamespaces: ['payments'] } });
+    expect(res.statusCode, res.body).toBe(200);
+  });
+
+  it('exits 0 when allowed (the active github.com:443 grant), printing each check; a viewer token is enough', async () => {
+    const r = await cli(['explain', 'service.github', 'github.com:443'], { EGRESS_TOKEN: t.users.viewer.token });
+    expect(r.code, r.err).toBe(EXPLAIN_EXIT.allowed);
+    expect(r.out).toMatch(/^ALLOWED {2}service\.github \(payments\) -> github\.com:443\/TCP {2}path: gateway/);
+    for (const check of ['identity', 'grant', 'gateway-ready', 'dns-steering', 'gateway-ingress', 'default-deny', 'port-wide']) expect(r.out).toMatch(new RegExp(`^  (ok  |FAIL) ${check} `, 'm'));
+  });
+
+  it('exits 1 when denied, with the request to make', async () => {
+    const r = await cli(['explain', 'service.github', 'github.com:22']);
+    expect(r.code, r.err).toBe(EXPLAIN_EXIT.denied);
+    expect(r.out).toMatch(/^DENIED/);
+    expect(r.out).toContain('fix: request: ');
+    expect(r.out).toContain('egressctl request --service service.github --destination github.com --port 22');
+  });
+
+  it('exits 2 when open (a namespace that is not enforced)', async () => {
+    await t.factories.service({ name: 'service.shop', namespace: 'shop', selector: { matchLabels: { app: 'shop' } } });
+    const r = await cli(['explain', 'service.shop', 'github.com:443']);
+    expect(r.code, r.err).toBe(EXPLAIN_EXIT.open);
+    expect(r.out).toContain('fix: namespace-not-enforced');
+  });
+
+  it('exits 7 when it cannot answer (bad target, unknown service), 4 without a token', async () => {
+    const bad = await cli(['explain', 'service.github', 'github.com']);
+    expect(bad.code).toBe(EXIT.explainFailed);
+    expect(bad.err).toContain('HOST:PORT');
+    const unknown = await cli(['explain', 'no.such.service', 'github.com:443']);
+    expect(unknown.code).toBe(EXIT.explainFailed);
+    expect(unknown.err).toContain('(404)');
+    expect((await cli(['explain', 'service.github', 'github.com:443'], { EGRESS_TOKEN: '' })).code).toBe(EXIT.auth);
   });
 });

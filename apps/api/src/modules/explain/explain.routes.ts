@@ -1,0 +1,24 @@
+import { ErrorEnvelopeSchema, ExplainQuerySchema, ExplainSchema } from '@egress/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+
+import { createReconcileService } from '../reconcile/reconcile.service.ts';
+import { createExplainService } from './explain.service.ts';
+
+const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema };
+
+// Registered after the reconcile module: it compiles the same input as the reconciler (the target's readiness).
+export const explainModule: FastifyPluginAsyncZod = async (app) => {
+  const reconcile = createReconcileService({ db: app.db, reconciler: app.reconciler, clock: app.clock, log: app.log });
+  const service = createExplainService({ db: app.db, input: reconcile.input, clock: app.clock, publicUrl: app.config.publicUrl });
+
+  app.get('/api/v1/explain', {
+    schema: {
+      operationId: 'explain',
+      tags: ['explain'],
+      summary: 'Whether a service can reach host:port now (allowed, denied, open), each check on the way, and what would change it',
+      querystring: ExplainQuerySchema,
+      response: { 200: ExplainSchema, ...errors },
+    },
+    handler: (req) => service.explain(req.query),
+  });
+};

@@ -1,0 +1,193 @@
+import {
+  DNS_SNIPPET_KEY,
+  podIdentityPolicyName,
+  reachability,
+  type CompilerDestination,
+  type CompilerInput,
+  type KubernetesObject,
+  type PathVerdict,
+  type Reachability,
+} from '@egress/manifests';
+import type { Explain, ExplainFix, ExplainStep, Protocol } from '@egress/shared';
+
+import type { Clock } from '../../platform/clock.ts';
+import type { Db, Prisma } from '../../platform/db.ts';
+import { notFound } from '../../platform/errors.ts';
+import { compileDesired } from '../../reconcile/desired-state.ts';
+
+type GrantRow = Prisma.GrantGetPayload<{ include: { approvals: true } }>;
+type ServiceRow = Prisma.ServiceGetPayload<object>;
+
+export interface ExplainRequest {
+  service: string;
+  host: string;
+  port: number;
+  protocol: Protocol;
+}
+
+/** Everything one answer is built from: the query, the compiled state and its evaluation, the grants. */
+interface Facts {
+  q: ExplainRequest;
+  service: ServiceRow;
+  input: CompilerInput;
+  objects: KubernetesObject[];
+  r: Reachability;
+  destination: CompilerDestination | null;
+  sensitivity: string | null;
+  hostGrants: GrantRow[];
+  portWide: GrantRow[];
+  now: Date;
+  publicUrl: string;
+}
+
+const step = (check: ExplainStep['check'], ok: boolean, detail: string): ExplainStep => ({ check, ok, detail });
+const policyNames = (v: PathVerdict['egress']) => [...v.allowedBy, ...v.deniedBy].join(', ') || 'none';
+const live = (g: GrantRow, now: Date) => g.state === 'active' && (!g.expiresAt || g.expiresAt > now);
+
+/** Whether the compiled DNS snippet steers `host` (hosts format: "<ip> <host>"; rewrite: "name exact <host>."). */
+function steeredInDns(objects: readonly KubernetesObject[], input: CompilerInput, host: string): boolean {
+  const { name, namespace } = input.settings.dnsConfigMap;
+  const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name && o.metadata.namespace === namespace) as { data?: Record<string, string> } | undefined;
+  const snippet = cm?.data?.[DNS_SNIPPET_KEY] ?? '';
+  return snippet.split('\n').some((line) => {
+    const words = line.trim().split(/\s+/);
+    return (words.length === 2 && words[1] === host) || (words[0] === 'name' && words[1] === 'exact' && words[2] === `${host}.`);
+  });
+}
+
+function grantsText(grants: GrantRow[], now: Date, none: string): string {
+  if (grants.length === 0) return none;
+  return grants
+    .map((g) => {
+      const expiry = g.expiresAt ? `${g.expiresAt <= now ? 'expired' : 'expires'} ${g.expiresAt.toISOString()}` : 'no expiry';
+      return `grant ${g.id}: ${g.state}, ${g.approvals.length} of ${g.requiredApprovals} approval(s), ${expiry}`;
+    })
+    .join('; ');
+}
+
+function serviceSteps({ service }: Facts): ExplainStep[] {
+  const labels = JSON.stringify((service.selector as { matchLabels?: unknown }).matchLabels ?? {});
+  return [
+    step('service', true, `${service.name} in namespace ${service.namespace}, pods matching ${labels}`),
+    step(
+      'identity',
+      true,
+      service.serviceAccount
+        ? `bound to ServiceAccount ${service.serviceAccount}: admission policy ${podIdentityPolicyName(service.namespace)} refuses pods with these labels under another account`
+        : 'unbound: any pod with these labels in the namespace counts as the service (bind a ServiceAccount to close that)',
+    ),
+  ];
+}
+
+function destinationSteps(f: Facts, d: CompilerDestination): ExplainStep[] {
+  const { q, r } = f;
+  const served = d.ports.some((p) => p.port === q.port && p.protocol === q.protocol);
+  const ports = d.ports.map((p) => `${p.port}/${p.protocol}`).join(', ');
+  const inDns = steeredInDns(f.objects, f.input, q.host);
+  const steps = [
+    step('destination', true, `${d.host}${f.sensitivity ? ` (${f.sensitivity})` : ''}, gateway ${d.gatewayName}`),
+    step('port', served, served ? `${q.port}/${q.protocol} is one of the destination's ports` : `${q.port}/${q.protocol} is not one of the destination's ports (${ports})`),
+    step('grant', f.hostGrants.some((g) => live(g, f.now)), grantsText(f.hostGrants, f.now, `no grant for ${f.service.name} → ${q.host}:${q.port}`)),
+    step('gateway-ready', r.steered, r.steered ? `gateway ${d.gatewayName} is ready` : `gateway ${d.gatewayName} is not ready: DNS does not steer ${q.host} to it`),
+    step('dns-steering', inDns, inDns ? `the DNS snippet answers ${q.host} with the gateway` : `the DNS snippet has no entry for ${q.host}: the name resolves to its public addresses`),
+  ];
+  if (r.toGateway) {
+    const ingress = r.toGateway.ingress;
+    steps.push(step('gateway-ingress', ingress.allowed && ingress.isolated, `${ingress.allowed ? 'admits' : 'does not admit'} the service's pods on ${q.port}/${q.protocol} (policies: ${policyNames(ingress)})`));
+  }
+  if (r.upstream) steps.push(step('gateway-upstream', r.upstream.allowed, `the gateway ${r.upstream.allowed ? 'may' : 'may not'} reach public addresses on ${q.port}/${q.protocol}`));
+  return steps;
+}
+
+function enforcementSteps(f: Facts): ExplainStep[] {
+  const { r, service, q } = f;
+  const isolated = r.direct.egress.isolated;
+  const steps = [
+    step(
+      'default-deny',
+      isolated,
+      isolated
+        ? `namespace ${service.namespace} is enforced: direct egress to public addresses is denied unless granted (policies: ${policyNames(r.direct.egress)})`
+        : `namespace ${service.namespace} is not enforced: its pods reach the internet directly`,
+    ),
+    step('port-wide', isolated && r.direct.allowed, grantsText(f.portWide, f.now, `no port-wide grant for ${service.name} on ${q.port}`)),
+  ];
+  // The name leads to the gateway while it is steered: a port-wide grant then reaches the host by address only.
+  if (isolated && r.direct.allowed && r.steered) steps.push(step('port-wide', true, `while gateway ${f.destination?.gatewayName ?? ''} steers ${q.host}, the port-wide grant reaches it by address only`));
+  return steps;
+}
+
+function pendingFix(grants: GrantRow[], publicUrl: string): ExplainFix[] {
+  const pending = grants.find((g) => g.state === 'pending');
+  if (!pending) return [];
+  const { id, approvals, requiredApprovals } = pending;
+  return [{ kind: 'pending', detail: `grant ${id} is waiting for approval: ${approvals.length} of ${requiredApprovals}`, grantId: id, approvals: approvals.length, requiredApprovals, link: `${publicUrl}/grants/${id}` }];
+}
+
+/** What would change the verdict, most specific first; nothing when allowed. */
+function fixesFor(f: Facts): ExplainFix[] {
+  const { r, service, q, destination: d } = f;
+  if (r.verdict === 'open') return [{ kind: 'namespace-not-enforced', detail: `enforce namespace ${service.namespace}: add it to the settings' enforcedNamespaces, or set enforcementMode "all"` }];
+  if (r.verdict === 'allowed') return [];
+  const fixes: ExplainFix[] = [];
+  if (!d) fixes.push({ kind: 'register-destination', detail: `ask an approver to register ${q.host} (Destinations), then request access to it` });
+  if (d && !r.steered && f.hostGrants.some((g) => live(g, f.now))) {
+    fixes.push({ kind: 'gateway-not-ready', detail: `gateway ${d.gatewayName} is not ready: check its pods in namespace ${f.input.settings.gatewayNamespace} (GET /api/v1/reconcile/status)` });
+  }
+  fixes.push(...pendingFix(d ? f.hostGrants : f.portWide, f.publicUrl));
+  if (fixes.some((x) => x.kind === 'pending' || x.kind === 'gateway-not-ready')) return fixes;
+  const detail = d ? `request ${service.name} → ${q.host}:${q.port}` : `or request a port-wide grant for ${service.name} on ${q.port} (any public address)`;
+  return [...fixes, { kind: 'request', detail, request: { service: service.name, destination: d ? q.host : null, port: q.port } }];
+}
+
+function pathOf(r: Reachability, registered: boolean): Explain['path'] {
+  if (r.route === 'gateway' || r.route === 'port-wide') return r.route;
+  if (r.route === 'unisolated') return 'direct';
+  return registered ? 'gateway' : 'port-wide';
+}
+
+/**
+ * The answer for one (service, host, port): the same compiler input the reconciler uses (snapshot,
+ * readiness, gateway addresses, cluster namespaces from the target), compiled on the compiler thread,
+ * evaluated by the pure reachability function; the grants table only explains the steps and fixes.
+ */
+export function createExplainService({ db, input, clock, publicUrl }: { db: Db; input: () => Promise<CompilerInput>; clock: Clock; publicUrl: string }) {
+  async function grantsFor(serviceId: string, destinationId: string | null, port: number): Promise<GrantRow[]> {
+    // Pending and active ones, and the most recent other one (rejected, revoked, expired...) to say why.
+    const where = { serviceId, destinationId, port };
+    const [open, last] = await Promise.all([
+      db.grant.findMany({ where: { ...where, state: { in: ['pending', 'active'] } }, include: { approvals: true }, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }] }),
+      db.grant.findFirst({ where: { ...where, state: { notIn: ['pending', 'active'] } }, include: { approvals: true }, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }] }),
+    ]);
+    return last ? [...open, last] : open;
+  }
+
+  async function facts(q: ExplainRequest): Promise<Facts> {
+    const service = await db.service.findFirst({ where: { name: q.service, deletedAt: null } });
+    if (!service) throw notFound(`service ${q.service}`);
+    const compilerInput = await input();
+    const { readiness, gatewayAddresses, cluster, ...snapshot } = compilerInput;
+    const objects = await compileDesired(snapshot, readiness, { ...(gatewayAddresses ? { addresses: gatewayAddresses } : {}), cluster });
+    const r = reachability(compilerInput, objects, { serviceId: service.id, host: q.host, port: q.port, protocol: q.protocol });
+    const destination = compilerInput.destinations.find((d) => d.host === q.host) ?? null;
+    const [row, hostGrants, portWide] = await Promise.all([
+      destination ? db.destination.findUnique({ where: { id: destination.id }, select: { sensitivity: true } }) : null,
+      destination ? grantsFor(service.id, destination.id, q.port) : [],
+      grantsFor(service.id, null, q.port),
+    ]);
+    return { q, service, input: compilerInput, objects, r, destination, sensitivity: row?.sensitivity ?? null, hostGrants, portWide, now: clock.now(), publicUrl };
+  }
+
+  return {
+    async explain(q: ExplainRequest): Promise<Explain> {
+      const f = await facts(q);
+      const { r, service, destination: d } = f;
+      const steps = [
+        ...serviceSteps(f),
+        ...(d ? destinationSteps(f, d) : [step('destination', false, `${q.host} is not a registered destination: no gateway serves it; only a port-wide grant reaches it`)]),
+        ...enforcementSteps(f),
+      ];
+      return { service: service.name, namespace: service.namespace, host: q.host, port: q.port, protocol: q.protocol, verdict: r.verdict, path: pathOf(r, !!d), steps, fixes: fixesFor(f) };
+    },
+  };
+}
