@@ -128,10 +128,23 @@ describe('a database outage', () => {
     const port = await startProxy(target);
     const url = new URL(t.database.url);
     url.port = String(port);
-    const db = createDb(url.toString(), 2);
+    // The app's background loops (webhook dispatch, sweeps, reconcile queue) share this pool: give them room.
+    const db = createDb(url.toString(), 5);
     const app = await buildApp({ config: t.config, db, databaseUrl: url.toString() });
     await app.ready();
-    const get = (path: string) => app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${t.users.viewer.token}` } });
+    // Each request must answer within 20 s: a hang is a failure that names the request, not a test timeout.
+    const get = async (path: string) => {
+      const res = app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${t.users.viewer.token}` } });
+      let timer: NodeJS.Timeout | undefined;
+      const hung = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`GET ${path} did not answer within 20 s`)), 20_000);
+      });
+      try {
+        return await Promise.race([res, hung]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
     try {
       expect((await get('/api/v1/services')).statusCode).toBe(200);
 
@@ -159,6 +172,6 @@ describe('a database outage', () => {
       for (const s of sockets) s.destroy();
       proxy.close();
     }
-  });
+  }, 90_000);
 });
 
