@@ -16,7 +16,7 @@ import type { Config } from './config.ts';
 import { alertsModule } from './modules/alerts/alerts.routes.ts';
 import { createCheckpoints, type Checkpoints } from './modules/audit/audit.checkpoints.ts';
 import { auditModule } from './modules/audit/audit.routes.ts';
-import { coverageModule } from './modules/coverage/coverage.routes.ts';
+import { coverageModule } from './modules/namespace-coverage/coverage.routes.ts';
 import { explainModule } from './modules/explain/explain.routes.ts';
 import { authModule } from './modules/auth/auth.routes.ts';
 import { destinationsModule } from './modules/destinations/destinations.routes.ts';

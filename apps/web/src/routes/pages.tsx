@@ -177,7 +177,7 @@ export const coverageRoute = createRoute({
   getParentRoute: parent,
   path: 'coverage',
   component: lazyRouteComponent(
-    () => import('../features/coverage/components/coverage-page.tsx'),
+    () => import('../features/namespace-coverage/components/coverage-page.tsx'),
     'CoveragePage',
   ),
 });

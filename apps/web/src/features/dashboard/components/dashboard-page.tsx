@@ -17,7 +17,7 @@ import { grantListQuery } from '../../grants/api/grants.queries.ts';
 import { GrantsTable } from '../../grants/components/grants-table.tsx';
 import { readinessUnknownReason } from '../../reconcile/api/gateway-readiness.ts';
 import { reconcileStatusQuery } from '../../reconcile/api/reconcile.queries.ts';
-import { coverageQuery, coverageSummary } from '../../coverage/api/coverage.queries.ts';
+import { coverageQuery, coverageSummary } from '../../namespace-coverage/api/coverage.queries.ts';
 import { activityQuery, summaryQuery } from '../api/dashboard.queries.ts';
 import { ActivityChart } from './activity-chart.tsx';
 import { StatCard } from './stat-card.tsx';
