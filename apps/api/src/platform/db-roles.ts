@@ -29,19 +29,21 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
 export async function setupRuntimeRole(ownerUrl: string, role: string, password: string | null): Promise<void> {
   await withClient(ownerUrl, async (c) => {
     const login = password === null ? '' : ` PASSWORD ${literal(password)}`;
-    // Roles are cluster-wide: another database's start-up may create the same one at the same moment.
-    await c.query(`DO $$ BEGIN
-      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(role)}) THEN
-        CREATE ROLE ${ident(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS${login};
-      END IF;
-    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-    END $$`);
-    if (password !== null) await c.query(`ALTER ROLE ${ident(role)} WITH LOGIN NOSUPERUSER PASSWORD ${literal(password)}`);
     const { rows } = await c.query<{ db: string }>('SELECT current_database() AS db');
     const db = rows[0]?.db ?? '';
     await c.query('BEGIN');
     try {
+      // One setup at a time per database, the role's own statements included: two concurrent ALTER ROLE
+      // of the same role fail with "tuple concurrently updated".
       await c.query('SELECT pg_advisory_xact_lock(7270003)');
+      // Roles are cluster-wide: another database's start-up may create the same one at the same moment.
+      await c.query(`DO $$ BEGIN
+        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(role)}) THEN
+          CREATE ROLE ${ident(role)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS${login};
+        END IF;
+      EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+      END $$`);
+      if (password !== null) await c.query(`ALTER ROLE ${ident(role)} WITH LOGIN NOSUPERUSER PASSWORD ${literal(password)}`);
       await c.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${ident(db)} TO ${ident(role)}`);
       await c.query(`GRANT USAGE ON SCHEMA public TO ${ident(role)}`);
       await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${ident(role)}`);
