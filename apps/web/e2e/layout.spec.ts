@@ -1,4 +1,4 @@
-// UI.md: "Works at 1280×800 and stays usable at 1024 wide; no horizontal scroll on the main lists."
+// The console works at 1280×800 and stays usable at 1024 wide, with no horizontal scroll on the main lists.
 // Each main page, with rows holding long names, at both sizes: the page never scrolls sideways, no
 // list scrolls sideways inside it, and the page's primary action is on screen.
 import { uniqueSuffix } from '@egress/shared/testing';

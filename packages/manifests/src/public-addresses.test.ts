@@ -25,7 +25,7 @@ function cidr(text: string): ParsedCidr {
 }
 
 const METADATA = cidr('169.254.169.254/32');
-// DESIGN §5, restated here rather than read from PUBLIC_EXCEPT, so that dropping an entry there fails.
+// docs/design.md §6, restated here rather than read from PUBLIC_EXCEPT, so that dropping an entry there fails.
 const PRIVATE = [
   '0.0.0.0/8',
   '10.0.0.0/8',

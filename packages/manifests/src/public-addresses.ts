@@ -3,7 +3,7 @@ import { parseCidr, type ParsedCidr, type Settings } from '@egress/shared';
 import { shareCanonical } from './canonical.ts';
 
 /**
- * Every range that is not "the public internet" (DESIGN §5). The one list: each policy that allows
+ * Every range that is not "the public internet" (docs/design.md §6). The one list: each policy that allows
  * "public addresses" is `0.0.0.0/0` and `::/0` minus these, plus the cluster's own pod, service and
  * internal ranges from the settings (see `publicAddressBlocks`).
  *

@@ -212,7 +212,7 @@ describe('parseHostname: any string', SLOW, () => {
 });
 
 // ---------------------------------------------------------------------------------------------------
-// Examples: one per rule of API.md, with the message a user sees
+// Examples: one per rule of docs/api.md, with the message a user sees
 // ---------------------------------------------------------------------------------------------------
 
 const IP = 'must be a DNS name, not an IP address';

@@ -9,7 +9,7 @@ const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
  * Suffixes that only mean something inside a cluster or a private network. A destination is a public
- * name, so these are refused (API.md names .local, .cluster.local, .svc and localhost; the rest are
+ * name, so these are refused (docs/api.md names .local, .cluster.local, .svc and localhost; the rest are
  * reserved special-use names, RFC 6761 / 6762 / 8375 / 9476). Most of them are refused by the Public
  * Suffix List rule below as well; they are named here for the clearer message. "arpa" and "onion" are
  * in the list's ICANN section (infrastructure and Tor names), so only this list keeps them out.

@@ -51,7 +51,7 @@ describe('PERMISSIONS', () => {
     }
   });
 
-  // The role table of API.md.
+  // The role table of docs/api.md.
   it.each<[Permission, Role]>([
     ['services.read', 'viewer'],
     ['destinations.read', 'viewer'],

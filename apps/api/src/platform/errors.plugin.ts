@@ -1,4 +1,4 @@
-// One error handler: every failure leaves as the API.md envelope with the request id. Database and
+// One error handler: every failure leaves as the error envelope of docs/api.md with the request id. Database and
 // library texts never pass through; they are logged with the request id instead.
 import type { ErrorDetail, ErrorEnvelope } from '@egress/shared';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

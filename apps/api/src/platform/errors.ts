@@ -1,6 +1,6 @@
 import { ERROR_STATUS, type ErrorCode, type ErrorDetail } from '@egress/shared';
 
-/** The one error type services throw; the error handler turns it into the API.md envelope. */
+/** The one error type services throw; the error handler turns it into the error envelope of docs/api.md. */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetail[];

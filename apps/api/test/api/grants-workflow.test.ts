@@ -1,5 +1,5 @@
 // The grant workflow through the REST API: request, duplicates, four eyes, approve/reject/cancel/revoke,
-// list filters and pagination, and the response shape API.md promises.
+// list filters and pagination, and the response shape docs/api.md promises.
 import type { Grant, Role } from '@egress/shared';
 import type { Factories } from '@egress/shared/testing';
 import type { LightMyRequestResponse } from 'fastify';
@@ -43,13 +43,13 @@ async function activeGrant(overrides: Parameters<Factories['grant']>[0] = {}): P
   return g;
 }
 
-// API.md: {id, service, destination, port, state, justification, requestedBy, requestedAt, expiresAt,
+// docs/api.md: {id, service, destination, port, state, justification, requestedBy, requestedAt, expiresAt,
 // approvals: [{approver, at, comment}], requiredApprovals, decidedAt, decidedBy, reason}
 const API_FIELDS = ['id', 'service', 'destination', 'port', 'state', 'justification', 'requestedBy', 'requestedAt', 'expiresAt', 'approvals', 'requiredApprovals', 'decidedAt', 'decidedBy', 'reason'];
 const RFC3339_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 describe('POST /grants', () => {
-  it('creates a pending grant with the response shape of API.md', async () => {
+  it('creates a pending grant with the response shape of docs/api.md', async () => {
     const svc = await f.service();
     const dest = await f.destination({ ports: [{ port: 443, protocol: 'TCP' }] });
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString();

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 
 /**
  * What scrolls sideways: the page, or any box inside the main area except code blocks (a <pre> keeps
- * its lines by design). Empty when the layout fits (UI.md: no horizontal scroll at 1024 wide).
+ * its lines by design). Empty when the layout fits (the console's rule: no horizontal scroll at 1024 wide).
  */
 export function sidewaysScroll(page: Page): Promise<string[]> {
   return page.evaluate(() => {

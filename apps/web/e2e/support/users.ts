@@ -42,6 +42,6 @@ export const VIEWER: E2eUser = {
   password: PASSWORD,
 };
 
-/** The destination and service of the main workflow (API.md's own example). */
+/** The destination and service of the main workflow (the example of docs/api.md and docs/design.md). */
 export const GITHUB = { host: 'github.com', port: 443 } as const;
 export const GITHUB_SERVICE = { name: 'service.github', namespace: 'ci', label: 'github-sync-e2e' } as const;

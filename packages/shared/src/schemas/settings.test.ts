@@ -19,6 +19,8 @@ describe('CidrSchema', () => {
     ['2001:0db8:0000:0000:0000:0000:0000:0000/32', '2001:db8::/32'],
     ['2001:db8:0:0:1:0:0:0/128', '2001:db8:0:0:1::/128'],
     ['::ffff:192.0.2.0/120', '::ffff:c000:200/120'],
+    // The deprecated IPv4-compatible form is ::0:a.b.c.d, not IPv4-mapped (ipaddr.js alone reads it so).
+    ['::1.2.3.0/120', '::102:300/120'],
   ])('accepts %s as %s', (input, canonical) => {
     expect(CidrSchema.parse(input)).toBe(canonical);
   });
@@ -35,6 +37,12 @@ describe('CidrSchema', () => {
     ['1::2::3/64', 'not an IPv6 address'],
     ['1:2:3:4:5:6:7:8:9/64', 'not an IPv6 address'],
     ['10.0.0.0/08', 'must be a CIDR'],
+    // Forms ipaddr.js reads but a policy's reader would not: short, octal or hex IPv4, zone indexes.
+    ['10.1/16', 'not an IPv4 address'],
+    ['0xa.0.0.0/8', 'not an IPv4 address'],
+    ['fe80::%eth0/64', 'not an IPv6 address'],
+    ['::ffff:010.0.0.0/120', 'not an IPv6 address'],
+    ['00001::/16', 'not an IPv6 address'],
   ])('refuses %s', (input, message) => {
     const result = CidrSchema.safeParse(input);
     expect(result.success).toBe(false);

@@ -2,12 +2,14 @@
 // console. Every field has a default, so `SettingsSchema.parse({})` is a working configuration for a
 // stock cluster (kubeadm/kind address ranges) except for `gatewayResolver`, which must name the resolver
 // the gateway nodes use before gateways can resolve their destinations (see its description).
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 import { NamespaceSchema } from '../primitives.ts';
 
 // ---------------------------------------------------------------------------------------------------
-// CIDR parsing (no Node built-ins: this package is isomorphic).
+// CIDR parsing: ipaddr.js reads and prints the addresses (it has no Node built-ins, so this package stays
+// isomorphic); this file decides which text forms a setting accepts and what the errors say.
 
 export interface ParsedCidr {
   family: 4 | 6;
@@ -18,67 +20,46 @@ export interface ParsedCidr {
   text: string;
 }
 
-const V4_OCTET = /^(0|[1-9][0-9]{0,2})$/;
+// ipaddr.js also reads forms no Kubernetes object or reader of a policy would: IPv4 as "10.1" or with
+// octal and hex octets ("010.0.0.1", "0xa.0.0.1"), IPv6 with a zone index ("fe80::1%eth0"), groups of
+// more than four digits, and such octets in an embedded IPv4 ("::ffff:010.0.0.1"). Those are refused
+// here before it sees them: IPv4 only as four decimal octets without leading zeros (as before), IPv6
+// only from hex digits, colons and an embedded dotted quad of the same form.
+const IPV6_TEXT = /^[0-9a-fA-F:.]+$/;
+const LONG_GROUP = /[0-9a-fA-F]{5}/;
 
-function parseV4(text: string): number[] | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
-  const bytes = parts.map((p) => (V4_OCTET.test(p) ? Number(p) : 256));
-  return bytes.every((b) => b <= 255) ? bytes : null;
+function parseV4(text: string): ipaddr.IPv4 | null {
+  return ipaddr.IPv4.isValidFourPartDecimal(text) ? ipaddr.IPv4.parse(text) : null;
 }
 
-function parseHexGroups(text: string): number[] | null {
-  if (text === '') return [];
-  const groups = text.split(':');
-  if (!groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return null;
-  return groups.map((g) => parseInt(g, 16));
-}
-
-/** Replaces a trailing dotted quad by two hex groups ("::ffff:192.0.2.1" → "::ffff:c000:201"). */
-function withoutDottedQuad(text: string): string | null {
+/**
+ * An embedded dotted quad is turned into two hex groups before ipaddr.js reads the text: it reads
+ * "::a.b.c.d" (RFC 4291's deprecated IPv4-compatible form, ::0:a.b.c.d) as IPv4-mapped
+ * (::ffff:a.b.c.d), which is a different address.
+ */
+function parseV6(text: string): ipaddr.IPv6 | null {
+  if (!IPV6_TEXT.test(text) || LONG_GROUP.test(text)) return null;
   const lastColon = text.lastIndexOf(':');
   const last = text.slice(lastColon + 1);
-  if (!last.includes('.')) return text;
-  const v4 = parseV4(last);
-  if (!v4) return null;
-  const [a = 0, b = 0, c = 0, d = 0] = v4;
-  return `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-}
-
-/** Eight 16-bit groups from IPv6 text, with "::" and a trailing dotted quad allowed. */
-function parseV6Groups(raw: string): number[] | null {
-  // A malformed dotted quad becomes ":::", which never parses.
-  const halves = (withoutDottedQuad(raw) ?? ':::').split('::');
-  if (halves.length > 2) return null;
-  const [head, tail] = halves.map(parseHexGroups);
-  if (!head || tail === null) return null;
-  if (tail === undefined) return head.length === 8 ? head : null;
-  const explicit = head.length + tail.length;
-  return explicit > 7 ? null : [...head, ...new Array<number>(8 - explicit).fill(0), ...tail];
-}
-
-function v6Text(bytes: readonly number[]): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
-  // RFC 5952: compress the longest run of two or more zero groups (the first one on a tie).
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8;) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) [bestStart, bestLength] = [i, j - i];
-    i = j === i ? i + 1 : j;
+  let hex = text;
+  if (last.includes('.')) {
+    const octets = parseV4(last)?.octets;
+    if (!octets) return null;
+    const [a = 0, b = 0, c = 0, d = 0] = octets;
+    hex = `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  return ipaddr.IPv6.isValid(hex) ? ipaddr.IPv6.parse(hex) : null;
 }
 
-function hostBitsSet(bytes: readonly number[], prefix: number): boolean {
-  return bytes.some((b, i) => {
-    const keep = Math.max(0, Math.min(8, prefix - i * 8));
-    return (b & (0xff >> keep)) !== 0;
-  });
+/** The address with every bit after the first `prefix` cleared. */
+function networkBytes(bytes: readonly number[], prefix: number): number[] {
+  return bytes.map((b, i) => b & (0xff << (8 - Math.max(0, Math.min(8, prefix - i * 8)))) & 0xff);
+}
+
+/** Dotted quad for IPv4, RFC 5952 for IPv6 (an embedded IPv4 printed as two hex groups). */
+function addressText(bytes: readonly number[]): string {
+  const address = ipaddr.fromByteArray([...bytes]);
+  return address.kind() === 'ipv6' ? (address as ipaddr.IPv6).toRFC5952String() : address.toString();
 }
 
 export type CidrResult = { ok: true; value: ParsedCidr } | { ok: false; error: string };
@@ -96,32 +77,22 @@ export function parseCidr(raw: string): CidrResult {
   }
   const address = raw.slice(0, slash);
   const family = address.includes(':') ? 6 : 4;
-  const bytes = family === 4 ? parseV4(address) : groupsToBytes(parseV6Groups(address));
+  const bytes = (family === 4 ? parseV4(address) : parseV6(address))?.toByteArray();
   const prefix = Number(prefixText);
   if (!bytes) return { ok: false, error: `"${address}" is not an IPv${family} address` };
   if (prefix > bytes.length * 8)
     return { ok: false, error: `an IPv${family} prefix length must be at most ${bytes.length * 8}` };
-  const text = family === 4 ? bytes.join('.') : v6Text(bytes);
-  if (hostBitsSet(bytes, prefix)) {
-    const network = bytes.map((b, i) => b & (0xff << (8 - Math.max(0, Math.min(8, prefix - i * 8)))) & 0xff);
-    const networkText = family === 4 ? network.join('.') : v6Text(network);
-    return { ok: false, error: `must be the network address of the range: ${networkText}/${prefix}` };
+  const network = networkBytes(bytes, prefix);
+  if (network.some((b, i) => b !== bytes[i])) {
+    return { ok: false, error: `must be the network address of the range: ${addressText(network)}/${prefix}` };
   }
-  return { ok: true, value: { family, bytes, prefix, text: `${text}/${prefix}` } };
-}
-
-function groupsToBytes(groups: number[] | null): number[] | null {
-  return groups ? groups.flatMap((g) => [g >> 8, g & 0xff]) : null;
+  return { ok: true, value: { family, bytes, prefix, text: `${addressText(bytes)}/${prefix}` } };
 }
 
 /** True when `outer` contains every address of `inner` (same family, shorter or equal prefix). */
 export function cidrContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
   if (outer.family !== inner.family || outer.prefix > inner.prefix) return false;
-  return !outer.bytes.some((b, i) => {
-    const keep = Math.max(0, Math.min(8, outer.prefix - i * 8));
-    const mask = (0xff << (8 - keep)) & 0xff;
-    return (b & mask) !== ((inner.bytes[i] ?? 0) & mask);
-  });
+  return ipaddr.fromByteArray(inner.bytes).match(ipaddr.fromByteArray(outer.bytes), outer.prefix);
 }
 
 /** An IPv4 or IPv6 CIDR, returned in canonical text; the address must be the network address. */

@@ -62,7 +62,7 @@ export const grantsModule: FastifyPluginAsyncZod = async (app) => {
   });
 
   const syncRules = createRulesSync({ db: app.db, grants: service });
-  // "rules::sync" is Fastify's escape for the literal path "rules:sync" (API.md).
+  // "rules::sync" is Fastify's escape for the literal path "rules:sync" (docs/api.md).
   app.post('/api/v1/services/:id/rules::sync', {
     schema: { operationId: 'syncRules', tags: ['services'], summary: 'Sync rule files: request what is missing; with prune, revoke what is gone', params: IdParamsSchema, body: RulesSyncBodySchema, response: { 200: RulesSyncResultSchema, ...errors } },
     handler: (req) =>

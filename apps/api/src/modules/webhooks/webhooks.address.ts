@@ -1,5 +1,5 @@
 // The SSRF guard: unless EGRESS_WEBHOOK_ALLOW_PRIVATE is on, a webhook may only reach public addresses,
-// with "public" meaning what it means for gateways (DESIGN §5, PUBLIC_EXCEPT): no loopback, private,
+// with "public" meaning what it means for gateways (docs/design.md §6, PUBLIC_EXCEPT): no loopback, private,
 // CGNAT, link-local (cloud metadata) or reserved ranges. Checked on the address actually connected to.
 import { isIP } from 'node:net';
 

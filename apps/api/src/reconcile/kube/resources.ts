@@ -83,7 +83,7 @@ const identityStage = (kind: string): Stage => ({
  * Pod identity first: a service's ServiceAccount is enforced at admission before any policy admits its
  * pods, and on removal it goes last. The policy precedes the binding that names it.
  *
- * DESIGN §2.6: gateways first, then access policies, then DNS; removal in the reverse order.
+ * docs/design.md §2: gateways first, then access policies, then DNS; removal in the reverse order.
  * Within a gateway its NetworkPolicy goes first, so a new gateway's pods are never reachable from
  * every pod (no policy selects a pod: all traffic allowed) and never reach beyond the destination;
  * the ConfigMap precedes the Deployment that mounts it. Objects that are neither gateway nor DNS

@@ -60,7 +60,7 @@ async function inspectFiles(root: string, objects: KubernetesObject[]): Promise<
 export function createDirectoryTarget(root: string): Target {
   return {
     name: 'directory',
-    // Readiness cannot be observed from files: every gateway gets its DNS rewrite (DESIGN §5).
+    // Readiness cannot be observed from files: every gateway gets its DNS rewrite (docs/design.md §6).
     observeReadiness: () => Promise.resolve('all'),
     async apply(desired, { dryRun }): Promise<ApplyResult> {
       const objects = await desired('all');

@@ -1,5 +1,5 @@
 // The kubernetes target: server-side apply of the desired objects, skip by content hash, prune of
-// managed objects no longer desired, in the order of DESIGN §2.6. See docs/kubernetes.md.
+// managed objects no longer desired, in the order of docs/design.md §2. See docs/kubernetes.md.
 //
 // One run: list every managed object (one list per kind, across namespaces) and the namespaces; take
 // gateway readiness from the listed Deployments and compile the desired state with it; create missing
