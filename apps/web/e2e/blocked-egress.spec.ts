@@ -161,8 +161,10 @@ test('denied flows → alert on the dashboard → inbox → prefilled request �
   await expect(dialog).toContainText(`${ruleName}: ${service.name}`);
   await dialog.getByLabel('Comment (optional)').fill('The sync job moved to the mirror; requesting access.');
   await dialog.getByRole('button', { name: 'Acknowledge', exact: true }).click();
-  await expect(dialog.getByRole('status')).toContainText(`Acknowledged by ${APPROVER1.email}`);
-  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(dialog).toBeHidden();
+  await expect(approver.getByRole('region', { name: 'Notifications' })).toContainText(
+    `Acknowledged by ${APPROVER1.email}`,
+  );
   await expect(alertRow).toHaveCount(0);
   await approver.getByLabel('Show acknowledged alerts').check();
   await expect(approver).toHaveURL(/alerts=all/);

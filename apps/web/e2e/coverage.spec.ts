@@ -45,10 +45,10 @@ test('an admin switches to "every namespace" in the settings and the coverage fo
 }) => {
   await signIn(page, ADMIN);
   await page.goto('/settings');
-  const mode = page.getByRole('combobox', { name: 'Which namespaces are enforced' });
+  const mode = page.getByRole('combobox', { name: 'Enforced namespaces', exact: true });
   await expect(mode).toHaveValue('listed');
   await mode.selectOption({ label: 'Every namespace except those left open' });
-  await page.getByRole('textbox', { name: 'Namespaces left open (when every namespace is enforced)' }).fill('kube-system\ncoverage-shop');
+  await page.getByRole('textbox', { name: 'Namespaces left open', exact: true }).fill('kube-system\ncoverage-shop');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Settings saved')).toBeVisible();
 

@@ -24,9 +24,11 @@ async function approveFromInbox(page: Page, expected: RegExp) {
   await expect(dialog).toContainText(`${GITHUB_SERVICE.name} → ${GITHUB.host}:${GITHUB.port}`);
   await dialog.getByLabel('Comment (optional)').fill('Reviewed: the sync job needs it.');
   await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
-  await expect(dialog.getByRole('status')).toContainText(expected);
-  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+  // The dialog closes itself once the server agreed; the toast says what it answered.
   await expect(dialog).toBeHidden();
+  await expect(
+    page.getByRole('region', { name: 'Notifications' }).getByRole('status').filter({ hasText: expected }),
+  ).toContainText(`Approved: ${GITHUB_SERVICE.name} → ${GITHUB.host}:${GITHUB.port}`);
 }
 
 test('request → two approvals → active → revoke → audited', async ({ page, browser }) => {
@@ -96,14 +98,14 @@ test('request → two approvals → active → revoke → audited', async ({ pag
   await expect(policy.getByLabel(/NetworkPolicy .* YAML/)).toContainText(GITHUB_SERVICE.label);
   await snap(approver2, '06-destination-manifests');
 
-  // Revoke from the grant's page; the dialog shows the server's verdict.
+  // Revoke from the grant's page; the toast shows the server's verdict.
   await approver1.goto(`/grants/${grantId}`);
   await approver1.getByRole('button', { name: /^Revoke/ }).click();
   const dialog = approver1.getByRole('dialog', { name: 'Revoke grant' });
   await dialog.getByLabel('Reason').fill('The sync moved to a mirror.');
   await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();
-  await expect(dialog.getByRole('status')).toContainText('now revoked');
-  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+  await expect(dialog).toBeHidden();
+  await expect(approver1.getByRole('region', { name: 'Notifications' })).toContainText('The grant is now revoked.');
   await expect(approver1.getByText('revoked', { exact: true }).first()).toBeVisible();
   const timeline = approver1.getByRole('region', { name: 'Timeline' });
   for (const step of ['Requested', 'Approved', 'Active', 'Revoked'])

@@ -110,14 +110,14 @@ test('audit log: Next and Previous keep the action filter and return to the newe
 }) => {
   const tag = uniqueSuffix();
   const engineer = await apiSession(baseURL ?? '', ENGINEER);
-  let newest = '';
+  let newestName = '';
   for (let i = 1; i <= SEEDED; i++) {
     const created = await engineer.factories.service({
       name: `service.audit-pager-${tag}-${i}`,
       namespace: 'pager',
       selector: { matchLabels: { app: `a${i}` } },
     });
-    newest = created.id;
+    newestName = created.name;
   }
   await engineer.dispose();
 
@@ -129,7 +129,7 @@ test('audit log: Next and Previous keep the action filter and return to the newe
   const seqs = async () => (await rowKeys(table, 1)).map(Number);
   const first = await seqs();
   expect(first).toEqual([...first].sort((a, b) => b - a));
-  await expect(table.locator('tbody > tr').first()).toContainText(`service ${newest.slice(0, 8)}`);
+  await expect(table.locator('tbody > tr').first()).toContainText(newestName);
   const topSeq = table.locator('tbody > tr').first().locator('td').first();
 
   await next.click();

@@ -234,6 +234,30 @@ describe('GET /audit-events', () => {
     expect((await list(`actor=${someone.email}&targetType=grant`)).items).toEqual([]);
   });
 
+  it('names each target as it is called now, and says null once it is deleted', async () => {
+    const svc = await f.service({ name: 'service.named-in-audit' });
+    const dest = await f.destination({ host: 'named-in-audit.example.com' });
+    const grant = await f.grant({ service: svc.name, destination: dest.host, port: 443 });
+    const gone = await f.service({ name: 'service.deleted-in-audit' });
+    expect((await t.as('engineer', { method: 'DELETE', url: `/api/v1/services/${gone.id}` })).statusCode).toBe(204);
+    const nameOf = async (targetType: string, targetId: string) => {
+      const items = (await list(`targetType=${targetType}&targetId=${targetId}`)).items;
+      expect(items.length).toBeGreaterThan(0);
+      return [...new Set(items.map((e) => e.targetName))];
+    };
+    expect(await nameOf('service', svc.id)).toEqual(['service.named-in-audit']);
+    expect(await nameOf('destination', dest.id)).toEqual(['named-in-audit.example.com']);
+    expect(await nameOf('grant', grant.id)).toEqual(['service.named-in-audit → named-in-audit.example.com:443']);
+    const person = await t.as('admin', { method: 'POST', url: '/api/v1/users', payload: { email: 'named.person@example.com', name: 'Named Person', role: 'viewer', password: 'a-long-enough-password' } });
+    expect(person.statusCode, person.body).toBe(201);
+    expect(await nameOf('user', person.json<{ id: string }>().id)).toEqual(['Named Person']);
+    // Deleted: no name, so the console says "deleted service <id>"; the row itself still holds the id.
+    expect(await nameOf('service', gone.id)).toEqual([null]);
+    // Read at list time, not stored: the chain still verifies, and the CSV export has no such column.
+    expect((await t.as('approver', { method: 'GET', url: '/api/v1/audit-events/verify' })).json<{ valid: boolean }>().valid).toBe(true);
+    expect((await t.as('approver', { method: 'GET', url: '/api/v1/audit-events?format=csv' })).body.split('\n')[0]).not.toContain('targetName');
+  });
+
   it('lists newest first and pages through every event exactly once', async () => {
     const total = await auditCount();
     const seen: number[] = [];

@@ -20,6 +20,11 @@ export const AuditEventSchema = z
     requestId: z.string().nullable(),
     prevHash: z.string(),
     hash: z.string(),
+    // Added after the rest: read at list time, not part of the hashed row (absent from the CSV export).
+    targetName: z.string().nullable().optional().meta({
+      description:
+        "The target's current display name (service name, destination host, grant as service → host:port, person, token, webhook or rule name); null when the target has been deleted or has no name (settings, system). Not part of the hashed row.",
+    }),
   })
   .meta({ id: 'AuditEvent' });
 export type AuditEvent = z.infer<typeof AuditEventSchema>;

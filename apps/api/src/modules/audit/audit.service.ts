@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { AuditLog } from '../../platform/audit.ts';
 import type { Db, Prisma } from '../../platform/db.ts';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { withTargetNames } from './audit.target-names.ts';
 
 type ListQuery = z.output<typeof AuditListQuerySchema>;
 type Row = Prisma.AuditEventGetPayload<object>;
@@ -62,7 +63,8 @@ export function createAuditService({ db, audit }: { db: Db; audit: AuditLog }) {
       orderBy: { seq: 'desc' },
       take: q.limit + 1,
     });
-    return toPage(rows, q.limit, toAuditDto, (r) => [Number(r.seq), r.id]);
+    const page = toPage(rows, q.limit, toAuditDto, (r) => [Number(r.seq), r.id]);
+    return { ...page, items: await withTargetNames(db, page.items) };
   }
 
   /** Every matching event, newest first, in batches: the CSV export is not limited to one page. */

@@ -1,8 +1,10 @@
 // "Are you sure?" for an irreversible change: what it is (description), what follows from it
-// (consequence), Back, and the danger button, disabled while the change is on its way.
+// (consequence), Back, and the danger button, disabled while the change is on its way. The caller
+// closes it and raises a toast on success; a refusal (`error`) is shown inside and keeps it open.
 import type { ReactNode } from 'react';
 
 import { Dialog } from './dialog.tsx';
+import { RefusedNotice } from './error-panel.tsx';
 
 export function ConfirmDialog({
   title,
@@ -10,6 +12,7 @@ export function ConfirmDialog({
   consequence,
   confirmLabel,
   pending,
+  error,
   onConfirm,
   onClose,
 }: {
@@ -18,6 +21,8 @@ export function ConfirmDialog({
   consequence: ReactNode;
   confirmLabel: string;
   pending: boolean;
+  /** The failed attempt, if the last one failed. */
+  error?: Error | null;
   onConfirm: () => void;
   onClose: () => void;
 }) {
@@ -25,9 +30,10 @@ export function ConfirmDialog({
     <Dialog open onClose={onClose} title={title} description={description}>
       <div className="stack">
         <p>{consequence}</p>
+        <RefusedNotice error={error} />
         <div className="actions">
           <button type="button" className="btn" onClick={onClose}>
-            Back
+            {error ? 'Close' : 'Back'}
           </button>
           <button type="button" className="btn btn-danger" disabled={pending} onClick={onConfirm}>
             {confirmLabel}

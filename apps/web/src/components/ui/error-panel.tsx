@@ -18,16 +18,25 @@ export function ErrorPanel({ error, what }: { error: unknown; what: string }) {
   );
 }
 
+/** "the requester cannot approve …" → "The requester cannot approve ….": the server's reason as a sentence. */
+function sentence(message: string): string {
+  const text = message.trim();
+  const capital = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?)]$/.test(capital) ? capital : `${capital}.`;
+}
+
 /**
- * A refused change inside a dialog or form, kept open so the person can read it: the server's message
- * and the request id. Renders nothing without an error.
+ * A refused change inside a dialog or form, kept open so the person can read it: that nothing changed
+ * (or nothing was sent), the server's reason as a sentence, and the request id. Renders nothing without
+ * an error.
  */
-export function RefusedNotice({ error }: { error: Error | null }) {
+export function RefusedNotice({ error }: { error: Error | null | undefined }) {
   if (!error) return null;
+  const unsent = isApiError(error) && error.status === 0;
   return (
     <div className="form-error" role="alert">
-      <strong>The server refused: </strong>
-      {error.message}
+      <strong>{unsent ? 'Not sent. ' : 'Nothing was changed. '}</strong>
+      {sentence(error.message)}
       {isApiError(error) && error.requestId ? (
         <span className="muted small block">Request id: {error.requestId}</span>
       ) : null}

@@ -1,6 +1,6 @@
 // Acknowledging an alert works like every other decision in the console: a dialog that names the
-// alert, takes a comment, and shows what the server answered (a 409 when someone was quicker is a
-// normal outcome to show, not to hide).
+// alert and takes a comment; once the server agrees it closes and a toast says so, and a refusal (a 409
+// when someone was quicker is a normal outcome to show, not to hide) keeps it open with the reason.
 import { AcknowledgeAlertBodySchema, type Alert } from '@egress/shared';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useForm } from 'react-hook-form';
@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { Dialog } from '../../../components/ui/dialog.tsx';
 import { RefusedNotice } from '../../../components/ui/error-panel.tsx';
 import { Field } from '../../../components/ui/field.tsx';
+import { showToast } from '../../../components/ui/toast.tsx';
 import { utc } from '../../../lib/format.ts';
 import { useAcknowledgeAlert } from '../api/alerts.mutations.ts';
 import { describeAlert } from '../alert-format.ts';
@@ -22,8 +23,22 @@ type Values = z.input<typeof CommentForm>;
 export function AcknowledgeDialog({ alert, onClose }: { alert: Alert; onClose: () => void }) {
   const mutation = useAcknowledgeAlert();
   const form = useForm<Values>({ resolver: zodResolver(CommentForm), defaultValues: { comment: '' } });
-  const result = mutation.data;
   const failure = mutation.error;
+  const submit = form.handleSubmit((v) =>
+    mutation.mutate(
+      { id: alert.id, comment: (v.comment ?? '').trim() },
+      {
+        onSuccess: (result) => {
+          showToast({
+            kind: 'success',
+            title: `Alert acknowledged: ${describeAlert(alert)}`,
+            message: `Acknowledged${result.acknowledgedBy ? ` by ${result.acknowledgedBy}` : ''}. It has left the open alerts.`,
+          });
+          onClose();
+        },
+      },
+    ),
+  );
   return (
     <Dialog
       open
@@ -36,46 +51,24 @@ export function AcknowledgeDialog({ alert, onClose }: { alert: Alert; onClose: (
         </p>
       }
     >
-      {result ? (
-        <div className="stack">
-          <p role="status" className="result-ok">
-            Acknowledged{result.acknowledgedBy ? ` by ${result.acknowledgedBy}` : ''}. It has left the open
-            alerts.
-          </p>
-          <div className="actions">
-            <button type="button" className="btn btn-primary" onClick={onClose} autoFocus>
-              Close
-            </button>
-          </div>
-        </div>
-      ) : (
-        <form
-          noValidate
-          className="stack"
-          onSubmit={(e) =>
-            void form.handleSubmit((v) =>
-              mutation.mutate({ id: alert.id, comment: (v.comment ?? '').trim() }),
-            )(e)
-          }
+      <form noValidate className="stack" onSubmit={(e) => void submit(e)}>
+        <Field
+          label="Comment (optional)"
+          error={form.formState.errors.comment?.message}
+          hint="What you found or did, for whoever looks at this alert next."
         >
-          <Field
-            label="Comment (optional)"
-            error={form.formState.errors.comment?.message}
-            hint="What you found or did, for whoever looks at this alert next."
-          >
-            <textarea rows={3} autoFocus {...form.register('comment')} />
-          </Field>
-          <RefusedNotice error={failure} />
-          <div className="actions">
-            <button type="button" className="btn" onClick={onClose}>
-              {failure ? 'Close' : 'Back'}
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
-              {mutation.isPending ? 'Sending…' : 'Acknowledge'}
-            </button>
-          </div>
-        </form>
-      )}
+          <textarea rows={3} autoFocus {...form.register('comment')} />
+        </Field>
+        <RefusedNotice error={failure} />
+        <div className="actions">
+          <button type="button" className="btn" onClick={onClose}>
+            {failure ? 'Close' : 'Back'}
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
+            {mutation.isPending ? 'Sending…' : 'Acknowledge'}
+          </button>
+        </div>
+      </form>
     </Dialog>
   );
 }

@@ -19,6 +19,7 @@ export function DeleteRuleDialog({ rule, onClose }: { rule: AlertRule; onClose: 
       consequence="No new alerts are raised for it. Alerts it already raised stay, with the rule's name."
       confirmLabel="Delete rule"
       pending={remove.isPending}
+      error={remove.error}
       onConfirm={() =>
         remove.mutate(rule.id, {
           onSuccess: () => {

@@ -6,14 +6,14 @@ import { z } from 'zod';
 import { Dialog } from '../../../components/ui/dialog.tsx';
 import { RefusedNotice } from '../../../components/ui/error-panel.tsx';
 import { Field } from '../../../components/ui/field.tsx';
+import { showToast } from '../../../components/ui/toast.tsx';
 import { useDecision, type Decision } from '../api/grants.mutations.ts';
-import { GrantStateBadge } from './grant-bits.tsx';
 
-const VERB: Record<Decision, { title: string; confirm: string; field: string; required: boolean }> = {
-  approve: { title: 'Approve request', confirm: 'Approve', field: 'Comment (optional)', required: false },
-  reject: { title: 'Reject request', confirm: 'Reject', field: 'Reason', required: true },
-  revoke: { title: 'Revoke grant', confirm: 'Revoke', field: 'Reason', required: true },
-  cancel: { title: 'Cancel request', confirm: 'Cancel request', field: 'Reason (optional)', required: false },
+const VERB: Record<Decision, { title: string; confirm: string; field: string; required: boolean; done: string }> = {
+  approve: { title: 'Approve request', confirm: 'Approve', field: 'Comment (optional)', required: false, done: 'Approved' },
+  reject: { title: 'Reject request', confirm: 'Reject', field: 'Reason', required: true, done: 'Rejected' },
+  revoke: { title: 'Revoke grant', confirm: 'Revoke', field: 'Reason', required: true, done: 'Revoked' },
+  cancel: { title: 'Cancel request', confirm: 'Cancel request', field: 'Reason (optional)', required: false, done: 'Cancelled' },
 };
 
 const RequiredText = z.object({ text: ReasonBodySchema.shape.reason });
@@ -22,13 +22,14 @@ const OptionalText = z.object({
 });
 type Values = z.input<typeof OptionalText>;
 
+/** What the server answered, for the toast: the grant's new state, or how many approvals are still due. */
 function outcome(decision: Decision, grant: Grant): string {
   if (decision === 'approve') {
     return grant.state === 'active'
-      ? 'Approved. The grant is now active.'
-      : `Approved. ${grant.approvals.length} of ${grant.requiredApprovals} approvals so far; it stays pending until the rest approve.`;
+      ? 'The grant is now active.'
+      : `${grant.approvals.length} of ${grant.requiredApprovals} approvals so far; it stays pending until the rest approve.`;
   }
-  return `Done. The grant is now ${grant.state}.`;
+  return `The grant is now ${grant.state}.`;
 }
 
 export function describeGrant(grant: Grant): string {
@@ -54,8 +55,24 @@ export function DecisionDialog({ grant, decision, open, onClose }: Props) {
     form.reset();
     onClose();
   };
-  const result = mutation.data;
   const failure = mutation.error;
+  // Not optimistic: the dialog waits for the server's answer, then closes and the toast says what it was.
+  // A refusal keeps the dialog open with the reason, so nothing typed is lost.
+  const submit = form.handleSubmit((v) =>
+    mutation.mutate(
+      { id: grant.id, decision, text: v.text.trim() },
+      {
+        onSuccess: (result) => {
+          showToast({
+            kind: 'success',
+            title: `${verb.done}: ${describeGrant(grant)}`,
+            message: outcome(decision, result),
+          });
+          close();
+        },
+      },
+    ),
+  );
 
   return (
     <Dialog
@@ -68,43 +85,24 @@ export function DecisionDialog({ grant, decision, open, onClose }: Props) {
         </p>
       }
     >
-      {result ? (
-        <div className="stack">
-          <p role="status" className="result-ok">
-            {outcome(decision, result)} <GrantStateBadge grant={result} />
-          </p>
-          <div className="actions">
-            <button type="button" className="btn btn-primary" onClick={close} autoFocus>
-              Close
-            </button>
-          </div>
+      <form noValidate className="stack" onSubmit={(e) => void submit(e)}>
+        <Field label={verb.field} error={form.formState.errors.text?.message}>
+          <textarea rows={3} autoFocus {...form.register('text')} />
+        </Field>
+        <RefusedNotice error={failure} />
+        <div className="actions">
+          <button type="button" className="btn" onClick={close}>
+            {failure ? 'Close' : 'Back'}
+          </button>
+          <button
+            type="submit"
+            className={decision === 'approve' ? 'btn btn-primary' : 'btn btn-danger'}
+            disabled={mutation.isPending}
+          >
+            {mutation.isPending ? 'Sending…' : verb.confirm}
+          </button>
         </div>
-      ) : (
-        <form
-          noValidate
-          className="stack"
-          onSubmit={(e) =>
-            void form.handleSubmit((v) => mutation.mutate({ id: grant.id, decision, text: v.text.trim() }))(e)
-          }
-        >
-          <Field label={verb.field} error={form.formState.errors.text?.message}>
-            <textarea rows={3} autoFocus {...form.register('text')} />
-          </Field>
-          <RefusedNotice error={failure} />
-          <div className="actions">
-            <button type="button" className="btn" onClick={close}>
-              {failure ? 'Close' : 'Back'}
-            </button>
-            <button
-              type="submit"
-              className={decision === 'approve' ? 'btn btn-primary' : 'btn btn-danger'}
-              disabled={mutation.isPending}
-            >
-              {mutation.isPending ? 'Sending…' : verb.confirm}
-            </button>
-          </div>
-        </form>
-      )}
+      </form>
     </Dialog>
   );
 }

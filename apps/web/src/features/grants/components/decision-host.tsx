@@ -1,6 +1,6 @@
 // One decision dialog for the whole console. Rows only ask for it: the dialog holds its own copy of the
-// grant, so it stays open to show the server's verdict even when the row it came from disappears (an
-// approved request leaves the inbox as soon as the lists refresh).
+// grant, so it still names it (in the toast it raises on success, or beside a refusal it keeps showing)
+// when the row it came from disappears (an approved request leaves the inbox as the lists refresh).
 import type { Grant } from '@egress/shared';
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 

@@ -130,6 +130,7 @@ export function DeleteServiceButton({ service: s, role }: { service: Service; ro
           consequence={`Its ${plural(s.activeGrants, 'active grant')} are revoked and ${plural(s.pendingGrants, 'pending request')} cancelled, each audited. This cannot be undone.`}
           confirmLabel="Delete service"
           pending={remove.isPending}
+          error={remove.error}
           onClose={() => setConfirming(false)}
           onConfirm={() =>
             remove.mutate(s.id, {

@@ -7,7 +7,40 @@ import { showToast } from '../../../components/ui/toast.tsx';
 import { isApiError } from '../../../lib/api-client.ts';
 import { toastError } from '../../../lib/toast-error.ts';
 import { useUpdateSettings } from '../api/settings.mutations.ts';
-import { buildPatch, describeSettings, leafPathFor, toText, type LeafSpec } from './settings-model.ts';
+import {
+  buildPatch,
+  describeSettings,
+  serverError,
+  toText,
+  type LeafSpec,
+  type SectionSpec,
+} from './settings-model.ts';
+
+/** The settings in the order an admin thinks of them; a key missing here lands in "Other". */
+const GROUPS: { title: string; keys: string[] }[] = [
+  { title: 'Enforcement', keys: ['enforcementMode', 'enforcedNamespaces', 'excludedNamespaces'] },
+  {
+    title: 'Gateways',
+    keys: ['gatewayNamespace', 'envoyImage', 'gatewayResolver', 'defaultGateway', 'gatewayResources'],
+  },
+  {
+    title: 'Cluster network',
+    keys: ['podCidrs', 'serviceCidrs', 'internalCidrs', 'clusterDomain', 'dnsConfigMap', 'labelDomain'],
+  },
+  { title: 'Blocked traffic', keys: ['flowDedupWindowSeconds', 'flowRetentionDays'] },
+];
+
+function grouped(sections: SectionSpec[]): { title: string; sections: SectionSpec[] }[] {
+  const known = new Set(GROUPS.flatMap((g) => g.keys));
+  const other = sections.filter((s) => !known.has(s.key));
+  return [
+    ...GROUPS.map((g) => ({
+      title: g.title,
+      sections: g.keys.flatMap((k) => sections.filter((s) => s.key === k)),
+    })),
+    { title: 'Other', sections: other },
+  ].filter((g) => g.sections.length > 0);
+}
 
 type Text = Record<string, string>;
 
@@ -35,6 +68,15 @@ function LeafInput({
       </select>
     );
   return <input type={leaf.kind === 'number' ? 'number' : 'text'} {...aria} {...register(leaf.path)} />;
+}
+
+/** One setting: its label tied to the control, a line of help, and the error naming it. */
+function Leaf({ leaf, form, error }: { leaf: LeafSpec; form: ReturnType<typeof useForm<Text>>; error: string | undefined }) {
+  return (
+    <Field label={leaf.label} error={error} hint={leaf.description}>
+      <LeafInput leaf={leaf} register={form.register} />
+    </Field>
+  );
 }
 
 export function SettingsForm({ settings }: { settings: Settings }) {
@@ -67,41 +109,40 @@ export function SettingsForm({ settings }: { settings: Settings }) {
       });
     } catch (error) {
       const details = isApiError(error) && error.status === 400 ? error.details : [];
-      details.forEach((d) =>
-        form.setError(
-          leafPathFor(
-            d.field
-              .replace(/^body\.?/, '')
-              .split(/[.[\]]/)
-              .filter(Boolean),
-            sections,
-          ),
-          { type: 'server', message: d.message },
-        ),
-      );
+      details.forEach((d) => {
+        const [path, message] = serverError(d.field, d.message, sections);
+        form.setError(path, { type: 'server', message });
+      });
       if (details.length === 0) toastError(error, 'The settings were not saved');
     }
   });
 
   return (
     <form noValidate onSubmit={(e) => void submit(e)} className="settings-form">
-      {sections.map((section) => (
-        <fieldset key={section.key} className="settings-section">
-          <legend>{section.title}</legend>
-          {section.description ? <p className="muted small">{section.description}</p> : null}
+      {grouped(sections).map((group) => (
+        <fieldset key={group.title} className="settings-section">
+          <legend>{group.title}</legend>
           <div className="settings-leaves">
-            {section.leaves.map((leaf) => (
-              <Field
-                key={leaf.path}
-                label={leaf.label}
-                error={errors[leaf.path]?.message}
-                hint={
-                  leaf.kind === 'list' ? `${leaf.description ?? ''} One per line.`.trim() : leaf.description
-                }
-              >
-                <LeafInput leaf={leaf} register={form.register} />
-              </Field>
-            ))}
+            {group.sections.map((section) =>
+              section.leaves.length === 1 && section.leaves[0]?.path === section.key ? (
+                <Leaf
+                  key={section.key}
+                  leaf={section.leaves[0]}
+                  form={form}
+                  error={errors[section.key]?.message}
+                />
+              ) : (
+                <fieldset key={section.key} className="settings-subsection">
+                  <legend>{section.title}</legend>
+                  {section.description ? <p className="muted small">{section.description}</p> : null}
+                  <div className="settings-leaves">
+                    {section.leaves.map((leaf) => (
+                      <Leaf key={leaf.path} leaf={leaf} form={form} error={errors[leaf.path]?.message} />
+                    ))}
+                  </div>
+                </fieldset>
+              ),
+            )}
           </div>
         </fieldset>
       ))}

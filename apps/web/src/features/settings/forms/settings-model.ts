@@ -3,6 +3,8 @@
 import { SettingsSchema, type Settings } from '@egress/shared';
 import { z } from 'zod';
 
+import { SETTING_GROUP_TEXT, SETTING_TEXT, settingError } from '../settings-labels.ts';
+
 export type Leaf = 'text' | 'number' | 'list' | 'choice';
 export interface LeafSpec {
   path: string;
@@ -14,18 +16,11 @@ export interface LeafSpec {
 }
 export interface SectionSpec {
   key: keyof Settings;
-  /** What the form calls the setting (its key when it has no friendlier name). */
+  /** What the form calls the setting (settings-labels.ts; its key only when it has no entry there). */
   title: string;
   description: string | undefined;
   leaves: LeafSpec[];
 }
-
-/** Friendlier names for the settings an admin reads most carefully (the rest show their key). */
-const TITLES: Partial<Record<keyof Settings, string>> = {
-  enforcementMode: 'Which namespaces are enforced',
-  enforcedNamespaces: 'Enforced namespaces (when only the listed ones are)',
-  excludedNamespaces: 'Namespaces left open (when every namespace is enforced)',
-};
 
 /** Names of the values of a setting chosen from a list. */
 const CHOICES: Partial<Record<keyof Settings, Record<string, string>>> = {
@@ -45,15 +40,24 @@ function shapeOf(schema: z.ZodType): Shape | null {
   return inner instanceof z.ZodObject ? inner.shape : null;
 }
 
-function leavesOf(value: unknown, schema: z.ZodType | undefined, path: string, label: string): LeafSpec[] {
+/** The label and one-line help of a leaf: settings-labels.ts, else the key and the schema's description. */
+function textOf(path: string, schema: z.ZodType | undefined) {
+  const text = SETTING_TEXT[path];
+  return {
+    label: text?.label ?? path.split('/').join(' '),
+    description: text?.help ?? (schema ? unwrap(schema).description : undefined),
+  };
+}
+
+function leavesOf(value: unknown, schema: z.ZodType | undefined, path: string): LeafSpec[] {
   const shape = schema ? shapeOf(schema) : null;
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
-      leavesOf(v, shape?.[k], `${path}/${k}`, label ? `${label} ${k}` : k),
+      leavesOf(v, shape?.[k], `${path}/${k}`),
     );
   }
   const kind: Leaf = Array.isArray(value) ? 'list' : typeof value === 'number' ? 'number' : 'text';
-  return [{ path, label, kind, description: schema ? unwrap(schema).description : undefined }];
+  return [{ path, kind, ...textOf(path, schema) }];
 }
 
 export function describeSettings(settings: Settings): SectionSpec[] {
@@ -64,21 +68,20 @@ export function describeSettings(settings: Settings): SectionSpec[] {
       const schema = shape[key];
       const value: unknown = settings[key];
       const nested = typeof value === 'object' && !Array.isArray(value);
-      const title = TITLES[key] ?? key;
       const inner = schema ? unwrap(schema) : undefined;
+      const group = SETTING_GROUP_TEXT[key];
       const leaves =
         inner instanceof z.ZodEnum
-          ? [choiceLeaf(key, title, inner.options.map(String))]
-          : nested
-            ? leavesOf(value, schema, key, '')
-            : leavesOf(value, undefined, key, title);
-      return { key, title, description: inner?.description, leaves };
+          ? [choiceLeaf(key, inner.options.map(String), schema)]
+          : leavesOf(value, nested ? schema : inner, key);
+      const title = group?.label ?? leaves[0]?.label ?? key;
+      return { key, title, description: group?.help, leaves };
     });
 }
 
-function choiceLeaf(key: keyof Settings, label: string, values: string[]): LeafSpec {
+function choiceLeaf(key: keyof Settings, values: string[], schema: z.ZodType | undefined): LeafSpec {
   const names = CHOICES[key] ?? {};
-  return { path: key, label, kind: 'choice', description: undefined, options: values.map((v) => ({ value: v, label: names[v] ?? v })) };
+  return { path: key, kind: 'choice', ...textOf(key, schema), options: values.map((v) => ({ value: v, label: names[v] ?? v })) };
 }
 
 export function toText(settings: Settings, sections: SectionSpec[]): Record<string, string> {
@@ -132,6 +135,23 @@ export function leafPathFor(parts: readonly PropertyKey[], sections: SectionSpec
   return section?.leaves[0]?.path ?? names[0] ?? '';
 }
 
+/** The 1-based line of a list item an issue is about ("podCidrs.1" → 2), if it is about one. */
+export function lineOf(parts: readonly PropertyKey[]): number | undefined {
+  const index = parts.find((p) => typeof p === 'number');
+  return index === undefined ? undefined : index + 1;
+}
+
+/** A field error the server returned ("body.podCidrs.1") as the form's path and plain sentence. */
+export function serverError(field: string, message: string, sections: SectionSpec[]): [string, string] {
+  const parts = field
+    .replace(/^body\.?/, '')
+    .split(/[.[\]]/)
+    .filter(Boolean)
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  const path = leafPathFor(parts, sections);
+  return [path, settingError(path, message, lineOf(parts))];
+}
+
 /** Validates the changed sections with the shared field schemas; returns the patch or errors by path. */
 export function buildPatch(
   sections: SectionSpec[],
@@ -149,8 +169,10 @@ export function buildPatch(
       : { success: false as const, error: null };
     if (result.success) patch[section.key] = result.data;
     else
-      for (const issue of result.error?.issues ?? [])
-        errors[leafPathFor([section.key, ...issue.path], sections)] ??= issue.message;
+      for (const issue of result.error?.issues ?? []) {
+        const path = leafPathFor([section.key, ...issue.path], sections);
+        errors[path] ??= settingError(path, issue.message, lineOf(issue.path));
+      }
   }
   return { patch, errors };
 }

@@ -10,6 +10,7 @@ import { Dialog } from '../../../components/ui/dialog.tsx';
 import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { ShownOnce } from '../../../components/ui/shown-once.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
+import { showToast } from '../../../components/ui/toast.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { useRevokeToken } from '../api/tokens.mutations.ts';
 import { tokenListQuery } from '../api/tokens.queries.ts';
@@ -117,7 +118,15 @@ function RevokeTokenDialog({ token, onClose }: { token: Token; onClose: () => vo
       consequence="Scripts using this token stop working at once. This cannot be undone."
       confirmLabel="Revoke token"
       pending={revoke.isPending}
-      onConfirm={() => revoke.mutate(token.id, { onSuccess: onClose })}
+      error={revoke.error}
+      onConfirm={() =>
+        revoke.mutate(token.id, {
+          onSuccess: () => {
+            onClose();
+            showToast({ kind: 'success', title: `Token ${token.name} revoked` });
+          },
+        })
+      }
       onClose={onClose}
     />
   );

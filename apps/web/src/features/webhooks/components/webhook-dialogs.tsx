@@ -101,6 +101,7 @@ export function DeleteWebhookDialog({
       consequence="Nothing more is sent to it, and its delivery log is deleted with it. This cannot be undone."
       confirmLabel="Delete webhook"
       pending={remove.isPending}
+      error={remove.error}
       onConfirm={() =>
         remove.mutate(webhook.id, {
           onSuccess: () => {
