@@ -22,6 +22,7 @@ export * from './schemas/webhooks.ts';
 export * from './schemas/oidc.ts';
 export * from './schemas/flows.ts';
 export * from './audit-chain.ts';
+export * from './canonical-json.ts';
 export * from './coverage.ts';
 export * from './schemas/coverage.ts';
 export * from './schemas/explain.ts';
