@@ -26,3 +26,5 @@ export * from './canonical-json.ts';
 export * from './coverage.ts';
 export * from './schemas/coverage.ts';
 export * from './schemas/explain.ts';
+export * from './endpoints.ts';
+export * from './endpoints-client.ts';
