@@ -24,8 +24,8 @@ async function writeFolder(folder: string, objects: KubernetesObject[]): Promise
 /** The desired objects as the API compiles them (the JSON form of GET /api/v1/manifests). */
 async function renderedObjects(client: ApiClient): Promise<KubernetesObject[]> {
   const answer = await client.getManifests();
-  // The JSON form is the list; the same route answers YAML text (format=yaml) and the compiler input (format=input).
-  if (typeof answer === 'string' || !('items' in answer) || 'settings' in answer) throw new CliError('GET /api/v1/manifests answered without the list of objects', EXIT.failed);
+  // The default form is the list; the same route answers the compiler input for format=input.
+  if (!('items' in answer) || 'settings' in answer) throw new CliError('GET /api/v1/manifests answered without the list of objects', EXIT.failed);
   return answer.items;
 }
 

@@ -5,16 +5,55 @@
 import { ENDPOINT_TABLE_EXCEPTIONS, ROUTE_POLICIES, endpoints, type EndpointDef } from '@egress/shared';
 import type { HTTPMethods } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
+interface JsonSchema {
+  $ref?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  type?: string | string[];
+  $defs?: Record<string, JsonSchema>;
+}
 interface Operation {
   operationId?: string;
   parameters?: { in: string; name: string }[];
   requestBody?: unknown;
-  responses?: Record<string, unknown>;
+  responses?: Record<string, { content?: Record<string, { schema?: JsonSchema }> } | undefined>;
 }
-type OpenApiDocument = { paths: Record<string, Record<string, Operation>> };
+type OpenApiDocument = { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, JsonSchema> } };
+
+/**
+ * The structure of a JSON schema: at each level its properties (a `?` marks the optional ones), arrays
+ * and unions, down to `depth` levels; leaf types left out (the two documents spell nullability and
+ * formats differently). References are resolved by name in `defs`.
+ */
+type Shape = string | Shape[] | { [key: string]: Shape };
+function shape(schema: JsonSchema | undefined, defs: Record<string, JsonSchema>, depth = 4): Shape {
+  if (!schema) return '-';
+  if (schema.$ref) return shape(defs[schema.$ref.split('/').pop() ?? ''], defs, depth);
+  const branches = (schema.anyOf ?? schema.oneOf)?.filter((b) => b.type !== 'null');
+  if (branches) return branches.length === 1 ? shape(branches[0], defs, depth) : branches.map((b) => shape(b, defs, depth));
+  if (depth === 0) return '.';
+  if (schema.items) return [shape(schema.items, defs, depth - 1)];
+  return schema.properties ? objectShape(schema.properties, new Set(schema.required), defs, depth) : '.';
+}
+
+function objectShape(properties: Record<string, JsonSchema>, required: Set<string>, defs: Record<string, JsonSchema>, depth: number): Shape {
+  const keys = Object.keys(properties).sort();
+  return Object.fromEntries(keys.map((k) => [required.has(k) ? k : `${k}?`, shape(properties[k], defs, depth - 1)]));
+}
+
+/** The JSON schema of a route's success answer in the OpenAPI document; for a route that also answers text, its JSON branches. */
+function declaredAnswer(def: EndpointDef): JsonSchema | undefined {
+  const declared = doc.paths[def.path]?.[def.method.toLowerCase()]?.responses?.[String(def.status)]?.content?.['application/json']?.schema;
+  // A route that also answers text (CSV) declares a string beside its JSON; the client reads that with text().
+  return def.text && declared?.anyOf ? { anyOf: declared.anyOf.filter((b) => b.type !== 'string') } : declared;
+}
 
 /** OpenAPI's path syntax (the table's) to Fastify's: `{id}` → `:id`, a literal colon → `::`. */
 function fastifyPath(path: string): string {
@@ -70,5 +109,11 @@ describe('the endpoint table', () => {
     const inQuery = (op?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name).sort();
     expect(inQuery).toEqual(keysOf(def.query));
     expect(op?.requestBody !== undefined, 'has a body').toBe(def.body !== undefined);
+  });
+
+  it.each(table.filter((e) => e.def.response !== null))('$name answers with the structure the route declares', ({ def }) => {
+    const declared = declaredAnswer(def);
+    const mine = z.toJSONSchema(def.response ?? z.null(), { io: 'output', unrepresentable: 'any' }) as JsonSchema;
+    expect(shape(mine, mine.$defs ?? {})).toEqual(shape(declared, doc.components?.schemas ?? {}));
   });
 });

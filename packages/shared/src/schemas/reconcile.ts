@@ -91,5 +91,5 @@ export const KubernetesObjectSchema = z.looseObject({
   metadata: z.object({ name: z.string(), namespace: z.string().optional(), labels: z.record(z.string(), z.string()), annotations: z.record(z.string(), z.string()) }),
 });
 
-/** GET /api/v1/manifests: the objects (json), a YAML stream (yaml, read as text) or the compiler input (input). */
-export const ManifestsResponseSchema = z.union([z.object({ items: z.array(KubernetesObjectSchema) }), z.string(), z.looseObject({ settings: z.unknown() })]);
+/** GET /api/v1/manifests as JSON: the objects (format=json) or the compiler input (format=input); format=yaml is text. */
+export const ManifestsResponseSchema = z.union([z.object({ items: z.array(KubernetesObjectSchema) }), z.looseObject({ settings: z.unknown() })]);
