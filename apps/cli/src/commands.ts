@@ -2,7 +2,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 import { compile, pathFor, toYaml, type CompilerInput, type KubernetesObject } from '@egress/manifests';
-import { parseRule, type Grant, type Rule, type RulesSyncResult, type Service } from '@egress/shared';
+import { parseRule, type Grant, type Rule, type Service } from '@egress/shared';
 
 import type { ApiClient } from './client.ts';
 import { CliError, EXIT } from './exit-codes.ts';
@@ -21,6 +21,14 @@ async function writeFolder(folder: string, objects: KubernetesObject[]): Promise
   }
 }
 
+/** The desired objects as the API compiles them (the JSON form of GET /api/v1/manifests). */
+async function renderedObjects(client: ApiClient): Promise<KubernetesObject[]> {
+  const answer = await client.getManifests();
+  // The default form is the list; the same route answers the compiler input for format=input.
+  if (!('items' in answer) || 'settings' in answer) throw new CliError('GET /api/v1/manifests answered without the list of objects', EXIT.failed);
+  return answer.items;
+}
+
 /** render: from the API, or offline from a JSON export of the compiler input. */
 export async function render(opts: { offline?: string; out?: string }, client: () => ApiClient, io: Io): Promise<number> {
   let objects: KubernetesObject[];
@@ -30,7 +38,7 @@ export async function render(opts: { offline?: string; out?: string }, client: (
     });
     objects = compile(JSON.parse(text) as CompilerInput);
   } else {
-    objects = (await client().get<{ items: KubernetesObject[] }>('/api/v1/manifests')).items;
+    objects = await renderedObjects(client());
   }
   if (opts.out) {
     await writeFolder(resolve(io.cwd, opts.out), objects);
@@ -53,7 +61,7 @@ export async function readRules(folder: string): Promise<Rule[]> {
 }
 
 async function findService(client: ApiClient, name: string): Promise<Service> {
-  const page = await client.get<{ items: Service[] }>(`/api/v1/services?q=${encodeURIComponent(name)}&limit=500`);
+  const page = await client.listServices({ query: { q: name, limit: 500 } });
   const service = page.items.find((s) => s.name === name);
   if (!service) throw new CliError(`service ${name} is not registered`, EXIT.failed);
   return service;
@@ -65,7 +73,7 @@ export async function rulesSync(opts: { service: string; dir: string; prune: boo
   const rules = (await readRules(resolve(io.cwd, opts.dir))).map((r) => (r.destination === null ? String(r.port) : `${r.destination}:${r.port}`));
   const service = await findService(client, opts.service);
   const body = { rules, prune: opts.prune, ...(opts.justification ? { justification: opts.justification } : {}) };
-  const result = await client.post<RulesSyncResult>(`/api/v1/services/${service.id}/rules:sync`, body);
+  const result = await client.syncRules({ params: { id: service.id }, body });
   for (const g of result.created) io.out(`requested  ${label(g)}`);
   for (const g of result.unchanged) io.out(`unchanged  ${label(g)}`);
   for (const g of result.revoked) io.out(`revoked    ${label(g)}`);
@@ -74,7 +82,7 @@ export async function rulesSync(opts: { service: string; dir: string; prune: boo
 }
 
 export async function request(opts: { service: string; destination: string | null; port: number; justification: string; expiresAt?: string }, client: ApiClient, io: Io): Promise<number> {
-  const grant = await client.post<Grant>('/api/v1/grants', { service: opts.service, destination: opts.destination, port: opts.port, justification: opts.justification, ...(opts.expiresAt ? { expiresAt: opts.expiresAt } : {}) });
+  const grant = await client.requestGrant({ body: { service: opts.service, destination: opts.destination, port: opts.port, justification: opts.justification, ...(opts.expiresAt ? { expiresAt: opts.expiresAt } : {}) } });
   io.out(`${grant.id} ${label(grant)} needs ${grant.requiredApprovals} approval(s)`);
   return EXIT.ok;
 }
@@ -83,8 +91,7 @@ export async function status(opts: { service?: string }, client: ApiClient, io: 
   const states = ['pending', 'active'] as const;
   let pending = 0;
   for (const state of states) {
-    const q = `state=${state}&limit=500${opts.service ? `&service=${encodeURIComponent(opts.service)}` : ''}`;
-    const page = await client.get<{ items: Grant[] }>(`/api/v1/grants?${q}`);
+    const page = await client.listGrants({ query: { state, limit: 500, service: opts.service } });
     if (state === 'pending') pending = page.items.length;
     for (const g of page.items) io.out(`${g.state.padEnd(8)} ${g.service} -> ${g.destination ?? '*'}:${g.port}  ${g.approvals.length}/${g.requiredApprovals} approvals  ${g.id}`);
   }

@@ -1,6 +1,6 @@
 // egressctl explain SERVICE HOST:PORT: the API's answer as a checklist, and an exit code a deploy
 // pipeline can gate on (0 allowed, 1 denied, 2 open). Its failures leave 0–2 alone: 4 token, 7 otherwise.
-import type { Explain } from '@egress/shared';
+import { ProtocolSchema, type Explain, type Protocol } from '@egress/shared';
 
 import type { ApiClient } from './client.ts';
 import { CliError, EXIT, EXPLAIN_EXIT } from './exit-codes.ts';
@@ -11,6 +11,14 @@ function target(arg: string | undefined): { host: string; port: number } {
   const port = m ? Number(m[2]) : NaN;
   if (!m?.[1] || !Number.isInteger(port) || port < 1 || port > 65535) throw new CliError(`give the destination as HOST:PORT (port 1–65535), not ${arg ?? '(nothing)'}`, EXIT.usage);
   return { host: m[1], port };
+}
+
+/** --protocol, checked with the API's own schema so the request is typed (and a typo needs no round trip). */
+function protocolOf(flag: string | undefined): Protocol | undefined {
+  if (flag === undefined) return undefined;
+  const parsed = ProtocolSchema.safeParse(flag.toUpperCase());
+  if (!parsed.success) throw new CliError(`--protocol must be TCP or UDP, not ${flag}`, EXIT.usage);
+  return parsed.data;
 }
 
 export function format(e: Explain): string[] {
@@ -27,8 +35,7 @@ async function answer(opts: { args: string[]; protocol?: string }, client: () =>
   const [service, dest, extra] = opts.args;
   if (!service || extra !== undefined) throw new CliError('usage: egressctl explain SERVICE HOST:PORT [--protocol TCP|UDP]', EXIT.usage);
   const { host, port } = target(dest);
-  const q = new URLSearchParams({ service, host, port: String(port), ...(opts.protocol ? { protocol: opts.protocol.toUpperCase() } : {}) });
-  const e = await client().get<Explain>(`/api/v1/explain?${q.toString()}`);
+  const e = await client().explain({ query: { service, host, port, protocol: protocolOf(opts.protocol) } });
   for (const line of format(e)) io.out(line);
   return EXPLAIN_EXIT[e.verdict];
 }

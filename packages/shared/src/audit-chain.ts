@@ -3,28 +3,11 @@
 // done by the caller with node:crypto; this file only says what is hashed and signed, and walks a chain.
 import { z } from 'zod';
 
+import { canonicalJson } from './canonical-json.ts';
 import { sha256Hex } from './sha256.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 export const CHECKPOINT_FORMAT = 'egress-audit-checkpoint/v1';
-
-/**
- * Canonical JSON: object keys sorted, no whitespace, undefined dropped. Used for the audit hash chain,
- * so the same event always hashes the same however its objects were built or read back from jsonb.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    // JSON.stringify of undefined or a function is undefined at run time, whatever its type says.
-    const s: unknown = JSON.stringify(value);
-    return typeof s === 'string' ? s : 'null';
-  }
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
 
 /** The fields of an audit row that its hash covers (with the previous row's hash). */
 export interface ChainedRow {

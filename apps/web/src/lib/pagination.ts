@@ -1,8 +1,5 @@
 // Cursor pagination kept in the URL: `cursor` is the current page, `prev` the stack of earlier pages'
 // cursors ("-" stands for the first page, which has none), so a link reproduces the exact page.
-import type { QueryValue } from './api-client.ts';
-import { api } from './api-client.ts';
-
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -41,21 +38,19 @@ export function firstPage<T extends PageSearch>(search: T): T {
 /**
  * Reads every page of a list up to `cap` items: for views that need a whole set (the inbox sorted oldest
  * first, counts, the graph). Bounded so that a huge table never turns into an unbounded download.
+ * `page` asks the endpoint for one page, e.g. `(p) => api.listGrants({ query: { ...filter, ...p } }, { signal })`.
  */
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the endpoint's item type
 export async function fetchAll<T>(
-  path: string,
-  query: Record<string, QueryValue>,
+  page: (position: { limit: number; cursor: string | undefined }) => Promise<Page<T>>,
   cap = 2000,
-  signal?: AbortSignal,
 ): Promise<{ items: T[]; truncated: boolean }> {
   const items: T[] = [];
   let cursor: string | null = null;
   do {
     const limit = Math.min(500, cap - items.length);
-    const page: Page<T> = await api<Page<T>>(path, { query: { ...query, limit, cursor }, signal });
-    items.push(...page.items);
-    cursor = page.nextCursor;
+    const next: Page<T> = await page({ limit, cursor: cursor ?? undefined });
+    items.push(...next.items);
+    cursor = next.nextCursor;
   } while (cursor && items.length < cap);
   return { items, truncated: cursor !== null };
 }

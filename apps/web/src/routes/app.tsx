@@ -1,6 +1,6 @@
 import { createRoute, redirect } from '@tanstack/react-router';
 
-import { AppShell } from '../components/layout/app-shell.tsx';
+import { AppShell } from '../app/layout/app-shell.tsx';
 import { meQueryOptions } from '../features/auth/api/auth.queries.ts';
 import { isApiError } from '../lib/api-client.ts';
 import { rootRoute } from './root.tsx';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { SCOPED_PERMISSIONS } from '../permissions.ts';
 import { RoleSchema } from '../roles.ts';
 import { EmailSchema, PasswordSchema, text, TimestampSchema, UuidSchema } from '../primitives.ts';
+import { PageQuerySchema } from './common.ts';
 
 export const LoginBodySchema = z.strictObject({
   email: EmailSchema,
@@ -86,3 +87,8 @@ export const CreatedTokenSchema = z.object({
   token: z.string().meta({ description: 'The secret; shown only in this response.' }),
 });
 export type CreatedToken = z.infer<typeof CreatedTokenSchema>;
+
+export const TokenListQuerySchema = PageQuerySchema.extend({
+  all: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').meta({ description: 'Every user\'s tokens (admin).' }),
+});
+export type TokenListQuery = z.input<typeof TokenListQuerySchema>;

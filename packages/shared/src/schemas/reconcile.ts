@@ -83,3 +83,13 @@ export const ReconcileStatusReportSchema = z
   })
   .meta({ id: 'ReconcileStatusReport' });
 export type ReconcileStatusReport = z.infer<typeof ReconcileStatusReportSchema>;
+
+/** A Kubernetes object as the compiler renders it (spec, data and other fields pass through). */
+export const KubernetesObjectSchema = z.looseObject({
+  apiVersion: z.string(),
+  kind: z.string(),
+  metadata: z.object({ name: z.string(), namespace: z.string().optional(), labels: z.record(z.string(), z.string()), annotations: z.record(z.string(), z.string()) }),
+});
+
+/** GET /api/v1/manifests as JSON: the objects (format=json) or the compiler input (format=input); format=yaml is text. */
+export const ManifestsResponseSchema = z.union([z.object({ items: z.array(KubernetesObjectSchema) }), z.looseObject({ settings: z.unknown() })]);

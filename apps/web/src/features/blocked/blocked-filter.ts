@@ -1,7 +1,7 @@
 // The blocked-egress inbox's filters as they live in the URL (?service=…&known=false&since=24h) and as
 // the API wants them. "since" is a preset, not a timestamp: the link stays meaningful tomorrow, and the
 // timestamp is computed when the request is sent, so it never becomes part of a cache key.
-import type { QueryValue } from '../../lib/api-client.ts';
+import type { QueryOf } from '../../lib/api-client.ts';
 
 export const SINCE_PRESETS = ['1h', '24h', '7d'] as const;
 export type SincePreset = (typeof SINCE_PRESETS)[number];
@@ -21,22 +21,22 @@ const SPAN_MS: Record<SincePreset, number> = {
 /** The API's marker for flows that no registered service matched. */
 export const UNATTRIBUTED = '-';
 
-export interface BlockedFilter {
-  /** A service name, or UNATTRIBUTED. */
-  service?: string | undefined;
-  namespace?: string | undefined;
-  /** Part of the destination name or IP. */
-  destination?: string | undefined;
-  known?: 'true' | 'false' | undefined;
+type BlockedQuery = QueryOf<'listBlockedEgress'>;
+
+/**
+ * The API's filters (service: a name or UNATTRIBUTED; destination: part of the name or IP; known), with
+ * `since` as a preset instead of the API's timestamp.
+ */
+export type BlockedFilter = Pick<BlockedQuery, 'service' | 'namespace' | 'destination' | 'known'> & {
   since?: SincePreset | undefined;
-}
+};
 
 export function sinceTimestamp(preset: SincePreset, now: number): string {
   return new Date(now - SPAN_MS[preset]).toISOString();
 }
 
 /** The query string of GET /api/v1/blocked-egress for a filter, at time `now`. */
-export function blockedApiQuery(filter: BlockedFilter, now: number): Record<string, QueryValue> {
+export function blockedApiQuery(filter: BlockedFilter, now: number): BlockedQuery {
   return {
     service: filter.service,
     namespace: filter.namespace,

@@ -1,4 +1,4 @@
-import type { Alert, AlertRule, CreateAlertRuleBody, UpdateAlertRuleBody } from '@egress/shared';
+import type { CreateAlertRuleBody, UpdateAlertRuleBody } from '@egress/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '../../../lib/api-client.ts';
@@ -18,10 +18,7 @@ export function useAcknowledgeAlert() {
   const invalidate = useInvalidateAlerts();
   return useMutation({
     mutationFn: ({ id, comment }: { id: string; comment: string }) =>
-      api<Alert>(`/api/v1/alerts/${encodeURIComponent(id)}/acknowledge`, {
-        method: 'POST',
-        body: comment ? { comment } : {},
-      }),
+      api.acknowledgeAlert({ params: { id }, body: comment ? { comment } : {} }),
     meta: { inlineError: true },
     onSuccess: invalidate,
   });
@@ -36,7 +33,7 @@ export function useCreateAlertRule() {
   const invalidate = useInvalidateRules();
   return useMutation({
     mutationFn: (body: CreateAlertRuleBody) =>
-      api<AlertRule>('/api/v1/alert-rules', { method: 'POST', body }),
+      api.createAlertRule({ body }),
     meta: { inlineError: true },
     onSuccess: invalidate,
   });
@@ -46,7 +43,7 @@ export function useUpdateAlertRule() {
   const invalidate = useInvalidateRules();
   return useMutation({
     mutationFn: ({ id, body }: { id: string; body: UpdateAlertRuleBody }) =>
-      api<AlertRule>(`/api/v1/alert-rules/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+      api.updateAlertRule({ params: { id }, body }),
     meta: { inlineError: true },
     onSuccess: invalidate,
   });
@@ -56,7 +53,7 @@ export function useDeleteAlertRule() {
   const invalidate = useInvalidateRules();
   return useMutation({
     mutationFn: (id: string) =>
-      api<undefined>(`/api/v1/alert-rules/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+      api.deleteAlertRule({ params: { id } }),
     meta: { errorTitle: 'The alert rule was not deleted' },
     onSuccess: invalidate,
   });

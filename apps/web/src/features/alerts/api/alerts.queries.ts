@@ -1,16 +1,12 @@
-import type { Alert, AlertRule } from '@egress/shared';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 
-import { api } from '../../../lib/api-client.ts';
-import type { Page } from '../../../lib/pagination.ts';
+import { api, type QueryOf } from '../../../lib/api-client.ts';
 
-export type AlertState = 'open' | 'acknowledged' | 'all';
+type AlertQuery = QueryOf<'listAlerts'>;
+export type AlertState = NonNullable<AlertQuery['state']>;
 
-export interface AlertListFilter {
-  state: AlertState;
-  cursor?: string | undefined;
-  limit?: number | undefined;
-}
+/** GET /api/v1/alerts's query, with the state always chosen (the page shows it as tabs). */
+export type AlertListFilter = Pick<AlertQuery, 'cursor' | 'limit'> & { state: AlertState };
 
 export const alertKeys = {
   all: ['alerts'] as const,
@@ -28,7 +24,7 @@ export function alertListQuery(filter: AlertListFilter) {
   const { limit = 50, ...rest } = filter;
   return queryOptions({
     queryKey: alertKeys.list(filter),
-    queryFn: ({ signal }) => api<Page<Alert>>('/api/v1/alerts', { query: { limit, ...rest }, signal }),
+    queryFn: ({ signal }) => api.listAlerts({ query: { limit, ...rest } }, { signal }),
     placeholderData: keepPreviousData,
   });
 }
@@ -37,7 +33,7 @@ export function alertRuleListQuery(cursor: string | undefined) {
   return queryOptions({
     queryKey: alertRuleKeys.list(cursor),
     queryFn: ({ signal }) =>
-      api<Page<AlertRule>>('/api/v1/alert-rules', { query: { limit: 50, cursor }, signal }),
+      api.listAlertRules({ query: { limit: 50, cursor } }, { signal }),
     placeholderData: keepPreviousData,
   });
 }

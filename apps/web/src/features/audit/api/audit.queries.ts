@@ -1,19 +1,9 @@
-import type { AuditEvent, AuditVerify } from '@egress/shared';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 
-import { api, withQuery } from '../../../lib/api-client.ts';
-import type { Page } from '../../../lib/pagination.ts';
+import { api, endpointUrl, type QueryOf } from '../../../lib/api-client.ts';
 
-export interface AuditFilter {
-  actor?: string | undefined;
-  action?: string | undefined;
-  targetType?: string | undefined;
-  targetId?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-  cursor?: string | undefined;
-  limit?: number | undefined;
-}
+/** GET /api/v1/audit-events's query without the format (the list is JSON; the CSV link adds it). */
+export type AuditFilter = Omit<QueryOf<'listAuditEvents'>, 'format'>;
 
 export const auditKeys = {
   all: ['audit'] as const,
@@ -26,7 +16,7 @@ export function auditListQuery(filter: AuditFilter) {
   return queryOptions({
     queryKey: auditKeys.list(filter),
     queryFn: ({ signal }) =>
-      api<Page<AuditEvent>>('/api/v1/audit-events', { query: { limit: 50, ...filter }, signal }),
+      api.listAuditEvents({ query: { limit: 50, ...filter } }, { signal }),
     placeholderData: keepPreviousData,
   });
 }
@@ -34,7 +24,7 @@ export function auditListQuery(filter: AuditFilter) {
 export function auditVerifyQuery() {
   return queryOptions({
     queryKey: auditKeys.verify(),
-    queryFn: ({ signal }) => api<AuditVerify>('/api/v1/audit-events/verify', { signal }),
+    queryFn: ({ signal }) => api.verifyAuditChain(undefined, { signal }),
     staleTime: 30_000,
   });
 }
@@ -42,5 +32,5 @@ export function auditVerifyQuery() {
 /** The CSV export of exactly the current filter (every match, not one page); a plain same-origin link. */
 export function auditCsvHref(filter: AuditFilter): string {
   const { cursor: _cursor, limit: _limit, ...rest } = filter;
-  return withQuery('/api/v1/audit-events', { ...rest, format: 'csv' });
+  return endpointUrl('listAuditEvents', { query: { ...rest, format: 'csv' } });
 }

@@ -1,4 +1,4 @@
-import type { LoginBody, LoginResponse } from '@egress/shared';
+import type { LoginBody } from '@egress/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '../../../lib/api-client.ts';
@@ -8,7 +8,7 @@ import { authKeys } from './auth.queries.ts';
 export function useLogin() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: LoginBody) => api<LoginResponse>('/api/v1/auth/login', { method: 'POST', body }),
+    mutationFn: (body: LoginBody) => api.login({ body }),
     // Wrong credentials are shown on the form itself, not as a toast.
     meta: { inlineError: true },
     onSuccess: (result) => {
@@ -22,7 +22,7 @@ export function useLogin() {
 export function useLogout() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => api<undefined>('/api/v1/auth/logout', { method: 'POST' }),
+    mutationFn: () => api.logout(),
     onSettled: () => {
       storeCsrfToken(null);
       queryClient.clear();

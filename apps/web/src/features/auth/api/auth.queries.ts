@@ -1,4 +1,4 @@
-import type { AuthProviders, Me } from '@egress/shared';
+import type { Me } from '@egress/shared';
 import { queryOptions, useSuspenseQuery } from '@tanstack/react-query';
 
 import { api } from '../../../lib/api-client.ts';
@@ -16,7 +16,7 @@ export function meQueryOptions() {
     queryFn: ({ signal }) => {
       // The first load after an SSO sign-in's redirect: take the CSRF token before anything can mutate.
       adoptHandedOffCsrfToken();
-      return api<Me>('/api/v1/auth/me', { signal });
+      return api.me(undefined, { signal });
     },
     staleTime: Infinity,
     retry: false,
@@ -32,7 +32,7 @@ export function useMe(): Me {
 export function providersQueryOptions() {
   return queryOptions({
     queryKey: authKeys.providers(),
-    queryFn: ({ signal }) => api<AuthProviders>('/api/v1/auth/providers', { signal }),
+    queryFn: ({ signal }) => api.authProviders(undefined, { signal }),
     staleTime: 5 * 60_000,
     retry: false,
   });

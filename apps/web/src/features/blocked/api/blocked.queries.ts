@@ -1,8 +1,6 @@
-import type { BlockedEgressGroup } from '@egress/shared';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 
 import { api } from '../../../lib/api-client.ts';
-import type { Page } from '../../../lib/pagination.ts';
 import { blockedApiQuery, type BlockedFilter } from '../blocked-filter.ts';
 
 export type BlockedListFilter = BlockedFilter & { cursor?: string | undefined; limit?: number | undefined };
@@ -19,10 +17,7 @@ export function blockedListQuery(filter: BlockedListFilter) {
   return queryOptions({
     queryKey: blockedKeys.list(filter),
     queryFn: ({ signal }) =>
-      api<Page<BlockedEgressGroup>>('/api/v1/blocked-egress', {
-        query: { limit, cursor, ...blockedApiQuery(rest, Date.now()) },
-        signal,
-      }),
+      api.listBlockedEgress({ query: { limit, cursor, ...blockedApiQuery(rest, Date.now()) } }, { signal }),
     placeholderData: keepPreviousData,
   });
 }

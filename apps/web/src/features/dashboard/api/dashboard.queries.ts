@@ -1,4 +1,4 @@
-import type { GrantActivity, StatsSummary } from '@egress/shared';
+import type { StatsSummary } from '@egress/shared';
 import { queryOptions } from '@tanstack/react-query';
 
 import { api } from '../../../lib/api-client.ts';
@@ -14,7 +14,7 @@ export const dashboardKeys = {
 export function summaryQuery() {
   return queryOptions({
     queryKey: dashboardKeys.summary(),
-    queryFn: ({ signal }) => api<StatsSummary>('/api/v1/stats/summary', { signal }),
+    queryFn: ({ signal }) => api.statsSummary(undefined, { signal }),
     staleTime: 30_000,
   });
 }
@@ -23,7 +23,7 @@ export function summaryQuery() {
 export function activityQuery(days: number) {
   return queryOptions({
     queryKey: dashboardKeys.activity(days),
-    queryFn: ({ signal }) => api<GrantActivity>('/api/v1/stats/grant-activity', { query: { days }, signal }),
+    queryFn: ({ signal }) => api.grantActivity({ query: { days } }, { signal }),
     staleTime: 60_000,
   });
 }

@@ -1,4 +1,4 @@
-import type { CreateDestinationBody, Destination } from '@egress/shared';
+import type { CreateDestinationBody } from '@egress/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '../../../lib/api-client.ts';
@@ -8,7 +8,7 @@ export function useCreateDestination() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (body: CreateDestinationBody) =>
-      api<Destination>('/api/v1/destinations', { method: 'POST', body }),
+      api.createDestination({ body }),
     meta: { inlineError: true },
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: destinationKeys.all });

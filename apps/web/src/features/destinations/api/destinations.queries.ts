@@ -1,15 +1,10 @@
-import type { Destination, Sensitivity } from '@egress/shared';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 
 import { PICKER_LIMIT, type PickerOption } from '../../../components/ui/search-picker.tsx';
-import { api } from '../../../lib/api-client.ts';
-import { fetchAll, type Page } from '../../../lib/pagination.ts';
+import { api, type QueryOf } from '../../../lib/api-client.ts';
+import { fetchAll } from '../../../lib/pagination.ts';
 
-export interface DestinationListFilter {
-  q?: string | undefined;
-  sensitivity?: Sensitivity | undefined;
-  cursor?: string | undefined;
-}
+export type DestinationListFilter = Pick<QueryOf<'listDestinations'>, 'q' | 'sensitivity' | 'cursor'>;
 
 export const destinationKeys = {
   all: ['destinations'] as const,
@@ -24,7 +19,7 @@ export function destinationListQuery(filter: DestinationListFilter) {
   return queryOptions({
     queryKey: destinationKeys.list(filter),
     queryFn: ({ signal }) =>
-      api<Page<Destination>>('/api/v1/destinations', { query: { limit: 50, ...filter }, signal }),
+      api.listDestinations({ query: { limit: 50, ...filter } }, { signal }),
     placeholderData: keepPreviousData,
   });
 }
@@ -33,17 +28,14 @@ export function destinationListQuery(filter: DestinationListFilter) {
 export function allDestinationsQuery() {
   return queryOptions({
     queryKey: destinationKeys.everything(),
-    queryFn: ({ signal }) => fetchAll<Destination>('/api/v1/destinations', {}, 2000, signal),
+    queryFn: ({ signal }) => fetchAll((page) => api.listDestinations({ query: page }, { signal }), 2000),
     staleTime: 60_000,
   });
 }
 
 /** Destinations whose host contains `q` (one small page), as suggestions for a SearchPicker. */
 export async function searchDestinationOptions(q: string, signal: AbortSignal): Promise<PickerOption[]> {
-  const page = await api<Page<Destination>>('/api/v1/destinations', {
-    query: { limit: PICKER_LIMIT, q: q || undefined },
-    signal,
-  });
+  const page = await api.listDestinations({ query: { limit: PICKER_LIMIT, q: q || undefined } }, { signal });
   return page.items.map((d) => ({
     value: d.host,
     label: d.sensitivity === 'sensitive' ? 'sensitive' : undefined,
@@ -55,10 +47,7 @@ export function destinationByHostQuery(host: string) {
   return queryOptions({
     queryKey: [...destinationKeys.all, 'host', host] as const,
     queryFn: async ({ signal }) => {
-      const page = await api<Page<Destination>>('/api/v1/destinations', {
-        query: { host, limit: 1 },
-        signal,
-      });
+      const page = await api.listDestinations({ query: { host, limit: 1 } }, { signal });
       return page.items[0] ?? null;
     },
     staleTime: 30_000,
@@ -68,6 +57,6 @@ export function destinationByHostQuery(host: string) {
 export function destinationDetailQuery(id: string) {
   return queryOptions({
     queryKey: destinationKeys.detail(id),
-    queryFn: ({ signal }) => api<Destination>(`/api/v1/destinations/${encodeURIComponent(id)}`, { signal }),
+    queryFn: ({ signal }) => api.getDestination({ params: { id } }, { signal }),
   });
 }

@@ -22,7 +22,7 @@ function useInvalidateGrants() {
 export function useRequestGrant() {
   const invalidate = useInvalidateGrants();
   return useMutation({
-    mutationFn: (body: CreateGrantBody) => api<Grant>('/api/v1/grants', { method: 'POST', body }),
+    mutationFn: (body: CreateGrantBody) => api.requestGrant({ body }),
     // The form maps field errors itself and toasts the rest.
     meta: { inlineError: true },
     onSuccess: (grant) => invalidate(grant),
@@ -37,17 +37,17 @@ export function useDecision() {
   const invalidate = useInvalidateGrants();
   return useMutation({
     mutationFn: ({ id, decision, text }: { id: string; decision: Decision; text: string }) => {
-      const body =
-        decision === 'approve'
-          ? text
-            ? { comment: text }
-            : {}
-          : decision === 'cancel'
-            ? text
-              ? { reason: text }
-              : {}
-            : { reason: text };
-      return api<Grant>(`/api/v1/grants/${encodeURIComponent(id)}/${decision}`, { method: 'POST', body });
+      const params = { id };
+      switch (decision) {
+        case 'approve':
+          return api.approveGrant({ params, body: text ? { comment: text } : {} });
+        case 'cancel':
+          return api.cancelGrant({ params, body: text ? { reason: text } : {} });
+        case 'reject':
+          return api.rejectGrant({ params, body: { reason: text } });
+        case 'revoke':
+          return api.revokeGrant({ params, body: { reason: text } });
+      }
     },
     meta: { inlineError: true },
     onSuccess: (grant) => invalidate(grant),

@@ -1,20 +1,10 @@
-import type { Grant, GrantState } from '@egress/shared';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 
-import { api } from '../../../lib/api-client.ts';
-import { fetchAll, type Page } from '../../../lib/pagination.ts';
+import { api, type QueryOf } from '../../../lib/api-client.ts';
+import { fetchAll } from '../../../lib/pagination.ts';
 
-export interface GrantListFilter {
-  state?: GrantState | undefined;
-  service?: string | undefined;
-  /** A host, or "*" for port-wide grants. */
-  destination?: string | undefined;
-  requestedBy?: string | undefined;
-  /** By request time; the API's default is desc (newest first). */
-  order?: 'asc' | 'desc' | undefined;
-  cursor?: string | undefined;
-  limit?: number | undefined;
-}
+/** GET /api/v1/grants's query: state, service, destination (a host, or "*" for port-wide), requestedBy, order, cursor, limit. */
+export type GrantListFilter = QueryOf<'listGrants'>;
 
 export const grantKeys = {
   all: ['grants'] as const,
@@ -31,7 +21,7 @@ export const grantKeys = {
 export function grantListQuery(filter: GrantListFilter) {
   return queryOptions({
     queryKey: grantKeys.list(filter),
-    queryFn: ({ signal }) => api<Page<Grant>>('/api/v1/grants', { query: { limit: 50, ...filter }, signal }),
+    queryFn: ({ signal }) => api.listGrants({ query: { limit: 50, ...filter } }, { signal }),
     placeholderData: keepPreviousData,
   });
 }
@@ -40,13 +30,13 @@ export function grantListQuery(filter: GrantListFilter) {
 export function grantSetQuery(filter: Omit<GrantListFilter, 'cursor' | 'limit' | 'order'>, cap = 2000) {
   return queryOptions({
     queryKey: grantKeys.set(filter),
-    queryFn: ({ signal }) => fetchAll<Grant>('/api/v1/grants', { ...filter }, cap, signal),
+    queryFn: ({ signal }) => fetchAll((page) => api.listGrants({ query: { ...filter, ...page } }, { signal }), cap),
   });
 }
 
 export function grantDetailQuery(id: string) {
   return queryOptions({
     queryKey: grantKeys.detail(id),
-    queryFn: ({ signal }) => api<Grant>(`/api/v1/grants/${encodeURIComponent(id)}`, { signal }),
+    queryFn: ({ signal }) => api.getGrant({ params: { id } }, { signal }),
   });
 }

@@ -7,7 +7,7 @@ import { api } from '../../../lib/api-client.ts';
 export function coverageQuery() {
   return queryOptions({
     queryKey: ['coverage'] as const,
-    queryFn: ({ signal }) => api<Coverage>('/api/v1/coverage', { signal }),
+    queryFn: ({ signal }) => api.getCoverage(undefined, { signal }),
     staleTime: 30_000,
   });
 }

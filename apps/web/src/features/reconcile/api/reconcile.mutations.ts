@@ -7,7 +7,7 @@ export function useRunReconcile() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (dryRun: boolean) =>
-      api<{ runId: string }>('/api/v1/reconcile', { method: 'POST', body: { dryRun } }),
+      api.reconcile({ body: { dryRun } }),
     meta: { errorTitle: 'The reconcile run was not queued' },
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: reconcileKeys.all }),
   });

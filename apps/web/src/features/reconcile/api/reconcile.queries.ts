@@ -1,8 +1,6 @@
-import type { ReconcileRun, ReconcileRunDetail, ReconcileStatusReport } from '@egress/shared';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 
-import { api, apiText } from '../../../lib/api-client.ts';
-import type { Page } from '../../../lib/pagination.ts';
+import { api } from '../../../lib/api-client.ts';
 
 export const reconcileKeys = {
   all: ['reconcile'] as const,
@@ -18,7 +16,7 @@ export const reconcileKeys = {
 export function reconcileStatusQuery() {
   return queryOptions({
     queryKey: reconcileKeys.status(),
-    queryFn: ({ signal }) => api<ReconcileStatusReport>('/api/v1/reconcile/status', { signal }),
+    queryFn: ({ signal }) => api.getReconcileStatus(undefined, { signal }),
     refetchInterval: 30_000,
   });
 }
@@ -27,7 +25,7 @@ export function reconcileRunsQuery(cursor: string | undefined) {
   return queryOptions({
     queryKey: reconcileKeys.runList(cursor),
     queryFn: ({ signal }) =>
-      api<Page<ReconcileRun>>('/api/v1/reconcile/runs', { query: { limit: 20, cursor }, signal }),
+      api.listReconcileRuns({ query: { limit: 20, cursor } }, { signal }),
     placeholderData: keepPreviousData,
     // Runs move from queued to finished within seconds: poll while one is unfinished.
     refetchInterval: (q) =>
@@ -39,7 +37,7 @@ export function reconcileRunQuery(id: string) {
   return queryOptions({
     queryKey: reconcileKeys.run(id),
     queryFn: ({ signal }) =>
-      api<ReconcileRunDetail>(`/api/v1/reconcile/runs/${encodeURIComponent(id)}`, { signal }),
+      api.getReconcileRun({ params: { id } }, { signal }),
   });
 }
 
@@ -47,7 +45,7 @@ export function reconcileRunQuery(id: string) {
 export function manifestsYamlQuery() {
   return queryOptions({
     queryKey: reconcileKeys.manifestsYaml(),
-    queryFn: ({ signal }) => apiText('/api/v1/manifests', { query: { format: 'yaml' }, signal }),
+    queryFn: ({ signal }) => api.text('getManifests', { query: { format: 'yaml' } }, { signal }),
   });
 }
 

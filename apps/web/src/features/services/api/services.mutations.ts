@@ -1,4 +1,4 @@
-import type { CreateServiceBody, Service, UpdateServiceBody } from '@egress/shared';
+import type { CreateServiceBody, UpdateServiceBody } from '@egress/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '../../../lib/api-client.ts';
@@ -8,7 +8,7 @@ import { serviceKeys } from './services.queries.ts';
 export function useCreateService() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateServiceBody) => api<Service>('/api/v1/services', { method: 'POST', body }),
+    mutationFn: (body: CreateServiceBody) => api.createService({ body }),
     meta: { inlineError: true },
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: serviceKeys.all }),
   });
@@ -18,7 +18,7 @@ export function useCreateService() {
 export function useUpdateService(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: UpdateServiceBody) => api<Service>(`/api/v1/services/${id}`, { method: 'PATCH', body }),
+    mutationFn: (body: UpdateServiceBody) => api.updateService({ params: { id }, body }),
     meta: { inlineError: true },
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: serviceKeys.all }),
   });
@@ -28,7 +28,7 @@ export function useUpdateService(id: string) {
 export function useDeleteService() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => api<null>(`/api/v1/services/${id}`, { method: 'DELETE' }),
+    mutationFn: (id: string) => api.deleteService({ params: { id } }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: serviceKeys.all });
       void queryClient.invalidateQueries({ queryKey: grantKeys.all });

@@ -1,16 +1,10 @@
-import type { Service } from '@egress/shared';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 
 import { PICKER_LIMIT, type PickerOption } from '../../../components/ui/search-picker.tsx';
-import { api } from '../../../lib/api-client.ts';
-import { fetchAll, type Page } from '../../../lib/pagination.ts';
+import { api, type QueryOf } from '../../../lib/api-client.ts';
+import { fetchAll } from '../../../lib/pagination.ts';
 
-export interface ServiceListFilter {
-  q?: string | undefined;
-  namespace?: string | undefined;
-  team?: string | undefined;
-  cursor?: string | undefined;
-}
+export type ServiceListFilter = Pick<QueryOf<'listServices'>, 'q' | 'namespace' | 'team' | 'cursor'>;
 
 export const serviceKeys = {
   all: ['services'] as const,
@@ -25,7 +19,7 @@ export function serviceListQuery(filter: ServiceListFilter) {
   return queryOptions({
     queryKey: serviceKeys.list(filter),
     queryFn: ({ signal }) =>
-      api<Page<Service>>('/api/v1/services', { query: { limit: 50, ...filter }, signal }),
+      api.listServices({ query: { limit: 50, ...filter } }, { signal }),
     placeholderData: keepPreviousData,
   });
 }
@@ -34,23 +28,20 @@ export function serviceListQuery(filter: ServiceListFilter) {
 export function allServicesQuery() {
   return queryOptions({
     queryKey: serviceKeys.everything(),
-    queryFn: ({ signal }) => fetchAll<Service>('/api/v1/services', {}, 2000, signal),
+    queryFn: ({ signal }) => fetchAll((page) => api.listServices({ query: page }, { signal }), 2000),
     staleTime: 60_000,
   });
 }
 
 /** Services whose name contains `q` (one small page), as suggestions for a SearchPicker. */
 export async function searchServiceOptions(q: string, signal: AbortSignal): Promise<PickerOption[]> {
-  const page = await api<Page<Service>>('/api/v1/services', {
-    query: { limit: PICKER_LIMIT, q: q || undefined },
-    signal,
-  });
+  const page = await api.listServices({ query: { limit: PICKER_LIMIT, q: q || undefined } }, { signal });
   return page.items.map((s) => ({ value: s.name, label: s.namespace }));
 }
 
 export function serviceDetailQuery(id: string) {
   return queryOptions({
     queryKey: serviceKeys.detail(id),
-    queryFn: ({ signal }) => api<Service>(`/api/v1/services/${encodeURIComponent(id)}`, { signal }),
+    queryFn: ({ signal }) => api.getService({ params: { id } }, { signal }),
   });
 }

@@ -8,7 +8,7 @@ export function useUpdateSettings() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (patch: Partial<Settings>) =>
-      api<Settings>('/api/v1/settings', { method: 'PATCH', body: patch }),
+      api.updateSettings({ body: patch }),
     meta: { inlineError: true },
     onSuccess: (settings) => {
       queryClient.setQueryData(settingsKeys.detail(), settings);

@@ -1,4 +1,3 @@
-import type { Settings } from '@egress/shared';
 import { queryOptions } from '@tanstack/react-query';
 
 import { api } from '../../../lib/api-client.ts';
@@ -11,6 +10,6 @@ export const settingsKeys = {
 export function settingsQuery() {
   return queryOptions({
     queryKey: settingsKeys.detail(),
-    queryFn: ({ signal }) => api<Settings>('/api/v1/settings', { signal }),
+    queryFn: ({ signal }) => api.getSettings(undefined, { signal }),
   });
 }

@@ -1,23 +1,21 @@
-import type { Token } from '@egress/shared';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 
-import { api } from '../../../lib/api-client.ts';
-import type { Page } from '../../../lib/pagination.ts';
+import { api, type QueryOf } from '../../../lib/api-client.ts';
+
+/** The page's view of GET /api/v1/tokens's query: `all` as a switch (sent only when on). */
+export type TokenListFilter = Pick<QueryOf<'listTokens'>, 'cursor'> & { all: boolean };
 
 export const tokenKeys = {
   all: ['tokens'] as const,
   lists: () => [...tokenKeys.all, 'list'] as const,
-  list: (filter: { all: boolean; cursor?: string | undefined }) => [...tokenKeys.lists(), filter] as const,
+  list: (filter: TokenListFilter) => [...tokenKeys.lists(), filter] as const,
 };
 
-export function tokenListQuery(filter: { all: boolean; cursor?: string | undefined }) {
+export function tokenListQuery(filter: TokenListFilter) {
   return queryOptions({
     queryKey: tokenKeys.list(filter),
     queryFn: ({ signal }) =>
-      api<Page<Token>>('/api/v1/tokens', {
-        query: { limit: 50, all: filter.all ? 'true' : undefined, cursor: filter.cursor },
-        signal,
-      }),
+      api.listTokens({ query: { limit: 50, all: filter.all ? 'true' : undefined, cursor: filter.cursor } }, { signal }),
     placeholderData: keepPreviousData,
   });
 }

@@ -1,4 +1,4 @@
-import type { CreateUserBody, UpdateUserBody, User } from '@egress/shared';
+import type { CreateUserBody, UpdateUserBody } from '@egress/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '../../../lib/api-client.ts';
@@ -7,7 +7,7 @@ import { userKeys } from './users.queries.ts';
 export function useCreateUser() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateUserBody) => api<User>('/api/v1/users', { method: 'POST', body }),
+    mutationFn: (body: CreateUserBody) => api.createUser({ body }),
     meta: { inlineError: true },
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: userKeys.all }),
   });
@@ -17,7 +17,7 @@ export function useUpdateUser() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ id, body }: { id: string; body: UpdateUserBody }) =>
-      api<User>(`/api/v1/users/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+      api.updateUser({ params: { id }, body }),
     meta: { errorTitle: 'The user was not changed' },
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: userKeys.all }),
   });

@@ -1,8 +1,6 @@
-import type { User } from '@egress/shared';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 
 import { api } from '../../../lib/api-client.ts';
-import type { Page } from '../../../lib/pagination.ts';
 
 export const userKeys = {
   all: ['users'] as const,
@@ -13,7 +11,7 @@ export const userKeys = {
 export function userListQuery(cursor: string | undefined) {
   return queryOptions({
     queryKey: userKeys.list(cursor),
-    queryFn: ({ signal }) => api<Page<User>>('/api/v1/users', { query: { limit: 50, cursor }, signal }),
+    queryFn: ({ signal }) => api.listUsers({ query: { limit: 50, cursor } }, { signal }),
     placeholderData: keepPreviousData,
   });
 }

@@ -1,10 +1,4 @@
-import type {
-  CreateWebhookBody,
-  UpdateWebhookBody,
-  Webhook,
-  WebhookDelivery,
-  WebhookWithSecretSchema,
-} from '@egress/shared';
+import type { CreateWebhookBody, UpdateWebhookBody, WebhookWithSecretSchema } from '@egress/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 
@@ -13,8 +7,6 @@ import { webhookKeys } from './webhooks.queries.ts';
 
 /** The create and rotate-secret answers: the only times the signing secret leaves the server. */
 export type WebhookWithSecret = z.infer<typeof WebhookWithSecretSchema>;
-
-const path = (id: string) => `/api/v1/webhooks/${encodeURIComponent(id)}`;
 
 function useInvalidateWebhooks() {
   const queryClient = useQueryClient();
@@ -25,7 +17,7 @@ export function useCreateWebhook() {
   const invalidate = useInvalidateWebhooks();
   return useMutation({
     mutationFn: (body: CreateWebhookBody) =>
-      api<WebhookWithSecret>('/api/v1/webhooks', { method: 'POST', body }),
+      api.createWebhook({ body }),
     meta: { inlineError: true },
     onSuccess: invalidate,
   });
@@ -35,7 +27,7 @@ export function useUpdateWebhook() {
   const invalidate = useInvalidateWebhooks();
   return useMutation({
     mutationFn: ({ id, body }: { id: string; body: UpdateWebhookBody }) =>
-      api<Webhook>(path(id), { method: 'PATCH', body }),
+      api.updateWebhook({ params: { id }, body }),
     meta: { inlineError: true },
     onSuccess: invalidate,
   });
@@ -44,7 +36,7 @@ export function useUpdateWebhook() {
 export function useDeleteWebhook() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => api<undefined>(path(id), { method: 'DELETE' }),
+    mutationFn: (id: string) => api.deleteWebhook({ params: { id } }),
     meta: { errorTitle: 'The webhook was not deleted' },
     onSuccess: (_r, id) => {
       queryClient.removeQueries({ queryKey: webhookKeys.detail(id) });
@@ -57,7 +49,7 @@ export function useRotateSecret() {
   const invalidate = useInvalidateWebhooks();
   return useMutation({
     mutationFn: (id: string) =>
-      api<WebhookWithSecret>(`${path(id)}/rotate-secret`, { method: 'POST', body: {} }),
+      api.rotateWebhookSecret({ params: { id } }),
     meta: { inlineError: true },
     onSuccess: invalidate,
   });
@@ -67,7 +59,7 @@ export function useRotateSecret() {
 export function useTestWebhook() {
   const invalidate = useInvalidateWebhooks();
   return useMutation({
-    mutationFn: (id: string) => api<unknown>(`${path(id)}/test`, { method: 'POST', body: {} }),
+    mutationFn: (id: string) => api.testWebhook({ params: { id } }),
     meta: { errorTitle: 'The test event was not sent' },
     onSuccess: invalidate,
   });
@@ -77,10 +69,7 @@ export function useRetryDelivery() {
   const invalidate = useInvalidateWebhooks();
   return useMutation({
     mutationFn: (id: string) =>
-      api<WebhookDelivery>(`/api/v1/webhook-deliveries/${encodeURIComponent(id)}/retry`, {
-        method: 'POST',
-        body: {},
-      }),
+      api.retryWebhookDelivery({ params: { id } }),
     meta: { errorTitle: 'The delivery was not retried' },
     onSuccess: invalidate,
   });

@@ -1,15 +1,11 @@
-import type { Webhook, WebhookDelivery } from '@egress/shared';
+import type { WebhookDelivery } from '@egress/shared';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 
-import { api } from '../../../lib/api-client.ts';
-import type { Page } from '../../../lib/pagination.ts';
+import { api, type QueryOf } from '../../../lib/api-client.ts';
 
 export type DeliveryStatus = WebhookDelivery['status'];
 
-export interface DeliveryFilter {
-  status?: DeliveryStatus | undefined;
-  cursor?: string | undefined;
-}
+export type DeliveryFilter = Pick<QueryOf<'listWebhookDeliveries'>, 'status' | 'cursor'>;
 
 export const webhookKeys = {
   all: ['webhooks'] as const,
@@ -21,12 +17,10 @@ export const webhookKeys = {
   deliveryList: (id: string, filter: DeliveryFilter) => [...webhookKeys.deliveries(id), filter] as const,
 };
 
-const path = (id: string) => `/api/v1/webhooks/${encodeURIComponent(id)}`;
-
 export function webhookListQuery(cursor: string | undefined) {
   return queryOptions({
     queryKey: webhookKeys.list(cursor),
-    queryFn: ({ signal }) => api<Page<Webhook>>('/api/v1/webhooks', { query: { limit: 50, cursor }, signal }),
+    queryFn: ({ signal }) => api.listWebhooks({ query: { limit: 50, cursor } }, { signal }),
     placeholderData: keepPreviousData,
   });
 }
@@ -34,7 +28,7 @@ export function webhookListQuery(cursor: string | undefined) {
 export function webhookDetailQuery(id: string) {
   return queryOptions({
     queryKey: webhookKeys.detail(id),
-    queryFn: ({ signal }) => api<Webhook>(path(id), { signal }),
+    queryFn: ({ signal }) => api.getWebhook({ params: { id } }, { signal }),
   });
 }
 
@@ -43,7 +37,7 @@ export function deliveryListQuery(id: string, filter: DeliveryFilter) {
   return queryOptions({
     queryKey: webhookKeys.deliveryList(id, filter),
     queryFn: ({ signal }) =>
-      api<Page<WebhookDelivery>>(`${path(id)}/deliveries`, { query: { limit: 50, ...filter }, signal }),
+      api.listWebhookDeliveries({ params: { id }, query: { limit: 50, ...filter } }, { signal }),
     placeholderData: keepPreviousData,
     refetchInterval: (query) => (query.state.data?.items.some((d) => d.status === 'pending') ? 3000 : false),
   });

@@ -1,12 +1,10 @@
 // Top-bar search: services and destinations by name, grants by id. Results are plain links, so they
 // are reachable with Tab and announced as a list.
-import type { Destination, Service } from '@egress/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
 
 import { api } from '../../lib/api-client.ts';
-import type { Page } from '../../lib/pagination.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -30,8 +28,8 @@ export function GlobalSearch() {
     enabled,
     queryFn: async ({ signal }) => {
       const [services, destinations] = await Promise.all([
-        api<Page<Service>>('/api/v1/services', { query: { q, limit: 5 }, signal }),
-        api<Page<Destination>>('/api/v1/destinations', { query: { q, limit: 5 }, signal }),
+        api.listServices({ query: { q, limit: 5 } }, { signal }),
+        api.listDestinations({ query: { q, limit: 5 } }, { signal }),
       ]);
       return { services: services.items, destinations: destinations.items };
     },
