@@ -25,3 +25,4 @@ export * from './audit-chain.ts';
 export * from './coverage.ts';
 export * from './schemas/coverage.ts';
 export * from './schemas/explain.ts';
+export * from './public-addresses.ts';

@@ -14,10 +14,16 @@ import type { Alert } from '@egress/shared';
 import { SYSTEM_ACTOR, type AuditLog } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db.ts';
-import type { AlertSubject } from '../flows/flows.aggregate.ts';
 import { selectAlerts, sql } from './alerts.sql.ts';
 
-export type { AlertSubject } from '../flows/flows.aggregate.ts';
+/**
+ * Who a rule is evaluated for: a service, or (serviceId null) the unattributed flows of a namespace. The
+ * flows module hands these over after an ingest (wired in app.ts; modules do not import each other).
+ */
+export interface AlertSubject {
+  serviceId: string | null;
+  namespace: string;
+}
 
 /** Namespace of the (rule, subject) advisory locks: the two-key form never meets the one-key audit lock. */
 const ALERT_LOCK_CLASS = 7_270_010;

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
 import { startPeriodicTask } from '../../platform/periodic.ts';
-import { readSettings } from '../settings/settings.service.ts';
+import { readSettings } from '../../platform/settings.ts';
 
 const DAY_MS = 86_400_000;
 /** Rows per DELETE: short statements, so the sweep never holds many locks or a long transaction. */

@@ -2,17 +2,12 @@ import { SettingsSchema, type Settings } from '@egress/shared';
 
 import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Changes } from '../../platform/changes.ts';
-import type { Db, Tx } from '../../platform/db.ts';
+import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
+import { readSettings, SETTINGS_KEY as KEY } from '../../platform/settings.ts';
 
-// All cluster settings live in one row: they are read together by every reconcile.
-const KEY = 'cluster';
-
-export async function readSettings(db: Db | Tx): Promise<Settings> {
-  const row = await db.setting.findUnique({ where: { key: KEY } });
-  // Stored values are re-validated on read so defaults for settings added later apply.
-  return SettingsSchema.parse(row?.value ?? {});
-}
+// modules/reconcile still reads it here until its wiring moves (issue 11); everything else uses platform/settings.ts.
+export { readSettings };
 
 export function createSettingsService({ db, audit, changes }: { db: Db; audit: AuditLog; changes: Changes }) {
   async function update(patch: Partial<Settings>, ctx: { actor: Actor; userId: string; requestId: string }): Promise<Settings> {

@@ -1,0 +1,14 @@
+// The cluster settings row, read by the engine, the settings module and the sweeps. It lives in platform
+// (not in modules/settings) because the engine and several modules read it, and neither may import a module.
+import { SettingsSchema, type Settings } from '@egress/shared';
+
+import type { Db, Tx } from './db.ts';
+
+// All cluster settings live in one row: they are read together by every reconcile.
+export const SETTINGS_KEY = 'cluster';
+
+export async function readSettings(db: Db | Tx): Promise<Settings> {
+  const row = await db.setting.findUnique({ where: { key: SETTINGS_KEY } });
+  // Stored values are re-validated on read so defaults for settings added later apply.
+  return SettingsSchema.parse(row?.value ?? {});
+}
