@@ -4,7 +4,6 @@ import {
   AlertRuleSchema,
   AlertSchema,
   CreateAlertRuleBodySchema,
-  ErrorEnvelopeSchema,
   IdParamsSchema,
   PageQuerySchema,
   UpdateAlertRuleBodySchema,
@@ -15,10 +14,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
+import { errorResponses } from '../../platform/errors.ts';
 import { createAlertRulesService } from './alert-rules.service.ts';
 import { createAlertsService } from './alerts.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ['alerts'];
 const ctx = (req: FastifyRequest) => ({ actor: auditActor(req), userId: requireActor(req).userId, requestId: req.id });
 

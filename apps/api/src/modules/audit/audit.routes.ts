@@ -1,14 +1,14 @@
 import { Readable } from 'node:stream';
 
-import { AuditCheckpointListQuerySchema, AuditCheckpointListSchema, AuditCheckpointSchema, AuditEventSchema, AuditListQuerySchema, AuditVerifyBodySchema, AuditVerifySchema, ErrorEnvelopeSchema, pageOf } from '@egress/shared';
+import { AuditCheckpointListQuerySchema, AuditCheckpointListSchema, AuditCheckpointSchema, AuditEventSchema, AuditListQuerySchema, AuditVerifyBodySchema, AuditVerifySchema, pageOf } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
-import { AppError } from '../../platform/errors.ts';
 import { auditActor } from '../../platform/auth.plugin.ts';
+import { AppError, errorResponses } from '../../platform/errors.ts';
 import { CSV_HEADER, createAuditService, toCsvLine } from './audit.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema, 503: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 409, 503);
 const tags = ['audit'];
 
 export const auditModule: FastifyPluginAsyncZod = async (app) => {

@@ -1,16 +1,16 @@
-import { ErrorEnvelopeSchema, LoginBodySchema, LoginResponseSchema, MeSchema } from '@egress/shared';
+import { LoginBodySchema, LoginResponseSchema, MeSchema } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import { requireActor } from '../../platform/auth.plugin.ts';
+import { AppError, errorResponses } from '../../platform/errors.ts';
 import { SESSION_COOKIE } from '../../platform/identity.ts';
-import { AppError } from '../../platform/errors.ts';
 import { createAuthService } from './auth.service.ts';
 import { createLoginThrottle } from './login-throttle.ts';
 import { oidcRoutes } from './oidc.routes.ts';
 import { createSessions, setSessionCookie } from './sessions.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 429: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 429);
 const tags = ['auth'];
 
 export const authModule: FastifyPluginAsyncZod = async (app) => {

@@ -3,7 +3,6 @@
 // lands on /sign-in?error=<code> (the page shows the code's message from packages/shared).
 import {
   AuthProvidersSchema,
-  ErrorEnvelopeSchema,
   OidcCallbackQuerySchema,
   OidcLoginQuerySchema,
   type OidcErrorCode,
@@ -12,6 +11,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
+import { errorResponses } from '../../platform/errors.ts';
 import { createOidcClient } from './oidc-client.ts';
 import { createOidcLogins, FLOW_TTL_MS } from './oidc-logins.ts';
 import { createOidcService, type OidcService } from './oidc.service.ts';
@@ -35,7 +35,7 @@ const redirect = {
     .null()
     .describe('Redirect: to the provider, or back to the console (/sign-in?error=<code> on refusal).'),
 };
-const rateErrors = { 429: ErrorEnvelopeSchema };
+const rateErrors = errorResponses(429);
 
 function toSignIn(reply: FastifyReply, code: OidcErrorCode) {
   return reply.redirect(`/sign-in?error=${code}`, 302);

@@ -3,7 +3,6 @@ import {
   DeleteDestinationQuerySchema,
   DestinationListQuerySchema,
   DestinationSchema,
-  ErrorEnvelopeSchema,
   IdParamsSchema,
   UpdateDestinationBodySchema,
   pageOf,
@@ -13,9 +12,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
+import { errorResponses } from '../../platform/errors.ts';
 import { createDestinationsService } from './destinations.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ['destinations'];
 const ctx = (req: FastifyRequest) => ({ actor: auditActor(req), user: requireActor(req), requestId: req.id });
 

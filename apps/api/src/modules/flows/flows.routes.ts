@@ -2,7 +2,6 @@ import {
   BlockedEgressGroupSchema,
   BlockedEgressQuerySchema,
   ErrorDetailSchema,
-  ErrorEnvelopeSchema,
   FlowIngestBodySchema,
   FlowIngestResultSchema,
   pageOf,
@@ -13,12 +12,13 @@ import { Counter } from 'prom-client';
 import { z } from 'zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
+import { errorResponses } from '../../platform/errors.ts';
 import { createAlertEvaluator } from '../alerts/alerts.evaluate.ts';
 import { createFlowsRepository } from './flows.repository.ts';
 import { startRetentionSweep } from './flows.retention.ts';
 import { createFlowsService } from './flows.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403);
 /** 5,000 Calico flow log records (about 1.5 KB each as Felix writes them) with room to spare. */
 const INGEST_BODY_LIMIT = 16 * 1024 * 1024;
 

@@ -2,7 +2,6 @@ import {
   ApproveBodySchema,
   CancelBodySchema,
   CreateGrantBodySchema,
-  ErrorEnvelopeSchema,
   GrantListQuerySchema,
   GrantSchema,
   IdParamsSchema,
@@ -14,12 +13,13 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
+import { errorResponses } from '../../platform/errors.ts';
 import { createGrantsRepository } from './grants.repository.ts';
 import { startExpirySweep } from './grants.expiry.ts';
 import { createRulesSync } from './rules-sync.ts';
 import { createGrantsService } from './grants.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ['grants'];
 
 export const grantsModule: FastifyPluginAsyncZod = async (app) => {

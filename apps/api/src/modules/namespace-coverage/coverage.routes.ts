@@ -1,9 +1,10 @@
-import { CoverageSchema, ErrorEnvelopeSchema } from '@egress/shared';
+import { CoverageSchema } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
+import { errorResponses } from '../../platform/errors.ts';
 import { createCoverageService } from './coverage.service.ts';
 
-const errors = { 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema };
+const errors = errorResponses(401, 403);
 
 // Registered after the reconcile module: it asks the reconciler's target for the cluster's namespaces.
 export const coverageModule: FastifyPluginAsyncZod = async (app) => {

@@ -1,6 +1,5 @@
 import {
   CreateServiceBodySchema,
-  ErrorEnvelopeSchema,
   IdParamsSchema,
   ServiceListQuerySchema,
   ServiceSchema,
@@ -13,9 +12,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
+import { errorResponses } from '../../platform/errors.ts';
 import { createServicesService } from './services.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ['services'];
 const ctx = (req: FastifyRequest) => ({ actor: auditActor(req), userId: requireActor(req).userId, role: requireActor(req).role, requestId: req.id });
 

@@ -1,10 +1,11 @@
-import { ErrorEnvelopeSchema, SettingsSchema, SettingsPatchSchema } from '@egress/shared';
+import { SettingsSchema, SettingsPatchSchema } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
+import { errorResponses } from '../../platform/errors.ts';
 import { createSettingsService } from './settings.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403);
 const tags = ['settings'];
 
 export const settingsModule: FastifyPluginAsyncZod = async (app) => {

@@ -1,9 +1,10 @@
-import { ErrorEnvelopeSchema, GrantActivityQuerySchema, GrantActivitySchema, StatsSummarySchema } from '@egress/shared';
+import { GrantActivityQuerySchema, GrantActivitySchema, StatsSummarySchema } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
+import { errorResponses } from '../../platform/errors.ts';
 import { createStatsService } from './stats.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403);
 const tags = ['stats'];
 
 export const statsModule: FastifyPluginAsyncZod = async (app) => {

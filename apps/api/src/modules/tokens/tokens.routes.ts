@@ -1,12 +1,13 @@
-import { CreateTokenBodySchema, CreatedTokenSchema, ErrorEnvelopeSchema, IdParamsSchema, PageQuerySchema, TokenSchema, pageOf } from '@egress/shared';
+import { CreateTokenBodySchema, CreatedTokenSchema, IdParamsSchema, PageQuerySchema, TokenSchema, pageOf } from '@egress/shared';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
+import { errorResponses } from '../../platform/errors.ts';
 import { createTokensService } from './tokens.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 404);
 const tags = ['tokens'];
 const ctx = (req: FastifyRequest) => ({ user: requireActor(req), actor: auditActor(req), requestId: req.id });
 const TokenListQuerySchema = PageQuerySchema.extend({

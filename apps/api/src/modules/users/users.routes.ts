@@ -1,10 +1,11 @@
-import { CreateUserBodySchema, ErrorEnvelopeSchema, IdParamsSchema, PageQuerySchema, UpdateUserBodySchema, UserSchema, pageOf } from '@egress/shared';
+import { CreateUserBodySchema, IdParamsSchema, PageQuerySchema, UpdateUserBodySchema, UserSchema, pageOf } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { auditActor } from '../../platform/auth.plugin.ts';
+import { errorResponses } from '../../platform/errors.ts';
 import { createUsersService } from './users.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ['users'];
 
 export const usersModule: FastifyPluginAsyncZod = async (app) => {

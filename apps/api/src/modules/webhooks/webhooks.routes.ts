@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import {
   CreateWebhookBodySchema,
   DeliveryListQuerySchema,
-  ErrorEnvelopeSchema,
   IdParamsSchema,
   PageQuerySchema,
   UpdateWebhookBodySchema,
@@ -19,6 +18,7 @@ import { Counter } from 'prom-client';
 import { z } from 'zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
+import { errorResponses } from '../../platform/errors.ts';
 import { createSecretBox } from '../../platform/secret-box.ts';
 import { createDispatcher, DEFAULT_DISPATCHER_OPTIONS, type Dispatcher } from './webhooks.dispatcher.ts';
 import { checkpointEvent } from './webhooks.events.ts';
@@ -33,7 +33,7 @@ declare module 'fastify' {
   }
 }
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema, 503: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 404, 409, 503);
 const tags = ['webhooks'];
 const SEND_TIMEOUT_MS = 10_000;
 const ctx = (req: FastifyRequest): Ctx => ({ actor: auditActor(req), userId: requireActor(req).userId, requestId: req.id });
