@@ -13,15 +13,13 @@ import { z } from 'zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
 import { errorResponses } from '../../platform/errors.ts';
-import { createDestinationsService } from './destinations.service.ts';
+import type { DestinationsService } from './destinations.service.ts';
 
 const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ['destinations'];
 const ctx = (req: FastifyRequest) => ({ actor: auditActor(req), user: requireActor(req), requestId: req.id });
 
-export const destinationsModule: FastifyPluginAsyncZod = async (app) => {
-  const service = createDestinationsService({ db: app.db, audit: app.audit, clock: app.clock, changes: app.changes });
-
+export const destinationsRoutes: FastifyPluginAsyncZod<{ service: DestinationsService }> = async (app, { service }) => {
   app.post('/api/v1/destinations', {
     schema: { operationId: 'createDestination', tags, body: CreateDestinationBodySchema, response: { 201: DestinationSchema, ...errors } },
     handler: async (req, reply) => reply.status(201).send(await service.create(req.body, ctx(req))),

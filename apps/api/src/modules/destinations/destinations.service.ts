@@ -9,14 +9,23 @@ import {
 } from '@egress/shared';
 import type { z } from 'zod';
 
-import type { Actor, AuditLog } from '../../platform/audit.ts';
+import type { Actor, AuditInput, AuditLog } from '../../platform/audit.ts';
 import type { Changes } from '../../platform/changes.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isUniqueViolation, type Db, type Prisma, type Tx } from '../../platform/db.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
-import { closeOpenGrants } from '../grants/close-open-grants.ts';
 import type { RequestActor } from '../../platform/identity.ts';
+
+/**
+ * Ends a deleted destination's pending and active grants inside its transaction and returns their audit
+ * rows (the grants module's closeOpenGrants, passed in by app.ts: modules do not import each other).
+ */
+export type CloseDestinationGrants = (
+  tx: Tx,
+  where: { destinationId: string },
+  ctx: { actor: Actor; userId: string; requestId: string; reason: string; now: Date },
+) => Promise<AuditInput[]>;
 
 type Create = z.output<typeof CreateDestinationBodySchema>;
 type Update = z.output<typeof UpdateDestinationBodySchema>;
@@ -64,7 +73,8 @@ function checkReplicas(min: number, max: number): void {
   }
 }
 
-export function createDestinationsService({ db, audit, clock, changes }: { db: Db; audit: AuditLog; clock: Clock; changes: Changes }) {
+export function createDestinationsService(deps: { db: Db; audit: AuditLog; clock: Clock; changes: Changes; closeGrants: CloseDestinationGrants }) {
+  const { db, audit, clock, changes, closeGrants } = deps;
   async function load(tx: Tx | Db, id: string): Promise<Row> {
     const row = await tx.destination.findFirst({ where: { id, deletedAt: null }, include: INCLUDE });
     if (!row) throw notFound('destination');
@@ -154,7 +164,7 @@ export function createDestinationsService({ db, audit, clock, changes }: { db: D
       const active = await tx.grant.count({ where: { destinationId: id, state: 'active' } });
       if (active > 0 && !force) throw new AppError('conflict', `${before.host} has ${active} active grant(s); revoke them first or delete with ?force=true (admin)`);
       const now = clock.now();
-      const events = await closeOpenGrants(tx, { destinationId: id }, { actor: ctx.actor, userId: ctx.user.userId, requestId: ctx.requestId, reason: `destination ${before.host} deleted`, now });
+      const events = await closeGrants(tx, { destinationId: id }, { actor: ctx.actor, userId: ctx.user.userId, requestId: ctx.requestId, reason: `destination ${before.host} deleted`, now });
       await tx.destination.update({ where: { id }, data: { deletedAt: now } });
       events.push({ actor: ctx.actor, action: 'destination.deleted', targetType: 'destination', targetId: id, before: toDestinationDto(before), after: { force }, requestId: ctx.requestId });
       await audit.append(tx, events);
@@ -175,3 +185,5 @@ export function createDestinationsService({ db, audit, clock, changes }: { db: D
 
   return { create, update, remove, list, get: async (id: string) => toDestinationDto(await load(db, id)) };
 }
+
+export type DestinationsService = ReturnType<typeof createDestinationsService>;

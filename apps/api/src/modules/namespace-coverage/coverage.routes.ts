@@ -2,14 +2,11 @@ import { CoverageSchema } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { errorResponses } from '../../platform/errors.ts';
-import { createCoverageService } from './coverage.service.ts';
+import type { CoverageService } from './coverage.service.ts';
 
 const errors = errorResponses(401, 403);
 
-// Registered after the reconcile module: it asks the reconciler's target for the cluster's namespaces.
-export const coverageModule: FastifyPluginAsyncZod = async (app) => {
-  const service = createCoverageService({ db: app.db, target: app.reconciler.target, log: app.log });
-
+export const coverageRoutes: FastifyPluginAsyncZod<{ service: CoverageService }> = async (app, { service }) => {
   app.get('/api/v1/coverage', {
     schema: {
       operationId: 'getCoverage',

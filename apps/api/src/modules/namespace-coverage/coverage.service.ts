@@ -57,3 +57,5 @@ export function createCoverageService({ db, target, log }: { db: Db; target: Tar
     },
   };
 }
+
+export type CoverageService = ReturnType<typeof createCoverageService>;

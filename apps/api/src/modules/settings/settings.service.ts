@@ -33,3 +33,5 @@ export function createSettingsService({ db, audit, changes }: { db: Db; audit: A
 
   return { get: () => readSettings(db), update };
 }
+
+export type SettingsService = ReturnType<typeof createSettingsService>;

@@ -111,3 +111,5 @@ export function createTokensService({ db, audit, clock }: { db: Db; audit: Audit
 
   return { create, list, revoke };
 }
+
+export type TokensService = ReturnType<typeof createTokensService>;

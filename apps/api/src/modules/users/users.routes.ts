@@ -3,14 +3,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { auditActor } from '../../platform/auth.plugin.ts';
 import { errorResponses } from '../../platform/errors.ts';
-import { createUsersService } from './users.service.ts';
+import type { UsersService } from './users.service.ts';
 
 const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ['users'];
 
-export const usersModule: FastifyPluginAsyncZod = async (app) => {
-  const service = createUsersService({ db: app.db, audit: app.audit, clock: app.clock });
-
+export const usersRoutes: FastifyPluginAsyncZod<{ service: UsersService }> = async (app, { service }) => {
   app.post('/api/v1/users', {
     schema: { operationId: 'createUser', tags, body: CreateUserBodySchema, response: { 201: UserSchema, ...errors } },
     handler: async (req, reply) => reply.status(201).send(await service.create(req.body, { actor: auditActor(req), requestId: req.id })),

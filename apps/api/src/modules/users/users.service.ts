@@ -78,3 +78,5 @@ export function createUsersService({ db, audit, clock }: { db: Db; audit: AuditL
 
   return { create, update, list, get: async (id: string) => toUserDto(await load(db, id)) };
 }
+
+export type UsersService = ReturnType<typeof createUsersService>;

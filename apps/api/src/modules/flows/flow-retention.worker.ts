@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
-import { startPeriodicTask } from '../../platform/periodic.ts';
 import { readSettings } from '../../platform/settings.ts';
+import { periodicWorker, type Worker } from '../../platform/worker.ts';
 
 const DAY_MS = 86_400_000;
 /** Rows per DELETE: short statements, so the sweep never holds many locks or a long transaction. */
@@ -46,10 +46,11 @@ export async function sweepExpiredFlows(db: Db, clock: Clock): Promise<number> {
 }
 
 /** The retention sweep runs on every replica, on the grant expiry sweep's interval (EGRESS_EXPIRY_INTERVAL_SECONDS). */
-export function startRetentionSweep(app: FastifyInstance): void {
-  const sweep = async () => {
-    const n = await sweepExpiredFlows(app.db, app.clock);
-    if (n > 0) app.log.info({ deleted: n }, 'deleted denied-flow rows past their retention');
+export function createFlowRetentionWorker(deps: { db: Db; clock: Clock; intervalMs: number; log: FastifyBaseLogger }): Worker {
+  const { db, clock, intervalMs, log } = deps;
+  const task = async () => {
+    const n = await sweepExpiredFlows(db, clock);
+    if (n > 0) log.info({ deleted: n }, 'deleted denied-flow rows past their retention');
   };
-  startPeriodicTask(app, app.config.expiryIntervalMs, sweep, 'denied-flow retention sweep failed; retrying on the next tick');
+  return periodicWorker({ intervalMs, task, log, failure: 'denied-flow retention sweep failed; retrying on the next tick' });
 }
