@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Db, Prisma, Tx } from '../../platform/db.ts';
 import { invalid, notFound } from '../../platform/errors.ts';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { keysetSql, toPage, type Page } from '../../platform/pagination.ts';
 import { selectRules, sql } from './alerts.sql.ts';
 
 type Create = z.output<typeof CreateAlertRuleBodySchema>;
@@ -33,8 +33,7 @@ export function createAlertRulesService({ db, audit }: { db: Db; audit: AuditLog
 
   /** Rules by name (then id), keyset-paginated. */
   async function list(limit: number, cursor: string | undefined): Promise<Page<AlertRule>> {
-    const after = decodeCursor(cursor);
-    const where = after ? sql`(r.name, r.id) > (${String(after.key)}, ${after.id}::uuid)` : sql`TRUE`;
+    const where = keysetSql(sql`r.name, r.id`, cursor, 'asc', (k, id) => sql`${String(k)}, ${id}::uuid`);
     const rows = await selectRules(db, where, limit + 1);
     return toPage(rows, limit, (r) => r, (r) => [r.name, r.id]);
   }

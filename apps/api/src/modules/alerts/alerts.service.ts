@@ -5,7 +5,7 @@ import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { keysetSql, toPage, type Page } from '../../platform/pagination.ts';
 import { join, selectAlerts, sql } from './alerts.sql.ts';
 
 type ListQuery = z.output<typeof AlertListQuerySchema>;
@@ -26,9 +26,7 @@ const STATE = {
 export function createAlertsService({ db, audit, clock }: { db: Db; audit: AuditLog; clock: Clock }) {
   /** Newest first; keyset on (raised_at, id) as a row comparison, like the other lists. */
   async function list(q: ListQuery): Promise<Page<Alert>> {
-    const after = decodeCursor(q.cursor);
-    const conditions = [STATE[q.state]];
-    if (after) conditions.push(sql`(a.raised_at, a.id) < (${new Date(after.key)}::timestamptz, ${after.id}::uuid)`);
+    const conditions = [STATE[q.state], keysetSql(sql`a.raised_at, a.id`, q.cursor, 'desc', (k, id) => sql`${new Date(k)}::timestamptz, ${id}::uuid`)];
     const rows = await selectAlerts(db, join(conditions, ' AND '), sql`a.raised_at DESC, a.id DESC`, q.limit + 1);
     return toPage(rows, q.limit, (a) => a, (a) => [a.raisedAt, a.id]);
   }

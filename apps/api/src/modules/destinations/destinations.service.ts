@@ -14,7 +14,7 @@ import type { Changes } from '../../platform/changes.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isUniqueViolation, type Db, type Prisma, type Tx } from '../../platform/db.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { keysetWhere, toPage, type Page } from '../../platform/pagination.ts';
 import type { RequestActor } from '../../platform/identity.ts';
 
 /**
@@ -173,12 +173,10 @@ export function createDestinationsService(deps: { db: Db; audit: AuditLog; clock
   }
 
   async function list(q: ListQuery): Promise<Page<DestinationDto>> {
-    const after = decodeCursor(q.cursor);
-    const where: Prisma.DestinationWhereInput = { deletedAt: null };
+    const where: Prisma.DestinationWhereInput = { deletedAt: null, ...keysetWhere('host', q.cursor, 'asc', String) };
     if (q.sensitivity) where.sensitivity = q.sensitivity;
     if (q.q) where.host = { contains: q.q.toLowerCase() };
     if (q.host) where.AND = [{ host: q.host.trim().toLowerCase() }];
-    if (after) where.OR = [{ host: { gt: String(after.key) } }, { host: String(after.key), id: { gt: after.id } }];
     const rows = await db.destination.findMany({ where, include: INCLUDE, orderBy: [{ host: 'asc' }, { id: 'asc' }], take: q.limit + 1 });
     return toPage(rows, q.limit, toDestinationDto, (r) => [r.host, r.id]);
   }

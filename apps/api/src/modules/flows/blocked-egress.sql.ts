@@ -7,7 +7,7 @@ import type { BlockedEgressGroup, BlockedEgressQuerySchema } from '@egress/share
 import type { z } from 'zod';
 
 import { Prisma, type Db } from '../../platform/db.ts';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { keysetSql, toPage, type Page } from '../../platform/pagination.ts';
 
 type Query = z.output<typeof BlockedEgressQuerySchema>;
 const sql = Prisma.sql;
@@ -65,8 +65,7 @@ function groupFilter(q: Query, since: Date): Prisma.Sql {
     parts.push(sql`(g.dest_key LIKE ${pattern} OR g.dest_ip LIKE ${pattern})`);
   }
   if (q.known) parts.push(q.known === 'true' ? sql`d.id IS NOT NULL` : sql`d.id IS NULL`);
-  const after = decodeCursor(q.cursor);
-  if (after) parts.push(sql`(g.last_seen, g.key) < (${new Date(after.key)}::timestamptz, ${after.id})`);
+  parts.push(keysetSql(sql`g.last_seen, g.key`, q.cursor, 'desc', (k, key) => sql`${new Date(k)}::timestamptz, ${key}`));
   return Prisma.join(parts, ' AND ');
 }
 

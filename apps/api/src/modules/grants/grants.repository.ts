@@ -2,7 +2,7 @@ import type { Grant as GrantDto, GrantState } from '@egress/shared';
 
 import type { Db, Prisma, Tx } from '../../platform/db.ts';
 import { join, selectGrants, sql, toGrantDto, toRecord, type GrantRecord } from './grants.sql.ts';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { keysetSql, toPage, type Page } from '../../platform/pagination.ts';
 
 export interface GrantFilter {
   state?: GrantState | undefined;
@@ -37,12 +37,7 @@ export function createGrantsRepository(db: Db) {
 
     /** Keyset pagination on (requested_at, id) as a row comparison, so deep pages stay index range scans. */
     async list(filter: GrantFilter, limit: number, cursor: string | undefined, order: 'asc' | 'desc' = 'desc'): Promise<Page<GrantDto>> {
-      const after = decodeCursor(cursor);
-      const conditions = [where(filter)];
-      if (after) {
-        const key = sql`(${new Date(after.key)}::timestamptz, ${after.id}::uuid)`;
-        conditions.push(order === 'desc' ? sql`(g.requested_at, g.id) < ${key}` : sql`(g.requested_at, g.id) > ${key}`);
-      }
+      const conditions = [where(filter), keysetSql(sql`g.requested_at, g.id`, cursor, order, (k, id) => sql`${new Date(k)}::timestamptz, ${id}::uuid`)];
       const orderBy = order === 'desc' ? sql`g.requested_at DESC, g.id DESC` : sql`g.requested_at ASC, g.id ASC`;
       const rows = await selectGrants(db, join(conditions, ' AND '), orderBy, limit + 1);
       return toPage(rows.map(toRecord), limit, toGrantDto, (r) => [r.requestedAt, r.id]);

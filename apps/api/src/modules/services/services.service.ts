@@ -8,7 +8,7 @@ import type { Clock } from '../../platform/clock.ts';
 import { isUniqueViolation, type Db, type Prisma, type Tx } from '../../platform/db.ts';
 import { AppError, forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { canonicalJson } from '../../platform/canonical-json.ts';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { keysetWhere, toPage, type Page } from '../../platform/pagination.ts';
 
 /**
  * Ends a deleted service's pending and active grants inside its transaction and returns their audit
@@ -199,12 +199,10 @@ export function createServicesService({ db, audit, clock, changes, closeGrants }
   }
 
   async function list(q: ListQuery): Promise<Page<ServiceDto>> {
-    const after = decodeCursor(q.cursor);
-    const where: Prisma.ServiceWhereInput = { deletedAt: null };
+    const where: Prisma.ServiceWhereInput = { deletedAt: null, ...keysetWhere('name', q.cursor, 'asc', String) };
     if (q.namespace) where.namespace = q.namespace;
     if (q.team) where.team = q.team;
     if (q.q) where.name = { contains: q.q.toLowerCase() };
-    if (after) where.OR = [{ name: { gt: String(after.key) } }, { name: String(after.key), id: { gt: after.id } }];
     const rows = await db.service.findMany({ where, include: INCLUDE, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: q.limit + 1 });
     return toPage(rows, q.limit, toServiceDto, (r) => [r.name, r.id]);
   }
