@@ -38,7 +38,7 @@ describe('import direction (eslint.config.js)', () => {
   it('stops a module from importing another module, type imports included, and lets it import platform and itself', async () => {
     const crossing = "import type { AlertSubject } from '../flows/flows.aggregate.ts';\nexport type S = AlertSubject;\n";
     expect(await violations('apps/api/src/modules/alerts/fixture.ts', crossing)).toEqual([expect.stringMatching(/a module may not import another module/)]);
-    const allowed = "import type { Db } from '../../platform/db.ts';\nimport { selectAlerts } from './alerts.sql.ts';\nexport type D = Db;\nvoid selectAlerts;\n";
+    const allowed = "import type { Db } from '../../platform/db.ts';\nimport { createAlertsRepository } from './alerts.repository.ts';\nexport type D = Db;\nvoid createAlertsRepository;\n";
     expect(await violations('apps/api/src/modules/alerts/fixture.ts', allowed)).toEqual([]);
     expect(await violations('apps/api/src/modules/grants/fixture.ts', "import { buildApp } from '../../app.ts';\nvoid buildApp;\n")).toHaveLength(1);
   });

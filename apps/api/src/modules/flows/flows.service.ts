@@ -17,7 +17,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
 import type { Page } from '../../platform/pagination.ts';
 import { readSettings } from '../../platform/settings.ts';
-import { listBlockedEgress } from './blocked-egress.sql.ts';
+import type { BlockedEgressRepository } from './blocked-egress.repository.ts';
 import { aggregateFlows, type AlertSubject } from './flows.aggregate.ts';
 import { createAttributor } from './flows.attribution.ts';
 import type { FlowsRepository } from './flows.repository.ts';
@@ -63,8 +63,8 @@ function normaliseBatch(format: FlowFormat, records: readonly unknown[], bounds:
   return { flows, errors, rejected };
 }
 
-export function createFlowsService(deps: { db: Db; repo: FlowsRepository; audit: AuditLog; clock: Clock; alerts: AlertEvaluation; log: FastifyBaseLogger }) {
-  const { db, repo, audit, clock, alerts, log } = deps;
+export function createFlowsService(deps: { db: Db; repo: FlowsRepository; blocked: BlockedEgressRepository; audit: AuditLog; clock: Clock; alerts: AlertEvaluation; log: FastifyBaseLogger }) {
+  const { db, repo, blocked, audit, clock, alerts, log } = deps;
 
   /**
    * Alerts are evaluated after the flows commit, outside their transaction. A failure here must not
@@ -107,7 +107,7 @@ export function createFlowsService(deps: { db: Db; repo: FlowsRepository; audit:
   /** The inbox; without `since`, everything the retention keeps. */
   async function listBlocked(q: BlockedQuery): Promise<Page<BlockedEgressGroup>> {
     const { flowRetentionDays } = await readSettings(db);
-    return listBlockedEgress(db, q, new Date(clock.now().getTime() - flowRetentionDays * DAY_MS));
+    return blocked.list(q, new Date(clock.now().getTime() - flowRetentionDays * DAY_MS));
   }
 
   return { ingest, listBlocked };

@@ -3,14 +3,15 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter } from 'prom-client';
 
-import { closeOpenGrants } from './close-open-grants.ts';
+import { createCloseOpenGrants } from './close-open-grants.ts';
 import { createGrantExpiryWorker } from './grant-expiry.worker.ts';
 import { createGrantsRepository } from './grants.repository.ts';
 import { grantsRoutes } from './grants.routes.ts';
 import { createGrantsService } from './grants.service.ts';
 
 export async function grantsModule(app: FastifyInstance) {
-  const service = createGrantsService({ db: app.db, repo: createGrantsRepository(app.db), audit: app.audit, clock: app.clock, changes: app.changes });
+  const repo = createGrantsRepository(app.db);
+  const service = createGrantsService({ db: app.db, repo, audit: app.audit, clock: app.clock, changes: app.changes });
   const expired = new Counter({
     name: 'egress_grants_expired_total',
     help: 'Grants moved to expired by the expiry sweep of this instance',
@@ -21,7 +22,7 @@ export async function grantsModule(app: FastifyInstance) {
     /** For other modules: requests and revocations through the state machine (the rule-file sync). */
     service,
     /** Ends a deleted service's or destination's open grants inside the caller's transaction. */
-    closeOpenGrants,
+    closeOpenGrants: createCloseOpenGrants(repo),
     expiryWorker: createGrantExpiryWorker({ service, intervalMs: app.config.expiryIntervalMs, log: app.log, expired: (n) => expired.inc(n) }),
   };
 }
