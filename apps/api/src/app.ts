@@ -1,5 +1,6 @@
-// Builds the Fastify application: external plugins -> platform plugins -> modules. No listening here
-// (server.ts does that), so tests drive the same app through inject().
+// Builds the Fastify application: external plugins -> platform plugins -> modules -> workers. No listening
+// here (server.ts does that), so tests drive the same app through inject(). This file is the one place
+// that knows every module: what one module needs of another is passed here, never imported.
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -13,28 +14,27 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 
 import type { Config } from './config.ts';
-import { alertsModule } from './modules/alerts/alerts.routes.ts';
-import { createCheckpoints, type Checkpoints } from './modules/audit/audit.checkpoints.ts';
-import { auditModule } from './modules/audit/audit.routes.ts';
-import { coverageModule } from './modules/namespace-coverage/coverage.routes.ts';
+import { alertsModule } from './modules/alerts/alerts.module.ts';
+import { auditModule } from './modules/audit/audit.module.ts';
+import { authModule } from './modules/auth/auth.module.ts';
+import { destinationsModule } from './modules/destinations/destinations.module.ts';
 import { explainModule } from './modules/explain/explain.routes.ts';
-import { authModule } from './modules/auth/auth.routes.ts';
-import { destinationsModule } from './modules/destinations/destinations.routes.ts';
-import { flowsModule } from './modules/flows/flows.routes.ts';
-import { grantsModule } from './modules/grants/grants.routes.ts';
-import { healthModule } from './modules/health/health.routes.ts';
+import { flowsModule } from './modules/flows/flows.module.ts';
+import { grantsModule } from './modules/grants/grants.module.ts';
+import { healthModule } from './modules/health/health.module.ts';
+import { coverageModule } from './modules/namespace-coverage/coverage.module.ts';
 import { reconcileModule } from './modules/reconcile/reconcile.routes.ts';
-import { servicesModule } from './modules/services/services.routes.ts';
-import { settingsModule } from './modules/settings/settings.routes.ts';
-import { statsModule } from './modules/stats/stats.routes.ts';
-import { tokensModule } from './modules/tokens/tokens.routes.ts';
-import { usersModule } from './modules/users/users.routes.ts';
-import { webhooksModule } from './modules/webhooks/webhooks.routes.ts';
+import { servicesModule } from './modules/services/services.module.ts';
+import { settingsModule } from './modules/settings/settings.module.ts';
+import { statsModule } from './modules/stats/stats.module.ts';
+import { tokensModule } from './modules/tokens/tokens.module.ts';
+import { usersModule } from './modules/users/users.module.ts';
+import type { Dispatcher } from './modules/webhooks/webhook-dispatcher.worker.ts';
+import { webhooksModule } from './modules/webhooks/webhooks.module.ts';
 import { createAuditLog, type AuditLog } from './platform/audit.ts';
 import { authPluginFp } from './platform/auth.plugin.ts';
-import { createCheckpointSigner } from './platform/checkpoint-key.ts';
-import { startPeriodicTask } from './platform/periodic.ts';
 import { verifySecretKey } from './platform/secret-key-check.ts';
+import { runWorkers, type Worker } from './platform/worker.ts';
 import { createChanges, type Changes } from './platform/changes.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import type { Db } from './platform/db.ts';
@@ -53,9 +53,18 @@ declare module 'fastify' {
     clock: Clock;
     changes: Changes;
     metrics: Metrics;
-    checkpoints: Checkpoints;
+    /** What runs in the background on this replica, by name (tests drain the webhook dispatcher). */
+    workers: Workers;
   }
 }
+
+/** The background loops of every replica; the reconciler (leader only) is the reconcile module's. */
+export type Workers = {
+  auditSeal: Worker | null;
+  grantExpiry: Worker;
+  flowRetention: Worker;
+  webhookDispatcher: Dispatcher;
+};
 
 export interface AppDeps {
   config: Config;
@@ -78,11 +87,6 @@ function registerPlatform(app: FastifyInstance, deps: AppDeps) {
   app.decorate('audit', createAuditLog({ db: deps.db, clock }));
   app.decorate('changes', createChanges());
   app.decorate('metrics', createMetrics());
-  const signer = deps.config.secretKey ? createCheckpointSigner(deps.config.secretKey, deps.config.previousSecretKey) : null;
-  app.decorate('checkpoints', createCheckpoints({ db: deps.db, audit: app.audit, clock, signer, dir: deps.config.auditCheckpointDir, log: app.log.child({ component: 'audit-checkpoints' }) }));
-  if (signer) startPeriodicTask(app, deps.config.auditCheckpointIntervalMs, async () => {
-    await app.checkpoints.seal();
-  }, 'sealing the audit log failed');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   // A POST without a body is fine for actions whose body is optional (approve, cancel).
@@ -101,6 +105,41 @@ function registerPlatform(app: FastifyInstance, deps: AppDeps) {
   app.addHook('onResponse', async (req, reply) => {
     app.metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
+}
+
+/**
+ * Each module builds its repository, service, workers and metrics and registers its routes; what one
+ * needs of another is handed over here. Returns the workers, started on ready and stopped on close.
+ */
+async function registerModules(app: FastifyInstance): Promise<Workers> {
+  await healthModule(app);
+  await authModule(app);
+  await usersModule(app);
+  await tokensModule(app);
+  const grants = await grantsModule(app);
+  await servicesModule(app, { requests: grants.service, closeOpenGrants: grants.closeOpenGrants });
+  await destinationsModule(app, { closeOpenGrants: grants.closeOpenGrants });
+  const audit = await auditModule(app);
+  await settingsModule(app);
+  await statsModule(app);
+  // The engine: compiles the desired state and applies it on the lead replica (app.reconciler).
+  await app.register(reconcileModule);
+  await coverageModule(app, { target: app.reconciler.target });
+  await app.register(explainModule);
+  // Denied flows -> alerts -> webhooks: an ingest evaluates the alert rules; a raised alert is an audit row,
+  // which the webhooks outbox turns into a delivery in the same transaction.
+  const alerts = await alertsModule(app);
+  const flows = await flowsModule(app, { alerts: alerts.evaluator });
+  const webhooks = await webhooksModule(app, { onSeal: audit.checkpoints.onSeal });
+
+  const workers: Workers = {
+    auditSeal: audit.sealWorker,
+    grantExpiry: grants.expiryWorker,
+    flowRetention: flows.retentionWorker,
+    webhookDispatcher: webhooks.dispatcher,
+  };
+  runWorkers(app, workers);
+  return workers;
 }
 
 /** Serves the built console when present; returns whether it did. */
@@ -150,27 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authPluginFp, { identity: createIdentity({ db: deps.db, clock: app.clock }) });
   await app.register(rateLimit, { global: false });
   await app.register(openapiPluginFp);
-  const modules = [
-    healthModule,
-    authModule,
-    usersModule,
-    tokensModule,
-    servicesModule,
-    destinationsModule,
-    grantsModule,
-    auditModule,
-    settingsModule,
-    statsModule,
-    reconcileModule,
-    coverageModule,
-    explainModule,
-    flowsModule,
-    alertsModule,
-    webhooksModule,
-  ];
-  for (const module of modules) {
-    await app.register(module);
-  }
+  app.decorate('workers', await registerModules(app));
   const web = await registerWeb(app, deps.config.webDist ?? resolve(here, '../../web/dist'));
   app.setNotFoundHandler((req, reply) => {
     // Client-side routes of the console (e.g. /grants/123) load the app shell.

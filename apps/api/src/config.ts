@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 
 import { z } from 'zod';
 
-import { loadOidcConfig, OIDC_ENV, type OidcConfig } from './modules/auth/oidc-config.ts';
+import { loadOidcConfig, OIDC_ENV, type OidcConfig } from './platform/oidc-config.ts';
 import { parseSecretKey } from './platform/secret-box.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -33,6 +33,7 @@ const EnvSchema = z.object({
   EGRESS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   EGRESS_WEB_DIST: z.string().optional(),
   EGRESS_MANIFESTS_DIR: z.string().optional(),
+  EGRESS_MIGRATIONS_DIR: z.string().min(1).optional(),
   // The chart sets it from the pod's own namespace (downward API): left open in enforcement mode "all".
   EGRESS_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a namespace name' }).optional(),
   EGRESS_RESYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
@@ -70,6 +71,8 @@ export interface Config {
   dbPoolSize: number;
   webDist: string | undefined;
   manifestsDir: string;
+  /** The SQL migrations folder (EGRESS_MIGRATIONS_DIR); unset: prisma/migrations beside the sources (server.ts). */
+  migrationsDir: string | undefined;
   /** The namespace this API runs in (EGRESS_NAMESPACE); null outside a cluster or when not set. */
   namespace: string | null;
   resyncIntervalMs: number;
@@ -128,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: e.EGRESS_DB_POOL_SIZE,
     webDist: e.EGRESS_WEB_DIST,
     manifestsDir: resolve(e.EGRESS_MANIFESTS_DIR ?? `${e.EGRESS_DATA_DIR}/manifests`),
+    migrationsDir: e.EGRESS_MIGRATIONS_DIR,
     namespace: e.EGRESS_NAMESPACE ?? null,
     resyncIntervalMs: e.EGRESS_RESYNC_INTERVAL_SECONDS * 1000,
     reconcileDebounceMs: e.EGRESS_RECONCILE_DEBOUNCE_MS,

@@ -13,7 +13,8 @@ import { migrate } from './platform/migrate.ts';
 import { loadOrCreateKeyFile } from './platform/secret-box.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const MIGRATIONS = process.env.EGRESS_MIGRATIONS_DIR ?? resolve(here, '../../../prisma/migrations');
+/** Where the repository (and the image, which keeps its paths) has them, unless EGRESS_MIGRATIONS_DIR says otherwise. */
+const CHECKOUT_MIGRATIONS = resolve(here, '../../../prisma/migrations');
 
 /**
  * EGRESS_SECRET_KEY, or for the quick start <dataDir>/secret.key (created 0600 on the first start).
@@ -36,7 +37,7 @@ const RUNTIME_ROLE = 'egress_app';
  */
 async function prepareDatabase(config: Config, embedded: EmbeddedDatabase | null, say: (msg: string) => void): Promise<string> {
   const ownerUrl = embedded?.url ?? config.migrationDatabaseUrl ?? config.databaseUrl ?? '';
-  const migrations = await migrate(ownerUrl, MIGRATIONS).catch((error: unknown) => {
+  const migrations = await migrate(ownerUrl, config.migrationsDir ?? CHECKOUT_MIGRATIONS).catch((error: unknown) => {
     // The first use of the database URL: say which database failed, without its credentials.
     throw new Error(`cannot migrate the database at ${databaseLocation(ownerUrl)} (${config.migrationDatabaseUrl ? 'EGRESS_MIGRATION_DATABASE_URL' : 'DATABASE_URL'}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   });

@@ -28,3 +28,4 @@ export * from './schemas/coverage.ts';
 export * from './schemas/explain.ts';
 export * from './endpoints.ts';
 export * from './endpoints-client.ts';
+export * from './public-addresses.ts';

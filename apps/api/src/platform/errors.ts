@@ -1,4 +1,4 @@
-import { ERROR_STATUS, type ErrorCode, type ErrorDetail } from '@egress/shared';
+import { ERROR_STATUS, ErrorEnvelopeSchema, type ErrorCode, type ErrorDetail } from '@egress/shared';
 
 /** The one error type services throw; the error handler turns it into the error envelope of docs/api.md. */
 export class AppError extends Error {
@@ -22,3 +22,11 @@ export const forbidden = (message: string) => new AppError('forbidden', message)
 export const conflict = (message: string, code: ErrorCode = 'conflict') => new AppError(code, message);
 export const invalid = (field: string, message: string) =>
   new AppError('validation_failed', `${field} ${message}`, [{ field, message }]);
+
+/**
+ * The error responses a route declares, all with the one envelope: `errorResponses(400, 401, 404)` for
+ * `response: { 200: X, ...errorResponses(400, 401, 404) }` (the OpenAPI document lists each status).
+ */
+export function errorResponses<const S extends readonly number[]>(...statuses: S): Record<S[number], typeof ErrorEnvelopeSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, ErrorEnvelopeSchema])) as Record<S[number], typeof ErrorEnvelopeSchema>;
+}

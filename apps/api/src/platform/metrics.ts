@@ -1,6 +1,6 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** One registry per app instance, so tests building several apps never share counters. */
+/** One registry per app instance, so tests building several apps never share counters. Modules register their own metrics in it. */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'egress_' });
@@ -17,12 +17,7 @@ export function createMetrics() {
     labelNames: ['action'] as const,
     registers: [registry],
   });
-  const grantsExpired = new Counter({
-    name: 'egress_grants_expired_total',
-    help: 'Grants moved to expired by the expiry sweep of this instance',
-    registers: [registry],
-  });
-  return { registry, httpDuration, auditEvents, grantsExpired };
+  return { registry, httpDuration, auditEvents };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

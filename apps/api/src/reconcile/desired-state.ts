@@ -2,7 +2,7 @@ import type { CompilerInput, KubernetesObject } from '@egress/manifests';
 import type { Settings } from '@egress/shared';
 
 import type { Db } from '../platform/db.ts';
-import { readSettings } from '../modules/settings/settings.service.ts';
+import { readSettings } from '../platform/settings.ts';
 import { compilerThread } from './compiler-thread.ts';
 import type { Desired, Observed, Scope } from './targets/target.ts';
 

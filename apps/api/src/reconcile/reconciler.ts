@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db.ts';
-import { readSettings } from '../modules/settings/settings.service.ts';
+import { readSettings } from '../platform/settings.ts';
 import { planFor, scopeOf, type Readiness } from './desired-state.ts';
 import type { LeaderLock } from './leader.ts';
 import { countActions, type Target } from './targets/target.ts';

@@ -165,7 +165,7 @@ describe('signed audit checkpoints', () => {
     const lines = (await readFile(join(dir, 'checkpoints.jsonl'), 'utf8')).trim().split('\n');
     expect(JSON.parse(lines[lines.length - 1] ?? '{}')).toMatchObject({ ...checkpoint, fromSeq: 1 });
 
-    await t.app.webhookDispatcher.drain();
+    await t.app.workers.webhookDispatcher.drain();
     const delivered = receiver.requests('/audit-archive');
     expect(delivered).toHaveLength(1);
     expect(delivered[0]?.json).toMatchObject({ event: 'audit.checkpoint', data: { checkpoint } });

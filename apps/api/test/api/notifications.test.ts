@@ -42,7 +42,7 @@ async function createHook(body: Record<string, unknown>): Promise<Hook> {
   return { ...res.json<Webhook & { secret: string }>(), path: `/${name}` };
 }
 
-const drain = () => t.app.webhookDispatcher.drain();
+const drain = () => t.app.workers.webhookDispatcher.drain();
 
 interface GrantPayload {
   id: string;

@@ -53,7 +53,7 @@ async function ping(hookId: string): Promise<WebhookDelivery> {
   return res.json<WebhookDelivery>();
 }
 
-const drain = () => t.app.webhookDispatcher.drain();
+const drain = () => t.app.workers.webhookDispatcher.drain();
 
 describe('webhook administration', () => {
   it('creates a webhook, shows the secret once, and keeps it encrypted at rest', async () => {

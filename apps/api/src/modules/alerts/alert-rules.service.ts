@@ -4,8 +4,8 @@ import type { z } from 'zod';
 import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Db, Prisma, Tx } from '../../platform/db.ts';
 import { invalid, notFound } from '../../platform/errors.ts';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
-import { selectRules, sql } from './alerts.sql.ts';
+import type { Page } from '../../platform/pagination.ts';
+import type { AlertsRepository } from './alerts.repository.ts';
 
 type Create = z.output<typeof CreateAlertRuleBodySchema>;
 type Update = z.output<typeof UpdateAlertRuleBodySchema>;
@@ -16,9 +16,9 @@ export interface RuleCtx {
   requestId: string;
 }
 
-export function createAlertRulesService({ db, audit }: { db: Db; audit: AuditLog }) {
+export function createAlertRulesService({ db, repo, audit }: { db: Db; repo: AlertsRepository; audit: AuditLog }) {
   async function load(tx: Tx | Db, id: string): Promise<AlertRule> {
-    const [rule] = await selectRules(tx, sql`r.id = ${id}::uuid`, 1);
+    const rule = await repo.findRule(id, tx);
     if (!rule) throw notFound('alert rule');
     return rule;
   }
@@ -26,25 +26,20 @@ export function createAlertRulesService({ db, audit }: { db: Db; audit: AuditLog
   /** A rule names a live service (a deleted one can get no new flows), or none for every service. */
   async function serviceId(tx: Tx, name: string | null | undefined): Promise<string | null> {
     if (name == null) return null;
-    const service = await tx.service.findFirst({ where: { name, deletedAt: null }, select: { id: true } });
-    if (!service) throw invalid('body.service', `"${name}" is not a registered service`);
-    return service.id;
+    const id = await repo.liveServiceId(name, tx);
+    if (id === null) throw invalid('body.service', `"${name}" is not a registered service`);
+    return id;
   }
 
   /** Rules by name (then id), keyset-paginated. */
-  async function list(limit: number, cursor: string | undefined): Promise<Page<AlertRule>> {
-    const after = decodeCursor(cursor);
-    const where = after ? sql`(r.name, r.id) > (${String(after.key)}, ${after.id}::uuid)` : sql`TRUE`;
-    const rows = await selectRules(db, where, limit + 1);
-    return toPage(rows, limit, (r) => r, (r) => [r.name, r.id]);
+  function list(limit: number, cursor: string | undefined): Promise<Page<AlertRule>> {
+    return repo.listRules(limit, cursor);
   }
 
   async function create(body: Create, ctx: RuleCtx): Promise<AlertRule> {
     return db.$transaction(async (tx) => {
-      const created = await tx.alertRule.create({
-        data: { name: body.name, serviceId: await serviceId(tx, body.service), threshold: body.threshold, windowSeconds: body.windowSeconds, enabled: body.enabled, createdById: ctx.userId },
-      });
-      const rule = await load(tx, created.id);
+      const data = { name: body.name, serviceId: await serviceId(tx, body.service), threshold: body.threshold, windowSeconds: body.windowSeconds, enabled: body.enabled, createdById: ctx.userId };
+      const rule = await load(tx, await repo.insertRule(data, tx));
       await audit.append(tx, { actor: ctx.actor, action: 'alert_rule.created', targetType: 'alert_rule', targetId: rule.id, after: rule, requestId: ctx.requestId });
       return rule;
     });
@@ -52,15 +47,14 @@ export function createAlertRulesService({ db, audit }: { db: Db; audit: AuditLog
 
   async function update(id: string, body: Update, ctx: RuleCtx): Promise<AlertRule> {
     return db.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<unknown[]>`SELECT 1 FROM alert_rules WHERE id = ${id}::uuid FOR UPDATE`;
-      if (locked.length === 0) throw notFound('alert rule');
+      if (!(await repo.lockRule(id, tx))) throw notFound('alert rule');
       const before = await load(tx, id);
       const data: Prisma.AlertRuleUpdateInput = {};
       if (body.name !== undefined) data.name = body.name;
       if (body.threshold !== undefined) data.threshold = body.threshold;
       if (body.windowSeconds !== undefined) data.windowSeconds = body.windowSeconds;
       if (body.enabled !== undefined) data.enabled = body.enabled;
-      await tx.alertRule.update({ where: { id }, data });
+      await repo.updateRule(id, data, tx);
       const after = await load(tx, id);
       await audit.append(tx, { actor: ctx.actor, action: 'alert_rule.updated', targetType: 'alert_rule', targetId: id, before, after, requestId: ctx.requestId });
       return after;
@@ -71,8 +65,7 @@ export function createAlertRulesService({ db, audit }: { db: Db; audit: AuditLog
   async function remove(id: string, ctx: RuleCtx): Promise<void> {
     await db.$transaction(async (tx) => {
       const before = await load(tx, id);
-      const deleted = await tx.alertRule.deleteMany({ where: { id } });
-      if (deleted.count === 0) throw notFound('alert rule');
+      if (!(await repo.deleteRule(id, tx))) throw notFound('alert rule');
       await audit.append(tx, { actor: ctx.actor, action: 'alert_rule.deleted', targetType: 'alert_rule', targetId: id, before, requestId: ctx.requestId });
     });
   }

@@ -4,7 +4,6 @@ import {
   AlertRuleSchema,
   AlertSchema,
   CreateAlertRuleBodySchema,
-  ErrorEnvelopeSchema,
   IdParamsSchema,
   PageQuerySchema,
   UpdateAlertRuleBodySchema,
@@ -15,17 +14,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
-import { createAlertRulesService } from './alert-rules.service.ts';
-import { createAlertsService } from './alerts.service.ts';
+import { errorResponses } from '../../platform/errors.ts';
+import type { AlertRulesService } from './alert-rules.service.ts';
+import type { AlertsService } from './alerts.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ['alerts'];
 const ctx = (req: FastifyRequest) => ({ actor: auditActor(req), userId: requireActor(req).userId, requestId: req.id });
 
-export const alertsModule: FastifyPluginAsyncZod = async (app) => {
-  const rules = createAlertRulesService({ db: app.db, audit: app.audit });
-  const alerts = createAlertsService({ db: app.db, audit: app.audit, clock: app.clock });
-
+export const alertsRoutes: FastifyPluginAsyncZod<{ rules: AlertRulesService; alerts: AlertsService }> = async (app, { rules, alerts }) => {
   app.get('/api/v1/alert-rules', {
     schema: { operationId: 'listAlertRules', tags, summary: 'Alert rules on denied egress, by name', querystring: PageQuerySchema, response: { 200: pageOf(AlertRuleSchema), ...errors } },
     handler: (req) => rules.list(req.query.limit, req.query.cursor),

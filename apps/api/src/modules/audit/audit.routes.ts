@@ -1,19 +1,18 @@
 import { Readable } from 'node:stream';
 
-import { AuditCheckpointListQuerySchema, AuditCheckpointListSchema, AuditCheckpointSchema, AuditEventSchema, AuditListQuerySchema, AuditVerifyBodySchema, AuditVerifySchema, ErrorEnvelopeSchema, pageOf } from '@egress/shared';
+import { AuditCheckpointListQuerySchema, AuditCheckpointListSchema, AuditCheckpointSchema, AuditEventSchema, AuditListQuerySchema, AuditVerifyBodySchema, AuditVerifySchema, pageOf } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
-import { AppError } from '../../platform/errors.ts';
 import { auditActor } from '../../platform/auth.plugin.ts';
-import { CSV_HEADER, createAuditService, toCsvLine } from './audit.service.ts';
+import { AppError, errorResponses } from '../../platform/errors.ts';
+import type { Checkpoints } from './audit.checkpoints.ts';
+import { CSV_HEADER, toCsvLine, type AuditService } from './audit.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema, 503: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 409, 503);
 const tags = ['audit'];
 
-export const auditModule: FastifyPluginAsyncZod = async (app) => {
-  const service = createAuditService({ db: app.db, audit: app.audit });
-
+export const auditRoutes: FastifyPluginAsyncZod<{ service: AuditService; checkpoints: Checkpoints }> = async (app, { service, checkpoints }) => {
   app.get('/api/v1/audit-events', {
     schema: {
       operationId: 'listAuditEvents',
@@ -38,7 +37,7 @@ export const auditModule: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/api/v1/audit-events/verify', {
     schema: { operationId: 'verifyAuditChain', tags, summary: 'Recompute the hash chain and check it against every signed checkpoint', response: { 200: AuditVerifySchema, ...errors } },
-    handler: () => app.checkpoints.verifyLatest(),
+    handler: () => checkpoints.verifyLatest(),
   });
 
   app.post('/api/v1/audit-events/verify', {
@@ -50,18 +49,18 @@ export const auditModule: FastifyPluginAsyncZod = async (app) => {
       response: { 200: AuditVerifySchema, ...errors },
     },
     bodyLimit: 9 * 1024 * 1024,
-    handler: (req) => app.checkpoints.verifyText(req.body.checkpoint),
+    handler: (req) => checkpoints.verifyText(req.body.checkpoint),
   });
 
   app.get('/api/v1/audit-events/checkpoints', {
     schema: { operationId: 'listAuditCheckpoints', tags, summary: 'Signed checkpoints of the audit log, newest first', querystring: AuditCheckpointListQuerySchema, response: { 200: AuditCheckpointListSchema, ...errors } },
-    handler: async (req) => ({ items: await app.checkpoints.list(req.query.limit, req.query.before ?? null), publicKey: app.checkpoints.publicKey, keyId: app.checkpoints.keyId }),
+    handler: async (req) => ({ items: await checkpoints.list(req.query.limit, req.query.before ?? null), publicKey: checkpoints.publicKey, keyId: checkpoints.keyId }),
   });
 
   app.post('/api/v1/audit-events/checkpoints', {
     schema: { operationId: 'sealAuditLog', tags, summary: 'Seal the audit log now with a signed checkpoint', response: { 201: AuditCheckpointSchema, ...errors } },
     handler: async (req, reply) => {
-      const checkpoint = await app.checkpoints.seal({ actor: auditActor(req), requestId: req.id });
+      const checkpoint = await checkpoints.seal({ actor: auditActor(req), requestId: req.id });
       // Never null here: the audit.checkpointed row just appended is a head no checkpoint seals yet.
       if (!checkpoint) throw new AppError('conflict', 'another replica sealed the log at the same moment; list the checkpoints');
       return reply.status(201).send(checkpoint);

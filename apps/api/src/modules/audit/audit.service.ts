@@ -81,3 +81,5 @@ export function createAuditService({ db, audit }: { db: Db; audit: AuditLog }) {
 
   return { list, all, verify: () => audit.verify() };
 }
+
+export type AuditService = ReturnType<typeof createAuditService>;

@@ -1,24 +1,18 @@
-import { ErrorEnvelopeSchema, LoginBodySchema, LoginResponseSchema, MeSchema } from '@egress/shared';
+import { LoginBodySchema, LoginResponseSchema, MeSchema } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import { requireActor } from '../../platform/auth.plugin.ts';
+import { AppError, errorResponses } from '../../platform/errors.ts';
 import { SESSION_COOKIE } from '../../platform/identity.ts';
-import { AppError } from '../../platform/errors.ts';
-import { createAuthService } from './auth.service.ts';
-import { createLoginThrottle } from './login-throttle.ts';
-import { oidcRoutes } from './oidc.routes.ts';
-import { createSessions, setSessionCookie } from './sessions.ts';
+import type { AuthService } from './auth.service.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import { setSessionCookie } from './sessions.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 429: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 429);
 const tags = ['auth'];
 
-export const authModule: FastifyPluginAsyncZod = async (app) => {
-  const sessions = createSessions({ audit: app.audit, clock: app.clock, sessionTtlMs: app.config.sessionTtlMs });
-  const service = createAuthService({ db: app.db, audit: app.audit, sessions });
-  const throttle = createLoginThrottle({ max: app.config.loginFailuresPerAddress, windowMs: 60_000, now: () => app.clock.now() });
-  await app.register(oidcRoutes, { sessions });
-
+export const authRoutes: FastifyPluginAsyncZod<{ service: AuthService; throttle: LoginThrottle }> = async (app, { service, throttle }) => {
   app.post('/api/v1/auth/login', {
     schema: { operationId: 'login', tags, summary: 'Sign in; sets the session cookie and returns the CSRF token', body: LoginBodySchema, response: { 200: LoginResponseSchema, ...errors }, security: [] },
     config: {

@@ -45,3 +45,5 @@ export function createAuthService({ db, audit, sessions }: { db: Db; audit: Audi
 
   return { login, logout, throttled };
 }
+
+export type AuthService = ReturnType<typeof createAuthService>;

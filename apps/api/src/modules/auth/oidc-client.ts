@@ -4,7 +4,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import * as client from 'openid-client';
 
-import type { OidcConfig } from './oidc-config.ts';
+import type { OidcConfig } from '../../platform/oidc-config.ts';
 import { claimAt } from './oidc-roles.ts';
 
 // Seconds for each request to the provider; a person is waiting on the other end.

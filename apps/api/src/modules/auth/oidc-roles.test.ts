@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { claimAt, groupsOf, mappedRole, parseRoleMap } from './oidc-roles.ts';
+import { parseRoleMap } from '../../platform/oidc-config.ts';
+import { claimAt, groupsOf, mappedRole } from './oidc-roles.ts';
 
 describe('parseRoleMap', () => {
   it('reads group=role entries, trimming spaces; a group may contain "="', () => {

@@ -1,40 +1,10 @@
-// Role mapping for OIDC sign-in, pure: the configured "group=role" list and the role a set of claims earns.
-import { ROLES, roleRank, type Role } from '@egress/shared';
+// Role mapping for OIDC sign-in, pure: the role a set of claims earns under the configured "group=role"
+// list (parsed with the rest of the configuration, platform/oidc-config.ts).
+import { roleRank, type Role } from '@egress/shared';
 
-/** Group value (exactly as the provider sends it) -> role. */
-export type RoleMap = ReadonlyMap<string, Role>;
+import type { RoleMap } from '../../platform/oidc-config.ts';
 
 const MAX_GROUPS_KEPT = 20;
-
-function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}
-
-/**
- * Parses EGRESS_OIDC_ROLE_MAP, e.g. "egress-admins=admin,security=approver". The last "=" splits an
- * entry, so group values may contain "=" (none may contain ","). Throws a message naming the bad entry.
- */
-export function parseRoleMap(text: string): RoleMap {
-  const map = new Map<string, Role>();
-  const entries = text
-    .split(',')
-    .map((e) => e.trim())
-    .filter((e) => e !== '');
-  if (entries.length === 0) throw new Error('must list at least one group=role entry');
-  for (const entry of entries) {
-    const at = entry.lastIndexOf('=');
-    const group = entry.slice(0, at).trim();
-    const role = entry.slice(at + 1).trim();
-    if (at < 0 || group === '') throw new Error(`entry "${entry}" must be group=role`);
-    if (!isRole(role))
-      throw new Error(`entry "${entry}": unknown role "${role}" (expected one of ${ROLES.join(', ')})`);
-    const earlier = map.get(group);
-    if (earlier && earlier !== role)
-      throw new Error(`group "${group}" is mapped twice (${earlier} and ${role})`);
-    map.set(group, role);
-  }
-  return map;
-}
 
 /**
  * The claim's value at `name`: a top-level claim of that exact name first (names like

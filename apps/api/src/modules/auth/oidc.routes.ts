@@ -3,7 +3,6 @@
 // lands on /sign-in?error=<code> (the page shows the code's message from packages/shared).
 import {
   AuthProvidersSchema,
-  ErrorEnvelopeSchema,
   OidcCallbackQuerySchema,
   OidcLoginQuerySchema,
   type OidcErrorCode,
@@ -12,10 +11,10 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
-import { createOidcClient } from './oidc-client.ts';
-import { createOidcLogins, FLOW_TTL_MS } from './oidc-logins.ts';
-import { createOidcService, type OidcService } from './oidc.service.ts';
-import { setSessionCookie, type Sessions } from './sessions.ts';
+import { errorResponses } from '../../platform/errors.ts';
+import { FLOW_TTL_MS } from './oidc-logins.ts';
+import type { OidcService } from './oidc.service.ts';
+import { setSessionCookie } from './sessions.ts';
 
 export const OIDC_LOGIN_PATH = '/api/v1/auth/oidc/login';
 export const OIDC_CALLBACK_PATH = '/api/v1/auth/oidc/callback';
@@ -35,28 +34,15 @@ const redirect = {
     .null()
     .describe('Redirect: to the provider, or back to the console (/sign-in?error=<code> on refusal).'),
 };
-const rateErrors = { 429: ErrorEnvelopeSchema };
+const rateErrors = errorResponses(429);
 
 function toSignIn(reply: FastifyReply, code: OidcErrorCode) {
   return reply.redirect(`/sign-in?error=${code}`, 302);
 }
 
-export const oidcRoutes: FastifyPluginAsyncZod<{ sessions: Sessions }> = async (app, { sessions }) => {
-  const { oidc, publicUrl } = app.config;
-  let service: OidcService | null = null;
-  if (oidc) {
-    const client = createOidcClient({ oidc, redirectUri: `${publicUrl}${OIDC_CALLBACK_PATH}`, log: app.log });
-    const logins = createOidcLogins({ db: app.db, clock: app.clock });
-    service = createOidcService({
-      db: app.db,
-      audit: app.audit,
-      sessions,
-      logins,
-      client,
-      oidc,
-      log: app.log,
-    });
-  }
+/** `service` is null when OIDC is not configured: the routes then answer sso_not_configured. */
+export const oidcRoutes: FastifyPluginAsyncZod<{ service: OidcService | null }> = async (app, { service }) => {
+  const { oidc } = app.config;
   // Per address: each start writes a row and each callback talks to the provider.
   const rateLimit = { max: app.config.loginRateLimit, timeWindow: 60_000 };
 

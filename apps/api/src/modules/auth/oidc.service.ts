@@ -10,7 +10,7 @@ import { isUniqueViolation, type Db } from '../../platform/db.ts';
 import { newSecret } from '../../platform/secrets.ts';
 import { resolveAccount, type AccountRefusal, type OidcIdentity } from './oidc-accounts.ts';
 import { OidcProviderError, type OidcClient } from './oidc-client.ts';
-import type { OidcConfig } from './oidc-config.ts';
+import type { OidcConfig } from '../../platform/oidc-config.ts';
 import type { createOidcLogins } from './oidc-logins.ts';
 import { claimAt, groupsForAudit, groupsOf, mappedRole } from './oidc-roles.ts';
 import type { LoginContext, OpenedSession, Sessions } from './sessions.ts';

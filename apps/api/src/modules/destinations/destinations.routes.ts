@@ -3,7 +3,6 @@ import {
   DeleteDestinationQuerySchema,
   DestinationListQuerySchema,
   DestinationSchema,
-  ErrorEnvelopeSchema,
   IdParamsSchema,
   UpdateDestinationBodySchema,
   pageOf,
@@ -13,15 +12,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
-import { createDestinationsService } from './destinations.service.ts';
+import { errorResponses } from '../../platform/errors.ts';
+import type { DestinationsService } from './destinations.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ['destinations'];
 const ctx = (req: FastifyRequest) => ({ actor: auditActor(req), user: requireActor(req), requestId: req.id });
 
-export const destinationsModule: FastifyPluginAsyncZod = async (app) => {
-  const service = createDestinationsService({ db: app.db, audit: app.audit, clock: app.clock, changes: app.changes });
-
+export const destinationsRoutes: FastifyPluginAsyncZod<{ service: DestinationsService }> = async (app, { service }) => {
   app.post('/api/v1/destinations', {
     schema: { operationId: 'createDestination', tags, body: CreateDestinationBodySchema, response: { 201: DestinationSchema, ...errors } },
     handler: async (req, reply) => reply.status(201).send(await service.create(req.body, ctx(req))),

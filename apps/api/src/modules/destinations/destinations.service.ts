@@ -9,14 +9,23 @@ import {
 } from '@egress/shared';
 import type { z } from 'zod';
 
-import type { Actor, AuditLog } from '../../platform/audit.ts';
+import type { Actor, AuditInput, AuditLog } from '../../platform/audit.ts';
 import type { Changes } from '../../platform/changes.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isUniqueViolation, type Db, type Prisma, type Tx } from '../../platform/db.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
-import { closeOpenGrants } from '../grants/close-open-grants.ts';
+import { keysetWhere, toPage, type Page } from '../../platform/pagination.ts';
 import type { RequestActor } from '../../platform/identity.ts';
+
+/**
+ * Ends a deleted destination's pending and active grants inside its transaction and returns their audit
+ * rows (the grants module's closeOpenGrants, passed in by app.ts: modules do not import each other).
+ */
+export type CloseDestinationGrants = (
+  tx: Tx,
+  where: { destinationId: string },
+  ctx: { actor: Actor; userId: string; requestId: string; reason: string; now: Date },
+) => Promise<AuditInput[]>;
 
 type Create = z.output<typeof CreateDestinationBodySchema>;
 type Update = z.output<typeof UpdateDestinationBodySchema>;
@@ -64,7 +73,8 @@ function checkReplicas(min: number, max: number): void {
   }
 }
 
-export function createDestinationsService({ db, audit, clock, changes }: { db: Db; audit: AuditLog; clock: Clock; changes: Changes }) {
+export function createDestinationsService(deps: { db: Db; audit: AuditLog; clock: Clock; changes: Changes; closeGrants: CloseDestinationGrants }) {
+  const { db, audit, clock, changes, closeGrants } = deps;
   async function load(tx: Tx | Db, id: string): Promise<Row> {
     const row = await tx.destination.findFirst({ where: { id, deletedAt: null }, include: INCLUDE });
     if (!row) throw notFound('destination');
@@ -154,7 +164,7 @@ export function createDestinationsService({ db, audit, clock, changes }: { db: D
       const active = await tx.grant.count({ where: { destinationId: id, state: 'active' } });
       if (active > 0 && !force) throw new AppError('conflict', `${before.host} has ${active} active grant(s); revoke them first or delete with ?force=true (admin)`);
       const now = clock.now();
-      const events = await closeOpenGrants(tx, { destinationId: id }, { actor: ctx.actor, userId: ctx.user.userId, requestId: ctx.requestId, reason: `destination ${before.host} deleted`, now });
+      const events = await closeGrants(tx, { destinationId: id }, { actor: ctx.actor, userId: ctx.user.userId, requestId: ctx.requestId, reason: `destination ${before.host} deleted`, now });
       await tx.destination.update({ where: { id }, data: { deletedAt: now } });
       events.push({ actor: ctx.actor, action: 'destination.deleted', targetType: 'destination', targetId: id, before: toDestinationDto(before), after: { force }, requestId: ctx.requestId });
       await audit.append(tx, events);
@@ -163,15 +173,15 @@ export function createDestinationsService({ db, audit, clock, changes }: { db: D
   }
 
   async function list(q: ListQuery): Promise<Page<DestinationDto>> {
-    const after = decodeCursor(q.cursor);
-    const where: Prisma.DestinationWhereInput = { deletedAt: null };
+    const where: Prisma.DestinationWhereInput = { deletedAt: null, ...keysetWhere('host', q.cursor, 'asc', String) };
     if (q.sensitivity) where.sensitivity = q.sensitivity;
     if (q.q) where.host = { contains: q.q.toLowerCase() };
     if (q.host) where.AND = [{ host: q.host.trim().toLowerCase() }];
-    if (after) where.OR = [{ host: { gt: String(after.key) } }, { host: String(after.key), id: { gt: after.id } }];
     const rows = await db.destination.findMany({ where, include: INCLUDE, orderBy: [{ host: 'asc' }, { id: 'asc' }], take: q.limit + 1 });
     return toPage(rows, q.limit, toDestinationDto, (r) => [r.host, r.id]);
   }
 
   return { create, update, remove, list, get: async (id: string) => toDestinationDto(await load(db, id)) };
 }
+
+export type DestinationsService = ReturnType<typeof createDestinationsService>;

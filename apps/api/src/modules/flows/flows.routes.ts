@@ -2,23 +2,20 @@ import {
   BlockedEgressGroupSchema,
   BlockedEgressQuerySchema,
   ErrorDetailSchema,
-  ErrorEnvelopeSchema,
   FlowIngestBodySchema,
   FlowIngestResultSchema,
   pageOf,
   type FlowIngestError,
 } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { Counter } from 'prom-client';
+import type { Counter } from 'prom-client';
 import { z } from 'zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
-import { createAlertEvaluator } from '../alerts/alerts.evaluate.ts';
-import { createFlowsRepository } from './flows.repository.ts';
-import { startRetentionSweep } from './flows.retention.ts';
-import { createFlowsService } from './flows.service.ts';
+import { errorResponses } from '../../platform/errors.ts';
+import type { FlowsService } from './flows.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403);
 /** 5,000 Calico flow log records (about 1.5 KB each as Felix writes them) with room to spare. */
 const INGEST_BODY_LIMIT = 16 * 1024 * 1024;
 
@@ -37,12 +34,8 @@ function detailOf(e: FlowIngestError) {
   return { field: `body.${e.reason.slice(0, colon)}`, message: e.reason.slice(colon + 2) };
 }
 
-export const flowsModule: FastifyPluginAsyncZod = async (app) => {
-  const alerts = createAlertEvaluator({ db: app.db, audit: app.audit, clock: app.clock });
-  const service = createFlowsService({ db: app.db, repo: createFlowsRepository(app.db), audit: app.audit, clock: app.clock, alerts, log: app.log });
-  const records = new Counter({ name: 'egress_flow_records_total', help: 'Denied-flow records received, by result', labelNames: ['result'] as const, registers: [app.metrics.registry] });
-  startRetentionSweep(app);
-
+/** `records` counts what collectors send, by result (the flows module registers it). */
+export const flowsRoutes: FastifyPluginAsyncZod<{ service: FlowsService; records: Counter<'result'> }> = async (app, { service, records }) => {
   app.post('/api/v1/flows', {
     bodyLimit: INGEST_BODY_LIMIT,
     schema: {

@@ -15,11 +15,10 @@ import type { z } from 'zod';
 import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
-import type { AlertEvaluator } from '../alerts/alerts.evaluate.ts';
 import type { Page } from '../../platform/pagination.ts';
-import { readSettings } from '../settings/settings.service.ts';
-import { listBlockedEgress } from './blocked-egress.sql.ts';
-import { aggregateFlows } from './flows.aggregate.ts';
+import { readSettings } from '../../platform/settings.ts';
+import type { BlockedEgressRepository } from './blocked-egress.repository.ts';
+import { aggregateFlows, type AlertSubject } from './flows.aggregate.ts';
 import { createAttributor } from './flows.attribution.ts';
 import type { FlowsRepository } from './flows.repository.ts';
 
@@ -28,6 +27,11 @@ type BlockedQuery = z.output<typeof BlockedEgressQuerySchema>;
 /** How far ahead of the server's clock a record may be (collectors' clocks drift a little). */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
+
+/** What an ingest needs from the alerts module (app.ts passes its evaluator): the rules checked for the subjects it touched. */
+export interface AlertEvaluation {
+  evaluate(subjects: readonly AlertSubject[], requestId: string | null): Promise<number>;
+}
 
 export interface IngestContext {
   actor: Actor;
@@ -59,15 +63,15 @@ function normaliseBatch(format: FlowFormat, records: readonly unknown[], bounds:
   return { flows, errors, rejected };
 }
 
-export function createFlowsService(deps: { db: Db; repo: FlowsRepository; audit: AuditLog; clock: Clock; alerts: AlertEvaluator; log: FastifyBaseLogger }) {
-  const { db, repo, audit, clock, alerts, log } = deps;
+export function createFlowsService(deps: { db: Db; repo: FlowsRepository; blocked: BlockedEgressRepository; audit: AuditLog; clock: Clock; alerts: AlertEvaluation; log: FastifyBaseLogger }) {
+  const { db, repo, blocked, audit, clock, alerts, log } = deps;
 
   /**
    * Alerts are evaluated after the flows commit, outside their transaction. A failure here must not
    * fail the ingest: the flows are stored, and a collector that retried would count them twice. The
    * next batch evaluates the same windows again, so a missed alert is raised then.
    */
-  async function evaluateAlerts(subjects: Parameters<AlertEvaluator['evaluate']>[0], requestId: string): Promise<void> {
+  async function evaluateAlerts(subjects: readonly AlertSubject[], requestId: string): Promise<void> {
     try {
       await alerts.evaluate(subjects, requestId);
     } catch (err) {
@@ -103,7 +107,7 @@ export function createFlowsService(deps: { db: Db; repo: FlowsRepository; audit:
   /** The inbox; without `since`, everything the retention keeps. */
   async function listBlocked(q: BlockedQuery): Promise<Page<BlockedEgressGroup>> {
     const { flowRetentionDays } = await readSettings(db);
-    return listBlockedEgress(db, q, new Date(clock.now().getTime() - flowRetentionDays * DAY_MS));
+    return blocked.list(q, new Date(clock.now().getTime() - flowRetentionDays * DAY_MS));
   }
 
   return { ingest, listBlocked };

@@ -2,30 +2,22 @@ import {
   ApproveBodySchema,
   CancelBodySchema,
   CreateGrantBodySchema,
-  ErrorEnvelopeSchema,
   GrantListQuerySchema,
   GrantSchema,
   IdParamsSchema,
   ReasonBodySchema,
-  RulesSyncBodySchema,
-  RulesSyncResultSchema,
   pageOf,
 } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
-import { createGrantsRepository } from './grants.repository.ts';
-import { startExpirySweep } from './grants.expiry.ts';
-import { createRulesSync } from './rules-sync.ts';
-import { createGrantsService } from './grants.service.ts';
+import { errorResponses } from '../../platform/errors.ts';
+import type { GrantsService } from './grants.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ['grants'];
 
-export const grantsModule: FastifyPluginAsyncZod = async (app) => {
-  const service = createGrantsService({ db: app.db, repo: createGrantsRepository(app.db), audit: app.audit, clock: app.clock, changes: app.changes });
-  startExpirySweep(app, service);
-
+export const grantsRoutes: FastifyPluginAsyncZod<{ service: GrantsService }> = async (app, { service }) => {
   app.post('/api/v1/grants', {
     schema: { operationId: 'requestGrant', tags, summary: 'Request access (creates a pending grant)', body: CreateGrantBodySchema, response: { 201: GrantSchema, ...errors } },
     handler: async (req, reply) => reply.status(201).send(await service.request(req.body, requireActor(req), auditActor(req), req.id)),
@@ -59,13 +51,5 @@ export const grantsModule: FastifyPluginAsyncZod = async (app) => {
   app.post('/api/v1/grants/:id/cancel', {
     schema: { operationId: 'cancelGrant', tags, summary: 'Cancel your own pending request', params: IdParamsSchema, body: CancelBodySchema, response: { 200: GrantSchema, ...errors } },
     handler: (req) => service.cancel(req.params.id, { actor: req.actor, auditActor: auditActor(req), requestId: req.id, reason: req.body?.reason }),
-  });
-
-  const syncRules = createRulesSync({ db: app.db, grants: service });
-  // "rules::sync" is Fastify's escape for the literal path "rules:sync" (docs/api.md).
-  app.post('/api/v1/services/:id/rules::sync', {
-    schema: { operationId: 'syncRules', tags: ['services'], summary: 'Sync rule files: request what is missing; with prune, revoke what is gone', params: IdParamsSchema, body: RulesSyncBodySchema, response: { 200: RulesSyncResultSchema, ...errors } },
-    handler: (req) =>
-      syncRules({ serviceId: req.params.id, rules: req.body.rules, prune: req.body.prune ?? false, justification: req.body.justification, actor: requireActor(req), auditActor: auditActor(req), requestId: req.id }),
   });
 };

@@ -9,8 +9,7 @@ import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import type { Page } from '../../platform/pagination.ts';
 import type { RequestActor } from '../../platform/identity.ts';
 import { decide, requiredApprovalsFor, type GrantCommand } from './grants.transitions.ts';
-import type { GrantsRepository } from './grants.repository.ts';
-import { toGrantDto, type GrantRecord } from './grants.sql.ts';
+import { toGrantDto, type GrantRecord, type GrantsRepository } from './grants.repository.ts';
 
 type CreateGrant = z.output<typeof CreateGrantBodySchema>;
 type ListGrants = z.output<typeof GrantListQuerySchema>;
@@ -35,10 +34,10 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
   const { db, repo, audit, clock, changes } = deps;
 
   async function resolveTargets(tx: Tx, body: CreateGrant) {
-    const service = await tx.service.findFirst({ where: { name: body.service, deletedAt: null } });
+    const service = await repo.findLiveService(body.service, tx);
     if (!service) throw invalid('body.service', `"${body.service}" is not a registered service`);
     if (body.destination === null) return { service, destination: null };
-    const destination = await tx.destination.findFirst({ where: { host: body.destination, deletedAt: null }, include: { ports: true } });
+    const destination = await repo.findLiveDestination(body.destination, tx);
     if (!destination) throw invalid('body.destination', `"${body.destination}" is not a registered destination`);
     if (!destination.ports.some((p) => p.port === body.port)) {
       const ports = destination.ports.map((p) => p.port).join(', ');
@@ -54,8 +53,8 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
     try {
       return await db.$transaction(async (tx) => {
         const { service, destination } = await resolveTargets(tx, body);
-        const created = await tx.grant.create({
-          data: {
+        const id = await repo.insert(
+          {
             serviceId: service.id,
             destinationId: destination?.id ?? null,
             port: body.port,
@@ -65,8 +64,9 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
             requestedAt: now,
             expiresAt,
           },
-        });
-        const row = await repo.findById(tx, created.id);
+          tx,
+        );
+        const row = await repo.findById(id, tx);
         if (!row) throw notFound('grant');
         const dto = toGrantDto(row);
         await audit.append(tx, { actor: auditActor, action: 'grant.requested', targetType: 'grant', targetId: dto.id, after: dto, requestId });
@@ -98,16 +98,8 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
       commandFor(type, actorId, now),
     );
     if (!decision.ok) throw new AppError(decision.code, decision.message);
-    // Raw SQL on the decision path: see grants.sql.ts for why.
-    if (decision.addApproval) {
-      await tx.$executeRaw`INSERT INTO grant_approvals (id, grant_id, approver_id, at, comment)
-        VALUES (gen_random_uuid(), ${row.id}::uuid, ${actorId}::uuid, ${now}, ${input.comment ?? null})`;
-    }
-    if (decision.decided) {
-      await tx.$executeRaw`UPDATE grants SET state = ${decision.state}::"GrantState", decided_at = ${now},
-        decided_by_id = ${input.actor?.userId ?? null}::uuid, reason = ${input.reason ?? null}, updated_at = ${now}
-        WHERE id = ${row.id}::uuid`;
-    }
+    if (decision.addApproval) await repo.addApproval(row.id, { approverId: actorId, at: now, comment: input.comment ?? null }, tx);
+    if (decision.decided) await repo.decide(row.id, { state: decision.state, at: now, decidedById: input.actor?.userId ?? null, reason: input.reason ?? null }, tx);
     return decision;
   }
 
@@ -122,8 +114,8 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
   /** Loads the grant under a row lock, applies one command, writes the audit rows, all in one transaction. */
   async function transition(id: string, type: keyof typeof ACTION_FOR, input: DecisionInput): Promise<GrantDto> {
     const result = await db.$transaction(async (tx) => {
-      if (!(await repo.lock(tx, id))) throw notFound('grant');
-      const before = await repo.findById(tx, id);
+      if (!(await repo.lock(id, tx))) throw notFound('grant');
+      const before = await repo.findById(id, tx);
       if (!before) throw notFound('grant');
       const now = clock.now();
       const decision = await applyDecision(tx, before, type, input, now);
@@ -146,7 +138,7 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
     request,
     list: (q: ListGrants): Promise<Page<GrantDto>> => repo.list(q, q.limit, q.cursor, q.order),
     async get(id: string): Promise<GrantDto> {
-      const row = await repo.findById(db, id);
+      const row = await repo.findById(id);
       if (!row) throw notFound('grant');
       return toGrantDto(row);
     },

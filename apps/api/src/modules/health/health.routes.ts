@@ -1,7 +1,7 @@
 import { HealthSchema } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
-export const healthModule: FastifyPluginAsyncZod = async (app) => {
+export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/healthz', {
     schema: { operationId: 'healthz', tags: ['operations'], summary: 'The process is up', response: { 200: HealthSchema }, security: [] },
     handler: () => ({ status: 'ok' }),

@@ -1,14 +1,12 @@
-import { CoverageSchema, ErrorEnvelopeSchema } from '@egress/shared';
+import { CoverageSchema } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
-import { createCoverageService } from './coverage.service.ts';
+import { errorResponses } from '../../platform/errors.ts';
+import type { CoverageService } from './coverage.service.ts';
 
-const errors = { 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema };
+const errors = errorResponses(401, 403);
 
-// Registered after the reconcile module: it asks the reconciler's target for the cluster's namespaces.
-export const coverageModule: FastifyPluginAsyncZod = async (app) => {
-  const service = createCoverageService({ db: app.db, target: app.reconciler.target, log: app.log });
-
+export const coverageRoutes: FastifyPluginAsyncZod<{ service: CoverageService }> = async (app, { service }) => {
   app.get('/api/v1/coverage', {
     schema: {
       operationId: 'getCoverage',

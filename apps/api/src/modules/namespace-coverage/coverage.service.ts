@@ -2,7 +2,7 @@ import { COVERAGE_REASON_TEXT, namespacesKnownWithoutCluster, verdictFor, type C
 import type { FastifyBaseLogger } from 'fastify';
 
 import type { Db } from '../../platform/db.ts';
-import { readSettings } from '../settings/settings.service.ts';
+import { readSettings } from '../../platform/settings.ts';
 import type { Target } from '../../reconcile/targets/target.ts';
 
 const NO_CLUSTER: Record<Target['name'], string> = {
@@ -57,3 +57,5 @@ export function createCoverageService({ db, target, log }: { db: Db; target: Tar
     },
   };
 }
+
+export type CoverageService = ReturnType<typeof createCoverageService>;

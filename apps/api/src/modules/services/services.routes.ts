@@ -1,7 +1,8 @@
 import {
   CreateServiceBodySchema,
-  ErrorEnvelopeSchema,
   IdParamsSchema,
+  RulesSyncBodySchema,
+  RulesSyncResultSchema,
   ServiceListQuerySchema,
   ServiceSchema,
   UpdateServiceBodySchema,
@@ -13,15 +14,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
-import { createServicesService } from './services.service.ts';
+import { errorResponses } from '../../platform/errors.ts';
+import type { RulesSync } from './services.rules-sync.ts';
+import type { ServicesService } from './services.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ['services'];
 const ctx = (req: FastifyRequest) => ({ actor: auditActor(req), userId: requireActor(req).userId, role: requireActor(req).role, requestId: req.id });
 
-export const servicesModule: FastifyPluginAsyncZod = async (app) => {
-  const service = createServicesService({ db: app.db, audit: app.audit, clock: app.clock, changes: app.changes });
-
+export const servicesRoutes: FastifyPluginAsyncZod<{ service: ServicesService; syncRules: RulesSync }> = async (app, { service, syncRules }) => {
   app.post('/api/v1/services', {
     schema: { operationId: 'createService', tags, body: CreateServiceBodySchema, response: { 201: ServiceSchema, ...errors } },
     handler: async (req, reply) => reply.status(201).send(await service.create(req.body, ctx(req))),
@@ -44,5 +45,12 @@ export const servicesModule: FastifyPluginAsyncZod = async (app) => {
       await service.remove(req.params.id, ctx(req));
       return reply.status(204).send(null);
     },
+  });
+
+  // "rules::sync" is Fastify's escape for the literal path "rules:sync" (docs/api.md).
+  app.post('/api/v1/services/:id/rules::sync', {
+    schema: { operationId: 'syncRules', tags, summary: 'Sync rule files: request what is missing; with prune, revoke what is gone', params: IdParamsSchema, body: RulesSyncBodySchema, response: { 200: RulesSyncResultSchema, ...errors } },
+    handler: (req) =>
+      syncRules({ serviceId: req.params.id, rules: req.body.rules, prune: req.body.prune ?? false, justification: req.body.justification, actor: requireActor(req), auditActor: auditActor(req), requestId: req.id }),
   });
 };

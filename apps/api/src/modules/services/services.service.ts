@@ -2,14 +2,23 @@ import { can, type Role } from '@egress/shared';
 import type { CreateServiceBodySchema, Service as ServiceDto, ServiceListQuerySchema, UpdateServiceBodySchema } from '@egress/shared';
 import type { z } from 'zod';
 
-import type { Actor, AuditLog } from '../../platform/audit.ts';
+import type { Actor, AuditInput, AuditLog } from '../../platform/audit.ts';
 import type { Changes } from '../../platform/changes.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isUniqueViolation, type Db, type Prisma, type Tx } from '../../platform/db.ts';
 import { AppError, forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { canonicalJson } from '../../platform/canonical-json.ts';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
-import { closeOpenGrants } from '../grants/close-open-grants.ts';
+import { keysetWhere, toPage, type Page } from '../../platform/pagination.ts';
+
+/**
+ * Ends a deleted service's pending and active grants inside its transaction and returns their audit
+ * rows (the grants module's closeOpenGrants, passed in by app.ts: modules do not import each other).
+ */
+export type CloseServiceGrants = (
+  tx: Tx,
+  where: { serviceId: string },
+  ctx: { actor: Actor; userId: string; requestId: string; reason: string; now: Date },
+) => Promise<AuditInput[]>;
 
 type Create = z.output<typeof CreateServiceBodySchema>;
 type Update = z.output<typeof UpdateServiceBodySchema>;
@@ -84,7 +93,7 @@ export function toServiceDto(s: Row): ServiceDto {
 
 const duplicateName = (name: string) => new AppError('duplicate', `a service named "${name}" already exists`, [{ field: 'body.name', message: 'is already taken' }]);
 
-export function createServicesService({ db, audit, clock, changes }: { db: Db; audit: AuditLog; clock: Clock; changes: Changes }) {
+export function createServicesService({ db, audit, clock, changes, closeGrants }: { db: Db; audit: AuditLog; clock: Clock; changes: Changes; closeGrants: CloseServiceGrants }) {
   /**
    * Two bound services of one namespace whose selectors can match the same pod, with different
    * ServiceAccounts, would make the admission policy refuse every such pod: registering one would take
@@ -181,7 +190,7 @@ export function createServicesService({ db, audit, clock, changes }: { db: Db; a
         );
       }
       const now = clock.now();
-      const events = await closeOpenGrants(tx, { serviceId: id }, { ...ctx, reason: `service ${before.name} deleted`, now });
+      const events = await closeGrants(tx, { serviceId: id }, { ...ctx, reason: `service ${before.name} deleted`, now });
       await tx.service.update({ where: { id }, data: { deletedAt: now } });
       events.push({ actor: ctx.actor, action: 'service.deleted', targetType: 'service', targetId: id, before, requestId: ctx.requestId });
       await audit.append(tx, events);
@@ -190,15 +199,15 @@ export function createServicesService({ db, audit, clock, changes }: { db: Db; a
   }
 
   async function list(q: ListQuery): Promise<Page<ServiceDto>> {
-    const after = decodeCursor(q.cursor);
-    const where: Prisma.ServiceWhereInput = { deletedAt: null };
+    const where: Prisma.ServiceWhereInput = { deletedAt: null, ...keysetWhere('name', q.cursor, 'asc', String) };
     if (q.namespace) where.namespace = q.namespace;
     if (q.team) where.team = q.team;
     if (q.q) where.name = { contains: q.q.toLowerCase() };
-    if (after) where.OR = [{ name: { gt: String(after.key) } }, { name: String(after.key), id: { gt: after.id } }];
     const rows = await db.service.findMany({ where, include: INCLUDE, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: q.limit + 1 });
     return toPage(rows, q.limit, toServiceDto, (r) => [r.name, r.id]);
   }
 
   return { create, update, remove, list, get: async (id: string) => toServiceDto(await load(db, id)) };
 }
+
+export type ServicesService = ReturnType<typeof createServicesService>;

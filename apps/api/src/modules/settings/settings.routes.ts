@@ -1,15 +1,14 @@
-import { ErrorEnvelopeSchema, SettingsSchema, SettingsPatchSchema } from '@egress/shared';
+import { SettingsSchema, SettingsPatchSchema } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
-import { createSettingsService } from './settings.service.ts';
+import { errorResponses } from '../../platform/errors.ts';
+import type { SettingsService } from './settings.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403);
 const tags = ['settings'];
 
-export const settingsModule: FastifyPluginAsyncZod = async (app) => {
-  const service = createSettingsService({ db: app.db, audit: app.audit, changes: app.changes });
-
+export const settingsRoutes: FastifyPluginAsyncZod<{ service: SettingsService }> = async (app, { service }) => {
   app.get('/api/v1/settings', {
     schema: { operationId: 'getSettings', tags, summary: 'Cluster settings used by the compiler', response: { 200: SettingsSchema, ...errors } },
     handler: () => service.get(),

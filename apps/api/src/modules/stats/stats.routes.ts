@@ -1,14 +1,13 @@
-import { ErrorEnvelopeSchema, GrantActivityQuerySchema, GrantActivitySchema, StatsSummarySchema } from '@egress/shared';
+import { GrantActivityQuerySchema, GrantActivitySchema, StatsSummarySchema } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
-import { createStatsService } from './stats.service.ts';
+import { errorResponses } from '../../platform/errors.ts';
+import type { StatsService } from './stats.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403);
 const tags = ['stats'];
 
-export const statsModule: FastifyPluginAsyncZod = async (app) => {
-  const service = createStatsService({ db: app.db, clock: app.clock });
-
+export const statsRoutes: FastifyPluginAsyncZod<{ service: StatsService }> = async (app, { service }) => {
   app.get('/api/v1/stats/summary', {
     schema: { operationId: 'statsSummary', tags, summary: 'Counts for the dashboard', response: { 200: StatsSummarySchema, ...errors } },
     handler: () => service.summary(),

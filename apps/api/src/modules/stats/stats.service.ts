@@ -61,3 +61,5 @@ export function createStatsService({ db, clock }: { db: Db; clock: Clock }) {
 
   return { summary, grantActivity };
 }
+
+export type StatsService = ReturnType<typeof createStatsService>;

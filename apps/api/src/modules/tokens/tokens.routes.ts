@@ -1,21 +1,20 @@
-import { CreateTokenBodySchema, CreatedTokenSchema, ErrorEnvelopeSchema, IdParamsSchema, PageQuerySchema, TokenSchema, pageOf } from '@egress/shared';
+import { CreateTokenBodySchema, CreatedTokenSchema, IdParamsSchema, PageQuerySchema, TokenSchema, pageOf } from '@egress/shared';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
-import { createTokensService } from './tokens.service.ts';
+import { errorResponses } from '../../platform/errors.ts';
+import type { TokensService } from './tokens.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 404);
 const tags = ['tokens'];
 const ctx = (req: FastifyRequest) => ({ user: requireActor(req), actor: auditActor(req), requestId: req.id });
 const TokenListQuerySchema = PageQuerySchema.extend({
   all: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').meta({ description: 'Every user\'s tokens (admin).' }),
 });
 
-export const tokensModule: FastifyPluginAsyncZod = async (app) => {
-  const service = createTokensService({ db: app.db, audit: app.audit, clock: app.clock });
-
+export const tokensRoutes: FastifyPluginAsyncZod<{ service: TokensService }> = async (app, { service }) => {
   app.post('/api/v1/tokens', {
     schema: { operationId: 'createToken', tags, summary: 'Create an API token; the secret is shown only in this response', body: CreateTokenBodySchema, response: { 201: CreatedTokenSchema, ...errors } },
     handler: async (req, reply) => reply.status(201).send(await service.create(req.body, ctx(req))),

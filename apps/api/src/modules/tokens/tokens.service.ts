@@ -6,7 +6,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db, Prisma } from '../../platform/db.ts';
 import { forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { TOKEN_PREFIX, type RequestActor } from '../../platform/identity.ts';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { keysetWhere, toPage, type Page } from '../../platform/pagination.ts';
 import { newSecret, sha256 } from '../../platform/secrets.ts';
 
 type Create = z.output<typeof CreateTokenBodySchema>;
@@ -85,10 +85,8 @@ export function createTokensService({ db, audit, clock }: { db: Db; audit: Audit
 
   async function list(user: RequestActor, all: boolean, limit: number, cursor: string | undefined): Promise<Page<Token>> {
     if (all && !can(user.role, 'tokens.manageAll')) throw forbidden('listing every user\'s tokens needs the admin role');
-    const after = decodeCursor(cursor);
-    const where: Prisma.ApiTokenWhereInput = { revokedAt: null };
+    const where: Prisma.ApiTokenWhereInput = { revokedAt: null, ...keysetWhere('createdAt', cursor, 'desc', (k) => new Date(k)) };
     if (!all) where.userId = user.userId;
-    if (after) where.OR = [{ createdAt: { lt: new Date(after.key) } }, { createdAt: new Date(after.key), id: { lt: after.id } }];
     if (user.kind === 'token') {
       where.role = { in: ROLES.filter((r) => roleAtLeast(user.role, r)) };
       const above = SCOPED_PERMISSIONS.filter((scope) => !roleAtLeast(user.role, PERMISSIONS[scope]));
@@ -111,3 +109,5 @@ export function createTokensService({ db, audit, clock }: { db: Db; audit: Audit
 
   return { create, list, revoke };
 }
+
+export type TokensService = ReturnType<typeof createTokensService>;

@@ -1,15 +1,14 @@
-import { CreateUserBodySchema, ErrorEnvelopeSchema, IdParamsSchema, PageQuerySchema, UpdateUserBodySchema, UserSchema, pageOf } from '@egress/shared';
+import { CreateUserBodySchema, IdParamsSchema, PageQuerySchema, UpdateUserBodySchema, UserSchema, pageOf } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { auditActor } from '../../platform/auth.plugin.ts';
-import { createUsersService } from './users.service.ts';
+import { errorResponses } from '../../platform/errors.ts';
+import type { UsersService } from './users.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ['users'];
 
-export const usersModule: FastifyPluginAsyncZod = async (app) => {
-  const service = createUsersService({ db: app.db, audit: app.audit, clock: app.clock });
-
+export const usersRoutes: FastifyPluginAsyncZod<{ service: UsersService }> = async (app, { service }) => {
   app.post('/api/v1/users', {
     schema: { operationId: 'createUser', tags, body: CreateUserBodySchema, response: { 201: UserSchema, ...errors } },
     handler: async (req, reply) => reply.status(201).send(await service.create(req.body, { actor: auditActor(req), requestId: req.id })),

@@ -5,7 +5,7 @@ import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isUniqueViolation, type Db, type Prisma, type Tx } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { keysetWhere, toPage, type Page } from '../../platform/pagination.ts';
 import { hashPassword } from '../../platform/secrets.ts';
 
 type Create = z.output<typeof CreateUserBodySchema>;
@@ -70,11 +70,11 @@ export function createUsersService({ db, audit, clock }: { db: Db; audit: AuditL
   }
 
   async function list(limit: number, cursor: string | undefined): Promise<Page<UserDto>> {
-    const after = decodeCursor(cursor);
-    const where: Prisma.UserWhereInput = after ? { OR: [{ email: { gt: String(after.key) } }, { email: String(after.key), id: { gt: after.id } }] } : {};
-    const rows = await db.user.findMany({ where, orderBy: [{ email: 'asc' }, { id: 'asc' }], take: limit + 1 });
+    const rows = await db.user.findMany({ where: keysetWhere('email', cursor, 'asc', String), orderBy: [{ email: 'asc' }, { id: 'asc' }], take: limit + 1 });
     return toPage(rows, limit, toUserDto, (r) => [r.email, r.id]);
   }
 
   return { create, update, list, get: async (id: string) => toUserDto(await load(db, id)) };
 }
+
+export type UsersService = ReturnType<typeof createUsersService>;

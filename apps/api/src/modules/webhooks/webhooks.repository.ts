@@ -3,7 +3,7 @@
 import type { DeliveryEvent, WebhookDelivery } from '@egress/shared';
 
 import { Prisma, type Db, type Tx } from '../../platform/db.ts';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { keysetWhere, toPage, type Page } from '../../platform/pagination.ts';
 import type { NotificationPayload, OutboxEvent } from './webhooks.events.ts';
 
 export type DeliveryStatus = WebhookDelivery['status'];
@@ -129,9 +129,7 @@ export function createWebhooksRepository(db: Db) {
     findDelivery: (id: string) => db.webhookDelivery.findUnique({ where: { id } }),
 
     async listDeliveries(webhookId: string, q: { status?: DeliveryStatus | undefined; limit: number; cursor?: string | undefined }): Promise<Page<WebhookDelivery>> {
-      const after = decodeCursor(q.cursor);
-      const where: Prisma.WebhookDeliveryWhereInput = { webhookId, ...(q.status ? { status: q.status } : {}) };
-      if (after) where.OR = [{ createdAt: { lt: new Date(after.key) } }, { createdAt: new Date(after.key), id: { lt: after.id } }];
+      const where: Prisma.WebhookDeliveryWhereInput = { webhookId, ...(q.status ? { status: q.status } : {}), ...keysetWhere('createdAt', q.cursor, 'desc', (k) => new Date(k)) };
       const rows = await db.webhookDelivery.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: q.limit + 1 });
       return toPage(rows, q.limit, toDeliveryDto, (r) => [r.createdAt.toISOString(), r.id]);
     },

@@ -1,9 +1,6 @@
-import { randomUUID } from 'node:crypto';
-
 import {
   CreateWebhookBodySchema,
   DeliveryListQuerySchema,
-  ErrorEnvelopeSchema,
   IdParamsSchema,
   PageQuerySchema,
   UpdateWebhookBodySchema,
@@ -12,82 +9,19 @@ import {
   WebhookWithSecretSchema,
   pageOf,
 } from '@egress/shared';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import fp from 'fastify-plugin';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { Counter } from 'prom-client';
 import { z } from 'zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
-import { createSecretBox } from '../../platform/secret-box.ts';
-import { createDispatcher, DEFAULT_DISPATCHER_OPTIONS, type Dispatcher } from './webhooks.dispatcher.ts';
-import { checkpointEvent } from './webhooks.events.ts';
-import { createNotifier } from './webhooks.notifier.ts';
-import { createWebhooksRepository } from './webhooks.repository.ts';
-import { createSender } from './webhooks.sender.ts';
-import { createWebhooksService, type Ctx } from './webhooks.service.ts';
+import { errorResponses } from '../../platform/errors.ts';
+import type { Ctx, WebhooksService } from './webhooks.service.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    webhookDispatcher: Dispatcher;
-  }
-}
-
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema, 409: ErrorEnvelopeSchema, 503: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 404, 409, 503);
 const tags = ['webhooks'];
-const SEND_TIMEOUT_MS = 10_000;
 const ctx = (req: FastifyRequest): Ctx => ({ actor: auditActor(req), userId: requireActor(req).userId, requestId: req.id });
 
-/** The outbox: audit rows become deliveries in their transaction; a dispatcher on every replica sends them. */
-function startNotifications(app: FastifyInstance, repo: ReturnType<typeof createWebhooksRepository>) {
-  const box = app.config.secretKey ? createSecretBox(app.config.secretKey) : null;
-  const results = new Counter({
-    name: 'egress_webhook_attempts_total',
-    help: 'Webhook delivery attempts by this instance, by outcome (succeeded, retrying, failed for good)',
-    labelNames: ['result'] as const,
-    registers: [app.metrics.registry],
-  });
-  const dispatcher = createDispatcher({
-    db: app.db,
-    repo,
-    audit: app.audit,
-    clock: app.clock,
-    box,
-    send: createSender({ allowPrivate: app.config.webhookAllowPrivate, timeoutMs: SEND_TIMEOUT_MS }),
-    log: app.log.child({ component: 'webhooks' }),
-    options: DEFAULT_DISPATCHER_OPTIONS,
-    counted: (result) => results.inc({ result }),
-  });
-  const unsubscribe = app.audit.onAppend(createNotifier({ repo, publicUrl: app.config.publicUrl, log: app.log }));
-  // Checkpoints go out like any event, in the transaction that stores them.
-  const unsubscribeSeal = app.checkpoints.onSeal(async (tx, checkpoint) => {
-    await repo.enqueue(tx, [checkpointEvent(checkpoint, { publicUrl: app.config.publicUrl, newId: randomUUID })], new Date(checkpoint.at));
-  });
-  app.decorate('webhookDispatcher', dispatcher);
-  app.addHook('onReady', () => dispatcher.start());
-  app.addHook('onClose', async () => {
-    unsubscribe();
-    unsubscribeSeal();
-    await dispatcher.stop();
-  });
-  return { box, dispatcher };
-}
-
-async function webhooksRoutes(...args: Parameters<FastifyPluginAsyncZod>) {
-  const [app] = args;
-  const repo = createWebhooksRepository(app.db);
-  const { box, dispatcher } = startNotifications(app, repo);
-  const service = createWebhooksService({
-    db: app.db,
-    repo,
-    audit: app.audit,
-    clock: app.clock,
-    box,
-    allowPrivate: app.config.webhookAllowPrivate,
-    publicUrl: app.config.publicUrl,
-    queued: () => dispatcher.poke(),
-  });
-
+export const webhooksRoutes: FastifyPluginAsyncZod<{ service: WebhooksService }> = async (app, { service }) => {
   app.get('/api/v1/webhooks', {
     schema: { operationId: 'listWebhooks', tags, summary: 'Outgoing webhooks, oldest first', querystring: PageQuerySchema, response: { 200: pageOf(WebhookSchema), ...errors } },
     handler: (req) => service.list(req.query),
@@ -127,7 +61,4 @@ async function webhooksRoutes(...args: Parameters<FastifyPluginAsyncZod>) {
     schema: { operationId: 'retryWebhookDelivery', tags, summary: 'Give a failed delivery one more attempt, now', params: IdParamsSchema, response: { 200: WebhookDeliverySchema, ...errors } },
     handler: (req) => service.retry(req.params.id),
   });
-}
-
-// Wrapped with fastify-plugin so the dispatcher decorator is visible app-wide (tests drain it).
-export const webhooksModule = fp(webhooksRoutes, { name: 'egress-webhooks' });
+};

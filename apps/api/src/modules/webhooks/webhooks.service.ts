@@ -15,7 +15,7 @@ import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Prisma, Tx } from '../../platform/db.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { keysetWhere, toPage, type Page } from '../../platform/pagination.ts';
 import { newSecret } from '../../platform/secrets.ts';
 import type { SecretBox } from '../../platform/secret-box.ts';
 import { urlAddressProblem } from './webhooks.address.ts';
@@ -174,9 +174,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
   }
 
   async function list(q: PageQuery): Promise<Page<WebhookDto>> {
-    const after = decodeCursor(q.cursor);
-    const where: Prisma.WebhookWhereInput = after ? { OR: [{ createdAt: { gt: new Date(after.key) } }, { createdAt: new Date(after.key), id: { gt: after.id } }] } : {};
-    const rows = await db.webhook.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: q.limit + 1 });
+    const rows = await db.webhook.findMany({ where: keysetWhere('createdAt', q.cursor, 'asc', (k) => new Date(k)), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: q.limit + 1 });
     const last = await repo.lastAttempts(rows.map((r) => r.id));
     return toPage(rows, q.limit, (r) => toDto(r, last.get(r.id)), (r) => [r.createdAt.toISOString(), r.id]);
   }

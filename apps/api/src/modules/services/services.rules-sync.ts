@@ -1,12 +1,23 @@
 // Rule files in a service's repository, synced by its deploy pipeline: each rule without a pending or
 // active grant becomes a request; with `prune`, active grants whose rule is gone are revoked.
-import { ruleKey, type Grant, type Rule, type RulesSyncResult } from '@egress/shared';
+import { ruleKey, type CreateGrantBodySchema, type Grant, type GrantListQuerySchema, type Rule, type RulesSyncResult } from '@egress/shared';
+import type { z } from 'zod';
 
 import type { Actor } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { RequestActor } from '../../platform/identity.ts';
-import type { GrantsService } from './grants.service.ts';
+import type { Page } from '../../platform/pagination.ts';
+
+/**
+ * What the sync asks of the grants module (app.ts passes its service): requests and revocations go
+ * through the grant state machine like any other, with their audit rows.
+ */
+export interface GrantRequests {
+  list(query: z.output<typeof GrantListQuerySchema>): Promise<Page<Grant>>;
+  request(body: z.output<typeof CreateGrantBodySchema>, actor: RequestActor, auditActor: Actor, requestId: string | null): Promise<Grant>;
+  revoke(id: string, input: { actor: RequestActor | null; auditActor: Actor; requestId: string | null; reason?: string | undefined }): Promise<Grant>;
+}
 
 const DEFAULT_JUSTIFICATION = 'Declared in the service repository rule files (manifests/egress/external).';
 
@@ -24,7 +35,7 @@ function keyOf(g: Grant): string {
   return ruleKey({ destination: g.destination, port: g.port });
 }
 
-export function createRulesSync({ db, grants }: { db: Db; grants: GrantsService }) {
+export function createRulesSync({ db, grants }: { db: Db; grants: GrantRequests }) {
   async function openGrants(serviceName: string): Promise<Grant[]> {
     const out: Grant[] = [];
     for (const state of ['pending', 'active'] as const) {
@@ -84,3 +95,5 @@ export function createRulesSync({ db, grants }: { db: Db; grants: GrantsService 
     return result;
   };
 }
+
+export type RulesSync = ReturnType<typeof createRulesSync>;

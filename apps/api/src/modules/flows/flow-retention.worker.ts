@@ -1,9 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
-import { startPeriodicTask } from '../../platform/periodic.ts';
-import { readSettings } from '../settings/settings.service.ts';
+import { readSettings } from '../../platform/settings.ts';
+import { periodicWorker, type Worker } from '../../platform/worker.ts';
+import type { BlockedEgressRepository } from './blocked-egress.repository.ts';
 
 const DAY_MS = 86_400_000;
 /** Rows per DELETE: short statements, so the sweep never holds many locks or a long transaction. */
@@ -29,27 +30,20 @@ async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
  * tick, and sweeps on several replicas do not queue. A group outlives its windows by at most a tick,
  * and the inbox never shows a group last seen before the retention anyway.
  */
-export async function sweepExpiredFlows(db: Db, clock: Clock): Promise<number> {
+export async function sweepExpiredFlows(db: Db, repo: BlockedEgressRepository, clock: Clock): Promise<number> {
   const { flowRetentionDays } = await readSettings(db);
   const cutoff = new Date(clock.now().getTime() - flowRetentionDays * DAY_MS);
-  const windows = await inBatches(
-    () => db.$executeRaw`
-      DELETE FROM blocked_flows WHERE id IN (
-        SELECT id FROM blocked_flows WHERE last_seen < ${cutoff} ORDER BY last_seen LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
-  );
-  await inBatches(
-    () => db.$executeRaw`
-      DELETE FROM blocked_egress_groups WHERE key IN (
-        SELECT key FROM blocked_egress_groups WHERE last_seen < ${cutoff} ORDER BY last_seen LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)`,
-  );
+  const windows = await inBatches(() => repo.deleteWindowsBefore(cutoff, BATCH));
+  await inBatches(() => repo.deleteGroupsBefore(cutoff, BATCH));
   return windows;
 }
 
 /** The retention sweep runs on every replica, on the grant expiry sweep's interval (EGRESS_EXPIRY_INTERVAL_SECONDS). */
-export function startRetentionSweep(app: FastifyInstance): void {
-  const sweep = async () => {
-    const n = await sweepExpiredFlows(app.db, app.clock);
-    if (n > 0) app.log.info({ deleted: n }, 'deleted denied-flow rows past their retention');
+export function createFlowRetentionWorker(deps: { db: Db; repo: BlockedEgressRepository; clock: Clock; intervalMs: number; log: FastifyBaseLogger }): Worker {
+  const { db, repo, clock, intervalMs, log } = deps;
+  const task = async () => {
+    const n = await sweepExpiredFlows(db, repo, clock);
+    if (n > 0) log.info({ deleted: n }, 'deleted denied-flow rows past their retention');
   };
-  startPeriodicTask(app, app.config.expiryIntervalMs, sweep, 'denied-flow retention sweep failed; retrying on the next tick');
+  return periodicWorker({ intervalMs, task, log, failure: 'denied-flow retention sweep failed; retrying on the next tick' });
 }

@@ -1,8 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 
 import { SYSTEM_ACTOR } from '../../platform/audit.ts';
 import { AppError } from '../../platform/errors.ts';
-import { startPeriodicTask } from '../../platform/periodic.ts';
+import { periodicWorker, type Worker } from '../../platform/worker.ts';
 import type { GrantsService } from './grants.service.ts';
 
 const BATCH = 200;
@@ -26,13 +26,14 @@ export async function expireDueGrants(service: GrantsService): Promise<number> {
  * A sweep on every replica, every EGRESS_EXPIRY_INTERVAL_SECONDS: expiry needs nobody to act. Row locks
  * in the transition make concurrent sweeps safe (the loser sees a non-active grant and skips it).
  */
-export function startExpirySweep(app: FastifyInstance, service: GrantsService): void {
-  const sweep = async () => {
+export function createGrantExpiryWorker(deps: { service: GrantsService; intervalMs: number; log: FastifyBaseLogger; expired: (n: number) => void }): Worker {
+  const { service, intervalMs, log, expired } = deps;
+  const task = async () => {
     const n = await expireDueGrants(service);
     if (n > 0) {
-      app.metrics.grantsExpired.inc(n);
-      app.log.info({ expired: n }, 'expired grants');
+      expired(n);
+      log.info({ expired: n }, 'expired grants');
     }
   };
-  startPeriodicTask(app, app.config.expiryIntervalMs, sweep, 'expiry sweep failed; retrying on the next tick');
+  return periodicWorker({ intervalMs, task, log, failure: 'expiry sweep failed; retrying on the next tick' });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { loadConfig } from '../../config.ts';
+import { loadConfig } from '../config.ts';
 
 const OIDC = {
   EGRESS_OIDC_ISSUER: 'https://sso.example.com/realms/corp',

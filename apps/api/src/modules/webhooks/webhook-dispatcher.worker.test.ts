@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { BACKOFF_SCHEDULE_MS, jitteredBackoff } from './webhooks.dispatcher.ts';
+import { BACKOFF_SCHEDULE_MS, jitteredBackoff } from './webhook-dispatcher.worker.ts';
 import { escapeMrkdwn } from './webhooks.slack.ts';
 
 describe('backoff', () => {

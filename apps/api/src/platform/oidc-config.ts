@@ -1,8 +1,7 @@
 // The OIDC part of the configuration: its environment variables (spread into config.ts's schema, which
 // stays the only reader of process.env) and the cross-field checks that stop start-up on a half setup.
+import { ROLES, type Role } from '@egress/shared';
 import { z } from 'zod';
-
-import { parseRoleMap, type RoleMap } from './oidc-roles.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -16,6 +15,39 @@ export const OIDC_ENV = {
   EGRESS_OIDC_LABEL: z.string().trim().min(1).max(60).default('Sign in with SSO'),
   EGRESS_OIDC_ALLOW_HTTP: bool.default(false),
 };
+
+/** Group value (exactly as the provider sends it) -> role. */
+export type RoleMap = ReadonlyMap<string, Role>;
+
+function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+
+/**
+ * Parses EGRESS_OIDC_ROLE_MAP, e.g. "egress-admins=admin,security=approver". The last "=" splits an
+ * entry, so group values may contain "=" (none may contain ","). Throws a message naming the bad entry.
+ */
+export function parseRoleMap(text: string): RoleMap {
+  const map = new Map<string, Role>();
+  const entries = text
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+  if (entries.length === 0) throw new Error('must list at least one group=role entry');
+  for (const entry of entries) {
+    const at = entry.lastIndexOf('=');
+    const group = entry.slice(0, at).trim();
+    const role = entry.slice(at + 1).trim();
+    if (at < 0 || group === '') throw new Error(`entry "${entry}" must be group=role`);
+    if (!isRole(role))
+      throw new Error(`entry "${entry}": unknown role "${role}" (expected one of ${ROLES.join(', ')})`);
+    const earlier = map.get(group);
+    if (earlier && earlier !== role)
+      throw new Error(`group "${group}" is mapped twice (${earlier} and ${role})`);
+    map.set(group, role);
+  }
+  return map;
+}
 
 type OidcEnv = z.infer<z.ZodObject<typeof OIDC_ENV>>;
 

@@ -2,12 +2,13 @@
 // protocol). The page is cut from blocked_egress_groups along its (last_seen, key) index, so a page
 // costs the same whatever the history holds; then only the page's windows (blocked_flows, by
 // group_key) are summed for counts and first sightings since `since`. "Known" is decided when read,
-// against live destinations, so registering a destination turns its existing groups known.
+// against live destinations, so registering a destination turns its existing groups known. The
+// retention sweep deletes from both tables here too.
 import type { BlockedEgressGroup, BlockedEgressQuerySchema } from '@egress/shared';
 import type { z } from 'zod';
 
-import { Prisma, type Db } from '../../platform/db.ts';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { Prisma, type Db, type Tx } from '../../platform/db.ts';
+import { keysetSql, toPage, type Page } from '../../platform/pagination.ts';
 
 type Query = z.output<typeof BlockedEgressQuerySchema>;
 const sql = Prisma.sql;
@@ -65,8 +66,7 @@ function groupFilter(q: Query, since: Date): Prisma.Sql {
     parts.push(sql`(g.dest_key LIKE ${pattern} OR g.dest_ip LIKE ${pattern})`);
   }
   if (q.known) parts.push(q.known === 'true' ? sql`d.id IS NOT NULL` : sql`d.id IS NULL`);
-  const after = decodeCursor(q.cursor);
-  if (after) parts.push(sql`(g.last_seen, g.key) < (${new Date(after.key)}::timestamptz, ${after.id})`);
+  parts.push(keysetSql(sql`g.last_seen, g.key`, q.cursor, 'desc', (k, key) => sql`${new Date(k)}::timestamptz, ${key}`));
   return Prisma.join(parts, ' AND ');
 }
 
@@ -74,7 +74,7 @@ function groupFilter(q: Query, since: Date): Prisma.Sql {
  * `retentionStart` bounds `since`: older windows are gone (or about to be), so counting from before it
  * would count a group's remaining windows only.
  */
-export async function listBlockedEgress(db: Db, q: Query, retentionStart: Date): Promise<Page<BlockedEgressGroup>> {
+async function list(db: Db | Tx, q: Query, retentionStart: Date): Promise<Page<BlockedEgressGroup>> {
   const asked = q.since ? new Date(q.since) : retentionStart;
   const since = asked > retentionStart ? asked : retentionStart;
   const rows = await db.$queryRaw<GroupRow[]>`
@@ -97,3 +97,33 @@ export async function listBlockedEgress(db: Db, q: Query, retentionStart: Date):
     ORDER BY p.last_seen DESC, p.key DESC`;
   return toPage(rows, q.limit, toGroup, (r) => [r.last_seen.toISOString(), r.key]);
 }
+
+export function createBlockedEgressRepository(db: Db) {
+  return {
+    /**
+     * A page of the inbox. `retentionStart` bounds `since`: older windows are gone (or about to be), so
+     * counting from before it would count a group's remaining windows only.
+     */
+    list: (q: Query, retentionStart: Date, tx: Tx | Db = db) => list(tx, q, retentionStart),
+
+    /**
+     * Deletes up to `batch` windows (blocked_flows rows) last seen before `cutoff`, along the last_seen
+     * index; returns how many. SKIP LOCKED: rows an ingest is counting up right now are left for later,
+     * and sweeps on several replicas do not queue.
+     */
+    deleteWindowsBefore(cutoff: Date, batch: number, tx: Tx | Db = db): Promise<number> {
+      return tx.$executeRaw`
+        DELETE FROM blocked_flows WHERE id IN (
+          SELECT id FROM blocked_flows WHERE last_seen < ${cutoff} ORDER BY last_seen LIMIT ${batch} FOR UPDATE SKIP LOCKED)`;
+    },
+
+    /** Deletes up to `batch` inbox groups last seen before `cutoff`, like deleteWindowsBefore. */
+    deleteGroupsBefore(cutoff: Date, batch: number, tx: Tx | Db = db): Promise<number> {
+      return tx.$executeRaw`
+        DELETE FROM blocked_egress_groups WHERE key IN (
+          SELECT key FROM blocked_egress_groups WHERE last_seen < ${cutoff} ORDER BY last_seen LIMIT ${batch} FOR UPDATE SKIP LOCKED)`;
+    },
+  };
+}
+
+export type BlockedEgressRepository = ReturnType<typeof createBlockedEgressRepository>;

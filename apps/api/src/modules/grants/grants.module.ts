@@ -1,0 +1,28 @@
+// Grants: requests, four-eyes decisions and revocations (the state machine in grants.transitions.ts, each
+// transition under a row lock with its audit rows), and the expiry sweep.
+import type { FastifyInstance } from 'fastify';
+import { Counter } from 'prom-client';
+
+import { createCloseOpenGrants } from './close-open-grants.ts';
+import { createGrantExpiryWorker } from './grant-expiry.worker.ts';
+import { createGrantsRepository } from './grants.repository.ts';
+import { grantsRoutes } from './grants.routes.ts';
+import { createGrantsService } from './grants.service.ts';
+
+export async function grantsModule(app: FastifyInstance) {
+  const repo = createGrantsRepository(app.db);
+  const service = createGrantsService({ db: app.db, repo, audit: app.audit, clock: app.clock, changes: app.changes });
+  const expired = new Counter({
+    name: 'egress_grants_expired_total',
+    help: 'Grants moved to expired by the expiry sweep of this instance',
+    registers: [app.metrics.registry],
+  });
+  await app.register(grantsRoutes, { service });
+  return {
+    /** For other modules: requests and revocations through the state machine (the rule-file sync). */
+    service,
+    /** Ends a deleted service's or destination's open grants inside the caller's transaction. */
+    closeOpenGrants: createCloseOpenGrants(repo),
+    expiryWorker: createGrantExpiryWorker({ service, intervalMs: app.config.expiryIntervalMs, log: app.log, expired: (n) => expired.inc(n) }),
+  };
+}

@@ -1,0 +1,11 @@
+// Which namespaces the policies cover, compared with the namespaces the reconcile target reports.
+import type { FastifyInstance } from 'fastify';
+
+import type { Target } from '../../reconcile/targets/target.ts';
+import { coverageRoutes } from './coverage.routes.ts';
+import { createCoverageService } from './coverage.service.ts';
+
+export async function coverageModule(app: FastifyInstance, deps: { target: Target }): Promise<void> {
+  const service = createCoverageService({ db: app.db, target: deps.target, log: app.log });
+  await app.register(coverageRoutes, { service });
+}

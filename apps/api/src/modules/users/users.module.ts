@@ -1,0 +1,10 @@
+// People who sign in, and their roles.
+import type { FastifyInstance } from 'fastify';
+
+import { usersRoutes } from './users.routes.ts';
+import { createUsersService } from './users.service.ts';
+
+export async function usersModule(app: FastifyInstance): Promise<void> {
+  const service = createUsersService({ db: app.db, audit: app.audit, clock: app.clock });
+  await app.register(usersRoutes, { service });
+}

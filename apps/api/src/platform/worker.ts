@@ -1,0 +1,51 @@
+// Background work of one replica. A module builds its workers; app.ts names them all in one place and
+// runWorkers starts them when the app is ready and stops them when it closes.
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+
+export interface Worker {
+  start(): void;
+  /** Stops the loop and waits for a pass that is running. */
+  stop(): Promise<void>;
+}
+
+/** Starts every worker on ready and stops them all on close (a null entry is a worker not configured). */
+export function runWorkers(app: FastifyInstance, workers: Readonly<Record<string, Worker | null>>): void {
+  const running = Object.values(workers).filter((w): w is Worker => w !== null);
+  app.addHook('onReady', () => {
+    for (const worker of running) worker.start();
+  });
+  app.addHook('onClose', async () => {
+    await Promise.all(running.map((w) => w.stop()));
+  });
+}
+
+/**
+ * Runs `task` at start and then every `intervalMs`, never two at once (a tick while the previous run is
+ * still going is skipped). A failure is logged with `failure` and the next tick tries again. For sweeps
+ * that every replica may run concurrently because their statements are safe to race (row locks, SKIP
+ * LOCKED).
+ */
+export function periodicWorker(options: { intervalMs: number; task: () => Promise<void>; log: FastifyBaseLogger; failure: string }): Worker {
+  const { intervalMs, task, log, failure } = options;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = task()
+      .catch((err: unknown) => log.error({ err }, failure))
+      .finally(() => {
+        running = null;
+      });
+  };
+  return {
+    start() {
+      timer = setInterval(tick, intervalMs);
+      timer.unref();
+      tick();
+    },
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
