@@ -23,7 +23,7 @@ import { destinationsModule } from './modules/destinations/destinations.routes.t
 import { flowsModule } from './modules/flows/flows.routes.ts';
 import { grantsModule } from './modules/grants/grants.routes.ts';
 import { healthModule } from './modules/health/health.routes.ts';
-import { reconcileModule } from './modules/reconcile/reconcile.routes.ts';
+import { reconcileModule } from './modules/reconcile/reconcile.module.ts';
 import { servicesModule } from './modules/services/services.routes.ts';
 import { settingsModule } from './modules/settings/settings.routes.ts';
 import { statsModule } from './modules/stats/stats.routes.ts';
@@ -161,7 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     auditModule,
     settingsModule,
     statsModule,
-    reconcileModule,
+    reconcileModule, // the reconciler runs here: leader lock, run queue and scheduler, then its routes
     coverageModule,
     explainModule,
     flowsModule,

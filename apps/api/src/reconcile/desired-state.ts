@@ -1,17 +1,18 @@
 import type { CompilerInput, KubernetesObject } from '@egress/manifests';
 import type { Settings } from '@egress/shared';
 
-import type { Db } from '../platform/db.ts';
-import { readSettings } from '../modules/settings/settings.service.ts';
+import type { Db, Tx } from '../platform/db.ts';
 import { compilerThread } from './compiler-thread.ts';
 import type { Desired, Observed, Scope } from './targets/target.ts';
 
 export type Readiness = CompilerInput['readiness'];
 /** Everything the compiler needs except what comes from the target: gateway readiness and addresses, the cluster's namespaces. */
 export type CompilerSnapshot = Omit<CompilerInput, 'readiness' | 'gatewayAddresses' | 'cluster'>;
+/** Reads the stored settings (the settings module's reader, injected: the engine does not import modules). */
+export type SettingsReader = (db: Db | Tx) => Promise<Settings>;
 
 /** Reads what the compiler needs in one consistent snapshot (a repeatable-read transaction). */
-export async function loadSnapshot(db: Db, now: Date = new Date()): Promise<CompilerSnapshot> {
+export async function loadSnapshot(db: Db, readSettings: SettingsReader, now: Date = new Date()): Promise<CompilerSnapshot> {
   return db.$transaction(
     async (tx) => {
       // One statement at a time: a transaction is one connection, and pg refuses overlapping queries on it.
@@ -54,6 +55,8 @@ export function compileDesired(snapshot: CompilerSnapshot, readiness: Readiness,
 
 export interface Plan {
   scope: Scope;
+  /** The database snapshot, being read while the target lists the cluster. */
+  snapshot: Promise<CompilerSnapshot>;
   desired: Desired;
 }
 
@@ -61,10 +64,10 @@ export interface Plan {
  * What a run needs before it reads the cluster: where things go (from the settings) and the desired
  * state as a function of readiness. The database snapshot is read meanwhile, while the target lists.
  */
-export async function planFor(db: Db): Promise<Plan> {
+export async function planFor(db: Db, readSettings: SettingsReader, now?: Date): Promise<Plan> {
   const scope = scopeOf(await readSettings(db));
-  const snapshot = loadSnapshot(db);
+  const snapshot = loadSnapshot(db, readSettings, now);
   // Awaited by desired(); this only keeps a failure from being "unhandled" if the target fails first.
   snapshot.catch(() => undefined);
-  return { scope, desired: async (readiness, observed) => compileDesired(await snapshot, readiness, observed) };
+  return { scope, snapshot, desired: async (readiness, observed) => compileDesired(await snapshot, readiness, observed) };
 }

@@ -21,6 +21,7 @@ import {
   type RunDetail,
   cleanups,
 } from './helpers.ts';
+import { settled } from '../helpers/reconcile.ts';
 
 const GW = 'gw-failure';
 
@@ -50,7 +51,7 @@ async function runsSince(startedAfter: Date): Promise<RunDetail[]> {
 
 beforeAll(async () => {
   ({ cp, kube, t, approver2 } = await startClusterFixture(cleanup));
-  await t.app.reconciler.idle(60_000);
+  await settled(t.app, 60_000);
   await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['payments'] });
   await createService(t, 'service.billing', 'payments', 'billing');
   await createDestination(t, 'api.stripe.com', [{ port: 443, protocol: 'TCP' }]);
