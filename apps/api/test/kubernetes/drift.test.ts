@@ -45,7 +45,8 @@ async function status(): Promise<Status> {
 }
 
 beforeAll(async () => {
-  // No automatic runs between the edits and the status check: debounce long, resync far away.
+  // No automatic runs between the edits and the status check: the edits go to the cluster, not through
+  // the API (no change queues a run), and the periodic resync is minutes away.
   ({ kube, t, approver2 } = await startClusterFixture(cleanup));
   await settled(t.app, 60_000);
   await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['apps'] });

@@ -71,7 +71,7 @@ export async function startClusterFixture(cleanup: ReturnType<typeof cleanups>, 
 export async function createClusterApp(cp: ControlPlane, env: Record<string, string> = {}): Promise<TestApp> {
   // Each test file runs in its own worker process (vitest pool "forks"), so this does not leak.
   process.env['KUBECONFIG'] = cp.kubeconfigPath;
-  return createTestApp({ env: { EGRESS_TARGET: 'kubernetes', EGRESS_RECONCILE_DEBOUNCE_MS: '50', ...env } });
+  return createTestApp({ env: { EGRESS_TARGET: 'kubernetes', ...env } });
 }
 
 export function targetOf(t: TestApp): KubernetesTarget {

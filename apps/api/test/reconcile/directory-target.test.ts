@@ -47,7 +47,7 @@ async function reconcileNow(): Promise<{ status: string; counts: { created: numb
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'egress-gitops-'));
-  t = await createTestApp({ env: { EGRESS_TARGET: 'directory', EGRESS_MANIFESTS_DIR: dir, EGRESS_RECONCILE_DEBOUNCE_MS: '50' } });
+  t = await createTestApp({ env: { EGRESS_TARGET: 'directory', EGRESS_MANIFESTS_DIR: dir } });
   approver2 = await t.addUser('approver', 'approver-two');
   await settled(t.app);
 });
