@@ -62,7 +62,7 @@ export async function postgresInfo(db: Db): Promise<{ version: string; fsync: st
  * every grant after a change (and at start-up), in the API process, even with EGRESS_TARGET=none.
  */
 export async function settle(db: Db): Promise<void> {
-  // A change queues its run only after EGRESS_RECONCILE_DEBOUNCE_MS (1 s) without further changes.
+  // A change queues its run right after its commit; give that row a moment to appear.
   await new Promise((done) => setTimeout(done, 1_500));
   for (let i = 0; i < 120; i++) {
     const [row] = await db.$queryRaw<

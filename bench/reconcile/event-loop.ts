@@ -16,6 +16,7 @@ import { compile, type KubernetesObject } from '../../packages/manifests/src/ind
 import { createCompilerThread } from '../../apps/api/src/reconcile/compiler-thread.ts';
 import { loadSnapshot } from '../../apps/api/src/reconcile/desired-state.ts';
 import { runWithCleanups, seededDatabase, type Cleanups } from '../lib/database.ts';
+import { readSettings } from '../../apps/api/src/modules/settings/settings.service.ts';
 
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 10;
@@ -73,7 +74,7 @@ async function benchmark(cleanups: Cleanups): Promise<number> {
   const thread = createCompilerThread();
   cleanups.push(() => thread.close());
   const seeded = await seededDatabase(cleanups);
-  const snapshot = await loadSnapshot(seeded.db);
+  const snapshot = await loadSnapshot(seeded.db, readSettings);
   const input = { ...snapshot, readiness: 'all' as const };
   console.log('Compile vs. the API event loop');
   console.log(`machine:  ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

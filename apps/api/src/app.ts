@@ -23,7 +23,7 @@ import { flowsModule } from './modules/flows/flows.module.ts';
 import { grantsModule } from './modules/grants/grants.module.ts';
 import { healthModule } from './modules/health/health.module.ts';
 import { coverageModule } from './modules/namespace-coverage/coverage.module.ts';
-import { reconcileModule } from './modules/reconcile/reconcile.routes.ts';
+import { reconcileModule } from './modules/reconcile/reconcile.module.ts';
 import { servicesModule } from './modules/services/services.module.ts';
 import { settingsModule } from './modules/settings/settings.module.ts';
 import { statsModule } from './modules/stats/stats.module.ts';

@@ -37,7 +37,6 @@ const EnvSchema = z.object({
   // The chart sets it from the pod's own namespace (downward API): left open in enforcement mode "all".
   EGRESS_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a namespace name' }).optional(),
   EGRESS_RESYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
-  EGRESS_RECONCILE_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(250),
   EGRESS_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   EGRESS_SECRET_KEY: secretKey.optional(),
   EGRESS_SECRET_KEY_PREVIOUS: secretKey.optional(),
@@ -76,7 +75,6 @@ export interface Config {
   /** The namespace this API runs in (EGRESS_NAMESPACE); null outside a cluster or when not set. */
   namespace: string | null;
   resyncIntervalMs: number;
-  reconcileDebounceMs: number;
   /**
    * Where people reach the console (links in notifications, the OIDC redirect URI). Defaults to
    * http://HOST:PORT, which is right for the quick start only.
@@ -134,7 +132,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     migrationsDir: e.EGRESS_MIGRATIONS_DIR,
     namespace: e.EGRESS_NAMESPACE ?? null,
     resyncIntervalMs: e.EGRESS_RESYNC_INTERVAL_SECONDS * 1000,
-    reconcileDebounceMs: e.EGRESS_RECONCILE_DEBOUNCE_MS,
     publicUrl: (e.EGRESS_PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
     secretKey: e.EGRESS_SECRET_KEY,
     previousSecretKey: e.EGRESS_SECRET_KEY_PREVIOUS,

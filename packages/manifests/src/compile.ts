@@ -29,6 +29,32 @@ export interface CompileOptions {
    * @egress/shared; a server may pass a native one (node:crypto) for speed. Same digests either way.
    */
   sha256Hex?: Sha256Hex;
+  /**
+   * A cache the caller keeps from one compile to the next (the API's compiler thread does). A gateway's
+   * six objects are a function of the settings, its destination and its clients only, so a gateway whose
+   * inputs are unchanged is taken from the previous compile instead of being rendered and hashed again:
+   * a change to one grant recompiles one gateway. The output is the same with or without it.
+   */
+  gatewayCache?: GatewayCache;
+}
+
+/** See CompileOptions.gatewayCache; holds the gateways of the last compile only. */
+export interface GatewayCache {
+  settings: string;
+  entries: Map<string, KubernetesObject[]>;
+}
+
+export function createGatewayCache(): GatewayCache {
+  return { settings: '', entries: new Map() };
+}
+
+/**
+ * What a gateway's objects depend on besides the settings: the destination, and each client's peer (its
+ * sort key is the peer's canonical JSON; the peers' ranks only order them the way the keys do) and ports.
+ */
+function gatewayKey(d: CompilerDestination, clients: readonly GatewayClient[]): string {
+  const keyed = clients.map((c) => `${c.peer.sortKey}\u0001${[...c.ports].sort((a, b) => a - b).join(',')}`).sort(compareKeys);
+  return `${JSON.stringify(d)}\u0002${keyed.join('\u0002')}`;
 }
 
 /** Active grants grouped once: per destination, the services and their ports; and the port-wide ones. */
@@ -115,6 +141,25 @@ function peersOf(
   return peers;
 }
 
+/** gatewayObjects through the cache: entries valid for these settings; done() keeps only this compile's gateways. */
+function cachedGateways(cache: GatewayCache, ctx: GatewayContext, publicBlocks: readonly IpBlockPeer[]) {
+  const settingsKey = JSON.stringify(ctx.settings);
+  const valid = cache.settings === settingsKey;
+  const kept = new Map<string, KubernetesObject[]>();
+  const get = (d: CompilerDestination, clients: readonly GatewayClient[]): KubernetesObject[] => {
+    const key = gatewayKey(d, clients);
+    const gateway = (valid ? cache.entries.get(key) : undefined) ?? gatewayObjects(d, ctx, clients, publicBlocks);
+    kept.set(key, gateway);
+    return gateway;
+  };
+  return Object.assign(get, {
+    done(): void {
+      cache.settings = settingsKey;
+      cache.entries = kept;
+    },
+  });
+}
+
 /** Kind, then namespace (cluster-scoped first), then name; code-unit order throughout. */
 function compareObjects(a: KubernetesObject, b: KubernetesObject): number {
   return (
@@ -158,10 +203,13 @@ export function compile(input: CompilerInput, options: CompileOptions = {}): Kub
   assertUnique(input.destinations);
 
   const peers = peersOf(grants, services);
+  const cached = options.gatewayCache ? cachedGateways(options.gatewayCache, ctx, publicBlocks) : null;
   const objects: KubernetesObject[] = [];
   for (const d of input.destinations) {
-    objects.push(...gatewayObjects(d, ctx, clientsOf(grants.byDestination.get(d.id), peers), publicBlocks));
+    const clients = clientsOf(grants.byDestination.get(d.id), peers);
+    objects.push(...(cached ? cached(d, clients) : gatewayObjects(d, ctx, clients, publicBlocks)));
   }
+  cached?.done();
   for (const namespace of enforced) objects.push(seal(defaultDenyPolicy(namespace, settings)));
   for (const [serviceId, ports] of grants.portWide) {
     const service = services.get(serviceId);

@@ -1,4 +1,4 @@
-export { compile, type CompileOptions } from './compile.ts';
+export { compile, createGatewayCache, type CompileOptions, type GatewayCache } from './compile.ts';
 export { canonicalJson, contentHash, type Sha256Hex } from './canonical.ts';
 export { dnsSnippet, hostsSnippet, isReady, isServiceAddress, rewriteSnippet, STEERED_TTL_SECONDS } from './dns.ts';
 export { envoyBootstrap, internalPorts, ADMIN_PORT, HEALTH_PORT } from './envoy.ts';

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 
 /**
  * Signals, after commit, that desired state (what the compiler renders) may have changed. The
- * reconciler subscribes and debounces; producers call it only once their transaction has committed.
+ * reconciler subscribes (a run at once, or folded into the next one); producers call it only once their transaction has committed.
  */
 export function createChanges() {
   const emitter = new EventEmitter();

@@ -3,16 +3,32 @@
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 
-import { compile, type CompilerInput } from '@egress/manifests';
+import { compile, createGatewayCache, type CompilerInput, type KubernetesObject } from '@egress/manifests';
 
-import type { CompileReply, CompileRequest } from './compiler-thread.ts';
+import { objectKeyOf, type CompileReply, type CompileRequest } from './compiler-thread.ts';
 
 /** node:crypto instead of the compiler's portable SHA-256: same digests, several times faster. */
 const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+/**
+ * The gateways of the previous compile: a run after one approval renders and hashes one gateway again,
+ * not all of them (bench/reconcile measures the compile step). Requests are answered one at a time.
+ */
+const gatewayCache = createGatewayCache();
+
+/** What the last reply sent, by key: an object that is the very same one again is not sent again. */
+let sent = new Map<string, KubernetesObject>();
+
+function delta(objects: KubernetesObject[]): { changed: KubernetesObject[]; order: string[] } {
+  const order = objects.map(objectKeyOf);
+  const changed = objects.filter((o, i) => sent.get(order[i] as string) !== o);
+  sent = new Map(order.map((key, i) => [key, objects[i] as KubernetesObject]));
+  return { changed, order };
+}
+
 function answer(id: number, input: CompilerInput): CompileReply {
   try {
-    return { id, ok: true, objects: compile(input, { sha256Hex }) };
+    return { id, ok: true, ...delta(compile(input, { sha256Hex, gatewayCache })) };
   } catch (error) {
     return { id, ok: false, message: error instanceof Error ? error.message : String(error) };
   }

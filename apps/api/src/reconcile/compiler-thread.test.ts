@@ -66,6 +66,12 @@ describe('the compiler thread', () => {
     expect(await thread.compile(input())).toEqual(compile(input(), { sha256Hex }));
   });
 
+  it('answers a sequence of changing inputs (sent as changes to the previous answer) exactly as the compiler does', async () => {
+    const two = { ...input(), destinations: [...input().destinations, { ...input().destinations[0]!, id: id(9), host: 'api.github.com', gatewayName: gatewayNameFor('api.github.com') }] };
+    const sequence = [input(), two, { ...two, grants: [...two.grants, { id: id(10), serviceId: id(2), destinationId: id(9), port: 443 }] }, two, input(), input()];
+    for (const step of sequence) expect(await thread.compile(step)).toEqual(compile(step, { sha256Hex }));
+  });
+
   it('starts a new worker after being closed', async () => {
     await thread.close();
     expect(await thread.compile(input())).toEqual(compile(input(), { sha256Hex }));

@@ -17,7 +17,18 @@ export interface CompileRequest {
   input: CompilerInput;
 }
 
-export type CompileReply = { id: number; ok: true; objects: KubernetesObject[] } | { id: number; ok: false; message: string };
+/**
+ * A compile's objects as a change to the previous reply: the objects that are new or differ (by the
+ * worker's gateway cache, unchanged gateways are the very objects it sent before) and every object's key
+ * in output order. The output is the same as sending them all; copying 2,000 objects between threads
+ * cost more than compiling the one gateway an approval changes.
+ */
+export type CompileReply = { id: number; ok: true; changed: KubernetesObject[]; order: string[] } | { id: number; ok: false; message: string };
+
+/** kind/namespace/name: one object's identity in the output. */
+export function objectKeyOf(o: KubernetesObject): string {
+  return `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
 
 interface Pending {
   resolve: (objects: KubernetesObject[]) => void;
@@ -43,6 +54,20 @@ export function createCompilerThread() {
   let worker: Worker | null = null;
   let nextId = 0;
   const pending = new Map<number, Pending>();
+  /** The objects as of the last reply (what the worker's next delta applies to); reset with each new worker. */
+  let mirror = new Map<string, KubernetesObject>();
+
+  /** Applies a reply's delta (every reply, in order, even one nobody waits for) and returns the whole output. */
+  function replay(changed: KubernetesObject[], order: string[]): KubernetesObject[] {
+    for (const o of changed) mirror.set(objectKeyOf(o), o);
+    const objects = order.map((key) => {
+      const o = mirror.get(key);
+      if (!o) throw new Error(`the compiler thread referred to an object it never sent (${key})`);
+      return o;
+    });
+    mirror = new Map(order.map((key, i) => [key, objects[i] as KubernetesObject]));
+    return objects;
+  }
 
   function failAll(error: Error): void {
     for (const p of pending.values()) p.reject(error);
@@ -52,12 +77,21 @@ export function createCompilerThread() {
 
   function start(): Worker {
     const w = startWorker();
+    mirror = new Map();
     w.on('message', (reply: CompileReply) => {
       const p = pending.get(reply.id);
-      if (!p) return;
       pending.delete(reply.id);
-      if (reply.ok) p.resolve(reply.objects);
-      else p.reject(new Error(`compile failed: ${reply.message}`));
+      if (!reply.ok) p?.reject(new Error(`compile failed: ${reply.message}`));
+      else {
+        try {
+          const objects = replay(reply.changed, reply.order);
+          p?.resolve(objects);
+        } catch (error) {
+          // Out of step with the worker: start afresh (a new worker sends everything).
+          void w.terminate();
+          failAll(error as Error);
+        }
+      }
       if (pending.size === 0) w.unref();
     });
     w.on('error', (error) => failAll(new Error(`the compiler thread failed: ${error.message}`)));

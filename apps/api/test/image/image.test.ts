@@ -117,8 +117,6 @@ async function run(env: Record<string, string>): Promise<string> {
     'KUBECONFIG=/etc/egress/kubeconfig',
     '-e',
     'EGRESS_TARGET=kubernetes',
-    '-e',
-    'EGRESS_RECONCILE_DEBOUNCE_MS=50',
     ...envArgs,
     IMAGE,
   );

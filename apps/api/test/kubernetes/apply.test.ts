@@ -11,6 +11,7 @@ import {
   createService,
   getObject,
   getRun,
+  holdARun,
   grant,
   managedVersions,
   markReady,
@@ -21,6 +22,7 @@ import {
   until,
   cleanups,
 } from './helpers.ts';
+import { settled } from '../helpers/reconcile.ts';
 
 const GW = 'gw-apply';
 const GATEWAY_KINDS = ['NetworkPolicy', 'ConfigMap', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'];
@@ -49,9 +51,8 @@ function indexOf(requests: RequestInfo[], method: string, pathPart: string): num
 }
 
 beforeAll(async () => {
-  // Long enough that a destination delete and a revoke right after it land in one run.
-  ({ kube, t, approver2 } = await startClusterFixture(cleanup, { EGRESS_RECONCILE_DEBOUNCE_MS: '500' }));
-  await t.app.reconciler.idle(60_000);
+  ({ kube, t, approver2 } = await startClusterFixture(cleanup));
+  await settled(t.app, 60_000);
   await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['team-a'] });
 }, 180_000);
 
@@ -62,8 +63,8 @@ describe('kubernetes target: apply, skip, prune', () => {
     await createService(t, 'service.sync', 'team-a', 'sync');
     await createDestination(t, 'github.com', [{ port: 443, protocol: 'TCP' }, { port: 22, protocol: 'TCP' }], 'sensitive');
     await createDestination(t, 'ntp.example.org', [{ port: 123, protocol: 'UDP' }]);
-    await t.app.reconciler.idle(60_000);
-    // Everything above was applied by debounced runs; start over from an empty gateway namespace view by
+    await settled(t.app, 60_000);
+    // Everything above was applied by the runs those changes queued; start over from an empty gateway namespace view by
     // recording the run that creates the grants' policy and the port-wide policy.
     const recorder = recordRequests(t);
     await grant(t, approver2, 'service.sync', 'github.com', 443);
@@ -108,8 +109,8 @@ describe('kubernetes target: apply, skip, prune', () => {
   it('a new destination is written gateway NetworkPolicy first, ConfigMap before Deployment, DNS last', async () => {
     const recorder = recordRequests(t);
     const dest = await createDestination(t, 'api.stripe.com', [{ port: 443, protocol: 'TCP' }]);
-    await t.app.reconciler.idle(60_000);
-    const run = await reconcileNow(t); // the debounced run did the work; this one finds nothing to do
+    await settled(t.app, 60_000);
+    const run = await reconcileNow(t); // the change's own run did the work; this one finds nothing to do
     recorder.stop();
     expect(run.counts.created + run.counts.updated + run.counts.deleted, JSON.stringify(run.objects)).toBe(0);
     const writes = recorder.requests.filter((r) => r.mutating);
@@ -128,7 +129,7 @@ describe('kubernetes target: apply, skip, prune', () => {
       const dns = await getObject(kube, 'ConfigMap', 'kube-system', 'egress-control-dns');
       const text = (dns?.['data'] as Record<string, string> | undefined)?.[DNS_SNIPPET_KEY] ?? '';
       return text.includes(' api.stripe.com\n') ? text : null;
-      // The leader looks at readiness every 5 s, then debounces and runs: seconds when idle, longer on a
+      // The leader looks at readiness every 5 s, then runs: seconds when idle, longer on a
       // loaded machine (it once missed 20 s while other heavy jobs ran).
     }, 50_000);
     const service = await getObject(kube, 'Service', GW, 'api-stripe-com');
@@ -136,17 +137,20 @@ describe('kubernetes target: apply, skip, prune', () => {
   }, 60_000);
 
   it('deleting a destination removes its DNS entry first, then its gateway objects (reverse order); revoking a port-wide grant prunes its policy', async () => {
-    await t.app.reconciler.idle(60_000);
+    await settled(t.app, 60_000);
     const list = await t.as('viewer', { method: 'GET', url: '/api/v1/destinations?q=stripe' });
     const id = list.json<{ items: { id: string }[] }>().items[0]?.id ?? '';
     const grants = await t.as('viewer', { method: 'GET', url: '/api/v1/grants?destination=*&state=active' });
     const portWide = grants.json<{ items: { id: string; port: number }[] }>().items.find((g) => g.port === 8443);
     const recorder = recordRequests(t);
+    // Both changes arrive while a run is going, so they land in the one run that follows it.
+    const release = await holdARun(t);
     const del = await t.as('admin', { method: 'DELETE', url: `/api/v1/destinations/${id}?force=true` });
     expect(del.statusCode, del.body).toBe(204);
     const revoke = await t.as('approver', { method: 'POST', url: `/api/v1/grants/${portWide?.id ?? ''}/revoke`, payload: { reason: 'No longer needed by the tests.' } });
     expect(revoke.statusCode, revoke.body).toBe(200);
-    await t.app.reconciler.idle(60_000);
+    release();
+    await settled(t.app, 60_000);
     recorder.stop();
     const runs = await t.as('viewer', { method: 'GET', url: '/api/v1/reconcile/runs?limit=1' });
     const last = await getRun(t, runs.json<{ items: { id: string }[] }>().items[0]?.id ?? '');
@@ -182,7 +186,7 @@ describe('kubernetes target: apply, skip, prune', () => {
     expect(created.status).toBe(201);
 
     await patchSettings(t, { enforcedNamespaces: ['team-a', 'team-b'] });
-    await t.app.reconciler.idle(60_000);
+    await settled(t.app, 60_000);
     const run = await reconcileNow(t);
     expect(run.status).toBe('failed');
     const failedObject = run.objects.find((o) => o.action === 'failed');
@@ -200,7 +204,7 @@ describe('kubernetes target: apply, skip, prune', () => {
     // Handing it over (the label) makes it ours: the next run applies with force and reports what it reverted.
     const labelled = await kube.request({ method: 'PATCH', path, query: { fieldManager: 'mallory' }, body: { metadata: { labels: { 'app.kubernetes.io/managed-by': 'egress-control' } } }, contentType: 'application/merge-patch+json' });
     expect(labelled.status).toBe(200);
-    await t.app.reconciler.idle(60_000);
+    await settled(t.app, 60_000);
     const next = await reconcileNow(t);
     const after = await getObject(kube, 'NetworkPolicy', 'team-b', 'egress-control-default-deny-internet');
     const want = (await desired()).find((o) => o.metadata.namespace === 'team-b');

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { cleanups, createService, getObject, patchSettings, startClusterFixture, until } from './helpers.ts';
+import { settled } from '../helpers/reconcile.ts';
 
 const PRODUCT_NS = 'egress-control';
 const GW = 'egress-gateways';
@@ -39,7 +40,7 @@ async function coverage(): Promise<Coverage> {
 beforeAll(async () => {
   // No periodic resync within the test: only the namespace watch can bring the new namespace its policy.
   ({ kube, t } = await startClusterFixture(cleanup, { EGRESS_NAMESPACE: PRODUCT_NS, EGRESS_RESYNC_INTERVAL_SECONDS: '86400' }));
-  await t.app.reconciler.idle(60_000);
+  await settled(t.app, 60_000);
   for (const ns of [PRODUCT_NS, GW, 'team-a', 'team-b']) await createNamespace(ns);
   await createService(t, 'service.shop', 'team-a', 'shop');
 }, 180_000);
@@ -48,7 +49,7 @@ afterAll(() => cleanup.run());
 
 describe('enforcement mode "all" on a cluster', () => {
   it('the list mode (the default) leaves unlisted namespaces open, as before', async () => {
-    await t.app.reconciler.idle(60_000);
+    await settled(t.app, 60_000);
     const c = await coverage();
     expect(c).toMatchObject({ mode: 'listed', source: 'cluster', note: null, enforced: 0 });
     for (const ns of ['default', 'team-a', 'team-b']) expect(await hasDeny(ns), ns).toBe(false);
@@ -56,7 +57,7 @@ describe('enforcement mode "all" on a cluster', () => {
 
   it('writes the default-deny policy into every namespace but the excluded, gateway and product ones', async () => {
     await patchSettings(t, { enforcementMode: 'all' });
-    await t.app.reconciler.idle(60_000);
+    await settled(t.app, 60_000);
     for (const ns of ['default', 'team-a', 'team-b']) expect(await hasDeny(ns), ns).toBe(true);
     for (const ns of [...SYSTEM, GW, PRODUCT_NS]) expect(await hasDeny(ns), ns).toBe(false);
   });
@@ -65,7 +66,7 @@ describe('enforcement mode "all" on a cluster', () => {
     const before = await runs();
     await createNamespace('team-later');
     await until('the policy in team-later', () => hasDeny('team-later'), 20_000);
-    await t.app.reconciler.idle(60_000);
+    await settled(t.app, 60_000);
     const since = (await runs()).slice(before.length);
     expect(since).toEqual([{ id: expect.any(String) as string, trigger: 'change: namespace created: team-later', status: 'succeeded' }]);
   });
@@ -86,14 +87,14 @@ describe('enforcement mode "all" on a cluster', () => {
 
   it('back to the list: the policies outside it are removed, the listed one stays', async () => {
     await patchSettings(t, { enforcementMode: 'listed', enforcedNamespaces: ['team-b'] });
-    await t.app.reconciler.idle(60_000);
+    await settled(t.app, 60_000);
     expect(await hasDeny('team-b')).toBe(true);
     for (const ns of ['default', 'team-a', 'team-later']) expect(await hasDeny(ns), ns).toBe(false);
     // In the list mode a new namespace queues no run.
     const before = await runs();
     await createNamespace('team-unlisted');
     await new Promise((r) => setTimeout(r, 1500));
-    await t.app.reconciler.idle(60_000);
+    await settled(t.app, 60_000);
     expect((await runs()).slice(before.length)).toEqual([]);
     expect(await hasDeny('team-unlisted')).toBe(false);
   });

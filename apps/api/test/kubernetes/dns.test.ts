@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
 import { binDir, createDestination, createService, getObject, grant, markReady, patchSettings, reconcileNow, startClusterFixture, until, cleanups } from './helpers.ts';
+import { settled } from '../helpers/reconcile.ts';
 
 const GW = 'gw-dns';
 const CM_PATH = '/api/v1/namespaces/kube-system/configmaps/egress-control-dns';
@@ -94,7 +95,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'egress-dns-test-'));
   cleanup.add(() => rm(dir, { recursive: true, force: true }));
   snippetPath = join(dir, 'egress-control.override');
-  await t.app.reconciler.idle(60_000);
+  await settled(t.app, 60_000);
   await patchSettings(t, { gatewayNamespace: GW });
   await syncSnippet();
   dns = await startCoreDns({ binDir: await binDir(), kubeconfigPath: cp.kubeconfigPath, snippetPath });
@@ -222,7 +223,7 @@ describe('DNS steering end to end (real CoreDNS, hosts format)', () => {
     const id = list.json<{ items: { id: string }[] }>().items[0]?.id ?? '';
     const del = await t.as('approver', { method: 'DELETE', url: `/api/v1/destinations/${id}` });
     expect(del.statusCode, del.body).toBe(204);
-    await t.app.reconciler.idle(60_000);
+    await settled(t.app, 60_000);
     const after = await syncSnippet();
     expect(after).not.toContain('github.com');
     expect(after).toMatch(/^hosts \/dev\/null \{$/m);

@@ -17,6 +17,7 @@ import {
   startClusterFixture,
   cleanups,
 } from './helpers.ts';
+import { settled } from '../helpers/reconcile.ts';
 
 const GW = 'gw-drift';
 const NP_PATH = `/apis/networking.k8s.io/v1/namespaces/${GW}/networkpolicies/github-com`;
@@ -44,9 +45,10 @@ async function status(): Promise<Status> {
 }
 
 beforeAll(async () => {
-  // No automatic runs between the edits and the status check: debounce long, resync far away.
+  // No automatic runs between the edits and the status check: the edits go to the cluster, not through
+  // the API (no change queues a run), and the periodic resync is minutes away.
   ({ kube, t, approver2 } = await startClusterFixture(cleanup));
-  await t.app.reconciler.idle(60_000);
+  await settled(t.app, 60_000);
   await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['apps'] });
   await createService(t, 'service.ci', 'apps', 'ci');
   await createDestination(t, 'github.com', [{ port: 443, protocol: 'TCP' }]);

@@ -21,6 +21,7 @@ import {
   type RunDetail,
   cleanups,
 } from './helpers.ts';
+import { settled } from '../helpers/reconcile.ts';
 
 const GW = 'gw-failure';
 
@@ -50,7 +51,7 @@ async function runsSince(startedAfter: Date): Promise<RunDetail[]> {
 
 beforeAll(async () => {
   ({ cp, kube, t, approver2 } = await startClusterFixture(cleanup));
-  await t.app.reconciler.idle(60_000);
+  await settled(t.app, 60_000);
   await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['payments'] });
   await createService(t, 'service.billing', 'payments', 'billing');
   await createDestination(t, 'api.stripe.com', [{ port: 443, protocol: 'TCP' }]);
@@ -63,17 +64,17 @@ afterAll(() => cleanup.run());
 
 describe('API server unreachable during a run', () => {
   it('fails the run readably, keeps the API serving and the database unchanged, retries, and converges once the server is back', async () => {
-    // Pause the reconciler's inputs: a new destination gives the next run writes to make.
-    await createDestination(t, 'github.com', [{ port: 443, protocol: 'TCP' }]);
-    const before = await domainSnapshot();
-    const since = new Date();
-
-    // Stop the API server right before the run's third write: two objects land, the rest cannot.
+    // Stop the API server right before the next run's third write: two objects land, the rest cannot.
+    // Armed first: the new destination's run starts as soon as it is committed.
     let writes = 0;
     let stopped: Promise<void> | null = null;
     const off = targetOf(t).client.onRequest(async (r) => {
       if (r.mutating && ++writes === 3) await (stopped ??= cp.stopApiserver());
     });
+    const since = new Date();
+    // A new destination gives that run writes to make.
+    await createDestination(t, 'github.com', [{ port: 443, protocol: 'TCP' }]);
+    const before = await domainSnapshot();
     await until('the run to stop the API server', async () => (stopped ? stopped.then(() => true) : null), 30_000);
     const failedRun = await until('a failed run', async () => (await runsSince(since)).find((r) => r.status === 'failed'), 30_000);
     off();

@@ -17,6 +17,7 @@ import type { KubeClient } from '../../src/reconcile/kube/client.ts';
 import { kindInfo, objectPath } from '../../src/reconcile/kube/resources.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
 import { binDir, createDestination, createService, grant, patchSettings, startClusterFixture, cleanups } from './helpers.ts';
+import { readSettings } from '../../src/modules/settings/settings.service.ts';
 
 const cleanup = cleanups();
 let t: TestApp;
@@ -49,7 +50,7 @@ beforeAll(async () => {
   await grant(t, approver2, 'service.etl', null, 5432);
   await grant(t, approver2, 'service.web', null, 443);
   // Every gateway "ready", so the DNS snippet has a rule per destination.
-  objects = await compileDesired(await loadSnapshot(t.db), 'all');
+  objects = await compileDesired(await loadSnapshot(t.db, readSettings), 'all');
 }, 180_000);
 
 afterAll(() => cleanup.run());
@@ -143,7 +144,7 @@ describe('fidelity of the compiled objects', () => {
     // (two lines), the rest IPv4: as many lines as Services.
     const gateways = objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name).sort();
     const addresses = Object.fromEntries(gateways.slice(1).map((name, i) => [name, i === 0 ? ['10.96.3.1', 'fd00:10:96::3:1'] : [`10.96.4.${i}`]]));
-    const compiled = await compileDesired(await loadSnapshot(t.db), 'all', { addresses });
+    const compiled = await compileDesired(await loadSnapshot(t.db, readSettings), 'all', { addresses });
     const dns = compiled.find((o) => o.metadata.labels['app.kubernetes.io/component'] === 'dns-rewrite');
     const snippet = (dns?.['data'] as Record<string, string>)[DNS_SNIPPET_KEY] ?? '';
     expect(snippet.match(/^ {2}[0-9a-f.:]+ \S+$/gm)).toHaveLength(gateways.length);

@@ -9,6 +9,7 @@ import { createKubeClient, type KubeClient, type RequestInfo } from '../../src/r
 import { collectionPath, kindInfo, objectPath, type LiveObject } from '../../src/reconcile/kube/resources.ts';
 import type { KubernetesTarget } from '../../src/reconcile/targets/kubernetes.ts';
 import { createTestApp, type TestApp, type TestUser } from '../helpers/test-app.ts';
+import { settled } from '../helpers/reconcile.ts';
 
 /** Cleanups registered as resources come up, run in reverse order by afterAll (even after a failed beforeAll). */
 export function cleanups(): { add(fn: () => unknown): void; run(): Promise<void> } {
@@ -70,7 +71,7 @@ export async function startClusterFixture(cleanup: ReturnType<typeof cleanups>, 
 export async function createClusterApp(cp: ControlPlane, env: Record<string, string> = {}): Promise<TestApp> {
   // Each test file runs in its own worker process (vitest pool "forks"), so this does not leak.
   process.env['KUBECONFIG'] = cp.kubeconfigPath;
-  return createTestApp({ env: { EGRESS_TARGET: 'kubernetes', EGRESS_RECONCILE_DEBOUNCE_MS: '50', ...env } });
+  return createTestApp({ env: { EGRESS_TARGET: 'kubernetes', ...env } });
 }
 
 export function targetOf(t: TestApp): KubernetesTarget {
@@ -105,11 +106,39 @@ export async function getRun(t: TestApp, id: string): Promise<RunDetail> {
 
 /** Waits for queued work, then queues one run and returns its record. */
 export async function reconcileNow(t: TestApp, dryRun = false): Promise<RunDetail> {
-  await t.app.reconciler.idle(60_000);
+  await settled(t.app, 60_000);
   const res = await t.as('approver', { method: 'POST', url: '/api/v1/reconcile', payload: { dryRun } });
   expect(res.statusCode, res.body).toBe(202);
-  await t.app.reconciler.idle(60_000);
+  await settled(t.app, 60_000);
   return getRun(t, res.json<{ runId: string }>().runId);
+}
+
+/**
+ * Holds a run at its requests to the cluster until the returned release() is called, so that changes
+ * made meanwhile fold into the one run that follows it (the reconciler coalesces what arrives while a
+ * run is going). The held run is a manual one, queued here; it has read its database snapshot before
+ * this returns.
+ */
+export async function holdARun(t: TestApp): Promise<() => void> {
+  let open: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  await settled(t.app, 60_000);
+  const stop = targetOf(t).client.onRequest(() => gate);
+  const res = await t.as('approver', { method: 'POST', url: '/api/v1/reconcile', payload: {} });
+  expect(res.statusCode, res.body).toBe(202);
+  const id = res.json<{ runId: string }>().runId;
+  for (let i = 0; (await t.db.reconcileRun.findUniqueOrThrow({ where: { id } })).status !== 'running'; i++) {
+    if (i > 600) throw new Error('the held run was not claimed within 30 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  // Its snapshot needs only the database: let it finish reading.
+  await new Promise((r) => setTimeout(r, 300));
+  return () => {
+    stop();
+    open();
+  };
 }
 
 export async function getObject(client: KubeClient, kind: string, namespace: string | undefined, name: string): Promise<LiveObject | null> {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeClient, KubeResponse } from '../../src/reconcile/kube/client.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { cleanups, getObject, reconcileNow, startClusterFixture, until } from './helpers.ts';
+import { settled } from '../helpers/reconcile.ts';
 
 const NS = 'team-a';
 const OTHER_NS = 'team-b';
@@ -52,7 +53,7 @@ function expectAdmitted(res: KubeResponse<Status>): void {
 
 beforeAll(async () => {
   ({ kube, t } = await startClusterFixture(cleanup));
-  await t.app.reconciler.idle(60_000);
+  await settled(t.app, 60_000);
   for (const ns of [NS, OTHER_NS]) {
     const res = await kube.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } });
     expect(res.status).toBe(201);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { createDb } from '../../src/platform/db.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { settled } from '../helpers/reconcile.ts';
 
 let a: TestApp;
 let b: Awaited<ReturnType<typeof buildApp>>;
@@ -37,7 +38,7 @@ describe('reconciler leader lock', () => {
 
     const follower = a.app.reconciler.isLeader() ? b : a.app;
     const runId = await follower.reconciler.requestRun('test: queued on the follower');
-    await a.app.reconciler.idle();
+    await settled(a.app);
     const run = await a.db.reconcileRun.findUniqueOrThrow({ where: { id: runId } });
     expect(run.status).toBe('succeeded');
 
@@ -47,7 +48,7 @@ describe('reconciler leader lock', () => {
     const survivor = leaderWasA ? b : a.app;
     await until(() => survivor.reconciler.isLeader());
     const next = await survivor.reconciler.requestRun('test: after takeover');
-    await survivor.reconciler.idle();
+    await settled(survivor);
     expect((await a.db.reconcileRun.findUniqueOrThrow({ where: { id: next } })).status).toBe('succeeded');
   });
 });

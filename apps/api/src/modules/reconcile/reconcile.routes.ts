@@ -10,23 +10,10 @@ import {
   ReconcileStatusReportSchema,
   pageOf,
 } from '@egress/shared';
-import type { FastifyInstance } from 'fastify';
-import fp from 'fastify-plugin';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
-import { Counter } from 'prom-client';
-
 import { requireActor } from '../../platform/auth.plugin.ts';
-import { readSettings } from '../settings/settings.service.ts';
-import { createKubeClient, loadDefaultKubeConfig } from '../../reconcile/kube/client.ts';
-import { watchNamespaces, type NamespaceChange, type NamespaceWatch } from '../../reconcile/kube/namespace-watch.ts';
-import { createLeaderLock } from '../../reconcile/leader.ts';
-import { createReconciler, type Reconciler } from '../../reconcile/reconciler.ts';
-import { createDirectoryTarget } from '../../reconcile/targets/directory.ts';
-import { createKubernetesTarget, type KubernetesTarget } from '../../reconcile/targets/kubernetes.ts';
-import { createNoneTarget } from '../../reconcile/targets/none.ts';
-import type { Target } from '../../reconcile/targets/target.ts';
 import { createReconcileService } from './reconcile.service.ts';
 
 const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema };
@@ -39,99 +26,9 @@ const KubernetesObjectSchema = z
   })
   .meta({ id: 'KubernetesObject', description: 'A Kubernetes object as the compiler renders it (spec, data and other fields pass through).' });
 
-/** The cluster from $KUBECONFIG, ~/.kube/config or the in-cluster service account; every request counted. */
-function kubernetesTarget(app: FastifyInstance): Target {
-  const client = createKubeClient(loadDefaultKubeConfig());
-  const requests = new Counter({
-    name: 'egress_kubernetes_requests_total',
-    help: 'Requests the reconciler sent to the Kubernetes API server, by method and whether they could change the cluster',
-    labelNames: ['method', 'mutating'] as const,
-    registers: [app.metrics.registry],
-  });
-  client.onRequest((r) => requests.inc({ method: r.method, mutating: String(r.mutating) }));
-  app.addHook('onClose', async () => client.close());
-  app.log.info({ server: client.server }, 'reconciling a Kubernetes cluster');
-  return createKubernetesTarget(client, { productNamespace: app.config.namespace });
-}
-
-function chooseTarget(app: FastifyInstance): Target {
-  switch (app.config.target) {
-    case 'directory':
-      return createDirectoryTarget(app.config.manifestsDir);
-    case 'none':
-      return createNoneTarget();
-    case 'kubernetes':
-      return kubernetesTarget(app);
-  }
-}
-
-/**
- * While this replica leads (and only then), a watch on the cluster's namespaces: in enforcement mode
- * "all" a namespace created or deleted queues a run, so a new namespace gets its policy within one run.
- */
-function namespaceWatcher(app: FastifyInstance, target: Target, onChange: (change: NamespaceChange) => void) {
-  let watch: NamespaceWatch | null = null;
-  return {
-    leading(leading: boolean) {
-      if (target.name !== 'kubernetes') return;
-      if (leading && !watch) watch = watchNamespaces((target as KubernetesTarget).client, onChange, { log: app.log });
-      if (!leading && watch) {
-        void watch.stop();
-        watch = null;
-      }
-    },
-    async stop() {
-      await watch?.stop();
-      watch = null;
-    },
-  };
-}
-
-function buildReconciler(app: FastifyInstance): Reconciler {
-  const target = chooseTarget(app);
-  const namespaces = namespaceWatcher(app, target, (change) => {
-    void readSettings(app.db)
-      .then((settings) => {
-        if (settings.enforcementMode === 'all') reconciler.changed(`namespace ${change.type}: ${change.namespaces.join(', ')}`);
-      })
-      .catch((err: unknown) => app.log.error({ err }, 'could not queue a run for a namespace change'));
-  });
-  const leader = createLeaderLock(app.databaseUrl, (leading) => {
-    app.log.info({ leading }, leading ? 'this replica now reconciles' : 'this replica no longer reconciles');
-    namespaces.leading(leading);
-  });
-  const reconciler = createReconciler({
-    db: app.db,
-    target,
-    leader,
-    clock: app.clock,
-    log: app.log,
-    options: { debounceMs: app.config.reconcileDebounceMs, resyncMs: app.config.resyncIntervalMs, pollMs: 1000, maxBackoffMs: 300_000, readinessPollMs: 5000 },
-  });
-  const unsubscribe = app.changes.onDesiredStateChanged((reason) => reconciler.changed(reason));
-  app.addHook('onReady', () => reconciler.start());
-  app.addHook('onClose', async () => {
-    unsubscribe();
-    await namespaces.stop();
-    await reconciler.stop();
-  });
-  return reconciler;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    reconciler: Reconciler;
-  }
-}
-
-// Wrapped with fastify-plugin so the reconciler decorator is visible app-wide (tests wait on it).
-export const reconcileModule = fp(reconcileRoutes, { name: 'egress-reconcile' });
-
-async function reconcileRoutes(...args: Parameters<FastifyPluginAsyncZod>) {
-  const [app] = args;
-  const reconciler = buildReconciler(app);
-  app.decorate('reconciler', reconciler);
-  const service = createReconcileService({ db: app.db, reconciler, clock: app.clock, log: app.log });
+/** The reconcile API: desired manifests, runs, live status. The reconciler itself is wired in reconcile.module.ts. */
+export const reconcileRoutes: FastifyPluginAsyncZod = async (app) => {
+  const service = createReconcileService({ db: app.db, reconciler: app.reconciler, clock: app.clock, log: app.log });
 
   app.get('/api/v1/manifests', {
     schema: {
@@ -168,4 +65,4 @@ async function reconcileRoutes(...args: Parameters<FastifyPluginAsyncZod>) {
     schema: { operationId: 'getReconcileRun', tags, params: IdParamsSchema, response: { 200: ReconcileRunDetailSchema, ...errors } },
     handler: (req) => service.get(req.params.id),
   });
-}
+};

@@ -10,6 +10,7 @@ import { compileDesired, loadSnapshot, planFor, scopeOf } from '../../reconcile/
 import { ClusterUnreachableError } from '../../reconcile/kube/client.ts';
 import { RunFailure } from '../../reconcile/kube/live-state.ts';
 import type { Reconciler } from '../../reconcile/reconciler.ts';
+import { readSettings } from '../../platform/settings.ts';
 
 type Row = Prisma.ReconcileRunGetPayload<object>;
 
@@ -39,7 +40,7 @@ export function createReconcileService({ db, reconciler, clock, log }: { db: Db;
   let statusInFlight: Promise<ReconcileStatusReport> | null = null;
 
   async function observedState(): Promise<Omit<ReconcileStatusReport, 'target' | 'leader' | 'lastRun' | 'observedAt'>> {
-    const { scope, desired } = await planFor(db);
+    const { scope, desired } = await planFor(db, readSettings);
     try {
       return { error: null, ...(await target.inspect(desired, scope)) };
     } catch (error) {
@@ -55,7 +56,7 @@ export function createReconcileService({ db, reconciler, clock, log }: { db: Db;
 
   /** The compiler's input; with the cluster unreachable, as if no gateway were ready (nothing steered in DNS). */
   async function input(): Promise<CompilerInput> {
-    const snapshot = await loadSnapshot(db);
+    const snapshot = await loadSnapshot(db, readSettings);
     const scope = scopeOf(snapshot.settings);
     // The kubernetes target's DNS snippet maps names to the gateway Services' ClusterIPs; unknown
     // addresses (cluster unreachable) steer nothing, like unknown readiness. Mode "all" needs the

@@ -6,9 +6,6 @@ import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import { lockSettings, readSettings, saveSettings, SETTINGS_KEY as KEY } from '../../platform/settings.ts';
 
-// modules/reconcile still reads it here until its wiring moves (issue 11); everything else uses platform/settings.ts.
-export { readSettings };
-
 export function createSettingsService({ db, audit, changes }: { db: Db; audit: AuditLog; changes: Changes }) {
   async function update(patch: Partial<Settings>, ctx: { actor: Actor; userId: string; requestId: string }): Promise<Settings> {
     const next = await db.$transaction(async (tx) => {

@@ -29,8 +29,11 @@ export interface KubernetesTarget extends Target {
 /** How long a change-triggered run may reuse the live state read by an earlier run. */
 const LIVE_STATE_MAX_AGE_MS = 60_000;
 
-/** Requests in flight at once within one stage. */
-const CONCURRENCY = 8;
+/**
+ * Requests in flight at once within one stage (stages themselves run one after another). The client's
+ * keep-alive agent holds 16 sockets; more in flight would only queue there.
+ */
+const CONCURRENCY = 16;
 /** How many missing objects `inspect` looks up one by one to tell "absent" from "not ours". */
 const MISSING_LOOKUPS = 20;
 
@@ -64,12 +67,15 @@ async function ensureNamespaces(client: KubeClient, objects: KubernetesObject[],
   const needed = new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined));
   const missing = new Map<string, string | null>();
   const ctx: WriteContext = { client, dryRun, missingNamespaces: missing };
-  for (const ns of [...needed].filter((n) => !existing.has(n)).sort()) {
-    if (dryRun) missing.set(ns, null);
-    else {
-      const failure = await createNamespace(ctx, ns);
-      if (failure !== null) missing.set(ns, failure);
-    }
+  const absent = [...needed].filter((n) => !existing.has(n)).sort();
+  if (dryRun) for (const ns of absent) missing.set(ns, null);
+  else {
+    // Namespaces come before every stage; among themselves they are independent.
+    const failures = await mapLimit(absent, CONCURRENCY, (ns) => createNamespace(ctx, ns));
+    absent.forEach((ns, i) => {
+      const failure = failures[i];
+      if (failure) missing.set(ns, failure);
+    });
   }
   return missing;
 }

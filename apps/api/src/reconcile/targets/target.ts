@@ -81,6 +81,14 @@ export interface ApplyOptions {
   reuseLiveState?: boolean;
 }
 
+/** Reports gateway readiness whenever it may have changed, between start (this replica leads) and stop. */
+export interface ReadinessSource {
+  /** Starts reporting; a second start does nothing. */
+  start(onReadiness: (readiness: Readiness) => void): void;
+  /** Stops reporting (on losing the lead, and on close). */
+  stop(): Promise<void>;
+}
+
 /** Where desired state goes. Each target reports per object; it never throws for one bad object. */
 export interface Target {
   readonly name: 'kubernetes' | 'directory' | 'none';
@@ -88,6 +96,11 @@ export interface Target {
   observeReadiness(scope: Scope): Promise<Readiness>;
   /** The gateway Services' ClusterIPs, where the target can read them (for the DNS snippet's `hosts` format). */
   observeAddresses?(scope: Scope): Promise<GatewayAddresses>;
+  /**
+   * Optional: the target's own way of noticing readiness changes (a watch). `scope` gives the current
+   * scope each time it is called. Without it, the leader polls observeReadiness (reconcile/readiness.ts).
+   */
+  readinessSource?(scope: () => Promise<Scope>): ReadinessSource;
   apply(desired: Desired, options: ApplyOptions): Promise<ApplyResult>;
   /** Compares what is deployed with the desired state without changing anything. */
   inspect(desired: Desired, scope: Scope): Promise<Inspection>;

@@ -1,0 +1,127 @@
+// One reconcile run, from a claimed row to its recorded outcome: read the settings and the database
+// snapshot, let the target read the cluster, compile and apply, and write counts, errors and the changed
+// objects back to the row. Nothing in the database is rolled back because the target was unreachable.
+import type { FastifyBaseLogger } from 'fastify';
+
+import type { Clock } from '../platform/clock.ts';
+import type { Db } from '../platform/db.ts';
+import { planFor, type Readiness, type SettingsReader } from './desired-state.ts';
+import type { ClaimedRun, RunQueue } from './run-queue.ts';
+import { countActions, type Desired, type ObjectAction, type Target } from './targets/target.ts';
+
+/** Where a run's time went, in milliseconds (from the injected clock). */
+export interface RunTimings {
+  /** Settings read (where things go). */
+  plan: number;
+  /** Waiting for the database snapshot once the target needed it (0 when it was read while the target listed). */
+  snapshot: number;
+  /** Compiling the desired state (every call the target made). */
+  compile: number;
+  /** The target's work besides compiling: reading the cluster, comparing, writing. */
+  apply: number;
+  /** Writing the outcome to the run row. */
+  record: number;
+  total: number;
+}
+
+/** A run that has finished and been recorded: what the reconciler tells its listeners (metrics, logs). */
+export interface FinishedRun {
+  id: string;
+  trigger: string;
+  dryRun: boolean;
+  ok: boolean;
+  /** When it was claimed. */
+  startedAt: Date;
+  counts: Record<ObjectAction, number>;
+  timings: RunTimings;
+}
+
+const CHANGE_TRIGGER = 'change: ';
+
+/** The gateways that may get a DNS rewrite, as one comparable string. */
+export function readyKey(readiness: Readiness): string {
+  if (readiness === 'all') return 'all';
+  return Object.keys(readiness)
+    .filter((name) => readiness[name])
+    .sort()
+    .join(',');
+}
+
+/** What the last completed run saw: the ready gateways, and whether the target's view of the cluster is still ours alone. */
+export interface RunMemory {
+  /** Ready gateways as of the last completed run (null before the first one). */
+  ready: string | null;
+  /** Whether this replica has led without interruption since its last completed run. */
+  fresh: boolean;
+}
+
+export interface RunExecutorDeps {
+  db: Db;
+  queue: RunQueue;
+  target: Target;
+  readSettings: SettingsReader;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  memory: RunMemory;
+}
+
+const zeroCounts = (): Record<ObjectAction, number> => ({ created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0 });
+
+/** Executes claimed runs one at a time (the scheduler guarantees that) and records each outcome. */
+export function createRunExecutor({ db, queue, target, readSettings, clock, log, memory }: RunExecutorDeps) {
+  const ms = () => clock.now().getTime();
+
+  /** The plan's desired state, timed: how long the target waited for the snapshot and how long compiling took. */
+  function timed(desired: Desired, snapshot: Promise<unknown>, timings: RunTimings): Desired {
+    return async (readiness, observed) => {
+      const waiting = ms();
+      await snapshot;
+      const compiling = ms();
+      timings.snapshot += compiling - waiting;
+      try {
+        return await desired(readiness, observed);
+      } finally {
+        timings.compile += ms() - compiling;
+      }
+    };
+  }
+
+  return async function execute(run: ClaimedRun): Promise<FinishedRun> {
+    const startedAt = clock.now();
+    const timings: RunTimings = { plan: 0, snapshot: 0, compile: 0, apply: 0, record: 0, total: 0 };
+    let outcome: { ok: boolean; counts: Record<ObjectAction, number> };
+    let recording = 0;
+    try {
+      const plan = await planFor(db, readSettings, startedAt);
+      const applying = ms();
+      timings.plan = applying - startedAt.getTime();
+      // Runs for changes made through the API start from the last run's view of the cluster.
+      const reuseLiveState = memory.fresh && run.trigger.startsWith(CHANGE_TRIGGER);
+      const result = await target.apply(timed(plan.desired, plan.snapshot, timings), { dryRun: run.dryRun, scope: plan.scope, reuseLiveState });
+      recording = ms();
+      timings.apply = recording - applying - timings.snapshot - timings.compile;
+      const changed = result.objects.filter((o) => o.action !== 'unchanged');
+      const ok = result.errors.length === 0;
+      if (!run.dryRun) {
+        memory.ready = readyKey(result.readiness);
+        memory.fresh = true;
+      }
+      const drifted = changed.filter((o) => o.drift !== undefined);
+      if (drifted.length > 0) log.warn({ runId: run.id, drift: drifted }, 'live objects had been changed by someone else; reverted');
+      outcome = { ok, counts: countActions(result.objects) };
+      await queue.finish(run.id, { ok, counts: outcome.counts, errors: result.errors, objects: changed });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      log.warn({ err: error, runId: run.id }, 'reconcile run failed');
+      recording ||= ms();
+      outcome = { ok: false, counts: zeroCounts() };
+      await queue.finish(run.id, { ok: false, errors: [reason] });
+    }
+    const end = ms();
+    timings.record = end - recording;
+    timings.total = end - startedAt.getTime();
+    return { id: run.id, trigger: run.trigger, dryRun: run.dryRun, startedAt, ...outcome, timings };
+  };
+}
+
+export type RunExecutor = ReturnType<typeof createRunExecutor>;
