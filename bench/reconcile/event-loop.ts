@@ -16,7 +16,7 @@ import { compile, type KubernetesObject } from '../../packages/manifests/src/ind
 import { createCompilerThread } from '../../apps/api/src/reconcile/compiler-thread.ts';
 import { loadSnapshot } from '../../apps/api/src/reconcile/desired-state.ts';
 import { runWithCleanups, seededDatabase, type Cleanups } from '../lib/database.ts';
-import { readSettings } from '../../apps/api/src/modules/settings/settings.service.ts';
+import { readSettings } from '../../apps/api/src/platform/settings.ts';
 
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 10;

@@ -17,7 +17,7 @@ import type { KubeClient } from '../../src/reconcile/kube/client.ts';
 import { kindInfo, objectPath } from '../../src/reconcile/kube/resources.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
 import { binDir, createDestination, createService, grant, patchSettings, startClusterFixture, cleanups } from './helpers.ts';
-import { readSettings } from '../../src/modules/settings/settings.service.ts';
+import { readSettings } from '../../src/platform/settings.ts';
 
 const cleanup = cleanups();
 let t: TestApp;

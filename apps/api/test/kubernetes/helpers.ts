@@ -4,7 +4,7 @@ import { harnessBinDir, startControlPlane, type ControlPlane } from '@egress/har
 import { KubeConfig } from '@kubernetes/client-node';
 import { expect } from 'vitest';
 
-import { readSettings } from '../../src/modules/settings/settings.service.ts';
+import { readSettings } from '../../src/platform/settings.ts';
 import { createKubeClient, type KubeClient, type RequestInfo } from '../../src/reconcile/kube/client.ts';
 import { collectionPath, kindInfo, objectPath, type LiveObject } from '../../src/reconcile/kube/resources.ts';
 import type { KubernetesTarget } from '../../src/reconcile/targets/kubernetes.ts';
