@@ -161,10 +161,16 @@ describe('compile: gateway Deployment', () => {
       0,
       'ports',
     ) as { name: string; containerPort: number }[];
-    expect(ports.map((p) => p.containerPort)).toEqual([9901, 9902, 9903, 9905]);
-    expect(ports.at(-1)?.name).toBe('health');
+    expect(ports.map((p) => p.containerPort)).toEqual([9901, 9902, 9903, 9905, 9102]);
+    expect(ports.map((p) => p.name).slice(-2)).toEqual(['health', 'metrics']);
   });
 });
+
+// Every gateway policy ends with this rule: the metrics port, from namespaces labelled for scraping.
+const METRICS_RULE = {
+  from: [{ namespaceSelector: { matchLabels: { 'egress.example.com/metrics-scraper': 'true' } } }],
+  ports: [{ port: 9102, protocol: 'TCP' }],
+};
 
 describe('compile: gateway NetworkPolicy', () => {
   it('admits only the granted services, on the granted ports the destination serves', () => {
@@ -183,6 +189,7 @@ describe('compile: gateway NetworkPolicy', () => {
           { port: 443, protocol: 'TCP' },
         ],
       },
+      METRICS_RULE,
     ]);
   });
 
@@ -196,11 +203,11 @@ describe('compile: gateway NetworkPolicy', () => {
     ]);
   });
 
-  it('denies all ingress when the destination has no grants, but the gateway still exists', () => {
+  it('denies all client ingress when the destination has no grants, but the gateway still exists', () => {
     const objects = compile(richInput());
     expect(
       policySpec(find(objects, 'NetworkPolicy', NS, gatewayNameFor('unused.example.org'))).ingress,
-    ).toEqual([]);
+    ).toEqual([METRICS_RULE]);
     expect(find(objects, 'Deployment', NS, gatewayNameFor('unused.example.org'))).toBeDefined();
   });
 
@@ -210,7 +217,8 @@ describe('compile: gateway NetworkPolicy', () => {
     const spec = policySpec(find(compile(input), 'NetworkPolicy', NS, STRIPE));
     expect(
       spec.ingress?.map((r) => r.from?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']),
-    ).toEqual(['billing']);
+    ).toEqual(['billing', undefined]);
+    expect(spec.ingress?.at(-1)).toEqual(METRICS_RULE);
   });
 
   it('lets the gateway reach public addresses on its ports and the resolver on 53 only', () => {
