@@ -211,6 +211,21 @@ describe('compile: gateway NetworkPolicy', () => {
     expect(find(objects, 'Deployment', NS, gatewayNameFor('unused.example.org'))).toBeDefined();
   });
 
+  it('moves the metrics port past a destination that uses 9102, in the pod, its annotations and the policy', () => {
+    const input = richInput();
+    input.destinations.push(destination(90, 'stats.example.com', [{ port: 9102, protocol: 'TCP' }]));
+    const objects = compile(input);
+    const name = gatewayNameFor('stats.example.com');
+    const template = at(find(objects, 'Deployment', NS, name), 'spec', 'template');
+    const ports = at(template, 'spec', 'containers', 0, 'ports') as { name: string; containerPort: number }[];
+    expect(ports.map((p) => `${p.name}=${p.containerPort}`)).toEqual(['tcp-9102=9102', 'health=9902', 'metrics=9103']);
+    expect(at(template, 'metadata', 'annotations', 'prometheus.io/port')).toBe('9103');
+    expect(policySpec(find(objects, 'NetworkPolicy', NS, name)).ingress?.at(-1)).toEqual({
+      ...METRICS_RULE,
+      ports: [{ port: 9103, protocol: 'TCP' }],
+    });
+  });
+
   it('drops a service whose grant is revoked (the input no longer lists it)', () => {
     const input = richInput();
     input.grants = input.grants.filter((g) => !(g.serviceId === uuid(15) && g.destinationId === uuid(2)));
