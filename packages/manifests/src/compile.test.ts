@@ -161,10 +161,16 @@ describe('compile: gateway Deployment', () => {
       0,
       'ports',
     ) as { name: string; containerPort: number }[];
-    expect(ports.map((p) => p.containerPort)).toEqual([9901, 9902, 9903, 9905]);
-    expect(ports.at(-1)?.name).toBe('health');
+    expect(ports.map((p) => p.containerPort)).toEqual([9901, 9902, 9903, 9905, 9102]);
+    expect(ports.map((p) => p.name).slice(-2)).toEqual(['health', 'metrics']);
   });
 });
+
+// Every gateway policy ends with this rule: the metrics port, from namespaces labelled for scraping.
+const METRICS_RULE = {
+  from: [{ namespaceSelector: { matchLabels: { 'egress.example.com/metrics-scraper': 'true' } } }],
+  ports: [{ port: 9102, protocol: 'TCP' }],
+};
 
 describe('compile: gateway NetworkPolicy', () => {
   it('admits only the granted services, on the granted ports the destination serves', () => {
@@ -183,6 +189,7 @@ describe('compile: gateway NetworkPolicy', () => {
           { port: 443, protocol: 'TCP' },
         ],
       },
+      METRICS_RULE,
     ]);
   });
 
@@ -196,12 +203,27 @@ describe('compile: gateway NetworkPolicy', () => {
     ]);
   });
 
-  it('denies all ingress when the destination has no grants, but the gateway still exists', () => {
+  it('denies all client ingress when the destination has no grants, but the gateway still exists', () => {
     const objects = compile(richInput());
     expect(
       policySpec(find(objects, 'NetworkPolicy', NS, gatewayNameFor('unused.example.org'))).ingress,
-    ).toEqual([]);
+    ).toEqual([METRICS_RULE]);
     expect(find(objects, 'Deployment', NS, gatewayNameFor('unused.example.org'))).toBeDefined();
+  });
+
+  it('moves the metrics port past a destination that uses 9102, in the pod, its annotations and the policy', () => {
+    const input = richInput();
+    input.destinations.push(destination(90, 'stats.example.com', [{ port: 9102, protocol: 'TCP' }]));
+    const objects = compile(input);
+    const name = gatewayNameFor('stats.example.com');
+    const template = at(find(objects, 'Deployment', NS, name), 'spec', 'template');
+    const ports = at(template, 'spec', 'containers', 0, 'ports') as { name: string; containerPort: number }[];
+    expect(ports.map((p) => `${p.name}=${p.containerPort}`)).toEqual(['tcp-9102=9102', 'health=9902', 'metrics=9103']);
+    expect(at(template, 'metadata', 'annotations', 'prometheus.io/port')).toBe('9103');
+    expect(policySpec(find(objects, 'NetworkPolicy', NS, name)).ingress?.at(-1)).toEqual({
+      ...METRICS_RULE,
+      ports: [{ port: 9103, protocol: 'TCP' }],
+    });
   });
 
   it('drops a service whose grant is revoked (the input no longer lists it)', () => {
@@ -210,7 +232,8 @@ describe('compile: gateway NetworkPolicy', () => {
     const spec = policySpec(find(compile(input), 'NetworkPolicy', NS, STRIPE));
     expect(
       spec.ingress?.map((r) => r.from?.[0]?.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']),
-    ).toEqual(['billing']);
+    ).toEqual(['billing', undefined]);
+    expect(spec.ingress?.at(-1)).toEqual(METRICS_RULE);
   });
 
   it('lets the gateway reach public addresses on its ports and the resolver on 53 only', () => {

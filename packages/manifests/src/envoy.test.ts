@@ -53,8 +53,11 @@ describe.each(richInput().destinations.map((d) => [d.host, d] as const))(
   'Envoy bootstrap of %s',
   (_host, d) => {
     const config = bootstrap(d);
-    const { listeners, clusters } = config.static_resources;
-    const traffic = listeners.filter((l) => l.name !== 'health');
+    const { listeners } = config.static_resources;
+    // The destination's own listeners and clusters; the probe and metrics listeners and the admin
+    // cluster are checked on their own below.
+    const traffic = listeners.filter((l) => l.name !== 'health' && l.name !== 'metrics');
+    const clusters = config.static_resources.clusters.filter((c) => c.name !== 'admin');
 
     it('binds admin to loopback only', () => {
       expect(config.admin.address.socket_address.address).toBe('127.0.0.1');
@@ -135,17 +138,51 @@ describe.each(richInput().destinations.map((d) => [d.host, d] as const))(
           string
         >;
         expect(format).toMatchObject({
+          v: '1',
           start_time: '%START_TIME%',
-          downstream_remote_address: '%DOWNSTREAM_REMOTE_ADDRESS%',
+          duration_ms: '%DURATION%',
+          source_address: '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
+          source_port: '%DOWNSTREAM_REMOTE_PORT%',
           upstream_host: '%UPSTREAM_HOST%',
           bytes_sent: '%BYTES_SENT%',
           bytes_received: '%BYTES_RECEIVED%',
-          duration: '%DURATION%',
           response_flags: '%RESPONSE_FLAGS%',
           upstream_transport_failure_reason: '%UPSTREAM_TRANSPORT_FAILURE_REASON%',
           destination: d.host,
+          gateway: d.gatewayName,
         });
       }
+    });
+
+    it('exposes only GET /stats/prometheus of the admin, on the metrics port the pod names and annotates', () => {
+      const metrics = listeners.find((l) => l.name === 'metrics');
+      const deployment = find(objects, 'Deployment', 'egress-gateways', d.gatewayName);
+      const container = at(deployment, 'spec', 'template', 'spec', 'containers', 0);
+      const port = (at(container, 'ports') as { name: string; containerPort: number }[]).find(
+        (p) => p.name === 'metrics',
+      );
+      expect(metrics?.address.socket_address).toMatchObject({ address: '0.0.0.0', port_value: port?.containerPort });
+      expect(at(deployment, 'spec', 'template', 'metadata', 'annotations')).toMatchObject({
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(port?.containerPort),
+        'prometheus.io/path': '/stats/prometheus',
+      });
+      const hcm = metrics?.filter_chains?.[0]?.filters[0]?.typed_config;
+      // Exactly two routes: the stats path (GET only) to the admin cluster, and a 404 for everything else.
+      expect(at(hcm, 'route_config', 'virtual_hosts', 0, 'routes')).toEqual([
+        {
+          match: { path: '/stats/prometheus', headers: [{ name: ':method', string_match: { exact: 'GET' } }] },
+          route: { cluster: 'admin' },
+        },
+        { match: { prefix: '/' }, direct_response: { status: 404 } },
+      ]);
+      const admin = config.static_resources.clusters.find((c) => c.name === 'admin');
+      expect(at(admin?.load_assignment, 'endpoints', 0, 'lb_endpoints', 0, 'endpoint', 'address', 'socket_address')).toEqual({
+        address: '127.0.0.1',
+        port_value: config.admin.address.socket_address.port_value,
+      });
+      // The admin stays on loopback: the metrics listener is the only way in, and it is not the admin port.
+      expect(metrics?.address.socket_address.port_value).not.toBe(config.admin.address.socket_address.port_value);
     });
 
     it('serves the probes on the port the Deployment probes', () => {
@@ -185,6 +222,7 @@ it('names the UDP listener of a destination serving 53 over both protocols apart
     'tcp_53',
     'udp_53',
     'health',
+    'metrics',
   ]);
 });
 

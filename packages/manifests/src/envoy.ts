@@ -1,5 +1,6 @@
 // The Envoy bootstrap of one gateway: a static configuration (no xDS), one listener and one cluster per
-// destination port, admin on loopback, and a small HTTP listener for the kubelet's probes.
+// destination port, admin on loopback, a small HTTP listener for the kubelet's probes, and one that
+// exposes the admin's Prometheus stats and nothing else of it.
 import { canonicalJson } from './canonical.ts';
 import type { CompilerDestination, Protocol } from './types.ts';
 import { yamlString, yamlText } from './yaml.ts';
@@ -10,6 +11,19 @@ export const ADMIN_PORT = 9901;
 export const HEALTH_PORT = 9902;
 export const READY_PATH = '/ready';
 export const LIVE_PATH = '/live';
+/** Metrics listener: only `GET /stats/prometheus`, passed to the admin interface; everything else 404. */
+export const METRICS_PORT = 9102;
+export const METRICS_PATH = '/stats/prometheus';
+/** Container port name of the metrics listener (the PodMonitor and the scrape annotations use it). */
+export const METRICS_PORT_NAME = 'metrics';
+/** Cluster that reaches the admin interface on loopback; only the metrics route names it. */
+const ADMIN_CLUSTER = 'admin';
+/**
+ * Version of the access log line (its `v` field). Raise it when a field is renamed, removed or changes
+ * type; adding a field keeps the version (consumers ignore fields they do not know). See
+ * docs/kubernetes.md, "Gateway telemetry".
+ */
+export const ACCESS_LOG_VERSION = '1';
 export const CONFIG_DIR = '/etc/envoy';
 export const CONFIG_FILE = 'envoy.yaml';
 
@@ -23,10 +37,11 @@ const MAX_CONNECTIONS = 16384;
 export interface InternalPorts {
   admin: number;
   health: number;
+  metrics: number;
 }
 
 /**
- * The admin and probe ports, moved up past any destination port they would collide with (a destination
+ * The admin, probe and metrics ports, moved up past any destination port they would collide with (a destination
  * may use 9901 or 9902 itself). Deterministic: the same port set always gives the same answer.
  */
 export function internalPorts(ports: readonly { port: number }[]): InternalPorts {
@@ -38,7 +53,8 @@ export function internalPorts(ports: readonly { port: number }[]): InternalPorts
     return port;
   };
   const admin = free(ADMIN_PORT);
-  return { admin, health: free(HEALTH_PORT) };
+  const health = free(HEALTH_PORT);
+  return { admin, health, metrics: free(METRICS_PORT) };
 }
 
 /** Listener, cluster and stat name of a destination port, e.g. "tcp_443". */
@@ -46,6 +62,11 @@ export function portKey(port: number, protocol: Protocol): string {
   return `${protocol.toLowerCase()}_${port}`;
 }
 
+/**
+ * One JSON line per connection (UDP: per session), format version ACCESS_LOG_VERSION. A value that is a
+ * single command operator keeps its type (numbers stay numbers); the field list and types are documented
+ * in docs/kubernetes.md ("Gateway telemetry") and checked against this format by collector.test.ts.
+ */
 function accessLog(destination: CompilerDestination, protocol: Protocol): unknown[] {
   return [
     {
@@ -54,16 +75,18 @@ function accessLog(destination: CompilerDestination, protocol: Protocol): unknow
         '@type': `${TYPE}.access_loggers.stream.v3.StdoutAccessLog`,
         log_format: {
           json_format: {
+            v: ACCESS_LOG_VERSION,
             start_time: '%START_TIME%',
+            duration_ms: '%DURATION%',
             gateway: destination.gatewayName,
             destination: destination.host,
             protocol,
             listener_port: '%DOWNSTREAM_LOCAL_PORT%',
-            downstream_remote_address: '%DOWNSTREAM_REMOTE_ADDRESS%',
+            source_address: '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
+            source_port: '%DOWNSTREAM_REMOTE_PORT%',
             upstream_host: '%UPSTREAM_HOST%',
             bytes_sent: '%BYTES_SENT%',
             bytes_received: '%BYTES_RECEIVED%',
-            duration: '%DURATION%',
             response_flags: '%RESPONSE_FLAGS%',
             upstream_transport_failure_reason: '%UPSTREAM_TRANSPORT_FAILURE_REASON%',
             connection_termination_details: '%CONNECTION_TERMINATION_DETAILS%',
@@ -185,6 +208,77 @@ function healthListener(port: number): unknown {
 }
 
 /**
+ * The metrics listener: an HTTP connection manager whose only route is `GET /stats/prometheus` (exact
+ * path; a query string such as `?usedonly` is the admin's own read-only filter) to the admin cluster.
+ * Every other path or method gets a direct 404, so nothing of the admin interface but the Prometheus
+ * text is reachable off the pod (no `/quitquitquit`, `/config_dump`, `/healthcheck/fail`, ...). The
+ * admin itself stays on 127.0.0.1.
+ */
+function metricsListener(port: number): unknown {
+  return {
+    name: METRICS_PORT_NAME,
+    address: socketAddress('0.0.0.0', port, 'TCP'),
+    filter_chains: [
+      {
+        filters: [
+          {
+            name: 'envoy.filters.network.http_connection_manager',
+            typed_config: {
+              '@type': `${TYPE}.filters.network.http_connection_manager.v3.HttpConnectionManager`,
+              stat_prefix: METRICS_PORT_NAME,
+              route_config: {
+                name: METRICS_PORT_NAME,
+                virtual_hosts: [
+                  {
+                    name: METRICS_PORT_NAME,
+                    domains: ['*'],
+                    routes: [
+                      {
+                        match: {
+                          path: METRICS_PATH,
+                          headers: [{ name: ':method', string_match: { exact: 'GET' } }],
+                        },
+                        route: { cluster: ADMIN_CLUSTER },
+                      },
+                      { match: { prefix: '/' }, direct_response: { status: 404 } },
+                    ],
+                  },
+                ],
+              },
+              http_filters: [
+                {
+                  name: 'envoy.filters.http.router',
+                  typed_config: { '@type': `${TYPE}.filters.http.router.v3.Router` },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** The admin interface as an upstream of the metrics route (loopback, fixed address: STATIC). */
+function adminCluster(adminPort: number): unknown {
+  return {
+    name: ADMIN_CLUSTER,
+    type: 'STATIC',
+    connect_timeout: '1s',
+    load_assignment: {
+      cluster_name: ADMIN_CLUSTER,
+      endpoints: [
+        {
+          lb_endpoints: [
+            { endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: adminPort } } } },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+/**
  * One upstream cluster for host:port.
  *
  * `LOGICAL_DNS`, not `STRICT_DNS`: a logical DNS cluster keeps one upstream host whose address is the
@@ -248,8 +342,12 @@ export function envoyBootstrap(
           p.protocol === 'TCP' ? tcpListener(destination, p.port) : udpListener(destination, p.port),
         ),
         healthListener(internal.health),
+        metricsListener(internal.metrics),
       ],
-      clusters: ports.map((p) => cluster(destination.host, p.port, p.protocol)),
+      clusters: [
+        ...ports.map((p) => cluster(destination.host, p.port, p.protocol)),
+        adminCluster(internal.admin),
+      ],
     },
   };
 }
@@ -293,7 +391,7 @@ export function envoyConfig(
   // Keyed by everything the bootstrap could read except the two names (and the id, which it must not read).
   const { id: _id, host, gatewayName, ports, ...rest } = destination;
   const portSet = sortedPorts(ports).map((p) => `${p.port}/${p.protocol}`);
-  const key = `${portSet.join(',')};${internal.admin};${internal.health};${canonicalJson(rest)}`;
+  const key = `${portSet.join(',')};${internal.admin};${internal.health};${internal.metrics};${canonicalJson(rest)}`;
   let t = templates.get(key);
   if (t === undefined) {
     t = template(destination, internal);

@@ -1,5 +1,5 @@
 import { canonicalJson, compareKeys, shareCanonical, sortedRecord } from './canonical.ts';
-import { sortedPorts } from './envoy.ts';
+import { internalPorts, sortedPorts } from './envoy.ts';
 import { gatewayMeta, gatewayPodSelector, type GatewayContext } from './gateway.ts';
 import type { IpBlockPeer } from './public-addresses.ts';
 import type { CompilerDestination, CompilerService, KubernetesObject, Protocol } from './types.ts';
@@ -88,9 +88,21 @@ function ingressRules(d: CompilerDestination, clients: readonly GatewayClient[])
 }
 
 /**
- * The gateway's NetworkPolicy. Ingress: only the pods of services holding an active grant, on the granted
- * ports; no grants means an empty list, which denies all ingress (the kubelet's probes from the node are
- * always allowed by NetworkPolicy semantics). Egress: public addresses on the destination's ports, and
+ * The metrics port, open to every pod of the namespaces labelled `<label domain>/metrics-scraper: "true"`
+ * (where Prometheus runs; none by default). Only that one port: a scraper never reaches a destination
+ * port, and a granted service never reaches the metrics port (its rules name the granted ports only).
+ */
+function metricsRule(d: CompilerDestination, ctx: GatewayContext): unknown {
+  return {
+    from: [{ namespaceSelector: { matchLabels: { [ctx.keys.metricsScraper]: 'true' } } }],
+    ports: [{ port: internalPorts(d.ports).metrics, protocol: 'TCP' }],
+  };
+}
+
+/**
+ * The gateway's NetworkPolicy. Ingress: the pods of services holding an active grant, on the granted
+ * ports, then the metrics rule (metricsRule); no grants leaves only the metrics rule, so no client gets
+ * in (the kubelet's probes from the node are always allowed by NetworkPolicy semantics). Egress: public addresses on the destination's ports, and
  * the configured resolver on 53/UDP+TCP (the gateways use `dnsPolicy: Default`, never cluster DNS).
  */
 export function gatewayNetworkPolicy(
@@ -111,7 +123,7 @@ export function gatewayNetworkPolicy(
     spec: {
       podSelector: { matchLabels: gatewayPodSelector(d.gatewayName) },
       policyTypes: ['Ingress', 'Egress'],
-      ingress: ingressRules(d, clients),
+      ingress: [...ingressRules(d, clients), metricsRule(d, ctx)],
       egress,
     },
   };

@@ -8,6 +8,8 @@ import {
   envoyConfig,
   internalPorts,
   LIVE_PATH,
+  METRICS_PATH,
+  METRICS_PORT_NAME,
   READY_PATH,
   sortedPorts,
 } from './envoy.ts';
@@ -112,7 +114,7 @@ const VOLUME_MOUNTS = shareCanonical([
 const STRATEGY = shareCanonical({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
 
 function envoyContainer(d: CompilerDestination, settings: Settings): Record<string, unknown> {
-  const { health } = internalPorts(d.ports);
+  const { health, metrics } = internalPorts(d.ports);
   return {
     name: 'envoy',
     image: settings.envoyImage,
@@ -125,6 +127,7 @@ function envoyContainer(d: CompilerDestination, settings: Settings): Record<stri
         protocol: p.protocol,
       })),
       { name: 'health', containerPort: health, protocol: 'TCP' },
+      { name: METRICS_PORT_NAME, containerPort: metrics, protocol: 'TCP' },
     ],
     readinessProbe: READINESS_PROBE,
     livenessProbe: LIVENESS_PROBE,
@@ -163,6 +166,19 @@ function spread(selector: Record<string, string>): unknown[] {
 }
 
 /**
+ * The config hash (rolls the pods) and the conventional Prometheus scrape annotations: the port is a
+ * number there (annotation-based discovery does not resolve port names).
+ */
+function podAnnotations(d: CompilerDestination, configHashKey: string, configHash: string): Record<string, string> {
+  return sortedRecord({
+    [configHashKey]: configHash,
+    'prometheus.io/scrape': 'true',
+    'prometheus.io/port': String(internalPorts(d.ports).metrics),
+    'prometheus.io/path': METRICS_PATH,
+  });
+}
+
+/**
  * No `replicas`: the HPA owns the count. Were it applied, every reconcile would reset the Deployment to
  * that number and fight the autoscaler; the HPA raises a new Deployment to `minReplicas` on its own.
  *
@@ -189,7 +205,7 @@ export function gatewayDeployment(
       selector: { matchLabels: selector },
       strategy: STRATEGY,
       template: {
-        metadata: { labels: sortedRecord(podLabels), annotations: { [ctx.keys.configHash]: configHash } },
+        metadata: { labels: sortedRecord(podLabels), annotations: podAnnotations(d, ctx.keys.configHash, configHash) },
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,

@@ -1,9 +1,18 @@
 export { compile, createGatewayCache, type CompileOptions, type GatewayCache } from './compile.ts';
 export { canonicalJson, contentHash, type Sha256Hex } from './canonical.ts';
 export { dnsSnippet, hostsSnippet, isReady, isServiceAddress, rewriteSnippet, STEERED_TTL_SECONDS } from './dns.ts';
-export { envoyBootstrap, internalPorts, ADMIN_PORT, HEALTH_PORT } from './envoy.ts';
+export {
+  envoyBootstrap,
+  internalPorts,
+  ACCESS_LOG_VERSION,
+  ADMIN_PORT,
+  HEALTH_PORT,
+  METRICS_PATH,
+  METRICS_PORT,
+  METRICS_PORT_NAME,
+} from './envoy.ts';
 export { gatewayPodSelector } from './gateway.ts';
-export { keysFor, MANAGED_BY, type Keys } from './meta.ts';
+export { keysFor, GATEWAY_APP, MANAGED_BY, type Keys } from './meta.ts';
 export { DEFAULT_DENY_NAME, DNS_SNIPPET_KEY, podIdentityPolicyName, portPolicyName } from './names.ts';
 export { PUBLIC_EXCEPT, publicAddressBlocks, type IpBlockPeer } from './public-addresses.ts';
 export { objectYaml, toYaml } from './yaml.ts';

@@ -16,6 +16,8 @@ export interface Keys {
   namespace: string;
   contentHash: string;
   configHash: string;
+  /** Namespace label ("true") whose pods may scrape the gateways' metrics port (docs/decisions.md). */
+  metricsScraper: string;
 }
 
 export function keysFor(settings: Settings): Keys {
@@ -28,6 +30,7 @@ export function keysFor(settings: Settings): Keys {
     namespace: `${d}/namespace`,
     contentHash: `${d}/content-hash`,
     configHash: `${d}/config-hash`,
+    metricsScraper: `${d}/metrics-scraper`,
   };
 }
 

@@ -341,7 +341,12 @@ describe(`the container image ${IMAGE}`, () => {
     expect(
       (before as unknown as { spec: { ingress?: unknown[]; policyTypes: string[] } }).spec,
     ).toMatchObject({ policyTypes: ['Ingress', 'Egress'] });
-    expect((before as unknown as { spec: { ingress?: unknown[] } }).spec.ingress ?? []).toEqual([]);
+    // Only the metrics rule (the metrics port, from namespaces labelled for scraping) and no client.
+    const clientRules = (ingress: { from: { podSelector?: unknown }[] }[] | undefined) =>
+      (ingress ?? []).filter((r) => r.from.some((peer) => peer.podSelector !== undefined));
+    const beforeIngress = (before as unknown as { spec: { ingress?: { from: { podSelector?: unknown }[] }[] } }).spec.ingress;
+    expect(beforeIngress).toHaveLength(1);
+    expect(clientRules(beforeIngress)).toEqual([]);
 
     const requested = await admin('POST', '/api/v1/grants', {
       service: 'service.shop',
@@ -363,13 +368,13 @@ describe(`the container image ${IMAGE}`, () => {
       'the grant in the gateway NetworkPolicy',
       async () => {
         const policy = (await getObject(kube, 'NetworkPolicy', GATEWAY_NS, gateway)) as unknown as {
-          spec: { ingress?: { from: unknown[]; ports: unknown[] }[] };
+          spec: { ingress?: { from: { podSelector?: unknown }[]; ports: unknown[] }[] };
         } | null;
-        return policy?.spec.ingress?.length ? policy : null;
+        return clientRules(policy?.spec.ingress).length ? policy : null;
       },
       60_000,
     );
-    expect(after.spec.ingress).toEqual([{ from: [peer], ports: [{ port: 443, protocol: 'TCP' }] }]);
+    expect(clientRules(after.spec.ingress)).toEqual([{ from: [peer], ports: [{ port: 443, protocol: 'TCP' }] }]);
   }, 120_000);
 
   it('stops on SIGTERM within 10 s with exit code 0, after its ordered shutdown', async () => {

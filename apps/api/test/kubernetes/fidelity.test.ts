@@ -198,12 +198,16 @@ function crossCheck(cm: KubernetesObject): void {
   const bound = [...listeners.map((l) => `${l.address.socket_address.protocol ?? 'TCP'}/${l.address.socket_address.port_value}`), `TCP/${boot.admin.address.socket_address.port_value}`];
   expect(new Set(bound).size, `${where}: listener ports ${bound.join(', ')}`).toBe(bound.length);
   const clusters = new Map(boot.static_resources.clusters.map((c) => [c.name, c]));
-  for (const l of listeners.filter((x) => x.name !== 'health')) {
+  // The metrics listener's only route goes to the admin cluster, which is the admin on loopback.
+  const metrics = listeners.find((l) => l.name === 'metrics');
+  expect(metrics, `${where}: metrics listener`).toBeDefined();
+  expect(clusters.get('admin')?.load_assignment.endpoints[0]?.lb_endpoints[0]?.endpoint.address.socket_address, `${where}: admin cluster`).toEqual({ address: '127.0.0.1', port_value: boot.admin.address.socket_address.port_value });
+  for (const l of listeners.filter((x) => x.name !== 'health' && x.name !== 'metrics')) {
     const name = clusterOf(l);
     const c = clusters.get(name);
     expect(c, `${where}: listener ${l.name} names cluster "${name}"`).toBeDefined();
     const upstream = c?.load_assignment.endpoints[0]?.lb_endpoints[0]?.endpoint.address.socket_address;
     expect(upstream, `${where}: cluster ${name}`).toEqual({ address: host, port_value: l.address.socket_address.port_value });
   }
-  expect(clusters.size).toBe(listeners.length - 1);
+  expect(clusters.size).toBe(listeners.length - 1); // one per destination port, plus admin; no health cluster
 }

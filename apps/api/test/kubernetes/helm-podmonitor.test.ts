@@ -1,0 +1,82 @@
+// The chart's optional PodMonitor for the gateways' metrics port, rendered by the harness helm: absent by
+// default, and when enabled it selects exactly the pods the compiler builds, on the port and path their
+// Envoy serves the stats on. (The harness API server has no Prometheus Operator CRDs, so the object is
+// checked by its fields, not applied.)
+import { execFile } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { compile, METRICS_PATH, METRICS_PORT_NAME, type CompilerInput } from '@egress/manifests';
+import { gatewayNameFor, SettingsSchema } from '@egress/shared';
+import { loadAllYaml } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+
+import { binDir } from './helpers.ts';
+
+const CHART = join(resolve(dirname(fileURLToPath(import.meta.url)), '../../../..'), 'deploy/helm/egress-control');
+const REQUIRED = ['database.existingSecret=egress-db', 'secretKey.existingSecret=egress-key'];
+
+interface Rendered {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec?: {
+    namespaceSelector: { matchNames: string[] };
+    selector: { matchLabels: Record<string, string> };
+    podMetricsEndpoints: { port: string; path: string; interval: string }[];
+  };
+}
+
+async function render(...sets: string[]): Promise<Rendered[]> {
+  const helm = join(await binDir(), 'helm');
+  const args = ['template', 'ec', CHART, '--kube-version', 'v1.34.4', '--namespace', 'egress-control', ...[...REQUIRED, ...sets].flatMap((s) => ['--set', s])];
+  const text = await new Promise<string>((ok, fail) => {
+    execFile(helm, args, { maxBuffer: 8 << 20 }, (error, stdout, stderr) => (error ? fail(new Error(`helm template failed: ${stderr}`)) : ok(stdout)));
+  });
+  return (loadAllYaml(text) as (Rendered | null)[]).filter((o): o is Rendered => o !== null);
+}
+
+/** A compiled gateway Deployment in the given gateway namespace (one destination, one port). */
+function gatewayDeployment(gatewayNamespace: string): { labels: Record<string, string>; ports: { name: string }[] } {
+  const settings = SettingsSchema.parse({ gatewayNamespace });
+  const input: CompilerInput = {
+    settings,
+    services: [],
+    grants: [],
+    readiness: 'all',
+    destinations: [{ id: '00000000-0000-4000-8000-000000000001', host: 'github.com', gatewayName: gatewayNameFor('github.com'), sensitivity: 'standard', ports: [{ port: 443, protocol: 'TCP' }], gateway: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 70 } }],
+  };
+  const d = compile(input).find((o) => o.kind === 'Deployment');
+  const template = (d?.['spec'] as { template: { metadata: { labels: Record<string, string> }; spec: { containers: { ports: { name: string }[] }[] } } }).template;
+  return { labels: template.metadata.labels, ports: template.spec.containers[0]?.ports ?? [] };
+}
+
+describe('helm chart: gateways.podMonitor', () => {
+  it('renders no PodMonitor by default', async () => {
+    const objects = await render();
+    expect(objects.length).toBeGreaterThan(0);
+    expect(objects.filter((o) => o.kind === 'PodMonitor')).toEqual([]);
+  });
+
+  it('when enabled, scrapes the compiled gateway pods on their metrics port and path, in the gateway namespace', async () => {
+    const objects = await render('gateways.podMonitor.enabled=true', 'gateways.podMonitor.labels.release=prom', 'reconciler.gatewayNamespace=gw-edge');
+    const monitors = objects.filter((o) => o.kind === 'PodMonitor');
+    expect(monitors).toHaveLength(1);
+    const pm = monitors[0]!;
+    expect(pm.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(pm.metadata.namespace).toBe('egress-control');
+    expect(pm.metadata.labels?.['release']).toBe('prom');
+    expect(pm.spec?.namespaceSelector).toEqual({ matchNames: ['gw-edge'] });
+
+    // The selector matches the pods the compiler builds, and names a port their container has.
+    const gateway = gatewayDeployment('gw-edge');
+    for (const [key, value] of Object.entries(pm.spec?.selector.matchLabels ?? {})) expect(gateway.labels[key], key).toBe(value);
+    expect(pm.spec?.podMetricsEndpoints).toEqual([{ port: METRICS_PORT_NAME, path: METRICS_PATH, scheme: 'http', interval: '30s', scrapeTimeout: '10s' }]);
+    expect(gateway.ports.map((p) => p.name)).toContain(pm.spec?.podMetricsEndpoints[0]?.port);
+  });
+
+  it('puts the PodMonitor where the operator looks when told to', async () => {
+    const objects = await render('gateways.podMonitor.enabled=true', 'gateways.podMonitor.namespace=monitoring');
+    expect(objects.find((o) => o.kind === 'PodMonitor')?.metadata.namespace).toBe('monitoring');
+  });
+});
