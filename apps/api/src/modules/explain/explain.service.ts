@@ -13,7 +13,7 @@ import type { Explain, ExplainFix, ExplainStep, Protocol } from '@egress/shared'
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Prisma } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
-import { compileDesired } from '../../reconcile/desired-state.ts';
+import { compileState, type CompiledState, type DesiredStateCache } from './desired-cache.ts';
 
 type GrantRow = Prisma.GrantGetPayload<{ include: { approvals: true } }>;
 type ServiceRow = Prisma.ServiceGetPayload<object>;
@@ -146,12 +146,24 @@ function pathOf(r: Reachability, registered: boolean): Explain['path'] {
   return registered ? 'gateway' : 'port-wide';
 }
 
+const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+const liveIds = (grants: GrantRow[], now: Date) => grants.filter((g) => live(g, now)).map((g) => g.id).sort();
+
+export interface ExplainDeps {
+  db: Db;
+  clock: Clock;
+  publicUrl: string;
+  /** The compiled state, kept between questions (the route's); without it, `input` compiled for each question. */
+  cache?: Pick<DesiredStateCache, 'get' | 'invalidate'>;
+  input?: () => Promise<CompilerInput>;
+}
+
 /**
  * The answer for one (service, host, port): the same compiler input the reconciler uses (snapshot,
  * readiness, gateway addresses, cluster namespaces from the target), compiled on the compiler thread,
  * evaluated by the pure reachability function; the grants table only explains the steps and fixes.
  */
-export function createExplainService({ db, input, clock, publicUrl }: { db: Db; input: () => Promise<CompilerInput>; clock: Clock; publicUrl: string }) {
+export function createExplainService({ db, clock, publicUrl, cache, input }: ExplainDeps) {
   async function grantsFor(serviceId: string, destinationId: string | null, port: number): Promise<GrantRow[]> {
     // Pending and active ones, and the most recent other one (rejected, revoked, expired...) to say why.
     const where = { serviceId, destinationId, port };
@@ -162,20 +174,42 @@ export function createExplainService({ db, input, clock, publicUrl }: { db: Db; 
     return last ? [...open, last] : open;
   }
 
-  async function facts(q: ExplainRequest): Promise<Facts> {
+  async function compiled(): Promise<CompiledState> {
+    if (cache) return cache.get();
+    if (!input) throw new Error('explain needs a cache or an input');
+    const { readiness, gatewayAddresses, cluster, ...snapshot } = await input();
+    return compileState(snapshot, { readiness, cluster, ...(gatewayAddresses ? { gatewayAddresses } : {}) });
+  }
+
+  /** Whether the state holds the service and exactly the enforced grants the grants table has for the question. */
+  function agrees(state: CompiledState, f: Omit<Facts, 'r'>): boolean {
+    const { service, destination, q, now } = f;
+    if (!state.input.services.some((s) => s.id === service.id)) return false;
+    if (destination && !sameIds(liveIds(f.hostGrants, now), state.enforcedGrantIds(service.id, destination.id, q.port))) return false;
+    return sameIds(liveIds(f.portWide, now), state.enforcedGrantIds(service.id, null, q.port));
+  }
+
+  async function facts(q: ExplainRequest, retried = false): Promise<Facts> {
     const service = await db.service.findFirst({ where: { name: q.service, deletedAt: null } });
     if (!service) throw notFound(`service ${q.service}`);
-    const compilerInput = await input();
-    const { readiness, gatewayAddresses, cluster, ...snapshot } = compilerInput;
-    const objects = await compileDesired(snapshot, readiness, { ...(gatewayAddresses ? { addresses: gatewayAddresses } : {}), cluster });
-    const r = reachability(compilerInput, objects, { serviceId: service.id, host: q.host, port: q.port, protocol: q.protocol });
+    const state = await compiled();
+    const { input: compilerInput, objects } = state;
     const destination = compilerInput.destinations.find((d) => d.host === q.host) ?? null;
     const [row, hostGrants, portWide] = await Promise.all([
       destination ? db.destination.findUnique({ where: { id: destination.id }, select: { sensitivity: true } }) : null,
       destination ? grantsFor(service.id, destination.id, q.port) : [],
       grantsFor(service.id, null, q.port),
     ]);
-    return { q, service, input: compilerInput, objects, r, destination, sensitivity: row?.sensitivity ?? null, hostGrants, portWide, now: clock.now(), publicUrl };
+    const now = clock.now();
+    const partial: Omit<Facts, 'r'> = { q, service, input: compilerInput, objects, destination, sensitivity: row?.sensitivity ?? null, hostGrants, portWide, now, publicUrl };
+    // A kept state that disagrees with the grants table about this very question is stale (a write that
+    // bypassed the API, a grant expired meanwhile): compile again once rather than answer from it.
+    if (cache && !retried && !agrees(state, partial)) {
+      cache.invalidate();
+      return facts(q, true);
+    }
+    const r = reachability(compilerInput, objects, { serviceId: service.id, host: q.host, port: q.port, protocol: q.protocol }, {}, state.policies);
+    return { ...partial, r };
   }
 
   return {

@@ -6,12 +6,14 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db, Prisma } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
-import { compileDesired, loadSnapshot, planFor, scopeOf } from '../../reconcile/desired-state.ts';
+import { compileDesired, loadSnapshot, planFor, scopeOf, type CompilerSnapshot } from '../../reconcile/desired-state.ts';
 import { ClusterUnreachableError } from '../../reconcile/kube/client.ts';
 import { RunFailure } from '../../reconcile/kube/live-state.ts';
 import type { Reconciler } from '../../reconcile/reconciler.ts';
 
 type Row = Prisma.ReconcileRunGetPayload<object>;
+/** The part of the compiler's input read from the target rather than the database. */
+export type Observations = Pick<CompilerInput, 'readiness' | 'gatewayAddresses' | 'cluster'>;
 
 function toRunDto(r: Row): ReconcileRun {
   return {
@@ -56,6 +58,11 @@ export function createReconcileService({ db, reconciler, clock, log }: { db: Db;
   /** The compiler's input; with the cluster unreachable, as if no gateway were ready (nothing steered in DNS). */
   async function input(): Promise<CompilerInput> {
     const snapshot = await loadSnapshot(db);
+    return { ...snapshot, ...(await observe(snapshot)) };
+  }
+
+  /** What the compiler takes from the target for this snapshot: gateway readiness and addresses, the cluster's namespaces. */
+  async function observe(snapshot: CompilerSnapshot): Promise<Observations> {
     const scope = scopeOf(snapshot.settings);
     // The kubernetes target's DNS snippet maps names to the gateway Services' ClusterIPs; unknown
     // addresses (cluster unreachable) steer nothing, like unknown readiness. Mode "all" needs the
@@ -71,11 +78,12 @@ export function createReconcileService({ db, reconciler, clock, log }: { db: Db;
         return null;
       }),
     ]);
-    return { ...snapshot, readiness, cluster, ...(gatewayAddresses ? { gatewayAddresses } : {}) };
+    return { readiness, cluster, ...(gatewayAddresses ? { gatewayAddresses } : {}) };
   }
 
   return {
     input,
+    observe,
     async manifests(): Promise<KubernetesObject[]> {
       const { readiness, gatewayAddresses, cluster, ...snapshot } = await input();
       return compileDesired(snapshot, readiness, { ...(gatewayAddresses ? { addresses: gatewayAddresses } : {}), cluster });
