@@ -11,12 +11,11 @@ import {
 import type { Explain, ExplainFix, ExplainStep, Protocol } from '@egress/shared';
 
 import type { Clock } from '../../platform/clock.ts';
-import type { Db, Prisma } from '../../platform/db.ts';
+import type { Db } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
 import { compileState, type CompiledState, type DesiredStateCache } from './desired-cache.ts';
 
-type GrantRow = Prisma.GrantGetPayload<{ include: { approvals: true } }>;
-type ServiceRow = Prisma.ServiceGetPayload<object>;
+import { grantsOf, serviceNamed, type GrantRow, type ServiceRow } from './explain.sql.ts';
 
 export interface ExplainRequest {
   service: string;
@@ -60,7 +59,7 @@ function grantsText(grants: GrantRow[], now: Date, none: string): string {
   return grants
     .map((g) => {
       const expiry = g.expiresAt ? `${g.expiresAt <= now ? 'expired' : 'expires'} ${g.expiresAt.toISOString()}` : 'no expiry';
-      return `grant ${g.id}: ${g.state}, ${g.approvals.length} of ${g.requiredApprovals} approval(s), ${expiry}`;
+      return `grant ${g.id}: ${g.state}, ${g.approvals} of ${g.requiredApprovals} approval(s), ${expiry}`;
     })
     .join('; ');
 }
@@ -121,7 +120,7 @@ function pendingFix(grants: GrantRow[], publicUrl: string): ExplainFix[] {
   const pending = grants.find((g) => g.state === 'pending');
   if (!pending) return [];
   const { id, approvals, requiredApprovals } = pending;
-  return [{ kind: 'pending', detail: `grant ${id} is waiting for approval: ${approvals.length} of ${requiredApprovals}`, grantId: id, approvals: approvals.length, requiredApprovals, link: `${publicUrl}/grants/${id}` }];
+  return [{ kind: 'pending', detail: `grant ${id} is waiting for approval: ${approvals} of ${requiredApprovals}`, grantId: id, approvals, requiredApprovals, link: `${publicUrl}/grants/${id}` }];
 }
 
 /** What would change the verdict, most specific first; nothing when allowed. */
@@ -164,16 +163,6 @@ export interface ExplainDeps {
  * evaluated by the pure reachability function; the grants table only explains the steps and fixes.
  */
 export function createExplainService({ db, clock, publicUrl, cache, input }: ExplainDeps) {
-  async function grantsFor(serviceId: string, destinationId: string | null, port: number): Promise<GrantRow[]> {
-    // Pending and active ones, and the most recent other one (rejected, revoked, expired...) to say why.
-    const where = { serviceId, destinationId, port };
-    const [open, last] = await Promise.all([
-      db.grant.findMany({ where: { ...where, state: { in: ['pending', 'active'] } }, include: { approvals: true }, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }] }),
-      db.grant.findFirst({ where: { ...where, state: { notIn: ['pending', 'active'] } }, include: { approvals: true }, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }] }),
-    ]);
-    return last ? [...open, last] : open;
-  }
-
   async function compiled(): Promise<CompiledState> {
     if (cache) return cache.get();
     if (!input) throw new Error('explain needs a cache or an input');
@@ -190,18 +179,14 @@ export function createExplainService({ db, clock, publicUrl, cache, input }: Exp
   }
 
   async function facts(q: ExplainRequest, retried = false): Promise<Facts> {
-    const service = await db.service.findFirst({ where: { name: q.service, deletedAt: null } });
+    const service = await serviceNamed(db, q.service);
     if (!service) throw notFound(`service ${q.service}`);
     const state = await compiled();
     const { input: compilerInput, objects } = state;
     const destination = compilerInput.destinations.find((d) => d.host === q.host) ?? null;
-    const [row, hostGrants, portWide] = await Promise.all([
-      destination ? db.destination.findUnique({ where: { id: destination.id }, select: { sensitivity: true } }) : null,
-      destination ? grantsFor(service.id, destination.id, q.port) : [],
-      grantsFor(service.id, null, q.port),
-    ]);
+    const { hostGrants, portWide } = await grantsOf(db, service.id, destination?.id ?? null, q.port);
     const now = clock.now();
-    const partial: Omit<Facts, 'r'> = { q, service, input: compilerInput, objects, destination, sensitivity: row?.sensitivity ?? null, hostGrants, portWide, now, publicUrl };
+    const partial: Omit<Facts, 'r'> = { q, service, input: compilerInput, objects, destination, sensitivity: destination?.sensitivity ?? null, hostGrants, portWide, now, publicUrl };
     // A kept state that disagrees with the grants table about this very question is stale (a write that
     // bypassed the API, a grant expired meanwhile): compile again once rather than answer from it.
     if (cache && !retried && !agrees(state, partial)) {
