@@ -11,6 +11,11 @@ export interface CompiledState {
   input: CompilerInput;
   objects: KubernetesObject[];
   policies: CompiledPolicy[];
+  /**
+   * The NetworkPolicies of the given namespaces. Evaluating a path reads only the policies of its two
+   * ends' namespaces (the client's, the gateway's), so these give the same verdicts as all of them.
+   */
+  policiesIn(...namespaces: string[]): CompiledPolicy[];
   /** Ids of the grants this state enforces for (service, destination or null for port-wide, port), sorted. */
   enforcedGrantIds(serviceId: string, destinationId: string | null, port: number): string[];
 }
@@ -42,10 +47,18 @@ function indexGrants(snapshot: CompilerSnapshot): Map<string, string[]> {
 export async function compileState(snapshot: CompilerSnapshot, observed: Observations, byKey = indexGrants(snapshot)): Promise<CompiledState> {
   const { readiness, gatewayAddresses, cluster } = observed;
   const objects = await compileDesired(snapshot, readiness, { ...(gatewayAddresses ? { addresses: gatewayAddresses } : {}), cluster });
+  const policies = networkPolicies(objects);
+  const byNamespace = new Map<string, CompiledPolicy[]>();
+  for (const p of policies) {
+    const list = byNamespace.get(p.namespace);
+    if (list) list.push(p);
+    else byNamespace.set(p.namespace, [p]);
+  }
   return {
     input: { ...snapshot, ...observed },
     objects,
-    policies: networkPolicies(objects),
+    policies,
+    policiesIn: (...namespaces) => [...new Set(namespaces)].flatMap((n) => byNamespace.get(n) ?? []),
     enforcedGrantIds: (serviceId, destinationId, port) => byKey.get(grantKey(serviceId, destinationId, port)) ?? [],
   };
 }

@@ -193,7 +193,7 @@ export function createExplainService({ db, clock, publicUrl, cache, input }: Exp
       cache.invalidate();
       return facts(q, true);
     }
-    const r = reachability(compilerInput, objects, { serviceId: service.id, host: q.host, port: q.port, protocol: q.protocol }, {}, state.policies);
+    const r = reachability(compilerInput, objects, { serviceId: service.id, host: q.host, port: q.port, protocol: q.protocol }, {}, state.policiesIn(service.namespace, compilerInput.settings.gatewayNamespace));
     return { ...partial, r };
   }
 
