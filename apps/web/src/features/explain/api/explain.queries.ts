@@ -1,0 +1,29 @@
+// The one request this feature makes: GET /api/v1/explain. Kept to this file so that moving to the typed
+// client generated from the endpoint table is a change here only.
+import type { Explain } from '@egress/shared';
+import { queryOptions } from '@tanstack/react-query';
+
+import { api } from '../../../lib/api-client.ts';
+
+export interface ReachQuestion {
+  service: string;
+  host: string;
+  port: number;
+}
+
+export const explainKeys = {
+  all: ['explain'] as const,
+  one: (q: ReachQuestion) => [...explainKeys.all, q] as const,
+};
+
+/**
+ * The answer for one question. Not cached for long: it reflects grants, readiness and settings as they
+ * are now, so a revisit asks again (staleTime 0, the default) while a re-render does not.
+ */
+export function explainQuery(q: ReachQuestion) {
+  return queryOptions({
+    queryKey: explainKeys.one(q),
+    queryFn: ({ signal }) => api<Explain>('/api/v1/explain', { query: { ...q }, signal }),
+    retry: false,
+  });
+}
