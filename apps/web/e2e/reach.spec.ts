@@ -1,7 +1,7 @@
 // "Can it reach?" end to end, on the real API (target "none": every gateway ready): allowed through the
 // gateway with every check on that path ok; denied with the fix, whose "Request access" opens the request
-// form prefilled with the service, host and port; open in a namespace that is not enforced. The same
-// panel answers on the service and destination pages.
+// form prefilled with the service, host and port; open in a namespace that is not enforced; pending,
+// linking to the request. The same panel answers on the service and destination pages.
 import type { Settings } from '@egress/shared';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 
@@ -129,4 +129,25 @@ test('open: a namespace that is not enforced, explained, from the service page',
   await expect(fixes.getByRole('link', { name: 'Namespace coverage' })).toBeVisible();
   await expect(fixes.getByRole('link', { name: 'Request access' })).toHaveCount(0);
   await snap(page, '42-reach-open-service-page');
+});
+
+test('denied while pending: "1 of 2 approvals" links to the request', async ({ page, baseURL }) => {
+  const approver = await apiSession(baseURL ?? '', APPROVER1);
+  const engineer = await apiSession(baseURL ?? '', ENGINEER);
+  const service = await engineer.factories.service({ namespace: ENFORCED });
+  const destination = await approver.factories.destination({ sensitivity: 'sensitive' });
+  const grant = await engineer.factories.grant({ service: service.name, destination: destination.host, port: 443 });
+  await expectOk(await approver.send('POST', `/api/v1/grants/${grant.id}/approve`, { comment: 'first of two' }));
+  await approver.dispose();
+  await engineer.dispose();
+
+  await signIn(page, ENGINEER);
+  await page.goto(`/reach?service=${service.name}&host=${destination.host}&port=443`);
+  await expect(answer(page).status).toContainText('Denied:');
+  const fixes = page.getByRole('region', { name: 'What would change it' });
+  await expect(fixes).toContainText('Pending: 1 of 2 approvals');
+  await expect(fixes.getByRole('link', { name: 'Request access' })).toHaveCount(0);
+  await expect(fixes.getByRole('link', { name: 'Requests inbox' })).toHaveAttribute('href', '/requests');
+  await fixes.getByRole('link', { name: 'Open the request' }).click();
+  await expect(page).toHaveURL(new RegExp(`/grants/${grant.id}$`));
 });
