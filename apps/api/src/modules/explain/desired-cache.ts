@@ -105,9 +105,8 @@ export function createDesiredStateCache(deps: { db: Db; observe: (snapshot: Comp
     return { snapshot, generation: at, head, validUntil: next?.at?.getTime() ?? Number.POSITIVE_INFINITY, byKey: indexGrants(snapshot) };
   }
 
-  /** A snapshot at least as new as the last change this question could know of. */
-  async function current(): Promise<Entry> {
-    const head = await auditHead();
+  /** A snapshot at least as new as the last change this question could know of (`head`: the chain's head, read when it started). */
+  async function current(head: bigint): Promise<Entry> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const pending = (loading ??= load());
       const entry = await pending.catch((error: unknown) => {
@@ -122,8 +121,9 @@ export function createDesiredStateCache(deps: { db: Db; observe: (snapshot: Comp
   }
 
   return {
-    async get(): Promise<CompiledState> {
-      const entry = await current();
+    /** `head`: the audit chain's last seq as the caller read it at the start of its question, if it did. */
+    async get(head?: bigint): Promise<CompiledState> {
+      const entry = await current(head ?? (await auditHead()));
       const observed = await observe(entry.snapshot);
       const key = canonicalJson(observed);
       if (compiled?.entry !== entry || compiled.key !== key) {

@@ -163,8 +163,8 @@ export interface ExplainDeps {
  * evaluated by the pure reachability function; the grants table only explains the steps and fixes.
  */
 export function createExplainService({ db, clock, publicUrl, cache, input }: ExplainDeps) {
-  async function compiled(): Promise<CompiledState> {
-    if (cache) return cache.get();
+  async function compiled(head: bigint): Promise<CompiledState> {
+    if (cache) return cache.get(head);
     if (!input) throw new Error('explain needs a cache or an input');
     const { readiness, gatewayAddresses, cluster, ...snapshot } = await input();
     return compileState(snapshot, { readiness, cluster, ...(gatewayAddresses ? { gatewayAddresses } : {}) });
@@ -179,9 +179,9 @@ export function createExplainService({ db, clock, publicUrl, cache, input }: Exp
   }
 
   async function facts(q: ExplainRequest, retried = false): Promise<Facts> {
-    const service = await serviceNamed(db, q.service);
+    const { service, head } = await serviceNamed(db, q.service);
     if (!service) throw notFound(`service ${q.service}`);
-    const state = await compiled();
+    const state = await compiled(head);
     const { input: compilerInput, objects } = state;
     const destination = compilerInput.destinations.find((d) => d.host === q.host) ?? null;
     const { hostGrants, portWide } = await grantsOf(db, service.id, destination?.id ?? null, q.port);

@@ -1,4 +1,4 @@
-// The two statements an explain answer reads besides the compiled state, as plain SQL: through the ORM
+// The two statements an explain answer reads besides the compiled state (with the audit chain's head), as plain SQL: through the ORM
 // they were five statements and most of a question's CPU time (bench/explain).
 import type { Db } from '../../platform/db.ts';
 
@@ -20,11 +20,18 @@ export interface GrantRow {
   approvals: number;
 }
 
-export async function serviceNamed(db: Db, name: string): Promise<ServiceRow | null> {
-  const rows = await db.$queryRaw<ServiceRow[]>`
-    SELECT id::text, name, namespace, selector, service_account AS "serviceAccount"
-    FROM services WHERE name = ${name} AND deleted_at IS NULL LIMIT 1`;
-  return rows[0] ?? null;
+/**
+ * The live service named `name` (null if none) and the audit chain's last seq, in one statement: the
+ * head tells the kept compiled state whether a change was committed since it was read (desired-cache.ts).
+ */
+export async function serviceNamed(db: Db, name: string): Promise<{ service: ServiceRow | null; head: bigint }> {
+  const rows = await db.$queryRaw<(Partial<ServiceRow> & { head: bigint | null })[]>`
+    SELECT (SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1) AS head,
+           s.id::text, s.name, s.namespace, s.selector, s.service_account AS "serviceAccount"
+    FROM (SELECT 1) one
+    LEFT JOIN LATERAL (SELECT * FROM services WHERE name = ${name} AND deleted_at IS NULL LIMIT 1) s ON TRUE`;
+  const { head, ...service } = rows[0] ?? { head: null };
+  return { service: service.id ? (service as ServiceRow) : null, head: head ?? 0n };
 }
 
 /**
