@@ -148,6 +148,13 @@ export const blockedRoute = createRoute({
   ),
 });
 
+export const reachRoute = createRoute({
+  getParentRoute: parent,
+  path: 'reach',
+  validateSearch: z.object({ service: searchText, host: searchText, port: portNumber }),
+  component: lazyRouteComponent(() => import('../features/explain/components/reach-page.tsx'), 'ReachPage'),
+});
+
 export const auditRoute = createRoute({
   getParentRoute: parent,
   path: 'audit',

@@ -1,15 +1,20 @@
-import { ErrorEnvelopeSchema, ExplainQuerySchema, ExplainSchema } from '@egress/shared';
+import { ExplainQuerySchema, ExplainSchema } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
-import { createReconcileService } from '../reconcile/reconcile.service.ts';
+import { errorResponses } from '../../platform/errors.ts';
+import { observeTarget } from '../../reconcile/observe.ts';
+import { createDesiredStateCache } from './desired-cache.ts';
 import { createExplainService } from './explain.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 404);
 
-// Registered after the reconcile module: it compiles the same input as the reconciler (the target's readiness).
+// Registered after the reconcile module: it compiles the same input as the reconciler (the target's readiness),
+// kept between questions until a change (desired-cache.ts).
 export const explainModule: FastifyPluginAsyncZod = async (app) => {
-  const reconcile = createReconcileService({ db: app.db, reconciler: app.reconciler, clock: app.clock, log: app.log });
-  const service = createExplainService({ db: app.db, input: reconcile.input, clock: app.clock, publicUrl: app.config.publicUrl });
+  const target = app.reconciler.target;
+  const cache = createDesiredStateCache({ db: app.db, observe: (snapshot) => observeTarget(target, snapshot, app.log), changes: app.changes, clock: app.clock });
+  app.addHook('onClose', async () => cache.close());
+  const service = createExplainService({ db: app.db, cache, clock: app.clock, publicUrl: app.config.publicUrl });
 
   app.get('/api/v1/explain', {
     schema: {

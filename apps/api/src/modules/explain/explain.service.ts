@@ -11,12 +11,11 @@ import {
 import type { Explain, ExplainFix, ExplainStep, Protocol } from '@egress/shared';
 
 import type { Clock } from '../../platform/clock.ts';
-import type { Db, Prisma } from '../../platform/db.ts';
+import type { Db } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
-import { compileDesired } from '../../reconcile/desired-state.ts';
+import { compileState, type CompiledState, type DesiredStateCache } from './desired-cache.ts';
 
-type GrantRow = Prisma.GrantGetPayload<{ include: { approvals: true } }>;
-type ServiceRow = Prisma.ServiceGetPayload<object>;
+import { grantsOf, serviceNamed, type GrantRow, type ServiceRow } from './explain.sql.ts';
 
 export interface ExplainRequest {
   service: string;
@@ -60,7 +59,7 @@ function grantsText(grants: GrantRow[], now: Date, none: string): string {
   return grants
     .map((g) => {
       const expiry = g.expiresAt ? `${g.expiresAt <= now ? 'expired' : 'expires'} ${g.expiresAt.toISOString()}` : 'no expiry';
-      return `grant ${g.id}: ${g.state}, ${g.approvals.length} of ${g.requiredApprovals} approval(s), ${expiry}`;
+      return `grant ${g.id}: ${g.state}, ${g.approvals} of ${g.requiredApprovals} approval(s), ${expiry}`;
     })
     .join('; ');
 }
@@ -121,7 +120,7 @@ function pendingFix(grants: GrantRow[], publicUrl: string): ExplainFix[] {
   const pending = grants.find((g) => g.state === 'pending');
   if (!pending) return [];
   const { id, approvals, requiredApprovals } = pending;
-  return [{ kind: 'pending', detail: `grant ${id} is waiting for approval: ${approvals.length} of ${requiredApprovals}`, grantId: id, approvals: approvals.length, requiredApprovals, link: `${publicUrl}/grants/${id}` }];
+  return [{ kind: 'pending', detail: `grant ${id} is waiting for approval: ${approvals} of ${requiredApprovals}`, grantId: id, approvals, requiredApprovals, link: `${publicUrl}/grants/${id}` }];
 }
 
 /** What would change the verdict, most specific first; nothing when allowed. */
@@ -146,36 +145,56 @@ function pathOf(r: Reachability, registered: boolean): Explain['path'] {
   return registered ? 'gateway' : 'port-wide';
 }
 
+const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+const liveIds = (grants: GrantRow[], now: Date) => grants.filter((g) => live(g, now)).map((g) => g.id).sort();
+
+export interface ExplainDeps {
+  db: Db;
+  clock: Clock;
+  publicUrl: string;
+  /** The compiled state, kept between questions (the route's); without it, `input` compiled for each question. */
+  cache?: Pick<DesiredStateCache, 'get' | 'invalidate'>;
+  input?: () => Promise<CompilerInput>;
+}
+
 /**
  * The answer for one (service, host, port): the same compiler input the reconciler uses (snapshot,
  * readiness, gateway addresses, cluster namespaces from the target), compiled on the compiler thread,
  * evaluated by the pure reachability function; the grants table only explains the steps and fixes.
  */
-export function createExplainService({ db, input, clock, publicUrl }: { db: Db; input: () => Promise<CompilerInput>; clock: Clock; publicUrl: string }) {
-  async function grantsFor(serviceId: string, destinationId: string | null, port: number): Promise<GrantRow[]> {
-    // Pending and active ones, and the most recent other one (rejected, revoked, expired...) to say why.
-    const where = { serviceId, destinationId, port };
-    const [open, last] = await Promise.all([
-      db.grant.findMany({ where: { ...where, state: { in: ['pending', 'active'] } }, include: { approvals: true }, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }] }),
-      db.grant.findFirst({ where: { ...where, state: { notIn: ['pending', 'active'] } }, include: { approvals: true }, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }] }),
-    ]);
-    return last ? [...open, last] : open;
+export function createExplainService({ db, clock, publicUrl, cache, input }: ExplainDeps) {
+  async function compiled(head: bigint): Promise<CompiledState> {
+    if (cache) return cache.get(head);
+    if (!input) throw new Error('explain needs a cache or an input');
+    const { readiness, gatewayAddresses, cluster, ...snapshot } = await input();
+    return compileState(snapshot, { readiness, cluster, ...(gatewayAddresses ? { gatewayAddresses } : {}) });
   }
 
-  async function facts(q: ExplainRequest): Promise<Facts> {
-    const service = await db.service.findFirst({ where: { name: q.service, deletedAt: null } });
+  /** Whether the state holds the service and exactly the enforced grants the grants table has for the question. */
+  function agrees(state: CompiledState, f: Omit<Facts, 'r'>): boolean {
+    const { service, destination, q, now } = f;
+    if (!state.input.services.some((s) => s.id === service.id)) return false;
+    if (destination && !sameIds(liveIds(f.hostGrants, now), state.enforcedGrantIds(service.id, destination.id, q.port))) return false;
+    return sameIds(liveIds(f.portWide, now), state.enforcedGrantIds(service.id, null, q.port));
+  }
+
+  async function facts(q: ExplainRequest, retried = false): Promise<Facts> {
+    const { service, head } = await serviceNamed(db, q.service);
     if (!service) throw notFound(`service ${q.service}`);
-    const compilerInput = await input();
-    const { readiness, gatewayAddresses, cluster, ...snapshot } = compilerInput;
-    const objects = await compileDesired(snapshot, readiness, { ...(gatewayAddresses ? { addresses: gatewayAddresses } : {}), cluster });
-    const r = reachability(compilerInput, objects, { serviceId: service.id, host: q.host, port: q.port, protocol: q.protocol });
+    const state = await compiled(head);
+    const { input: compilerInput, objects } = state;
     const destination = compilerInput.destinations.find((d) => d.host === q.host) ?? null;
-    const [row, hostGrants, portWide] = await Promise.all([
-      destination ? db.destination.findUnique({ where: { id: destination.id }, select: { sensitivity: true } }) : null,
-      destination ? grantsFor(service.id, destination.id, q.port) : [],
-      grantsFor(service.id, null, q.port),
-    ]);
-    return { q, service, input: compilerInput, objects, r, destination, sensitivity: row?.sensitivity ?? null, hostGrants, portWide, now: clock.now(), publicUrl };
+    const { hostGrants, portWide } = await grantsOf(db, service.id, destination?.id ?? null, q.port);
+    const now = clock.now();
+    const partial: Omit<Facts, 'r'> = { q, service, input: compilerInput, objects, destination, sensitivity: destination?.sensitivity ?? null, hostGrants, portWide, now, publicUrl };
+    // A kept state that disagrees with the grants table about this very question is stale (a write that
+    // bypassed the API, a grant expired meanwhile): compile again once rather than answer from it.
+    if (cache && !retried && !agrees(state, partial)) {
+      cache.invalidate();
+      return facts(q, true);
+    }
+    const r = reachability(compilerInput, objects, { serviceId: service.id, host: q.host, port: q.port, protocol: q.protocol }, {}, state.policiesIn(service.namespace, compilerInput.settings.gatewayNamespace));
+    return { ...partial, r };
   }
 
   return {

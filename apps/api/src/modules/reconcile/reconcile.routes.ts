@@ -1,5 +1,4 @@
 import {
-  ErrorEnvelopeSchema,
   IdParamsSchema,
   ManifestsQuerySchema,
   ReconcileAcceptedSchema,
@@ -14,9 +13,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import { requireActor } from '../../platform/auth.plugin.ts';
+import { errorResponses } from '../../platform/errors.ts';
 import { createReconcileService } from './reconcile.service.ts';
 
-const errors = { 400: ErrorEnvelopeSchema, 401: ErrorEnvelopeSchema, 403: ErrorEnvelopeSchema, 404: ErrorEnvelopeSchema };
+const errors = errorResponses(400, 401, 403, 404);
 const tags = ['reconcile'];
 const KubernetesObjectSchema = z
   .looseObject({

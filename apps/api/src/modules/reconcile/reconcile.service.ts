@@ -6,11 +6,10 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db, Prisma } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
 import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
-import { compileDesired, loadSnapshot, planFor, scopeOf } from '../../reconcile/desired-state.ts';
-import { ClusterUnreachableError } from '../../reconcile/kube/client.ts';
-import { RunFailure } from '../../reconcile/kube/live-state.ts';
-import type { Reconciler } from '../../reconcile/reconciler.ts';
 import { readSettings } from '../../platform/settings.ts';
+import { compileDesired, loadSnapshot, planFor, type CompilerSnapshot } from '../../reconcile/desired-state.ts';
+import { observeTarget, readable, type Observations } from '../../reconcile/observe.ts';
+import type { Reconciler } from '../../reconcile/reconciler.ts';
 
 type Row = Prisma.ReconcileRunGetPayload<object>;
 
@@ -26,13 +25,6 @@ function toRunDto(r: Row): ReconcileRun {
     counts: { created: r.created, updated: r.updated, deleted: r.deleted, unchanged: r.unchanged, failed: r.failed },
     errors: r.errors as string[],
   };
-}
-
-/** Our own sentences pass through; anything else (a bug, a library error) is logged, not shown. */
-function readable(error: unknown, log: FastifyBaseLogger): string {
-  if (error instanceof ClusterUnreachableError || error instanceof RunFailure) return error.message;
-  log.error({ err: error }, 'reading the live state failed');
-  return 'the live state could not be read (see the server log)';
 }
 
 export function createReconcileService({ db, reconciler, clock, log }: { db: Db; reconciler: Reconciler; clock: Clock; log: FastifyBaseLogger }) {
@@ -57,26 +49,14 @@ export function createReconcileService({ db, reconciler, clock, log }: { db: Db;
   /** The compiler's input; with the cluster unreachable, as if no gateway were ready (nothing steered in DNS). */
   async function input(): Promise<CompilerInput> {
     const snapshot = await loadSnapshot(db, readSettings);
-    const scope = scopeOf(snapshot.settings);
-    // The kubernetes target's DNS snippet maps names to the gateway Services' ClusterIPs; unknown
-    // addresses (cluster unreachable) steer nothing, like unknown readiness. Mode "all" needs the
-    // cluster's namespaces; unreachable, the input says so by having none. All read at once.
-    const [readiness, gatewayAddresses, cluster] = await Promise.all([
-      target.observeReadiness(scope).catch((error: unknown) => {
-        log.warn({ reason: readable(error, log) }, 'gateway readiness unknown; rendering without DNS steering');
-        return {};
-      }),
-      target.observeAddresses?.(scope).catch(() => ({})),
-      target.clusterNamespaces().catch((error: unknown) => {
-        log.warn({ reason: readable(error, log) }, 'cluster namespaces unknown; rendering with the namespaces the settings name');
-        return null;
-      }),
-    ]);
-    return { ...snapshot, readiness, cluster, ...(gatewayAddresses ? { gatewayAddresses } : {}) };
+    return { ...snapshot, ...(await observe(snapshot)) };
   }
+
+  const observe = (snapshot: CompilerSnapshot): Promise<Observations> => observeTarget(target, snapshot, log);
 
   return {
     input,
+    observe,
     async manifests(): Promise<KubernetesObject[]> {
       const { readiness, gatewayAddresses, cluster, ...snapshot } = await input();
       return compileDesired(snapshot, readiness, { ...(gatewayAddresses ? { addresses: gatewayAddresses } : {}), cluster });

@@ -12,6 +12,7 @@ type To =
   | '/destinations'
   | '/graph'
   | '/blocked'
+  | '/reach'
   | '/audit'
   | '/reconcile'
   | '/users'
@@ -33,6 +34,7 @@ const MAIN: Item[] = [
   { to: '/destinations', label: 'Destinations', permission: 'destinations.read' },
   { to: '/graph', label: 'Graph', permission: 'grants.read' },
   { to: '/blocked', label: 'Blocked egress', permission: 'blocked.read' },
+  { to: '/reach', label: 'Can it reach?', permission: 'explain.read' },
   { to: '/audit', label: 'Audit', permission: 'audit.read' },
   { to: '/reconcile', label: 'Reconcile', permission: 'reconcile.read' },
 ];

@@ -6,6 +6,7 @@ import { RecordFallback } from '../../../components/ui/record-fallback.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { RecentAudit } from '../../audit/components/recent-audit.tsx';
+import { ReachPanel } from '../../explain/components/reach-panel.tsx';
 import { GatewayReadinessText } from '../../reconcile/components/gateway-readiness.tsx';
 import { destinationDetailQuery } from '../api/destinations.queries.ts';
 import { DestinationAccess } from './destination-access.tsx';
@@ -98,6 +99,7 @@ export function DestinationDetailPage() {
         ) : null}
       </div>
       <DestinationAccess destination={d} />
+      <ReachPanel host={d.host} ports={[...new Set(d.ports.map((p) => p.port))]} />
       <DestinationManifests gatewayName={d.gatewayName} />
     </div>
   );

@@ -6,6 +6,7 @@ import { LabelChips } from '../../../components/ui/chips.tsx';
 import { RecordFallback } from '../../../components/ui/record-fallback.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
+import { ReachPanel } from '../../explain/components/reach-panel.tsx';
 import { serviceDetailQuery } from '../api/services.queries.ts';
 import { ServiceGrants } from './service-grants.tsx';
 import { DeleteServiceButton, ServiceAccountValue, ServiceIdentityNotes } from './service-identity.tsx';
@@ -53,6 +54,7 @@ function ServiceView({ service: s }: { service: Service }) {
         <dt>Description</dt>
         <dd className="prewrap">{s.description ?? <span className="muted">none</span>}</dd>
       </dl>
+      <ReachPanel service={s.name} />
       <ServiceGrants service={s.name} />
     </div>
   );
