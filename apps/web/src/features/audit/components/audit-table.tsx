@@ -14,14 +14,14 @@ function EventRows({ event: e, open, onToggle }: { event: AuditEvent; open: bool
         <td>
           <RelativeTime iso={e.at} />
         </td>
-        <td>
+        <td className="wrap-long">
           {e.actor}
           <span className="muted small"> · {e.actorType}</span>
         </td>
         <td>
           <code>{e.action}</code>
         </td>
-        <td>
+        <td className="wrap-long">
           <TargetLink event={e} />
         </td>
         <td>
