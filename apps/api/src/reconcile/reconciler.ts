@@ -46,6 +46,11 @@ export interface Reconciler {
   stop(): Promise<void>;
   /** Whether this replica holds the reconciler lock. */
   isLeader(): boolean;
+  /**
+   * Gateway readiness as a watch reports it (Target.watchReadiness): a run is queued when the set of
+   * ready gateways differs from the one the last run compiled with (after the current run, if one is going).
+   */
+  readinessObserved(readiness: Readiness): void;
   /** Resolves when no change is pending and no run is queued or running (for tests and shutdown). */
   idle(timeoutMs?: number): Promise<void>;
   readonly target: Target;
@@ -64,6 +69,8 @@ export function createReconciler(deps: { db: Db; target: Target; leader: LeaderL
   let freshSince = false;
   /** Runs being queued right now (their rows not written yet). */
   let requesting = 0;
+  /** Ready gateways as a readiness watch last reported them (null: no watch report yet). */
+  let watchedReady: string | null = null;
 
   const later = (fn: () => void, ms: number) => {
     const t = setTimeout(() => {
@@ -153,12 +160,20 @@ export function createReconciler(deps: { db: Db; target: Target; leader: LeaderL
     }
   }
 
+  /** A run when the watch's ready set differs from the last run's; while a run goes, checked after it. */
+  function followReadiness(): void {
+    if (stopped || working || lastReady === null || watchedReady === null || watchedReady === lastReady || !leader.isLeader()) return;
+    lastReady = watchedReady;
+    void requestRun('gateway readiness changed').catch((err: unknown) => log.error({ err }, 'could not queue a run for a readiness change'));
+  }
+
   function wake(): void {
     if (working || stopped) return;
     working = drain()
       .catch((err: unknown) => log.error({ err }, 'reconcile loop error'))
       .finally(() => {
         working = null;
+        followReadiness();
       });
   }
 
@@ -166,6 +181,10 @@ export function createReconciler(deps: { db: Db; target: Target; leader: LeaderL
     target,
     requestRun,
     isLeader: () => leader.isLeader(),
+    readinessObserved(readiness) {
+      watchedReady = readyKey(readiness);
+      followReadiness();
+    },
     start() {
       const poll = setInterval(wake, options.pollMs);
       poll.unref();

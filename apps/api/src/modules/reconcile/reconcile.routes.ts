@@ -22,6 +22,7 @@ import { readSettings } from '../settings/settings.service.ts';
 import { createKubeClient, loadDefaultKubeConfig } from '../../reconcile/kube/client.ts';
 import { watchNamespaces, type NamespaceChange, type NamespaceWatch } from '../../reconcile/kube/namespace-watch.ts';
 import { createLeaderLock } from '../../reconcile/leader.ts';
+import { followReadiness } from '../../reconcile/readiness-follow.ts';
 import { createReconciler, type Reconciler } from '../../reconcile/reconciler.ts';
 import { createDirectoryTarget } from '../../reconcile/targets/directory.ts';
 import { createKubernetesTarget, type KubernetesTarget } from '../../reconcile/targets/kubernetes.ts';
@@ -96,9 +97,11 @@ function buildReconciler(app: FastifyInstance): Reconciler {
       })
       .catch((err: unknown) => app.log.error({ err }, 'could not queue a run for a namespace change'));
   });
+  const readiness = followReadiness({ db: app.db, target, log: app.log, onReadiness: (r) => reconciler.readinessObserved(r) });
   const leader = createLeaderLock(app.databaseUrl, (leading) => {
     app.log.info({ leading }, leading ? 'this replica now reconciles' : 'this replica no longer reconciles');
     namespaces.leading(leading);
+    readiness.leading(leading);
   });
   const reconciler = createReconciler({
     db: app.db,
@@ -106,13 +109,17 @@ function buildReconciler(app: FastifyInstance): Reconciler {
     leader,
     clock: app.clock,
     log: app.log,
-    options: { debounceMs: app.config.reconcileDebounceMs, resyncMs: app.config.resyncIntervalMs, pollMs: 1000, maxBackoffMs: 300_000, readinessPollMs: 5000 },
+    options: { debounceMs: app.config.reconcileDebounceMs, resyncMs: app.config.resyncIntervalMs, pollMs: 1000, maxBackoffMs: 300_000, readinessPollMs: readiness.watching ? 0 : 5000 },
   });
-  const unsubscribe = app.changes.onDesiredStateChanged((reason) => reconciler.changed(reason));
+  const unsubscribe = app.changes.onDesiredStateChanged((reason) => {
+    readiness.settingsChanged();
+    reconciler.changed(reason);
+  });
   app.addHook('onReady', () => reconciler.start());
   app.addHook('onClose', async () => {
     unsubscribe();
     await namespaces.stop();
+    await readiness.stop();
     await reconciler.stop();
   });
   return reconciler;
