@@ -31,6 +31,15 @@ export interface FleetDestination {
   ports: number[];
 }
 
+/** The fleet's destinations, the first draws of the generator (so other tools can build the same 300 without a database). */
+export function fleetDestinations(rnd = prng(20261126)): FleetDestination[] {
+  const vendors = ['stripe', 'github', 'sendgrid', 'datadog', 'twilio', 'okta', 'slack', 'aws', 'cloudflare', 'pagerduty'];
+  return Array.from({ length: SIZE.destinations }, (_, i) => {
+    const host = `${rnd.pick(['api', 'hooks', 'files', 'auth', 'ingest'])}-${i}.${rnd.pick(vendors)}.com`;
+    return { host, gateway: gatewayNameFor(host), sensitive: rnd.next() < 0.2, ports: rnd.next() < 0.6 ? [443] : [443, rnd.pick([22, 5432, 8443, 9200])] };
+  });
+}
+
 export async function seedFleet(db: Db): Promise<Seeded> {
   const rnd = prng(20261126);
   const now = new Date();
@@ -48,11 +57,7 @@ export async function seedFleet(db: Db): Promise<Seeded> {
 
   const services = Array.from({ length: SIZE.services }, (_, i) => ({ id: randomUUID(), name: `svc-${String(i).padStart(4, '0')}.api`, app: `svc-${i}`, namespace: namespaces[i % namespaces.length] ?? '' }));
   await bulkInsert(db, 'services', 'id:uuid name:text namespace:text selector:jsonb updated_at:timestamptz', services.map((s) => [s.id, s.name, s.namespace, JSON.stringify({ matchLabels: { app: s.app } }), now]));
-  const vendors = ['stripe', 'github', 'sendgrid', 'datadog', 'twilio', 'okta', 'slack', 'aws', 'cloudflare', 'pagerduty'];
-  const destinations = Array.from({ length: SIZE.destinations }, (_, i) => {
-    const host = `${rnd.pick(['api', 'hooks', 'files', 'auth', 'ingest'])}-${i}.${rnd.pick(vendors)}.com`;
-    return { id: randomUUID(), host, gateway: gatewayNameFor(host), sensitive: rnd.next() < 0.2, ports: rnd.next() < 0.6 ? [443] : [443, rnd.pick([22, 5432, 8443, 9200])] };
-  });
+  const destinations = fleetDestinations(rnd).map((d) => ({ ...d, id: randomUUID() }));
   await bulkInsert(db, 'destinations', 'id:uuid host:text gateway_name:text sensitivity:"Sensitivity" updated_at:timestamptz', destinations.map((d) => [d.id, d.host, d.gateway, d.sensitive ? 'sensitive' : 'standard', now]));
   await bulkInsert(db, 'destination_ports', 'id:uuid destination_id:uuid port:int protocol:"Protocol"', destinations.flatMap((d) => d.ports.map((p) => [randomUUID(), d.id, p, 'TCP'])));
 
