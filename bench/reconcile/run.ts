@@ -9,7 +9,6 @@
 //
 // TEST_DATABASE_URL points it at an external PostgreSQL (it creates and drops its own database there);
 // otherwise an embedded PostgreSQL is started in a temporary folder. Everything binds 127.0.0.1.
-import { randomUUID } from 'node:crypto';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,22 +16,17 @@ import { fileURLToPath } from 'node:url';
 
 import { buildApp } from '../../apps/api/src/app.ts';
 import { loadConfig } from '../../apps/api/src/config.ts';
-import { createDb, type Db } from '../../apps/api/src/platform/db.ts';
-import { TOKEN_PREFIX } from '../../apps/api/src/platform/identity.ts';
+import { createDb } from '../../apps/api/src/platform/db.ts';
 import { migrate } from '../../apps/api/src/platform/migrate.ts';
-import { newSecret, sha256 } from '../../apps/api/src/platform/secrets.ts';
 import type { RequestInfo } from '../../apps/api/src/reconcile/kube/client.ts';
 import type { KubernetesTarget } from '../../apps/api/src/reconcile/targets/kubernetes.ts';
 import type { FinishedRun, RunTimings } from '../../apps/api/src/reconcile/reconciler.ts';
 import { settled } from '../../apps/api/test/helpers/reconcile.ts';
 import { startTestPostgres } from '../../apps/api/test/setup/postgres.ts';
-import { prng } from '../lib/prng.ts';
-import { gatewayNameFor } from '../../packages/shared/src/gateway-name.ts';
-import { SettingsSchema } from '../../packages/shared/src/schemas/settings.ts';
 import { harnessBinDir, startControlPlane } from '../../tools/harness/src/index.ts';
+import { type Pending, seedFleet as seed, SIZE } from './fleet.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
-const SIZE = { destinations: 300, services: 1_000, grants: 3_000, namespaces: 20, approvals: 50, burst: 200 };
 const TARGETS = { coldMs: 2_000, noopMs: 2_000, noopWrites: 0, approveP95Ms: 100, burstRuns: 10 };
 const DEADLINE_MS = 15 * 60_000;
 /** Approvals in flight at once in the burst (the app's pool has 10 connections; each approval is a transaction). */
@@ -50,86 +44,6 @@ async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T
   };
   await Promise.all(Array.from({ length: limit }, worker));
   return out;
-}
-
-const rnd = prng(20261126);
-
-async function bulkInsert(db: Db, table: string, spec: string, rows: unknown[][]): Promise<void> {
-  const columns = spec.split(' ').map((c) => c.split(':') as [string, string]);
-  const list = columns.map(([c]) => `"${c}"`).join(', ');
-  const arrays = columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-  for (let start = 0; start < rows.length; start += 5_000) {
-    const chunk = rows.slice(start, start + 5_000);
-    await db.$executeRawUnsafe(`INSERT INTO "${table}" (${list}) SELECT * FROM unnest(${arrays})`, ...columns.map((_, i) => chunk.map((row) => row[i] ?? null)));
-  }
-}
-
-interface Pending {
-  id: string;
-  gateway: string;
-  app: string;
-}
-
-interface Seeded {
-  approverToken: string;
-  /** Pending standard grants to approve one at a time: id, the destination's gateway and the service's pod label. */
-  pending: Pending[];
-  /** Pending standard grants approved all at once (the burst). */
-  burst: Pending[];
-}
-
-async function seed(db: Db): Promise<Seeded> {
-  const now = new Date();
-  const engineer = randomUUID();
-  const approver = randomUUID();
-  const approverToken = newSecret(TOKEN_PREFIX);
-  await bulkInsert(db, 'users', 'id:uuid email:text name:text role:"Role" updated_at:timestamptz', [
-    [engineer, 'engineer@bench.example', 'engineer', 'engineer', now],
-    [approver, 'approver@bench.example', 'approver', 'approver', now],
-  ]);
-  await bulkInsert(db, 'api_tokens', 'id:uuid name:text token_hash:text prefix:text role:"Role" user_id:uuid', [[randomUUID(), 'bench', sha256(approverToken), approverToken.slice(0, 10), 'approver', approver]]);
-  const namespaces = Array.from({ length: SIZE.namespaces }, (_, i) => `team-${String(i).padStart(2, '0')}`);
-  const settings = SettingsSchema.parse({ gatewayNamespace: 'egress-gateways', enforcedNamespaces: namespaces, gatewayResolver: { cidrs: ['10.0.0.10/32'] } });
-  await db.setting.create({ data: { key: 'cluster', value: settings as object } });
-
-  const services = Array.from({ length: SIZE.services }, (_, i) => ({ id: randomUUID(), name: `svc-${String(i).padStart(4, '0')}.api`, app: `svc-${i}`, namespace: namespaces[i % namespaces.length] ?? '' }));
-  await bulkInsert(db, 'services', 'id:uuid name:text namespace:text selector:jsonb updated_at:timestamptz', services.map((s) => [s.id, s.name, s.namespace, JSON.stringify({ matchLabels: { app: s.app } }), now]));
-  const vendors = ['stripe', 'github', 'sendgrid', 'datadog', 'twilio', 'okta', 'slack', 'aws', 'cloudflare', 'pagerduty'];
-  const destinations = Array.from({ length: SIZE.destinations }, (_, i) => {
-    const host = `${rnd.pick(['api', 'hooks', 'files', 'auth', 'ingest'])}-${i}.${rnd.pick(vendors)}.com`;
-    return { id: randomUUID(), host, gateway: gatewayNameFor(host), sensitive: rnd.next() < 0.2, ports: rnd.next() < 0.6 ? [443] : [443, rnd.pick([22, 5432, 8443, 9200])] };
-  });
-  await bulkInsert(db, 'destinations', 'id:uuid host:text gateway_name:text sensitivity:"Sensitivity" updated_at:timestamptz', destinations.map((d) => [d.id, d.host, d.gateway, d.sensitive ? 'sensitive' : 'standard', now]));
-  await bulkInsert(db, 'destination_ports', 'id:uuid destination_id:uuid port:int protocol:"Protocol"', destinations.flatMap((d) => d.ports.map((p) => [randomUUID(), d.id, p, 'TCP'])));
-
-  // 3,000 active grants (5 % port-wide), then pending ones on pairs not granted yet.
-  const taken = new Set<string>();
-  const rows: unknown[][] = [];
-  const pending: Seeded['pending'] = [];
-  const add = (state: 'active' | 'pending', service: (typeof services)[number], d: (typeof destinations)[number] | null, port: number): string => {
-    const id = randomUUID();
-    rows.push([id, service.id, d?.id, port, 'Benchmark grant.', state, d === null || d.sensitive ? 2 : 1, engineer, now, state === 'active' ? now : null, state === 'active' ? approver : null, now]);
-    return id;
-  };
-  while (rows.length < SIZE.grants) {
-    const service = rnd.pick(services);
-    const d = rnd.next() < 0.05 ? null : rnd.pick(destinations);
-    const port = d ? rnd.pick(d.ports) : rnd.pick([443, 80]);
-    const key = `${service.id}/${d?.id ?? '*'}/${port}`;
-    if (taken.has(key)) continue;
-    taken.add(key);
-    add('active', service, d, port);
-  }
-  while (pending.length < SIZE.approvals + SIZE.burst) {
-    const service = rnd.pick(services);
-    const d = rnd.pick(destinations.filter((x) => !x.sensitive));
-    const key = `${service.id}/${d.id}/443`;
-    if (taken.has(key)) continue;
-    taken.add(key);
-    pending.push({ id: add('pending', service, d, 443), gateway: d.gateway, app: service.app });
-  }
-  await bulkInsert(db, 'grants', 'id:uuid service_id:uuid destination_id:uuid port:int justification:text state:"GrantState" required_approvals:int requested_by_id:uuid requested_at:timestamptz decided_at:timestamptz decided_by_id:uuid updated_at:timestamptz', rows);
-  return { approverToken, pending: pending.slice(0, SIZE.approvals), burst: pending.slice(SIZE.approvals) };
 }
 
 function percentile(sorted: number[], p: number): number {

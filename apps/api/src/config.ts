@@ -36,7 +36,7 @@ const EnvSchema = z.object({
   EGRESS_MIGRATIONS_DIR: z.string().min(1).optional(),
   // The chart sets it from the pod's own namespace (downward API): left open in enforcement mode "all".
   EGRESS_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a namespace name' }).optional(),
-  EGRESS_RESYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86400).default(300),
+  EGRESS_RESYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86400).default(900),
   EGRESS_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   EGRESS_SECRET_KEY: secretKey.optional(),
   EGRESS_SECRET_KEY_PREVIOUS: secretKey.optional(),

@@ -9,6 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { AUDIT_POLICY } from './audit.ts';
 import { makePki } from './pki.ts';
 import {
   freePorts,
@@ -33,6 +34,8 @@ export interface ControlPlane {
   clientKeyPem: string;
   /** Temp folder holding PKI, etcd data and logs (removed by stop()). */
   dir: string;
+  /** The kube-apiserver's audit log (JSON lines, see audit.ts), when started with `auditLog: true`. */
+  auditLogPath: string | null;
   /** Stops kube-apiserver only (etcd keeps its data): clients get "connection refused". */
   stopApiserver(): Promise<void>;
   /** Starts kube-apiserver again on the same port with the same etcd, PKI and flags; resolves when ready. */
@@ -65,6 +68,12 @@ export async function startControlPlane(opts: {
   timeoutMs?: number;
   /** Extra kube-apiserver flags (appended; a later flag wins), e.g. `--feature-gates=...`. */
   apiserverArgs?: string[];
+  /**
+   * Write an audit log of every request (level Metadata, see audit.ts) to `<dir>/audit.log`, to count
+   * a client's requests from the server's side. Off by default: the blocking log backend writes one line
+   * per request before answering it.
+   */
+  auditLog?: boolean;
 }): Promise<ControlPlane> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const dir = await makeTempDir('egress-cp-');
@@ -98,6 +107,13 @@ export async function startControlPlane(opts: {
     await waitFor('etcd', etcd, timeoutMs, async () => (await httpGet(`${etcdUrl}/readyz`)).status === 200);
 
     const server = `https://127.0.0.1:${apiPort}`;
+    const auditLogPath = opts.auditLog ? join(dir, 'audit.log') : null;
+    const auditArgs: string[] = [];
+    if (auditLogPath !== null) {
+      const policy = join(dir, 'audit-policy.yaml');
+      await writeFile(policy, AUDIT_POLICY);
+      auditArgs.push(`--audit-policy-file=${policy}`, `--audit-log-path=${auditLogPath}`, '--audit-log-format=json', '--audit-log-maxbackup=0', '--audit-log-maxsize=0');
+    }
     const apiserverArgs = [
       `--etcd-servers=${etcdUrl}`,
       '--bind-address=127.0.0.1',
@@ -117,6 +133,7 @@ export async function startControlPlane(opts: {
       '--enable-garbage-collector=false',
       '--endpoint-reconciler-type=none',
       '--profiling=false',
+      ...auditArgs,
       ...(opts.apiserverArgs ?? []),
     ];
 
@@ -174,6 +191,7 @@ export async function startControlPlane(opts: {
       clientCertPem,
       clientKeyPem,
       dir,
+      auditLogPath,
       stopApiserver,
       startApiserver: async () => {
         await stopApiserver();

@@ -1,7 +1,7 @@
 // The reconciler: a durable run queue (run-queue.ts), a scheduler that decides when runs happen
 // (scheduler.ts) and the execution of one run (run-executor.ts), put together. Any replica can ask for
 // a run; the leader (leader.ts) executes them one at a time. Gateway readiness is an input like a
-// change: whoever observes it (a poll or a watch, see readiness.ts) reports it here, and a set of ready
+// change: the target's watch (readiness-follow.ts) reports it here, and a set of ready
 // gateways different from the last run's queues a run, so DNS steering follows within seconds.
 import { EventEmitter } from 'node:events';
 
@@ -57,6 +57,11 @@ export function createReconciler({ db, target, leader, clock, log, readSettings,
   const queue = createRunQueue(db, clock);
   const memory: RunMemory = { ready: null, fresh: false };
   const finished = new EventEmitter<{ run: [FinishedRun] }>();
+  /** Ready gateways as the watch last reported them (null: no report yet). */
+  let watched: string | null = null;
+  /** Whether a run is executing on this replica right now. */
+  let executing = false;
+  const executeRun = createRunExecutor({ db, queue, target, readSettings, clock, log, memory });
   const scheduler = createScheduler({
     targetName: target.name,
     queue,
@@ -64,24 +69,43 @@ export function createReconciler({ db, target, leader, clock, log, readSettings,
     clock,
     log,
     options,
-    execute: createRunExecutor({ db, queue, target, readSettings, clock, log, memory }),
+    execute: async (run) => {
+      executing = true;
+      try {
+        return await executeRun(run);
+      } finally {
+        executing = false;
+      }
+    },
     notLeading: () => {
       // Another replica may write while we do not lead: our view of the cluster is stale from now on.
       memory.fresh = false;
     },
-    finished: (run) => finished.emit('run', run),
+    finished: (run) => {
+      finished.emit('run', run);
+      followReadiness();
+    },
   });
+
+  /**
+   * A run when the watched ready set differs from the one the last run compiled with. Not while a run
+   * goes: that run may itself be what changed readiness (a gateway it deleted), and its result says
+   * which gateways it steered; compared again once it is recorded.
+   */
+  function followReadiness(): void {
+    if (watched === null || memory.ready === null || executing || !leader.isLeader()) return;
+    if (watched === memory.ready) return;
+    memory.ready = watched;
+    scheduler.trigger({ kind: 'readiness' });
+  }
 
   return {
     target,
     requestRun: (trigger, dryRun = false) => scheduler.request(trigger, dryRun),
     changed: (reason) => scheduler.trigger({ kind: 'change', reason }),
     readinessObserved(readiness) {
-      if (!leader.isLeader() || memory.ready === null) return;
-      const now = readyKey(readiness);
-      if (now === memory.ready) return;
-      memory.ready = now;
-      scheduler.trigger({ kind: 'readiness' });
+      watched = readyKey(readiness);
+      followReadiness();
     },
     isLeader: () => leader.isLeader(),
     activity: () => scheduler.activity(),

@@ -19,7 +19,7 @@ import { watchNamespaces, type NamespaceChange } from '../../src/reconcile/kube/
 import { kindInfo, objectPath } from '../../src/reconcile/kube/resources.ts';
 import { createKubernetesTarget } from '../../src/reconcile/targets/kubernetes.ts';
 import type { Scope } from '../../src/reconcile/targets/target.ts';
-import { adminClient, binDir, cleanups, getObject, startCluster, until } from './helpers.ts';
+import { adminClient, binDir, cleanups, getObject, markReady, startCluster, until } from './helpers.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const CHART = join(REPO, 'deploy/helm/egress-control');
@@ -206,6 +206,20 @@ describe('Helm chart', () => {
         expect(changes).toEqual([{ type: 'created', namespaces: ['helm-watched'] }]);
       } finally {
         await watch.stop();
+      }
+
+      // Gateway readiness: the leader watches the gateway Deployments (list, then watch) as this account.
+      const reports: unknown[] = [];
+      const readiness = target.watchReadiness?.(SCOPE, (r) => reports.push(r), { log: silentLog });
+      try {
+        await until('the readiness watch is open', () => Promise.resolve(used.some((r) => r.query['watch'] === '1' && r.path.endsWith('/deployments'))));
+        const gateway = desired.find((o) => o.kind === 'Deployment' && o.metadata.namespace === 'egress-gateways');
+        if (!gateway) throw new Error('no gateway Deployment in the scenario');
+        expect((await kube.request({ method: 'POST', path: '/apis/apps/v1/namespaces/egress-gateways/deployments', body: gateway })).status).toBe(201);
+        await markReady(kube, 'egress-gateways', gateway.metadata.name);
+        await until('the watch reports the gateway ready', () => Promise.resolve(reports.some((r) => JSON.stringify(r) === JSON.stringify({ [gateway.metadata.name]: true }))));
+      } finally {
+        await readiness?.stop();
       }
     } finally {
       client.close();

@@ -34,8 +34,9 @@ export async function binDir(): Promise<string> {
   }
 }
 
-export async function startCluster(): Promise<ControlPlane> {
-  return startControlPlane({ binDir: await binDir() });
+/** A control plane; `auditLog` makes kube-apiserver log every request (see @egress/harness readAuditLog). */
+export async function startCluster(options: { auditLog?: boolean; apiserverArgs?: string[] } = {}): Promise<ControlPlane> {
+  return startControlPlane({ binDir: await binDir(), ...options });
 }
 
 /** A client of the test cluster as its admin (the product's HTTP client, used here as plain HTTP). */

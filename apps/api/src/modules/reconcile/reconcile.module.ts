@@ -10,12 +10,12 @@ import { scopeOf } from '../../reconcile/desired-state.ts';
 import { createKubeClient, loadDefaultKubeConfig } from '../../reconcile/kube/client.ts';
 import { watchNamespaces, type NamespaceChange, type NamespaceWatch } from '../../reconcile/kube/namespace-watch.ts';
 import { createLeaderLock } from '../../reconcile/leader.ts';
-import { readinessSourceFor } from '../../reconcile/readiness.ts';
+import { followReadiness } from '../../reconcile/readiness-follow.ts';
 import { createReconciler, type Reconciler } from '../../reconcile/reconciler.ts';
 import { createDirectoryTarget } from '../../reconcile/targets/directory.ts';
 import { createKubernetesTarget, type KubernetesTarget } from '../../reconcile/targets/kubernetes.ts';
 import { createNoneTarget } from '../../reconcile/targets/none.ts';
-import type { ReadinessSource, Target } from '../../reconcile/targets/target.ts';
+import type { Target } from '../../reconcile/targets/target.ts';
 import { readSettings } from '../../platform/settings.ts';
 import { reconcileRoutes } from './reconcile.routes.ts';
 
@@ -23,7 +23,6 @@ import { reconcileRoutes } from './reconcile.routes.ts';
 const TICK_MS = 1000;
 const MAX_BACKOFF_MS = 300_000;
 /** How often the leader asks the cluster for gateway readiness, where the target has no watch of its own. */
-const READINESS_POLL_MS = 5000;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -86,16 +85,18 @@ function namespaceWatcher(app: FastifyInstance, target: Target, reconciler: () =
   };
 }
 
-/** Gateway readiness reported to the reconciler while this replica leads (only the kubernetes target can observe it). */
+/**
+ * Gateway readiness reported to the reconciler while this replica leads, from the target's watch (only
+ * the kubernetes target can observe readiness; the others steer every gateway). The watch moves with the
+ * gateway namespace when the settings change.
+ */
 function readinessWatcher(app: FastifyInstance, target: Target, reconciler: () => Reconciler) {
-  const source: ReadinessSource | null = target.name === 'kubernetes' ? readinessSourceFor(target, async () => scopeOf(await readSettings(app.db)), READINESS_POLL_MS, app.log) : null;
-  return {
-    leading(leading: boolean) {
-      if (leading) source?.start((readiness) => reconciler().readinessObserved(readiness));
-      else void source?.stop();
-    },
-    stop: async () => source?.stop(),
-  };
+  return followReadiness({
+    scope: async () => scopeOf(await readSettings(app.db)),
+    target,
+    log: app.log,
+    onReadiness: (readiness) => reconciler().readinessObserved(readiness),
+  });
 }
 
 /** Run counts and durations by outcome, and the changes waiting for a run, on the app's registry. */
@@ -140,7 +141,10 @@ function buildReconciler(app: FastifyInstance): Reconciler {
     options: { tickMs: TICK_MS, resyncMs: app.config.resyncIntervalMs, maxBackoffMs: MAX_BACKOFF_MS },
   });
   runMetrics(app, reconciler);
-  const unsubscribe = app.changes.onDesiredStateChanged((reason) => reconciler.changed(reason));
+  const unsubscribe = app.changes.onDesiredStateChanged((reason) => {
+    readiness.settingsChanged();
+    reconciler.changed(reason);
+  });
   app.addHook('onReady', () => reconciler.start());
   app.addHook('onClose', async () => {
     unsubscribe();

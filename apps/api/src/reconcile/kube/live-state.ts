@@ -9,7 +9,7 @@
 // or delete anyway.
 import type { Scope } from '../targets/target.ts';
 import type { KubeClient, KubeResponse } from './client.ts';
-import { collectionPath, KINDS, MANAGED_SELECTOR, objectKey, type KindInfo, type LiveObject } from './resources.ts';
+import { collectionPath, kindInfo, KINDS, MANAGED_SELECTOR, objectKey, type KindInfo, type LiveObject } from './resources.ts';
 
 const PAGE = 500;
 
@@ -99,11 +99,21 @@ export function createManagedLister(client: KubeClient): ManagedLister {
   };
 }
 
+/** Our gateway objects (Deployment, Service, ...): managed by us and of the gateway component. */
+export const GATEWAY_SELECTOR = `${MANAGED_SELECTOR},app.kubernetes.io/component=gateway`;
+
 /** Our gateway objects of one kind in one namespace. */
 async function listGatewayObjects(client: KubeClient, kind: string, namespace: string): Promise<LiveObject[]> {
   const info = KINDS.find((k) => k.kind === kind);
   if (!info) return [];
-  return listKind(client, info, namespace, `${MANAGED_SELECTOR},app.kubernetes.io/component=gateway`);
+  return listKind(client, info, namespace, GATEWAY_SELECTOR);
+}
+
+/** The collection path of gateway Deployments in one namespace (to list or watch). */
+export function gatewayDeploymentsPath(namespace: string): string {
+  const info = kindInfo('Deployment');
+  if (!info) throw new Error('the Deployment kind is missing from KINDS');
+  return collectionPath(info, namespace);
 }
 
 /** Our gateway Deployments in one namespace. */

@@ -12,13 +12,16 @@
 // fails is reported with its reason and the run goes on; an API server that cannot be reached at all
 // stops the run (ClusterUnreachableError) and the reconciler retries with backoff.
 import type { CompilerCluster, GatewayAddresses, KubernetesObject } from '@egress/manifests';
+import type { FastifyBaseLogger } from 'fastify';
 
 import { applyObject, createNamespace, deleteObject, type WriteContext } from '../kube/apply.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { compareLive, driftReason } from '../kube/drift.ts';
-import { createManagedLister, listGatewayDeployments, listGatewayServices, listNamespaceStates } from '../kube/live-state.ts';
+import { createManagedLister, GATEWAY_SELECTOR, gatewayDeploymentsPath, listGatewayDeployments, listGatewayServices, listNamespaceStates } from '../kube/live-state.ts';
 import { APPLY_STAGES, componentOf, DELETE_STAGES, kindInfo, objectKey, objectPath, stageOf, type LiveObject } from '../kube/resources.ts';
-import type { ApplyOptions, ApplyResult, Desired, DriftEntry, GatewayStatus, ObjectResult, Scope, Target } from './target.ts';
+import { watchCollection, type CollectionWatch, type WatchedObject } from '../kube/watch.ts';
+import type { Readiness } from '../desired-state.ts';
+import type { ApplyOptions, ApplyResult, Desired, DriftEntry, GatewayStatus, ObjectResult, ReadinessWatch, Scope, Target } from './target.ts';
 import { errorLines, objectRef, sortDrift } from './target.ts';
 
 export interface KubernetesTarget extends Target {
@@ -59,7 +62,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
-function readyReplicas(d: LiveObject | undefined): number {
+function readyReplicas(d: Pick<LiveObject, 'status'> | undefined): number {
   return num(d?.status?.['readyReplicas']);
 }
 
@@ -145,6 +148,45 @@ function readinessOf(deployments: Iterable<LiveObject>, scope: Scope): Record<st
   return out;
 }
 
+/** The ready gateways as one comparable string (sorted names). */
+function readySet(readiness: Record<string, boolean>): string {
+  return Object.keys(readiness)
+    .filter((name) => readiness[name])
+    .sort()
+    .join(',');
+}
+
+const noLog = { debug: () => undefined };
+
+/**
+ * The readiness a run reports, less the gateways it deleted: the reconciler compares it with what the
+ * readiness watch says next, and a gateway gone with its destination is no reason for another run.
+ */
+function withoutDeleted(readiness: Record<string, boolean>, results: ObjectResult[], scope: Scope): Record<string, boolean> {
+  const deleted = new Set(results.filter((r) => r.kind === 'Deployment' && r.action === 'deleted' && r.namespace === scope.gatewayNamespace).map((r) => r.name));
+  return Object.fromEntries(Object.entries(readiness).filter(([name]) => !deleted.has(name)));
+}
+
+/**
+ * A watch on the gateway Deployments of one namespace, keeping only whether each has a ready pod
+ * (status.readyReplicas > 0; the status is why a metadata-only watch would not do). `onChange` is
+ * called with the readiness once the first list is in and each time the set of ready gateways changes.
+ */
+function watchGatewayReadiness(client: KubeClient, namespace: string, onChange: (readiness: Record<string, boolean>) => void, log: Pick<FastifyBaseLogger, 'debug'>): CollectionWatch<boolean> {
+  let reported: string | null = null;
+  return watchCollection<boolean>(
+    client,
+    { path: gatewayDeploymentsPath(namespace), labelSelector: GATEWAY_SELECTOR, project: (d: WatchedObject) => readyReplicas(d) > 0, what: `gateway deployments in ${namespace}`, log },
+    (change) => {
+      const readiness = Object.fromEntries(change.items);
+      const now = readySet(readiness);
+      if (now === reported) return;
+      reported = now;
+      onChange(readiness);
+    },
+  );
+}
+
 function serviceAddresses(s: LiveObject): string[] {
   const ips = s.spec?.['clusterIPs'];
   const list = Array.isArray(ips) ? ips : [s.spec?.['clusterIP']];
@@ -185,6 +227,16 @@ export function createKubernetesTarget(client: KubeClient, options: KubernetesTa
   const clusterOf = (active: string[]): CompilerCluster => ({ namespaces: active, productNamespace });
   /** The last listed live state, kept current with our own writes (never with dry runs). */
   let cache: LiveCache | null = null;
+  /** Running readiness watches by namespace (observeReadiness answers from one that is in sync). */
+  const readinessWatches = new Map<string, Set<CollectionWatch<boolean>>>();
+
+  function watchedReadiness(namespace: string): Readiness | null {
+    for (const w of readinessWatches.get(namespace) ?? []) {
+      const view = w.current();
+      if (view) return Object.fromEntries(view);
+    }
+    return null;
+  }
 
   async function liveState(scope: Scope, reuse: boolean): Promise<{ live: Map<string, LiveObject>; cached: boolean }> {
     const key = JSON.stringify(scope);
@@ -229,7 +281,7 @@ export function createKubernetesTarget(client: KubeClient, options: KubernetesTa
     }
     const wanted = new Set(objects.map(objectKey));
     results.push(...(await prune(ctx, [...live.values()].filter((o) => !wanted.has(objectKey(o))), dnsOk)));
-    return { objects: results, errors: errorLines(results), readiness };
+    return { objects: results, errors: errorLines(results), readiness: withoutDeleted(readiness, results, scope) };
   }
 
   return {
@@ -237,7 +289,21 @@ export function createKubernetesTarget(client: KubeClient, options: KubernetesTa
     client,
 
     async observeReadiness(scope) {
-      return readinessOf(await listGatewayDeployments(client, scope.gatewayNamespace), scope);
+      return watchedReadiness(scope.gatewayNamespace) ?? readinessOf(await listGatewayDeployments(client, scope.gatewayNamespace), scope);
+    },
+
+    watchReadiness(scope, onChange, options = {}): ReadinessWatch {
+      const namespace = scope.gatewayNamespace;
+      const watch = watchGatewayReadiness(client, namespace, onChange, options.log ?? noLog);
+      const running = readinessWatches.get(namespace) ?? new Set();
+      running.add(watch);
+      readinessWatches.set(namespace, running);
+      return {
+        async stop() {
+          running.delete(watch);
+          await watch.stop();
+        },
+      };
     },
 
     async observeAddresses(scope) {

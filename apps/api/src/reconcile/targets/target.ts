@@ -1,4 +1,5 @@
 import type { CompilerCluster, GatewayAddresses, KubernetesObject } from '@egress/manifests';
+import type { FastifyBaseLogger } from 'fastify';
 
 import type { Readiness } from '../desired-state.ts';
 
@@ -17,7 +18,7 @@ export interface ObjectResult {
 export interface ApplyResult {
   objects: ObjectResult[];
   errors: string[];
-  /** The gateway readiness the desired state was compiled with. */
+  /** The gateway readiness the desired state was compiled with (the kubernetes target leaves out gateways the run deleted). */
   readiness: Readiness;
 }
 
@@ -81,11 +82,9 @@ export interface ApplyOptions {
   reuseLiveState?: boolean;
 }
 
-/** Reports gateway readiness whenever it may have changed, between start (this replica leads) and stop. */
-export interface ReadinessSource {
-  /** Starts reporting; a second start does nothing. */
-  start(onReadiness: (readiness: Readiness) => void): void;
-  /** Stops reporting (on losing the lead, and on close). */
+/** A readiness watch started by `Target.watchReadiness`. */
+export interface ReadinessWatch {
+  /** Stops watching; resolves once the open request is closed. */
   stop(): Promise<void>;
 }
 
@@ -94,13 +93,16 @@ export interface Target {
   readonly name: 'kubernetes' | 'directory' | 'none';
   /** Which gateways may get DNS rewrites: 'all' where readiness cannot be observed. A light read. */
   observeReadiness(scope: Scope): Promise<Readiness>;
+  /**
+   * Follows gateway readiness in `scope.gatewayNamespace` where the target can watch it (kubernetes):
+   * `onChange` gets the whole readiness once the watch has its first list, and again each time the set
+   * of ready gateways changes (a gateway turning ready or unready, one appearing ready or going away).
+   * While the watch is in sync, observeReadiness for that namespace answers from it without a request.
+   * Absent where readiness cannot be observed (the directory and none targets steer 'all').
+   */
+  watchReadiness?(scope: Scope, onChange: (readiness: Readiness) => void, options?: { log?: Pick<FastifyBaseLogger, 'debug'> }): ReadinessWatch;
   /** The gateway Services' ClusterIPs, where the target can read them (for the DNS snippet's `hosts` format). */
   observeAddresses?(scope: Scope): Promise<GatewayAddresses>;
-  /**
-   * Optional: the target's own way of noticing readiness changes (a watch). `scope` gives the current
-   * scope each time it is called. Without it, the leader polls observeReadiness (reconcile/readiness.ts).
-   */
-  readinessSource?(scope: () => Promise<Scope>): ReadinessSource;
   apply(desired: Desired, options: ApplyOptions): Promise<ApplyResult>;
   /** Compares what is deployed with the desired state without changing anything. */
   inspect(desired: Desired, scope: Scope): Promise<Inspection>;
