@@ -1,5 +1,3 @@
-import type { FastifyInstance } from 'fastify';
-
 /** A task run every `intervalMs` (never two at once), started and stopped by its owner. */
 export interface Periodic {
   /** Runs the task now and then every `intervalMs`; a second start does nothing. */
@@ -37,16 +35,4 @@ export function createPeriodic(intervalMs: number, task: () => Promise<void>, on
       await running;
     },
   };
-}
-
-/**
- * Runs `task` when the app is ready and then every `intervalMs` on this replica, never two at once (a
- * tick while the previous run is still going is skipped), and waits for a running one on close. A
- * failure is logged with `failure` and the next tick tries again. For sweeps that every replica may run
- * concurrently because their statements are safe to race (row locks, SKIP LOCKED).
- */
-export function startPeriodicTask(app: FastifyInstance, intervalMs: number, task: () => Promise<void>, failure: string): void {
-  const periodic = createPeriodic(intervalMs, task, (err) => app.log.error({ err }, failure));
-  app.addHook('onReady', () => periodic.start());
-  app.addHook('onClose', () => periodic.stop());
 }

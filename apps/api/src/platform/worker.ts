@@ -2,6 +2,8 @@
 // runWorkers starts them when the app is ready and stops them when it closes.
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 
+import { createPeriodic } from './periodic.ts';
+
 export interface Worker {
   start(): void;
   /** Stops the loop and waits for a pass that is running. */
@@ -27,25 +29,5 @@ export function runWorkers(app: FastifyInstance, workers: Readonly<Record<string
  */
 export function periodicWorker(options: { intervalMs: number; task: () => Promise<void>; log: FastifyBaseLogger; failure: string }): Worker {
   const { intervalMs, task, log, failure } = options;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | null = null;
-  const tick = () => {
-    if (running) return;
-    running = task()
-      .catch((err: unknown) => log.error({ err }, failure))
-      .finally(() => {
-        running = null;
-      });
-  };
-  return {
-    start() {
-      timer = setInterval(tick, intervalMs);
-      timer.unref();
-      tick();
-    },
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return createPeriodic(intervalMs, task, (err) => log.error({ err }, failure));
 }
