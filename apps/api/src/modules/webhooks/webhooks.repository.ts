@@ -7,6 +7,7 @@ import { keysetWhere, toPage, type Page } from '../../platform/pagination.ts';
 import type { NotificationPayload, OutboxEvent } from './webhooks.events.ts';
 
 export type DeliveryStatus = WebhookDelivery['status'];
+export type WebhookRow = Prisma.WebhookGetPayload<object>;
 
 export interface DeliveryRow {
   id: string;
@@ -145,6 +146,28 @@ export function createWebhooksRepository(db: Db) {
           WHERE d.webhook_id = w.id AND d.last_attempt_at IS NOT NULL ORDER BY d.created_at DESC, d.id DESC LIMIT 1
         ) l`;
       return new Map(rows.map((r) => [r.webhook_id, { status: r.status, at: r.last_attempt_at }]));
+    },
+
+    findWebhook(id: string, tx: Tx | Db = db): Promise<WebhookRow | null> {
+      return tx.webhook.findUnique({ where: { id } });
+    },
+
+    insertWebhook(data: Prisma.WebhookUncheckedCreateInput, tx: Tx | Db = db): Promise<WebhookRow> {
+      return tx.webhook.create({ data });
+    },
+
+    updateWebhook(id: string, data: Prisma.WebhookUpdateInput, tx: Tx | Db = db): Promise<WebhookRow> {
+      return tx.webhook.update({ where: { id }, data });
+    },
+
+    /** Its deliveries (queued ones and the log) go with it (ON DELETE CASCADE). */
+    async deleteWebhook(id: string, tx: Tx | Db = db): Promise<void> {
+      await tx.webhook.delete({ where: { id } });
+    },
+
+    /** One keyset page of webhooks, oldest first (limit + 1 rows, for toPage). */
+    listWebhooks(limit: number, cursor: string | undefined, tx: Tx | Db = db): Promise<WebhookRow[]> {
+      return tx.webhook.findMany({ where: keysetWhere('createdAt', cursor, 'asc', (k) => new Date(k)), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit + 1 });
     },
 
     /** Retention: deliveries created before `cutoff` go, whatever their status. */
