@@ -4,6 +4,7 @@
 import type { Explain } from '@egress/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { createExplainRepository } from '../../src/modules/explain/explain.repository.ts';
 import { createExplainService } from '../../src/modules/explain/explain.service.ts';
 import { createReconcileRepository } from '../../src/modules/reconcile/reconcile.repository.ts';
 import { createReconcileService } from '../../src/modules/reconcile/reconcile.service.ts';
@@ -156,7 +157,7 @@ describe('GET /api/v1/explain', () => {
     await approve(grant.id);
     const reconcile = createReconcileService({ db: t.db, repo: createReconcileRepository(t.db), reconciler: t.app.reconciler, clock: t.app.clock, log: t.app.log });
     const notReady = createExplainService({
-      db: t.db,
+      repo: createExplainRepository(t.db),
       input: async () => ({ ...(await reconcile.input()), readiness: {} }),
       clock: t.app.clock,
       publicUrl: t.config.publicUrl,
