@@ -156,14 +156,14 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       data: { webhook: { id: row.id, name: row.name }, message: `Test delivery from Egress Control to "${row.name}"` },
       links: { console: publicUrl },
     };
-    const delivery = await db.$transaction((tx) => repo.insertDelivery(tx, id, TEST_EVENT, payload, now));
+    const delivery = await db.$transaction((tx) => repo.insertDelivery(id, TEST_EVENT, payload, now, tx));
     deps.queued();
     return toDeliveryDto(delivery);
   }
 
   /** A failed delivery gets one more attempt, now; if that fails too it is failed (and audited) again. */
   async function retry(deliveryId: string): Promise<WebhookDelivery> {
-    const row = await db.$transaction((tx) => repo.requeueFailed(tx, deliveryId, clock.now()));
+    const row = await db.$transaction((tx) => repo.requeueFailed(deliveryId, clock.now(), tx));
     if (!row) {
       const existing = await repo.findDelivery(deliveryId);
       if (!existing) throw notFound('delivery');
