@@ -112,6 +112,29 @@ export default tseslint.config(
     },
   },
   {
+    // One data-access style (docs/decisions.md): statements live in <domain>.repository.ts (or platform);
+    // the rest of a module calls repositories. Raw SQL anywhere else, and a Prisma model call on the
+    // names the modules give the client (db, tx, app.db), are refused.
+    files: ['apps/api/src/modules/**/*.ts'],
+    ignores: ['**/*.repository.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        {
+          selector: 'MemberExpression[property.name=/^\\$(queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe)$/]',
+          message: 'SQL belongs in the module\'s <domain>.repository.ts: add a repository method (optional transaction last) and call it.',
+        },
+        {
+          selector: 'CallExpression > MemberExpression.callee[property.name=/^(findMany|findFirst|findFirstOrThrow|findUnique|findUniqueOrThrow|create|createMany|createManyAndReturn|update|updateMany|upsert|delete|deleteMany|count|aggregate|groupBy)$/] > MemberExpression.object[object.name=/^(db|tx|prisma)$/]',
+          message: 'Prisma calls belong in the module\'s <domain>.repository.ts: add a repository method (optional transaction last) and call it.',
+        },
+        {
+          selector: 'CallExpression > MemberExpression.callee[property.name=/^(findMany|findFirst|findFirstOrThrow|findUnique|findUniqueOrThrow|create|createMany|createManyAndReturn|update|updateMany|upsert|delete|deleteMany|count|aggregate|groupBy)$/] > MemberExpression.object > MemberExpression.object[property.name="db"]',
+          message: 'Prisma calls belong in the module\'s <domain>.repository.ts: add a repository method (optional transaction last) and call it.',
+        },
+      ],
+    },
+  },
+  {
     // config.ts is the one reader of the environment; everything else receives a Config.
     files: ['apps/api/src/**/*.ts', 'packages/*/src/**/*.ts'],
     ignores: ['apps/api/src/config.ts', '**/*.test.ts'],

@@ -8,7 +8,7 @@ import { ESLint } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const BOUNDARY_RULES = new Set(['no-restricted-imports', 'no-restricted-properties']);
+const BOUNDARY_RULES = new Set(['no-restricted-imports', 'no-restricted-properties', 'no-restricted-syntax']);
 let eslint: ESLint;
 
 beforeAll(() => {
@@ -55,6 +55,32 @@ describe('import direction (eslint.config.js)', () => {
     expect(await violations('apps/api/src/server.ts', reading)).toEqual([expect.stringMatching(/^no-restricted-properties: .*config\.ts/)]);
     expect(await violations('apps/api/src/modules/flows/fixture.ts', reading)).toHaveLength(1);
     expect(await violations('apps/api/src/config.ts', reading)).toEqual([]);
+  });
+
+  it('keeps statements in repositories: no raw SQL or Prisma model calls elsewhere in a module', async () => {
+    const raw = "import type { Db } from '../../platform/db.ts';\nexport const f = (db: Db) => db.$queryRaw`SELECT 1`;\n";
+    expect(await violations('apps/api/src/modules/users/users.service.ts', raw)).toEqual([expect.stringMatching(/^no-restricted-syntax: SQL belongs in the module's <domain>\.repository\.ts/)]);
+    const prisma = [
+      "import type { Db, Tx } from '../../platform/db.ts';",
+      'export const a = (db: Db) => db.user.findMany({});',
+      'export const b = (tx: Tx) => tx.session.deleteMany({ where: {} });',
+      "export const c = (app: { db: Db }) => app.db.grant.count({ where: { state: 'active' } });",
+      "export const d = (tx: Tx) => tx.$executeRaw`SELECT 1`;",
+      '',
+    ].join('\n');
+    const found = await violations('apps/api/src/modules/grants/grants.worker.ts', prisma);
+    expect(found).toHaveLength(4);
+    expect(found.filter((m) => m.includes('Prisma calls belong'))).toHaveLength(3);
+    // The same statements in a repository are its job; a service calling the repository (whose methods
+    // share Prisma's names) and $transaction are fine.
+    expect(await violations('apps/api/src/modules/grants/grants.repository.ts', prisma)).toEqual([]);
+    const calls = [
+      "import type { Db } from '../../platform/db.ts';",
+      'export const e = (db: Db, repo: { list(): Promise<number>; count(): Promise<number>; update(id: string): Promise<void> }) =>',
+      "  db.$transaction(async () => (await repo.list()) + (await repo.count()) + Number(await repo.update('x')));",
+      '',
+    ].join('\n');
+    expect(await violations('apps/api/src/modules/users/users.service.ts', calls)).toEqual([]);
   });
 
   it('keeps packages/shared free of our packages and of Node, and the compiler on shared alone', async () => {

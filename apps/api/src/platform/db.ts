@@ -51,3 +51,8 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 4) return false;
   return unavailableHere(error) || isDatabaseUnavailable((error as { cause?: unknown }).cause, depth + 1);
 }
+
+/** One round trip to the database (the readiness probe); throws when it cannot be reached. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.$queryRaw`SELECT 1`;
+}

@@ -60,6 +60,18 @@ export function keysetWhere<K extends string, V>(field: K, cursor: string | unde
 }
 
 /**
+ * The Prisma `where` part for the page after `cursor` in a list ordered by a unique key alone (the
+ * audit log's seq): no tie to break on id, so a single comparison the key's index answers.
+ */
+export function keysetUniqueWhere<K extends string, V>(field: K, cursor: string | undefined, order: SortOrder, key: (k: string | number) => V): Partial<Record<K, { gt: V } | { lt: V }>> {
+  const after = decodeCursor(cursor);
+  if (!after) return {};
+  const k = key(after.key);
+  // The computed key loses its literal type; the shape is the one the signature states.
+  return { [field]: order === 'asc' ? { gt: k } : { lt: k } } as Record<K, { gt: V } | { lt: V }>;
+}
+
+/**
  * The SQL condition for the page after `cursor`: a row comparison such as `(g.requested_at, g.id) <
  * ($1, $2)`, which PostgreSQL answers with an index range scan however deep the page; TRUE without a
  * cursor. `columns` lists the sort key and the id; `values` renders the cursor's key and id, cast to

@@ -6,7 +6,9 @@ import type { Explain } from '@egress/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createDesiredStateCache } from '../../src/modules/explain/desired-cache.ts';
+import { createExplainRepository } from '../../src/modules/explain/explain.repository.ts';
 import { createExplainService } from '../../src/modules/explain/explain.service.ts';
+import { createReconcileRepository } from '../../src/modules/reconcile/reconcile.repository.ts';
 import { createReconcileService } from '../../src/modules/reconcile/reconcile.service.ts';
 import { createChanges } from '../../src/platform/changes.ts';
 import type { Clock } from '../../src/platform/clock.ts';
@@ -29,9 +31,10 @@ const approve = async (id: string) => {
 function replica(changes = createChanges()) {
   let offsetMs = 0;
   const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
-  const reconcile = createReconcileService({ db: t.db, reconciler: t.app.reconciler, clock, log: t.app.log });
-  const cache = createDesiredStateCache({ db: t.db, observe: reconcile.observe, changes, clock });
-  const service = createExplainService({ db: t.db, cache, clock, publicUrl: t.config.publicUrl });
+  const reconcile = createReconcileService({ db: t.db, repo: createReconcileRepository(t.db), reconciler: t.app.reconciler, clock, log: t.app.log });
+  const repo = createExplainRepository(t.db);
+  const cache = createDesiredStateCache({ db: t.db, repo, observe: reconcile.observe, changes, clock });
+  const service = createExplainService({ repo, cache, clock, publicUrl: t.config.publicUrl });
   return {
     cache,
     changes,

@@ -4,7 +4,9 @@
 import type { Explain } from '@egress/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { createExplainRepository } from '../../src/modules/explain/explain.repository.ts';
 import { createExplainService } from '../../src/modules/explain/explain.service.ts';
+import { createReconcileRepository } from '../../src/modules/reconcile/reconcile.repository.ts';
 import { createReconcileService } from '../../src/modules/reconcile/reconcile.service.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
@@ -153,9 +155,9 @@ describe('GET /api/v1/explain', () => {
     const { service, destination } = await fleet();
     const grant = await t.factories.grant({ service: service.name, destination: destination.host, port: 443 });
     await approve(grant.id);
-    const reconcile = createReconcileService({ db: t.db, reconciler: t.app.reconciler, clock: t.app.clock, log: t.app.log });
+    const reconcile = createReconcileService({ db: t.db, repo: createReconcileRepository(t.db), reconciler: t.app.reconciler, clock: t.app.clock, log: t.app.log });
     const notReady = createExplainService({
-      db: t.db,
+      repo: createExplainRepository(t.db),
       input: async () => ({ ...(await reconcile.input()), readiness: {} }),
       clock: t.app.clock,
       publicUrl: t.config.publicUrl,

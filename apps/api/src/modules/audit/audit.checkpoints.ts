@@ -17,21 +17,13 @@ import { checkpointSignatureValid } from '../../platform/checkpoint-key.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db.ts';
 import { AppError, invalid } from '../../platform/errors.ts';
+import type { AuditRepository, CheckpointRow } from './audit.repository.ts';
 
 export const CHECKPOINT_FILE = 'checkpoints.jsonl';
 const sha256 = (input: string) => createHash('sha256').update(input).digest('hex');
 
 /** Runs in the transaction that stores a new checkpoint (the webhooks outbox enqueues there). */
 export type SealListener = (tx: Tx, checkpoint: AuditCheckpoint) => Promise<void>;
-
-interface CheckpointRow {
-  seq: bigint;
-  head_hash: string;
-  at: Date;
-  key_id: string;
-  public_key: string;
-  signature: string;
-}
 
 const toCheckpoint = (r: CheckpointRow): AuditCheckpoint => ({
   format: CHECKPOINT_FORMAT,
@@ -48,8 +40,8 @@ export interface VerifyResult extends ChainVerdict {
   checkpoint: Omit<AuditCheckpoint, 'rowHashes' | 'fromSeq'> | null;
 }
 
-export function createCheckpoints(deps: { db: Db; audit: AuditLog; clock: Clock; signer: CheckpointSigner | null; dir: string; log: FastifyBaseLogger }) {
-  const { db, audit, clock, signer, dir, log } = deps;
+export function createCheckpoints(deps: { db: Db; repo: AuditRepository; audit: AuditLog; clock: Clock; signer: CheckpointSigner | null; dir: string; log: FastifyBaseLogger }) {
+  const { db, repo, audit, clock, signer, dir, log } = deps;
   const listeners = new Set<SealListener>();
   const trusted = (c: AuditCheckpoint) => signer !== null && signer.trustedKeys.includes(c.publicKey) && checkpointSignatureValid(c);
 
@@ -59,8 +51,7 @@ export function createCheckpoints(deps: { db: Db; audit: AuditLog; clock: Clock;
   }
 
   async function stored(): Promise<AuditCheckpoint[]> {
-    const rows = await db.$queryRaw<CheckpointRow[]>`SELECT seq, head_hash, at, key_id, public_key, signature FROM audit_checkpoints ORDER BY seq`;
-    return rows.map(toCheckpoint);
+    return (await repo.checkpoints()).map(toCheckpoint);
   }
 
   async function fromFile(): Promise<AuditCheckpoint[]> {
@@ -85,8 +76,7 @@ export function createCheckpoints(deps: { db: Db; audit: AuditLog; clock: Clock;
   }
 
   async function latestStored(s: CheckpointSigner): Promise<AuditCheckpoint | null> {
-    const rows = await db.$queryRaw<CheckpointRow[]>`SELECT seq, head_hash, at, key_id, public_key, signature FROM audit_checkpoints WHERE public_key = ANY(${[...s.trustedKeys]}) ORDER BY seq DESC LIMIT 1`;
-    const row = rows[0];
+    const row = await repo.latestCheckpointOf([...s.trustedKeys]);
     if (!row) return null;
     const c = toCheckpoint(row);
     if (!checkpointSignatureValid(c)) throw new AppError('conflict', `the stored checkpoint for row ${c.seq} has a bad signature: audit_checkpoints was tampered with`);
@@ -97,7 +87,7 @@ export function createCheckpoints(deps: { db: Db; audit: AuditLog; clock: Clock;
   async function* rowsBetween(after: bigint, head: bigint) {
     let cursor = after;
     while (cursor < head) {
-      const batch = await db.auditEvent.findMany({ where: { seq: { gt: cursor, lte: head } }, orderBy: { seq: 'asc' }, take: 2000 });
+      const batch = await repo.rowsAfter(cursor, head, 2000);
       const lastRow = batch[batch.length - 1];
       if (!lastRow) return;
       yield* batch;
@@ -124,10 +114,9 @@ export function createCheckpoints(deps: { db: Db; audit: AuditLog; clock: Clock;
   /** Stores the checkpoint and tells the listeners, in one transaction; false when another replica was first. */
   async function store(checkpoint: AuditCheckpoint): Promise<boolean> {
     return db.$transaction(async (tx) => {
-      const n = await tx.$executeRaw`INSERT INTO audit_checkpoints (seq, head_hash, at, key_id, public_key, signature)
-        VALUES (${BigInt(checkpoint.seq)}, ${checkpoint.headHash}, ${new Date(checkpoint.at)}, ${checkpoint.keyId}, ${checkpoint.publicKey}, ${checkpoint.signature})
-        ON CONFLICT (seq) DO NOTHING`;
-      if (n === 0) return false;
+      const c = checkpoint;
+      const inserted = await repo.insertCheckpoint({ seq: BigInt(c.seq), headHash: c.headHash, at: new Date(c.at), keyId: c.keyId, publicKey: c.publicKey, signature: c.signature }, tx);
+      if (!inserted) return false;
       for (const listener of listeners) await listener(tx, checkpoint);
       return true;
     });
@@ -142,7 +131,7 @@ export function createCheckpoints(deps: { db: Db; audit: AuditLog; clock: Clock;
     if (by) await db.$transaction((tx) => audit.append(tx, { actor: by.actor, action: 'audit.checkpointed', targetType: 'system', targetId: null, requestId: by.requestId }));
     // Committed rows are a prefix of the chain (appends are serialised and numbered in commit order),
     // so the newest committed row is a head nothing will be inserted before.
-    const head = await db.auditEvent.findFirst({ orderBy: { seq: 'desc' }, select: { seq: true, hash: true } });
+    const head = await repo.head();
     if (!head) return null;
     const last = await latestStored(s);
     if (last && last.seq > Number(head.seq)) throw new AppError('conflict', `rows ${Number(head.seq) + 1} to ${last.seq} were sealed and are now missing`);
@@ -186,9 +175,7 @@ export function createCheckpoints(deps: { db: Db; audit: AuditLog; clock: Clock;
   }
 
   async function list(limit: number, before: number | null): Promise<AuditCheckpoint[]> {
-    const rows = await db.$queryRaw<CheckpointRow[]>`SELECT seq, head_hash, at, key_id, public_key, signature FROM audit_checkpoints
-      WHERE seq < ${BigInt(before ?? Number.MAX_SAFE_INTEGER)} ORDER BY seq DESC LIMIT ${limit}`;
-    return rows.map(toCheckpoint);
+    return (await repo.checkpointsBefore(BigInt(before ?? Number.MAX_SAFE_INTEGER), limit)).map(toCheckpoint);
   }
 
   function onSeal(listener: SealListener): () => void {

@@ -5,14 +5,16 @@ import type { FastifyInstance } from 'fastify';
 import { createCheckpointSigner } from '../../platform/checkpoint-key.ts';
 import { createAuditSealWorker } from './audit-seal.worker.ts';
 import { createCheckpoints } from './audit.checkpoints.ts';
+import { createAuditRepository } from './audit.repository.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { createAuditService } from './audit.service.ts';
 
 export async function auditModule(app: FastifyInstance) {
   const { config } = app;
   const signer = config.secretKey ? createCheckpointSigner(config.secretKey, config.previousSecretKey) : null;
-  const checkpoints = createCheckpoints({ db: app.db, audit: app.audit, clock: app.clock, signer, dir: config.auditCheckpointDir, log: app.log.child({ component: 'audit-checkpoints' }) });
-  const service = createAuditService({ db: app.db, audit: app.audit });
+  const repo = createAuditRepository(app.db);
+  const checkpoints = createCheckpoints({ db: app.db, repo, audit: app.audit, clock: app.clock, signer, dir: config.auditCheckpointDir, log: app.log.child({ component: 'audit-checkpoints' }) });
+  const service = createAuditService({ repo, audit: app.audit });
   await app.register(auditRoutes, { service, checkpoints });
   return {
     checkpoints,

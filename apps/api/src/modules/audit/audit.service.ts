@@ -2,12 +2,11 @@ import type { AuditEvent as AuditEventDto, AuditListQuerySchema } from '@egress/
 import type { z } from 'zod';
 
 import type { AuditLog } from '../../platform/audit.ts';
-import type { Db, Prisma } from '../../platform/db.ts';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { toPage, type Page } from '../../platform/pagination.ts';
+import type { AuditFilter, AuditRepository, AuditRow as Row } from './audit.repository.ts';
 import { withTargetNames } from './audit.target-names.ts';
 
 type ListQuery = z.output<typeof AuditListQuerySchema>;
-type Row = Prisma.AuditEventGetPayload<object>;
 
 export function toAuditDto(e: Row): AuditEventDto {
   return {
@@ -28,14 +27,15 @@ export function toAuditDto(e: Row): AuditEventDto {
   };
 }
 
-function where(q: ListQuery): Prisma.AuditEventWhereInput {
-  const w: Prisma.AuditEventWhereInput = {};
-  if (q.actor) w.actor = q.actor.toLowerCase();
-  if (q.action) w.action = q.action;
-  if (q.targetType) w.targetType = q.targetType;
-  if (q.targetId) w.targetId = q.targetId;
-  if (q.from || q.to) w.at = { ...(q.from ? { gte: new Date(q.from) } : {}), ...(q.to ? { lt: new Date(q.to) } : {}) };
-  return w;
+function filterOf(q: ListQuery): AuditFilter {
+  return {
+    actor: q.actor ? q.actor.toLowerCase() : undefined,
+    action: q.action,
+    targetType: q.targetType,
+    targetId: q.targetId,
+    from: q.from ? new Date(q.from) : undefined,
+    to: q.to ? new Date(q.to) : undefined,
+  };
 }
 
 // actorId and prevHash come last (added later): with them an export can be verified offline (egressctl audit verify).
@@ -54,25 +54,19 @@ export function toCsvLine(e: AuditEventDto): string {
 
 export const CSV_HEADER = CSV_COLUMNS.join(',');
 
-export function createAuditService({ db, audit }: { db: Db; audit: AuditLog }) {
+export function createAuditService({ repo, audit }: { repo: AuditRepository; audit: AuditLog }) {
   async function list(q: ListQuery): Promise<Page<AuditEventDto>> {
-    const after = decodeCursor(q.cursor);
-    const base = where(q);
-    const rows = await db.auditEvent.findMany({
-      where: after ? { AND: [base, { seq: { lt: BigInt(after.key) } }] } : base,
-      orderBy: { seq: 'desc' },
-      take: q.limit + 1,
-    });
+    const rows = await repo.list(filterOf(q), q.limit, q.cursor);
     const page = toPage(rows, q.limit, toAuditDto, (r) => [Number(r.seq), r.id]);
-    return { ...page, items: await withTargetNames(db, page.items) };
+    return { ...page, items: await withTargetNames(repo, page.items) };
   }
 
   /** Every matching event, newest first, in batches: the CSV export is not limited to one page. */
   async function* all(q: ListQuery): AsyncGenerator<AuditEventDto> {
     let cursor: bigint | null = null;
-    const base = where(q);
+    const filter = filterOf(q);
     for (;;) {
-      const rows: Row[] = await db.auditEvent.findMany({ where: cursor === null ? base : { AND: [base, { seq: { lt: cursor } }] }, orderBy: { seq: 'desc' }, take: 1000 });
+      const rows: Row[] = await repo.batchBefore(filter, cursor, 1000);
       if (rows.length === 0) return;
       for (const r of rows) yield toAuditDto(r);
       cursor = rows[rows.length - 1]?.seq ?? null;

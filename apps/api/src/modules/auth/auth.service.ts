@@ -5,12 +5,13 @@ import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { RequestActor } from '../../platform/identity.ts';
 import { verifyPassword } from '../../platform/secrets.ts';
+import type { AuthRepository } from './auth.repository.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { LoginContext, OpenedSession, Sessions } from './sessions.ts';
 
-export function createAuthService({ db, audit, sessions }: { db: Db; audit: AuditLog; sessions: Sessions }) {
+export function createAuthService({ db, repo, audit, sessions }: { db: Db; repo: AuthRepository; audit: AuditLog; sessions: Sessions }) {
   async function login(email: string, password: string, ctx: LoginContext): Promise<{ user: Me } & OpenedSession> {
-    const user = await db.user.findUnique({ where: { email } });
+    const user = await repo.findUserByEmail(email);
     const ok = await verifyPassword(user?.passwordHash ?? null, password);
     if (!user || !ok || user.disabledAt) {
       await db.$transaction((tx) =>
@@ -20,7 +21,7 @@ export function createAuthService({ db, audit, sessions }: { db: Db; audit: Audi
       throw new AppError('unauthenticated', 'wrong email or password');
     }
     const session = await db.$transaction((tx) => sessions.open(tx, user, ctx, 'password'));
-    await sessions.pruneExpired(db, user.id);
+    await sessions.pruneExpired(user.id);
     const me: Me = { id: user.id, email: user.email, name: user.name, role: user.role };
     return { user: me, ...session };
   }
@@ -29,7 +30,7 @@ export function createAuthService({ db, audit, sessions }: { db: Db; audit: Audi
     if (!actor.sessionId) return; // token requests have no session to end
     const sessionId = actor.sessionId;
     await db.$transaction(async (tx) => {
-      await tx.session.deleteMany({ where: { id: sessionId } });
+      await repo.deleteSession(sessionId, tx);
       await audit.append(tx, { actor: { type: 'user', id: actor.userId, label: actor.email }, action: 'auth.logout', targetType: 'session', targetId: sessionId, requestId });
     });
   }

@@ -5,6 +5,7 @@ import type { Role } from '@egress/shared';
 
 import type { Actor, AuditInput } from '../../platform/audit.ts';
 import type { Tx } from '../../platform/db.ts';
+import type { AuthRepository } from './auth.repository.ts';
 
 export interface OidcIdentity {
   issuer: string;
@@ -44,98 +45,100 @@ function linkable(user: UserRow, identity: OidcIdentity): boolean {
   return identity.emailVerified && user.passwordHash === null && user.oidcIssuer !== identity.issuer;
 }
 
-/** Sets the mapped role; a concurrent sign-in that already did so makes this a no-op without an event. */
-async function applyRole(tx: Tx, user: UserRow, role: Role, requestId: string): Promise<AuditInput[]> {
-  if (user.role === role) return [];
-  const { count } = await tx.user.updateMany({ where: { id: user.id, role: user.role }, data: { role } });
-  if (count === 0) return [];
-  return [
-    {
+/** Which user an identity signs in as, and the account changes that takes (oidc.service.ts, in its transaction). */
+export function createOidcAccounts(repo: AuthRepository) {
+  /** Sets the mapped role; a concurrent sign-in that already did so makes this a no-op without an event. */
+  async function applyRole(tx: Tx, user: UserRow, role: Role, requestId: string): Promise<AuditInput[]> {
+    if (user.role === role) return [];
+    if (!(await repo.setRoleIfUnchanged(user.id, user.role, role, tx))) return [];
+    return [
+      {
+        actor: OIDC_ACTOR,
+        action: 'user.updated',
+        targetType: 'user',
+        targetId: user.id,
+        before: { role: user.role },
+        after: { role, source: 'oidc role mapping' },
+        requestId,
+      },
+    ];
+  }
+
+  async function link(
+    tx: Tx,
+    user: UserRow,
+    identity: OidcIdentity,
+    role: Role,
+    requestId: string,
+  ): Promise<AccountResult> {
+    if (user.disabledAt) return { ok: false, reason: 'disabled', userId: user.id };
+    await repo.linkOidc(user.id, identity.issuer, identity.subject, tx);
+    const linked: AuditInput = {
       actor: OIDC_ACTOR,
       action: 'user.updated',
       targetType: 'user',
       targetId: user.id,
-      before: { role: user.role },
-      after: { role, source: 'oidc role mapping' },
+      before: { oidcIssuer: user.oidcIssuer },
+      after: { oidcIssuer: identity.issuer, oidcSubject: identity.subject, source: 'oidc account link' },
       requestId,
-    },
-  ];
-}
-
-async function link(
-  tx: Tx,
-  user: UserRow,
-  identity: OidcIdentity,
-  role: Role,
-  requestId: string,
-): Promise<AccountResult> {
-  if (user.disabledAt) return { ok: false, reason: 'disabled', userId: user.id };
-  await tx.user.update({
-    where: { id: user.id },
-    data: { oidcIssuer: identity.issuer, oidcSubject: identity.subject },
-  });
-  const linked: AuditInput = {
-    actor: OIDC_ACTOR,
-    action: 'user.updated',
-    targetType: 'user',
-    targetId: user.id,
-    before: { oidcIssuer: user.oidcIssuer },
-    after: { oidcIssuer: identity.issuer, oidcSubject: identity.subject, source: 'oidc account link' },
-    requestId,
-  };
-  return { ok: true, user, events: [linked, ...(await applyRole(tx, user, role, requestId))] };
-}
-
-async function provision(
-  tx: Tx,
-  identity: OidcIdentity & { email: string },
-  role: Role,
-  requestId: string,
-): Promise<AccountResult> {
-  const user = await tx.user.create({
-    data: {
-      email: identity.email,
-      name: identity.name,
-      role,
-      passwordHash: null,
-      oidcIssuer: identity.issuer,
-      oidcSubject: identity.subject,
-    },
-  });
-  const event: AuditInput = {
-    actor: OIDC_ACTOR,
-    action: 'user.provisioned',
-    targetType: 'user',
-    targetId: user.id,
-    after: {
-      email: user.email,
-      name: user.name,
-      role,
-      oidcIssuer: identity.issuer,
-      oidcSubject: identity.subject,
-    },
-    requestId,
-  };
-  return { ok: true, user, events: [event] };
-}
-
-/** The user this identity signs in as, with its role set to `role` (the provider is the source of truth). */
-export async function resolveAccount(
-  tx: Tx,
-  identity: OidcIdentity,
-  role: Role,
-  requestId: string,
-): Promise<AccountResult> {
-  const bound = await tx.user.findFirst({
-    where: { oidcIssuer: identity.issuer, oidcSubject: identity.subject },
-  });
-  if (bound) {
-    if (bound.disabledAt) return { ok: false, reason: 'disabled', userId: bound.id };
-    return { ok: true, user: bound, events: await applyRole(tx, bound, role, requestId) };
+    };
+    return { ok: true, user, events: [linked, ...(await applyRole(tx, user, role, requestId))] };
   }
-  if (identity.email === null) return { ok: false, reason: 'no_email', userId: null };
-  const sameEmail = await tx.user.findUnique({ where: { email: identity.email } });
-  if (!sameEmail) return provision(tx, { ...identity, email: identity.email }, role, requestId);
-  if (!linkable(sameEmail, identity)) return { ok: false, reason: 'email_in_use', userId: sameEmail.id };
-  return link(tx, sameEmail, identity, role, requestId);
+
+  async function provision(
+    tx: Tx,
+    identity: OidcIdentity & { email: string },
+    role: Role,
+    requestId: string,
+  ): Promise<AccountResult> {
+    const user = await repo.insertUser(
+      {
+        email: identity.email,
+        name: identity.name,
+        role,
+        passwordHash: null,
+        oidcIssuer: identity.issuer,
+        oidcSubject: identity.subject,
+      },
+      tx,
+    );
+    const event: AuditInput = {
+      actor: OIDC_ACTOR,
+      action: 'user.provisioned',
+      targetType: 'user',
+      targetId: user.id,
+      after: {
+        email: user.email,
+        name: user.name,
+        role,
+        oidcIssuer: identity.issuer,
+        oidcSubject: identity.subject,
+      },
+      requestId,
+    };
+    return { ok: true, user, events: [event] };
+  }
+
+  /** The user this identity signs in as, with its role set to `role` (the provider is the source of truth). */
+  async function resolveAccount(
+    tx: Tx,
+    identity: OidcIdentity,
+    role: Role,
+    requestId: string,
+  ): Promise<AccountResult> {
+    const bound = await repo.findUserByOidc(identity.issuer, identity.subject, tx);
+    if (bound) {
+      if (bound.disabledAt) return { ok: false, reason: 'disabled', userId: bound.id };
+      return { ok: true, user: bound, events: await applyRole(tx, bound, role, requestId) };
+    }
+    if (identity.email === null) return { ok: false, reason: 'no_email', userId: null };
+    const sameEmail = await repo.findUserByEmail(identity.email, tx);
+    if (!sameEmail) return provision(tx, { ...identity, email: identity.email }, role, requestId);
+    if (!linkable(sameEmail, identity)) return { ok: false, reason: 'email_in_use', userId: sameEmail.id };
+    return link(tx, sameEmail, identity, role, requestId);
+  }
+
+  return { resolveAccount };
 }
+
+export type OidcAccounts = ReturnType<typeof createOidcAccounts>;

@@ -8,7 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AuditInput, AuditLog } from '../../platform/audit.ts';
 import { isUniqueViolation, type Db } from '../../platform/db.ts';
 import { newSecret } from '../../platform/secrets.ts';
-import { resolveAccount, type AccountRefusal, type OidcIdentity } from './oidc-accounts.ts';
+import type { AccountRefusal, OidcAccounts, OidcIdentity } from './oidc-accounts.ts';
 import { OidcProviderError, type OidcClient } from './oidc-client.ts';
 import type { OidcConfig } from '../../platform/oidc-config.ts';
 import type { createOidcLogins } from './oidc-logins.ts';
@@ -66,6 +66,7 @@ interface Deps {
   audit: AuditLog;
   sessions: Sessions;
   logins: ReturnType<typeof createOidcLogins>;
+  accounts: OidcAccounts;
   client: OidcClient;
   oidc: OidcConfig;
   log: FastifyBaseLogger;
@@ -85,7 +86,7 @@ function identityOf(claims: Record<string, unknown>): OidcIdentity {
   };
 }
 
-export function createOidcService({ db, audit, sessions, logins, client, oidc, log }: Deps) {
+export function createOidcService({ db, audit, sessions, logins, accounts, client, oidc, log }: Deps) {
   async function begin(returnTo: string | undefined, binding: string | undefined): Promise<BeginResult> {
     try {
       const { url, secrets } = await client.authorizationUrl();
@@ -137,7 +138,7 @@ export function createOidcService({ db, audit, sessions, logins, client, oidc, l
     const { identity, role, groups } = mapped;
     try {
       const outcome = await db.$transaction(async (tx) => {
-        const account = await resolveAccount(tx, identity, role, ctx.requestId);
+        const account = await accounts.resolveAccount(tx, identity, role, ctx.requestId);
         if (!account.ok) return account;
         return {
           ok: true as const,
@@ -147,7 +148,7 @@ export function createOidcService({ db, audit, sessions, logins, client, oidc, l
       });
       if (!outcome.ok)
         return await refuse({ reason: outcome.reason, identity, groups, userId: outcome.userId }, ctx);
-      await sessions.pruneExpired(db, outcome.userId);
+      await sessions.pruneExpired(outcome.userId);
       return { ok: true, session: outcome.session, returnTo };
     } catch (error) {
       if (attempt === 1 && isUniqueViolation(error)) return signIn(mapped, returnTo, ctx, 2);

@@ -4,9 +4,10 @@ import type { FastifyReply } from 'fastify';
 
 import type { AuditInput, AuditLog } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db, Tx } from '../../platform/db.ts';
+import type { Tx } from '../../platform/db.ts';
 import { SESSION_COOKIE } from '../../platform/identity.ts';
 import { newSecret, sha256 } from '../../platform/secrets.ts';
+import type { AuthRepository } from './auth.repository.ts';
 
 export type SignInMethod = 'password' | 'oidc';
 
@@ -28,10 +29,12 @@ interface SessionUser {
 }
 
 export function createSessions({
+  repo,
   audit,
   clock,
   sessionTtlMs,
 }: {
+  repo: AuthRepository;
   audit: AuditLog;
   clock: Clock;
   sessionTtlMs: number;
@@ -51,8 +54,8 @@ export function createSessions({
     const csrfToken = newSecret();
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + sessionTtlMs);
-    const session = await tx.session.create({
-      data: {
+    const session = await repo.insertSession(
+      {
         tokenHash: sha256(sessionToken),
         csrfTokenHash: sha256(csrfToken),
         userId: user.id,
@@ -62,7 +65,8 @@ export function createSessions({
         ip: ctx.ip,
         userAgent: ctx.userAgent?.slice(0, 500) ?? null,
       },
-    });
+      tx,
+    );
     await audit.append(tx, [
       ...earlier,
       {
@@ -78,8 +82,8 @@ export function createSessions({
   }
 
   /** Expired sessions are kept no longer than needed; run after the sign-in commits. */
-  async function pruneExpired(db: Db, userId: string): Promise<void> {
-    await db.session.deleteMany({ where: { userId, expiresAt: { lt: clock.now() } } });
+  async function pruneExpired(userId: string): Promise<void> {
+    await repo.deleteExpiredSessions(userId, clock.now());
   }
 
   return { open, pruneExpired };

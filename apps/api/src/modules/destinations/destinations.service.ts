@@ -14,8 +14,10 @@ import type { Changes } from '../../platform/changes.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isUniqueViolation, type Db, type Prisma, type Tx } from '../../platform/db.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
-import { keysetWhere, toPage, type Page } from '../../platform/pagination.ts';
 import type { RequestActor } from '../../platform/identity.ts';
+import { toPage, type Page } from '../../platform/pagination.ts';
+
+import type { DestinationRow as Row, DestinationsRepository } from './destinations.repository.ts';
 
 /**
  * Ends a deleted destination's pending and active grants inside its transaction and returns their audit
@@ -36,12 +38,6 @@ interface Ctx {
   user: RequestActor;
   requestId: string;
 }
-
-const INCLUDE = {
-  ports: { orderBy: [{ port: 'asc' }, { protocol: 'asc' }] },
-  _count: { select: { grants: { where: { state: 'active' } } } },
-} as const satisfies Prisma.DestinationInclude;
-type Row = Prisma.DestinationGetPayload<{ include: typeof INCLUDE }>;
 
 /** Why a stored host would be refused today (registered before a rule was added), or null. */
 function hostProblemOf(host: string): string | null {
@@ -73,10 +69,10 @@ function checkReplicas(min: number, max: number): void {
   }
 }
 
-export function createDestinationsService(deps: { db: Db; audit: AuditLog; clock: Clock; changes: Changes; closeGrants: CloseDestinationGrants }) {
-  const { db, audit, clock, changes, closeGrants } = deps;
+export function createDestinationsService(deps: { db: Db; repo: DestinationsRepository; audit: AuditLog; clock: Clock; changes: Changes; closeGrants: CloseDestinationGrants }) {
+  const { db, repo, audit, clock, changes, closeGrants } = deps;
   async function load(tx: Tx | Db, id: string): Promise<Row> {
-    const row = await tx.destination.findFirst({ where: { id, deletedAt: null }, include: INCLUDE });
+    const row = await repo.findLive(id, tx);
     if (!row) throw notFound('destination');
     return row;
   }
@@ -88,10 +84,10 @@ export function createDestinationsService(deps: { db: Db; audit: AuditLog; clock
     const gatewayName = gatewayNameFor(body.host);
     try {
       const dto = await db.$transaction(async (tx) => {
-        const clash = await tx.destination.findFirst({ where: { gatewayName, deletedAt: null } });
+        const clash = await repo.findLiveByGatewayName(gatewayName, tx);
         if (clash) throw new AppError('duplicate', `gateway name ${gatewayName} is already used by ${clash.host}`);
-        const created = await tx.destination.create({
-          data: {
+        const created = await repo.insert(
+          {
             host: body.host,
             gatewayName,
             sensitivity: body.sensitivity,
@@ -99,10 +95,10 @@ export function createDestinationsService(deps: { db: Db; audit: AuditLog; clock
             minReplicas: min,
             maxReplicas: max,
             targetCPUUtilizationPercentage: body.gateway?.targetCPUUtilizationPercentage ?? 70,
-            ports: { create: body.ports.map((p) => ({ port: p.port, protocol: p.protocol })) },
+            ports: body.ports,
           },
-          include: INCLUDE,
-        });
+          tx,
+        );
         const out = toDestinationDto(created);
         await audit.append(tx, { actor: ctx.actor, action: 'destination.created', targetType: 'destination', targetId: out.id, after: out, requestId: ctx.requestId });
         return out;
@@ -121,19 +117,13 @@ export function createDestinationsService(deps: { db: Db; audit: AuditLog; clock
     const min = body.gateway?.minReplicas ?? current.minReplicas;
     const max = body.gateway?.maxReplicas ?? current.maxReplicas;
     checkReplicas(min, max);
-    const data: Prisma.DestinationUpdateInput = { minReplicas: min, maxReplicas: max };
+    const data: Omit<Prisma.DestinationUpdateInput, 'ports'> = { minReplicas: min, maxReplicas: max };
     if (body.gateway?.targetCPUUtilizationPercentage !== undefined) data.targetCPUUtilizationPercentage = body.gateway.targetCPUUtilizationPercentage;
     if (body.sensitivity !== undefined) data.sensitivity = body.sensitivity;
     if (body.description !== undefined) data.description = body.description;
-    if (body.ports !== undefined) {
-      await tx.destinationPort.deleteMany({ where: { destinationId: current.id } });
-      data.ports = { create: body.ports.map((p) => ({ port: p.port, protocol: p.protocol })) };
-    }
-    await tx.destination.update({ where: { id: current.id }, data });
+    await repo.update(current.id, data, body.ports, tx);
     // A destination that becomes sensitive needs two approvals for requests still pending.
-    if (body.sensitivity === 'sensitive') {
-      await tx.grant.updateMany({ where: { destinationId: current.id, state: 'pending' }, data: { requiredApprovals: 2 } });
-    }
+    if (body.sensitivity === 'sensitive') await repo.raisePendingApprovals(current.id, 2, tx);
   }
 
   async function update(id: string, body: Update, ctx: Ctx): Promise<DestinationDto> {
@@ -141,7 +131,7 @@ export function createDestinationsService(deps: { db: Db; audit: AuditLog; clock
       const current = await load(tx, id);
       const removedPorts = body.ports ? current.ports.filter((p) => !body.ports?.some((n) => n.port === p.port)).map((p) => p.port) : [];
       if (removedPorts.length > 0) {
-        const inUse = await tx.grant.count({ where: { destinationId: id, state: { in: ['pending', 'active'] }, port: { in: removedPorts } } });
+        const inUse = await repo.countOpenGrantsOnPorts(id, removedPorts, tx);
         if (inUse > 0) throw new AppError('conflict', `ports ${removedPorts.join(', ')} still have pending or active grants; revoke them first`);
       }
       // A host refused by today's rules keeps what it has, and gains nothing: no new ports.
@@ -161,11 +151,11 @@ export function createDestinationsService(deps: { db: Db; audit: AuditLog; clock
     if (force && !can(ctx.user.role, 'destinations.forceDelete')) throw forbidden('force-deleting a destination with active grants needs the admin role');
     await db.$transaction(async (tx) => {
       const before = await load(tx, id);
-      const active = await tx.grant.count({ where: { destinationId: id, state: 'active' } });
+      const active = await repo.countActiveGrants(id, tx);
       if (active > 0 && !force) throw new AppError('conflict', `${before.host} has ${active} active grant(s); revoke them first or delete with ?force=true (admin)`);
       const now = clock.now();
       const events = await closeGrants(tx, { destinationId: id }, { actor: ctx.actor, userId: ctx.user.userId, requestId: ctx.requestId, reason: `destination ${before.host} deleted`, now });
-      await tx.destination.update({ where: { id }, data: { deletedAt: now } });
+      await repo.markDeleted(id, now, tx);
       events.push({ actor: ctx.actor, action: 'destination.deleted', targetType: 'destination', targetId: id, before: toDestinationDto(before), after: { force }, requestId: ctx.requestId });
       await audit.append(tx, events);
     });
@@ -173,11 +163,7 @@ export function createDestinationsService(deps: { db: Db; audit: AuditLog; clock
   }
 
   async function list(q: ListQuery): Promise<Page<DestinationDto>> {
-    const where: Prisma.DestinationWhereInput = { deletedAt: null, ...keysetWhere('host', q.cursor, 'asc', String) };
-    if (q.sensitivity) where.sensitivity = q.sensitivity;
-    if (q.q) where.host = { contains: q.q.toLowerCase() };
-    if (q.host) where.AND = [{ host: q.host.trim().toLowerCase() }];
-    const rows = await db.destination.findMany({ where, include: INCLUDE, orderBy: [{ host: 'asc' }, { id: 'asc' }], take: q.limit + 1 });
+    const rows = await repo.list({ sensitivity: q.sensitivity, q: q.q?.toLowerCase(), host: q.host ? q.host.trim().toLowerCase() : undefined }, q.limit, q.cursor);
     return toPage(rows, q.limit, toDestinationDto, (r) => [r.host, r.id]);
   }
 

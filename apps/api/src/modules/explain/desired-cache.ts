@@ -6,6 +6,7 @@ import type { Db } from '../../platform/db.ts';
 import { readSettings } from '../../platform/settings.ts';
 import { compileDesired, loadSnapshot, type CompilerSnapshot } from '../../reconcile/desired-state.ts';
 import type { Observations } from '../../reconcile/observe.ts';
+import type { ExplainRepository } from './explain.repository.ts';
 
 /** The compiled desired state explain answers from, with what it was compiled from. */
 export interface CompiledState {
@@ -79,8 +80,9 @@ export async function compileState(snapshot: CompilerSnapshot, observed: Observa
  *   snapshot about the grants of the question (a write that bypassed the API).
  * Concurrent questions share one read and one compile.
  */
-export function createDesiredStateCache(deps: { db: Db; observe: (snapshot: CompilerSnapshot) => Promise<Observations>; changes: Changes; clock: Clock }) {
-  const { db, observe, changes, clock } = deps;
+/** `db` is for the engine's snapshot read (desired-state.ts); the freshness checks go through `repo`. */
+export function createDesiredStateCache(deps: { db: Db; repo: Pick<ExplainRepository, 'auditHead' | 'nextExpiry'>; observe: (snapshot: CompilerSnapshot) => Promise<Observations>; changes: Changes; clock: Clock }) {
+  const { db, repo, observe, changes, clock } = deps;
   let generation = 0;
   const unsubscribe = changes.onDesiredStateChanged(() => {
     generation += 1;
@@ -90,20 +92,15 @@ export function createDesiredStateCache(deps: { db: Db; observe: (snapshot: Comp
   /** How often the snapshot was read, compiled, and dropped by invalidate(): what tests and the bench look at. */
   const stats = { loads: 0, compiles: 0, invalidations: 0 };
 
-  async function auditHead(): Promise<bigint> {
-    const [row] = await db.$queryRaw<{ seq: bigint }[]>`SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1`;
-    return row?.seq ?? 0n;
-  }
-
   async function load(): Promise<Entry> {
     // The counters first: a change committed while the snapshot is read makes the entry stale, never hidden.
     stats.loads += 1;
     const at = generation;
-    const head = await auditHead();
+    const head = await repo.auditHead();
     const now = clock.now();
     const snapshot = await loadSnapshot(db, readSettings, now);
-    const [next] = await db.$queryRaw<{ at: Date | null }[]>`SELECT min(expires_at) AS at FROM grants WHERE state = 'active' AND expires_at > ${now}`;
-    return { snapshot, generation: at, head, validUntil: next?.at?.getTime() ?? Number.POSITIVE_INFINITY, byKey: indexGrants(snapshot) };
+    const next = await repo.nextExpiry(now);
+    return { snapshot, generation: at, head, validUntil: next?.getTime() ?? Number.POSITIVE_INFINITY, byKey: indexGrants(snapshot) };
   }
 
   /** A snapshot at least as new as the last change this question could know of (`head`: the chain's head, read when it started). */
@@ -124,7 +121,7 @@ export function createDesiredStateCache(deps: { db: Db; observe: (snapshot: Comp
   return {
     /** `head`: the audit chain's last seq as the caller read it at the start of its question, if it did. */
     async get(head?: bigint): Promise<CompiledState> {
-      const entry = await current(head ?? (await auditHead()));
+      const entry = await current(head ?? (await repo.auditHead()));
       const observed = await observe(entry.snapshot);
       const key = canonicalJson(observed);
       if (compiled?.entry !== entry || compiled.key !== key) {

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorResponses } from '../../platform/errors.ts';
 import { observeTarget } from '../../reconcile/observe.ts';
 import { createDesiredStateCache } from './desired-cache.ts';
+import { createExplainRepository } from './explain.repository.ts';
 import { createExplainService } from './explain.service.ts';
 
 const errors = errorResponses(400, 401, 403, 404);
@@ -12,9 +13,10 @@ const errors = errorResponses(400, 401, 403, 404);
 // kept between questions until a change (desired-cache.ts).
 export const explainModule: FastifyPluginAsyncZod = async (app) => {
   const target = app.reconciler.target;
-  const cache = createDesiredStateCache({ db: app.db, observe: (snapshot) => observeTarget(target, snapshot, app.log), changes: app.changes, clock: app.clock });
+  const repo = createExplainRepository(app.db);
+  const cache = createDesiredStateCache({ db: app.db, repo, observe: (snapshot) => observeTarget(target, snapshot, app.log), changes: app.changes, clock: app.clock });
   app.addHook('onClose', async () => cache.close());
-  const service = createExplainService({ db: app.db, cache, clock: app.clock, publicUrl: app.config.publicUrl });
+  const service = createExplainService({ repo, cache, clock: app.clock, publicUrl: app.config.publicUrl });
 
   app.get('/api/v1/explain', {
     schema: {

@@ -11,11 +11,9 @@ import {
 import type { Explain, ExplainFix, ExplainStep, Protocol } from '@egress/shared';
 
 import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
 import { compileState, type CompiledState, type DesiredStateCache } from './desired-cache.ts';
-
-import { grantsOf, serviceNamed, type GrantRow, type ServiceRow } from './explain.sql.ts';
+import type { ExplainRepository, GrantRow, ServiceRow } from './explain.repository.ts';
 
 export interface ExplainRequest {
   service: string;
@@ -149,7 +147,7 @@ const sameIds = (a: readonly string[], b: readonly string[]) => a.length === b.l
 const liveIds = (grants: GrantRow[], now: Date) => grants.filter((g) => live(g, now)).map((g) => g.id).sort();
 
 export interface ExplainDeps {
-  db: Db;
+  repo: Pick<ExplainRepository, 'serviceNamed' | 'grantsOf'>;
   clock: Clock;
   publicUrl: string;
   /** The compiled state, kept between questions (the route's); without it, `input` compiled for each question. */
@@ -162,7 +160,7 @@ export interface ExplainDeps {
  * readiness, gateway addresses, cluster namespaces from the target), compiled on the compiler thread,
  * evaluated by the pure reachability function; the grants table only explains the steps and fixes.
  */
-export function createExplainService({ db, clock, publicUrl, cache, input }: ExplainDeps) {
+export function createExplainService({ repo, clock, publicUrl, cache, input }: ExplainDeps) {
   async function compiled(head: bigint): Promise<CompiledState> {
     if (cache) return cache.get(head);
     if (!input) throw new Error('explain needs a cache or an input');
@@ -179,12 +177,12 @@ export function createExplainService({ db, clock, publicUrl, cache, input }: Exp
   }
 
   async function facts(q: ExplainRequest, retried = false): Promise<Facts> {
-    const { service, head } = await serviceNamed(db, q.service);
+    const { service, head } = await repo.serviceNamed(q.service);
     if (!service) throw notFound(`service ${q.service}`);
     const state = await compiled(head);
     const { input: compilerInput, objects } = state;
     const destination = compilerInput.destinations.find((d) => d.host === q.host) ?? null;
-    const { hostGrants, portWide } = await grantsOf(db, service.id, destination?.id ?? null, q.port);
+    const { hostGrants, portWide } = await repo.grantsOf(service.id, destination?.id ?? null, q.port);
     const now = clock.now();
     const partial: Omit<Facts, 'r'> = { q, service, input: compilerInput, objects, destination, sensitivity: destination?.sensitivity ?? null, hostGrants, portWide, now, publicUrl };
     // A kept state that disagrees with the grants table about this very question is stale (a write that

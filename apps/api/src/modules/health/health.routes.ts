@@ -1,6 +1,8 @@
 import { HealthSchema } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
+import { pingDatabase } from '../../platform/db.ts';
+
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/healthz', {
     schema: { operationId: 'healthz', tags: ['operations'], summary: 'The process is up', response: { 200: HealthSchema }, security: [] },
@@ -11,7 +13,7 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     schema: { operationId: 'readyz', tags: ['operations'], summary: 'The database is reachable', response: { 200: HealthSchema, 503: HealthSchema }, security: [] },
     handler: async (req, reply) => {
       try {
-        await app.db.$queryRaw`SELECT 1`;
+        await pingDatabase(app.db);
         return { status: 'ready' };
       } catch (err) {
         req.log.warn({ err }, 'readiness check failed');

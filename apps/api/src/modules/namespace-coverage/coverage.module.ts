@@ -2,10 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 
 import type { Target } from '../../reconcile/targets/target.ts';
+import { createCoverageRepository } from './coverage.repository.ts';
 import { coverageRoutes } from './coverage.routes.ts';
 import { createCoverageService } from './coverage.service.ts';
 
 export async function coverageModule(app: FastifyInstance, deps: { target: Target }): Promise<void> {
-  const service = createCoverageService({ db: app.db, target: deps.target, log: app.log });
+  const service = createCoverageService({ repo: createCoverageRepository(app.db), target: deps.target, log: app.log });
   await app.register(coverageRoutes, { service });
 }

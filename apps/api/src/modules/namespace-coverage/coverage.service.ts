@@ -1,9 +1,8 @@
 import { COVERAGE_REASON_TEXT, namespacesKnownWithoutCluster, verdictFor, type Coverage } from '@egress/shared';
 import type { FastifyBaseLogger } from 'fastify';
 
-import type { Db } from '../../platform/db.ts';
-import { readSettings } from '../../platform/settings.ts';
 import type { Target } from '../../reconcile/targets/target.ts';
+import type { CoverageRepository } from './coverage.repository.ts';
 
 const NO_CLUSTER: Record<Target['name'], string> = {
   kubernetes: '',
@@ -17,7 +16,7 @@ const NO_CLUSTER: Record<Target['name'], string> = {
  * the cluster's namespaces as listed now; over the namespaces the settings name when there is no
  * cluster to list (or it cannot be reached), and then the answer says so.
  */
-export function createCoverageService({ db, target, log }: { db: Db; target: Target; log: FastifyBaseLogger }) {
+export function createCoverageService({ repo, target, log }: { repo: CoverageRepository; target: Target; log: FastifyBaseLogger }) {
   async function cluster(): Promise<{ namespaces: string[]; productNamespace: string | null } | string> {
     try {
       return (await target.clusterNamespaces()) ?? NO_CLUSTER[target.name];
@@ -31,8 +30,8 @@ export function createCoverageService({ db, target, log }: { db: Db; target: Tar
   return {
     async coverage(): Promise<Coverage> {
       const [settings, services, listed] = await Promise.all([
-        readSettings(db),
-        db.service.findMany({ where: { deletedAt: null }, select: { id: true, name: true, namespace: true }, orderBy: { name: 'asc' } }),
+        repo.settings(),
+        repo.services(),
         cluster(),
       ]);
       const fromCluster = typeof listed !== 'string';

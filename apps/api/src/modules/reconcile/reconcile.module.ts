@@ -17,7 +17,9 @@ import { createKubernetesTarget, type KubernetesTarget } from '../../reconcile/t
 import { createNoneTarget } from '../../reconcile/targets/none.ts';
 import type { Target } from '../../reconcile/targets/target.ts';
 import { readSettings } from '../../platform/settings.ts';
+import { createReconcileRepository } from './reconcile.repository.ts';
 import { reconcileRoutes } from './reconcile.routes.ts';
+import { createReconcileService } from './reconcile.service.ts';
 
 /** How often the scheduler ticks: runs other replicas queued, due retries and resyncs, the leader lock. */
 const TICK_MS = 1000;
@@ -158,8 +160,10 @@ function buildReconciler(app: FastifyInstance): Reconciler {
 /** Registered before the modules that read the reconciler (coverage, explain); fastify-plugin makes the decorator app-wide. */
 export const reconcileModule = fp(
   async (app: FastifyInstance) => {
-    app.decorate('reconciler', buildReconciler(app));
-    await app.register(reconcileRoutes);
+    const reconciler = buildReconciler(app);
+    app.decorate('reconciler', reconciler);
+    const service = createReconcileService({ db: app.db, repo: createReconcileRepository(app.db), reconciler, clock: app.clock, log: app.log });
+    await app.register(reconcileRoutes, { service });
   },
   { name: 'egress-reconcile' },
 );

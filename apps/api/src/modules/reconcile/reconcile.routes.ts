@@ -14,7 +14,7 @@ import { z } from 'zod';
 
 import { requireActor } from '../../platform/auth.plugin.ts';
 import { errorResponses } from '../../platform/errors.ts';
-import { createReconcileService } from './reconcile.service.ts';
+import type { ReconcileService } from './reconcile.service.ts';
 
 const errors = errorResponses(400, 401, 403, 404);
 const tags = ['reconcile'];
@@ -27,9 +27,7 @@ const KubernetesObjectSchema = z
   .meta({ id: 'KubernetesObject', description: 'A Kubernetes object as the compiler renders it (spec, data and other fields pass through).' });
 
 /** The reconcile API: desired manifests, runs, live status. The reconciler itself is wired in reconcile.module.ts. */
-export const reconcileRoutes: FastifyPluginAsyncZod = async (app) => {
-  const service = createReconcileService({ db: app.db, reconciler: app.reconciler, clock: app.clock, log: app.log });
-
+export const reconcileRoutes: FastifyPluginAsyncZod<{ service: ReconcileService }> = async (app, { service }) => {
   app.get('/api/v1/manifests', {
     schema: {
       operationId: 'getManifests',

@@ -3,15 +3,14 @@ import type { ReconcileRun, ReconcileRunDetail, ReconcileStatusReport } from '@e
 import type { FastifyBaseLogger } from 'fastify';
 
 import type { Clock } from '../../platform/clock.ts';
-import type { Db, Prisma } from '../../platform/db.ts';
+import type { Db } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
-import { decodeCursor, toPage, type Page } from '../../platform/pagination.ts';
+import { toPage, type Page } from '../../platform/pagination.ts';
 import { readSettings } from '../../platform/settings.ts';
 import { compileDesired, loadSnapshot, planFor, type CompilerSnapshot } from '../../reconcile/desired-state.ts';
 import { observeTarget, readable, type Observations } from '../../reconcile/observe.ts';
 import type { Reconciler } from '../../reconcile/reconciler.ts';
-
-type Row = Prisma.ReconcileRunGetPayload<object>;
+import type { ReconcileRepository, RunRow as Row } from './reconcile.repository.ts';
 
 function toRunDto(r: Row): ReconcileRun {
   return {
@@ -27,7 +26,8 @@ function toRunDto(r: Row): ReconcileRun {
   };
 }
 
-export function createReconcileService({ db, reconciler, clock, log }: { db: Db; reconciler: Reconciler; clock: Clock; log: FastifyBaseLogger }) {
+/** `db` is for the engine's snapshot reads (desired-state.ts); the runs are read through `repo`. */
+export function createReconcileService({ db, repo, reconciler, clock, log }: { db: Db; repo: ReconcileRepository; reconciler: Reconciler; clock: Clock; log: FastifyBaseLogger }) {
   const target = reconciler.target;
   let statusInFlight: Promise<ReconcileStatusReport> | null = null;
 
@@ -41,7 +41,7 @@ export function createReconcileService({ db, reconciler, clock, log }: { db: Db;
   }
 
   async function status(): Promise<ReconcileStatusReport> {
-    const last = await db.reconcileRun.findFirst({ where: { dryRun: false, status: { in: ['succeeded', 'failed'] } }, orderBy: [{ finishedAt: 'desc' }, { id: 'desc' }] });
+    const last = await repo.lastFinished();
     const observed = await observedState();
     return { target: target.name, leader: reconciler.isLeader(), lastRun: last ? toRunDto(last) : null, observedAt: clock.now().toISOString(), ...observed };
   }
@@ -73,16 +73,15 @@ export function createReconcileService({ db, reconciler, clock, log }: { db: Db;
     },
     request: (dryRun: boolean, who: string) => reconciler.requestRun(`manual by ${who}`, dryRun),
     async list(limit: number, cursor: string | undefined, status: string | undefined): Promise<Page<ReconcileRun>> {
-      const after = decodeCursor(cursor);
-      const where: Prisma.ReconcileRunWhereInput = status ? { status } : {};
-      if (after) where.OR = [{ startedAt: { lt: new Date(after.key) } }, { startedAt: new Date(after.key), id: { lt: after.id } }];
-      const rows = await db.reconcileRun.findMany({ where, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
+      const rows = await repo.list(status, limit, cursor);
       return toPage(rows, limit, toRunDto, (r) => [r.startedAt.toISOString(), r.id]);
     },
     async get(id: string): Promise<ReconcileRunDetail> {
-      const row = await db.reconcileRun.findUnique({ where: { id } });
+      const row = await repo.findById(id);
       if (!row) throw notFound('reconcile run');
       return { ...toRunDto(row), objects: row.objects as ReconcileRunDetail['objects'] };
     },
   };
 }
+
+export type ReconcileService = ReturnType<typeof createReconcileService>;

@@ -4,10 +4,11 @@ import { ruleKey, type CreateGrantBodySchema, type Grant, type GrantListQuerySch
 import type { z } from 'zod';
 
 import type { Actor } from '../../platform/audit.ts';
-import type { Db } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { RequestActor } from '../../platform/identity.ts';
 import type { Page } from '../../platform/pagination.ts';
+
+import type { ServicesRepository } from './services.repository.ts';
 
 /**
  * What the sync asks of the grants module (app.ts passes its service): requests and revocations go
@@ -35,7 +36,7 @@ function keyOf(g: Grant): string {
   return ruleKey({ destination: g.destination, port: g.port });
 }
 
-export function createRulesSync({ db, grants }: { db: Db; grants: GrantRequests }) {
+export function createRulesSync({ repo, grants }: { repo: ServicesRepository; grants: GrantRequests }) {
   async function openGrants(serviceName: string): Promise<Grant[]> {
     const out: Grant[] = [];
     for (const state of ['pending', 'active'] as const) {
@@ -51,8 +52,7 @@ export function createRulesSync({ db, grants }: { db: Db; grants: GrantRequests 
 
   async function createOne(serviceName: string, rule: Rule, input: SyncInput): Promise<Grant | 'unknown'> {
     if (rule.destination !== null) {
-      const known = await db.destination.count({ where: { host: rule.destination, deletedAt: null } });
-      if (known === 0) return 'unknown';
+      if (!(await repo.destinationExists(rule.destination))) return 'unknown';
     }
     const body = { service: serviceName, destination: rule.destination, port: rule.port, justification: input.justification ?? DEFAULT_JUSTIFICATION };
     return grants.request(body, input.actor, input.auditActor, input.requestId);
@@ -81,15 +81,15 @@ export function createRulesSync({ db, grants }: { db: Db; grants: GrantRequests 
   }
 
   return async function sync(input: SyncInput): Promise<RulesSyncResult> {
-    const service = await db.service.findFirst({ where: { id: input.serviceId, deletedAt: null } });
-    if (!service) throw notFound('service');
-    const existing = new Map((await openGrants(service.name)).map((g) => [keyOf(g), g]));
+    const name = await repo.findLiveName(input.serviceId);
+    if (name === null) throw notFound('service');
+    const existing = new Map((await openGrants(name)).map((g) => [keyOf(g), g]));
     const wanted = new Map(input.rules.map((r) => [ruleKey(r), r]));
     const result: RulesSyncResult = { created: [], unchanged: [], unknownDestinations: [], revoked: [] };
     for (const [key, rule] of wanted) {
       const current = existing.get(key);
       if (current) result.unchanged.push(current);
-      else await requestFor(service.name, key, rule, input, result);
+      else await requestFor(name, key, rule, input, result);
     }
     if (input.prune) result.revoked = await prune(existing.values(), wanted, input);
     return result;

@@ -8,7 +8,9 @@ import type { Clock } from '../../platform/clock.ts';
 import { isUniqueViolation, type Db, type Prisma, type Tx } from '../../platform/db.ts';
 import { AppError, forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { canonicalJson } from '../../platform/canonical-json.ts';
-import { keysetWhere, toPage, type Page } from '../../platform/pagination.ts';
+import { toPage, type Page } from '../../platform/pagination.ts';
+
+import type { ServiceRow as Row, ServicesRepository } from './services.repository.ts';
 
 /**
  * Ends a deleted service's pending and active grants inside its transaction and returns their audit
@@ -70,9 +72,6 @@ function checkIdentityChange(current: ServiceDto, changed: IdentityField[], body
   );
 }
 
-const INCLUDE = { grants: { where: { state: { in: ['active', 'pending'] } }, select: { state: true } } } as const satisfies Prisma.ServiceInclude;
-type Row = Prisma.ServiceGetPayload<{ include: typeof INCLUDE }>;
-
 const count = (s: Row, state: 'active' | 'pending') => s.grants.filter((g) => g.state === state).length;
 
 export function toServiceDto(s: Row): ServiceDto {
@@ -93,7 +92,7 @@ export function toServiceDto(s: Row): ServiceDto {
 
 const duplicateName = (name: string) => new AppError('duplicate', `a service named "${name}" already exists`, [{ field: 'body.name', message: 'is already taken' }]);
 
-export function createServicesService({ db, audit, clock, changes, closeGrants }: { db: Db; audit: AuditLog; clock: Clock; changes: Changes; closeGrants: CloseServiceGrants }) {
+export function createServicesService({ db, repo, audit, clock, changes, closeGrants }: { db: Db; repo: ServicesRepository; audit: AuditLog; clock: Clock; changes: Changes; closeGrants: CloseServiceGrants }) {
   /**
    * Two bound services of one namespace whose selectors can match the same pod, with different
    * ServiceAccounts, would make the admission policy refuse every such pod: registering one would take
@@ -101,12 +100,8 @@ export function createServicesService({ db, audit, clock, changes, closeGrants }
    * lock so two concurrent registrations cannot both pass.
    */
   async function checkNoContradiction(tx: Tx, s: { id: string | null; name: string; namespace: string; selector: ServiceDto['selector']; serviceAccount: string }): Promise<void> {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`egress-service-identity:${s.namespace}`}))`;
-    const others = await tx.service.findMany({
-      where: { namespace: s.namespace, deletedAt: null, serviceAccount: { not: null }, NOT: [{ serviceAccount: s.serviceAccount }, ...(s.id ? [{ id: s.id }] : [])] },
-      select: { name: true, selector: true, serviceAccount: true },
-      orderBy: { name: 'asc' },
-    });
+    await repo.lockNamespaceIdentity(s.namespace, tx);
+    const others = await repo.findBoundOthers(s.namespace, s.serviceAccount, s.id, tx);
     const clash = others.find((o) => selectorsOverlap(s.selector.matchLabels, (o.selector as ServiceDto['selector']).matchLabels));
     if (clash) {
       throw new AppError(
@@ -119,12 +114,11 @@ export function createServicesService({ db, audit, clock, changes, closeGrants }
   }
 
   async function lockService(tx: Tx, id: string): Promise<void> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM services WHERE id = ${id}::uuid AND deleted_at IS NULL FOR UPDATE`;
-    if (rows.length === 0) throw notFound('service');
+    if (!(await repo.lock(id, tx))) throw notFound('service');
   }
 
   async function load(tx: Tx | Db, id: string): Promise<Row> {
-    const row = await tx.service.findFirst({ where: { id, deletedAt: null }, include: INCLUDE });
+    const row = await repo.findLive(id, tx);
     if (!row) throw notFound('service');
     return row;
   }
@@ -133,10 +127,10 @@ export function createServicesService({ db, audit, clock, changes, closeGrants }
     try {
       const dto = await db.$transaction(async (tx) => {
         if (body.serviceAccount) await checkNoContradiction(tx, { id: null, name: body.name, namespace: body.namespace, selector: body.selector, serviceAccount: body.serviceAccount });
-        const created = await tx.service.create({
-          data: { name: body.name, namespace: body.namespace, selector: body.selector, serviceAccount: body.serviceAccount ?? null, team: body.team ?? null, description: body.description ?? null, createdById: ctx.userId },
-          include: INCLUDE,
-        });
+        const created = await repo.insert(
+          { name: body.name, namespace: body.namespace, selector: body.selector, serviceAccount: body.serviceAccount ?? null, team: body.team ?? null, description: body.description ?? null, createdById: ctx.userId },
+          tx,
+        );
         const out = toServiceDto(created);
         await audit.append(tx, { actor: ctx.actor, action: 'service.created', targetType: 'service', targetId: out.id, after: out, requestId: ctx.requestId });
         return out;
@@ -164,7 +158,7 @@ export function createServicesService({ db, audit, clock, changes, closeGrants }
       if (changed.includes('serviceAccount')) data.serviceAccount = body.serviceAccount ?? null;
       if (body.team !== undefined) data.team = body.team;
       if (body.description !== undefined) data.description = body.description;
-      await tx.service.update({ where: { id }, data });
+      await repo.update(id, data, tx);
       const after = toServiceDto(await load(tx, id));
       if (changed.length > 0 && after.serviceAccount !== null) await checkNoContradiction(tx, { ...after, serviceAccount: after.serviceAccount });
       await audit.append(tx, { actor: ctx.actor, action: 'service.updated', targetType: 'service', targetId: id, before, after, requestId: ctx.requestId });
@@ -191,7 +185,7 @@ export function createServicesService({ db, audit, clock, changes, closeGrants }
       }
       const now = clock.now();
       const events = await closeGrants(tx, { serviceId: id }, { ...ctx, reason: `service ${before.name} deleted`, now });
-      await tx.service.update({ where: { id }, data: { deletedAt: now } });
+      await repo.markDeleted(id, now, tx);
       events.push({ actor: ctx.actor, action: 'service.deleted', targetType: 'service', targetId: id, before, requestId: ctx.requestId });
       await audit.append(tx, events);
     });
@@ -199,11 +193,7 @@ export function createServicesService({ db, audit, clock, changes, closeGrants }
   }
 
   async function list(q: ListQuery): Promise<Page<ServiceDto>> {
-    const where: Prisma.ServiceWhereInput = { deletedAt: null, ...keysetWhere('name', q.cursor, 'asc', String) };
-    if (q.namespace) where.namespace = q.namespace;
-    if (q.team) where.team = q.team;
-    if (q.q) where.name = { contains: q.q.toLowerCase() };
-    const rows = await db.service.findMany({ where, include: INCLUDE, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: q.limit + 1 });
+    const rows = await repo.list({ namespace: q.namespace, team: q.team, q: q.q?.toLowerCase() }, q.limit, q.cursor);
     return toPage(rows, q.limit, toServiceDto, (r) => [r.name, r.id]);
   }
 

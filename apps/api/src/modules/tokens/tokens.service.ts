@@ -3,16 +3,15 @@ import type { z } from 'zod';
 
 import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db, Prisma } from '../../platform/db.ts';
+import type { Db } from '../../platform/db.ts';
 import { forbidden, invalid, notFound } from '../../platform/errors.ts';
 import { TOKEN_PREFIX, type RequestActor } from '../../platform/identity.ts';
-import { keysetWhere, toPage, type Page } from '../../platform/pagination.ts';
+import { toPage, type Page } from '../../platform/pagination.ts';
 import { newSecret, sha256 } from '../../platform/secrets.ts';
 
-type Create = z.output<typeof CreateTokenBodySchema>;
+import type { TokenRow as Row, TokenFilter, TokensRepository } from './tokens.repository.ts';
 
-const INCLUDE = { user: { select: { email: true } } } as const;
-type Row = Prisma.ApiTokenGetPayload<{ include: typeof INCLUDE }>;
+type Create = z.output<typeof CreateTokenBodySchema>;
 
 function toTokenDto(t: Row): Token {
   return {
@@ -48,7 +47,7 @@ function withinTokenRole(user: RequestActor, t: { role: Role; scopes: string[] }
   return user.kind !== 'token' || roleAtLeast(user.role, tokenRank(t));
 }
 
-export function createTokensService({ db, audit, clock }: { db: Db; audit: AuditLog; clock: Clock }) {
+export function createTokensService({ db, repo, audit, clock }: { db: Db; repo: TokensRepository; audit: AuditLog; clock: Clock }) {
   /**
    * The role stored for the token. A scoped token acts only with its scopes (auth.plugin.ts), so its
    * role is never used: it is stored as the least role, so that nothing could ever read more into it.
@@ -74,10 +73,10 @@ export function createTokensService({ db, audit, clock }: { db: Db; audit: Audit
     if (expiresAt && expiresAt <= clock.now()) throw invalid('body.expiresAt', 'must be in the future');
     const secret = newSecret(TOKEN_PREFIX);
     return db.$transaction(async (tx) => {
-      const row = await tx.apiToken.create({
-        data: { name: body.name, role, scopes: body.scopes ?? [], tokenHash: sha256(secret), prefix: secret.slice(0, TOKEN_PREFIX.length + 6), userId: ctx.user.userId, expiresAt },
-        include: INCLUDE,
-      });
+      const row = await repo.insert(
+        { name: body.name, role, scopes: body.scopes ?? [], tokenHash: sha256(secret), prefix: secret.slice(0, TOKEN_PREFIX.length + 6), userId: ctx.user.userId, expiresAt },
+        tx,
+      );
       await audit.append(tx, { actor: ctx.actor, action: 'token.created', targetType: 'token', targetId: row.id, after: toTokenDto(row), requestId: ctx.requestId });
       return { id: row.id, name: row.name, role: row.role, scopes: row.scopes as TokenScope[], expiresAt: row.expiresAt?.toISOString() ?? null, token: secret };
     });
@@ -85,24 +84,23 @@ export function createTokensService({ db, audit, clock }: { db: Db; audit: Audit
 
   async function list(user: RequestActor, all: boolean, limit: number, cursor: string | undefined): Promise<Page<Token>> {
     if (all && !can(user.role, 'tokens.manageAll')) throw forbidden('listing every user\'s tokens needs the admin role');
-    const where: Prisma.ApiTokenWhereInput = { revokedAt: null, ...keysetWhere('createdAt', cursor, 'desc', (k) => new Date(k)) };
-    if (!all) where.userId = user.userId;
+    const filter: TokenFilter = {};
+    if (!all) filter.userId = user.userId;
     if (user.kind === 'token') {
-      where.role = { in: ROLES.filter((r) => roleAtLeast(user.role, r)) };
-      const above = SCOPED_PERMISSIONS.filter((scope) => !roleAtLeast(user.role, PERMISSIONS[scope]));
-      if (above.length > 0) where.NOT = { scopes: { hasSome: [...above] } };
+      filter.roles = ROLES.filter((r) => roleAtLeast(user.role, r));
+      filter.withoutScopes = SCOPED_PERMISSIONS.filter((scope) => !roleAtLeast(user.role, PERMISSIONS[scope]));
     }
-    const rows = await db.apiToken.findMany({ where, include: INCLUDE, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
+    const rows = await repo.list(filter, limit, cursor);
     return toPage(rows, limit, toTokenDto, (r) => [r.createdAt.toISOString(), r.id]);
   }
 
   async function revoke(id: string, ctx: Ctx): Promise<void> {
     await db.$transaction(async (tx) => {
-      const row = await tx.apiToken.findFirst({ where: { id, revokedAt: null }, include: INCLUDE });
+      const row = await repo.findLive(id, tx);
       // Someone else's token is "not found" to a non-admin: no probing for token ids.
       if (!row || (row.userId !== ctx.user.userId && !can(ctx.user.role, 'tokens.manageAll'))) throw notFound('token');
       if (!withinTokenRole(ctx.user, row)) throw forbidden(`this API token acts as ${ctx.user.role} and cannot revoke a token above that role; sign in to revoke it`);
-      await tx.apiToken.update({ where: { id }, data: { revokedAt: clock.now() } });
+      await repo.markRevoked(id, clock.now(), tx);
       await audit.append(tx, { actor: ctx.actor, action: 'token.revoked', targetType: 'token', targetId: id, before: toTokenDto(row), requestId: ctx.requestId });
     });
   }

@@ -5,12 +5,13 @@ import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { isUniqueViolation, type Db, type Prisma, type Tx } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { keysetWhere, toPage, type Page } from '../../platform/pagination.ts';
+import { toPage, type Page } from '../../platform/pagination.ts';
 import { hashPassword } from '../../platform/secrets.ts';
+
+import type { UserRow, UsersRepository } from './users.repository.ts';
 
 type Create = z.output<typeof CreateUserBodySchema>;
 type Update = z.output<typeof UpdateUserBodySchema>;
-type UserRow = Prisma.UserGetPayload<object>;
 
 export function toUserDto(u: UserRow): UserDto {
   return { id: u.id, email: u.email, name: u.name, role: u.role, disabled: u.disabledAt !== null, createdAt: u.createdAt.toISOString() };
@@ -21,9 +22,9 @@ interface Ctx {
   requestId: string;
 }
 
-export function createUsersService({ db, audit, clock }: { db: Db; audit: AuditLog; clock: Clock }) {
+export function createUsersService({ db, repo, audit, clock }: { db: Db; repo: UsersRepository; audit: AuditLog; clock: Clock }) {
   async function load(tx: Tx | Db, id: string): Promise<UserRow> {
-    const row = await tx.user.findUnique({ where: { id } });
+    const row = await repo.findById(id, tx);
     if (!row) throw notFound('user');
     return row;
   }
@@ -32,7 +33,7 @@ export function createUsersService({ db, audit, clock }: { db: Db; audit: AuditL
     const passwordHash = await hashPassword(body.password);
     try {
       return await db.$transaction(async (tx) => {
-        const user = toUserDto(await tx.user.create({ data: { email: body.email, name: body.name, role: body.role, passwordHash } }));
+        const user = toUserDto(await repo.insert({ email: body.email, name: body.name, role: body.role, passwordHash }, tx));
         await audit.append(tx, { actor: ctx.actor, action: 'user.created', targetType: 'user', targetId: user.id, after: user, requestId: ctx.requestId });
         return user;
       });
@@ -46,7 +47,7 @@ export function createUsersService({ db, audit, clock }: { db: Db; audit: AuditL
   async function keepAnAdmin(tx: Tx, current: UserRow, body: Update): Promise<void> {
     const losesAdmin = current.role === 'admin' && ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
     if (!losesAdmin) return;
-    const admins = await tx.user.count({ where: { role: 'admin', disabledAt: null, id: { not: current.id } } });
+    const admins = await repo.countOtherEnabledAdmins(current.id, tx);
     if (admins === 0) throw new AppError('conflict', 'this is the last enabled admin; make another admin first');
   }
 
@@ -60,9 +61,9 @@ export function createUsersService({ db, audit, clock }: { db: Db; audit: AuditL
       if (body.role !== undefined) data.role = body.role;
       if (passwordHash) data.passwordHash = passwordHash;
       if (body.disabled !== undefined) data.disabledAt = body.disabled ? (current.disabledAt ?? clock.now()) : null;
-      const after = toUserDto(await tx.user.update({ where: { id }, data }));
+      const after = toUserDto(await repo.update(id, data, tx));
       // A disabled user, or one whose password changed, is signed out everywhere.
-      if (body.disabled === true || passwordHash) await tx.session.deleteMany({ where: { userId: id } });
+      if (body.disabled === true || passwordHash) await repo.deleteSessions(id, tx);
       const changed = { ...body, password: body.password ? '(changed)' : undefined };
       await audit.append(tx, { actor: ctx.actor, action: 'user.updated', targetType: 'user', targetId: id, before: toUserDto(current), after: { ...after, changed }, requestId: ctx.requestId });
       return after;
@@ -70,7 +71,7 @@ export function createUsersService({ db, audit, clock }: { db: Db; audit: AuditL
   }
 
   async function list(limit: number, cursor: string | undefined): Promise<Page<UserDto>> {
-    const rows = await db.user.findMany({ where: keysetWhere('email', cursor, 'asc', String), orderBy: [{ email: 'asc' }, { id: 'asc' }], take: limit + 1 });
+    const rows = await repo.list(limit, cursor);
     return toPage(rows, limit, toUserDto, (r) => [r.email, r.id]);
   }
 

@@ -104,18 +104,18 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const at = clock.now();
     const base: AttemptRecord = { id: d.id, attemptsBefore: d.attempts, at, status: 'succeeded', responseStatus: result.status, error: result.error, next: null };
     if (result.ok) {
-      await repo.recordAttempt(db, base);
+      await repo.recordAttempt(base);
       deps.counted?.('succeeded');
       return;
     }
     const attempts = d.attempts + 1;
     if (attempts < options.maxAttempts) {
-      await repo.recordAttempt(db, { ...base, status: 'pending', next: new Date(at.getTime() + options.backoffMs(attempts)) });
+      await repo.recordAttempt({ ...base, status: 'pending', next: new Date(at.getTime() + options.backoffMs(attempts)) });
       deps.counted?.('retrying');
       return;
     }
     await db.$transaction(async (tx) => {
-      if (!(await repo.recordAttempt(tx, { ...base, status: 'failed' }))) return;
+      if (!(await repo.recordAttempt({ ...base, status: 'failed' }, tx))) return;
       const after = { deliveryId: d.id, eventId: d.eventId, event: d.event, attempts, responseStatus: result.status, lastError: result.error };
       await audit.append(tx, { actor: SYSTEM_ACTOR, action: 'webhook.delivery_failed', targetType: 'webhook', targetId: d.webhookId, after });
     });

@@ -20,6 +20,6 @@ export function createNotifier({ repo, publicUrl, log }: { repo: WebhooksReposit
     const events = rows.flatMap((row) => outboxEventsFor(row, ctx));
     const first = rows[0];
     if (events.length === 0 || !first) return;
-    await repo.enqueue(tx, events, first.at);
+    await repo.enqueue(events, first.at, tx);
   };
 }

@@ -7,6 +7,7 @@ import { keysetWhere, toPage, type Page } from '../../platform/pagination.ts';
 import type { NotificationPayload, OutboxEvent } from './webhooks.events.ts';
 
 export type DeliveryStatus = WebhookDelivery['status'];
+export type WebhookRow = Prisma.WebhookGetPayload<object>;
 
 export interface DeliveryRow {
   id: string;
@@ -75,7 +76,7 @@ export function createWebhooksRepository(db: Db) {
      * One delivery per enabled webhook subscribed to each event, in one statement, inside the caller's
      * transaction; inserts nothing when no webhook wants the event.
      */
-    async enqueue(tx: Tx, events: OutboxEvent[], now: Date): Promise<number> {
+    async enqueue(events: OutboxEvent[], now: Date, tx: Tx): Promise<number> {
       return tx.$executeRaw`
         INSERT INTO webhook_deliveries (id, webhook_id, event_id, event, payload, status, attempts, next_attempt_at, created_at)
         SELECT gen_random_uuid(), w.id, (e->>'eventId')::uuid, e->>'event', e->'payload', 'pending', 0, ${now}, ${now}
@@ -84,7 +85,7 @@ export function createWebhooksRepository(db: Db) {
     },
 
     /** A delivery to one webhook regardless of its subscriptions (the test ping). */
-    async insertDelivery(tx: Tx, webhookId: string, event: DeliveryEvent, payload: NotificationPayload, now: Date): Promise<DeliveryRow> {
+    async insertDelivery(webhookId: string, event: DeliveryEvent, payload: NotificationPayload, now: Date, tx: Tx | Db = db): Promise<DeliveryRow> {
       return tx.webhookDelivery.create({ data: { webhookId, eventId: payload.id, event, payload: payload as unknown as Prisma.InputJsonValue, nextAttemptAt: now, createdAt: now } });
     },
 
@@ -93,8 +94,8 @@ export function createWebhooksRepository(db: Db) {
      * `leaseUntil`: a dispatcher that dies mid-send leaves them to be retried once the lease runs out.
      * SKIP LOCKED lets every replica claim at once without taking the same rows.
      */
-    async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
-      return db.$queryRaw<ClaimedDelivery[]>`
+    async claimDue(now: Date, leaseUntil: Date, limit: number, tx: Tx | Db = db): Promise<ClaimedDelivery[]> {
+      return tx.$queryRaw<ClaimedDelivery[]>`
         WITH due AS (
           SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
           WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND w.enabled
@@ -110,7 +111,7 @@ export function createWebhooksRepository(db: Db) {
     },
 
     /** Records one attempt; false when the row moved on meanwhile (someone else recorded or retried it). */
-    async recordAttempt(tx: Tx | Db, a: AttemptRecord): Promise<boolean> {
+    async recordAttempt(a: AttemptRecord, tx: Tx | Db = db): Promise<boolean> {
       const delivered = a.status === 'succeeded' ? a.at : null;
       const count = await tx.$executeRaw`
         UPDATE webhook_deliveries SET status = ${a.status}, attempts = attempts + 1, last_attempt_at = ${a.at},
@@ -121,23 +122,23 @@ export function createWebhooksRepository(db: Db) {
     },
 
     /** A failed delivery back to pending, due now; null when there is no such failed delivery. */
-    async requeueFailed(tx: Tx, id: string, now: Date): Promise<DeliveryRow | null> {
+    async requeueFailed(id: string, now: Date, tx: Tx | Db = db): Promise<DeliveryRow | null> {
       const { count } = await tx.webhookDelivery.updateMany({ where: { id, status: 'failed' }, data: { status: 'pending', nextAttemptAt: now } });
       return count === 1 ? tx.webhookDelivery.findUnique({ where: { id } }) : null;
     },
 
-    findDelivery: (id: string) => db.webhookDelivery.findUnique({ where: { id } }),
+    findDelivery: (id: string, tx: Tx | Db = db) => tx.webhookDelivery.findUnique({ where: { id } }),
 
-    async listDeliveries(webhookId: string, q: { status?: DeliveryStatus | undefined; limit: number; cursor?: string | undefined }): Promise<Page<WebhookDelivery>> {
+    async listDeliveries(webhookId: string, q: { status?: DeliveryStatus | undefined; limit: number; cursor?: string | undefined }, tx: Tx | Db = db): Promise<Page<WebhookDelivery>> {
       const where: Prisma.WebhookDeliveryWhereInput = { webhookId, ...(q.status ? { status: q.status } : {}), ...keysetWhere('createdAt', q.cursor, 'desc', (k) => new Date(k)) };
-      const rows = await db.webhookDelivery.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: q.limit + 1 });
+      const rows = await tx.webhookDelivery.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: q.limit + 1 });
       return toPage(rows, q.limit, toDeliveryDto, (r) => [r.createdAt.toISOString(), r.id]);
     },
 
     /** The latest attempted delivery of each webhook, for the list's health glance. */
-    async lastAttempts(ids: string[]): Promise<Map<string, { status: DeliveryStatus; at: Date }>> {
+    async lastAttempts(ids: string[], tx: Tx | Db = db): Promise<Map<string, { status: DeliveryStatus; at: Date }>> {
       if (ids.length === 0) return new Map();
-      const rows = await db.$queryRaw<{ webhook_id: string; status: DeliveryStatus; last_attempt_at: Date }[]>`
+      const rows = await tx.$queryRaw<{ webhook_id: string; status: DeliveryStatus; last_attempt_at: Date }[]>`
         SELECT w.id AS webhook_id, l.status, l.last_attempt_at
         FROM unnest(ARRAY[${Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`))}]) AS w(id)
         CROSS JOIN LATERAL (
@@ -147,8 +148,30 @@ export function createWebhooksRepository(db: Db) {
       return new Map(rows.map((r) => [r.webhook_id, { status: r.status, at: r.last_attempt_at }]));
     },
 
+    findWebhook(id: string, tx: Tx | Db = db): Promise<WebhookRow | null> {
+      return tx.webhook.findUnique({ where: { id } });
+    },
+
+    insertWebhook(data: Prisma.WebhookUncheckedCreateInput, tx: Tx | Db = db): Promise<WebhookRow> {
+      return tx.webhook.create({ data });
+    },
+
+    updateWebhook(id: string, data: Prisma.WebhookUpdateInput, tx: Tx | Db = db): Promise<WebhookRow> {
+      return tx.webhook.update({ where: { id }, data });
+    },
+
+    /** Its deliveries (queued ones and the log) go with it (ON DELETE CASCADE). */
+    async deleteWebhook(id: string, tx: Tx | Db = db): Promise<void> {
+      await tx.webhook.delete({ where: { id } });
+    },
+
+    /** One keyset page of webhooks, oldest first (limit + 1 rows, for toPage). */
+    listWebhooks(limit: number, cursor: string | undefined, tx: Tx | Db = db): Promise<WebhookRow[]> {
+      return tx.webhook.findMany({ where: keysetWhere('createdAt', cursor, 'asc', (k) => new Date(k)), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit + 1 });
+    },
+
     /** Retention: deliveries created before `cutoff` go, whatever their status. */
-    deleteOlderThan: (cutoff: Date) => db.$executeRaw`DELETE FROM webhook_deliveries WHERE created_at < ${cutoff}`,
+    deleteOlderThan: (cutoff: Date, tx: Tx | Db = db) => tx.$executeRaw`DELETE FROM webhook_deliveries WHERE created_at < ${cutoff}`,
   };
 }
 

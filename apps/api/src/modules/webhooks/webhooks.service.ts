@@ -15,19 +15,18 @@ import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Prisma, Tx } from '../../platform/db.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
-import { keysetWhere, toPage, type Page } from '../../platform/pagination.ts';
+import { toPage, type Page } from '../../platform/pagination.ts';
 import { newSecret } from '../../platform/secrets.ts';
 import type { SecretBox } from '../../platform/secret-box.ts';
 import { urlAddressProblem } from './webhooks.address.ts';
 import type { NotificationPayload } from './webhooks.events.ts';
-import { toDeliveryDto, type WebhooksRepository } from './webhooks.repository.ts';
+import { toDeliveryDto, type WebhookRow as Row, type WebhooksRepository } from './webhooks.repository.ts';
 import { SECRET_PREFIX } from './webhooks.signing.ts';
 
 type Create = z.output<typeof CreateWebhookBodySchema>;
 type Update = z.output<typeof UpdateWebhookBodySchema>;
 type DeliveryQuery = z.output<typeof DeliveryListQuerySchema>;
 type PageQuery = z.output<typeof PageQuerySchema>;
-type Row = Prisma.WebhookGetPayload<object>;
 type LastAttempt = { status: 'pending' | 'succeeded' | 'failed'; at: Date } | undefined;
 
 export interface Ctx {
@@ -86,7 +85,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
   }
 
   async function load(tx: Tx | Db, id: string): Promise<Row> {
-    const row = await tx.webhook.findUnique({ where: { id } });
+    const row = await repo.findWebhook(id, tx);
     if (!row) throw notFound('webhook');
     return row;
   }
@@ -101,9 +100,10 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     const id = randomUUID();
     const secret = newSecret(SECRET_PREFIX);
     const row = await db.$transaction(async (tx) => {
-      const created = await tx.webhook.create({
-        data: { id, name: body.name, url: body.url, format: body.format, events: [...new Set(body.events)], enabled: body.enabled, secretCiphertext: sealer.seal(secret, id), createdById: ctx.userId },
-      });
+      const created = await repo.insertWebhook(
+        { id, name: body.name, url: body.url, format: body.format, events: [...new Set(body.events)], enabled: body.enabled, secretCiphertext: sealer.seal(secret, id), createdById: ctx.userId },
+        tx,
+      );
       await audit.append(tx, { actor: ctx.actor, action: 'webhook.created', targetType: 'webhook', targetId: id, after: auditView(created), requestId: ctx.requestId });
       return created;
     });
@@ -115,7 +115,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     const row = await db.$transaction(async (tx) => {
       const before = await load(tx, id);
       const data: Prisma.WebhookUpdateInput = { ...body, ...(body.events ? { events: [...new Set(body.events)] } : {}) };
-      const after = await tx.webhook.update({ where: { id }, data });
+      const after = await repo.updateWebhook(id, data, tx);
       await audit.append(tx, { actor: ctx.actor, action: 'webhook.updated', targetType: 'webhook', targetId: id, before: auditView(before), after: auditView(after), requestId: ctx.requestId });
       return after;
     });
@@ -126,7 +126,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     await db.$transaction(async (tx) => {
       const before = await load(tx, id);
       // Its deliveries (queued ones and the log) go with it (ON DELETE CASCADE).
-      await tx.webhook.delete({ where: { id } });
+      await repo.deleteWebhook(id, tx);
       await audit.append(tx, { actor: ctx.actor, action: 'webhook.deleted', targetType: 'webhook', targetId: id, before: auditView(before), requestId: ctx.requestId });
     });
   }
@@ -136,7 +136,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     const row = await db.$transaction(async (tx) => {
       await load(tx, id);
       const sealer = requireBox();
-      const after = await tx.webhook.update({ where: { id }, data: { secretCiphertext: sealer.seal(secret, id) } });
+      const after = await repo.updateWebhook(id, { secretCiphertext: sealer.seal(secret, id) }, tx);
       await audit.append(tx, { actor: ctx.actor, action: 'webhook.secret_rotated', targetType: 'webhook', targetId: id, requestId: ctx.requestId });
       return after;
     });
@@ -156,14 +156,14 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       data: { webhook: { id: row.id, name: row.name }, message: `Test delivery from Egress Control to "${row.name}"` },
       links: { console: publicUrl },
     };
-    const delivery = await db.$transaction((tx) => repo.insertDelivery(tx, id, TEST_EVENT, payload, now));
+    const delivery = await db.$transaction((tx) => repo.insertDelivery(id, TEST_EVENT, payload, now, tx));
     deps.queued();
     return toDeliveryDto(delivery);
   }
 
   /** A failed delivery gets one more attempt, now; if that fails too it is failed (and audited) again. */
   async function retry(deliveryId: string): Promise<WebhookDelivery> {
-    const row = await db.$transaction((tx) => repo.requeueFailed(tx, deliveryId, clock.now()));
+    const row = await db.$transaction((tx) => repo.requeueFailed(deliveryId, clock.now(), tx));
     if (!row) {
       const existing = await repo.findDelivery(deliveryId);
       if (!existing) throw notFound('delivery');
@@ -174,7 +174,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
   }
 
   async function list(q: PageQuery): Promise<Page<WebhookDto>> {
-    const rows = await db.webhook.findMany({ where: keysetWhere('createdAt', q.cursor, 'asc', (k) => new Date(k)), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: q.limit + 1 });
+    const rows = await repo.listWebhooks(q.limit, q.cursor);
     const last = await repo.lastAttempts(rows.map((r) => r.id));
     return toPage(rows, q.limit, (r) => toDto(r, last.get(r.id)), (r) => [r.createdAt.toISOString(), r.id]);
   }
