@@ -39,7 +39,10 @@ export default tseslint.config(
       // Fastify plugins and hooks are async by contract even when a body has nothing to await.
       '@typescript-eslint/require-await': 'off',
       // packages/shared pulls its ambient declarations in by path (it has no @types package to name).
-      '@typescript-eslint/triple-slash-reference': ['error', { path: 'always', types: 'prefer-import', lib: 'never' }],
+      '@typescript-eslint/triple-slash-reference': [
+        'error',
+        { path: 'always', types: 'prefer-import', lib: 'never' },
+      ],
     },
   },
   // Layers and what each may import (docs/decisions.md, "Layers"): packages/shared <- packages/manifests
@@ -49,66 +52,116 @@ export default tseslint.config(
     files: ['apps/api/src/platform/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: '^\\.\\./(modules|reconcile)/', message: 'platform is the bottom layer of the API: it may not import a module or the engine (pass what it needs in).' },
-          { regex: '^\\.\\./(app|server|config)\\.ts$', message: 'platform may not import app.ts, server.ts or config.ts (config.ts imports platform).' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(modules|reconcile)/',
+              message:
+                'platform is the bottom layer of the API: it may not import a module or the engine (pass what it needs in).',
+            },
+            {
+              regex: '^\\.\\./(app|server|config)\\.ts$',
+              message: 'platform may not import app.ts, server.ts or config.ts (config.ts imports platform).',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['apps/api/src/reconcile/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: '^(\\.\\./)+modules/', message: 'the engine may not import a module: modules call the engine, and what the engine needs is in platform or passed in.' },
-          { regex: '^(\\.\\./)+(app|server)\\.ts$', message: 'the engine may not import app.ts or server.ts.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+modules/',
+              message:
+                'the engine may not import a module: modules call the engine, and what the engine needs is in platform or passed in.',
+            },
+            {
+              regex: '^(\\.\\./)+(app|server)\\.ts$',
+              message: 'the engine may not import app.ts or server.ts.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['apps/api/src/modules/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: '^\\.\\./(?!\\.\\./)[^/]+/', message: 'a module may not import another module: state the narrow interface you need and let app.ts pass it in.' },
-          { regex: '^(\\.\\./)+(app|server|config)\\.ts$', message: 'a module may not import app.ts, server.ts or config.ts (it reads app.config).' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!\\.\\./)[^/]+/',
+              message:
+                'a module may not import another module: state the narrow interface you need and let app.ts pass it in.',
+            },
+            {
+              regex: '^(\\.\\./)+(app|server|config)\\.ts$',
+              message: 'a module may not import app.ts, server.ts or config.ts (it reads app.config).',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['apps/api/src/config.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{ regex: '^\\./(modules|reconcile|app\\.ts|server\\.ts)', message: 'config.ts sits below the modules and the engine: what it parses lives in platform.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\./(modules|reconcile|app\\.ts|server\\.ts)',
+              message: 'config.ts sits below the modules and the engine: what it parses lives in platform.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['packages/shared/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['@egress/*'], message: 'packages/shared depends on nothing of ours.' },
-          { group: ['fastify', 'fastify/*', '@prisma/*', 'node:*'], message: 'packages/shared is isomorphic: no Fastify, Prisma or Node built-ins.' },
-          { regex: '^(\\.\\./)+(apps|packages)/', message: 'packages/shared depends on nothing of ours.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@egress/*'], message: 'packages/shared depends on nothing of ours.' },
+            {
+              group: ['fastify', 'fastify/*', '@prisma/*', 'node:*'],
+              message: 'packages/shared is isomorphic: no Fastify, Prisma or Node built-ins.',
+            },
+            { regex: '^(\\.\\./)+(apps|packages)/', message: 'packages/shared depends on nothing of ours.' },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['packages/manifests/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['@egress/*', '!@egress/shared'], message: 'the compiler depends on @egress/shared only.' },
-          { regex: '^(\\.\\./)+(apps|packages)/', message: 'the compiler depends on @egress/shared only.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@egress/*', '!@egress/shared'],
+              message: 'the compiler depends on @egress/shared only.',
+            },
+            { regex: '^(\\.\\./)+(apps|packages)/', message: 'the compiler depends on @egress/shared only.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -118,18 +171,25 @@ export default tseslint.config(
     files: ['apps/api/src/modules/**/*.ts'],
     ignores: ['**/*.repository.ts', '**/*.test.ts'],
     rules: {
-      'no-restricted-syntax': ['error',
+      'no-restricted-syntax': [
+        'error',
         {
-          selector: 'MemberExpression[property.name=/^\\$(queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe)$/]',
-          message: 'SQL belongs in the module\'s <domain>.repository.ts: add a repository method (optional transaction last) and call it.',
+          selector:
+            'MemberExpression[property.name=/^\\$(queryRaw|executeRaw|queryRawUnsafe|executeRawUnsafe)$/]',
+          message:
+            "SQL belongs in the module's <domain>.repository.ts: add a repository method (optional transaction last) and call it.",
         },
         {
-          selector: 'CallExpression > MemberExpression.callee[property.name=/^(findMany|findFirst|findFirstOrThrow|findUnique|findUniqueOrThrow|create|createMany|createManyAndReturn|update|updateMany|upsert|delete|deleteMany|count|aggregate|groupBy)$/] > MemberExpression.object[object.name=/^(db|tx|prisma)$/]',
-          message: 'Prisma calls belong in the module\'s <domain>.repository.ts: add a repository method (optional transaction last) and call it.',
+          selector:
+            'CallExpression > MemberExpression.callee[property.name=/^(findMany|findFirst|findFirstOrThrow|findUnique|findUniqueOrThrow|create|createMany|createManyAndReturn|update|updateMany|upsert|delete|deleteMany|count|aggregate|groupBy)$/] > MemberExpression.object[object.name=/^(db|tx|prisma)$/]',
+          message:
+            "Prisma calls belong in the module's <domain>.repository.ts: add a repository method (optional transaction last) and call it.",
         },
         {
-          selector: 'CallExpression > MemberExpression.callee[property.name=/^(findMany|findFirst|findFirstOrThrow|findUnique|findUniqueOrThrow|create|createMany|createManyAndReturn|update|updateMany|upsert|delete|deleteMany|count|aggregate|groupBy)$/] > MemberExpression.object > MemberExpression.object[property.name="db"]',
-          message: 'Prisma calls belong in the module\'s <domain>.repository.ts: add a repository method (optional transaction last) and call it.',
+          selector:
+            'CallExpression > MemberExpression.callee[property.name=/^(findMany|findFirst|findFirstOrThrow|findUnique|findUniqueOrThrow|create|createMany|createManyAndReturn|update|updateMany|upsert|delete|deleteMany|count|aggregate|groupBy)$/] > MemberExpression.object > MemberExpression.object[property.name="db"]',
+          message:
+            "Prisma calls belong in the module's <domain>.repository.ts: add a repository method (optional transaction last) and call it.",
         },
       ],
     },
@@ -139,7 +199,14 @@ export default tseslint.config(
     files: ['apps/api/src/**/*.ts', 'packages/*/src/**/*.ts'],
     ignores: ['apps/api/src/config.ts', '**/*.test.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'read configuration in apps/api/src/config.ts (loadConfig) and pass it in.' }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'read configuration in apps/api/src/config.ts (loadConfig) and pass it in.',
+        },
+      ],
     },
   },
   {

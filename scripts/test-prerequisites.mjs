@@ -13,20 +13,32 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const problems = [];
 
-const goCandidates = [process.env.GOROOT && join(process.env.GOROOT, 'bin/go'), '/usr/local/go/bin/go', 'go'].filter(Boolean);
+const goCandidates = [
+  process.env.GOROOT && join(process.env.GOROOT, 'bin/go'),
+  '/usr/local/go/bin/go',
+  'go',
+].filter(Boolean);
 const go = goCandidates.find((g) => spawnSync(g, ['version'], { stdio: 'ignore' }).status === 0);
 if (!go) {
-  problems.push('Go 1.26+ is needed to build the Kubernetes test harness and run its Go tests (https://go.dev/dl/, or your distribution\'s golang package).');
+  problems.push(
+    "Go 1.26+ is needed to build the Kubernetes test harness and run its Go tests (https://go.dev/dl/, or your distribution's golang package).",
+  );
 } else if (process.env.EGRESS_HARNESS_BIN) {
   // CI (or a developer) points at prebuilt binaries.
 } else {
   const env = { ...process.env, PATH: `${dirname(go)}:${process.env.PATH ?? ''}` };
-  const res = spawnSync('bash', [join(root, 'tools/harness/build.sh')], { stdio: ['ignore', 'pipe', 'inherit'], env, encoding: 'utf8' });
+  const res = spawnSync('bash', [join(root, 'tools/harness/build.sh')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env,
+    encoding: 'utf8',
+  });
   if (res.status !== 0) problems.push('building the Kubernetes test harness failed (see above).');
 }
 
 if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
-  problems.push('Chromium is needed for the browser tests: apt-get install -y chromium (or set CHROMIUM_PATH to its path).');
+  problems.push(
+    'Chromium is needed for the browser tests: apt-get install -y chromium (or set CHROMIUM_PATH to its path).',
+  );
 }
 
 if (problems.length > 0) {

@@ -11,5 +11,7 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   noExternal: [/^@egress\//],
-  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
 });

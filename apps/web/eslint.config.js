@@ -45,7 +45,8 @@ export const boundaries = [
             frame,
             {
               regex: '^(\\.\\./)+features/',
-              message: 'components/ui holds generic primitives: pass domain data in as props instead of importing a feature',
+              message:
+                'components/ui holds generic primitives: pass domain data in as props instead of importing a feature',
             },
           ],
         },
@@ -67,7 +68,8 @@ export const boundaries = [
             {
               // ../../<feature>/<file>.ts: a helper at another feature's root (lib/ and components/ are shared layers).
               regex: '^(\\.\\./){2,}(?!lib/|components/)[a-z-]+/[a-z0-9.-]+\\.tsx?$',
-              message: "a file at another feature's root is its own; use its api/ or components/, or move the helper to lib/",
+              message:
+                "a file at another feature's root is its own; use its api/ or components/, or move the helper to lib/",
             },
           ],
         },

@@ -21,7 +21,8 @@ function grant(i: number) {
     requestedBy: `dev${i % 50}@example.com`,
     requestedAt: '2026-12-07T08:00:00.000Z',
     expiresAt: null,
-    approvals: i % 3 === 0 ? [] : [{ approver: 'sec@example.com', at: '2026-12-07T09:00:00.000Z', comment: null }],
+    approvals:
+      i % 3 === 0 ? [] : [{ approver: 'sec@example.com', at: '2026-12-07T09:00:00.000Z', comment: null }],
     requiredApprovals: 1,
     decidedAt: null,
     decidedBy: null,
@@ -47,5 +48,7 @@ for (const size of [50, 500]) {
   for (let i = 0; i < 50; i++) schema.parse(JSON.parse(text)); // warm-up
   const json = median(() => JSON.parse(text), 500);
   const checked = median(() => schema.parse(JSON.parse(text)), 500);
-  console.log(`listGrants page of ${String(size).padStart(3)} (${(text.length / 1024).toFixed(0)} KB): JSON.parse ${json.toFixed(3)} ms, + schema ${checked.toFixed(3)} ms (${(checked - json).toFixed(3)} ms for the check)`);
+  console.log(
+    `listGrants page of ${String(size).padStart(3)} (${(text.length / 1024).toFixed(0)} KB): JSON.parse ${json.toFixed(3)} ms, + schema ${checked.toFixed(3)} ms (${(checked - json).toFixed(3)} ms for the check)`,
+  );
 }

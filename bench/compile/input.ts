@@ -7,7 +7,6 @@ import { prng } from '../lib/prng.ts';
 
 const NAMESPACES_PER_1X = 250;
 
-
 const id = (kind: number, n: number): string =>
   `00000000-0000-4${kind}00-8000-${String(n).padStart(12, '0')}`;
 

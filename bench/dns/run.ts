@@ -21,7 +21,14 @@ import { fileURLToPath } from 'node:url';
 
 import { compile, DNS_SNIPPET_KEY, type CompilerInput } from '../../packages/manifests/src/index.ts';
 import { gatewayNameFor, SettingsSchema } from '../../packages/shared/src/index.ts';
-import { freePorts, makeTempDir, removeTempDir, startProc, waitFor, type Proc } from '../../tools/harness/src/util.ts';
+import {
+  freePorts,
+  makeTempDir,
+  removeTempDir,
+  startProc,
+  waitFor,
+  type Proc,
+} from '../../tools/harness/src/util.ts';
 import { runWithCleanups, type Cleanups } from '../lib/database.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
@@ -59,9 +66,13 @@ function snippetFor(n: number, format: 'hosts' | 'rewrite'): string {
     services: [],
     grants: [],
     readiness: Object.fromEntries(destinations.map((d) => [d.gatewayName, true])),
-    ...(format === 'hosts' ? { gatewayAddresses: Object.fromEntries(destinations.map((d, i) => [d.gatewayName, [addressOf(i)]])) } : {}),
+    ...(format === 'hosts'
+      ? { gatewayAddresses: Object.fromEntries(destinations.map((d, i) => [d.gatewayName, [addressOf(i)]])) }
+      : {}),
   };
-  const cm = compile(input).find((o) => o.kind === 'ConfigMap' && o.metadata.name === input.settings.dnsConfigMap.name);
+  const cm = compile(input).find(
+    (o) => o.kind === 'ConfigMap' && o.metadata.name === input.settings.dnsConfigMap.name,
+  );
   const text = (cm?.['data'] as Record<string, string> | undefined)?.[DNS_SNIPPET_KEY];
   if (text === undefined) throw new Error('the compiler produced no DNS snippet');
   return text;
@@ -95,7 +106,14 @@ function corefile(port: number, snippetPath: string): string {
 `;
 }
 
-async function startServer(bin: string, dir: string, label: string, n: number, format: 'hosts' | 'rewrite', cleanups: Cleanups): Promise<Server> {
+async function startServer(
+  bin: string,
+  dir: string,
+  label: string,
+  n: number,
+  format: 'hosts' | 'rewrite',
+  cleanups: Cleanups,
+): Promise<Server> {
   const [port] = await freePorts(1);
   const snippetPath = join(dir, `${label}.override`);
   const confPath = join(dir, `${label}.Corefile`);
@@ -105,7 +123,9 @@ async function startServer(bin: string, dir: string, label: string, n: number, f
   const proc = startProc(bin, ['-conf', confPath], join(dir, `${label}.log`), dir);
   cleanups.push(() => proc.stop());
   // CoreDNS prints "CoreDNS-<version>" once every plugin is set up and the server listens.
-  await waitFor(`coredns ${label}`, proc, 60_000, async () => (await readFile(proc.logPath, 'utf8')).includes('CoreDNS-'));
+  await waitFor(`coredns ${label}`, proc, 60_000, async () =>
+    (await readFile(proc.logPath, 'utf8')).includes('CoreDNS-'),
+  );
   return { label, n, format, port, proc, startSeconds: (performance.now() - t0) / 1000 };
 }
 
@@ -135,13 +155,18 @@ async function check(s: Server): Promise<string | null> {
   if (cluster !== CLUSTER_ANSWER) return `${s.label}: in-cluster name answered ${cluster}`;
   const steered = await resolveA(s.port, hostOf(7));
   // whoami puts its A record in the additional section: an A lookup sees an empty answer (ENODATA).
-  if (s.n === 0) return steered === 'ENODATA' ? null : `${s.label}: unsteered name answered ${steered}, not whoami's empty answer`;
+  if (s.n === 0)
+    return steered === 'ENODATA'
+      ? null
+      : `${s.label}: unsteered name answered ${steered}, not whoami's empty answer`;
   if (s.format === 'rewrite') return null; // names a Service that only a kubernetes plugin could answer
   if (steered !== addressOf(7)) return `${s.label}: ${hostOf(7)} answered ${steered}, not ${addressOf(7)}`;
   const aaaa = await resolveAaaa(s.port, hostOf(7));
-  if (aaaa !== 'ENODATA') return `${s.label}: AAAA for a steered IPv4-only name answered ${aaaa}, not an empty answer`;
+  if (aaaa !== 'ENODATA')
+    return `${s.label}: AAAA for a steered IPv4-only name answered ${aaaa}, not an empty answer`;
   const sub = await resolveA(s.port, `www.${hostOf(7)}`);
-  if (sub !== 'ENODATA') return `${s.label}: a subdomain of a steered name answered ${sub}, not whoami's empty answer`;
+  if (sub !== 'ENODATA')
+    return `${s.label}: a subdomain of a steered name answered ${sub}, not whoami's empty answer`;
   return null;
 }
 
@@ -170,14 +195,28 @@ function dnsperf(port: number, queries: string): Promise<{ qps: number; complete
   return new Promise((done, fail) => {
     execFile(
       'dnsperf',
-      ['-s', '127.0.0.1', '-p', String(port), '-d', queries, '-l', String(SECONDS), '-c', '4', '-Q', '200000'],
+      [
+        '-s',
+        '127.0.0.1',
+        '-p',
+        String(port),
+        '-d',
+        queries,
+        '-l',
+        String(SECONDS),
+        '-c',
+        '4',
+        '-Q',
+        '200000',
+      ],
       { timeout: (SECONDS + 30) * 1000 },
       (error, stdout) => {
         if (error) return fail(new Error(`dnsperf failed: ${error.message}\n${stdout}`));
         const qps = /Queries per second:\s+([\d.]+)/.exec(stdout)?.[1];
         const lost = /Queries lost:\s+(\d+)/.exec(stdout)?.[1];
         const completed = /Queries completed:\s+(\d+)/.exec(stdout)?.[1];
-        if (qps === undefined || completed === undefined) return fail(new Error(`dnsperf printed no rate:\n${stdout}`));
+        if (qps === undefined || completed === undefined)
+          return fail(new Error(`dnsperf printed no rate:\n${stdout}`));
         if (Number(lost ?? 0) > 0) say(`  (dnsperf lost ${lost} queries on port ${port})`);
         done({ qps: Number(qps), completed: Number(completed) });
       },
@@ -208,7 +247,9 @@ function ensureDnsperf(): boolean {
 }
 
 function harnessCoreDns(): string {
-  const dir = process.env['EGRESS_HARNESS_BIN'] ?? execFileSync('bash', [join(ROOT, 'tools/harness/build.sh'), '--print-dir'], { encoding: 'utf8' }).trim();
+  const dir =
+    process.env['EGRESS_HARNESS_BIN'] ??
+    execFileSync('bash', [join(ROOT, 'tools/harness/build.sh'), '--print-dir'], { encoding: 'utf8' }).trim();
   return join(dir, 'coredns');
 }
 
@@ -232,15 +273,24 @@ async function body(cleanups: Cleanups): Promise<number> {
     return 1;
   }
   const version = execFileSync(bin, ['-version'], { encoding: 'utf8' }).split('\n')[0] ?? '?';
-  const perf = execFileSync('dnsperf', ['-h'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-  say(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadavg()[0]?.toFixed(1)}`);
-  say(`${version}; dnsperf ${/Version ([\d.]+)/.exec(perf)?.[1] ?? '(version unknown)'}; ${ROUNDS} rounds × ${SECONDS} s per server and query set, interleaved`);
+  const perf = execFileSync('dnsperf', ['-h'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).toString();
+  say(
+    `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadavg()[0]?.toFixed(1)}`,
+  );
+  say(
+    `${version}; dnsperf ${/Version ([\d.]+)/.exec(perf)?.[1] ?? '(version unknown)'}; ${ROUNDS} rounds × ${SECONDS} s per server and query set, interleaved`,
+  );
 
   const dir = await makeTempDir('egress-bench-dns-');
   cleanups.push(() => removeTempDir(dir));
   const servers: Server[] = [];
   for (const n of SIZES) servers.push(await startServer(bin, dir, `hosts-${n}`, n, 'hosts', cleanups));
-  servers.push(await startServer(bin, dir, `rewrite-${REWRITE_REFERENCE}`, REWRITE_REFERENCE, 'rewrite', cleanups));
+  servers.push(
+    await startServer(bin, dir, `rewrite-${REWRITE_REFERENCE}`, REWRITE_REFERENCE, 'rewrite', cleanups),
+  );
   for (const s of servers) {
     const problem = await check(s);
     if (problem !== null) {
@@ -251,8 +301,14 @@ async function body(cleanups: Cleanups): Promise<number> {
 
   const clusterFile = join(dir, 'cluster.txt');
   const steeredFile = join(dir, 'steered.txt');
-  await writeFile(clusterFile, Array.from({ length: 2_000 }, (_, i) => `svc${i % 200}.ns${i % 37}.svc.cluster.local A\n`).join(''));
-  await writeFile(steeredFile, Array.from({ length: 2_000 }, (_, i) => `${hostOf(i % STEERED_NAMES)} A\n`).join(''));
+  await writeFile(
+    clusterFile,
+    Array.from({ length: 2_000 }, (_, i) => `svc${i % 200}.ns${i % 37}.svc.cluster.local A\n`).join(''),
+  );
+  await writeFile(
+    steeredFile,
+    Array.from({ length: 2_000 }, (_, i) => `${hostOf(i % STEERED_NAMES)} A\n`).join(''),
+  );
   const sets = [
     { name: 'in-cluster', file: clusterFile },
     { name: 'steered', file: steeredFile },
@@ -260,7 +316,12 @@ async function body(cleanups: Cleanups): Promise<number> {
 
   // Per query set and server, one sample per round: q/s, CoreDNS CPU per query, and both as ratios to
   // the 0-destination server of the same round (CPU as 0-server CPU / this CPU: 1.0 = the same cost).
-  interface Samples { qps: number[]; qpsRatio: number[]; cpuUs: number[]; cpuRatio: number[] }
+  interface Samples {
+    qps: number[];
+    qpsRatio: number[];
+    cpuUs: number[];
+    cpuRatio: number[];
+  }
   const samples = new Map<string, Samples>();
   const at = (set: string, label: string): Samples => {
     const key = `${set}|${label}`;
@@ -286,33 +347,48 @@ async function body(cleanups: Cleanups): Promise<number> {
         x.cpuUs.push(m.cpuUs);
         x.cpuRatio.push(base.cpuUs / m.cpuUs);
       }
-      say(`round ${round + 1} ${set.name.padEnd(10)}: ${servers.map((s) => `${s.label} ${Math.round(got.get(s.label)?.qps ?? 0)} q/s ${(got.get(s.label)?.cpuUs ?? 0).toFixed(0)} µs`).join(', ')}`);
+      say(
+        `round ${round + 1} ${set.name.padEnd(10)}: ${servers.map((s) => `${s.label} ${Math.round(got.get(s.label)?.qps ?? 0)} q/s ${(got.get(s.label)?.cpuUs ?? 0).toFixed(0)} µs`).join(', ')}`,
+      );
     }
   }
 
   say('');
-  say('medians of the rounds. q/s ratio: to the 0-destination server of the same round and queries; CPU ratio: its CoreDNS');
-  say('CPU per query / this one\'s (1.00 = the same cost per query, 0.20 = five times the CPU per query)');
-  say('snippet                 destinations  start s  RSS MB | in-cluster: q/s   ratio  µs/q  CPU ratio | steered: q/s   ratio  µs/q  CPU ratio');
+  say(
+    'medians of the rounds. q/s ratio: to the 0-destination server of the same round and queries; CPU ratio: its CoreDNS',
+  );
+  say("CPU per query / this one's (1.00 = the same cost per query, 0.20 = five times the CPU per query)");
+  say(
+    'snippet                 destinations  start s  RSS MB | in-cluster: q/s   ratio  µs/q  CPU ratio | steered: q/s   ratio  µs/q  CPU ratio',
+  );
   const fmt = (x: Samples, zero: boolean) =>
     `${String(Math.round(median(x.qps))).padStart(6)}  ${zero ? '    —' : median(x.qpsRatio).toFixed(2).padStart(5)}  ${median(x.cpuUs).toFixed(0).padStart(4)}  ${zero ? '        —' : median(x.cpuRatio).toFixed(2).padStart(9)}`;
   for (const s of servers) {
     const name = s.format === 'hosts' ? 'hosts (kubernetes)' : 'rewrite (directory)';
     const head = `${name.padEnd(22)}  ${String(s.n).padStart(12)}  ${s.startSeconds.toFixed(1).padStart(7)}  ${rssMb(s.proc.child.pid).padStart(6)}`;
-    say(`${head} |       ${fmt(at('in-cluster', s.label), s.n === 0)} |    ${fmt(at('steered', s.label), s.n === 0)}`);
+    say(
+      `${head} |       ${fmt(at('in-cluster', s.label), s.n === 0)} |    ${fmt(at('steered', s.label), s.n === 0)}`,
+    );
   }
   for (const set of sets) {
     const x = at(set.name, 'hosts-3000');
     const q = median(x.qpsRatio);
     const c = median(x.cpuRatio);
-    say(`target ${set.name} at 3,000 destinations ≥ ${TARGET_RATIO}× the 0-destination run: q/s ${q.toFixed(2)}× ${q >= TARGET_RATIO ? 'PASS' : 'MISS'}; per CPU ${c.toFixed(2)}× ${c >= TARGET_RATIO ? 'PASS' : 'MISS'}`);
+    say(
+      `target ${set.name} at 3,000 destinations ≥ ${TARGET_RATIO}× the 0-destination run: q/s ${q.toFixed(2)}× ${q >= TARGET_RATIO ? 'PASS' : 'MISS'}; per CPU ${c.toFixed(2)}× ${c >= TARGET_RATIO ? 'PASS' : 'MISS'}`,
+    );
   }
   // Steered names at 0 destinations are answered by whoami, not hosts: also compare hosts with hosts.
   const s3000 = at('steered', 'hosts-3000');
   const s100 = at('steered', 'hosts-100');
-  const rel = (a: number[], b: number[], inverse: boolean) => median(a.map((v, i) => (inverse ? (b[i] ?? NaN) / v : v / (b[i] ?? NaN))));
-  say(`steered at 3,000 destinations vs 100 (both answered by hosts): q/s ${rel(s3000.qps, s100.qps, false).toFixed(2)}×, per CPU ${rel(s3000.cpuUs, s100.cpuUs, true).toFixed(2)}×`);
-  say('(steered at 0 destinations: the names are not steered and whoami answers them, the stand-in for forward)');
+  const rel = (a: number[], b: number[], inverse: boolean) =>
+    median(a.map((v, i) => (inverse ? (b[i] ?? NaN) / v : v / (b[i] ?? NaN))));
+  say(
+    `steered at 3,000 destinations vs 100 (both answered by hosts): q/s ${rel(s3000.qps, s100.qps, false).toFixed(2)}×, per CPU ${rel(s3000.cpuUs, s100.cpuUs, true).toFixed(2)}×`,
+  );
+  say(
+    '(steered at 0 destinations: the names are not steered and whoami answers them, the stand-in for forward)',
+  );
   return 0;
 }
 

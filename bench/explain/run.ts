@@ -24,7 +24,11 @@ import { prng } from '../lib/prng.ts';
 const THIS_FILE = fileURLToPath(import.meta.url);
 /** `--requests N` (default 1,000): fewer for a slow build, e.g. one that compiles the fleet per request. */
 const requestsArg = process.argv.indexOf('--requests');
-const RUN = { warmup: 30, requests: requestsArg > 0 ? Number(process.argv[requestsArg + 1]) : 1_000, afterChange: 5 };
+const RUN = {
+  warmup: 30,
+  requests: requestsArg > 0 ? Number(process.argv[requestsArg + 1]) : 1_000,
+  afterChange: 5,
+};
 const TARGET_P95_MS = 20;
 const DEADLINE_MS = 10 * 60_000;
 /** 20 of the seed's 25 namespaces (team-0 … team-24) enforced: the answers are allowed, denied and open. */
@@ -34,7 +38,12 @@ const ENFORCED = Array.from({ length: 20 }, (_, i) => `team-${i}`);
 
 async function serve(): Promise<void> {
   const databaseUrl = process.env.EGRESS_BENCH_DATABASE_URL ?? '';
-  const config = loadConfig({ EGRESS_LOG_LEVEL: 'silent', EGRESS_TARGET: 'none', EGRESS_WEB_DIST: '/nonexistent', EGRESS_DATA_DIR: process.env.EGRESS_BENCH_DATA_DIR ?? tmpdir() });
+  const config = loadConfig({
+    EGRESS_LOG_LEVEL: 'silent',
+    EGRESS_TARGET: 'none',
+    EGRESS_WEB_DIST: '/nonexistent',
+    EGRESS_DATA_DIR: process.env.EGRESS_BENCH_DATA_DIR ?? tmpdir(),
+  });
   const db = createDb(databaseUrl, config.dbPoolSize);
   const app = await buildApp({ config, db, databaseUrl });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -61,7 +70,12 @@ interface Server {
 
 async function startServer(databaseUrl: string, dataDir: string): Promise<Server> {
   const child: ChildProcess = fork(THIS_FILE, [], {
-    env: { ...process.env, EGRESS_BENCH_ROLE: 'server', EGRESS_BENCH_DATABASE_URL: databaseUrl, EGRESS_BENCH_DATA_DIR: dataDir },
+    env: {
+      ...process.env,
+      EGRESS_BENCH_ROLE: 'server',
+      EGRESS_BENCH_DATABASE_URL: databaseUrl,
+      EGRESS_BENCH_DATA_DIR: dataDir,
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((done, fail) => {
@@ -126,25 +140,35 @@ interface Answer {
 async function explain(url: string, token: string, t: Triple): Promise<Answer> {
   const query = new URLSearchParams({ service: t.service, host: t.host, port: String(t.port) });
   const started = performance.now();
-  const res = await fetch(`${url}/api/v1/explain?${query.toString()}`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${url}/api/v1/explain?${query.toString()}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   const body = (await res.json()) as { verdict?: string };
   return { ms: performance.now() - started, status: res.status, verdict: body.verdict };
 }
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN
+  );
 }
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
-const summary = (values: number[]) => `p50 ${ms(percentile(values, 50))}   p95 ${ms(percentile(values, 95))}   p99 ${ms(percentile(values, 99))}   max ${ms(Math.max(...values))}`;
+const summary = (values: number[]) =>
+  `p50 ${ms(percentile(values, 50))}   p95 ${ms(percentile(values, 95))}   p99 ${ms(percentile(values, 99))}   max ${ms(Math.max(...values))}`;
 
 /**
  * Approves pending one-approval grants (service in an enforced namespace → registered host, denied
  * now) one at a time and asks explain right after each: that answer pays for whatever the change costs
  * explain, and must say "allowed".
  */
-async function afterChanges(db: Db, url: string, viewer: string, approvers: { id: string; token: string | null }[]) {
+async function afterChanges(
+  db: Db,
+  url: string,
+  viewer: string,
+  approvers: { id: string; token: string | null }[],
+) {
   const pending = await db.$queryRaw<(Triple & { id: string; requester: string })[]>`
     SELECT g.id, s.name AS service, d.host, g.port, g.requested_by_id::text AS requester FROM grants g
     JOIN services s ON s.id = g.service_id JOIN destinations d ON d.id = g.destination_id
@@ -156,7 +180,11 @@ async function afterChanges(db: Db, url: string, viewer: string, approvers: { id
     // A port-wide grant may already allow it: approving this one would change nothing to see.
     if (before.verdict !== 'denied') continue;
     const approver = approvers.find((a) => a.id !== g.requester && a.token)!;
-    const res = await fetch(`${url}/api/v1/grants/${g.id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${approver.token!}`, 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${url}/api/v1/grants/${g.id}/approve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${approver.token!}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     if (res.status !== 200) throw new Error(`approving ${g.id} answered ${res.status}: ${await res.text()}`);
     const after = await explain(url, viewer, g);
     out.push({ ms: after.ms, before: before.verdict, after: after.verdict });
@@ -166,10 +194,18 @@ async function afterChanges(db: Db, url: string, viewer: string, approvers: { id
 
 async function run(cleanups: Cleanups): Promise<number> {
   const say = (msg: string) => process.stdout.write(`${msg}\n`);
-  const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const loadAtStart = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   const { databaseUrl, db, data, seedSeconds } = await seededDatabase(cleanups);
-  await db.setting.upsert({ where: { key: 'cluster' }, create: { key: 'cluster', value: { enforcedNamespaces: ENFORCED } }, update: { value: { enforcedNamespaces: ENFORCED } } });
-  const [counts] = await db.$queryRaw<{ grants: number; active: number; services: number; destinations: number }[]>`
+  await db.setting.upsert({
+    where: { key: 'cluster' },
+    create: { key: 'cluster', value: { enforcedNamespaces: ENFORCED } },
+    update: { value: { enforcedNamespaces: ENFORCED } },
+  });
+  const [counts] = await db.$queryRaw<
+    { grants: number; active: number; services: number; destinations: number }[]
+  >`
     SELECT (SELECT count(*)::int FROM grants) AS grants, (SELECT count(*)::int FROM grants WHERE state = 'active') AS active,
            (SELECT count(*)::int FROM services) AS services, (SELECT count(*)::int FROM destinations) AS destinations`;
   const dataDir = await mkdtemp(join(tmpdir(), 'egress-bench-'));
@@ -191,25 +227,48 @@ async function run(cleanups: Cleanups): Promise<number> {
 
   const latencies = answers.map((a) => a.ms);
   const wrong = answers.filter((a) => a.status !== 200);
-  const verdicts = answers.reduce<Record<string, number>>((acc, a) => ({ ...acc, [a.verdict ?? `HTTP ${a.status}`]: (acc[a.verdict ?? `HTTP ${a.status}`] ?? 0) + 1 }), {});
+  const verdicts = answers.reduce<Record<string, number>>(
+    (acc, a) => ({
+      ...acc,
+      [a.verdict ?? `HTTP ${a.status}`]: (acc[a.verdict ?? `HTTP ${a.status}`] ?? 0) + 1,
+    }),
+    {},
+  );
   const stale = changes.filter((c) => c.after !== 'allowed');
   const p95 = percentile(latencies, 95);
 
   say('Egress Control explain benchmark');
-  say(`machine:  ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM; Node ${process.version}`);
-  say(`data:     ${counts?.grants ?? '?'} grants (${counts?.active ?? '?'} active), ${counts?.services ?? '?'} services in 25 namespaces (20 enforced), ${counts?.destinations ?? '?'} destinations; seeded in ${seedSeconds.toFixed(1)} s`);
-  say(`load:     one client, sequential, ${RUN.requests} requests after ${RUN.warmup} warm-up ones; load average ${loadAtStart} at the start, ${loadavg().map((x) => x.toFixed(2)).join(' ')} at the end`);
+  say(
+    `machine:  ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM; Node ${process.version}`,
+  );
+  say(
+    `data:     ${counts?.grants ?? '?'} grants (${counts?.active ?? '?'} active), ${counts?.services ?? '?'} services in 25 namespaces (20 enforced), ${counts?.destinations ?? '?'} destinations; seeded in ${seedSeconds.toFixed(1)} s`,
+  );
+  say(
+    `load:     one client, sequential, ${RUN.requests} requests after ${RUN.warmup} warm-up ones; load average ${loadAtStart} at the start, ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} at the end`,
+  );
   say('');
   say(`  first request after start-up                 ${ms(first.ms)}`);
   say(`  GET /api/v1/explain (${RUN.requests})                  ${summary(latencies)}`);
-  say(`  API CPU per request                          ${ms(apiCpuPerRequest)} (the API process alone; PostgreSQL not counted)`);
-  say(`  verdicts: ${Object.entries(verdicts).map(([v, n]) => `${n} ${v}`).join(', ')}`);
-  say(`  first explain after each of ${changes.length} approvals     ${changes.map((c) => ms(c.ms)).join(', ')}; verdicts ${changes.map((c) => `${c.before ?? '?'} → ${c.after ?? '?'}`).join(', ')}`);
+  say(
+    `  API CPU per request                          ${ms(apiCpuPerRequest)} (the API process alone; PostgreSQL not counted)`,
+  );
+  say(
+    `  verdicts: ${Object.entries(verdicts)
+      .map(([v, n]) => `${n} ${v}`)
+      .join(', ')}`,
+  );
+  say(
+    `  first explain after each of ${changes.length} approvals     ${changes.map((c) => ms(c.ms)).join(', ')}; verdicts ${changes.map((c) => `${c.before ?? '?'} → ${c.after ?? '?'}`).join(', ')}`,
+  );
   say('');
   say('target');
   say(`  ${p95 < TARGET_P95_MS ? 'PASS' : 'MISS'}  explain p95 ${ms(p95)} < ${TARGET_P95_MS} ms`);
   if (wrong.length > 0) say(`${wrong.length} answers were not 200 (first: HTTP ${wrong[0]!.status})`);
-  if (stale.length > 0) say(`${stale.length} explains right after an approval did not say "allowed": a stale verdict`);
+  if (stale.length > 0)
+    say(`${stale.length} explains right after an approval did not say "allowed": a stale verdict`);
   return wrong.length > 0 || stale.length > 0 ? 1 : 0;
 }
 

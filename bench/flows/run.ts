@@ -25,7 +25,15 @@ import { prng } from '../lib/prng.ts';
 import { PORTS, SIZE, seed, type Seeded } from './seed.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
-const RUN = { warmupBatches: 3, batches1k: 40, batches5k: 15, collectors: 4, batchesPerCollector: 10, inboxWarmup: 10, inboxRequests: 100 };
+const RUN = {
+  warmupBatches: 3,
+  batches1k: 40,
+  batches5k: 15,
+  collectors: 4,
+  batchesPerCollector: 10,
+  inboxWarmup: 10,
+  inboxRequests: 100,
+};
 const TARGET_P95_MS = { ingest1k: 400, ingest5k: 1_500, inbox: 150 };
 const DEADLINE_MS = 10 * 60_000;
 
@@ -41,7 +49,12 @@ interface Measured {
 
 async function serve(): Promise<void> {
   const databaseUrl = process.env.EGRESS_BENCH_DATABASE_URL ?? '';
-  const config = loadConfig({ EGRESS_LOG_LEVEL: 'silent', EGRESS_TARGET: 'none', EGRESS_WEB_DIST: '/nonexistent', EGRESS_DATA_DIR: process.env.EGRESS_BENCH_DATA_DIR ?? tmpdir() });
+  const config = loadConfig({
+    EGRESS_LOG_LEVEL: 'silent',
+    EGRESS_TARGET: 'none',
+    EGRESS_WEB_DIST: '/nonexistent',
+    EGRESS_DATA_DIR: process.env.EGRESS_BENCH_DATA_DIR ?? tmpdir(),
+  });
   const db = createDb(databaseUrl, config.dbPoolSize);
   const app = await buildApp({ config, db, databaseUrl });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -54,9 +67,17 @@ async function serve(): Promise<void> {
   process.send?.({ url });
 }
 
-async function startServer(databaseUrl: string, dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startServer(
+  databaseUrl: string,
+  dataDir: string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const child: ChildProcess = fork(THIS_FILE, [], {
-    env: { ...process.env, EGRESS_BENCH_ROLE: 'server', EGRESS_BENCH_DATABASE_URL: databaseUrl, EGRESS_BENCH_DATA_DIR: dataDir },
+    env: {
+      ...process.env,
+      EGRESS_BENCH_ROLE: 'server',
+      EGRESS_BENCH_DATABASE_URL: databaseUrl,
+      EGRESS_BENCH_DATA_DIR: dataDir,
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((done, fail) => {
@@ -87,11 +108,20 @@ function batchMaker(data: Seeded, seedValue: number) {
       const service = rnd.pick(data.services);
       const unattributed = rnd.next() < 0.1;
       // Skewed destinations: a few hot names, as real denials are (one misconfigured client retrying).
-      const destName = rnd.next() < 0.3 ? rnd.pick(data.knownHosts) : (data.unknownHosts[Math.floor(rnd.next() ** 3 * data.unknownHosts.length)] ?? 'cdn0.example-0.net');
+      const destName =
+        rnd.next() < 0.3
+          ? rnd.pick(data.knownHosts)
+          : (data.unknownHosts[Math.floor(rnd.next() ** 3 * data.unknownHosts.length)] ??
+            'cdn0.example-0.net');
       return {
         time: new Date(now - rnd.int(300_000)).toISOString(),
         sourceNamespace: unattributed ? `batch-${rnd.int(40)}` : service.namespace,
-        ...(unattributed ? { sourcePod: `job-${rnd.int(1000)}` } : { sourceLabels: { app: service.app, 'pod-template-hash': '7d4b9c' }, sourcePod: `${service.app}-7d4b9c-x${rnd.int(9)}` }),
+        ...(unattributed
+          ? { sourcePod: `job-${rnd.int(1000)}` }
+          : {
+              sourceLabels: { app: service.app, 'pod-template-hash': '7d4b9c' },
+              sourcePod: `${service.app}-7d4b9c-x${rnd.int(9)}`,
+            }),
         destIP: `198.51.100.${rnd.int(250)}`,
         destPort: rnd.pick(PORTS),
         protocol: 'TCP',
@@ -102,15 +132,34 @@ function batchMaker(data: Seeded, seedValue: number) {
   };
 }
 
-async function post(url: string, token: string, body: string): Promise<{ ms: number; problem: string | null }> {
+async function post(
+  url: string,
+  token: string,
+  body: string,
+): Promise<{ ms: number; problem: string | null }> {
   const t0 = performance.now();
-  const res = await fetch(`${url}/api/v1/flows`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+  const res = await fetch(`${url}/api/v1/flows`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body,
+  });
   const text = await res.text();
-  return { ms: performance.now() - t0, problem: res.status === 200 ? null : `${res.status} ${text.slice(0, 200)}` };
+  return {
+    ms: performance.now() - t0,
+    problem: res.status === 200 ? null : `${res.status} ${text.slice(0, 200)}`,
+  };
 }
 
 /** `collectors` clients, each sending `batches` batches of `size` records one after another. */
-async function ingest(name: string, url: string, token: string, make: (n: number) => string, size: number, batches: number, collectors = 1): Promise<Measured> {
+async function ingest(
+  name: string,
+  url: string,
+  token: string,
+  make: (n: number) => string,
+  size: number,
+  batches: number,
+  collectors = 1,
+): Promise<Measured> {
   for (let i = 0; i < RUN.warmupBatches; i++) await post(url, token, make(size));
   const bodies = Array.from({ length: collectors }, () => Array.from({ length: batches }, () => make(size)));
   const latencies: number[] = [];
@@ -131,9 +180,14 @@ async function ingest(name: string, url: string, token: string, make: (n: number
 async function inbox(name: string, url: string, token: string, query: string): Promise<Measured> {
   const get = async () => {
     const t0 = performance.now();
-    const res = await fetch(`${url}/api/v1/blocked-egress?${query}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${url}/api/v1/blocked-egress?${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const body = await res.text();
-    return { ms: performance.now() - t0, problem: res.status === 200 ? null : `${res.status} ${body.slice(0, 200)}` };
+    return {
+      ms: performance.now() - t0,
+      problem: res.status === 200 ? null : `${res.status} ${body.slice(0, 200)}`,
+    };
   };
   for (let i = 0; i < RUN.inboxWarmup; i++) await get();
   const latencies: number[] = [];
@@ -148,7 +202,9 @@ async function inbox(name: string, url: string, token: string, query: string): P
 }
 
 async function secondPage(url: string, token: string): Promise<string> {
-  const res = await fetch(`${url}/api/v1/blocked-egress?limit=50`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${url}/api/v1/blocked-egress?limit=50`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   const { nextCursor } = (await res.json()) as { nextCursor: string | null };
   return `limit=50&cursor=${nextCursor ?? ''}`;
 }
@@ -161,19 +217,26 @@ function percentile(values: number[], p: number): number {
 }
 
 function row(m: Measured): string {
-  const rate = m.records > 0 ? `${Math.round(m.records / (m.wallMs / 1000)).toLocaleString('en')} records/s` : `${(m.latencies.length / (m.wallMs / 1000)).toFixed(0)} req/s`;
+  const rate =
+    m.records > 0
+      ? `${Math.round(m.records / (m.wallMs / 1000)).toLocaleString('en')} records/s`
+      : `${(m.latencies.length / (m.wallMs / 1000)).toFixed(0)} req/s`;
   return `  ${m.name.padEnd(52)} ${String(m.latencies.length).padStart(4)}  ${rate.padStart(18)}   p50 ${percentile(m.latencies, 50).toFixed(1).padStart(7)} ms   p95 ${percentile(m.latencies, 95).toFixed(1).padStart(7)} ms`;
 }
 
 function verdict(m: Measured, target: number): boolean {
   const p95 = percentile(m.latencies, 95);
-  process.stdout.write(`  ${m.name.padEnd(52)} p95 < ${String(target).padStart(5)} ms   measured ${p95.toFixed(1).padStart(7)} ms   ${p95 < target ? 'PASS' : 'MISS'}\n`);
+  process.stdout.write(
+    `  ${m.name.padEnd(52)} p95 < ${String(target).padStart(5)} ms   measured ${p95.toFixed(1).padStart(7)} ms   ${p95 < target ? 'PASS' : 'MISS'}\n`,
+  );
   return p95 < target;
 }
 
 async function run(cleanups: Cleanups): Promise<number> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const loadAtStart = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   const { databaseUrl, db } = await freshDatabase(cleanups, `egress_bench_flows_${process.pid}`);
   const t0 = performance.now();
   const data = await seed(db, 20261126, Date.now());
@@ -185,25 +248,75 @@ async function run(cleanups: Cleanups): Promise<number> {
   const make = batchMaker(data, 7);
 
   const ingests = [
-    await ingest('POST /flows, batches of 1,000 (1 collector)', server.url, data.ingestToken, make, 1_000, RUN.batches1k),
-    await ingest('POST /flows, batches of 5,000 (1 collector)', server.url, data.ingestToken, make, 5_000, RUN.batches5k),
-    await ingest(`POST /flows, batches of 1,000 (${RUN.collectors} collectors at once)`, server.url, data.ingestToken, make, 1_000, RUN.batchesPerCollector, RUN.collectors),
+    await ingest(
+      'POST /flows, batches of 1,000 (1 collector)',
+      server.url,
+      data.ingestToken,
+      make,
+      1_000,
+      RUN.batches1k,
+    ),
+    await ingest(
+      'POST /flows, batches of 5,000 (1 collector)',
+      server.url,
+      data.ingestToken,
+      make,
+      5_000,
+      RUN.batches5k,
+    ),
+    await ingest(
+      `POST /flows, batches of 1,000 (${RUN.collectors} collectors at once)`,
+      server.url,
+      data.ingestToken,
+      make,
+      1_000,
+      RUN.batchesPerCollector,
+      RUN.collectors,
+    ),
   ];
   const [rows] = await db.$queryRaw<{ n: number; groups: number }[]>`
     SELECT count(*)::int AS n, count(DISTINCT (service_id, source_namespace, dest_key, port, protocol))::int AS groups FROM blocked_flows`;
   const inboxes = [
     await inbox('GET /blocked-egress?limit=50', server.url, data.engineerToken, 'limit=50'),
-    await inbox('GET /blocked-egress?limit=50&cursor=(page 2)', server.url, data.engineerToken, await secondPage(server.url, data.engineerToken)),
-    await inbox('GET /blocked-egress?known=false&limit=50', server.url, data.engineerToken, 'known=false&limit=50'),
-    await inbox('GET /blocked-egress?namespace=team-3', server.url, data.engineerToken, 'namespace=team-3&limit=50'),
-    await inbox('GET /blocked-egress?destination=vendor1', server.url, data.engineerToken, 'destination=vendor1&limit=50'),
+    await inbox(
+      'GET /blocked-egress?limit=50&cursor=(page 2)',
+      server.url,
+      data.engineerToken,
+      await secondPage(server.url, data.engineerToken),
+    ),
+    await inbox(
+      'GET /blocked-egress?known=false&limit=50',
+      server.url,
+      data.engineerToken,
+      'known=false&limit=50',
+    ),
+    await inbox(
+      'GET /blocked-egress?namespace=team-3',
+      server.url,
+      data.engineerToken,
+      'namespace=team-3&limit=50',
+    ),
+    await inbox(
+      'GET /blocked-egress?destination=vendor1',
+      server.url,
+      data.engineerToken,
+      'destination=vendor1&limit=50',
+    ),
   ];
 
   say('Egress Control denied-flow benchmark');
-  say(`machine:  ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM; Node ${process.version}`);
-  say(`data:     ${SIZE.services} services in ${SIZE.namespaces} namespaces, ${SIZE.destinations} destinations, 51 alert rules, ${data.storedRows} stored flow windows; seeded in ${seedSeconds.toFixed(1)} s`);
+  say(
+    `machine:  ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM; Node ${process.version}`,
+  );
+  say(
+    `data:     ${SIZE.services} services in ${SIZE.namespaces} namespaces, ${SIZE.destinations} destinations, 51 alert rules, ${data.storedRows} stored flow windows; seeded in ${seedSeconds.toFixed(1)} s`,
+  );
   say(`          after ingest: ${rows?.n ?? '?'} rows in ${rows?.groups ?? '?'} inbox groups`);
-  say(`load:     load average ${loadAtStart} at the start, ${loadavg().map((x) => x.toFixed(2)).join(' ')} at the end`);
+  say(
+    `load:     load average ${loadAtStart} at the start, ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} at the end`,
+  );
   say('');
   for (const m of [...ingests, ...inboxes]) say(row(m));
   say('');
@@ -212,7 +325,8 @@ async function run(cleanups: Cleanups): Promise<number> {
   verdict(ingests[1]!, TARGET_P95_MS.ingest5k);
   for (const m of inboxes) verdict(m, TARGET_P95_MS.inbox);
   const broken = [...ingests, ...inboxes].filter((m) => m.wrong.length > 0);
-  for (const m of broken) say(`${m.name}: ${m.wrong.length} answers were not 200; first: ${m.wrong[0] ?? ''}`);
+  for (const m of broken)
+    say(`${m.name}: ${m.wrong.length} answers were not 200; first: ${m.wrong[0] ?? ''}`);
   return broken.length > 0 ? 1 : 0;
 }
 

@@ -12,7 +12,13 @@ import { gatewayNameFor } from '../../packages/shared/src/gateway-name.ts';
 import { prng } from '../lib/prng.ts';
 import { bulkInsert } from '../lib/seed.ts';
 
-export const SIZE = { services: 1_000, namespaces: 25, destinations: 300, unknownHosts: 2_000, storedRows: 100_000 };
+export const SIZE = {
+  services: 1_000,
+  namespaces: 25,
+  destinations: 300,
+  unknownHosts: 2_000,
+  storedRows: 100_000,
+};
 const DAY = 86_400_000;
 const WINDOW = 300_000;
 export const PORTS = [443, 443, 443, 80, 22, 5432, 6379, 8443] as const;
@@ -52,7 +58,12 @@ async function seedPeople(db: Db, now: Date) {
 async function seedCatalogue(db: Db, rnd: ReturnType<typeof prng>, now: Date) {
   const services: SeedService[] = Array.from({ length: SIZE.services }, (_, i) => {
     const app = `svc-${String(i).padStart(4, '0')}`;
-    return { id: randomUUID(), name: `${app}.${rnd.pick(['api', 'worker', 'cron', 'web'])}`, namespace: `team-${i % SIZE.namespaces}`, app };
+    return {
+      id: randomUUID(),
+      name: `${app}.${rnd.pick(['api', 'worker', 'cron', 'web'])}`,
+      namespace: `team-${i % SIZE.namespaces}`,
+      app,
+    };
   });
   await bulkInsert(
     db,
@@ -68,15 +79,35 @@ async function seedCatalogue(db: Db, rnd: ReturnType<typeof prng>, now: Date) {
     'id:uuid host:text gateway_name:text sensitivity:"Sensitivity" updated_at:timestamptz',
     destinations.map((d) => [d.id, d.host, gatewayNameFor(d.host), 'standard', now]),
   );
-  await bulkInsert(db, 'destination_ports', 'id:uuid destination_id:uuid port:int protocol:"Protocol"', destinations.map((d) => [randomUUID(), d.id, 443, 'TCP']));
+  await bulkInsert(
+    db,
+    'destination_ports',
+    'id:uuid destination_id:uuid port:int protocol:"Protocol"',
+    destinations.map((d) => [randomUUID(), d.id, 443, 'TCP']),
+  );
   // A rule for every service that never fires (its evaluation is part of every ingest) and 50 per-service rules.
-  const rules = [[randomUUID(), 'any service', null, 1_000_000, 600, now], ...services.slice(0, 50).map((s) => [randomUUID(), `${s.name} denials`, s.id, 1_000_000, 300, now])];
-  await bulkInsert(db, 'alert_rules', 'id:uuid name:text service_id:uuid threshold:int window_seconds:int updated_at:timestamptz', rules);
+  const rules = [
+    [randomUUID(), 'any service', null, 1_000_000, 600, now],
+    ...services.slice(0, 50).map((s) => [randomUUID(), `${s.name} denials`, s.id, 1_000_000, 300, now]),
+  ];
+  await bulkInsert(
+    db,
+    'alert_rules',
+    'id:uuid name:text service_id:uuid threshold:int window_seconds:int updated_at:timestamptz',
+    rules,
+  );
   return { services, knownHosts, destinations };
 }
 
 /** ~100,000 windows of history over 30 days: 20,000 groups (source, destination, port) × 5 windows each. */
-async function seedHistory(db: Db, rnd: ReturnType<typeof prng>, services: SeedService[], known: { id: string; host: string }[], unknownHosts: string[], nowMs: number): Promise<number> {
+async function seedHistory(
+  db: Db,
+  rnd: ReturnType<typeof prng>,
+  services: SeedService[],
+  known: { id: string; host: string }[],
+  unknownHosts: string[],
+  nowMs: number,
+): Promise<number> {
   const rows: unknown[][] = [];
   const groups = SIZE.storedRows / 5;
   for (let g = 0; g < groups; g++) {
@@ -90,8 +121,21 @@ async function seedHistory(db: Db, rnd: ReturnType<typeof prng>, services: SeedS
     for (const w of windows) {
       const first = new Date(w + rnd.int(WINDOW / 2));
       rows.push([
-        randomUUID(), unattributed ? null : service.id, unattributed ? `batch-${g % 40}` : service.namespace, `${service.app}-7d4b9c-x${g % 7}`,
-        dest.host, dest.host, `203.0.${g % 250}.${(g >> 8) % 250}`, dest.id, port, 'TCP', new Date(w), first, new Date(first.getTime() + rnd.int(WINDOW / 2)), 1 + rnd.int(50), 'generic',
+        randomUUID(),
+        unattributed ? null : service.id,
+        unattributed ? `batch-${g % 40}` : service.namespace,
+        `${service.app}-7d4b9c-x${g % 7}`,
+        dest.host,
+        dest.host,
+        `203.0.${g % 250}.${(g >> 8) % 250}`,
+        dest.id,
+        port,
+        'TCP',
+        new Date(w),
+        first,
+        new Date(first.getTime() + rnd.int(WINDOW / 2)),
+        1 + rnd.int(50),
+        'generic',
       ]);
     }
   }

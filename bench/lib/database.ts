@@ -25,7 +25,10 @@ export interface SeededDatabase {
 }
 
 /** A new, migrated database (dropped by its cleanup) and a small pool on it for the benchmark's own queries. */
-export async function freshDatabase(cleanups: Cleanups, name: string): Promise<{ databaseUrl: string; db: Db }> {
+export async function freshDatabase(
+  cleanups: Cleanups,
+  name: string,
+): Promise<{ databaseUrl: string; db: Db }> {
   const pgServer = await startTestPostgres();
   cleanups.push(() => pgServer.stop());
   const admin = createDb(pgServer.adminUrl, 1);
@@ -78,17 +81,22 @@ export async function settle(db: Db): Promise<void> {
  * when the run passes `deadlineMs` (exit 2), so no database or server is left behind. Resolves to the
  * body's exit code.
  */
-export async function runWithCleanups(deadlineMs: number, body: (cleanups: Cleanups) => Promise<number>): Promise<number> {
+export async function runWithCleanups(
+  deadlineMs: number,
+  body: (cleanups: Cleanups) => Promise<number>,
+): Promise<number> {
   const say = (msg: string) => process.stdout.write(`${msg}\n`);
   const cleanups: Cleanups = [];
   const cleanup = async () => {
-    for (const fn of cleanups.splice(0).reverse()) await fn().catch((e: unknown) => say(`cleanup: ${String(e)}`));
+    for (const fn of cleanups.splice(0).reverse())
+      await fn().catch((e: unknown) => say(`cleanup: ${String(e)}`));
   };
   const deadline = setTimeout(() => {
     say(`the benchmark passed its ${deadlineMs / 60_000}-minute deadline; stopping`);
     void cleanup().finally(() => process.exit(2));
   }, deadlineMs);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void cleanup().finally(() => process.exit(130)));
   try {
     return await body(cleanups);
   } finally {

@@ -63,7 +63,8 @@ function print(title: string, work: string, medians: Record<string, number>, bas
 
 // --- SHA-256 -----------------------------------------------------------------------------------------
 
-const nobleSha256Hex = (text: string): string => nobleUtils.bytesToHex(noble.sha256(nobleUtils.utf8ToBytes(text)));
+const nobleSha256Hex = (text: string): string =>
+  nobleUtils.bytesToHex(noble.sha256(nobleUtils.utf8ToBytes(text)));
 const nodeSha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 function sha256Section(objects: readonly KubernetesObject[]): void {
@@ -77,24 +78,39 @@ function sha256Section(objects: readonly KubernetesObject[]): void {
       throw new Error('the SHA-256 implementations disagree');
   }
   const all = (hash: (t: string) => string, inputs: readonly string[]) => () => inputs.forEach(hash);
-  print('SHA-256', `${texts.length} canonical JSON texts, ${(bytes / 1e6).toFixed(1)} MB (the 1× compile's content hashes)`, race({
-    'hand-written (baseline/sha256.ts)': all(handWrittenSha256Hex, texts),
-    '@noble/hashes sha256 + utf8ToBytes': all(nobleSha256Hex, texts),
-    '@egress/shared sha256Hex (as shipped now)': all(sha256Hex, texts),
-    'node:crypto (reference; the API passes it)': all(nodeSha256Hex, texts),
-  }), 'hand-written (baseline/sha256.ts)');
-  print('SHA-256', `${names.length} host names (gateway names)`, race({
-    'hand-written (baseline/sha256.ts)': all(handWrittenSha256Hex, names),
-    '@noble/hashes sha256 + utf8ToBytes': all(nobleSha256Hex, names),
-    '@egress/shared sha256Hex (as shipped now)': all(sha256Hex, names),
-    'node:crypto (reference; the API passes it)': all(nodeSha256Hex, names),
-  }), 'hand-written (baseline/sha256.ts)');
+  print(
+    'SHA-256',
+    `${texts.length} canonical JSON texts, ${(bytes / 1e6).toFixed(1)} MB (the 1× compile's content hashes)`,
+    race({
+      'hand-written (baseline/sha256.ts)': all(handWrittenSha256Hex, texts),
+      '@noble/hashes sha256 + utf8ToBytes': all(nobleSha256Hex, texts),
+      '@egress/shared sha256Hex (as shipped now)': all(sha256Hex, texts),
+      'node:crypto (reference; the API passes it)': all(nodeSha256Hex, texts),
+    }),
+    'hand-written (baseline/sha256.ts)',
+  );
+  print(
+    'SHA-256',
+    `${names.length} host names (gateway names)`,
+    race({
+      'hand-written (baseline/sha256.ts)': all(handWrittenSha256Hex, names),
+      '@noble/hashes sha256 + utf8ToBytes': all(nobleSha256Hex, names),
+      '@egress/shared sha256Hex (as shipped now)': all(sha256Hex, names),
+      'node:crypto (reference; the API passes it)': all(nodeSha256Hex, names),
+    }),
+    'hand-written (baseline/sha256.ts)',
+  );
   const input = syntheticInput(1);
-  print('compile() at 1×', 'whole compile with each SHA-256 passed as compile(input, { sha256Hex })', race({
-    'hand-written (baseline/sha256.ts)': () => compile(input, { sha256Hex: handWrittenSha256Hex }),
-    '@noble/hashes sha256 + utf8ToBytes': () => compile(input, { sha256Hex: nobleSha256Hex }),
-    'node:crypto (reference; the API passes it)': () => compile(input, { sha256Hex: nodeSha256Hex }),
-  }), 'hand-written (baseline/sha256.ts)');
+  print(
+    'compile() at 1×',
+    'whole compile with each SHA-256 passed as compile(input, { sha256Hex })',
+    race({
+      'hand-written (baseline/sha256.ts)': () => compile(input, { sha256Hex: handWrittenSha256Hex }),
+      '@noble/hashes sha256 + utf8ToBytes': () => compile(input, { sha256Hex: nobleSha256Hex }),
+      'node:crypto (reference; the API passes it)': () => compile(input, { sha256Hex: nodeSha256Hex }),
+    }),
+    'hand-written (baseline/sha256.ts)',
+  );
 }
 
 // --- YAML --------------------------------------------------------------------------------------------
@@ -129,10 +145,15 @@ function yamlSection(objects: readonly KubernetesObject[]): void {
     `\nYAML: ${objects.length} objects; output ${ours.length} bytes (hand-written) vs ${theirs.length} (yaml); ` +
       `${differing} of ${oursLines.length} lines differ (quoting only: both read back to the same objects)`,
   );
-  print('YAML', 'the 1× compile output as one multi-document stream', race({
-    'hand-written toYaml (packages/manifests)': () => toYaml(objects),
-    'yaml.stringify per document': () => yamlLibrary(objects),
-  }), 'hand-written toYaml (packages/manifests)');
+  print(
+    'YAML',
+    'the 1× compile output as one multi-document stream',
+    race({
+      'hand-written toYaml (packages/manifests)': () => toYaml(objects),
+      'yaml.stringify per document': () => yamlLibrary(objects),
+    }),
+    'hand-written toYaml (packages/manifests)',
+  );
 }
 
 // --- CIDR --------------------------------------------------------------------------------------------
@@ -143,21 +164,34 @@ function cidrSection(): void {
   const cidrs: string[] = [];
   for (let i = 0; i < 5_000; i++) {
     cidrs.push(`10.${i % 256}.${(i >> 8) % 256}.0/24`, `192.0.2.${i % 256}/32`);
-    cidrs.push(`fd00:${i.toString(16)}::/64`, `2001:db8::${i.toString(16)}/128`, `::ffff:10.0.${i % 256}.0/120`);
+    cidrs.push(
+      `fd00:${i.toString(16)}::/64`,
+      `2001:db8::${i.toString(16)}/128`,
+      `::ffff:10.0.${i % 256}.0/120`,
+    );
   }
   for (const c of cidrs) {
     if (JSON.stringify(parseCidr(c)) !== JSON.stringify(handWrittenParseCidr(c)))
       throw new Error(`the CIDR parsers disagree on ${c}`);
   }
-  print('CIDR', `${cidrs.length} CIDRs parsed (IPv4, IPv6, IPv4-mapped)`, race({
-    'hand-written (baseline/cidr.ts)': () => cidrs.forEach(handWrittenParseCidr),
-    'ipaddr.js (@egress/shared parseCidr as shipped now)': () => cidrs.forEach(parseCidr),
-  }), 'hand-written (baseline/cidr.ts)');
+  print(
+    'CIDR',
+    `${cidrs.length} CIDRs parsed (IPv4, IPv6, IPv4-mapped)`,
+    race({
+      'hand-written (baseline/cidr.ts)': () => cidrs.forEach(handWrittenParseCidr),
+      'ipaddr.js (@egress/shared parseCidr as shipped now)': () => cidrs.forEach(parseCidr),
+    }),
+    'hand-written (baseline/cidr.ts)',
+  );
 }
 
 function main(): void {
-  console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadavg()[0]?.toFixed(1)}`);
-  console.log(`${RUNS} runs each after one warm-up, interleaved; medians of process CPU time (user + system)`);
+  console.log(
+    `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadavg()[0]?.toFixed(1)}`,
+  );
+  console.log(
+    `${RUNS} runs each after one warm-up, interleaved; medians of process CPU time (user + system)`,
+  );
   const objects = compile(syntheticInput(1));
   const only = process.argv[2];
   if (!only || only === 'cidr') cidrSection();

@@ -77,7 +77,11 @@ async function benchmark(cleanups: Cleanups): Promise<number> {
   const snapshot = await loadSnapshot(seeded.db, readSettings);
   const input = { ...snapshot, readiness: 'all' as const };
   console.log('Compile vs. the API event loop');
-  console.log(`machine:  ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `machine:  ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}); load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(
     `data:     ${snapshot.services.length} services, ${snapshot.destinations.length} destinations, ${snapshot.grants.length} active grants (seeded in ${seeded.seedSeconds.toFixed(1)} s); ${runs} runs each after 2 warm-ups`,
   );

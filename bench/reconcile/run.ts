@@ -33,7 +33,11 @@ const DEADLINE_MS = 15 * 60_000;
 const BURST_CONCURRENCY = 5;
 
 /** Runs `fn` over `items`, `limit` at a time, results in order. */
-async function inParallel<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -58,7 +62,14 @@ function byMethod(requests: RequestInfo[]): string {
 
 const verdict = (ok: boolean): string => (ok ? 'PASS' : 'MISS');
 
-const STEPS = ['plan', 'snapshot', 'compile', 'apply', 'record', 'total'] as const satisfies readonly (keyof RunTimings)[];
+const STEPS = [
+  'plan',
+  'snapshot',
+  'compile',
+  'apply',
+  'record',
+  'total',
+] as const satisfies readonly (keyof RunTimings)[];
 const STEP_MEANING: Record<(typeof STEPS)[number], string> = {
   plan: 'settings read',
   snapshot: 'waiting for the database snapshot after the cluster was read',
@@ -79,7 +90,8 @@ async function admitted(target: KubernetesTarget, p: Pending, since: number): Pr
   for (;;) {
     const np = await target.client.request({ method: 'GET', path });
     if (JSON.stringify((np.body as { spec?: unknown }).spec ?? {}).includes(needle)) return;
-    if (performance.now() - since > 30_000) throw new Error(`the NetworkPolicy of ${p.gateway} did not admit ${p.app} within 30 s`);
+    if (performance.now() - since > 30_000)
+      throw new Error(`the NetworkPolicy of ${p.gateway} did not admit ${p.app} within 30 s`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -90,7 +102,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }, DEADLINE_MS);
   deadline.unref();
-  console.log(`machine: ${cpus()[0]?.model ?? '?'} x${availableParallelism()}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, node ${process.version}`);
+  console.log(
+    `machine: ${cpus()[0]?.model ?? '?'} x${availableParallelism()}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}, node ${process.version}`,
+  );
 
   const cp = await startControlPlane({ binDir: await harnessBinDir() });
   const pg = await startTestPostgres();
@@ -106,10 +122,17 @@ async function main(): Promise<void> {
     await migrate(databaseUrl, join(ROOT, 'prisma/migrations'));
     let t = performance.now();
     const seeded = await seed(db);
-    console.log(`seeded ${SIZE.destinations} destinations, ${SIZE.services} services, ${SIZE.grants} active grants (+${SIZE.approvals + SIZE.burst} pending) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${SIZE.destinations} destinations, ${SIZE.services} services, ${SIZE.grants} active grants (+${SIZE.approvals + SIZE.burst} pending) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
 
     process.env['KUBECONFIG'] = cp.kubeconfigPath;
-    const config = loadConfig({ EGRESS_TARGET: 'kubernetes', DATABASE_URL: databaseUrl, EGRESS_LOG_LEVEL: 'warn', EGRESS_WEB_DIST: '/nonexistent' });
+    const config = loadConfig({
+      EGRESS_TARGET: 'kubernetes',
+      DATABASE_URL: databaseUrl,
+      EGRESS_LOG_LEVEL: 'warn',
+      EGRESS_WEB_DIST: '/nonexistent',
+    });
     app = await buildApp({ config, db, databaseUrl });
     const target = app.reconciler.target as KubernetesTarget;
     let requests: RequestInfo[] = [];
@@ -129,8 +152,12 @@ async function main(): Promise<void> {
     const coldMs = (cold.finishedAt?.getTime() ?? 0) - cold.startedAt.getTime();
     const coldRequests = requests.length;
     const coldRun = finished.find((r) => r.id === cold.id);
-    console.log(`\ncold apply: ${cold.created} objects created in ${(coldMs / 1000).toFixed(2)} s (run record; ${(coldWall / 1000).toFixed(2)} s from app start), ${requests.length} requests (${byMethod(requests)})`);
-    console.log(`  ${(cold.created / (coldMs / 1000)).toFixed(0)} objects per second, ${(coldRequests / cold.created).toFixed(3)} requests per object${coldRun ? `; ${breakdown(coldRun.timings)}` : ''}`);
+    console.log(
+      `\ncold apply: ${cold.created} objects created in ${(coldMs / 1000).toFixed(2)} s (run record; ${(coldWall / 1000).toFixed(2)} s from app start), ${requests.length} requests (${byMethod(requests)})`,
+    );
+    console.log(
+      `  ${(cold.created / (coldMs / 1000)).toFixed(0)} objects per second, ${(coldRequests / cold.created).toFixed(3)} requests per object${coldRun ? `; ${breakdown(coldRun.timings)}` : ''}`,
+    );
 
     // 2. No-op resyncs.
     const noops: { ms: number; requests: number; writes: number; unchanged: number }[] = [];
@@ -140,11 +167,19 @@ async function main(): Promise<void> {
       await settled(app, 120_000);
       const run = await db.reconcileRun.findUniqueOrThrow({ where: { id } });
       if (run.status !== 'succeeded') throw new Error(`resync failed: ${JSON.stringify(run.errors)}`);
-      noops.push({ ms: (run.finishedAt?.getTime() ?? 0) - run.startedAt.getTime(), requests: requests.length, writes: requests.filter((r) => r.mutating).length, unchanged: run.unchanged });
+      noops.push({
+        ms: (run.finishedAt?.getTime() ?? 0) - run.startedAt.getTime(),
+        requests: requests.length,
+        writes: requests.filter((r) => r.mutating).length,
+        unchanged: run.unchanged,
+      });
     }
     const worstNoop = Math.max(...noops.map((n) => n.ms));
     const writes = Math.max(...noops.map((n) => n.writes));
-    for (const n of noops) console.log(`no-op resync: ${n.ms} ms, ${n.unchanged} unchanged, ${n.requests} requests, ${n.writes} mutating`);
+    for (const n of noops)
+      console.log(
+        `no-op resync: ${n.ms} ms, ${n.unchanged} unchanged, ${n.requests} requests, ${n.writes} mutating`,
+      );
 
     // 3. Approve -> the gateway NetworkPolicy admits the service (polled on the API server every 10 ms).
     const latencies: number[] = [];
@@ -153,7 +188,12 @@ async function main(): Promise<void> {
     for (const p of seeded.pending) {
       await settled(app, 60_000);
       t = performance.now();
-      const res = await app.inject({ method: 'POST', url: `/api/v1/grants/${p.id}/approve`, headers: { authorization: `Bearer ${seeded.approverToken}` }, payload: {} });
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/v1/grants/${p.id}/approve`,
+        headers: { authorization: `Bearer ${seeded.approverToken}` },
+        payload: {},
+      });
       if (res.statusCode !== 200) throw new Error(`approve answered ${res.statusCode}: ${res.body}`);
       answers.push(performance.now() - t);
       await admitted(target, p, t);
@@ -164,12 +204,20 @@ async function main(): Promise<void> {
     const p50 = percentile(latencies, 50);
     const p95 = percentile(latencies, 95);
     const triggered = finished.filter((r) => r.trigger.startsWith('change:'));
-    console.log(`\napprove -> gateway NetworkPolicy updated (${latencies.length} approvals, one at a time): p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${(latencies.at(-1) ?? NaN).toFixed(0)} ms`);
-    console.log(`  the approve request itself (transaction, audit row, answer): p50 ${percentile(answers, 50).toFixed(0)} ms, p95 ${percentile(answers, 95).toFixed(0)} ms`);
-    console.log(`  the ${triggered.length} runs those approvals triggered (claim to recorded), p50 / p95 per step:`);
+    console.log(
+      `\napprove -> gateway NetworkPolicy updated (${latencies.length} approvals, one at a time): p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${(latencies.at(-1) ?? NaN).toFixed(0)} ms`,
+    );
+    console.log(
+      `  the approve request itself (transaction, audit row, answer): p50 ${percentile(answers, 50).toFixed(0)} ms, p95 ${percentile(answers, 95).toFixed(0)} ms`,
+    );
+    console.log(
+      `  the ${triggered.length} runs those approvals triggered (claim to recorded), p50 / p95 per step:`,
+    );
     for (const step of STEPS) {
       const values = triggered.map((r) => r.timings[step]).sort((a, b) => a - b);
-      console.log(`    ${step.padEnd(8)} ${String(percentile(values, 50)).padStart(4)} / ${String(percentile(values, 95)).padStart(4)} ms  ${STEP_MEANING[step]}`);
+      console.log(
+        `    ${step.padEnd(8)} ${String(percentile(values, 50)).padStart(4)} / ${String(percentile(values, 95)).padStart(4)} ms  ${STEP_MEANING[step]}`,
+      );
     }
 
     // 4. A burst: 200 approvals, BURST_CONCURRENCY at a time (a script, or several approvers at once);
@@ -178,24 +226,48 @@ async function main(): Promise<void> {
     finished = [];
     requests = [];
     t = performance.now();
-    const burst = await inParallel(seeded.burst, BURST_CONCURRENCY, (p) => app!.inject({ method: 'POST', url: `/api/v1/grants/${p.id}/approve`, headers: { authorization: `Bearer ${seeded.approverToken}` }, payload: {} }));
+    const burst = await inParallel(seeded.burst, BURST_CONCURRENCY, (p) =>
+      app!.inject({
+        method: 'POST',
+        url: `/api/v1/grants/${p.id}/approve`,
+        headers: { authorization: `Bearer ${seeded.approverToken}` },
+        payload: {},
+      }),
+    );
     const burstAnswered = performance.now() - t;
     const refused = burst.filter((r) => r.statusCode !== 200);
-    if (refused.length > 0) throw new Error(`${refused.length} burst approvals failed: ${refused[0]?.body ?? ''}`);
+    if (refused.length > 0)
+      throw new Error(`${refused.length} burst approvals failed: ${refused[0]?.body ?? ''}`);
     await settled(app, 120_000);
     const burstSettled = performance.now() - t;
     for (const p of seeded.burst) await admitted(target, p, performance.now());
     const burstRuns = finished.filter((r) => r.trigger.startsWith('change:'));
-    console.log(`\nburst: ${SIZE.burst} approvals, ${BURST_CONCURRENCY} at a time: answered in ${burstAnswered.toFixed(0)} ms, all enforced ${burstSettled.toFixed(0)} ms after the first was sent, in ${burstRuns.length} runs (${burstRuns.map((r) => r.timings.total).join(', ')} ms), ${requests.filter((r) => r.mutating).length} mutating requests`);
+    console.log(
+      `\nburst: ${SIZE.burst} approvals, ${BURST_CONCURRENCY} at a time: answered in ${burstAnswered.toFixed(0)} ms, all enforced ${burstSettled.toFixed(0)} ms after the first was sent, in ${burstRuns.length} runs (${burstRuns.map((r) => r.timings.total).join(', ')} ms), ${requests.filter((r) => r.mutating).length} mutating requests`,
+    );
 
     console.log('\n| measure | value | target | |');
     console.log('|---|---|---|---|');
-    console.log(`| cold apply (${cold.created} objects) | ${(coldMs / 1000).toFixed(2)} s, ${(cold.created / (coldMs / 1000)).toFixed(0)} objects/s, ${(coldRequests / cold.created).toFixed(3)} requests/object | < ${TARGETS.coldMs / 1000} s | ${verdict(coldMs < TARGETS.coldMs)} |`);
-    console.log(`| no-op resync, slowest of 3 | ${worstNoop} ms | < ${TARGETS.noopMs} ms | ${verdict(worstNoop < TARGETS.noopMs)} |`);
-    console.log(`| no-op resync, mutating requests | ${writes} | ${TARGETS.noopWrites} | ${verdict(writes === TARGETS.noopWrites)} |`);
-    console.log(`| approve -> policy, p50 / p95 | ${p50.toFixed(0)} / ${p95.toFixed(0)} ms | p95 < ${TARGETS.approveP95Ms} ms | ${verdict(p95 < TARGETS.approveP95Ms)} |`);
-    console.log(`| burst of ${SIZE.burst} approvals, runs | ${burstRuns.length} | <= ${TARGETS.burstRuns} | ${verdict(burstRuns.length <= TARGETS.burstRuns)} |`);
-    console.log(`\nload at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `| cold apply (${cold.created} objects) | ${(coldMs / 1000).toFixed(2)} s, ${(cold.created / (coldMs / 1000)).toFixed(0)} objects/s, ${(coldRequests / cold.created).toFixed(3)} requests/object | < ${TARGETS.coldMs / 1000} s | ${verdict(coldMs < TARGETS.coldMs)} |`,
+    );
+    console.log(
+      `| no-op resync, slowest of 3 | ${worstNoop} ms | < ${TARGETS.noopMs} ms | ${verdict(worstNoop < TARGETS.noopMs)} |`,
+    );
+    console.log(
+      `| no-op resync, mutating requests | ${writes} | ${TARGETS.noopWrites} | ${verdict(writes === TARGETS.noopWrites)} |`,
+    );
+    console.log(
+      `| approve -> policy, p50 / p95 | ${p50.toFixed(0)} / ${p95.toFixed(0)} ms | p95 < ${TARGETS.approveP95Ms} ms | ${verdict(p95 < TARGETS.approveP95Ms)} |`,
+    );
+    console.log(
+      `| burst of ${SIZE.burst} approvals, runs | ${burstRuns.length} | <= ${TARGETS.burstRuns} | ${verdict(burstRuns.length <= TARGETS.burstRuns)} |`,
+    );
+    console.log(
+      `\nload at the end: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
     await app?.close();
     await db.$disconnect();

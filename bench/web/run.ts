@@ -338,7 +338,9 @@ async function benchmark(cleanups: Cleanups): Promise<number> {
 
 async function main(): Promise<number> {
   if (!existsSync(join(WEB_DIST, 'index.html'))) {
-    process.stdout.write('apps/web/dist is missing: build the console first (pnpm --filter @egress/web build)\n');
+    process.stdout.write(
+      'apps/web/dist is missing: build the console first (pnpm --filter @egress/web build)\n',
+    );
     return 1;
   }
   return runWithCleanups(DEADLINE_MS, benchmark);

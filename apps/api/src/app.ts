@@ -103,7 +103,10 @@ function registerPlatform(app: FastifyInstance, deps: AppDeps) {
     void reply.header('x-request-id', req.id);
   });
   app.addHook('onResponse', async (req, reply) => {
-    app.metrics.httpDuration.observe({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    app.metrics.httpDuration.observe(
+      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
 }
 
@@ -165,8 +168,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPlatform(app, deps);
   // Before anything can seal or open a secret with a key the other replicas do not share.
   if (deps.config.secretKey) {
-    const outcome = await verifySecretKey(deps.db, app.audit, deps.config.secretKey, deps.config.previousSecretKey);
-    if (typeof outcome === 'object') app.log.warn(`secret key replaced: ${outcome.rotated} webhook secrets re-encrypted; remove EGRESS_SECRET_KEY_PREVIOUS`);
+    const outcome = await verifySecretKey(
+      deps.db,
+      app.audit,
+      deps.config.secretKey,
+      deps.config.previousSecretKey,
+    );
+    if (typeof outcome === 'object')
+      app.log.warn(
+        `secret key replaced: ${outcome.rotated} webhook secrets re-encrypted; remove EGRESS_SECRET_KEY_PREVIOUS`,
+      );
   }
   await app.register(errorsPluginFp);
   // Before auth: helmet sets its headers in an onRequest hook, which a 401/403 thrown by the auth hook would skip.
@@ -193,9 +204,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const web = await registerWeb(app, deps.config.webDist ?? resolve(here, '../../web/dist'));
   app.setNotFoundHandler((req, reply) => {
     // Client-side routes of the console (e.g. /grants/123) load the app shell.
-    const wantsPage = req.method === 'GET' && !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html');
+    const wantsPage =
+      req.method === 'GET' &&
+      !req.url.startsWith('/api/') &&
+      (req.headers.accept ?? '').includes('text/html');
     if (web && wantsPage) return reply.sendFile('index.html');
-    return sendError(reply, req, new AppError('not_found', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`));
+    return sendError(
+      reply,
+      req,
+      new AppError('not_found', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`),
+    );
   });
   return app;
 }

@@ -12,7 +12,10 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const secretKey = z.string().transform((v, ctx) => {
   const key = parseSecretKey(v);
   if (key) return key;
-  ctx.addIssue({ code: 'custom', message: 'must be the base64 encoding of 32 bytes (openssl rand -base64 32)' });
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be the base64 encoding of 32 bytes (openssl rand -base64 32)',
+  });
   return z.NEVER;
 });
 
@@ -26,7 +29,11 @@ const EnvSchema = z.object({
   EGRESS_ADMIN_EMAIL: z.email().default('admin@example.com'),
   EGRESS_ADMIN_PASSWORD: z.string().min(12).max(256).optional(),
   EGRESS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  EGRESS_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  EGRESS_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   EGRESS_TRUST_PROXY: bool.default(false),
   EGRESS_EXPIRY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   EGRESS_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10000).default(10),
@@ -35,7 +42,10 @@ const EnvSchema = z.object({
   EGRESS_MANIFESTS_DIR: z.string().optional(),
   EGRESS_MIGRATIONS_DIR: z.string().min(1).optional(),
   // The chart sets it from the pod's own namespace (downward API): left open in enforcement mode "all".
-  EGRESS_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a namespace name' }).optional(),
+  EGRESS_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: 'must be a namespace name' })
+    .optional(),
   EGRESS_RESYNC_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(86400).default(900),
   EGRESS_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   EGRESS_SECRET_KEY: secretKey.optional(),

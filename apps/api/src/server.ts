@@ -8,7 +8,12 @@ import { loadConfig, type Config } from './config.ts';
 import { bootstrapAdmin } from './modules/auth/bootstrap.ts';
 import { createDb } from './platform/db.ts';
 import { runtimeRoleWarnings, setupRuntimeRole, withCredentials } from './platform/db-roles.ts';
-import { describeFailure, readOrCreatePassword, startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.ts';
+import {
+  describeFailure,
+  readOrCreatePassword,
+  startEmbeddedPostgres,
+  type EmbeddedDatabase,
+} from './platform/embedded-postgres.ts';
 import { migrate } from './platform/migrate.ts';
 import { loadOrCreateKeyFile } from './platform/secret-box.ts';
 
@@ -24,7 +29,9 @@ async function withSecretKey(config: Config, say: (msg: string) => void): Promis
   if (config.secretKey) return config;
   const path = resolve(config.dataDir, 'secret.key');
   const { key, created } = await loadOrCreateKeyFile(path);
-  say(`${created ? 'created' : 'using'} the secret key file ${path}; set EGRESS_SECRET_KEY instead when several replicas share a database`);
+  say(
+    `${created ? 'created' : 'using'} the secret key file ${path}; set EGRESS_SECRET_KEY instead when several replicas share a database`,
+  );
   return { ...config, secretKey: key };
 }
 
@@ -35,19 +42,30 @@ const RUNTIME_ROLE = 'egress_app';
  * Embedded: migrations as postgres, the server as egress_app (password in the data folder). External:
  * migrations as EGRESS_MIGRATION_DATABASE_URL when set (else DATABASE_URL, with a warning below).
  */
-async function prepareDatabase(config: Config, embedded: EmbeddedDatabase | null, say: (msg: string) => void): Promise<string> {
+async function prepareDatabase(
+  config: Config,
+  embedded: EmbeddedDatabase | null,
+  say: (msg: string) => void,
+): Promise<string> {
   const ownerUrl = embedded?.url ?? config.migrationDatabaseUrl ?? config.databaseUrl ?? '';
-  const migrations = await migrate(ownerUrl, config.migrationsDir ?? CHECKOUT_MIGRATIONS).catch((error: unknown) => {
-    // The first use of the database URL: say which database failed, without its credentials.
-    throw new Error(`cannot migrate the database at ${databaseLocation(ownerUrl)} (${config.migrationDatabaseUrl ? 'EGRESS_MIGRATION_DATABASE_URL' : 'DATABASE_URL'}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  });
+  const migrations = await migrate(ownerUrl, config.migrationsDir ?? CHECKOUT_MIGRATIONS).catch(
+    (error: unknown) => {
+      // The first use of the database URL: say which database failed, without its credentials.
+      throw new Error(
+        `cannot migrate the database at ${databaseLocation(ownerUrl)} (${config.migrationDatabaseUrl ? 'EGRESS_MIGRATION_DATABASE_URL' : 'DATABASE_URL'}): ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    },
+  );
   say(`migrations: ${migrations.applied.length} applied, ${migrations.alreadyApplied} already present`);
   let databaseUrl = config.databaseUrl ?? '';
   if (embedded) {
     const password = await readOrCreatePassword(resolve(config.dataDir, 'postgres-app-password'));
     await setupRuntimeRole(ownerUrl, RUNTIME_ROLE, password);
     databaseUrl = withCredentials(ownerUrl, RUNTIME_ROLE, password);
-    say(`the server connects as the database role ${RUNTIME_ROLE}, which owns nothing; migrations ran as the owner`);
+    say(
+      `the server connects as the database role ${RUNTIME_ROLE}, which owns nothing; migrations ran as the owner`,
+    );
   } else if (config.migrationDatabaseUrl && config.databaseUrl) {
     await setupRuntimeRole(ownerUrl, decodeURIComponent(new URL(config.databaseUrl).username), null);
   }
@@ -70,7 +88,8 @@ function databaseLocation(url: string): string {
 }
 
 async function main(): Promise<void> {
-  const say = (msg: string) => process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg })}\n`);
+  const say = (msg: string) =>
+    process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg })}\n`);
   const config = await withSecretKey(loadConfig(), say);
   let embedded: EmbeddedDatabase | null = null;
   if (!config.databaseUrl) embedded = await startEmbeddedPostgres(resolve(config.dataDir), say);
@@ -81,7 +100,9 @@ async function main(): Promise<void> {
   const admin = await bootstrapAdmin(db, app.audit, config.adminEmail, config.adminPassword);
   if (admin?.generatedPassword) {
     // Printed once, on the first start only; it is stored only as an argon2id hash.
-    process.stdout.write(`\n  First admin created: ${admin.email}\n  Password (shown once): ${admin.generatedPassword}\n\n`);
+    process.stdout.write(
+      `\n  First admin created: ${admin.email}\n  Password (shown once): ${admin.generatedPassword}\n\n`,
+    );
   }
 
   let stopping = false;
@@ -98,7 +119,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
-  app.log.info(`Egress Control console: http://${config.host}:${config.port}/  (API docs at /api/docs, target: ${config.target})`);
+  app.log.info(
+    `Egress Control console: http://${config.host}:${config.port}/  (API docs at /api/docs, target: ${config.target})`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -5,7 +5,15 @@ import { createHash, createPublicKey, verify } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
-import { auditHashInput, checkpointMessage, createChainVerifier, parseCheckpoints, type AuditCheckpoint, type ChainVerdict, type StoredRow } from '@egress/shared';
+import {
+  auditHashInput,
+  checkpointMessage,
+  createChainVerifier,
+  parseCheckpoints,
+  type AuditCheckpoint,
+  type ChainVerdict,
+  type StoredRow,
+} from '@egress/shared';
 
 import type { Io } from './commands.ts';
 import { CliError, EXIT } from './exit-codes.ts';
@@ -16,7 +24,8 @@ const sha256 = (input: string) => createHash('sha256').update(input).digest('hex
 function signatureValid(c: AuditCheckpoint): boolean {
   try {
     const raw = Buffer.from(c.publicKey, 'base64');
-    if (raw.length !== 32 || createHash('sha256').update(raw).digest('hex').slice(0, 16) !== c.keyId) return false;
+    if (raw.length !== 32 || createHash('sha256').update(raw).digest('hex').slice(0, 16) !== c.keyId)
+      return false;
     const key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
     return verify(null, Buffer.from(checkpointMessage(c), 'utf8'), key, Buffer.from(c.signature, 'base64'));
   } catch {
@@ -66,9 +75,31 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-const NEEDED = ['seq', 'at', 'actorType', 'actorId', 'actor', 'action', 'targetType', 'targetId', 'requestId', 'before', 'after', 'prevHash', 'hash'] as const;
+const NEEDED = [
+  'seq',
+  'at',
+  'actorType',
+  'actorId',
+  'actor',
+  'action',
+  'targetType',
+  'targetId',
+  'requestId',
+  'before',
+  'after',
+  'prevHash',
+  'hash',
+] as const;
 type Column = (typeof NEEDED)[number];
-const TEXT_COLUMNS = ['actorType', 'actorId', 'actor', 'action', 'targetType', 'targetId', 'requestId'] as const;
+const TEXT_COLUMNS = [
+  'actorType',
+  'actorId',
+  'actor',
+  'action',
+  'targetType',
+  'targetId',
+  'requestId',
+] as const;
 
 /**
  * What a text cell may have been: the export writes null as an empty cell and prefixes a formula-like
@@ -91,14 +122,32 @@ function toRow(cells: Record<Column, string>, line: number): StoredRow {
       throw new CliError(`line ${line}: before/after is not JSON`, EXIT.usage);
     }
   };
-  const base = { seq: Number(cells.seq), at: cells.at, before: json(cells.before), after: json(cells.after), prevHash: cells.prevHash, hash: cells.hash };
-  const options = TEXT_COLUMNS.map((c) => readings(cells[c], c === 'actorId' || c === 'targetId' || c === 'requestId'));
+  const base = {
+    seq: Number(cells.seq),
+    at: cells.at,
+    before: json(cells.before),
+    after: json(cells.after),
+    prevHash: cells.prevHash,
+    hash: cells.hash,
+  };
+  const options = TEXT_COLUMNS.map((c) =>
+    readings(cells[c], c === 'actorId' || c === 'targetId' || c === 'requestId'),
+  );
   // Every combination of readings (at most a few; each ambiguous cell doubles them), first one that hashes.
   let combos: (string | null)[][] = [[]];
   for (const o of options) combos = combos.flatMap((prefix) => o.map((v) => [...prefix, v]));
   const build = (vals: (string | null)[]): StoredRow => {
     const [actorType, actorId, actor, action, targetType, targetId, requestId] = vals;
-    return { ...base, actorType: actorType ?? '', actorId: actorId ?? null, actor: actor ?? '', action: action ?? '', targetType: targetType ?? '', targetId: targetId ?? null, requestId: requestId ?? null };
+    return {
+      ...base,
+      actorType: actorType ?? '',
+      actorId: actorId ?? null,
+      actor: actor ?? '',
+      action: action ?? '',
+      targetType: targetType ?? '',
+      targetId: targetId ?? null,
+      requestId: requestId ?? null,
+    };
   };
   const rows = combos.slice(0, 128).map(build);
   return rows.find((r) => sha256(auditHashInput(r)) === r.hash) ?? (rows[0] as StoredRow);
@@ -113,8 +162,10 @@ async function readText(path: string, cwd: string, what: string): Promise<string
 /** Checks each checkpoint's signature (and the pinned key); a message when one fails. */
 function badCheckpoint(checkpoints: AuditCheckpoint[], publicKey: string | undefined): string | null {
   for (const c of checkpoints) {
-    if (!signatureValid(c)) return `checkpoint for row ${c.seq} has a bad signature: it was changed after it was signed`;
-    if (publicKey && c.publicKey !== publicKey) return `checkpoint for row ${c.seq} was signed by key ${c.keyId}, not the pinned --public-key`;
+    if (!signatureValid(c))
+      return `checkpoint for row ${c.seq} has a bad signature: it was changed after it was signed`;
+    if (publicKey && c.publicKey !== publicKey)
+      return `checkpoint for row ${c.seq} was signed by key ${c.keyId}, not the pinned --public-key`;
   }
   return null;
 }
@@ -123,14 +174,26 @@ async function readRows(path: string, cwd: string): Promise<StoredRow[]> {
   const [header = [], ...lines] = parseCsv(await readText(path, cwd, 'CSV export'));
   const index = new Map(header.map((h, i) => [h, i]));
   const missing = NEEDED.filter((c) => !index.has(c));
-  if (missing.length > 0) throw new CliError(`${path} lacks the column(s) ${missing.join(', ')}: export it again (GET /api/v1/audit-events?format=csv) from this version`, EXIT.usage);
+  if (missing.length > 0)
+    throw new CliError(
+      `${path} lacks the column(s) ${missing.join(', ')}: export it again (GET /api/v1/audit-events?format=csv) from this version`,
+      EXIT.usage,
+    );
   return lines
     .filter((cells) => cells.length > 1)
-    .map((cells, i) => toRow(Object.fromEntries(NEEDED.map((c) => [c, cells[index.get(c) ?? -1] ?? ''])) as Record<Column, string>, i + 2))
+    .map((cells, i) =>
+      toRow(
+        Object.fromEntries(NEEDED.map((c) => [c, cells[index.get(c) ?? -1] ?? ''])) as Record<Column, string>,
+        i + 2,
+      ),
+    )
     .sort((a, b) => Number(a.seq) - Number(b.seq));
 }
 
-export async function auditVerify(opts: { checkpoint: string; csv: string; publicKey?: string }, io: Io): Promise<number> {
+export async function auditVerify(
+  opts: { checkpoint: string; csv: string; publicKey?: string },
+  io: Io,
+): Promise<number> {
   const parsed = parseCheckpoints(await readText(opts.checkpoint, io.cwd, 'checkpoint file'));
   if (parsed.error) throw new CliError(`${opts.checkpoint} is not a checkpoint: ${parsed.error}`, EXIT.usage);
   const bad = badCheckpoint(parsed.checkpoints, opts.publicKey);
@@ -138,9 +201,15 @@ export async function auditVerify(opts: { checkpoint: string; csv: string; publi
     io.err(bad);
     return EXIT.tampered;
   }
-  if (!opts.publicKey) io.err(`note: trusting the key in the checkpoint file (${parsed.checkpoints[0]?.keyId ?? '?'}); pin it with --public-key (GET /api/v1/audit-events/checkpoints shows it)`);
+  if (!opts.publicKey)
+    io.err(
+      `note: trusting the key in the checkpoint file (${parsed.checkpoints[0]?.keyId ?? '?'}); pin it with --public-key (GET /api/v1/audit-events/checkpoints shows it)`,
+    );
   const rows = await readRows(opts.csv, io.cwd);
-  const verifier = createChainVerifier({ hash: sha256, checkpoints: [...parsed.checkpoints].sort((a, b) => a.seq - b.seq) });
+  const verifier = createChainVerifier({
+    hash: sha256,
+    checkpoints: [...parsed.checkpoints].sort((a, b) => a.seq - b.seq),
+  });
   for (const row of rows) if (!verifier.push(row)) break;
   return report(verifier.finish(), io);
 }
@@ -148,9 +217,13 @@ export async function auditVerify(opts: { checkpoint: string; csv: string; publi
 function report(v: ChainVerdict, io: Io): number {
   if (v.valid) {
     const sealed = v.sealedThrough ?? 0;
-    io.out(`valid: ${v.checked} rows; rows 1 to ${sealed} match the signed checkpoint${v.checked > sealed ? ', later rows are proven by the chain alone' : ''}`);
+    io.out(
+      `valid: ${v.checked} rows; rows 1 to ${sealed} match the signed checkpoint${v.checked > sealed ? ', later rows are proven by the chain alone' : ''}`,
+    );
     return EXIT.ok;
   }
-  io.out(`INVALID from row ${v.firstInvalidSeq ?? '?'}: ${v.reason ?? 'the chain is broken'} (${v.checked} rows verified before it)`);
+  io.out(
+    `INVALID from row ${v.firstInvalidSeq ?? '?'}: ${v.reason ?? 'the chain is broken'} (${v.checked} rows verified before it)`,
+  );
   return EXIT.tampered;
 }

@@ -18,7 +18,10 @@ export function createClient(baseUrl: string, token: string, fetchImpl: typeof f
       try {
         return await fetchImpl(new URL(url, baseUrl), {
           method,
-          headers: { authorization: `Bearer ${token}`, ...(body === null ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === null ? {} : { 'content-type': 'application/json' }),
+          },
           body,
         });
       } catch (error) {

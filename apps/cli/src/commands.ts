@@ -25,12 +25,17 @@ async function writeFolder(folder: string, objects: KubernetesObject[]): Promise
 async function renderedObjects(client: ApiClient): Promise<KubernetesObject[]> {
   const answer = await client.getManifests();
   // The default form is the list; the same route answers the compiler input for format=input.
-  if (!('items' in answer) || 'settings' in answer) throw new CliError('GET /api/v1/manifests answered without the list of objects', EXIT.failed);
+  if (!('items' in answer) || 'settings' in answer)
+    throw new CliError('GET /api/v1/manifests answered without the list of objects', EXIT.failed);
   return answer.items;
 }
 
 /** render: from the API, or offline from a JSON export of the compiler input. */
-export async function render(opts: { offline?: string; out?: string }, client: () => ApiClient, io: Io): Promise<number> {
+export async function render(
+  opts: { offline?: string; out?: string },
+  client: () => ApiClient,
+  io: Io,
+): Promise<number> {
   let objects: KubernetesObject[];
   if (opts.offline) {
     const text = await readFile(resolve(io.cwd, opts.offline), 'utf8').catch((e: unknown) => {
@@ -69,20 +74,49 @@ async function findService(client: ApiClient, name: string): Promise<Service> {
 
 const label = (g: Grant) => `${g.destination ?? '*'}:${g.port} (${g.state})`;
 
-export async function rulesSync(opts: { service: string; dir: string; prune: boolean; justification?: string }, client: ApiClient, io: Io): Promise<number> {
-  const rules = (await readRules(resolve(io.cwd, opts.dir))).map((r) => (r.destination === null ? String(r.port) : `${r.destination}:${r.port}`));
+export async function rulesSync(
+  opts: { service: string; dir: string; prune: boolean; justification?: string },
+  client: ApiClient,
+  io: Io,
+): Promise<number> {
+  const rules = (await readRules(resolve(io.cwd, opts.dir))).map((r) =>
+    r.destination === null ? String(r.port) : `${r.destination}:${r.port}`,
+  );
   const service = await findService(client, opts.service);
-  const body = { rules, prune: opts.prune, ...(opts.justification ? { justification: opts.justification } : {}) };
+  const body = {
+    rules,
+    prune: opts.prune,
+    ...(opts.justification ? { justification: opts.justification } : {}),
+  };
   const result = await client.syncRules({ params: { id: service.id }, body });
   for (const g of result.created) io.out(`requested  ${label(g)}`);
   for (const g of result.unchanged) io.out(`unchanged  ${label(g)}`);
   for (const g of result.revoked) io.out(`revoked    ${label(g)}`);
-  for (const h of result.unknownDestinations) io.err(`unknown destination ${h}: ask the security team to register it`);
+  for (const h of result.unknownDestinations)
+    io.err(`unknown destination ${h}: ask the security team to register it`);
   return result.unknownDestinations.length > 0 ? EXIT.unknownDestinations : EXIT.ok;
 }
 
-export async function request(opts: { service: string; destination: string | null; port: number; justification: string; expiresAt?: string }, client: ApiClient, io: Io): Promise<number> {
-  const grant = await client.requestGrant({ body: { service: opts.service, destination: opts.destination, port: opts.port, justification: opts.justification, ...(opts.expiresAt ? { expiresAt: opts.expiresAt } : {}) } });
+export async function request(
+  opts: {
+    service: string;
+    destination: string | null;
+    port: number;
+    justification: string;
+    expiresAt?: string;
+  },
+  client: ApiClient,
+  io: Io,
+): Promise<number> {
+  const grant = await client.requestGrant({
+    body: {
+      service: opts.service,
+      destination: opts.destination,
+      port: opts.port,
+      justification: opts.justification,
+      ...(opts.expiresAt ? { expiresAt: opts.expiresAt } : {}),
+    },
+  });
   io.out(`${grant.id} ${label(grant)} needs ${grant.requiredApprovals} approval(s)`);
   return EXIT.ok;
 }
@@ -93,7 +127,10 @@ export async function status(opts: { service?: string }, client: ApiClient, io: 
   for (const state of states) {
     const page = await client.listGrants({ query: { state, limit: 500, service: opts.service } });
     if (state === 'pending') pending = page.items.length;
-    for (const g of page.items) io.out(`${g.state.padEnd(8)} ${g.service} -> ${g.destination ?? '*'}:${g.port}  ${g.approvals.length}/${g.requiredApprovals} approvals  ${g.id}`);
+    for (const g of page.items)
+      io.out(
+        `${g.state.padEnd(8)} ${g.service} -> ${g.destination ?? '*'}:${g.port}  ${g.approvals.length}/${g.requiredApprovals} approvals  ${g.id}`,
+      );
   }
   return pending > 0 ? EXIT.pending : EXIT.ok;
 }

@@ -11,7 +11,11 @@ import { run } from './main.ts';
 function io() {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), cwd: process.cwd() } };
+  return {
+    out,
+    err,
+    io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), cwd: process.cwd() },
+  };
 }
 
 let dir: string;
@@ -43,13 +47,36 @@ describe('egressctl command line', () => {
 
   it('validates request flags before sending anything', async () => {
     const a = io();
-    expect(await run(['request', '--service', 's', '--destination', 'github.com', '--port', '70000', '--justification', 'x'], { EGRESS_TOKEN: 'egc_x' }, a.io)).toBe(EXIT.usage);
+    expect(
+      await run(
+        [
+          'request',
+          '--service',
+          's',
+          '--destination',
+          'github.com',
+          '--port',
+          '70000',
+          '--justification',
+          'x',
+        ],
+        { EGRESS_TOKEN: 'egc_x' },
+        a.io,
+      ),
+    ).toBe(EXIT.usage);
     expect(a.err.join('\n')).toContain('--port must be a number from 1 to 65535');
-    expect(await run(['request', '--service', 's', '--port', '443', '--justification', 'x'], { EGRESS_TOKEN: 'egc_x' }, io().io)).toBe(EXIT.usage);
+    expect(
+      await run(
+        ['request', '--service', 's', '--port', '443', '--justification', 'x'],
+        { EGRESS_TOKEN: 'egc_x' },
+        io().io,
+      ),
+    ).toBe(EXIT.usage);
   });
 
   it('reads <host>:<port>.rule and <port>.rule files, ignoring other files', async () => {
-    for (const f of ['github.com:443.rule', '443.rule', 'README.md', 'API.Stripe.com:443.rule']) await writeFile(join(dir, f), '');
+    for (const f of ['github.com:443.rule', '443.rule', 'README.md', 'API.Stripe.com:443.rule'])
+      await writeFile(join(dir, f), '');
     expect(await readRules(dir)).toEqual([
       { destination: null, port: 443 },
       { destination: 'api.stripe.com', port: 443 },
@@ -61,7 +88,13 @@ describe('egressctl command line', () => {
     const bad = await mkdtemp(join(tmpdir(), 'egressctl-bad-'));
     await writeFile(join(bad, 'github.com:https.rule'), '');
     const a = io();
-    expect(await run(['rules', 'sync', '--service', 'svc', '--dir', bad], { EGRESS_TOKEN: 'egc_x', EGRESS_URL: 'http://127.0.0.1:9' }, a.io)).toBe(EXIT.usage);
+    expect(
+      await run(
+        ['rules', 'sync', '--service', 'svc', '--dir', bad],
+        { EGRESS_TOKEN: 'egc_x', EGRESS_URL: 'http://127.0.0.1:9' },
+        a.io,
+      ),
+    ).toBe(EXIT.usage);
     expect(a.err.join('\n')).toContain('github.com:https.rule');
     await rm(bad, { recursive: true, force: true });
   });
@@ -73,8 +106,24 @@ describe('egressctl render --offline', () => {
     const input = {
       settings: SettingsSchema.parse({ enforcedNamespaces: ['payments'] }),
       readiness: 'all',
-      destinations: [{ id: 'd1', host: 'github.com', gatewayName: 'github-com', sensitivity: 'sensitive', ports: [{ port: 443, protocol: 'TCP' }], gateway: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 70 } }],
-      services: [{ id: 's1', name: 'service.github', namespace: 'payments', selector: { matchLabels: { app: 'github' } } }],
+      destinations: [
+        {
+          id: 'd1',
+          host: 'github.com',
+          gatewayName: 'github-com',
+          sensitivity: 'sensitive',
+          ports: [{ port: 443, protocol: 'TCP' }],
+          gateway: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 70 },
+        },
+      ],
+      services: [
+        {
+          id: 's1',
+          name: 'service.github',
+          namespace: 'payments',
+          selector: { matchLabels: { app: 'github' } },
+        },
+      ],
       grants: [{ id: 'g1', serviceId: 's1', destinationId: 'd1', port: 443 }],
     };
     await writeFile(join(dir, 'export.json'), JSON.stringify(input));

@@ -57,13 +57,18 @@ function need(value: string | undefined, flag: string): string {
 
 function portOf(v: Values): number {
   const port = Number(need(v.port, 'port'));
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliError('--port must be a number from 1 to 65535', EXIT.usage);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new CliError('--port must be a number from 1 to 65535', EXIT.usage);
   return port;
 }
 
 function clientFrom(env: NodeJS.ProcessEnv): ApiClient {
   const token = env.EGRESS_TOKEN;
-  if (!token) throw new CliError('EGRESS_TOKEN is not set: create an API token in the console (Tokens) and export it', EXIT.auth);
+  if (!token)
+    throw new CliError(
+      'EGRESS_TOKEN is not set: create an API token in the console (Tokens) and export it',
+      EXIT.auth,
+    );
   return createClient(env.EGRESS_URL ?? 'http://127.0.0.1:8080', token);
 }
 
@@ -73,29 +78,60 @@ const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Re
   (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
 
 const COMMANDS: Record<string, Handler> = {
-  render: (v, env, io) => render({ ...optional('offline', v.offline), ...optional('out', v.out) }, () => clientFrom(env), io),
+  render: (v, env, io) =>
+    render({ ...optional('offline', v.offline), ...optional('out', v.out) }, () => clientFrom(env), io),
   'rules sync': (v, env, io) =>
-    rulesSync({ service: need(v.service, 'service'), dir: v.dir, prune: v.prune, ...optional('justification', v.justification) }, clientFrom(env), io),
+    rulesSync(
+      {
+        service: need(v.service, 'service'),
+        dir: v.dir,
+        prune: v.prune,
+        ...optional('justification', v.justification),
+      },
+      clientFrom(env),
+      io,
+    ),
   request: (v, env, io) => {
-    if (!v['port-wide'] && !v.destination) throw new CliError('give --destination HOST or --port-wide', EXIT.usage);
-    const opts = { service: need(v.service, 'service'), destination: v['port-wide'] ? null : (v.destination ?? null), port: portOf(v), justification: need(v.justification, 'justification') };
+    if (!v['port-wide'] && !v.destination)
+      throw new CliError('give --destination HOST or --port-wide', EXIT.usage);
+    const opts = {
+      service: need(v.service, 'service'),
+      destination: v['port-wide'] ? null : (v.destination ?? null),
+      port: portOf(v),
+      justification: need(v.justification, 'justification'),
+    };
     return request({ ...opts, ...optional('expiresAt', v.expires) }, clientFrom(env), io);
   },
   status: (v, env, io) => status(optional('service', v.service), clientFrom(env), io),
-  explain: (v, env, io, args) => explain({ args: args.slice(1), ...optional('protocol', v.protocol) }, () => clientFrom(env), io),
-  'audit verify': (v, _env, io) => auditVerify({ checkpoint: need(v.checkpoint, 'checkpoint'), csv: need(v.csv, 'csv'), ...optional('publicKey', v['public-key']) }, io),
+  explain: (v, env, io, args) =>
+    explain({ args: args.slice(1), ...optional('protocol', v.protocol) }, () => clientFrom(env), io),
+  'audit verify': (v, _env, io) =>
+    auditVerify(
+      {
+        checkpoint: need(v.checkpoint, 'checkpoint'),
+        csv: need(v.csv, 'csv'),
+        ...optional('publicKey', v['public-key']),
+      },
+      io,
+    ),
 };
 
 function dispatch(positionals: string[], v: Values, env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   const [command = '', sub] = positionals;
   const handler = COMMANDS[command] ?? (sub ? COMMANDS[`${command} ${sub}`] : undefined);
-  if (!handler) throw new CliError(`unknown command ${positionals.join(' ') || '(none)'}\n\n${HELP}`, EXIT.usage);
+  if (!handler)
+    throw new CliError(`unknown command ${positionals.join(' ') || '(none)'}\n\n${HELP}`, EXIT.usage);
   return handler(v, env, io, positionals);
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    });
     if (values.help || positionals.length === 0) {
       io.out(HELP);
       return values.help ? EXIT.ok : EXIT.usage;

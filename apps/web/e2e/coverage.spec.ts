@@ -13,7 +13,9 @@ test('the dashboard counts the enforced namespaces and links to the list of whic
 }) => {
   const admin = await apiSession(baseURL ?? '', ADMIN);
   const service = await admin.factories.service({ namespace: 'coverage-shop' });
-  await expectOk(await admin.send('PATCH', '/api/v1/settings', { enforcedNamespaces: ['coverage-payments'] }));
+  await expectOk(
+    await admin.send('PATCH', '/api/v1/settings', { enforcedNamespaces: ['coverage-payments'] }),
+  );
   const coverage = (await expectOk(await admin.send('GET', '/api/v1/coverage'))) as Coverage;
   await admin.dispose();
 
@@ -48,14 +50,18 @@ test('an admin switches to "every namespace" in the settings and the coverage fo
   const mode = page.getByRole('combobox', { name: 'Enforced namespaces', exact: true });
   await expect(mode).toHaveValue('listed');
   await mode.selectOption({ label: 'Every namespace except those left open' });
-  await page.getByRole('textbox', { name: 'Namespaces left open', exact: true }).fill('kube-system\ncoverage-shop');
+  await page
+    .getByRole('textbox', { name: 'Namespaces left open', exact: true })
+    .fill('kube-system\ncoverage-shop');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByText('Settings saved')).toBeVisible();
 
   try {
     await page.goto('/coverage');
     const table = page.getByRole('table', { name: 'Namespaces and their enforcement' });
-    await expect(table.getByRole('row', { name: /coverage-shop/ })).toContainText('in the list of excluded namespaces');
+    await expect(table.getByRole('row', { name: /coverage-shop/ })).toContainText(
+      'in the list of excluded namespaces',
+    );
     await expect(table.getByRole('row', { name: /coverage-payments/ })).toContainText(
       'every namespace is enforced unless excluded',
     );
@@ -73,7 +79,9 @@ test('an admin switches to "every namespace" in the settings and the coverage fo
   }
 });
 
-test('a cluster-internal host is refused in the browser with the reason, before any request', async ({ page }) => {
+test('a cluster-internal host is refused in the browser with the reason, before any request', async ({
+  page,
+}) => {
   const posts: string[] = [];
   page.on('request', (r) => {
     if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/destinations') posts.push(r.url());
@@ -85,7 +93,9 @@ test('a cluster-internal host is refused in the browser with the reason, before 
   await dialog.getByLabel('Host').fill('kubernetes.default');
   await dialog.getByRole('button', { name: 'Add destination' }).click();
   await expect(
-    dialog.getByText('must end in a public suffix (ICANN section of the Public Suffix List); "default" is not one'),
+    dialog.getByText(
+      'must end in a public suffix (ICANN section of the Public Suffix List); "default" is not one',
+    ),
   ).toBeVisible();
   await dialog.getByLabel('Host').fill('api.example.co.uk');
   await expect(dialog.getByText('is not one')).toHaveCount(0);

@@ -105,7 +105,9 @@ test('request → two approvals → active → revoke → audited', async ({ pag
   await dialog.getByLabel('Reason').fill('The sync moved to a mirror.');
   await dialog.getByRole('button', { name: 'Revoke', exact: true }).click();
   await expect(dialog).toBeHidden();
-  await expect(approver1.getByRole('region', { name: 'Notifications' })).toContainText('The grant is now revoked.');
+  await expect(approver1.getByRole('region', { name: 'Notifications' })).toContainText(
+    'The grant is now revoked.',
+  );
   await expect(approver1.getByText('revoked', { exact: true }).first()).toBeVisible();
   const timeline = approver1.getByRole('region', { name: 'Timeline' });
   for (const step of ['Requested', 'Approved', 'Active', 'Revoked'])

@@ -34,7 +34,9 @@ const SETTINGS_FIELDS: [label: string, help: RegExp][] = [
   ['Keep blocked traffic for (days)', /1 to 365/],
 ];
 
-test('settings: every field by its human label, with help, and errors that name the field', async ({ page }) => {
+test('settings: every field by its human label, with help, and errors that name the field', async ({
+  page,
+}) => {
   const patches: string[] = [];
   page.on('request', (r) => {
     if (r.method() === 'PATCH' && new URL(r.url()).pathname === '/api/v1/settings') patches.push(r.url());
@@ -54,7 +56,9 @@ test('settings: every field by its human label, with help, and errors that name 
     SETTINGS_FIELDS.length,
   );
   for (const key of ['gatewayNamespace', 'envoyImage', 'enforcedNamespaces', 'minReplicas', 'podCidrs'])
-    await expect(page.locator('form.settings-form label, form.settings-form legend').filter({ hasText: key })).toHaveCount(0);
+    await expect(
+      page.locator('form.settings-form label, form.settings-form legend').filter({ hasText: key }),
+    ).toHaveCount(0);
 
   // A bad value: the error names the field by its label, in words, on the field; nothing is sent.
   const namespace = page.getByLabel('Gateway namespace', { exact: true });
@@ -69,11 +73,15 @@ test('settings: every field by its human label, with help, and errors that name 
   await expect(namespace).toHaveAccessibleDescription(
     /Gateway namespace must be a DNS-1123 label: lower-case letters, digits and inner hyphens/,
   );
-  await expect(maxPods).toHaveAccessibleDescription(/Maximum gateway pods must be at least minimum gateway pods/);
+  await expect(maxPods).toHaveAccessibleDescription(
+    /Maximum gateway pods must be at least minimum gateway pods/,
+  );
   await expect(ranges).toHaveAccessibleDescription(
     /Pod address ranges, line 2, must be the network address of the range: 10\.245\.0\.0\/16/,
   );
-  await expect(page.locator('.field-error').filter({ hasText: /Too small|Invalid input|expected/ })).toHaveCount(0);
+  await expect(
+    page.locator('.field-error').filter({ hasText: /Too small|Invalid input|expected/ }),
+  ).toHaveCount(0);
   expect(patches).toEqual([]);
   await page.getByRole('button', { name: 'Discard changes' }).click();
   await expect(namespace).toHaveValue('egress-gateways');
@@ -102,13 +110,17 @@ test('recent activity names the service, destination and grant, and the short id
     activity.getByRole('listitem').filter({ hasText: action }).filter({ hasText: target });
   await expect(line('service.created', `service payments-api-${tag}`)).toHaveCount(1);
   await expect(
-    line('service.created', `service payments-api-${tag}`).getByRole('link', { name: `service payments-api-${tag}` }),
+    line('service.created', `service payments-api-${tag}`).getByRole('link', {
+      name: `service payments-api-${tag}`,
+    }),
   ).toHaveAttribute('href', `/services/${service.id}`);
   await expect(line('destination.created', `destination ${host}`)).toHaveCount(1);
   await expect(line('grant.requested', `grant payments-api-${tag} → ${host}:443`)).toHaveCount(1);
   // The deleted service: its events say so and keep the short id, unlinked (its page is gone).
   await expect(line('service.deleted', `deleted service ${gone.id.slice(0, 8)}`)).toHaveCount(1);
-  await expect(line('service.created', `deleted service ${gone.id.slice(0, 8)}`).getByRole('link')).toHaveCount(0);
+  await expect(
+    line('service.created', `deleted service ${gone.id.slice(0, 8)}`).getByRole('link'),
+  ).toHaveCount(0);
   // No line names a service, destination or grant by its id while the object still exists.
   await expect(activity.getByText(`service ${service.id.slice(0, 8)}`)).toHaveCount(0);
 });
@@ -122,8 +134,16 @@ test('a decision that went through closes its dialog and says so in a toast; a r
   const tag = uniqueSuffix();
   const service = await engineer.factories.service({ name: `payments-api-${tag}`, namespace: 'payments' });
   const [first, second] = [await other.factories.destination(), await other.factories.destination()];
-  const approved = await engineer.factories.grant({ service: service.name, destination: first.host, port: 443 });
-  const raced = await engineer.factories.grant({ service: service.name, destination: second.host, port: 443 });
+  const approved = await engineer.factories.grant({
+    service: service.name,
+    destination: first.host,
+    port: 443,
+  });
+  const raced = await engineer.factories.grant({
+    service: service.name,
+    destination: second.host,
+    port: 443,
+  });
   await engineer.dispose();
   const target = (g: typeof approved) => `${g.destination ?? 'any host'}:${g.port}`;
 
@@ -137,17 +157,25 @@ test('a decision that went through closes its dialog and says so in a toast; a r
   await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
   // One click: the dialog closes by itself and the toast carries the server's answer.
   await expect(dialog).toBeHidden();
-  const toast = toasts.getByRole('status').filter({ hasText: `Approved: ${service.name} → ${target(approved)}` });
+  const toast = toasts
+    .getByRole('status')
+    .filter({ hasText: `Approved: ${service.name} → ${target(approved)}` });
   await expect(toast).toContainText('The grant is now active.');
   await expect(row).toHaveCount(0);
 
   // Someone else decides first: the server refuses, the dialog stays open and says so in words.
-  await page.getByRole('row').filter({ hasText: target(raced) }).getByRole('button', { name: /^Approve/ }).click();
+  await page
+    .getByRole('row')
+    .filter({ hasText: target(raced) })
+    .getByRole('button', { name: /^Approve/ })
+    .click();
   await expect(dialog).toBeVisible();
   await expectOk(await other.send('POST', `/api/v1/grants/${raced.id}/approve`, {}));
   await other.dispose();
   await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
-  await expect(dialog.getByRole('alert')).toContainText('Nothing was changed. Cannot approve a grant that is active.');
+  await expect(dialog.getByRole('alert')).toContainText(
+    'Nothing was changed. Cannot approve a grant that is active.',
+  );
   await expect(dialog).toBeVisible();
   await expect(toasts.getByRole('status').filter({ hasText: target(raced) })).toHaveCount(0);
   await dialog.getByRole('button', { name: 'Close', exact: true }).click();

@@ -20,7 +20,9 @@ test.beforeAll(async ({ baseURL }) => {
   const admin = await apiSession(baseURL ?? '', ADMIN);
   const settings = (await expectOk(await admin.send('GET', '/api/v1/settings'))) as Settings;
   enforcedBefore = settings.enforcedNamespaces;
-  await expectOk(await admin.send('PATCH', '/api/v1/settings', { enforcedNamespaces: [...enforcedBefore, ENFORCED] }));
+  await expectOk(
+    await admin.send('PATCH', '/api/v1/settings', { enforcedNamespaces: [...enforcedBefore, ENFORCED] }),
+  );
   await admin.dispose();
 });
 test.afterAll(async ({ baseURL }) => {
@@ -36,8 +38,14 @@ async function seed(baseURL: string, namespace: string, granted: boolean) {
   const service = await engineer.factories.service({ namespace });
   const destination = await approver.factories.destination();
   if (granted) {
-    const grant = await engineer.factories.grant({ service: service.name, destination: destination.host, port: 443 });
-    await expectOk(await approver.send('POST', `/api/v1/grants/${grant.id}/approve`, { comment: 'reach e2e' }));
+    const grant = await engineer.factories.grant({
+      service: service.name,
+      destination: destination.host,
+      port: 443,
+    });
+    await expectOk(
+      await approver.send('POST', `/api/v1/grants/${grant.id}/approve`, { comment: 'reach e2e' }),
+    );
   }
   await approver.dispose();
   await engineer.dispose();
@@ -49,15 +57,29 @@ function answer(scope: Page | Locator) {
   return { status: scope.getByRole('status'), chain: scope.getByRole('list', { name: 'Checks, in order' }) };
 }
 /** The chain's entry for one check, by its label (details may mention other checks' words). */
-const check = (chain: Locator, name: string) => chain.getByRole('listitem').filter({ has: chain.page().getByText(name, { exact: true }) });
+const check = (chain: Locator, name: string) =>
+  chain.getByRole('listitem').filter({ has: chain.page().getByText(name, { exact: true }) });
 
-test('allowed: every check on the gateway path ok, from a shared link and on the destination page', async ({ page, baseURL }) => {
+test('allowed: every check on the gateway path ok, from a shared link and on the destination page', async ({
+  page,
+  baseURL,
+}) => {
   const { service, destination } = await seed(baseURL ?? '', ENFORCED, true);
   await signIn(page, VIEWER);
   await page.goto(`/reach?service=${service.name}&host=${destination.host}&port=443`);
   const { status, chain } = answer(page);
-  await expect(status).toContainText(`Allowed: ${service.name} can reach ${destination.host}:443 through the destination’s gateway.`);
-  for (const name of ['Service', 'Destination', 'Grant', 'Gateway ready', 'DNS steering', 'Gateway admits the service', 'Namespace default deny'])
+  await expect(status).toContainText(
+    `Allowed: ${service.name} can reach ${destination.host}:443 through the destination’s gateway.`,
+  );
+  for (const name of [
+    'Service',
+    'Destination',
+    'Grant',
+    'Gateway ready',
+    'DNS steering',
+    'Gateway admits the service',
+    'Namespace default deny',
+  ])
     await expect(check(chain, name), name).toContainText('✓ ok');
   await expect(chain).not.toContainText('not ok');
   // The alternative path not taken reads as such, not as a fault.
@@ -72,10 +94,16 @@ test('allowed: every check on the gateway path ok, from a shared link and on the
   await form.getByLabel('Service').fill(service.name);
   await form.getByLabel('Service').press('Enter');
   await expect(answer(panel).status).toContainText('Allowed: ');
-  await expect(panel.getByRole('link', { name: 'Open as a link' })).toHaveAttribute('href', new RegExp(`/reach\\?service=${service.name.replace('.', '\\.')}`));
+  await expect(panel.getByRole('link', { name: 'Open as a link' })).toHaveAttribute(
+    'href',
+    new RegExp(`/reach\\?service=${service.name.replace('.', '\\.')}`),
+  );
 });
 
-test('denied: the first failing check is marked, and "Request access" opens the form prefilled', async ({ page, baseURL }) => {
+test('denied: the first failing check is marked, and "Request access" opens the form prefilled', async ({
+  page,
+  baseURL,
+}) => {
   const { service, destination } = await seed(baseURL ?? '', ENFORCED, false);
   await signIn(page, ENGINEER);
   await page.goto('/');
@@ -87,7 +115,11 @@ test('denied: the first failing check is marked, and "Request access" opens the 
   await form.getByRole('button', { name: 'Check' }).click();
 
   // The question is in the URL, so the answer can be shared.
-  await expect(page).toHaveURL(new RegExp(`/reach\\?service=${service.name.replace('.', '\\.')}&host=${destination.host.replace(/\./g, '\\.')}&port=443$`));
+  await expect(page).toHaveURL(
+    new RegExp(
+      `/reach\\?service=${service.name.replace('.', '\\.')}&host=${destination.host.replace(/\./g, '\\.')}&port=443$`,
+    ),
+  );
   const { status, chain } = answer(page);
   await expect(status).toContainText(`Denied: ${service.name} cannot reach ${destination.host}:443.`);
   await expect(check(chain, 'Grant')).toContainText('✗ not ok');
@@ -105,7 +137,10 @@ test('denied: the first failing check is marked, and "Request access" opens the 
   await expect(request.getByLabel('Port')).toHaveValue('443');
 });
 
-test('open: a namespace that is not enforced, explained, from the service page', async ({ page, baseURL }) => {
+test('open: a namespace that is not enforced, explained, from the service page', async ({
+  page,
+  baseURL,
+}) => {
   const { service, destination } = await seed(baseURL ?? '', OPEN, false);
   await signIn(page, ENGINEER);
   await page.goto(`/services?q=${service.name}`);
@@ -122,7 +157,9 @@ test('open: a namespace that is not enforced, explained, from the service page',
   await expect(status).toContainText(`namespace ${OPEN} is not enforced`);
   await expect(check(chain, 'Namespace default deny')).toContainText('! not enforced');
   await expect(check(chain, 'Grant')).toContainText('not used');
-  await expect(check(chain, 'Namespace default deny')).toContainText(`namespace ${OPEN} is not enforced: its pods reach the internet directly`);
+  await expect(check(chain, 'Namespace default deny')).toContainText(
+    `namespace ${OPEN} is not enforced: its pods reach the internet directly`,
+  );
   const fixes = panel.getByRole('region', { name: 'How to enforce it' });
   await expect(fixes).toContainText('Namespace not enforced: nothing limits this traffic');
   await expect(fixes).toContainText('enforcedNamespaces');
@@ -136,8 +173,14 @@ test('denied while pending: "1 of 2 approvals" links to the request', async ({ p
   const engineer = await apiSession(baseURL ?? '', ENGINEER);
   const service = await engineer.factories.service({ namespace: ENFORCED });
   const destination = await approver.factories.destination({ sensitivity: 'sensitive' });
-  const grant = await engineer.factories.grant({ service: service.name, destination: destination.host, port: 443 });
-  await expectOk(await approver.send('POST', `/api/v1/grants/${grant.id}/approve`, { comment: 'first of two' }));
+  const grant = await engineer.factories.grant({
+    service: service.name,
+    destination: destination.host,
+    port: 443,
+  });
+  await expectOk(
+    await approver.send('POST', `/api/v1/grants/${grant.id}/approve`, { comment: 'first of two' }),
+  );
   await approver.dispose();
   await engineer.dispose();
 

@@ -7,12 +7,22 @@ import { apiSession, expectOk, signIn } from './support/api.ts';
 import { snap } from './support/screenshots.ts';
 import { APPROVER1, ENGINEER } from './support/users.ts';
 
-test('unbound warning → bind → identity locked by a grant → engineer cannot delete → approver deletes', async ({ browser, baseURL }) => {
+test('unbound warning → bind → identity locked by a grant → engineer cannot delete → approver deletes', async ({
+  browser,
+  baseURL,
+}) => {
   const engineer = await apiSession(baseURL ?? '', ENGINEER);
   const approver = await apiSession(baseURL ?? '', APPROVER1);
-  const service = await engineer.factories.service({ namespace: 'team-a', selector: { matchLabels: { app: 'alpha-e2e' } } });
+  const service = await engineer.factories.service({
+    namespace: 'team-a',
+    selector: { matchLabels: { app: 'alpha-e2e' } },
+  });
   const destination = await approver.factories.destination();
-  const grant = await engineer.factories.grant({ service: service.name, destination: destination.host, port: 443 });
+  const grant = await engineer.factories.grant({
+    service: service.name,
+    destination: destination.host,
+    port: 443,
+  });
   await expectOk(await approver.send('POST', `/api/v1/grants/${grant.id}/approve`, {}));
 
   const page = await browser.newPage();
@@ -41,7 +51,9 @@ test('unbound warning → bind → identity locked by a grant → engineer canno
   // Engineers may not revoke approved access by deleting the service.
   const deleteButton = page.getByRole('button', { name: 'Delete service' });
   await expect(deleteButton).toBeDisabled();
-  await expect(page.getByText('Only an approver or admin may delete a service with active grants.')).toBeVisible();
+  await expect(
+    page.getByText('Only an approver or admin may delete a service with active grants.'),
+  ).toBeVisible();
 
   // In the list: bound now, shown with its ServiceAccount.
   await page.goto(`/services?q=${encodeURIComponent(service.name)}`);
@@ -63,7 +75,10 @@ test('unbound warning → bind → identity locked by a grant → engineer canno
   await approver.dispose();
 });
 
-test('an unbound service is flagged in the list, and the register form takes a ServiceAccount', async ({ page, baseURL }) => {
+test('an unbound service is flagged in the list, and the register form takes a ServiceAccount', async ({
+  page,
+  baseURL,
+}) => {
   const engineer = await apiSession(baseURL ?? '', ENGINEER);
   const unbound = await engineer.factories.service();
   await engineer.dispose();

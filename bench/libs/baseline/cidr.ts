@@ -2,7 +2,6 @@
 // replaced its address parsing (commit 77afd2a), kept here only so bench/libs/run.ts can measure the two
 // side by side. Not imported by any package.
 
-
 export interface ParsedCidr {
   family: 4 | 6;
   /** Network address bytes: 4 for IPv4, 16 for IPv6. */
@@ -117,4 +116,3 @@ export function cidrContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
     return (b & mask) !== ((inner.bytes[i] ?? 0) & mask);
   });
 }
-

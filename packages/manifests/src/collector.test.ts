@@ -36,10 +36,14 @@ const objects = compile(input);
 /** Every access log format of every compiled gateway (TCP: tcp_proxy; UDP: udp_proxy). */
 function compiledFormats(): Record<string, unknown>[] {
   const formats: Record<string, unknown>[] = [];
-  for (const cm of ofKind(objects, 'ConfigMap').filter((o) => o.metadata.labels['app.kubernetes.io/component'] === 'gateway')) {
+  for (const cm of ofKind(objects, 'ConfigMap').filter(
+    (o) => o.metadata.labels['app.kubernetes.io/component'] === 'gateway',
+  )) {
     const boot = parse(at(cm, 'data', 'envoy.yaml') as string) as unknown;
     for (const l of at(boot, 'static_resources', 'listeners') as Record<string, unknown>[]) {
-      const proxy = at(l, 'filter_chains', 0, 'filters', 0, 'typed_config') ?? at(l, 'listener_filters', 0, 'typed_config');
+      const proxy =
+        at(l, 'filter_chains', 0, 'filters', 0, 'typed_config') ??
+        at(l, 'listener_filters', 0, 'typed_config');
       const format = at(proxy, 'access_log', 0, 'typed_config', 'log_format', 'json_format');
       if (format !== undefined) formats.push(format as Record<string, unknown>);
     }
@@ -63,7 +67,11 @@ const EXAMPLES: Record<string, unknown> = {
   CONNECTION_TERMINATION_DETAILS: 'idle timeout',
 };
 // The operators whose value Envoy may not have (then null in JSON).
-const MAY_BE_ABSENT = new Set(['UPSTREAM_HOST', 'UPSTREAM_TRANSPORT_FAILURE_REASON', 'CONNECTION_TERMINATION_DETAILS']);
+const MAY_BE_ABSENT = new Set([
+  'UPSTREAM_HOST',
+  'UPSTREAM_TRANSPORT_FAILURE_REASON',
+  'CONNECTION_TERMINATION_DETAILS',
+]);
 
 /** One access log line as Envoy would write it for this format: operators replaced, literals kept. */
 function render(format: Record<string, unknown>, absent: boolean): string {
@@ -116,20 +124,27 @@ describe('gateway access log, as the collector reads it', () => {
   it.each([
     ['every value present', false],
     ['no upstream, no failure reason', true],
-  ] as const)('renders lines with every documented field of its type and nothing else (%s)', (_name, absent) => {
-    for (const format of formats) {
-      const line = collect(render(format, absent));
-      expect(line, 'the collector keeps the line').not.toBeNull();
-      expect(Object.keys(line ?? {}).sort()).toEqual([...documented.keys()].sort());
-      for (const [field, type] of documented) {
-        expect(hasType(line?.[field], type), `${field} is ${type}: ${JSON.stringify(line?.[field])}`).toBe(true);
+  ] as const)(
+    'renders lines with every documented field of its type and nothing else (%s)',
+    (_name, absent) => {
+      for (const format of formats) {
+        const line = collect(render(format, absent));
+        expect(line, 'the collector keeps the line').not.toBeNull();
+        expect(Object.keys(line ?? {}).sort()).toEqual([...documented.keys()].sort());
+        for (const [field, type] of documented) {
+          expect(hasType(line?.[field], type), `${field} is ${type}: ${JSON.stringify(line?.[field])}`).toBe(
+            true,
+          );
+        }
+        expect(line?.['v']).toBe(ACCESS_LOG_VERSION);
       }
-      expect(line?.['v']).toBe(ACCESS_LOG_VERSION);
-    }
-  });
+    },
+  );
 
   it("drops Envoy's own messages and lines of another version", () => {
-    expect(collect('[2026-12-07 08:00:00.123][1][warning][main] [source/server/server.cc:123] some warning')).toBeNull();
+    expect(
+      collect('[2026-12-07 08:00:00.123][1][warning][main] [source/server/server.cc:123] some warning'),
+    ).toBeNull();
     expect(collect('"just a string"')).toBeNull();
     const format = formats[0] ?? {};
     expect(collect(render({ ...format, v: '2' }, false))).toBeNull();
@@ -140,11 +155,17 @@ describe('deploy/collectors/vector.yaml', () => {
   const config = parse(read('deploy/collectors/vector.yaml')) as unknown;
 
   it("reads the gateway pods' envoy container, by the labels and container name the compiler gives them", () => {
-    const deployment = ofKind(objects, 'Deployment').find((o) => o.metadata.labels['app.kubernetes.io/name'] === GATEWAY_APP);
-    expect(at(deployment, 'spec', 'template', 'metadata', 'labels', 'app.kubernetes.io/name')).toBe(GATEWAY_APP);
+    const deployment = ofKind(objects, 'Deployment').find(
+      (o) => o.metadata.labels['app.kubernetes.io/name'] === GATEWAY_APP,
+    );
+    expect(at(deployment, 'spec', 'template', 'metadata', 'labels', 'app.kubernetes.io/name')).toBe(
+      GATEWAY_APP,
+    );
     const container = at(deployment, 'spec', 'template', 'spec', 'containers', 0, 'name') as string;
     expect(at(config, 'sources', 'gateway_pods', 'type')).toBe('kubernetes_logs');
-    expect(at(config, 'sources', 'gateway_pods', 'extra_label_selector')).toBe(`app.kubernetes.io/name=${GATEWAY_APP}`);
+    expect(at(config, 'sources', 'gateway_pods', 'extra_label_selector')).toBe(
+      `app.kubernetes.io/name=${GATEWAY_APP}`,
+    );
     const remap = at(config, 'transforms', 'gateway_connections') as Record<string, unknown>;
     expect(remap['type']).toBe('remap');
     expect(remap['source']).toContain(`.kubernetes.container_name != "${container}"`);

@@ -218,7 +218,11 @@ describe('compile: gateway NetworkPolicy', () => {
     const name = gatewayNameFor('stats.example.com');
     const template = at(find(objects, 'Deployment', NS, name), 'spec', 'template');
     const ports = at(template, 'spec', 'containers', 0, 'ports') as { name: string; containerPort: number }[];
-    expect(ports.map((p) => `${p.name}=${p.containerPort}`)).toEqual(['tcp-9102=9102', 'health=9902', 'metrics=9103']);
+    expect(ports.map((p) => `${p.name}=${p.containerPort}`)).toEqual([
+      'tcp-9102=9102',
+      'health=9902',
+      'metrics=9103',
+    ]);
     expect(at(template, 'metadata', 'annotations', 'prometheus.io/port')).toBe('9103');
     expect(policySpec(find(objects, 'NetworkPolicy', NS, name)).ingress?.at(-1)).toEqual({
       ...METRICS_RULE,
@@ -305,7 +309,20 @@ describe('compile: workload namespaces', () => {
 });
 
 describe('compile: enforcement mode "all"', () => {
-  const CLUSTER = ['billing', 'crawler-ns', 'default', 'egress-control', NS, 'infra', 'kube-node-lease', 'kube-public', 'kube-system', 'observability', 'payments', 'team-new'];
+  const CLUSTER = [
+    'billing',
+    'crawler-ns',
+    'default',
+    'egress-control',
+    NS,
+    'infra',
+    'kube-node-lease',
+    'kube-public',
+    'kube-system',
+    'observability',
+    'payments',
+    'team-new',
+  ];
   const allMode = (cluster: CompilerInput['cluster']) => {
     const input = richInput();
     input.settings.enforcementMode = 'all';
@@ -333,12 +350,24 @@ describe('compile: enforcement mode "all"', () => {
     const input = allMode({ namespaces: CLUSTER, productNamespace: null });
     input.settings.enforcedNamespaces = ['not-in-the-cluster'];
     input.settings.excludedNamespaces = ['default', 'kube-system'];
-    expect(deniedIn(input)).toEqual(['billing', 'crawler-ns', 'egress-control', 'infra', 'kube-node-lease', 'kube-public', 'observability', 'payments', 'team-new']);
+    expect(deniedIn(input)).toEqual([
+      'billing',
+      'crawler-ns',
+      'egress-control',
+      'infra',
+      'kube-node-lease',
+      'kube-public',
+      'observability',
+      'payments',
+      'team-new',
+    ]);
   });
 
   it('gives a namespace created since the last run its policy, with nothing else changed', () => {
     const before = compile(allMode({ namespaces: CLUSTER, productNamespace: 'egress-control' }));
-    const after = compile(allMode({ namespaces: [...CLUSTER, 'created-later'], productNamespace: 'egress-control' }));
+    const after = compile(
+      allMode({ namespaces: [...CLUSTER, 'created-later'], productNamespace: 'egress-control' }),
+    );
     const key = (o: (typeof before)[number]) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     const added = after.filter((o) => !before.some((b) => key(b) === key(o)));
     expect(added.map(key)).toEqual([`NetworkPolicy/created-later/${DEFAULT_DENY_NAME}`]);
@@ -346,9 +375,10 @@ describe('compile: enforcement mode "all"', () => {
   });
 
   it('writes port-wide policies in every enforced namespace, observability now among them', () => {
-    const portWide = ofKind(compile(allMode({ namespaces: CLUSTER, productNamespace: null })), 'NetworkPolicy').filter(
-      (o) => o.metadata.labels['app.kubernetes.io/component'] === 'port-grant',
-    );
+    const portWide = ofKind(
+      compile(allMode({ namespaces: CLUSTER, productNamespace: null })),
+      'NetworkPolicy',
+    ).filter((o) => o.metadata.labels['app.kubernetes.io/component'] === 'port-grant');
     expect(portWide.map((o) => o.metadata.namespace)).toContain('observability');
   });
 
@@ -489,22 +519,40 @@ describe('compile: DNS hosts format (gateway addresses known)', () => {
     const none = withAddresses({ [GITHUB]: ['10.96.0.20'] });
     none.readiness = {};
     expect(entries(snippet(none))).toEqual([]);
-    expect(snippet(none)).toContain('hosts /dev/null {\n  ttl 5\n  reload 0\n  no_reverse\n  fallthrough\n}\n');
+    expect(snippet(none)).toContain(
+      'hosts /dev/null {\n  ttl 5\n  reload 0\n  no_reverse\n  fallthrough\n}\n',
+    );
   });
 
   it('drops anything that is not an IP address instead of writing it into the Corefile', () => {
     const text = snippet(
-      withAddresses({ [GITHUB]: ['None', '', '10.96.0.20\n}\nforward . 1.1.1.1', '10.096.0.1', 'fd00::1::2', 'FD00::1', '10.96.0.21'] }),
+      withAddresses({
+        [GITHUB]: [
+          'None',
+          '',
+          '10.96.0.20\n}\nforward . 1.1.1.1',
+          '10.096.0.1',
+          'fd00::1::2',
+          'FD00::1',
+          '10.96.0.21',
+        ],
+      }),
     );
     expect(entries(text)).toEqual(['  10.96.0.21 github.com']);
     expect(text).not.toContain('forward');
   });
 
   it('accepts only text made of address characters (nothing can end the block)', () => {
-    fc.assert(
-      fc.property(fc.string(), (s) => !isServiceAddress(s) || /^[0-9a-f:.]+$/.test(s)),
-    );
-    for (const ok of ['10.96.0.1', '0.0.0.0', '255.255.255.255', 'fd00::1', '::1', '2001:db8:0:0:0:0:0:1', 'fd00:10:96::'])
+    fc.assert(fc.property(fc.string(), (s) => !isServiceAddress(s) || /^[0-9a-f:.]+$/.test(s)));
+    for (const ok of [
+      '10.96.0.1',
+      '0.0.0.0',
+      '255.255.255.255',
+      'fd00::1',
+      '::1',
+      '2001:db8:0:0:0:0:0:1',
+      'fd00:10:96::',
+    ])
       expect(isServiceAddress(ok), ok).toBe(true);
     for (const bad of ['256.1.1.1', '1.2.3', '01.2.3.4', '1:2:3:4:5:6:7:8:9', 'fd00::g', ':::', 'None'])
       expect(isServiceAddress(bad), bad).toBe(false);

@@ -53,7 +53,9 @@ export function createGatewayCache(): GatewayCache {
  * sort key is the peer's canonical JSON; the peers' ranks only order them the way the keys do) and ports.
  */
 function gatewayKey(d: CompilerDestination, clients: readonly GatewayClient[]): string {
-  const keyed = clients.map((c) => `${c.peer.sortKey}\u0001${[...c.ports].sort((a, b) => a - b).join(',')}`).sort(compareKeys);
+  const keyed = clients
+    .map((c) => `${c.peer.sortKey}\u0001${[...c.ports].sort((a, b) => a - b).join(',')}`)
+    .sort(compareKeys);
   return `${JSON.stringify(d)}\u0002${keyed.join('\u0002')}`;
 }
 
@@ -148,7 +150,8 @@ function cachedGateways(cache: GatewayCache, ctx: GatewayContext, publicBlocks: 
   const kept = new Map<string, KubernetesObject[]>();
   const get = (d: CompilerDestination, clients: readonly GatewayClient[]): KubernetesObject[] => {
     const key = gatewayKey(d, clients);
-    const gateway = (valid ? cache.entries.get(key) : undefined) ?? gatewayObjects(d, ctx, clients, publicBlocks);
+    const gateway =
+      (valid ? cache.entries.get(key) : undefined) ?? gatewayObjects(d, ctx, clients, publicBlocks);
     kept.set(key, gateway);
     return gateway;
   };
@@ -172,7 +175,12 @@ function compareObjects(a: KubernetesObject, b: KubernetesObject): number {
 /** Where the default-deny policy goes: the list, or (mode "all") every known namespace not left open. */
 function enforcedNamespacesOf(input: CompilerInput): string[] {
   const { settings, cluster } = input;
-  const known = cluster ? cluster.namespaces : namespacesKnownWithoutCluster(settings, input.services.map((s) => s.namespace));
+  const known = cluster
+    ? cluster.namespaces
+    : namespacesKnownWithoutCluster(
+        settings,
+        input.services.map((s) => s.namespace),
+      );
   return enforcedNamespaces(settings, known, { productNamespace: cluster?.productNamespace ?? null });
 }
 

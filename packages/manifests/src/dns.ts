@@ -100,7 +100,9 @@ export function hostsSnippet(
 ): string {
   const lines = destinations
     .filter((d) => isReady(readiness, d.gatewayName))
-    .flatMap((d) => (addresses[d.gatewayName] ?? []).filter(isServiceAddress).map((ip) => ({ host: d.host, ip })))
+    .flatMap((d) =>
+      (addresses[d.gatewayName] ?? []).filter(isServiceAddress).map((ip) => ({ host: d.host, ip })),
+    )
     .sort((a, b) => compareKeys(a.host, b.host) || compareKeys(a.ip, b.ip))
     .map((l) => `  ${l.ip} ${l.host}\n`);
   return `${HOSTS_HEADER}hosts /dev/null {\n${lines.join('')}  ttl ${STEERED_TTL_SECONDS}\n  reload 0\n  no_reverse\n  fallthrough\n}\n`;
@@ -113,7 +115,9 @@ export function dnsSnippet(
   readiness: CompilerInput['readiness'],
   addresses: GatewayAddresses | undefined,
 ): string {
-  return addresses === undefined ? rewriteSnippet(destinations, settings, readiness) : hostsSnippet(destinations, readiness, addresses);
+  return addresses === undefined
+    ? rewriteSnippet(destinations, settings, readiness)
+    : hostsSnippet(destinations, readiness, addresses);
 }
 
 /** The ConfigMap CoreDNS mounts; its Corefile imports the key inside the `.:53` server block. */

@@ -161,7 +161,10 @@ describe.each(richInput().destinations.map((d) => [d.host, d] as const))(
       const port = (at(container, 'ports') as { name: string; containerPort: number }[]).find(
         (p) => p.name === 'metrics',
       );
-      expect(metrics?.address.socket_address).toMatchObject({ address: '0.0.0.0', port_value: port?.containerPort });
+      expect(metrics?.address.socket_address).toMatchObject({
+        address: '0.0.0.0',
+        port_value: port?.containerPort,
+      });
       expect(at(deployment, 'spec', 'template', 'metadata', 'annotations')).toMatchObject({
         'prometheus.io/scrape': 'true',
         'prometheus.io/port': String(port?.containerPort),
@@ -171,18 +174,34 @@ describe.each(richInput().destinations.map((d) => [d.host, d] as const))(
       // Exactly two routes: the stats path (GET only) to the admin cluster, and a 404 for everything else.
       expect(at(hcm, 'route_config', 'virtual_hosts', 0, 'routes')).toEqual([
         {
-          match: { path: '/stats/prometheus', headers: [{ name: ':method', string_match: { exact: 'GET' } }] },
+          match: {
+            path: '/stats/prometheus',
+            headers: [{ name: ':method', string_match: { exact: 'GET' } }],
+          },
           route: { cluster: 'admin' },
         },
         { match: { prefix: '/' }, direct_response: { status: 404 } },
       ]);
       const admin = config.static_resources.clusters.find((c) => c.name === 'admin');
-      expect(at(admin?.load_assignment, 'endpoints', 0, 'lb_endpoints', 0, 'endpoint', 'address', 'socket_address')).toEqual({
+      expect(
+        at(
+          admin?.load_assignment,
+          'endpoints',
+          0,
+          'lb_endpoints',
+          0,
+          'endpoint',
+          'address',
+          'socket_address',
+        ),
+      ).toEqual({
         address: '127.0.0.1',
         port_value: config.admin.address.socket_address.port_value,
       });
       // The admin stays on loopback: the metrics listener is the only way in, and it is not the admin port.
-      expect(metrics?.address.socket_address.port_value).not.toBe(config.admin.address.socket_address.port_value);
+      expect(metrics?.address.socket_address.port_value).not.toBe(
+        config.admin.address.socket_address.port_value,
+      );
     });
 
     it('serves the probes on the port the Deployment probes', () => {

@@ -80,7 +80,10 @@ export function gatewayConfigMap(d: CompilerDestination, ctx: GatewayContext): K
     kind: 'ConfigMap',
     metadata: gatewayMeta(d, ctx),
     // Frozen, with its canonical JSON from envoyConfig: the big text is not escaped a second time.
-    data: shareCanonicalText({ [CONFIG_FILE]: config.yaml }, `{${JSON.stringify(CONFIG_FILE)}:${config.json}}`),
+    data: shareCanonicalText(
+      { [CONFIG_FILE]: config.yaml },
+      `{${JSON.stringify(CONFIG_FILE)}:${config.json}}`,
+    ),
   };
 }
 
@@ -96,7 +99,13 @@ const probe = (path: string, periodSeconds: number, failureThreshold: number) =>
 const READINESS_PROBE = probe(READY_PATH, 5, 2);
 const LIVENESS_PROBE = probe(LIVE_PATH, 10, 3);
 // Pods are replaced on every config change, never hot-restarted: no shared memory region needed.
-const ARGS = shareCanonical(['-c', `${CONFIG_DIR}/${CONFIG_FILE}`, '--log-level', 'warn', '--disable-hot-restart']);
+const ARGS = shareCanonical([
+  '-c',
+  `${CONFIG_DIR}/${CONFIG_FILE}`,
+  '--log-level',
+  'warn',
+  '--disable-hot-restart',
+]);
 const LIFECYCLE = shareCanonical({ preStop: { sleep: { seconds: PRE_STOP_SLEEP_SECONDS } } });
 const CONTAINER_SECURITY = shareCanonical({
   allowPrivilegeEscalation: false,
@@ -169,7 +178,11 @@ function spread(selector: Record<string, string>): unknown[] {
  * The config hash (rolls the pods) and the conventional Prometheus scrape annotations: the port is a
  * number there (annotation-based discovery does not resolve port names).
  */
-function podAnnotations(d: CompilerDestination, configHashKey: string, configHash: string): Record<string, string> {
+function podAnnotations(
+  d: CompilerDestination,
+  configHashKey: string,
+  configHash: string,
+): Record<string, string> {
   return sortedRecord({
     [configHashKey]: configHash,
     'prometheus.io/scrape': 'true',
@@ -205,7 +218,10 @@ export function gatewayDeployment(
       selector: { matchLabels: selector },
       strategy: STRATEGY,
       template: {
-        metadata: { labels: sortedRecord(podLabels), annotations: podAnnotations(d, ctx.keys.configHash, configHash) },
+        metadata: {
+          labels: sortedRecord(podLabels),
+          annotations: podAnnotations(d, ctx.keys.configHash, configHash),
+        },
         spec: {
           automountServiceAccountToken: false,
           enableServiceLinks: false,

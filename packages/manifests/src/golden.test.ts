@@ -27,7 +27,9 @@ describe('golden: seed scenario, DNS ConfigMap in the hosts format (kubernetes t
     const addresses: GatewayAddresses = Object.fromEntries(
       names.slice(0, 2).map((name, i) => [name, i === 0 ? ['10.96.12.7'] : ['10.96.40.2', 'fd00:10:96::2a']]),
     );
-    const dns = compile({ ...input, gatewayAddresses: addresses }).filter((o) => o.kind === 'ConfigMap' && o.metadata.name === 'egress-control-dns');
+    const dns = compile({ ...input, gatewayAddresses: addresses }).filter(
+      (o) => o.kind === 'ConfigMap' && o.metadata.name === 'egress-control-dns',
+    );
     const actual = toYaml(dns);
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(GOLDEN_HOSTS, actual);
     expect(actual).toBe(readFileSync(GOLDEN_HOSTS, 'utf8'));

@@ -1,6 +1,13 @@
 export { compile, createGatewayCache, type CompileOptions, type GatewayCache } from './compile.ts';
 export { canonicalJson, contentHash, type Sha256Hex } from './canonical.ts';
-export { dnsSnippet, hostsSnippet, isReady, isServiceAddress, rewriteSnippet, STEERED_TTL_SECONDS } from './dns.ts';
+export {
+  dnsSnippet,
+  hostsSnippet,
+  isReady,
+  isServiceAddress,
+  rewriteSnippet,
+  STEERED_TTL_SECONDS,
+} from './dns.ts';
 export {
   envoyBootstrap,
   internalPorts,

@@ -54,6 +54,10 @@ export function objectMeta(
 
 /** Adds the content-hash annotation (hash of the object without it) and returns the object. */
 export function withContentHash(obj: KubernetesObject, keys: Keys, hash: Sha256Hex): KubernetesObject {
-  obj.metadata.annotations = withSortedKey(obj.metadata.annotations, keys.contentHash, contentHash(obj, hash));
+  obj.metadata.annotations = withSortedKey(
+    obj.metadata.annotations,
+    keys.contentHash,
+    contentHash(obj, hash),
+  );
   return obj;
 }

@@ -4,12 +4,19 @@
 import { describe, expect, it } from 'vitest';
 
 import { richInput, service } from '../test/scenarios.ts';
-import { compile, contentHash, podIdentityPolicyName, type CompilerInput, type KubernetesObject } from './index.ts';
+import {
+  compile,
+  contentHash,
+  podIdentityPolicyName,
+  type CompilerInput,
+  type KubernetesObject,
+} from './index.ts';
 
 const KINDS = ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'];
 const identity = (input: CompilerInput) => compile(input).filter((o) => KINDS.includes(o.kind));
 type Validation = { expression: string; message: string; reason: string };
-const validations = (o: KubernetesObject | undefined) => (o?.['spec'] as { validations: Validation[] }).validations;
+const validations = (o: KubernetesObject | undefined) =>
+  (o?.['spec'] as { validations: Validation[] }).validations;
 
 describe('pod identity admission objects', () => {
   const objects = identity(richInput());
@@ -27,19 +34,37 @@ describe('pod identity admission objects', () => {
     for (const o of objects) {
       expect(o.metadata.namespace).toBeUndefined();
       expect(o.apiVersion).toBe('admissionregistration.k8s.io/v1');
-      expect(o.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'egress-control', 'app.kubernetes.io/component': 'pod-identity' });
-      expect(o.metadata.name).toBe(podIdentityPolicyName(o.metadata.labels['egress.example.com/namespace'] ?? ''));
+      expect(o.metadata.labels).toMatchObject({
+        'app.kubernetes.io/managed-by': 'egress-control',
+        'app.kubernetes.io/component': 'pod-identity',
+      });
+      expect(o.metadata.name).toBe(
+        podIdentityPolicyName(o.metadata.labels['egress.example.com/namespace'] ?? ''),
+      );
       expect(contentHash(o)).toBe(o.metadata.annotations['egress.example.com/content-hash']);
     }
   });
 
   it('fail closed on pod CREATE and UPDATE (and pods/status, which can change labels), bound to one namespace by its name label', () => {
-    const policy = objects.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name.endsWith('-payments'));
+    const policy = objects.find(
+      (o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name.endsWith('-payments'),
+    );
     expect(policy?.['spec']).toMatchObject({
       failurePolicy: 'Fail',
-      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods', 'pods/status'] }] },
+      matchConstraints: {
+        resourceRules: [
+          {
+            apiGroups: [''],
+            apiVersions: ['v1'],
+            operations: ['CREATE', 'UPDATE'],
+            resources: ['pods', 'pods/status'],
+          },
+        ],
+      },
     });
-    const binding = objects.find((o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name.endsWith('-payments'));
+    const binding = objects.find(
+      (o) => o.kind === 'ValidatingAdmissionPolicyBinding' && o.metadata.name.endsWith('-payments'),
+    );
     expect(binding?.['spec']).toEqual({
       policyName: 'egress-control-pod-identity-payments',
       validationActions: ['Deny'],
@@ -50,19 +75,26 @@ describe('pod identity admission objects', () => {
   it('hold one rule per bound service of the namespace, by service name, each naming the service and its ServiceAccount', () => {
     const payments = validations(objects[1]);
     expect(payments).toHaveLength(2);
-    expect(payments[0]?.message).toMatch(/service service\.github; they must run as ServiceAccount github-client$/);
+    expect(payments[0]?.message).toMatch(
+      /service service\.github; they must run as ServiceAccount github-client$/,
+    );
     expect(payments[0]?.expression).toContain('object.metadata.labels["app"] == "service-github"');
     expect(payments[0]?.expression).toContain('variables.serviceAccount == "github-client"');
     expect(payments[1]?.message).toMatch(/ServiceAccount long-worker$/);
     // Every selector label must match (a subset of the pod's labels), and a pod with no labels matches nothing.
     const billing = validations(objects[0])[0]?.expression ?? '';
-    expect(billing).toMatch(/^!\(has\(object\.metadata\.labels\) && \("app" in .*\) && \("app\.kubernetes\.io\/component" in .*\)\) \|\| /);
+    expect(billing).toMatch(
+      /^!\(has\(object\.metadata\.labels\) && \("app" in .*\) && \("app\.kubernetes\.io\/component" in .*\)\) \|\| /,
+    );
   });
 
   it('go when the last bound service of a namespace goes, and leave other namespaces alone', () => {
     const input = richInput();
     input.services = input.services.filter((s) => s.namespace !== 'payments');
-    expect(identity(input).map((o) => o.metadata.name)).toEqual(['egress-control-pod-identity-billing', 'egress-control-pod-identity-billing']);
+    expect(identity(input).map((o) => o.metadata.name)).toEqual([
+      'egress-control-pod-identity-billing',
+      'egress-control-pod-identity-billing',
+    ]);
     input.services = input.services.map((s) => ({ ...s, serviceAccount: null }));
     expect(identity(input)).toEqual([]);
   });

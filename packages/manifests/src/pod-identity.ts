@@ -16,7 +16,8 @@ const COMPONENT = 'pod-identity';
 /** A bound service: one with a ServiceAccount. */
 type Bound = CompilerService & { serviceAccount: string };
 
-const isBound = (s: CompilerService): s is Bound => typeof s.serviceAccount === 'string' && s.serviceAccount !== '';
+const isBound = (s: CompilerService): s is Bound =>
+  typeof s.serviceAccount === 'string' && s.serviceAccount !== '';
 
 /**
  * A CEL string literal. The inputs are label keys, label values and DNS names (validated upstream, none
@@ -31,7 +32,10 @@ const cel = (s: string): string => JSON.stringify(s);
 function selectorMatches(matchLabels: Record<string, string>): string {
   const terms = Object.keys(matchLabels)
     .sort(compareKeys)
-    .map((k) => `(${cel(k)} in object.metadata.labels && object.metadata.labels[${cel(k)}] == ${cel(matchLabels[k] ?? '')})`);
+    .map(
+      (k) =>
+        `(${cel(k)} in object.metadata.labels && object.metadata.labels[${cel(k)}] == ${cel(matchLabels[k] ?? '')})`,
+    );
   return ['has(object.metadata.labels)', ...terms].join(' && ');
 }
 
@@ -41,7 +45,8 @@ function selectorMatches(matchLabels: Record<string, string>): string {
  * The deprecated spec.serviceAccount is copied into serviceAccountName by the API server's conversion
  * before validating admission runs.
  */
-const POD_SERVICE_ACCOUNT = "has(object.spec.serviceAccountName) && object.spec.serviceAccountName != '' ? object.spec.serviceAccountName : 'default'";
+const POD_SERVICE_ACCOUNT =
+  "has(object.spec.serviceAccountName) && object.spec.serviceAccountName != '' ? object.spec.serviceAccountName : 'default'";
 
 function selectorText(matchLabels: Record<string, string>): string {
   return Object.keys(matchLabels)
@@ -66,7 +71,15 @@ function policy(namespace: string, services: readonly Bound[], keys: Keys): Kube
     spec: {
       failurePolicy: 'Fail',
       matchConstraints: {
-        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods', 'pods/status'], scope: 'Namespaced' }],
+        resourceRules: [
+          {
+            apiGroups: [''],
+            apiVersions: ['v1'],
+            operations: ['CREATE', 'UPDATE'],
+            resources: ['pods', 'pods/status'],
+            scope: 'Namespaced',
+          },
+        ],
       },
       variables: [{ name: 'serviceAccount', expression: POD_SERVICE_ACCOUNT }],
       validations: services.map(validation),
@@ -111,7 +124,9 @@ export function podIdentityObjects(services: readonly CompilerService[], keys: K
   }
   const objects: KubernetesObject[] = [];
   for (const namespace of [...byNamespace.keys()].sort(compareKeys)) {
-    const bound = (byNamespace.get(namespace) ?? []).sort((a, b) => compareKeys(a.name, b.name) || compareKeys(a.id, b.id));
+    const bound = (byNamespace.get(namespace) ?? []).sort(
+      (a, b) => compareKeys(a.name, b.name) || compareKeys(a.id, b.id),
+    );
     objects.push(policy(namespace, bound, keys), binding(namespace, bound, keys));
   }
   return objects;

@@ -29,7 +29,13 @@ export function service(
   matchLabels: Record<string, string>,
   serviceAccount?: string,
 ): CompilerService {
-  return { id: uuid(n), name, namespace, selector: { matchLabels }, ...(serviceAccount === undefined ? {} : { serviceAccount }) };
+  return {
+    id: uuid(n),
+    name,
+    namespace,
+    selector: { matchLabels },
+    ...(serviceAccount === undefined ? {} : { serviceAccount }),
+  };
 }
 
 /**
@@ -65,7 +71,13 @@ export function richInput(): CompilerInput {
   ];
   const services = [
     service(11, 'service.github', 'payments', { app: 'service-github' }, 'github-client'),
-    service(12, 'service.billing', 'billing', { app: 'billing', 'app.kubernetes.io/component': 'api' }, 'billing-api'),
+    service(
+      12,
+      'service.billing',
+      'billing',
+      { app: 'billing', 'app.kubernetes.io/component': 'api' },
+      'billing-api',
+    ),
     service(13, 'service.crawler', 'crawler-ns', { app: 'crawler' }),
     service(14, 'service.resolver', 'infra', { app: 'resolver' }),
     service(15, longName, 'payments', { app: 'long' }, 'long-worker'),

@@ -58,16 +58,30 @@ export const AuditCheckpointSchema = z
     headHash: Hash,
     at: z.iso.datetime({ offset: true }),
     keyId: z.string().regex(/^[0-9a-f]{16}$/),
-    publicKey: z.base64().meta({ description: 'The Ed25519 public key (32 bytes, base64) that made the signature.' }),
-    signature: z.base64().meta({ description: 'Ed25519 over checkpointMessage(): the canonical JSON of format, seq, headHash, at and keyId.' }),
-    fromSeq: z.int().min(1).optional().meta({ description: 'File target only: the first row whose hash is listed in rowHashes.' }),
-    rowHashes: z.array(Hash).optional().meta({ description: 'File target only: the hash of every row from fromSeq to seq, so a verifier can name the first changed row.' }),
+    publicKey: z
+      .base64()
+      .meta({ description: 'The Ed25519 public key (32 bytes, base64) that made the signature.' }),
+    signature: z.base64().meta({
+      description:
+        'Ed25519 over checkpointMessage(): the canonical JSON of format, seq, headHash, at and keyId.',
+    }),
+    fromSeq: z
+      .int()
+      .min(1)
+      .optional()
+      .meta({ description: 'File target only: the first row whose hash is listed in rowHashes.' }),
+    rowHashes: z.array(Hash).optional().meta({
+      description:
+        'File target only: the hash of every row from fromSeq to seq, so a verifier can name the first changed row.',
+    }),
   })
   .meta({ id: 'AuditCheckpoint' });
 export type AuditCheckpoint = z.infer<typeof AuditCheckpointSchema>;
 
 /** The bytes (as UTF-8 text) an Ed25519 checkpoint signature covers. */
-export function checkpointMessage(c: Pick<AuditCheckpoint, 'format' | 'seq' | 'headHash' | 'at' | 'keyId'>): string {
+export function checkpointMessage(
+  c: Pick<AuditCheckpoint, 'format' | 'seq' | 'headHash' | 'at' | 'keyId'>,
+): string {
   return canonicalJson({ format: c.format, seq: c.seq, headHash: c.headHash, at: c.at, keyId: c.keyId });
 }
 
@@ -87,7 +101,10 @@ export function parseCheckpoints(text: string): { checkpoints: AuditCheckpoint[]
       const parsed = AuditCheckpointSchema.safeParse(item);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        return { checkpoints: [], error: `line ${i + 1}: ${issue ? `${issue.path.join('.') || 'checkpoint'} ${issue.message}` : 'not a checkpoint'}` };
+        return {
+          checkpoints: [],
+          error: `line ${i + 1}: ${issue ? `${issue.path.join('.') || 'checkpoint'} ${issue.message}` : 'not a checkpoint'}`,
+        };
       }
       checkpoints.push(parsed.data);
     }
@@ -131,9 +148,13 @@ export function createChainVerifier(options: {
   const recorded = new Map<number, string>();
   for (const c of options.checkpoints) {
     anchors.set(c.seq, c.headHash);
-    if (c.fromSeq !== undefined && c.rowHashes) c.rowHashes.forEach((h, i) => recorded.set((c.fromSeq ?? 0) + i, h));
+    if (c.fromSeq !== undefined && c.rowHashes)
+      c.rowHashes.forEach((h, i) => recorded.set((c.fromSeq ?? 0) + i, h));
   }
-  const sealedThrough = options.checkpoints.reduce<number | null>((max, c) => (max === null || c.seq > max ? c.seq : max), null);
+  const sealedThrough = options.checkpoints.reduce<number | null>(
+    (max, c) => (max === null || c.seq > max ? c.seq : max),
+    null,
+  );
   let expectedSeq = (options.from?.seq ?? 0) + 1;
   let prevHash = options.from?.hash ?? GENESIS_HASH;
   let checked = 0;
@@ -150,16 +171,23 @@ export function createChainVerifier(options: {
     if (failed) return false;
     const seq = Number(row.seq);
     // A gap is reported at the row after it (the first row whose predecessor is wrong), as before.
-    if (seq !== expectedSeq) return fail(seq, seq > expectedSeq ? `row ${expectedSeq} is missing` : `row ${seq} is out of order`);
+    if (seq !== expectedSeq)
+      return fail(seq, seq > expectedSeq ? `row ${expectedSeq} is missing` : `row ${seq} is out of order`);
     const known = recorded.get(seq);
-    if (known !== undefined && known !== row.hash) return fail(seq, `row ${seq} differs from the hash recorded with a checkpoint`);
+    if (known !== undefined && known !== row.hash)
+      return fail(seq, `row ${seq} differs from the hash recorded with a checkpoint`);
     if (row.prevHash !== prevHash) return fail(seq, `row ${seq} does not link to the row before it`);
-    if (options.hash(auditHashInput(row)) !== row.hash) return fail(seq, `row ${seq} does not match its hash`);
+    if (options.hash(auditHashInput(row)) !== row.hash)
+      return fail(seq, `row ${seq} does not match its hash`);
     const anchor = anchors.get(seq);
     if (anchor !== undefined) {
       // The chain up to here is self-consistent but ends elsewhere than the signed head: a row at or
       // before this one was changed and the chain recomputed after it.
-      if (anchor !== row.hash) return fail(lastGoodAnchor + 1, `the chain was rewritten between rows ${lastGoodAnchor + 1} and ${seq}: row ${seq} differs from the signed checkpoint`);
+      if (anchor !== row.hash)
+        return fail(
+          lastGoodAnchor + 1,
+          `the chain was rewritten between rows ${lastGoodAnchor + 1} and ${seq}: row ${seq} differs from the signed checkpoint`,
+        );
       lastGoodAnchor = seq;
     }
     checked++;
@@ -172,7 +200,16 @@ export function createChainVerifier(options: {
     if (failed) return failed;
     if (sealedThrough !== null && expectedSeq - 1 < sealedThrough) {
       const first = expectedSeq;
-      return { valid: false, checked, firstInvalidSeq: first, reason: first === 1 ? `the table is empty but a checkpoint seals ${sealedThrough} rows (truncated)` : `rows ${first} to ${sealedThrough} are missing (deleted), though a checkpoint seals them`, sealedThrough };
+      return {
+        valid: false,
+        checked,
+        firstInvalidSeq: first,
+        reason:
+          first === 1
+            ? `the table is empty but a checkpoint seals ${sealedThrough} rows (truncated)`
+            : `rows ${first} to ${sealedThrough} are missing (deleted), though a checkpoint seals them`,
+        sealedThrough,
+      };
     }
     return { valid: true, checked, firstInvalidSeq: null, reason: null, sealedThrough };
   }

@@ -45,7 +45,20 @@ export const AUDIT_ACTIONS = [
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
-export const AUDIT_TARGET_TYPES = ['system', 'user', 'session', 'token', 'service', 'destination', 'grant', 'settings', 'flows', 'alert_rule', 'alert', 'webhook'] as const;
+export const AUDIT_TARGET_TYPES = [
+  'system',
+  'user',
+  'session',
+  'token',
+  'service',
+  'destination',
+  'grant',
+  'settings',
+  'flows',
+  'alert_rule',
+  'alert',
+  'webhook',
+] as const;
 export const AuditTargetTypeSchema = z.enum(AUDIT_TARGET_TYPES);
 export type AuditTargetType = z.infer<typeof AuditTargetTypeSchema>;
 

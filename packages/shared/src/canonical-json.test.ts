@@ -9,7 +9,8 @@ function reference(value: unknown): string {
     const s: unknown = JSON.stringify(value);
     return typeof s === 'string' ? s : 'null';
   }
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : reference(v))).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((v) => (v === undefined ? 'null' : reference(v))).join(',')}]`;
   if (value instanceof Date) return JSON.stringify(value.toISOString());
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
@@ -34,12 +35,19 @@ const value = fc.letrec((tie) => ({
 
 describe('canonicalJson', () => {
   it('agrees with the plain definition on any value (keys sorted, undefined dropped, dates as ISO)', () => {
-    fc.assert(fc.property(value, (v) => canonicalJson(v) === reference(v)), { numRuns: 500 });
+    fc.assert(
+      fc.property(value, (v) => canonicalJson(v) === reference(v)),
+      { numRuns: 500 },
+    );
   });
 
   it('gives the same text however the keys were inserted', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, undefined], c: 'x' } })).toBe('{"a":{"c":"x","d":[1,null]},"b":1}');
-    expect(canonicalJson({ a: { c: 'x', d: [1, undefined] }, b: 1 })).toBe('{"a":{"c":"x","d":[1,null]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, undefined], c: 'x' } })).toBe(
+      '{"a":{"c":"x","d":[1,null]},"b":1}',
+    );
+    expect(canonicalJson({ a: { c: 'x', d: [1, undefined] }, b: 1 })).toBe(
+      '{"a":{"c":"x","d":[1,null]},"b":1}',
+    );
   });
 
   it('writes a Date as JSON.stringify does and a jsonb read-back of it gives the same text', () => {

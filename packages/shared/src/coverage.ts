@@ -12,7 +12,14 @@ import type { Settings } from './schemas/settings.ts';
  * - productNamespace: mode "all", where egress control runs: it calls the identity provider and
  *   webhook receivers (open)
  */
-export const COVERAGE_REASONS = ['listed', 'notListed', 'allNamespaces', 'excluded', 'gatewayNamespace', 'productNamespace'] as const;
+export const COVERAGE_REASONS = [
+  'listed',
+  'notListed',
+  'allNamespaces',
+  'excluded',
+  'gatewayNamespace',
+  'productNamespace',
+] as const;
 export type CoverageReason = (typeof COVERAGE_REASONS)[number];
 
 export interface NamespaceVerdict {
@@ -30,7 +37,9 @@ export interface CoverageContext {
 export function verdictFor(settings: Settings, namespace: string, ctx: CoverageContext): NamespaceVerdict {
   const verdict = (enforced: boolean, reason: CoverageReason) => ({ namespace, enforced, reason });
   if (settings.enforcementMode === 'listed') {
-    return settings.enforcedNamespaces.includes(namespace) ? verdict(true, 'listed') : verdict(false, 'notListed');
+    return settings.enforcedNamespaces.includes(namespace)
+      ? verdict(true, 'listed')
+      : verdict(false, 'notListed');
   }
   if (namespace === settings.gatewayNamespace) return verdict(false, 'gatewayNamespace');
   if (namespace === ctx.productNamespace) return verdict(false, 'productNamespace');
@@ -44,7 +53,11 @@ export function verdictFor(settings: Settings, namespace: string, ctx: CoverageC
  * in `known` that is not left open. `known` is the cluster's namespaces when the target can list them;
  * otherwise (directory and none targets) the namespaces egress control knows of by itself.
  */
-export function enforcedNamespaces(settings: Settings, known: readonly string[], ctx: CoverageContext): string[] {
+export function enforcedNamespaces(
+  settings: Settings,
+  known: readonly string[],
+  ctx: CoverageContext,
+): string[] {
   const candidates = settings.enforcementMode === 'listed' ? settings.enforcedNamespaces : known;
   return [...new Set(candidates)].filter((ns) => verdictFor(settings, ns, ctx).enforced).sort();
 }
@@ -53,7 +66,15 @@ export function enforcedNamespaces(settings: Settings, known: readonly string[],
  * Without a cluster to list: the namespaces the settings and the registered services name. In mode
  * "all" these are the namespaces whose workloads egress control can know about.
  */
-export function namespacesKnownWithoutCluster(settings: Settings, serviceNamespaces: readonly string[]): string[] {
-  const named = [settings.gatewayNamespace, ...settings.enforcedNamespaces, ...settings.excludedNamespaces, ...serviceNamespaces];
+export function namespacesKnownWithoutCluster(
+  settings: Settings,
+  serviceNamespaces: readonly string[],
+): string[] {
+  const named = [
+    settings.gatewayNamespace,
+    ...settings.enforcedNamespaces,
+    ...settings.excludedNamespaces,
+    ...serviceNamespaces,
+  ];
   return [...new Set(named)].sort();
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { ApiError, createApiClient, endpointUrl, type TransportRequest, type TransportResponse } from './endpoints-client.ts';
+import {
+  ApiError,
+  createApiClient,
+  endpointUrl,
+  type TransportRequest,
+  type TransportResponse,
+} from './endpoints-client.ts';
 import { endpoints } from './endpoints.ts';
 
 const GRANT = {
@@ -25,7 +31,13 @@ const GRANT = {
 };
 
 function answer(status: number, body: string, headers: Record<string, string> = {}): TransportResponse {
-  return { status, statusText: status === 404 ? 'Not Found' : '', ok: status < 400, headers: { get: (n) => headers[n] ?? null }, text: () => Promise.resolve(body) };
+  return {
+    status,
+    statusText: status === 404 ? 'Not Found' : '',
+    ok: status < 400,
+    headers: { get: (n) => headers[n] ?? null },
+    text: () => Promise.resolve(body),
+  };
 }
 
 function recording(res: TransportResponse) {
@@ -37,11 +49,24 @@ function recording(res: TransportResponse) {
 describe('createApiClient', () => {
   it('substitutes and encodes path parameters, serialises the query and sends the body as JSON', async () => {
     const { client, seen } = recording(answer(200, JSON.stringify({ items: [], nextCursor: null })));
-    await client.listGrants({ query: { state: 'pending', service: 'a b&c', destination: '', requestedBy: undefined, limit: 5 } });
-    expect(seen[0]).toMatchObject({ method: 'GET', url: '/api/v1/grants?state=pending&service=a%20b%26c&limit=5', body: null, accept: 'json' });
+    await client.listGrants({
+      query: { state: 'pending', service: 'a b&c', destination: '', requestedBy: undefined, limit: 5 },
+    });
+    expect(seen[0]).toMatchObject({
+      method: 'GET',
+      url: '/api/v1/grants?state=pending&service=a%20b%26c&limit=5',
+      body: null,
+      accept: 'json',
+    });
     await client.rejectGrant({ params: { id: 'x/../y' }, body: { reason: 'no' } }).catch(() => undefined);
-    expect(seen[1]).toMatchObject({ method: 'POST', url: '/api/v1/grants/x%2F..%2Fy/reject', body: '{"reason":"no"}' });
-    expect(endpointUrl('syncRules', { params: { id: 'abc' }, body: { rules: [] } })).toBe('/api/v1/services/abc/rules:sync');
+    expect(seen[1]).toMatchObject({
+      method: 'POST',
+      url: '/api/v1/grants/x%2F..%2Fy/reject',
+      body: '{"reason":"no"}',
+    });
+    expect(endpointUrl('syncRules', { params: { id: 'abc' }, body: { rules: [] } })).toBe(
+      '/api/v1/services/abc/rules:sync',
+    );
   });
 
   it('returns the parsed answer of the endpoint schema', async () => {
@@ -52,7 +77,9 @@ describe('createApiClient', () => {
   });
 
   it('refuses an answer that does not match the schema, naming the field', async () => {
-    const { client } = recording(answer(200, JSON.stringify({ ...GRANT, port: 'https' }), { 'x-request-id': 'r-1' }));
+    const { client } = recording(
+      answer(200, JSON.stringify({ ...GRANT, port: 'https' }), { 'x-request-id': 'r-1' }),
+    );
     const error: unknown = await client.getGrant({ params: { id: GRANT.id } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ code: 'invalid_response', requestId: 'r-1' });
@@ -60,18 +87,43 @@ describe('createApiClient', () => {
   });
 
   it('turns the error envelope into an ApiError with its details and request id, and tells onError', async () => {
-    const envelope = { error: { code: 'validation_failed', message: 'invalid request', details: [{ field: 'body.port', message: 'must be 1–65535' }], requestId: 'req-7' } };
+    const envelope = {
+      error: {
+        code: 'validation_failed',
+        message: 'invalid request',
+        details: [{ field: 'body.port', message: 'must be 1–65535' }],
+        requestId: 'req-7',
+      },
+    };
     const errors: string[] = [];
-    const client = createApiClient({ transport: () => Promise.resolve(answer(400, JSON.stringify(envelope))), onError: (e, req) => errors.push(`${req.endpoint} ${req.method} ${req.url}: ${e.code}`) });
-    const error: unknown = await client.requestGrant({ body: { service: 's', destination: 'h', port: 0, justification: 'why not' } }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 400, code: 'validation_failed', message: 'invalid request', details: envelope.error.details, requestId: 'req-7', enveloped: true });
+    const client = createApiClient({
+      transport: () => Promise.resolve(answer(400, JSON.stringify(envelope))),
+      onError: (e, req) => errors.push(`${req.endpoint} ${req.method} ${req.url}: ${e.code}`),
+    });
+    const error: unknown = await client
+      .requestGrant({ body: { service: 's', destination: 'h', port: 0, justification: 'why not' } })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'validation_failed',
+      message: 'invalid request',
+      details: envelope.error.details,
+      requestId: 'req-7',
+      enveloped: true,
+    });
     expect(errors).toEqual(['requestGrant POST /api/v1/grants: validation_failed']);
   });
 
   it('falls back to the status line and the request id header when the body is not the envelope', async () => {
     const { client } = recording(answer(404, '<html>gone</html>', { 'x-request-id': 'hdr-1' }));
     const error: unknown = await client.getSettings().catch((e: unknown) => e);
-    expect(error).toMatchObject({ status: 404, code: 'http_404', message: 'the server answered 404 Not Found', requestId: 'hdr-1', enveloped: false });
+    expect(error).toMatchObject({
+      status: 404,
+      code: 'http_404',
+      message: 'the server answered 404 Not Found',
+      requestId: 'hdr-1',
+      enveloped: false,
+    });
   });
 
   it('answers undefined for 204 and the raw text for text()', async () => {

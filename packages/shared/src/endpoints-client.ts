@@ -6,7 +6,13 @@
 import type { z } from 'zod';
 
 import { ErrorEnvelopeSchema, type ErrorDetail } from './errors.ts';
-import { endpoints, type EndpointDef, type EndpointName, type Endpoints, type HttpMethod } from './endpoints.ts';
+import {
+  endpoints,
+  type EndpointDef,
+  type EndpointName,
+  type Endpoints,
+  type HttpMethod,
+} from './endpoints.ts';
 
 /** A failed call: the server's error envelope, or a stand-in built from the status line. */
 export class ApiError extends Error {
@@ -17,7 +23,14 @@ export class ApiError extends Error {
   /** Whether the server answered with its error envelope (not a proxy page, an empty body or no answer). */
   readonly enveloped: boolean;
 
-  constructor(status: number, code: string, message: string, details: ErrorDetail[], requestId: string | null, enveloped = false) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details: ErrorDetail[],
+    requestId: string | null,
+    enveloped = false,
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
@@ -41,8 +54,14 @@ export type BodyOf<N extends EndpointName> = Endpoints[N] extends { body: infer 
 export type ResponseOf<N extends EndpointName> = Output<Endpoints[N]['response']>;
 
 // Each part is required when the endpoint has it and some of its fields are required.
-type Part<K extends string, T> = [T] extends [never] ? unknown : Partial<T> extends T ? { [P in K]?: T } : { [P in K]: T };
-export type CallInput<N extends EndpointName> = Part<'params', ParamsOf<N>> & Part<'query', QueryOf<N>> & Part<'body', BodyOf<N>>;
+type Part<K extends string, T> = [T] extends [never]
+  ? unknown
+  : Partial<T> extends T
+    ? { [P in K]?: T }
+    : { [P in K]: T };
+export type CallInput<N extends EndpointName> = Part<'params', ParamsOf<N>> &
+  Part<'query', QueryOf<N>> &
+  Part<'body', BodyOf<N>>;
 
 export interface CallOptions<S> {
   signal?: S | undefined;
@@ -70,12 +89,15 @@ export interface TransportResponse {
 
 export type Transport<S> = (request: TransportRequest<S>) => Promise<TransportResponse>;
 
-type Args<N extends EndpointName, S> = Partial<CallInput<N>> extends CallInput<N>
-  ? [input?: CallInput<N>, options?: CallOptions<S>]
-  : [input: CallInput<N>, options?: CallOptions<S>];
+type Args<N extends EndpointName, S> =
+  Partial<CallInput<N>> extends CallInput<N>
+    ? [input?: CallInput<N>, options?: CallOptions<S>]
+    : [input: CallInput<N>, options?: CallOptions<S>];
 type TextName = { [N in EndpointName]: Endpoints[N] extends { text: true } ? N : never }[EndpointName];
 
-export type ApiClient<S = never> = { [N in EndpointName]: (...args: Args<N, S>) => Promise<ResponseOf<N>> } & {
+export type ApiClient<S = never> = {
+  [N in EndpointName]: (...args: Args<N, S>) => Promise<ResponseOf<N>>;
+} & {
   /** The plain-text answer of an endpoint that has one (CSV, YAML); the format is in the query. */
   text<N extends TextName>(name: N, ...args: Args<N, S>): Promise<string>;
 };
@@ -98,7 +120,8 @@ interface LooseInput {
 function fillPath(name: string, path: string, params: LooseInput['params']): string {
   return path.replace(/\{(\w+)\}/g, (_, key: string) => {
     const value = params?.[key];
-    if (typeof value !== 'string' && typeof value !== 'number') throw new TypeError(`${name}: path parameter ${key} is missing`);
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw new TypeError(`${name}: path parameter ${key} is missing`);
     return encodeURIComponent(String(value));
   });
 }
@@ -108,7 +131,8 @@ function queryString(query: LooseInput['query']): string {
   for (const [key, value] of Object.entries(query ?? {})) {
     // Empty means "no filter" everywhere in the API, so it is left out rather than sent as key=.
     if (value === undefined || value === null || value === '') continue;
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`query parameter ${key} is not a scalar`);
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+      throw new TypeError(`query parameter ${key} is not a scalar`);
     pairs.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
   }
   return pairs.length > 0 ? `?${pairs.join('&')}` : '';
@@ -140,7 +164,13 @@ async function readError(res: TransportResponse): Promise<ApiError> {
 }
 
 function invalidResponse(name: string, res: TransportResponse, why: string): ApiError {
-  return new ApiError(res.status, 'invalid_response', `the API's answer to ${name} is not what this client expects (${why}); are the API and this client the same version?`, [], res.headers.get('x-request-id'));
+  return new ApiError(
+    res.status,
+    'invalid_response',
+    `the API's answer to ${name} is not what this client expects (${why}); are the API and this client the same version?`,
+    [],
+    res.headers.get('x-request-id'),
+  );
 }
 
 function parseResponse(name: string, def: EndpointDef, res: TransportResponse, text: string): unknown {
@@ -154,16 +184,32 @@ function parseResponse(name: string, def: EndpointDef, res: TransportResponse, t
   const parsed = def.response.safeParse(json);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw invalidResponse(name, res, issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'schema mismatch');
+  throw invalidResponse(
+    name,
+    res,
+    issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'schema mismatch',
+  );
 }
 
 /** Builds one typed function per endpoint of the table on top of `transport`. */
 export function createApiClient<S = never>(options: ClientOptions<S>): ApiClient<S> {
-  async function send(name: EndpointName, accept: 'json' | 'text', input: LooseInput | undefined, callOptions: CallOptions<S> | undefined): Promise<unknown> {
+  async function send(
+    name: EndpointName,
+    accept: 'json' | 'text',
+    input: LooseInput | undefined,
+    callOptions: CallOptions<S> | undefined,
+  ): Promise<unknown> {
     const def: EndpointDef = endpoints[name];
     const url = `${fillPath(name, def.path, input?.params)}${queryString(input?.query)}`;
     const body = input?.body === undefined ? null : JSON.stringify(input.body);
-    const res = await options.transport({ endpoint: name, method: def.method, url, body, accept, signal: callOptions?.signal });
+    const res = await options.transport({
+      endpoint: name,
+      method: def.method,
+      url,
+      body,
+      accept,
+      signal: callOptions?.signal,
+    });
     try {
       if (!res.ok) throw await readError(res);
       const text = res.status === 204 ? '' : await res.text();
@@ -174,10 +220,12 @@ export function createApiClient<S = never>(options: ClientOptions<S>): ApiClient
     }
   }
   const client: Record<string, unknown> = {
-    text: (name: EndpointName, input?: LooseInput, callOptions?: CallOptions<S>) => send(name, 'text', input, callOptions),
+    text: (name: EndpointName, input?: LooseInput, callOptions?: CallOptions<S>) =>
+      send(name, 'text', input, callOptions),
   };
   for (const name of Object.keys(endpoints) as EndpointName[])
-    client[name] = (input?: LooseInput, callOptions?: CallOptions<S>) => send(name, 'json', input, callOptions);
+    client[name] = (input?: LooseInput, callOptions?: CallOptions<S>) =>
+      send(name, 'json', input, callOptions);
   // Built from the table above, one function per key; the mapped type says which function each is.
   return client as ApiClient<S>;
 }

@@ -178,7 +178,9 @@ describe('gatewayNameFor', SLOW, () => {
     // (Its last label is hex, no public suffix, so parseHostname refuses it today; the encoding must
     // keep the two apart all the same.)
     const impostor = `${'a'.repeat(22)}.${'a'.repeat(29)}.${gatewayNameFor(long).slice(-10)}`;
-    expect(hostSpelledBy(`${'a'.repeat(22)}-${'a'.repeat(29)}-${gatewayNameFor(long).slice(-10)}`)).toBe(impostor);
+    expect(hostSpelledBy(`${'a'.repeat(22)}-${'a'.repeat(29)}-${gatewayNameFor(long).slice(-10)}`)).toBe(
+      impostor,
+    );
     expect(gatewayNameFor(impostor)).not.toBe(gatewayNameFor(long));
     fc.assert(
       fc.property(longHost, (h) => {

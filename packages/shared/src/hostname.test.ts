@@ -26,14 +26,38 @@ const label = fc
   .filter((l) => !l.startsWith('xn--'));
 
 /** Suffixes of the ICANN section of the Public Suffix List: one, two and three labels, generic and country. */
-const PUBLIC_SUFFIXES = ['com', 'org', 'net', 'io', 'dev', 'de', 'fr', 'ch', 'co.uk', 'com.au', 'gov.uk', 'xn--p1ai', 'k12.ca.us'];
+const PUBLIC_SUFFIXES = [
+  'com',
+  'org',
+  'net',
+  'io',
+  'dev',
+  'de',
+  'fr',
+  'ch',
+  'co.uk',
+  'com.au',
+  'gov.uk',
+  'xn--p1ai',
+  'k12.ca.us',
+];
 const tld = fc.constantFrom(...PUBLIC_SUFFIXES);
 
 /**
  * Names that resolve only inside some private resolver (Kubernetes namespaces, split-horizon corporate
  * zones, home routers): no registry delegates them, so they are refused whatever comes before them.
  */
-const PRIVATE_NAMES = ['default', 'corp', 'lan', 'intranet', 'cluster', 'private', 'home', 'zz', 'kube-system'];
+const PRIVATE_NAMES = [
+  'default',
+  'corp',
+  'lan',
+  'intranet',
+  'cluster',
+  'private',
+  'home',
+  'zz',
+  'kube-system',
+];
 const privateTld = fc.constantFrom(...PRIVATE_NAMES);
 
 /** A valid public host of 2 to 8 labels (ending in a public suffix), at most 253 characters. */
@@ -283,7 +307,11 @@ describe('parseHostname: examples', SLOW, () => {
     ['a byte order mark', '\ufeffgithub.com', 'must not contain invisible characters (U+FEFF)'],
     ['a right-to-left override', 'github.com\u202e', 'must not contain invisible characters (U+202E)'],
     ['a fullwidth slash (a path once mapped)', 'github.com／x', 'must not contain a path'],
-    ['a fullwidth colon (a port once mapped)', 'github.com：443', 'must not contain a port (ports are listed separately)'],
+    [
+      'a fullwidth colon (a port once mapped)',
+      'github.com：443',
+      'must not contain a port (ports are listed separately)',
+    ],
   ])('refuses %s: %j', (_rule, raw, error) => {
     expect(parseHostname(raw)).toEqual({ ok: false, error });
   });

@@ -149,14 +149,16 @@ export function parseHostname(raw: string): HostnameResult {
   if (shape) return fail(shape);
   const withoutDot = mapped.endsWith('.') ? mapped.slice(0, -1) : mapped;
   const ascii = toAscii(withoutDot.toLowerCase());
-  if (ascii === null) return fail('contains characters that cannot be converted to an internationalised name');
+  if (ascii === null)
+    return fail('contains characters that cannot be converted to an internationalised name');
   if (ascii.length > 253) return fail('must be at most 253 characters');
   const labels = ascii.split('.');
   for (const label of labels) {
     const problem = labelProblem(label);
     if (problem) return fail(problem);
   }
-  if (labels.length < 2) return fail('must be a fully qualified name with at least two labels (e.g. api.example.com)');
+  if (labels.length < 2)
+    return fail('must be a fully qualified name with at least two labels (e.g. api.example.com)');
   const suffix = suffixProblem(labels);
   if (suffix) return fail(suffix);
   return { ok: true, value: ascii };

@@ -36,7 +36,8 @@ describe('PERMISSIONS', () => {
   });
 
   it('admits exactly the roles from the least role up', () => {
-    for (const p of permissions.filter((p) => !isScopedPermission(p))) expect(holders(p), p).toEqual(ROLES.slice(roleRank(PERMISSIONS[p])));
+    for (const p of permissions.filter((p) => !isScopedPermission(p)))
+      expect(holders(p), p).toEqual(ROLES.slice(roleRank(PERMISSIONS[p])));
   });
 
   it('gives a scoped permission to no role, not even admin (only a token minted with the scope holds it)', () => {
@@ -102,7 +103,14 @@ describe('ROUTE_POLICIES', () => {
     const reads = routes.filter(([route]) => route.startsWith('GET /api/v1/'));
     // Beyond the viewer: the audit log, users, settings, webhooks (admin), and denied flows and alerts,
     // which name pods and addresses across namespaces (engineer).
-    const restricted = ['/api/v1/audit-events', '/api/v1/users', '/api/v1/settings', '/api/v1/webhook', '/api/v1/blocked-egress', '/api/v1/alert'];
+    const restricted = [
+      '/api/v1/audit-events',
+      '/api/v1/users',
+      '/api/v1/settings',
+      '/api/v1/webhook',
+      '/api/v1/blocked-egress',
+      '/api/v1/alert',
+    ];
     for (const [route, policy] of reads) {
       const path = route.slice('GET '.length);
       if (policy === 'public' || restricted.some((prefix) => path.startsWith(prefix))) continue;

@@ -5,7 +5,11 @@ import { parseHostname } from './hostname.ts';
 
 /** A bounded, trimmed, non-empty string. */
 export function text(max: number, min = 1) {
-  return z.string().trim().min(min, { error: `must be at least ${min} character${min === 1 ? '' : 's'}` }).max(max, { error: `must be at most ${max} characters` });
+  return z
+    .string()
+    .trim()
+    .min(min, { error: `must be at least ${min} character${min === 1 ? '' : 's'}` })
+    .max(max, { error: `must be at most ${max} characters` });
 }
 
 export const UuidSchema = z.uuid({ error: 'must be a UUID' });
@@ -22,7 +26,11 @@ export const HostnameSchema = z
     ctx.addIssue({ code: 'custom', message: result.error, input: value });
     return z.NEVER;
   })
-  .meta({ description: 'A public fully qualified DNS name; normalised to lower case, no trailing dot, IDN as punycode.', example: 'github.com' });
+  .meta({
+    description:
+      'A public fully qualified DNS name; normalised to lower case, no trailing dot, IDN as punycode.',
+    example: 'github.com',
+  });
 
 export const PortSchema = z
   .int({ error: 'must be an integer' })
@@ -85,15 +93,17 @@ export const LabelValueSchema = z
   });
 
 /** A pod selector; at least one label so a selector never means "every pod of the namespace". */
-export const SelectorSchema = z.object(
-  {
-    matchLabels: z
-      .record(LabelKeySchema, LabelValueSchema)
-      .refine((labels) => Object.keys(labels).length >= 1, { error: 'must contain at least one label' })
-      .refine((labels) => Object.keys(labels).length <= 32, { error: 'must contain at most 32 labels' }),
-  },
-  { error: 'must be an object {matchLabels: {key: value}}' },
-).strict();
+export const SelectorSchema = z
+  .object(
+    {
+      matchLabels: z
+        .record(LabelKeySchema, LabelValueSchema)
+        .refine((labels) => Object.keys(labels).length >= 1, { error: 'must contain at least one label' })
+        .refine((labels) => Object.keys(labels).length <= 32, { error: 'must contain at most 32 labels' }),
+    },
+    { error: 'must be an object {matchLabels: {key: value}}' },
+  )
+  .strict();
 export type Selector = z.infer<typeof SelectorSchema>;
 
 /** A service name such as "service.github": lower-case DNS-subdomain style, at most 128 characters. */

@@ -38,10 +38,15 @@ export const RuleSchema = z
     ctx.addIssue({ code: 'custom', message: parsed.error, input: value });
     return z.NEVER;
   })
-  .meta({ description: '"<host>:<port>" for a destination grant, "<port>" for a port-wide grant', example: 'github.com:443' });
+  .meta({
+    description: '"<host>:<port>" for a destination grant, "<port>" for a port-wide grant',
+    example: 'github.com:443',
+  });
 
 export const RulesSyncBodySchema = z.strictObject({
   rules: z.array(RuleSchema).max(500, { error: 'must list at most 500 rules' }),
   prune: z.boolean({ error: 'must be a boolean' }).optional(),
-  justification: JustificationSchema.optional().meta({ description: 'Used for the requests this sync creates.' }),
+  justification: JustificationSchema.optional().meta({
+    description: 'Used for the requests this sync creates.',
+  }),
 });

@@ -9,7 +9,14 @@
 import { readFile } from 'node:fs/promises';
 
 /** Every request, Metadata level (no bodies): who, what verb, which resource; RequestReceived omitted. */
-export const AUDIT_POLICY = ['apiVersion: audit.k8s.io/v1', 'kind: Policy', 'omitStages: ["RequestReceived"]', 'rules:', '- level: Metadata', ''].join('\n');
+export const AUDIT_POLICY = [
+  'apiVersion: audit.k8s.io/v1',
+  'kind: Policy',
+  'omitStages: ["RequestReceived"]',
+  'rules:',
+  '- level: Metadata',
+  '',
+].join('\n');
 
 export interface AuditEvent {
   auditID: string;
@@ -18,7 +25,13 @@ export interface AuditEvent {
   requestURI: string;
   userAgent?: string;
   user: { username: string };
-  objectRef?: { resource?: string; namespace?: string; name?: string; subresource?: string; apiGroup?: string };
+  objectRef?: {
+    resource?: string;
+    namespace?: string;
+    name?: string;
+    subresource?: string;
+    apiGroup?: string;
+  };
   responseStatus?: { code?: number };
   requestReceivedTimestamp: string;
 }
@@ -57,7 +70,15 @@ export function parseAuditLog(text: string): AuditRequest[] {
     seen.add(e.auditID);
     const ref = e.objectRef;
     const resource = ref?.resource ? `${ref.resource}${ref.subresource ? `/${ref.subresource}` : ''}` : '';
-    out.push({ verb: e.verb, resource, username: e.user.username, userAgent: e.userAgent ?? '', receivedAt: new Date(e.requestReceivedTimestamp), code: e.responseStatus?.code, uri: e.requestURI });
+    out.push({
+      verb: e.verb,
+      resource,
+      username: e.user.username,
+      userAgent: e.userAgent ?? '',
+      receivedAt: new Date(e.requestReceivedTimestamp),
+      code: e.responseStatus?.code,
+      uri: e.requestURI,
+    });
   }
   return out;
 }
@@ -98,5 +119,9 @@ export function countRequests(requests: AuditRequest[]): RequestCounts {
     by.set(key, (by.get(key) ?? 0) + 1);
   }
   const byVerbResource = [...by].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  return { total: requests.length, mutating: requests.filter((r) => isMutating(r.verb)).length, byVerbResource };
+  return {
+    total: requests.length,
+    mutating: requests.filter((r) => isMutating(r.verb)).length,
+    byVerbResource,
+  };
 }

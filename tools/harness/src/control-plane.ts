@@ -112,7 +112,13 @@ export async function startControlPlane(opts: {
     if (auditLogPath !== null) {
       const policy = join(dir, 'audit-policy.yaml');
       await writeFile(policy, AUDIT_POLICY);
-      auditArgs.push(`--audit-policy-file=${policy}`, `--audit-log-path=${auditLogPath}`, '--audit-log-format=json', '--audit-log-maxbackup=0', '--audit-log-maxsize=0');
+      auditArgs.push(
+        `--audit-policy-file=${policy}`,
+        `--audit-log-path=${auditLogPath}`,
+        '--audit-log-format=json',
+        '--audit-log-maxbackup=0',
+        '--audit-log-maxsize=0',
+      );
     }
     const apiserverArgs = [
       `--etcd-servers=${etcdUrl}`,

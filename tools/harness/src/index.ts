@@ -1,4 +1,14 @@
-export { AUDIT_POLICY, countRequests, isMutating, parseAuditLog, readAuditLog, selectRequests, type AuditFilter, type AuditRequest, type RequestCounts } from './audit.ts';
+export {
+  AUDIT_POLICY,
+  countRequests,
+  isMutating,
+  parseAuditLog,
+  readAuditLog,
+  selectRequests,
+  type AuditFilter,
+  type AuditRequest,
+  type RequestCounts,
+} from './audit.ts';
 export { KUBECONFIG_CONTEXT, harnessBinDir, startControlPlane, type ControlPlane } from './control-plane.ts';
 export { startCoreDns, validateCorefileSnippet, type CoreDns } from './coredns.ts';
 export {

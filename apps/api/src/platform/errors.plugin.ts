@@ -32,7 +32,10 @@ function zodDetails(error: FastifyError): ErrorDetail[] {
   if (!hasZodFastifySchemaValidationErrors(error)) return [];
   return error.validation.slice(0, MAX_DETAILS).map((v) => {
     // instancePath is "/ports/1/port"; numeric segments are array indexes.
-    const path = v.instancePath.split('/').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+    const path = v.instancePath
+      .split('/')
+      .filter(Boolean)
+      .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
     return { field: fieldPath(error.validationContext, path), message: v.message ?? 'is invalid' };
   });
 }
@@ -41,9 +44,15 @@ function zodDetails(error: FastifyError): ErrorDetail[] {
 export const RETRY_AFTER_SECONDS = 5;
 
 function send(reply: FastifyReply, request: FastifyRequest, err: AppError) {
-  if (err.status === 503 && !reply.hasHeader('retry-after')) void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  if (err.status === 503 && !reply.hasHeader('retry-after'))
+    void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   const body: ErrorEnvelope = {
-    error: { code: err.code, message: clip(err.message, 1000), details: bounded(err.details), requestId: request.id },
+    error: {
+      code: err.code,
+      message: clip(err.message, 1000),
+      details: bounded(err.details),
+      requestId: request.id,
+    },
   };
   return reply.status(err.status).type('application/json').send(body);
 }
@@ -67,8 +76,10 @@ function validationError(fe: FastifyError): AppError {
 /** Maps anything thrown to an AppError, or null when it is an unexpected failure. */
 export function toAppError(error: unknown): AppError | null {
   if (error instanceof AppError) return error;
-  if (isDatabaseUnavailable(error)) return new AppError('unavailable', 'the database is unreachable; try again shortly');
-  if (isUniqueViolation(error)) return new AppError('duplicate', 'an object with the same unique fields already exists');
+  if (isDatabaseUnavailable(error))
+    return new AppError('unavailable', 'the database is unreachable; try again shortly');
+  if (isUniqueViolation(error))
+    return new AppError('duplicate', 'an object with the same unique fields already exists');
   const fe = error as FastifyError;
   if (hasZodFastifySchemaValidationErrors(fe)) return validationError(fe);
   return fromFastify(fe);
@@ -76,10 +87,18 @@ export function toAppError(error: unknown): AppError | null {
 
 function fromFastify(fe: FastifyError): AppError | null {
   const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
-  if (mapped) return new AppError(mapped, mapped === 'invalid_json' ? 'the request body is not valid JSON' : fe.message);
+  if (mapped)
+    return new AppError(
+      mapped,
+      mapped === 'invalid_json' ? 'the request body is not valid JSON' : fe.message,
+    );
   if (fe.statusCode === 429) return new AppError('rate_limited', 'too many requests; try again later');
-  if (fe.validation) return new AppError('validation_failed', fe.message, [{ field: fe.validationContext ?? 'body', message: fe.message }]);
-  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return new AppError('validation_failed', fe.message);
+  if (fe.validation)
+    return new AppError('validation_failed', fe.message, [
+      { field: fe.validationContext ?? 'body', message: fe.message },
+    ]);
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500)
+    return new AppError('validation_failed', fe.message);
   return null;
 }
 
@@ -88,9 +107,14 @@ async function errorsPlugin(app: FastifyInstance) {
     const known = toAppError(error);
     if (known?.code === 'unavailable') request.log.warn({ err: error }, 'database unavailable; answered 503');
     if (known) return send(reply, request, known);
-    if (isResponseSerializationError(error)) request.log.error({ issues: error.cause.issues }, 'response does not match its schema');
+    if (isResponseSerializationError(error))
+      request.log.error({ issues: error.cause.issues }, 'response does not match its schema');
     else request.log.error({ err: error }, 'unexpected error');
-    return send(reply, request, new AppError('internal', 'internal error; quote the request id when reporting it'));
+    return send(
+      reply,
+      request,
+      new AppError('internal', 'internal error; quote the request id when reporting it'),
+    );
   });
 }
 

@@ -27,6 +27,11 @@ export const invalid = (field: string, message: string) =>
  * The error responses a route declares, all with the one envelope: `errorResponses(400, 401, 404)` for
  * `response: { 200: X, ...errorResponses(400, 401, 404) }` (the OpenAPI document lists each status).
  */
-export function errorResponses<const S extends readonly number[]>(...statuses: S): Record<S[number], typeof ErrorEnvelopeSchema> {
-  return Object.fromEntries(statuses.map((s) => [s, ErrorEnvelopeSchema])) as Record<S[number], typeof ErrorEnvelopeSchema>;
+export function errorResponses<const S extends readonly number[]>(
+  ...statuses: S
+): Record<S[number], typeof ErrorEnvelopeSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, ErrorEnvelopeSchema])) as Record<
+    S[number],
+    typeof ErrorEnvelopeSchema
+  >;
 }

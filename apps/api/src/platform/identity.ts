@@ -1,6 +1,13 @@
 // Turns a session cookie or a bearer token into the request's actor. Who may do what is decided
 // against the shared role table (platform/route-policy.ts); this file only establishes identity.
-import { PERMISSIONS, SCOPED_PERMISSIONS, minRole, roleAtLeast, type Role, type TokenScope } from '@egress/shared';
+import {
+  PERMISSIONS,
+  SCOPED_PERMISSIONS,
+  minRole,
+  roleAtLeast,
+  type Role,
+  type TokenScope,
+} from '@egress/shared';
 
 import type { Clock } from './clock.ts';
 import type { Db } from './db.ts';
@@ -65,11 +72,16 @@ export function createIdentity({ db, clock }: { db: Db; clock: Clock }) {
     if (row.disabled_at) return { ok: false, reason: 'the API token belongs to a disabled user' };
     const scopes = row.scopes.filter(isTokenScope);
     // A scope this version does not know must not turn the token into an ordinary (role) token.
-    if (scopes.length !== row.scopes.length) return { ok: false, reason: 'the API token has a scope this server does not know' };
+    if (scopes.length !== row.scopes.length)
+      return { ok: false, reason: 'the API token has a scope this server does not know' };
     // Like a role, a scope never outlives its creator's right to grant it: a demoted owner's scoped
     // token stops working (it has no other use, so it is refused outright rather than reduced).
     const lapsed = scopes.find((scope) => !roleAtLeast(row.user_role, PERMISSIONS[scope]));
-    if (lapsed) return { ok: false, reason: `the API token's owner no longer holds the ${PERMISSIONS[lapsed]} role its ${lapsed} scope needs` };
+    if (lapsed)
+      return {
+        ok: false,
+        reason: `the API token's owner no longer holds the ${PERMISSIONS[lapsed]} role its ${lapsed} scope needs`,
+      };
     if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > LAST_USED_GRANULARITY_MS) {
       await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
     }
@@ -90,8 +102,12 @@ export function createIdentity({ db, clock }: { db: Db; clock: Clock }) {
   }
 
   async function fromSession(cookie: string): Promise<IdentityResult> {
-    const row = await db.session.findUnique({ where: { tokenHash: sha256(cookie) }, include: { user: true } });
-    if (!row || row.expiresAt <= clock.now()) return { ok: false, reason: 'the session has expired; sign in again' };
+    const row = await db.session.findUnique({
+      where: { tokenHash: sha256(cookie) },
+      include: { user: true },
+    });
+    if (!row || row.expiresAt <= clock.now())
+      return { ok: false, reason: 'the session has expired; sign in again' };
     if (row.user.disabledAt) return { ok: false, reason: 'this account is disabled' };
     return {
       ok: true,
@@ -110,7 +126,9 @@ export function createIdentity({ db, clock }: { db: Db; clock: Clock }) {
   }
 
   function csrfOk(actor: RequestActor, header: string | undefined): boolean {
-    return actor.csrfTokenHash !== null && header !== undefined && sameHash(sha256(header), actor.csrfTokenHash);
+    return (
+      actor.csrfTokenHash !== null && header !== undefined && sameHash(sha256(header), actor.csrfTokenHash)
+    );
   }
 
   return { fromToken, fromSession, csrfOk };

@@ -29,7 +29,10 @@ export interface MigrationResult {
 
 async function listMigrations(dir: string): Promise<{ name: string; sql: string; checksum: string }[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(join(dir, name, 'migration.sql'), 'utf8');
@@ -68,7 +71,10 @@ export async function migrate(databaseUrl: string, migrationsDir: string): Promi
   }
 }
 
-async function applyOne(client: pg.Client, m: { name: string; sql: string; checksum: string }): Promise<void> {
+async function applyOne(
+  client: pg.Client,
+  m: { name: string; sql: string; checksum: string },
+): Promise<void> {
   await client.query('BEGIN');
   try {
     await client.query(m.sql);

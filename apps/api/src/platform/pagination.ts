@@ -28,7 +28,12 @@ export function decodeCursor(cursor: string | undefined): { key: string | number
 }
 
 /** Given limit+1 rows, returns the page and the cursor for the next one. */
-export function toPage<R, T>(rows: R[], limit: number, map: (r: R) => T, key: (r: R) => [string | number, string]): Page<T> {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  map: (r: R) => T,
+  key: (r: R) => [string | number, string],
+): Page<T> {
   const more = rows.length > limit;
   const pageRows = more ? rows.slice(0, limit) : rows;
   const last = pageRows[pageRows.length - 1];
@@ -49,7 +54,12 @@ export type KeysetWhere<K extends string, V> = {
  * The Prisma `where` part for the page after `cursor`, in a list ordered by `field` then `id`, both in
  * `order`; empty without a cursor. `key` turns the cursor's key back into the column's type.
  */
-export function keysetWhere<K extends string, V>(field: K, cursor: string | undefined, order: SortOrder, key: (k: string | number) => V): Partial<KeysetWhere<K, V>> {
+export function keysetWhere<K extends string, V>(
+  field: K,
+  cursor: string | undefined,
+  order: SortOrder,
+  key: (k: string | number) => V,
+): Partial<KeysetWhere<K, V>> {
   const after = decodeCursor(cursor);
   if (!after) return {};
   const k = key(after.key);
@@ -63,7 +73,12 @@ export function keysetWhere<K extends string, V>(field: K, cursor: string | unde
  * The Prisma `where` part for the page after `cursor` in a list ordered by a unique key alone (the
  * audit log's seq): no tie to break on id, so a single comparison the key's index answers.
  */
-export function keysetUniqueWhere<K extends string, V>(field: K, cursor: string | undefined, order: SortOrder, key: (k: string | number) => V): Partial<Record<K, { gt: V } | { lt: V }>> {
+export function keysetUniqueWhere<K extends string, V>(
+  field: K,
+  cursor: string | undefined,
+  order: SortOrder,
+  key: (k: string | number) => V,
+): Partial<Record<K, { gt: V } | { lt: V }>> {
   const after = decodeCursor(cursor);
   if (!after) return {};
   const k = key(after.key);
@@ -77,7 +92,12 @@ export function keysetUniqueWhere<K extends string, V>(field: K, cursor: string 
  * cursor. `columns` lists the sort key and the id; `values` renders the cursor's key and id, cast to
  * their columns' types.
  */
-export function keysetSql(columns: Prisma.Sql, cursor: string | undefined, order: SortOrder, values: (key: string | number, id: string) => Prisma.Sql): Prisma.Sql {
+export function keysetSql(
+  columns: Prisma.Sql,
+  cursor: string | undefined,
+  order: SortOrder,
+  values: (key: string | number, id: string) => Prisma.Sql,
+): Prisma.Sql {
   const after = decodeCursor(cursor);
   if (!after) return Prisma.sql`TRUE`;
   return Prisma.sql`(${columns}) ${Prisma.raw(order === 'asc' ? '>' : '<')} (${values(after.key, after.id)})`;

@@ -11,7 +11,11 @@ export interface Periodic {
  * going is skipped). A failure goes to `onError` and the next tick tries again. The timer does not keep
  * the process alive.
  */
-export function createPeriodic(intervalMs: number, task: () => Promise<void>, onError: (err: unknown) => void): Periodic {
+export function createPeriodic(
+  intervalMs: number,
+  task: () => Promise<void>,
+  onError: (err: unknown) => void,
+): Periodic {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   const tick = () => {

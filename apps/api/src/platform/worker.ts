@@ -27,7 +27,12 @@ export function runWorkers(app: FastifyInstance, workers: Readonly<Record<string
  * that every replica may run concurrently because their statements are safe to race (row locks, SKIP
  * LOCKED).
  */
-export function periodicWorker(options: { intervalMs: number; task: () => Promise<void>; log: FastifyBaseLogger; failure: string }): Worker {
+export function periodicWorker(options: {
+  intervalMs: number;
+  task: () => Promise<void>;
+  log: FastifyBaseLogger;
+  failure: string;
+}): Worker {
   const { intervalMs, task, log, failure } = options;
   return createPeriodic(intervalMs, task, (err) => log.error({ err }, failure));
 }

@@ -21,7 +21,14 @@ function input(): CompilerInput {
         gateway: { minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 70 },
       },
     ],
-    services: [{ id: id(2), name: 'service.billing', namespace: 'payments', selector: { matchLabels: { app: 'billing' } } }],
+    services: [
+      {
+        id: id(2),
+        name: 'service.billing',
+        namespace: 'payments',
+        selector: { matchLabels: { app: 'billing' } },
+      },
+    ],
     grants: [{ id: id(3), serviceId: id(2), destinationId: id(1), port: 443 }],
     readiness: 'all',
   };
@@ -60,15 +67,33 @@ describe('the compiler thread', () => {
     expect(a).not.toEqual(b);
   });
 
-  it('rejects a bad input with the compiler\'s message and keeps working', async () => {
+  it("rejects a bad input with the compiler's message and keeps working", async () => {
     const broken = { ...input(), destinations: null } as unknown as CompilerInput;
     await expect(thread.compile(broken)).rejects.toThrow(/^compile failed: /);
     expect(await thread.compile(input())).toEqual(compile(input(), { sha256Hex }));
   });
 
   it('answers a sequence of changing inputs (sent as changes to the previous answer) exactly as the compiler does', async () => {
-    const two = { ...input(), destinations: [...input().destinations, { ...input().destinations[0]!, id: id(9), host: 'api.github.com', gatewayName: gatewayNameFor('api.github.com') }] };
-    const sequence = [input(), two, { ...two, grants: [...two.grants, { id: id(10), serviceId: id(2), destinationId: id(9), port: 443 }] }, two, input(), input()];
+    const two = {
+      ...input(),
+      destinations: [
+        ...input().destinations,
+        {
+          ...input().destinations[0]!,
+          id: id(9),
+          host: 'api.github.com',
+          gatewayName: gatewayNameFor('api.github.com'),
+        },
+      ],
+    };
+    const sequence = [
+      input(),
+      two,
+      { ...two, grants: [...two.grants, { id: id(10), serviceId: id(2), destinationId: id(9), port: 443 }] },
+      two,
+      input(),
+      input(),
+    ];
     for (const step of sequence) expect(await thread.compile(step)).toEqual(compile(step, { sha256Hex }));
   });
 

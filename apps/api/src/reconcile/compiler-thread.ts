@@ -23,7 +23,9 @@ export interface CompileRequest {
  * in output order. The output is the same as sending them all; copying 2,000 objects between threads
  * cost more than compiling the one gateway an approval changes.
  */
-export type CompileReply = { id: number; ok: true; changed: KubernetesObject[]; order: string[] } | { id: number; ok: false; message: string };
+export type CompileReply =
+  | { id: number; ok: true; changed: KubernetesObject[]; order: string[] }
+  | { id: number; ok: false; message: string };
 
 /** kind/namespace/name: one object's identity in the output. */
 export function objectKeyOf(o: KubernetesObject): string {

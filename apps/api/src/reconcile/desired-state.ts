@@ -12,8 +12,23 @@ export type CompilerSnapshot = Omit<CompilerInput, 'readiness' | 'gatewayAddress
 export type SettingsReader = (db: Db | Tx) => Promise<Settings>;
 
 interface SnapshotRows {
-  destinations: [id: string, host: string, gatewayName: string, sensitivity: 'standard' | 'sensitive', minReplicas: number, maxReplicas: number, cpu: number, ports: [number, 'TCP' | 'UDP'][]][];
-  services: [id: string, name: string, namespace: string, selector: { matchLabels: Record<string, string> }, serviceAccount: string | null][];
+  destinations: [
+    id: string,
+    host: string,
+    gatewayName: string,
+    sensitivity: 'standard' | 'sensitive',
+    minReplicas: number,
+    maxReplicas: number,
+    cpu: number,
+    ports: [number, 'TCP' | 'UDP'][],
+  ][];
+  services: [
+    id: string,
+    name: string,
+    namespace: string,
+    selector: { matchLabels: Record<string, string> },
+    serviceAccount: string | null,
+  ][];
   grants: [id: string, serviceId: string, destinationId: string | null, port: number][];
 }
 
@@ -38,7 +53,11 @@ async function snapshotRows(tx: Tx, now: Date): Promise<SnapshotRows> {
 }
 
 /** Reads what the compiler needs in one consistent snapshot (a repeatable-read transaction: the settings and the rows). */
-export async function loadSnapshot(db: Db, readSettings: SettingsReader, now: Date = new Date()): Promise<CompilerSnapshot> {
+export async function loadSnapshot(
+  db: Db,
+  readSettings: SettingsReader,
+  now: Date = new Date(),
+): Promise<CompilerSnapshot> {
   return db.$transaction(
     async (tx) => {
       // One statement at a time: a transaction is one connection, and pg refuses overlapping queries on it.
@@ -46,16 +65,38 @@ export async function loadSnapshot(db: Db, readSettings: SettingsReader, now: Da
       const rows = await snapshotRows(tx, now);
       return {
         settings,
-        destinations: rows.destinations.map(([id, host, gatewayName, sensitivity, minReplicas, maxReplicas, targetCPUUtilizationPercentage, ports]) => ({
+        destinations: rows.destinations.map(
+          ([
+            id,
+            host,
+            gatewayName,
+            sensitivity,
+            minReplicas,
+            maxReplicas,
+            targetCPUUtilizationPercentage,
+            ports,
+          ]) => ({
+            id,
+            host,
+            gatewayName,
+            sensitivity,
+            ports: ports.map(([port, protocol]) => ({ port, protocol })),
+            gateway: { minReplicas, maxReplicas, targetCPUUtilizationPercentage },
+          }),
+        ),
+        services: rows.services.map(([id, name, namespace, selector, serviceAccount]) => ({
           id,
-          host,
-          gatewayName,
-          sensitivity,
-          ports: ports.map(([port, protocol]) => ({ port, protocol })),
-          gateway: { minReplicas, maxReplicas, targetCPUUtilizationPercentage },
+          name,
+          namespace,
+          selector,
+          serviceAccount,
         })),
-        services: rows.services.map(([id, name, namespace, selector, serviceAccount]) => ({ id, name, namespace, selector, serviceAccount })),
-        grants: rows.grants.map(([id, serviceId, destinationId, port]) => ({ id, serviceId, destinationId, port })),
+        grants: rows.grants.map(([id, serviceId, destinationId, port]) => ({
+          id,
+          serviceId,
+          destinationId,
+          port,
+        })),
       };
     },
     { isolationLevel: 'RepeatableRead' },
@@ -63,14 +104,31 @@ export async function loadSnapshot(db: Db, readSettings: SettingsReader, now: Da
 }
 
 export function scopeOf(settings: Settings): Scope {
-  const namespaces = new Set([settings.gatewayNamespace, settings.dnsConfigMap.namespace, ...settings.enforcedNamespaces]);
-  return { gatewayNamespace: settings.gatewayNamespace, dnsNamespace: settings.dnsConfigMap.namespace, namespaces: [...namespaces].sort() };
+  const namespaces = new Set([
+    settings.gatewayNamespace,
+    settings.dnsConfigMap.namespace,
+    ...settings.enforcedNamespaces,
+  ]);
+  return {
+    gatewayNamespace: settings.gatewayNamespace,
+    dnsNamespace: settings.dnsConfigMap.namespace,
+    namespaces: [...namespaces].sort(),
+  };
 }
 
 /** The desired objects, compiled on the compiler thread so the API keeps answering meanwhile. */
-export function compileDesired(snapshot: CompilerSnapshot, readiness: Readiness, observed: Observed = {}): Promise<KubernetesObject[]> {
+export function compileDesired(
+  snapshot: CompilerSnapshot,
+  readiness: Readiness,
+  observed: Observed = {},
+): Promise<KubernetesObject[]> {
   const { addresses, cluster = null } = observed;
-  return compilerThread().compile({ ...snapshot, readiness, cluster, ...(addresses ? { gatewayAddresses: addresses } : {}) });
+  return compilerThread().compile({
+    ...snapshot,
+    readiness,
+    cluster,
+    ...(addresses ? { gatewayAddresses: addresses } : {}),
+  });
 }
 
 export interface Plan {
@@ -89,5 +147,9 @@ export async function planFor(db: Db, readSettings: SettingsReader, now?: Date):
   const snapshot = loadSnapshot(db, readSettings, now);
   // Awaited by desired(); this only keeps a failure from being "unhandled" if the target fails first.
   snapshot.catch(() => undefined);
-  return { scope, snapshot, desired: async (readiness, observed) => compileDesired(await snapshot, readiness, observed) };
+  return {
+    scope,
+    snapshot,
+    desired: async (readiness, observed) => compileDesired(await snapshot, readiness, observed),
+  };
 }

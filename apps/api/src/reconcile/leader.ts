@@ -35,7 +35,9 @@ export function createLeaderLock(databaseUrl: string, onChange: (leader: boolean
       if (held) return true;
       try {
         client ??= await connect();
-        const res = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [RECONCILER_LOCK]);
+        const res = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
+          RECONCILER_LOCK,
+        ]);
         held = res.rows[0]?.ok === true;
         if (held) onChange(true);
       } catch {

@@ -24,7 +24,11 @@ export function readable(error: unknown, log: FastifyBaseLogger): string {
  * Services' ClusterIPs; unknown addresses (cluster unreachable) steer nothing, like unknown readiness.
  * Mode "all" needs the cluster's namespaces; unreachable, the input says so by having none. All read at once.
  */
-export async function observeTarget(target: Target, snapshot: CompilerSnapshot, log: FastifyBaseLogger): Promise<Observations> {
+export async function observeTarget(
+  target: Target,
+  snapshot: CompilerSnapshot,
+  log: FastifyBaseLogger,
+): Promise<Observations> {
   const scope = scopeOf(snapshot.settings);
   const [readiness, gatewayAddresses, cluster] = await Promise.all([
     target.observeReadiness(scope).catch((error: unknown) => {
@@ -33,7 +37,10 @@ export async function observeTarget(target: Target, snapshot: CompilerSnapshot, 
     }),
     target.observeAddresses?.(scope).catch(() => ({})),
     target.clusterNamespaces().catch((error: unknown) => {
-      log.warn({ reason: readable(error, log) }, 'cluster namespaces unknown; rendering with the namespaces the settings name');
+      log.warn(
+        { reason: readable(error, log) },
+        'cluster namespaces unknown; rendering with the namespaces the settings name',
+      );
       return null;
     }),
   ]);

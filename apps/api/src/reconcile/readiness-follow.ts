@@ -16,7 +16,12 @@ export interface ReadinessFollower {
 }
 
 /** `scope` reads the current settings' scope each time (injected: the engine does not read settings itself). */
-export function followReadiness(deps: { scope: () => Promise<Scope>; target: Target; log: FastifyBaseLogger; onReadiness: (readiness: Readiness) => void }): ReadinessFollower {
+export function followReadiness(deps: {
+  scope: () => Promise<Scope>;
+  target: Target;
+  log: FastifyBaseLogger;
+  onReadiness: (readiness: Readiness) => void;
+}): ReadinessFollower {
   const { scope, target, log, onReadiness } = deps;
   let leading = false;
   let current: { namespace: string; watch: ReadinessWatch } | null = null;
@@ -31,7 +36,10 @@ export function followReadiness(deps: { scope: () => Promise<Scope>; target: Tar
       await stopping.stop();
     }
     if (wanted && !current && target.watchReadiness) {
-      current = { namespace: wanted.gatewayNamespace, watch: target.watchReadiness(wanted, onReadiness, { log }) };
+      current = {
+        namespace: wanted.gatewayNamespace,
+        watch: target.watchReadiness(wanted, onReadiness, { log }),
+      };
     }
   }
 

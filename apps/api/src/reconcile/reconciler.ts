@@ -53,7 +53,15 @@ export interface ReconcilerDeps {
   options: ReconcilerOptions;
 }
 
-export function createReconciler({ db, target, leader, clock, log, readSettings, options }: ReconcilerDeps): Reconciler {
+export function createReconciler({
+  db,
+  target,
+  leader,
+  clock,
+  log,
+  readSettings,
+  options,
+}: ReconcilerDeps): Reconciler {
   const queue = createRunQueue(db, clock);
   const memory: RunMemory = { ready: null, fresh: false };
   const finished = new EventEmitter<{ run: [FinishedRun] }>();
@@ -115,7 +123,9 @@ export function createReconciler({ db, target, leader, clock, log, readSettings,
     },
     start() {
       scheduler.start();
-      void scheduler.request('startup').catch((err: unknown) => log.error({ err }, 'could not queue the start-up run'));
+      void scheduler
+        .request('startup')
+        .catch((err: unknown) => log.error({ err }, 'could not queue the start-up run'));
     },
     async stop() {
       await scheduler.stop();

@@ -65,7 +65,13 @@ export interface RunExecutorDeps {
   memory: RunMemory;
 }
 
-const zeroCounts = (): Record<ObjectAction, number> => ({ created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0 });
+const zeroCounts = (): Record<ObjectAction, number> => ({
+  created: 0,
+  updated: 0,
+  deleted: 0,
+  unchanged: 0,
+  failed: 0,
+});
 
 /** Executes claimed runs one at a time (the scheduler guarantees that) and records each outcome. */
 export function createRunExecutor({ db, queue, target, readSettings, clock, log, memory }: RunExecutorDeps) {
@@ -97,7 +103,11 @@ export function createRunExecutor({ db, queue, target, readSettings, clock, log,
       timings.plan = applying - startedAt.getTime();
       // Runs for changes made through the API start from the last run's view of the cluster.
       const reuseLiveState = memory.fresh && run.trigger.startsWith(CHANGE_TRIGGER);
-      const result = await target.apply(timed(plan.desired, plan.snapshot, timings), { dryRun: run.dryRun, scope: plan.scope, reuseLiveState });
+      const result = await target.apply(timed(plan.desired, plan.snapshot, timings), {
+        dryRun: run.dryRun,
+        scope: plan.scope,
+        reuseLiveState,
+      });
       recording = ms();
       timings.apply = recording - applying - timings.snapshot - timings.compile;
       const changed = result.objects.filter((o) => o.action !== 'unchanged');
@@ -107,7 +117,11 @@ export function createRunExecutor({ db, queue, target, readSettings, clock, log,
         memory.fresh = true;
       }
       const drifted = changed.filter((o) => o.drift !== undefined);
-      if (drifted.length > 0) log.warn({ runId: run.id, drift: drifted }, 'live objects had been changed by someone else; reverted');
+      if (drifted.length > 0)
+        log.warn(
+          { runId: run.id, drift: drifted },
+          'live objects had been changed by someone else; reverted',
+        );
       outcome = { ok, counts: countActions(result.objects) };
       await queue.finish(run.id, { ok, counts: outcome.counts, errors: result.errors, objects: changed });
     } catch (error) {

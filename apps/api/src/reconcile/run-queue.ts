@@ -31,7 +31,10 @@ export interface RunQueue {
 export function createRunQueue(db: Db, clock: Clock): RunQueue {
   return {
     async enqueue({ target, trigger, dryRun }, tx = db) {
-      const run = await tx.reconcileRun.create({ data: { target, trigger, dryRun, status: 'queued', startedAt: clock.now() }, select: { id: true } });
+      const run = await tx.reconcileRun.create({
+        data: { target, trigger, dryRun, status: 'queued', startedAt: clock.now() },
+        select: { id: true },
+      });
       return run.id;
     },
 
@@ -45,7 +48,16 @@ export function createRunQueue(db: Db, clock: Clock): RunQueue {
     },
 
     async finish(id, { ok, counts, errors, objects }, tx = db) {
-      await tx.reconcileRun.update({ where: { id }, data: { status: ok ? 'succeeded' : 'failed', finishedAt: clock.now(), ...counts, errors, ...(objects ? { objects: objects as never } : {}) } });
+      await tx.reconcileRun.update({
+        where: { id },
+        data: {
+          status: ok ? 'succeeded' : 'failed',
+          finishedAt: clock.now(),
+          ...counts,
+          errors,
+          ...(objects ? { objects: objects as never } : {}),
+        },
+      });
     },
 
     open: (tx = db) => tx.reconcileRun.count({ where: { status: { in: ['queued', 'running'] } } }),

@@ -41,7 +41,11 @@ export function createCoalescer() {
       const unique = [...new Set(reasons)];
       const more = unique.length > 3 ? ` and ${unique.length - 3} more` : '';
       const changes = unique.length === 0 ? null : `change: ${unique.slice(0, 3).join(', ')}${more}`;
-      const trigger = readiness ? (changes ? `${READINESS_TRIGGER}; ${changes}` : READINESS_TRIGGER) : changes;
+      const trigger = readiness
+        ? changes
+          ? `${READINESS_TRIGGER}; ${changes}`
+          : READINESS_TRIGGER
+        : changes;
       reasons = [];
       readiness = false;
       return trigger;
@@ -114,7 +118,17 @@ export interface SchedulerDeps {
   finished: (run: FinishedRun) => void;
 }
 
-export function createScheduler({ targetName, queue, leader, clock, log, options, execute, notLeading, finished }: SchedulerDeps) {
+export function createScheduler({
+  targetName,
+  queue,
+  leader,
+  clock,
+  log,
+  options,
+  execute,
+  notLeading,
+  finished,
+}: SchedulerDeps) {
   const pending = createCoalescer();
   const backoff = createBackoff(options.maxBackoffMs);
   /** Rows being written right now (counted as pending work until they are). */
@@ -140,7 +154,11 @@ export function createScheduler({ targetName, queue, leader, clock, log, options
   function recordOutcome(run: FinishedRun): void {
     if (run.dryRun) return;
     if (run.ok) backoff.succeeded();
-    else log.info({ delayMs: backoff.failed(clock.now().getTime()), failures: backoff.failures }, 'reconcile failed; retrying with backoff');
+    else
+      log.info(
+        { delayMs: backoff.failed(clock.now().getTime()), failures: backoff.failures },
+        'reconcile failed; retrying with backoff',
+      );
   }
 
   /** Claims and executes queued runs until none is left; changes arriving meanwhile become one more row. */
@@ -172,7 +190,9 @@ export function createScheduler({ targetName, queue, leader, clock, log, options
     flight.run();
   }
 
-  const ticker = createPeriodic(options.tickMs, tick, (err) => log.error({ err }, 'could not queue a scheduled run'));
+  const ticker = createPeriodic(options.tickMs, tick, (err) =>
+    log.error({ err }, 'could not queue a scheduled run'),
+  );
 
   return {
     /** Queues a run and starts it if this replica leads and nothing is running. */

@@ -13,14 +13,19 @@ let t: TestApp;
 let ingestToken: string;
 beforeAll(async () => {
   t = await createTestApp();
-  const res = await t.as('admin', { method: 'POST', url: '/api/v1/tokens', payload: { name: 'collector', scopes: ['flows.ingest'] } });
+  const res = await t.as('admin', {
+    method: 'POST',
+    url: '/api/v1/tokens',
+    payload: { name: 'collector', scopes: ['flows.ingest'] },
+  });
   ingestToken = res.json<{ token: string }>().token;
 });
 afterAll(async () => t.close());
 
 let counter = 0;
 const namespace = () => `alerts-${++counter}-${Math.random().toString(36).slice(2, 6)}`;
-const errorOf = (res: LightMyRequestResponse) => res.json<{ error: { code: string; details: { field: string }[] } }>().error;
+const errorOf = (res: LightMyRequestResponse) =>
+  res.json<{ error: { code: string; details: { field: string }[] } }>().error;
 
 function flows(ns: string, n: number, overrides: Record<string, unknown> = {}) {
   return Array.from({ length: n }, (_, i) => ({
@@ -36,12 +41,21 @@ function flows(ns: string, n: number, overrides: Record<string, unknown> = {}) {
 }
 
 async function ingest(records: unknown[]): Promise<void> {
-  const res = await t.app.inject({ method: 'POST', url: '/api/v1/flows', headers: { authorization: `Bearer ${ingestToken}` }, payload: { format: 'generic', records } });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/flows',
+    headers: { authorization: `Bearer ${ingestToken}` },
+    payload: { format: 'generic', records },
+  });
   expect(res.statusCode, res.body).toBe(200);
 }
 
 async function rule(body: Record<string, unknown>): Promise<AlertRule> {
-  const res = await t.as('approver', { method: 'POST', url: RULES, payload: { name: 'too many denials', threshold: 5, windowSeconds: 600, ...body } });
+  const res = await t.as('approver', {
+    method: 'POST',
+    url: RULES,
+    payload: { name: 'too many denials', threshold: 5, windowSeconds: 600, ...body },
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json<AlertRule>();
 }
@@ -61,27 +75,62 @@ async function listAlerts(state: string): Promise<Alert[]> {
 describe('alert rules', () => {
   it('lets an approver create, change and delete a rule, audited, and an engineer read them', async () => {
     const svc = await serviceIn(namespace());
-    const created = await rule({ name: 'checkout denials', service: svc.name, threshold: 20, windowSeconds: 300 });
-    expect(created).toMatchObject({ name: 'checkout denials', service: svc.name, serviceId: svc.id, threshold: 20, windowSeconds: 300, enabled: true });
+    const created = await rule({
+      name: 'checkout denials',
+      service: svc.name,
+      threshold: 20,
+      windowSeconds: 300,
+    });
+    expect(created).toMatchObject({
+      name: 'checkout denials',
+      service: svc.name,
+      serviceId: svc.id,
+      threshold: 20,
+      windowSeconds: 300,
+      enabled: true,
+    });
 
     const listed = await t.as('engineer', { method: 'GET', url: RULES });
     expect(listed.statusCode).toBe(200);
     expect(listed.json<{ items: AlertRule[] }>().items.map((r) => r.id)).toContain(created.id);
 
-    const patched = await t.as('approver', { method: 'PATCH', url: `${RULES}/${created.id}`, payload: { threshold: 50, enabled: false } });
+    const patched = await t.as('approver', {
+      method: 'PATCH',
+      url: `${RULES}/${created.id}`,
+      payload: { threshold: 50, enabled: false },
+    });
     expect(patched.statusCode, patched.body).toBe(200);
     expect(patched.json()).toMatchObject({ threshold: 50, enabled: false, windowSeconds: 300 });
 
-    expect((await t.as('approver', { method: 'DELETE', url: `${RULES}/${created.id}` })).statusCode).toBe(204);
-    expect((await t.as('approver', { method: 'DELETE', url: `${RULES}/${created.id}` })).statusCode).toBe(404);
-    const audit = await t.db.auditEvent.findMany({ where: { targetType: 'alert_rule', targetId: created.id }, orderBy: { seq: 'asc' } });
-    expect(audit.map((a) => a.action)).toEqual(['alert_rule.created', 'alert_rule.updated', 'alert_rule.deleted']);
-    expect(audit[1]).toMatchObject({ actor: t.users.approver.email, before: { threshold: 20 }, after: { threshold: 50 } });
+    expect((await t.as('approver', { method: 'DELETE', url: `${RULES}/${created.id}` })).statusCode).toBe(
+      204,
+    );
+    expect((await t.as('approver', { method: 'DELETE', url: `${RULES}/${created.id}` })).statusCode).toBe(
+      404,
+    );
+    const audit = await t.db.auditEvent.findMany({
+      where: { targetType: 'alert_rule', targetId: created.id },
+      orderBy: { seq: 'asc' },
+    });
+    expect(audit.map((a) => a.action)).toEqual([
+      'alert_rule.created',
+      'alert_rule.updated',
+      'alert_rule.deleted',
+    ]);
+    expect(audit[1]).toMatchObject({
+      actor: t.users.approver.email,
+      before: { threshold: 20 },
+      after: { threshold: 50 },
+    });
   });
 
   it('refuses rule changes to engineers and reads to viewers', async () => {
     const before = await t.db.alertRule.count();
-    const res = await t.as('engineer', { method: 'POST', url: RULES, payload: { name: 'mine', threshold: 1, windowSeconds: 60 } });
+    const res = await t.as('engineer', {
+      method: 'POST',
+      url: RULES,
+      payload: { name: 'mine', threshold: 1, windowSeconds: 60 },
+    });
     expect(res.statusCode).toBe(403);
     expect((await t.as('viewer', { method: 'GET', url: RULES })).statusCode).toBe(403);
     expect(await t.db.alertRule.count()).toBe(before);
@@ -89,7 +138,9 @@ describe('alert rules', () => {
 
   it('refuses an unknown or deleted service, and bad numbers, naming the field', async () => {
     const svc = await serviceIn(namespace());
-    expect((await t.as('engineer', { method: 'DELETE', url: `/api/v1/services/${svc.id}` })).statusCode).toBe(204);
+    expect((await t.as('engineer', { method: 'DELETE', url: `/api/v1/services/${svc.id}` })).statusCode).toBe(
+      204,
+    );
     for (const [payload, field] of [
       [{ service: 'service.nobody' }, 'body.service'],
       [{ service: svc.name }, 'body.service'],
@@ -97,7 +148,11 @@ describe('alert rules', () => {
       [{ windowSeconds: 30 }, 'body.windowSeconds'],
       [{ threshold: '5' }, 'body.threshold'],
     ] as const) {
-      const res = await t.as('approver', { method: 'POST', url: RULES, payload: { name: 'bad', threshold: 5, windowSeconds: 600, ...payload } });
+      const res = await t.as('approver', {
+        method: 'POST',
+        url: RULES,
+        payload: { name: 'bad', threshold: 5, windowSeconds: 600, ...payload },
+      });
       expect(res.statusCode, res.body).toBe(400);
       expect(errorOf(res).details.map((d) => d.field)).toEqual([field]);
     }
@@ -118,7 +173,15 @@ describe('raising alerts', () => {
     expect(await alertsOf(r.id)).toBe(1);
 
     const alert = (await listAlerts('open')).find((a) => a.ruleId === r.id);
-    expect(alert).toMatchObject({ ruleName: 'too many denials', service: svc.name, serviceId: svc.id, sourceNamespace: ns, count: 6, threshold: 5, acknowledgedAt: null });
+    expect(alert).toMatchObject({
+      ruleName: 'too many denials',
+      service: svc.name,
+      serviceId: svc.id,
+      sourceNamespace: ns,
+      count: 6,
+      threshold: 5,
+      acknowledgedAt: null,
+    });
     expect(alert!.destinations).toEqual([
       { destination: 'pypi.org', port: 443, protocol: 'TCP', count: 4 },
       { destination: 'api.github.com', port: 443, protocol: 'TCP', count: 2 },
@@ -128,7 +191,11 @@ describe('raising alerts', () => {
     // One audit row, carrying what a notification needs.
     const audit = await t.db.auditEvent.findMany({ where: { action: 'alert.raised', targetId: alert!.id } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actorType: 'system', targetType: 'alert', after: { ruleName: 'too many denials', service: svc.name, sourceNamespace: ns, count: 6, threshold: 5 } });
+    expect(audit[0]).toMatchObject({
+      actorType: 'system',
+      targetType: 'alert',
+      after: { ruleName: 'too many denials', service: svc.name, sourceNamespace: ns, count: 6, threshold: 5 },
+    });
   });
 
   it('raises exactly one alert when ingests arrive at the same time', async () => {
@@ -167,10 +234,21 @@ describe('acknowledging', () => {
     await ingest(flows(ns, 1));
     const alert = (await listAlerts('open')).find((a) => a.ruleId === r.id)!;
 
-    expect((await t.as('engineer', { method: 'POST', url: `${ALERTS}/${alert.id}/acknowledge`, payload: {} })).statusCode).toBe(403);
-    const ack = await t.as('approver', { method: 'POST', url: `${ALERTS}/${alert.id}/acknowledge`, payload: { comment: 'batch job, grant requested' } });
+    expect(
+      (await t.as('engineer', { method: 'POST', url: `${ALERTS}/${alert.id}/acknowledge`, payload: {} }))
+        .statusCode,
+    ).toBe(403);
+    const ack = await t.as('approver', {
+      method: 'POST',
+      url: `${ALERTS}/${alert.id}/acknowledge`,
+      payload: { comment: 'batch job, grant requested' },
+    });
     expect(ack.statusCode, ack.body).toBe(200);
-    expect(ack.json()).toMatchObject({ id: alert.id, acknowledgedBy: t.users.approver.email, comment: 'batch job, grant requested' });
+    expect(ack.json()).toMatchObject({
+      id: alert.id,
+      acknowledgedBy: t.users.approver.email,
+      comment: 'batch job, grant requested',
+    });
 
     const again = await t.as('admin', { method: 'POST', url: `${ALERTS}/${alert.id}/acknowledge` });
     expect(again.statusCode, again.body).toBe(409);
@@ -179,10 +257,19 @@ describe('acknowledging', () => {
     expect((await listAlerts('open')).map((a) => a.id)).not.toContain(alert.id);
     expect((await listAlerts('acknowledged')).map((a) => a.id)).toContain(alert.id);
     expect((await listAlerts('all')).map((a) => a.id)).toContain(alert.id);
-    const audit = await t.db.auditEvent.findMany({ where: { action: 'alert.acknowledged', targetId: alert.id } });
+    const audit = await t.db.auditEvent.findMany({
+      where: { action: 'alert.acknowledged', targetId: alert.id },
+    });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor: t.users.approver.email, before: { acknowledgedAt: null }, after: { comment: 'batch job, grant requested' } });
-    const unknown = await t.as('approver', { method: 'POST', url: `${ALERTS}/00000000-0000-4000-8000-000000000000/acknowledge` });
+    expect(audit[0]).toMatchObject({
+      actor: t.users.approver.email,
+      before: { acknowledgedAt: null },
+      after: { comment: 'batch job, grant requested' },
+    });
+    const unknown = await t.as('approver', {
+      method: 'POST',
+      url: `${ALERTS}/00000000-0000-4000-8000-000000000000/acknowledge`,
+    });
     expect(unknown.statusCode).toBe(404);
   });
 });
@@ -194,7 +281,10 @@ describe('rules for every service', () => {
     const unattributed = namespace();
     const r = await rule({ name: 'any service', service: null, threshold: 2 });
     try {
-      await ingest([...flows(attributed, 2), ...flows(unattributed, 2, { sourceLabels: { app: 'mystery' } })]);
+      await ingest([
+        ...flows(attributed, 2),
+        ...flows(unattributed, 2, { sourceLabels: { app: 'mystery' } }),
+      ]);
       const raised = (await listAlerts('open')).filter((a) => a.ruleId === r.id);
       expect(raised.map((a) => [a.service, a.sourceNamespace]).sort()).toEqual([
         [null, unattributed],
@@ -212,12 +302,19 @@ describe('rules for every service', () => {
 
 describe('dashboard counts', () => {
   it('shows open alerts and denied flows of the last 24 hours', async () => {
-    const before = (await t.as('viewer', { method: 'GET', url: '/api/v1/stats/summary' })).json<StatsSummary>();
+    const before = (
+      await t.as('viewer', { method: 'GET', url: '/api/v1/stats/summary' })
+    ).json<StatsSummary>();
     const ns = namespace();
     const svc = await serviceIn(ns);
     await rule({ service: svc.name, threshold: 1 });
-    await ingest([...flows(ns, 3), ...flows(ns, 2, { time: new Date(Date.now() - 2 * 86_400_000).toISOString() })]);
-    const after = (await t.as('viewer', { method: 'GET', url: '/api/v1/stats/summary' })).json<StatsSummary>();
+    await ingest([
+      ...flows(ns, 3),
+      ...flows(ns, 2, { time: new Date(Date.now() - 2 * 86_400_000).toISOString() }),
+    ]);
+    const after = (
+      await t.as('viewer', { method: 'GET', url: '/api/v1/stats/summary' })
+    ).json<StatsSummary>();
     expect(after.openAlerts).toBe(before.openAlerts + 1);
     expect(after.blockedFlows24h).toBe(before.blockedFlows24h + 3);
   });

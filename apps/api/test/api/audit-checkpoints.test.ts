@@ -37,7 +37,9 @@ afterAll(async () => {
 async function freshApp(): Promise<{ t: TestApp; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'egress-checkpoints-'));
   dirs.push(dir);
-  const t = await createTestApp({ env: { EGRESS_AUDIT_CHECKPOINT_DIR: dir, EGRESS_WEBHOOK_ALLOW_PRIVATE: 'true' } });
+  const t = await createTestApp({
+    env: { EGRESS_AUDIT_CHECKPOINT_DIR: dir, EGRESS_WEBHOOK_ALLOW_PRIVATE: 'true' },
+  });
   apps.push(t);
   return { t, dir };
 }
@@ -47,7 +49,13 @@ async function appendRows(t: TestApp, count: number) {
   await t.db.$transaction((tx) =>
     t.app.audit.append(
       tx,
-      Array.from({ length: count }, (_, i) => ({ actor: { type: 'user' as const, id: null, label: `user-${i + 1}@example.com` }, action: 'service.updated' as const, targetType: 'service' as const, targetId: `svc-${i + 1}`, after: { n: i + 1 } })),
+      Array.from({ length: count }, (_, i) => ({
+        actor: { type: 'user' as const, id: null, label: `user-${i + 1}@example.com` },
+        action: 'service.updated' as const,
+        targetType: 'service' as const,
+        targetId: `svc-${i + 1}`,
+        after: { n: i + 1 },
+      })),
     ),
   );
 }
@@ -70,13 +78,37 @@ async function asDatabaseOwner(t: TestApp, fn: (c: pg.Client) => Promise<void>) 
 async function rewriteFrom(t: TestApp, seq: number, actor: string) {
   await asDatabaseOwner(t, async (c) => {
     await c.query('UPDATE audit_events SET actor = $1 WHERE seq = $2', [actor, seq]);
-    const rows = await c.query<{ seq: string; at: Date; actor_type: string; actor_id: string | null; actor: string; action: string; target_type: string; target_id: string | null; before: unknown; after: unknown; request_id: string | null }>(
-      'SELECT * FROM audit_events WHERE seq >= $1 ORDER BY seq',
-      [seq],
-    );
-    let prev = (await c.query<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = $1', [seq - 1])).rows[0]?.hash ?? '0'.repeat(64);
+    const rows = await c.query<{
+      seq: string;
+      at: Date;
+      actor_type: string;
+      actor_id: string | null;
+      actor: string;
+      action: string;
+      target_type: string;
+      target_id: string | null;
+      before: unknown;
+      after: unknown;
+      request_id: string | null;
+    }>('SELECT * FROM audit_events WHERE seq >= $1 ORDER BY seq', [seq]);
+    let prev =
+      (await c.query<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = $1', [seq - 1])).rows[0]
+        ?.hash ?? '0'.repeat(64);
     for (const r of rows.rows) {
-      const hash = auditRowHash({ seq: BigInt(r.seq), at: r.at, actorType: r.actor_type, actorId: r.actor_id, actor: r.actor, action: r.action, targetType: r.target_type, targetId: r.target_id, before: r.before, after: r.after, requestId: r.request_id, prevHash: prev });
+      const hash = auditRowHash({
+        seq: BigInt(r.seq),
+        at: r.at,
+        actorType: r.actor_type,
+        actorId: r.actor_id,
+        actor: r.actor,
+        action: r.action,
+        targetType: r.target_type,
+        targetId: r.target_id,
+        before: r.before,
+        after: r.after,
+        requestId: r.request_id,
+        prevHash: prev,
+      });
       await c.query('UPDATE audit_events SET prev_hash = $1, hash = $2 WHERE seq = $3', [prev, hash, r.seq]);
       prev = hash;
     }
@@ -88,7 +120,8 @@ const verify = async (t: TestApp): Promise<Verdict> => {
   expect(res.statusCode, res.body).toBe(200);
   return res.json<Verdict>();
 };
-const verifyWith = async (t: TestApp, checkpoint: string) => t.as('approver', { method: 'POST', url: '/api/v1/audit-events/verify', payload: { checkpoint } });
+const verifyWith = async (t: TestApp, checkpoint: string) =>
+  t.as('approver', { method: 'POST', url: '/api/v1/audit-events/verify', payload: { checkpoint } });
 const seal = async (t: TestApp): Promise<AuditCheckpoint> => {
   const res = await t.as('admin', { method: 'POST', url: '/api/v1/audit-events/checkpoints' });
   expect(res.statusCode, res.body).toBe(201);
@@ -101,10 +134,17 @@ describe('signed audit checkpoints', () => {
     await appendRows(t, 100);
     const checkpoint = await seal(t);
     expect(checkpoint).toMatchObject({ format: 'egress-audit-checkpoint/v1', seq: 101 });
-    expect(await verify(t)).toMatchObject({ valid: true, checked: 101, firstInvalidSeq: null, sealedThrough: 101 });
+    expect(await verify(t)).toMatchObject({
+      valid: true,
+      checked: 101,
+      firstInvalidSeq: null,
+      sealedThrough: 101,
+    });
 
     await rewriteFrom(t, 50, 'mallory@example.com');
-    expect((await t.db.auditEvent.findUniqueOrThrow({ where: { seq: 50n } })).actor).toBe('mallory@example.com');
+    expect((await t.db.auditEvent.findUniqueOrThrow({ where: { seq: 50n } })).actor).toBe(
+      'mallory@example.com',
+    );
     // The attack works against the chain alone: every row links and hashes.
     expect(await t.app.audit.verify()).toMatchObject({ valid: true, checked: 101 });
 
@@ -153,14 +193,22 @@ describe('signed audit checkpoints', () => {
 
   it('are published: listed by the API, appended to the file target, delivered to webhooks; forged ones are refused', async () => {
     const { t, dir } = await freshApp();
-    const hook = await t.as('admin', { method: 'POST', url: '/api/v1/webhooks', payload: { name: 'audit archive', url: receiver.url('audit-archive'), events: ['audit.checkpoint'] } });
+    const hook = await t.as('admin', {
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      payload: { name: 'audit archive', url: receiver.url('audit-archive'), events: ['audit.checkpoint'] },
+    });
     expect(hook.statusCode, hook.body).toBe(201);
     await appendRows(t, 3);
     const checkpoint = await seal(t);
 
     const listed = await t.as('approver', { method: 'GET', url: '/api/v1/audit-events/checkpoints' });
     expect(listed.statusCode, listed.body).toBe(200);
-    expect(listed.json()).toMatchObject({ items: [checkpoint], publicKey: checkpoint.publicKey, keyId: checkpoint.keyId });
+    expect(listed.json()).toMatchObject({
+      items: [checkpoint],
+      publicKey: checkpoint.publicKey,
+      keyId: checkpoint.keyId,
+    });
 
     const lines = (await readFile(join(dir, 'checkpoints.jsonl'), 'utf8')).trim().split('\n');
     expect(JSON.parse(lines[lines.length - 1] ?? '{}')).toMatchObject({ ...checkpoint, fromSeq: 1 });
@@ -178,28 +226,42 @@ describe('signed audit checkpoints', () => {
     const forged = JSON.stringify({ ...checkpoint, headHash: 'f'.repeat(64) });
     const refused = await verifyWith(t, forged);
     expect(refused.statusCode).toBe(400);
-    expect(refused.json()).toMatchObject({ error: { code: 'validation_failed', details: [{ field: 'body.checkpoint' }] } });
+    expect(refused.json()).toMatchObject({
+      error: { code: 'validation_failed', details: [{ field: 'body.checkpoint' }] },
+    });
     expect((await verifyWith(t, 'not json')).statusCode).toBe(400);
 
     // Sealing is an admin's; reading checkpoints an auditor's.
-    expect((await t.as('approver', { method: 'POST', url: '/api/v1/audit-events/checkpoints' })).statusCode).toBe(403);
-    expect((await t.as('engineer', { method: 'GET', url: '/api/v1/audit-events/checkpoints' })).statusCode).toBe(403);
+    expect(
+      (await t.as('approver', { method: 'POST', url: '/api/v1/audit-events/checkpoints' })).statusCode,
+    ).toBe(403);
+    expect(
+      (await t.as('engineer', { method: 'GET', url: '/api/v1/audit-events/checkpoints' })).statusCode,
+    ).toBe(403);
   });
 
   it('seal on their own at the configured interval, and only when the log grew', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'egress-checkpoints-'));
     dirs.push(dir);
-    const t = await createTestApp({ env: { EGRESS_AUDIT_CHECKPOINT_DIR: dir, EGRESS_AUDIT_CHECKPOINT_INTERVAL_SECONDS: '1' } });
+    const t = await createTestApp({
+      env: { EGRESS_AUDIT_CHECKPOINT_DIR: dir, EGRESS_AUDIT_CHECKPOINT_INTERVAL_SECONDS: '1' },
+    });
     apps.push(t);
     await appendRows(t, 4);
     const deadline = Date.now() + 10_000;
     let items: AuditCheckpoint[] = [];
     while (Date.now() < deadline && items.length === 0) {
       await new Promise((r) => setTimeout(r, 200));
-      items = (await t.as('approver', { method: 'GET', url: '/api/v1/audit-events/checkpoints' })).json<{ items: AuditCheckpoint[] }>().items;
+      items = (await t.as('approver', { method: 'GET', url: '/api/v1/audit-events/checkpoints' })).json<{
+        items: AuditCheckpoint[];
+      }>().items;
     }
     expect(items.map((c) => c.seq)).toEqual([4]);
     await new Promise((r) => setTimeout(r, 1500));
-    expect((await t.as('approver', { method: 'GET', url: '/api/v1/audit-events/checkpoints' })).json<{ items: unknown[] }>().items).toHaveLength(1);
+    expect(
+      (await t.as('approver', { method: 'GET', url: '/api/v1/audit-events/checkpoints' })).json<{
+        items: unknown[];
+      }>().items,
+    ).toHaveLength(1);
   });
 });

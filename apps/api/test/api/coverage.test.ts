@@ -18,7 +18,8 @@ const coverage = async () => {
   expect(res.statusCode, res.body).toBe(200);
   return res.json<Coverage>();
 };
-const patch = (payload: Record<string, unknown>) => t.as('admin', { method: 'PATCH', url: '/api/v1/settings', payload });
+const patch = (payload: Record<string, unknown>) =>
+  t.as('admin', { method: 'PATCH', url: '/api/v1/settings', payload });
 const deniedNamespaces = async () => {
   const res = await t.as('viewer', { method: 'GET', url: '/api/v1/manifests' });
   return res
@@ -29,15 +30,24 @@ const deniedNamespaces = async () => {
 
 describe('GET /api/v1/coverage', () => {
   it('defaults to the list (nothing changes on upgrade) and says it could not list a cluster', async () => {
-    const settings = (await t.as('admin', { method: 'GET', url: '/api/v1/settings' })).json<Record<string, unknown>>();
-    expect(settings).toMatchObject({ enforcementMode: 'listed', excludedNamespaces: ['kube-node-lease', 'kube-public', 'kube-system'] });
+    const settings = (await t.as('admin', { method: 'GET', url: '/api/v1/settings' })).json<
+      Record<string, unknown>
+    >();
+    expect(settings).toMatchObject({
+      enforcementMode: 'listed',
+      excludedNamespaces: ['kube-node-lease', 'kube-public', 'kube-system'],
+    });
     const svc = await t.factories.service({ namespace: 'shop' });
     expect((await patch({ enforcedNamespaces: ['payments'] })).statusCode).toBe(200);
 
     const c = await coverage();
     expect(c).toMatchObject({ mode: 'listed', source: 'settings', enforced: 1 });
     expect(c.note).toMatch(/none target has no cluster to list/);
-    expect(c.namespaces.find((n) => n.namespace === 'payments')).toMatchObject({ enforced: true, reason: 'listed', services: [] });
+    expect(c.namespaces.find((n) => n.namespace === 'payments')).toMatchObject({
+      enforced: true,
+      reason: 'listed',
+      services: [],
+    });
     expect(c.namespaces.find((n) => n.namespace === 'shop')).toEqual({
       namespace: 'shop',
       enforced: false,
@@ -56,17 +66,30 @@ describe('GET /api/v1/coverage', () => {
     const c = await coverage();
     expect(c.mode).toBe('all');
     const verdicts = Object.fromEntries(c.namespaces.map((n) => [n.namespace, n.reason]));
-    expect(verdicts).toMatchObject({ payments: 'allNamespaces', shop: 'allNamespaces', 'kube-system': 'excluded', 'egress-gateways': 'gatewayNamespace' });
+    expect(verdicts).toMatchObject({
+      payments: 'allNamespaces',
+      shop: 'allNamespaces',
+      'kube-system': 'excluded',
+      'egress-gateways': 'gatewayNamespace',
+    });
     const enforced = c.namespaces.filter((n) => n.enforced).map((n) => n.namespace);
-    expect(enforced).toEqual(['payments', 'shop', 'test-apps'].filter((ns) => c.namespaces.some((n) => n.namespace === ns)));
+    expect(enforced).toEqual(
+      ['payments', 'shop', 'test-apps'].filter((ns) => c.namespaces.some((n) => n.namespace === ns)),
+    );
     expect(await deniedNamespaces()).toEqual(enforced);
   });
 
   it('follows an edited exclusion list', async () => {
     expect((await patch({ excludedNamespaces: ['shop'] })).statusCode).toBe(200);
     const c = await coverage();
-    expect(c.namespaces.find((n) => n.namespace === 'shop')).toMatchObject({ enforced: false, reason: 'excluded' });
-    expect(c.namespaces.find((n) => n.namespace === 'kube-system')).toMatchObject({ enforced: true, reason: 'allNamespaces' });
+    expect(c.namespaces.find((n) => n.namespace === 'shop')).toMatchObject({
+      enforced: false,
+      reason: 'excluded',
+    });
+    expect(c.namespaces.find((n) => n.namespace === 'kube-system')).toMatchObject({
+      enforced: true,
+      reason: 'allNamespaces',
+    });
     expect(await deniedNamespaces()).toEqual(c.namespaces.filter((n) => n.enforced).map((n) => n.namespace));
   });
 
@@ -74,7 +97,9 @@ describe('GET /api/v1/coverage', () => {
     const before = (await t.as('admin', { method: 'GET', url: '/api/v1/settings' })).json<unknown>();
     const bad = await patch({ enforcementMode: 'everything', excludedNamespaces: ['Not A Namespace'] });
     expect(bad.statusCode).toBe(400);
-    const fields = bad.json<{ error: { details: { field: string; message: string }[] } }>().error.details.map((d) => d.field);
+    const fields = bad
+      .json<{ error: { details: { field: string; message: string }[] } }>()
+      .error.details.map((d) => d.field);
     expect(fields).toEqual(expect.arrayContaining(['body.enforcementMode', 'body.excludedNamespaces[0]']));
     expect(bad.body).toContain('must be \\"listed\\" or \\"all\\"');
     expect((await t.as('admin', { method: 'GET', url: '/api/v1/settings' })).json()).toEqual(before);

@@ -20,7 +20,10 @@ beforeAll(async () => {
   t = await createTestApp();
   role = `${t.database.name}_app`;
   // Twice at once, as two replicas (or two test files) starting together would.
-  await Promise.all([setupRuntimeRole(t.database.url, role, password), setupRuntimeRole(t.database.url, role, password)]);
+  await Promise.all([
+    setupRuntimeRole(t.database.url, role, password),
+    setupRuntimeRole(t.database.url, role, password),
+  ]);
   runtimeUrl = withCredentials(t.database.url, role, password);
 });
 afterAll(async () => {
@@ -47,11 +50,28 @@ describe('the runtime database role', () => {
     const app = await buildApp({ config: t.config, db, databaseUrl: runtimeUrl });
     await app.ready();
     try {
-      const res = await app.inject({ method: 'POST', url: '/api/v1/services', headers: { authorization: `Bearer ${t.users.engineer.token}` }, payload: { name: 'service.least-privilege', namespace: 'apps', selector: { matchLabels: { app: 'lp' } } } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/services',
+        headers: { authorization: `Bearer ${t.users.engineer.token}` },
+        payload: {
+          name: 'service.least-privilege',
+          namespace: 'apps',
+          selector: { matchLabels: { app: 'lp' } },
+        },
+      });
       expect(res.statusCode, res.body).toBe(201);
-      const sealed = await app.inject({ method: 'POST', url: '/api/v1/audit-events/checkpoints', headers: { authorization: `Bearer ${t.users.admin.token}` } });
+      const sealed = await app.inject({
+        method: 'POST',
+        url: '/api/v1/audit-events/checkpoints',
+        headers: { authorization: `Bearer ${t.users.admin.token}` },
+      });
       expect(sealed.statusCode, sealed.body).toBe(201);
-      const verify = await app.inject({ method: 'GET', url: '/api/v1/audit-events/verify', headers: { authorization: `Bearer ${t.users.approver.token}` } });
+      const verify = await app.inject({
+        method: 'GET',
+        url: '/api/v1/audit-events/verify',
+        headers: { authorization: `Bearer ${t.users.approver.token}` },
+      });
       expect(verify.json()).toMatchObject({ valid: true });
     } finally {
       await app.close();
@@ -60,7 +80,9 @@ describe('the runtime database role', () => {
   });
 
   it('is refused UPDATE, DELETE, TRUNCATE, ALTER TABLE and session_replication_role on the audit log', async () => {
-    await expect(asRuntime(`UPDATE audit_events SET actor = 'mallory' WHERE seq = 1`)).rejects.toThrow(/permission denied/);
+    await expect(asRuntime(`UPDATE audit_events SET actor = 'mallory' WHERE seq = 1`)).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(asRuntime('DELETE FROM audit_events')).rejects.toThrow(/permission denied/);
     await expect(asRuntime('TRUNCATE audit_events')).rejects.toThrow(/permission denied/);
     await expect(asRuntime('DELETE FROM audit_checkpoints')).rejects.toThrow(/permission denied/);
@@ -68,7 +90,9 @@ describe('the runtime database role', () => {
     await expect(asRuntime('ALTER TABLE audit_events DROP COLUMN hash')).rejects.toThrow(/must be owner/);
     await expect(asRuntime('SET session_replication_role = replica')).rejects.toThrow(/permission denied/);
     await expect(asRuntime('CREATE TABLE sneaky (id int)')).rejects.toThrow(/permission denied/);
-    await expect(asRuntime(`ALTER ROLE "${role}" SUPERUSER`)).rejects.toThrow(/permission denied|must be superuser/);
+    await expect(asRuntime(`ALTER ROLE "${role}" SUPERUSER`)).rejects.toThrow(
+      /permission denied|must be superuser/,
+    );
     expect(await runtimeRoleWarnings(runtimeUrl)).toEqual([]);
   });
 

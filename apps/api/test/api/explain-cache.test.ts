@@ -17,7 +17,11 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
-  const res = await t.as('admin', { method: 'PATCH', url: '/api/v1/settings', payload: { enforcedNamespaces: ['payments'] } });
+  const res = await t.as('admin', {
+    method: 'PATCH',
+    url: '/api/v1/settings',
+    payload: { enforcedNamespaces: ['payments'] },
+  });
   expect(res.statusCode, res.body).toBe(200);
 });
 afterAll(async () => t.close());
@@ -31,14 +35,21 @@ const approve = async (id: string) => {
 function replica(changes = createChanges()) {
   let offsetMs = 0;
   const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
-  const reconcile = createReconcileService({ db: t.db, repo: createReconcileRepository(t.db), reconciler: t.app.reconciler, clock, log: t.app.log });
+  const reconcile = createReconcileService({
+    db: t.db,
+    repo: createReconcileRepository(t.db),
+    reconciler: t.app.reconciler,
+    clock,
+    log: t.app.log,
+  });
   const repo = createExplainRepository(t.db);
   const cache = createDesiredStateCache({ db: t.db, repo, observe: reconcile.observe, changes, clock });
   const service = createExplainService({ repo, cache, clock, publicUrl: t.config.publicUrl });
   return {
     cache,
     changes,
-    ask: (service_: string, host: string): Promise<Explain> => service.explain({ service: service_, host, port: 443, protocol: 'TCP' }),
+    ask: (service_: string, host: string): Promise<Explain> =>
+      service.explain({ service: service_, host, port: 443, protocol: 'TCP' }),
     later: (ms: number) => {
       offsetMs += ms;
     },
@@ -48,7 +59,12 @@ function replica(changes = createChanges()) {
 async function pair(expiresAt?: string) {
   const service = await t.factories.service({ namespace: 'payments' });
   const destination = await t.factories.destination();
-  const grant = await t.factories.grant({ service: service.name, destination: destination.host, port: 443, ...(expiresAt ? { expiresAt } : {}) });
+  const grant = await t.factories.grant({
+    service: service.name,
+    destination: destination.host,
+    port: 443,
+    ...(expiresAt ? { expiresAt } : {}),
+  });
   return { service: service.name, host: destination.host, grant };
 }
 

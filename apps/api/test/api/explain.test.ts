@@ -13,13 +13,23 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
-  const res = await t.as('admin', { method: 'PATCH', url: '/api/v1/settings', payload: { enforcedNamespaces: ['payments'] } });
+  const res = await t.as('admin', {
+    method: 'PATCH',
+    url: '/api/v1/settings',
+    payload: { enforcedNamespaces: ['payments'] },
+  });
   expect(res.statusCode, res.body).toBe(200);
 });
 afterAll(async () => t.close());
 
-const url = (service: string, host: string, port: number | string) => `/api/v1/explain?service=${encodeURIComponent(service)}&host=${encodeURIComponent(host)}&port=${port}`;
-async function explain(service: string, host: string, port: number, role: 'viewer' | 'engineer' = 'viewer'): Promise<Explain> {
+const url = (service: string, host: string, port: number | string) =>
+  `/api/v1/explain?service=${encodeURIComponent(service)}&host=${encodeURIComponent(host)}&port=${port}`;
+async function explain(
+  service: string,
+  host: string,
+  port: number,
+  role: 'viewer' | 'engineer' = 'viewer',
+): Promise<Explain> {
   const res = await t.as(role, { method: 'GET', url: url(service, host, port) });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<Explain>();
@@ -43,14 +53,38 @@ async function fleet(namespace = 'payments') {
 describe('GET /api/v1/explain', () => {
   it('allowed through the gateway: an active grant in an enforced namespace, every check named', async () => {
     const { service, destination } = await fleet();
-    const grant = await t.factories.grant({ service: service.name, destination: destination.host, port: 443 });
+    const grant = await t.factories.grant({
+      service: service.name,
+      destination: destination.host,
+      port: 443,
+    });
     await approve(grant.id);
     const e = await explain(service.name, destination.host, 443);
     expect(e).toMatchObject({ verdict: 'allowed', path: 'gateway', fixes: [] });
     expect(e.steps.map((s) => s.check)).toEqual(
-      expect.arrayContaining(['service', 'identity', 'destination', 'port', 'grant', 'gateway-ready', 'dns-steering', 'gateway-ingress', 'default-deny', 'port-wide']),
+      expect.arrayContaining([
+        'service',
+        'identity',
+        'destination',
+        'port',
+        'grant',
+        'gateway-ready',
+        'dns-steering',
+        'gateway-ingress',
+        'default-deny',
+        'port-wide',
+      ]),
     );
-    for (const c of ['destination', 'port', 'grant', 'gateway-ready', 'dns-steering', 'gateway-ingress', 'default-deny']) expect(step(e, c).ok, c).toBe(true);
+    for (const c of [
+      'destination',
+      'port',
+      'grant',
+      'gateway-ready',
+      'dns-steering',
+      'gateway-ingress',
+      'default-deny',
+    ])
+      expect(step(e, c).ok, c).toBe(true);
     expect(step(e, 'grant').detail).toContain(`${grant.id}: active, 1 of 1 approval(s)`);
     expect(step(e, 'identity').detail).toMatch(/^unbound: any pod with these labels/);
     expect(step(e, 'port-wide').ok).toBe(false);
@@ -62,7 +96,9 @@ describe('GET /api/v1/explain', () => {
     expect(e).toMatchObject({ verdict: 'denied', path: 'gateway' });
     expect(step(e, 'grant')).toMatchObject({ ok: false });
     expect(step(e, 'gateway-ingress').ok).toBe(false);
-    expect(e.fixes.map((f) => [f.kind, f.request])).toEqual([['request', { service: service.name, destination: destination.host, port: 443 }]]);
+    expect(e.fixes.map((f) => [f.kind, f.request])).toEqual([
+      ['request', { service: service.name, destination: destination.host, port: 443 }],
+    ]);
     const other = await explain(service.name, destination.host, 8443);
     expect(step(other, 'port').ok).toBe(false);
     expect(step(other, 'port').detail).toContain('8443/TCP is not one of the destination');
@@ -71,12 +107,21 @@ describe('GET /api/v1/explain', () => {
   it('denied while pending: the fix names the grant, 1 of 2 approvals for a sensitive destination, and its page', async () => {
     const service = await t.factories.service({ namespace: 'payments', serviceAccount: 'payments-api' });
     const destination = await t.factories.destination({ sensitivity: 'sensitive' });
-    const grant = await t.factories.grant({ service: service.name, destination: destination.host, port: 443 });
+    const grant = await t.factories.grant({
+      service: service.name,
+      destination: destination.host,
+      port: 443,
+    });
     await approve(grant.id);
     const e = await explain(service.name, destination.host, 443);
     expect(e.verdict).toBe('denied');
     expect(e.fixes).toHaveLength(1);
-    expect(e.fixes[0]).toMatchObject({ kind: 'pending', grantId: grant.id, approvals: 1, requiredApprovals: 2 });
+    expect(e.fixes[0]).toMatchObject({
+      kind: 'pending',
+      grantId: grant.id,
+      approvals: 1,
+      requiredApprovals: 2,
+    });
     expect(e.fixes[0]?.detail).toContain('1 of 2');
     expect(e.fixes[0]?.link).toMatch(new RegExp(`/grants/${grant.id}$`));
     expect(step(e, 'identity').detail).toContain('ServiceAccount payments-api');
@@ -114,7 +159,11 @@ describe('GET /api/v1/explain', () => {
 
   it('denied once the grant is past its expiry (not yet swept) or revoked', async () => {
     const { service, destination } = await fleet();
-    const grant = await t.factories.grant({ service: service.name, destination: destination.host, port: 443 });
+    const grant = await t.factories.grant({
+      service: service.name,
+      destination: destination.host,
+      port: 443,
+    });
     await approve(grant.id);
     expect((await explain(service.name, destination.host, 443)).verdict).toBe('allowed');
     await t.db.grant.update({ where: { id: grant.id }, data: { expiresAt: new Date(Date.now() - 60_000) } });
@@ -124,7 +173,11 @@ describe('GET /api/v1/explain', () => {
     expect(step(expired, 'grant').detail).toContain('active, 1 of 1 approval(s), expired');
 
     await t.db.grant.update({ where: { id: grant.id }, data: { expiresAt: null } });
-    const revoked = await t.as('approver', { method: 'POST', url: `/api/v1/grants/${grant.id}/revoke`, payload: { reason: 'no longer needed' } });
+    const revoked = await t.as('approver', {
+      method: 'POST',
+      url: `/api/v1/grants/${grant.id}/revoke`,
+      payload: { reason: 'no longer needed' },
+    });
     expect(revoked.statusCode, revoked.body).toBe(200);
     const after = await explain(service.name, destination.host, 443);
     expect(after.verdict).toBe('denied');
@@ -134,17 +187,24 @@ describe('GET /api/v1/explain', () => {
 
   it('refuses the unauthenticated (401), bad input naming the field (400), an unknown service (404)', async () => {
     const { service, destination } = await fleet();
-    expect((await t.app.inject({ method: 'GET', url: url(service.name, destination.host, 443) })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: url(service.name, destination.host, 443) })).statusCode,
+    ).toBe(401);
     const bad = await t.as('viewer', { method: 'GET', url: url(service.name, destination.host, 'x') });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json<{ error: { details: { field: string }[] } }>().error.details.map((d) => d.field)).toEqual(['query.port']);
+    expect(bad.json<{ error: { details: { field: string }[] } }>().error.details.map((d) => d.field)).toEqual(
+      ['query.port'],
+    );
     const big = await t.as('viewer', { method: 'GET', url: url(service.name, destination.host, 70000) });
     expect(big.statusCode).toBe(400);
     expect(big.body).toContain('query.port');
     const host = await t.as('viewer', { method: 'GET', url: url(service.name, 'not a host', 443) });
     expect(host.statusCode).toBe(400);
     expect(host.body).toContain('query.host');
-    const unknown = await t.as('viewer', { method: 'GET', url: url('no.such.service', destination.host, 443) });
+    const unknown = await t.as('viewer', {
+      method: 'GET',
+      url: url('no.such.service', destination.host, 443),
+    });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.body).toContain('no.such.service');
   });
@@ -153,16 +213,31 @@ describe('GET /api/v1/explain', () => {
     // The none target always reports every gateway ready; here the same input as the reconciler's, with
     // the kubernetes target's answer for a gateway whose pods are not ready.
     const { service, destination } = await fleet();
-    const grant = await t.factories.grant({ service: service.name, destination: destination.host, port: 443 });
+    const grant = await t.factories.grant({
+      service: service.name,
+      destination: destination.host,
+      port: 443,
+    });
     await approve(grant.id);
-    const reconcile = createReconcileService({ db: t.db, repo: createReconcileRepository(t.db), reconciler: t.app.reconciler, clock: t.app.clock, log: t.app.log });
+    const reconcile = createReconcileService({
+      db: t.db,
+      repo: createReconcileRepository(t.db),
+      reconciler: t.app.reconciler,
+      clock: t.app.clock,
+      log: t.app.log,
+    });
     const notReady = createExplainService({
       repo: createExplainRepository(t.db),
       input: async () => ({ ...(await reconcile.input()), readiness: {} }),
       clock: t.app.clock,
       publicUrl: t.config.publicUrl,
     });
-    const e = await notReady.explain({ service: service.name, host: destination.host, port: 443, protocol: 'TCP' });
+    const e = await notReady.explain({
+      service: service.name,
+      host: destination.host,
+      port: 443,
+      protocol: 'TCP',
+    });
     expect(e.verdict).toBe('denied');
     expect(step(e, 'grant').ok).toBe(true);
     expect(step(e, 'gateway-ready').ok).toBe(false);

@@ -14,7 +14,11 @@ let t: TestApp;
 let token: string;
 beforeAll(async () => {
   t = await createTestApp({ clock, env: { EGRESS_EXPIRY_INTERVAL_SECONDS: '1' } });
-  const res = await t.as('admin', { method: 'POST', url: '/api/v1/tokens', payload: { name: 'collector', scopes: ['flows.ingest'] } });
+  const res = await t.as('admin', {
+    method: 'POST',
+    url: '/api/v1/tokens',
+    payload: { name: 'collector', scopes: ['flows.ingest'] },
+  });
   token = res.json<{ token: string }>().token;
 });
 afterAll(async () => t.close());
@@ -22,11 +26,19 @@ afterAll(async () => t.close());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function portsLeft(ns: string): Promise<number[]> {
-  return (await t.db.blockedFlow.findMany({ where: { sourceNamespace: ns }, select: { port: true }, orderBy: { port: 'asc' } })).map((r) => r.port);
+  return (
+    await t.db.blockedFlow.findMany({
+      where: { sourceNamespace: ns },
+      select: { port: true },
+      orderBy: { port: 'asc' },
+    })
+  ).map((r) => r.port);
 }
 
 async function groupPortsLeft(ns: string): Promise<number[]> {
-  const rows = await t.db.$queryRaw<{ port: number }[]>`SELECT port FROM blocked_egress_groups WHERE source_namespace = ${ns} ORDER BY port`;
+  const rows = await t.db.$queryRaw<
+    { port: number }[]
+  >`SELECT port FROM blocked_egress_groups WHERE source_namespace = ${ns} ORDER BY port`;
   return rows.map((r) => r.port);
 }
 
@@ -35,7 +47,8 @@ async function waitFor(ns: string, expected: number[], timeoutMs = 10_000): Prom
   const deadline = Date.now() + timeoutMs;
   const left = async () => JSON.stringify({ windows: await portsLeft(ns), groups: await groupPortsLeft(ns) });
   while ((await left()) !== JSON.stringify({ windows: expected, groups: expected })) {
-    if (Date.now() > deadline) throw new Error(`rows of ${ns}: ${await left()}, expected ${JSON.stringify(expected)} for both`);
+    if (Date.now() > deadline)
+      throw new Error(`rows of ${ns}: ${await left()}, expected ${JSON.stringify(expected)} for both`);
     await sleep(100);
   }
 }
@@ -51,7 +64,12 @@ describe('denied-flow retention', () => {
       destPort: port,
       protocol: 'TCP',
     });
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/flows', headers: { authorization: `Bearer ${token}` }, payload: { format: 'generic', records: [record(29, 29 * DAY), record(1, 3_600_000)] } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/flows',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { format: 'generic', records: [record(29, 29 * DAY), record(1, 3_600_000)] },
+    });
     expect(res.statusCode, res.body).toBe(200);
     await sleep(1500);
     expect(await portsLeft(ns)).toEqual([1, 29]);
@@ -61,7 +79,11 @@ describe('denied-flow retention', () => {
     offsetMs = 2 * DAY;
     try {
       await waitFor(ns, [1]);
-      const shorter = await t.as('admin', { method: 'PATCH', url: '/api/v1/settings', payload: { flowRetentionDays: 1 } });
+      const shorter = await t.as('admin', {
+        method: 'PATCH',
+        url: '/api/v1/settings',
+        payload: { flowRetentionDays: 1 },
+      });
       expect(shorter.statusCode, shorter.body).toBe(200);
       await waitFor(ns, []);
     } finally {

@@ -28,7 +28,11 @@ interface Call {
   res?: LightMyRequestResponse;
 }
 
-const ACTION: Record<Kind, string> = { approve: 'grant.approved', reject: 'grant.rejected', revoke: 'grant.revoked' };
+const ACTION: Record<Kind, string> = {
+  approve: 'grant.approved',
+  reject: 'grant.rejected',
+  revoke: 'grant.revoked',
+};
 
 function shuffled<T>(items: T[]): T[] {
   const out = [...items];
@@ -41,15 +45,27 @@ function shuffled<T>(items: T[]): T[] {
 
 /** 8 approvals, 6 rejections and 6 revocations, each by a distinct approver, in random order. */
 function plan(label: string): Call[] {
-  const kinds: Kind[] = [...Array<Kind>(8).fill('approve'), ...Array<Kind>(6).fill('reject'), ...Array<Kind>(6).fill('revoke')];
+  const kinds: Kind[] = [
+    ...Array<Kind>(8).fill('approve'),
+    ...Array<Kind>(6).fill('reject'),
+    ...Array<Kind>(6).fill('revoke'),
+  ];
   return shuffled(kinds.map((kind, i) => ({ kind, who: approvers[i]!, requestId: `${label}-${kind}-${i}` })));
 }
 
 async function fire(grantId: string, calls: Call[]): Promise<void> {
   await Promise.all(
     calls.map(async (c) => {
-      const payload = c.kind === 'approve' ? { comment: `ok from ${c.who.email}` } : { reason: `${c.kind} by ${c.who.email}` };
-      c.res = await t.as(c.who, { method: 'POST', url: `/api/v1/grants/${grantId}/${c.kind}`, headers: { 'x-request-id': c.requestId }, payload });
+      const payload =
+        c.kind === 'approve'
+          ? { comment: `ok from ${c.who.email}` }
+          : { reason: `${c.kind} by ${c.who.email}` };
+      c.res = await t.as(c.who, {
+        method: 'POST',
+        url: `/api/v1/grants/${grantId}/${c.kind}`,
+        headers: { 'x-request-id': c.requestId },
+        payload,
+      });
     }),
   );
 }
@@ -85,14 +101,19 @@ async function race(sensitivity: 'standard' | 'sensitive', round: number): Promi
   await fire(g.id, calls);
 
   // Every call got an answer, never a 500: winners 200, losers 409.
-  for (const c of calls) expect([200, 409], `${c.kind} by ${c.who.email}: ${c.res?.body ?? ''}`).toContain(c.res?.statusCode);
+  for (const c of calls)
+    expect([200, 409], `${c.kind} by ${c.who.email}: ${c.res?.body ?? ''}`).toContain(c.res?.statusCode);
 
   const final = (await t.as('viewer', { method: 'GET', url: `/api/v1/grants/${g.id}` })).json<Grant>();
   expect(['active', 'revoked', 'rejected']).toContain(final.state);
   const won = (kind: Kind) => calls.filter((c) => c.kind === kind && ok(c));
 
   // The grant holds exactly the approvals whose calls succeeded.
-  expect(final.approvals.map((a) => a.approver).sort()).toEqual(won('approve').map((c) => c.who.email).sort());
+  expect(final.approvals.map((a) => a.approver).sort()).toEqual(
+    won('approve')
+      .map((c) => c.who.email)
+      .sort(),
+  );
   if (final.state === 'rejected') {
     expect(won('approve').length).toBeLessThan(required);
     expect(won('reject')).toHaveLength(1);
@@ -104,8 +125,15 @@ async function race(sensitivity: 'standard' | 'sensitive', round: number): Promi
   }
 
   // Audit rows match the successful calls one to one (plus grant.activated with the activating approval).
-  const rows = await t.db.auditEvent.findMany({ where: { targetId: g.id, action: { not: 'grant.requested' } }, orderBy: { seq: 'asc' } });
-  expectLegalHistory(rows.map((r) => r.action), required, final.state);
+  const rows = await t.db.auditEvent.findMany({
+    where: { targetId: g.id, action: { not: 'grant.requested' } },
+    orderBy: { seq: 'asc' },
+  });
+  expectLegalHistory(
+    rows.map((r) => r.action),
+    required,
+    final.state,
+  );
   for (const c of calls) {
     const mine = rows.filter((r) => r.requestId === c.requestId).map((r) => r.action);
     if (!ok(c)) expect(mine, `failed ${c.requestId} left audit rows`).toEqual([]);
@@ -114,7 +142,9 @@ async function race(sensitivity: 'standard' | 'sensitive', round: number): Promi
   expect(rows.every((r) => calls.some((c) => c.requestId === r.requestId && ok(c)))).toBe(true);
 
   // Each winner's response shows the state right after it, in audit order.
-  const winnersInOrder = rows.filter((r) => r.action !== 'grant.activated').map((r) => calls.find((c) => c.requestId === r.requestId)!);
+  const winnersInOrder = rows
+    .filter((r) => r.action !== 'grant.activated')
+    .map((r) => calls.find((c) => c.requestId === r.requestId)!);
   winnersInOrder.forEach((c, i) => {
     const body = c.res!.json<Grant>();
     if (c.kind === 'approve') {
@@ -134,6 +164,10 @@ describe('concurrent decisions on one grant', () => {
   it('leaves a valid audit chain', async () => {
     const res = await t.as('approver', { method: 'GET', url: '/api/v1/audit-events/verify' });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ valid: true, checked: await t.db.auditEvent.count(), firstInvalidSeq: null });
+    expect(res.json()).toMatchObject({
+      valid: true,
+      checked: await t.db.auditEvent.count(),
+      firstInvalidSeq: null,
+    });
   });
 });

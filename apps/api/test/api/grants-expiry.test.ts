@@ -23,7 +23,8 @@ async function waitForState(id: string, state: string, timeoutMs: number): Promi
   for (;;) {
     const row = await t.db.grant.findUniqueOrThrow({ where: { id }, select: { state: true } });
     if (row.state === state) return;
-    if (Date.now() > deadline) throw new Error(`grant ${id} still ${row.state} after ${timeoutMs} ms (waited for ${state})`);
+    if (Date.now() > deadline)
+      throw new Error(`grant ${id} still ${row.state} after ${timeoutMs} ms (waited for ${state})`);
     await sleep(100);
   }
 }
@@ -32,14 +33,22 @@ describe('grant expiry', () => {
   it('expires an active grant past expiresAt without any API call, audited as the system', async () => {
     // Service and destination first, so the expiry window starts at the request (the suite may run on a busy machine).
     const [svc, dest] = [await f.service(), await f.destination()];
-    const g = await f.grant({ service: svc.name, destination: dest.host, port: 443, expiresAt: inSeconds(2) });
+    const g = await f.grant({
+      service: svc.name,
+      destination: dest.host,
+      port: 443,
+      expiresAt: inSeconds(2),
+    });
     const approved = await t.as('approver', { method: 'POST', url: `/api/v1/grants/${g.id}/approve` });
     expect(approved.statusCode, approved.body).toBe(200);
     expect(approved.json()).toMatchObject({ state: 'active' });
     // An active grant without expiry and one expiring much later are left alone.
     const forever = await f.grant();
     const later = await f.grant({ expiresAt: inSeconds(3600) });
-    for (const other of [forever, later]) expect((await t.as('approver', { method: 'POST', url: `/api/v1/grants/${other.id}/approve` })).statusCode).toBe(200);
+    for (const other of [forever, later])
+      expect(
+        (await t.as('approver', { method: 'POST', url: `/api/v1/grants/${other.id}/approve` })).statusCode,
+      ).toBe(200);
 
     await waitForState(g.id, 'expired', 10_000);
 
@@ -53,9 +62,14 @@ describe('grant expiry', () => {
     expect(rows[0]?.before).toMatchObject({ state: 'active' });
     expect(rows[0]?.after).toMatchObject({ state: 'expired' });
 
-    for (const other of [forever, later]) expect((await t.db.grant.findUniqueOrThrow({ where: { id: other.id } })).state).toBe('active');
+    for (const other of [forever, later])
+      expect((await t.db.grant.findUniqueOrThrow({ where: { id: other.id } })).state).toBe('active');
     // Once expired it cannot be revoked (no transition from expired).
-    const revoke = await t.as('approver', { method: 'POST', url: `/api/v1/grants/${g.id}/revoke`, payload: { reason: 'too late for this' } });
+    const revoke = await t.as('approver', {
+      method: 'POST',
+      url: `/api/v1/grants/${g.id}/revoke`,
+      payload: { reason: 'too late for this' },
+    });
     expect(revoke.statusCode).toBe(409);
   });
 
@@ -66,16 +80,29 @@ describe('grant expiry', () => {
     const res = await t.as('engineer', {
       method: 'POST',
       url: '/api/v1/grants',
-      payload: { service: svc.name, destination: dest.host, port: 443, justification: 'Needed for a short experiment.', expiresAt: inSeconds(-60) },
+      payload: {
+        service: svc.name,
+        destination: dest.host,
+        port: 443,
+        justification: 'Needed for a short experiment.',
+        expiresAt: inSeconds(-60),
+      },
     });
     expect(res.statusCode, res.body).toBe(400);
-    expect(res.json()).toMatchObject({ error: { code: 'validation_failed', details: [{ field: 'body.expiresAt' }] } });
+    expect(res.json()).toMatchObject({
+      error: { code: 'validation_failed', details: [{ field: 'body.expiresAt' }] },
+    });
     expect(await t.db.grant.count()).toBe(before);
   });
 
   it('cancels a pending request whose requested expiry passed (system, audited), so it cannot be approved and no longer blocks a new request', async () => {
     const [svc, dest] = [await f.service(), await f.destination()];
-    const g = await f.grant({ service: svc.name, destination: dest.host, port: 443, expiresAt: inSeconds(1) });
+    const g = await f.grant({
+      service: svc.name,
+      destination: dest.host,
+      port: 443,
+      expiresAt: inSeconds(1),
+    });
     await waitForState(g.id, 'cancelled', 10_000);
     const res = await t.as('approver', { method: 'POST', url: `/api/v1/grants/${g.id}/approve` });
     expect(res.statusCode, res.body).toBe(409);

@@ -22,9 +22,14 @@ const JUSTIFICATION = 'The service calls this API to do its job.';
 function post(who: Role | TestUser, url: string, payload?: object): Promise<LightMyRequestResponse> {
   return t.as(who, { method: 'POST', url, ...(payload ? { payload } : {}) });
 }
-const request = (payload: object, who: Role | TestUser = 'engineer') => post(who, '/api/v1/grants', { justification: JUSTIFICATION, ...payload });
-const act = (who: Role | TestUser, id: string, action: 'approve' | 'reject' | 'cancel' | 'revoke', payload?: object) =>
-  post(who, `/api/v1/grants/${id}/${action}`, payload);
+const request = (payload: object, who: Role | TestUser = 'engineer') =>
+  post(who, '/api/v1/grants', { justification: JUSTIFICATION, ...payload });
+const act = (
+  who: Role | TestUser,
+  id: string,
+  action: 'approve' | 'reject' | 'cancel' | 'revoke',
+  payload?: object,
+) => post(who, `/api/v1/grants/${id}/${action}`, payload);
 
 function expectStatus(res: LightMyRequestResponse, status: number): void {
   expect(res.statusCode, res.body).toBe(status);
@@ -45,7 +50,22 @@ async function activeGrant(overrides: Parameters<Factories['grant']>[0] = {}): P
 
 // docs/api.md: {id, service, destination, port, state, justification, requestedBy, requestedAt, expiresAt,
 // approvals: [{approver, at, comment}], requiredApprovals, decidedAt, decidedBy, reason}
-const API_FIELDS = ['id', 'service', 'destination', 'port', 'state', 'justification', 'requestedBy', 'requestedAt', 'expiresAt', 'approvals', 'requiredApprovals', 'decidedAt', 'decidedBy', 'reason'];
+const API_FIELDS = [
+  'id',
+  'service',
+  'destination',
+  'port',
+  'state',
+  'justification',
+  'requestedBy',
+  'requestedAt',
+  'expiresAt',
+  'approvals',
+  'requiredApprovals',
+  'decidedAt',
+  'decidedBy',
+  'reason',
+];
 const RFC3339_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 describe('POST /grants', () => {
@@ -78,7 +98,11 @@ describe('POST /grants', () => {
     const approved = await act(approver, String(g.id), 'approve', { comment: 'looks fine' });
     expectStatus(approved, 200);
     const a = approved.json<Grant>();
-    expect(a).toMatchObject({ state: 'active', decidedBy: approver.email, approvals: [{ approver: approver.email, comment: 'looks fine' }] });
+    expect(a).toMatchObject({
+      state: 'active',
+      decidedBy: approver.email,
+      approvals: [{ approver: approver.email, comment: 'looks fine' }],
+    });
     expect(Object.keys(a.approvals[0] ?? {}).sort()).toEqual(['approver', 'at', 'comment']);
     expect(a.approvals[0]?.at).toMatch(RFC3339_UTC);
     expect(a.decidedAt).toMatch(RFC3339_UTC);
@@ -98,17 +122,34 @@ describe('POST /grants', () => {
     for (const c of cases) {
       const res = await request({ service: svc.name, destination: c.destination, port: c.port });
       expectStatus(res, 201);
-      expect(res.json()).toMatchObject({ state: 'pending', destination: c.destination, requiredApprovals: c.required });
+      expect(res.json()).toMatchObject({
+        state: 'pending',
+        destination: c.destination,
+        requiredApprovals: c.required,
+      });
     }
   });
 
   it('refuses a port that is not one of the destination ports, and unknown service or destination, writing nothing', async () => {
     const svc = await f.service();
-    const dest = await f.destination({ ports: [{ port: 443, protocol: 'TCP' }, { port: 22, protocol: 'TCP' }] });
+    const dest = await f.destination({
+      ports: [
+        { port: 443, protocol: 'TCP' },
+        { port: 22, protocol: 'TCP' },
+      ],
+    });
     const before = await t.db.grant.count();
     expectFields(await request({ service: svc.name, destination: dest.host, port: 8443 }), 400, 'body.port');
-    expectFields(await request({ service: 'service.nobody-knows', destination: dest.host, port: 443 }), 400, 'body.service');
-    expectFields(await request({ service: svc.name, destination: 'unknown.example.org', port: 443 }), 400, 'body.destination');
+    expectFields(
+      await request({ service: 'service.nobody-knows', destination: dest.host, port: 443 }),
+      400,
+      'body.service',
+    );
+    expectFields(
+      await request({ service: svc.name, destination: 'unknown.example.org', port: 443 }),
+      400,
+      'body.destination',
+    );
     expect(await t.db.grant.count()).toBe(before);
   });
 
@@ -124,11 +165,17 @@ describe('POST /grants', () => {
     expectStatus(await act('approver', first.json<Grant>().id, 'approve'), 200);
     expectStatus(await request(body), 409); // active
 
-    expectStatus(await act('approver', first.json<Grant>().id, 'revoke', { reason: 'no longer needed' }), 200);
+    expectStatus(
+      await act('approver', first.json<Grant>().id, 'revoke', { reason: 'no longer needed' }),
+      200,
+    );
     const second = await request(body);
     expectStatus(second, 201); // after revoke
 
-    expectStatus(await act('approver', second.json<Grant>().id, 'reject', { reason: 'use the mirror instead' }), 200);
+    expectStatus(
+      await act('approver', second.json<Grant>().id, 'reject', { reason: 'use the mirror instead' }),
+      200,
+    );
     expectStatus(await request(body), 201); // after reject
 
     const portWide = { service: svc.name, destination: null, port: 9000 };
@@ -148,7 +195,10 @@ describe('POST /grants', () => {
 
   it('answers 404 for an unknown grant', async () => {
     expectStatus(await act('approver', '00000000-0000-4000-8000-000000000000', 'approve'), 404);
-    expectStatus(await t.as('viewer', { method: 'GET', url: '/api/v1/grants/00000000-0000-4000-8000-000000000000' }), 404);
+    expectStatus(
+      await t.as('viewer', { method: 'GET', url: '/api/v1/grants/00000000-0000-4000-8000-000000000000' }),
+      404,
+    );
   });
 });
 
@@ -162,7 +212,9 @@ describe('approve', () => {
     const res = await act(requester, mine.json<Grant>().id, 'approve');
     expectStatus(res, 403);
     expect(res.json()).toMatchObject({ error: { code: 'forbidden' } });
-    expect((await t.as('viewer', { method: 'GET', url: `/api/v1/grants/${mine.json<Grant>().id}` })).json()).toMatchObject({ state: 'pending', approvals: [] });
+    expect(
+      (await t.as('viewer', { method: 'GET', url: `/api/v1/grants/${mine.json<Grant>().id}` })).json(),
+    ).toMatchObject({ state: 'pending', approvals: [] });
     expectStatus(await act('approver', mine.json<Grant>().id, 'approve'), 200);
   });
 
@@ -173,15 +225,23 @@ describe('approve', () => {
 
     const first = await act(a, g.id, 'approve');
     expectStatus(first, 200);
-    expect(first.json()).toMatchObject({ state: 'pending', approvals: [{ approver: a.email }], decidedAt: null });
+    expect(first.json()).toMatchObject({
+      state: 'pending',
+      approvals: [{ approver: a.email }],
+      decidedAt: null,
+    });
 
     const again = await act(a, g.id, 'approve');
     expectStatus(again, 409);
-    expect((await t.db.grantApproval.count({ where: { grantId: g.id } }))).toBe(1);
+    expect(await t.db.grantApproval.count({ where: { grantId: g.id } })).toBe(1);
 
     const second = await act(b, g.id, 'approve', { comment: 'second pair of eyes' });
     expectStatus(second, 200);
-    expect(second.json()).toMatchObject({ state: 'active', decidedBy: b.email, approvals: [{ approver: a.email }, { approver: b.email, comment: 'second pair of eyes' }] });
+    expect(second.json()).toMatchObject({
+      state: 'active',
+      decidedBy: b.email,
+      approvals: [{ approver: a.email }, { approver: b.email, comment: 'second pair of eyes' }],
+    });
 
     expectStatus(await act(await t.addUser('approver'), g.id, 'approve'), 409); // already active
   });
@@ -203,7 +263,11 @@ describe('reject, cancel, revoke', () => {
     expect((await t.db.grant.findUniqueOrThrow({ where: { id: g.id } })).state).toBe('pending');
     const res = await act('approver', g.id, 'reject', { reason: 'use the internal mirror' });
     expectStatus(res, 200);
-    expect(res.json()).toMatchObject({ state: 'rejected', reason: 'use the internal mirror', decidedBy: t.users.approver.email });
+    expect(res.json()).toMatchObject({
+      state: 'rejected',
+      reason: 'use the internal mirror',
+      decidedBy: t.users.approver.email,
+    });
     expectStatus(await act('approver', g.id, 'approve'), 409);
     expectStatus(await act('approver', g.id, 'reject', { reason: 'rejecting it twice' }), 409);
   });
@@ -229,7 +293,11 @@ describe('reject, cancel, revoke', () => {
     expectFields(await act('approver', active.id, 'revoke', {}), 400, 'body.reason');
     const res = await act('approver', active.id, 'revoke', { reason: 'the integration was retired' });
     expectStatus(res, 200);
-    expect(res.json()).toMatchObject({ state: 'revoked', reason: 'the integration was retired', decidedBy: t.users.approver.email });
+    expect(res.json()).toMatchObject({
+      state: 'revoked',
+      reason: 'the integration was retired',
+      decidedBy: t.users.approver.email,
+    });
     expectStatus(await act('approver', active.id, 'revoke', { reason: 'revoking it twice' }), 409);
     expectStatus(await act('approver', active.id, 'approve'), 409);
   });
@@ -246,7 +314,12 @@ describe('GET /grants', () => {
   it('filters by state, service and destination (and * for port-wide)', async () => {
     const svc = await f.service();
     const d1 = await f.destination();
-    const d2 = await f.destination({ ports: [{ port: 443, protocol: 'TCP' }, { port: 80, protocol: 'TCP' }] });
+    const d2 = await f.destination({
+      ports: [
+        { port: 443, protocol: 'TCP' },
+        { port: 80, protocol: 'TCP' },
+      ],
+    });
     const g1 = await f.grant({ service: svc.name, destination: d1.host, port: 443 });
     const g2 = await f.grant({ service: svc.name, destination: d2.host, port: 443 });
     const g3 = await f.grant({ service: svc.name, destination: d2.host, port: 80 });
@@ -270,12 +343,15 @@ describe('GET /grants', () => {
   it('pages with limit and nextCursor, newest first, visiting every item exactly once', async () => {
     const svc = await f.service();
     const created: string[] = [];
-    for (let port = 1000; port < 1007; port++) created.push((await f.grant({ service: svc.name, destination: null, port })).id);
+    for (let port = 1000; port < 1007; port++)
+      created.push((await f.grant({ service: svc.name, destination: null, port })).id);
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: Page = await list(`service=${svc.name}&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: Page = await list(
+        `service=${svc.name}&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(page.items.length).toBeLessThanOrEqual(3);
       seen.push(...page.items.map((g) => g.id));
       cursor = page.nextCursor;

@@ -18,12 +18,19 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const login = (email: string, password: string, ip = '198.51.100.7') =>
-  t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password }, remoteAddress: ip });
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { email, password },
+    remoteAddress: ip,
+  });
 
 describe('failed sign-ins per address, across accounts', () => {
   it('refuses an address after 20 failures over 40 accounts, with one summary audit row instead of one per attempt', async () => {
     const before = await t.db.auditEvent.count();
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => login(`sprayed-${i}@example.com`, 'Winter2026!')));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => login(`sprayed-${i}@example.com`, 'Winter2026!')),
+    );
     const statuses = results.map((r) => r.statusCode);
     expect(statuses.filter((s) => s === 401)).toHaveLength(20);
     expect(statuses.filter((s) => s === 429)).toHaveLength(20);
@@ -47,29 +54,41 @@ describe('failed sign-ins per address, across accounts', () => {
   it('does not count successful sign-ins against the address', async () => {
     // 24 successes (over 4 accounts, under the per-account limit) from one address, beyond its 20 failures.
     const roles = ['viewer', 'engineer', 'approver', 'admin'] as const;
-    for (let i = 0; i < 24; i++) expect((await login(t.users[roles[i % 4]!].email, PASSWORD, '192.0.2.44')).statusCode).toBe(200);
+    for (let i = 0; i < 24; i++)
+      expect((await login(t.users[roles[i % 4]!].email, PASSWORD, '192.0.2.44')).statusCode).toBe(200);
   });
 });
 
 describe('tokens never manage tokens above their own role', () => {
   it("refuses a viewer-limited token revoking its owner's approver token, and hides it from its list", async () => {
     const owner = await t.addUser('approver', 'token-owner');
-    const viewerToken = await t.as(owner, { method: 'POST', url: '/api/v1/tokens', payload: { name: 'read only', role: 'viewer' } });
+    const viewerToken = await t.as(owner, {
+      method: 'POST',
+      url: '/api/v1/tokens',
+      payload: { name: 'read only', role: 'viewer' },
+    });
     expect(viewerToken.statusCode).toBe(201);
     const limited = viewerToken.json<{ token: string }>().token;
-    const asLimited = (opts: InjectOptions) => t.app.inject({ ...opts, headers: { authorization: `Bearer ${limited}` } });
+    const asLimited = (opts: InjectOptions) =>
+      t.app.inject({ ...opts, headers: { authorization: `Bearer ${limited}` } });
 
     const list = await asLimited({ method: 'GET', url: '/api/v1/tokens' });
     expect(list.statusCode).toBe(200);
     expect(list.json<{ items: { role: string }[] }>().items.map((i) => i.role)).toEqual(['viewer']);
 
-    const approverTokenId = (await t.db.apiToken.findFirstOrThrow({ where: { userId: owner.id, role: 'approver' } })).id;
+    const approverTokenId = (
+      await t.db.apiToken.findFirstOrThrow({ where: { userId: owner.id, role: 'approver' } })
+    ).id;
     const revoke = await asLimited({ method: 'DELETE', url: `/api/v1/tokens/${approverTokenId}` });
     expect(revoke.statusCode).toBe(403);
     expect(revoke.json()).toMatchObject({ error: { code: 'forbidden' } });
     expect((await t.as(owner, { method: 'GET', url: '/api/v1/auth/me' })).statusCode).toBe(200);
 
-    const mint = await asLimited({ method: 'POST', url: '/api/v1/tokens', payload: { name: 'escalate', role: 'approver' } });
+    const mint = await asLimited({
+      method: 'POST',
+      url: '/api/v1/tokens',
+      payload: { name: 'escalate', role: 'approver' },
+    });
     expect(mint.statusCode).toBe(403);
     // Within its role it still works: it may revoke itself.
     const self = await t.db.apiToken.findFirstOrThrow({ where: { userId: owner.id, role: 'viewer' } });
@@ -83,7 +102,13 @@ describe('error bodies are bounded', () => {
     for (let i = 0; i < 60_000; i++) body[`k${i}`] = 'v';
     const payload = JSON.stringify(body);
     expect(payload.length).toBeGreaterThan(600_000);
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload, headers: { 'content-type': 'application/json' }, remoteAddress: '192.0.2.77' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload,
+      headers: { 'content-type': 'application/json' },
+      remoteAddress: '192.0.2.77',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.body.length).toBeLessThan(8 * 1024);
     expect(res.json()).toMatchObject({ error: { code: 'validation_failed' } });
@@ -91,9 +116,15 @@ describe('error bodies are bounded', () => {
 
   it('lists at most the first 20 field errors', async () => {
     const rules = Array.from({ length: 100 }, () => ({ port: 0 }));
-    const res = await t.as('approver', { method: 'POST', url: '/api/v1/destinations', payload: { host: 'bounded.example.com', ports: rules, sensitivity: 'normal' } });
+    const res = await t.as('approver', {
+      method: 'POST',
+      url: '/api/v1/destinations',
+      payload: { host: 'bounded.example.com', ports: rules, sensitivity: 'normal' },
+    });
     expect(res.statusCode).toBe(400);
-    const { error } = res.json<{ error: { message: string; details: { field: string; message: string }[] } }>();
+    const { error } = res.json<{
+      error: { message: string; details: { field: string; message: string }[] };
+    }>();
     expect(error.details.length).toBeGreaterThan(0);
     expect(error.details.length).toBeLessThanOrEqual(20);
     for (const d of error.details) expect(d.message.length).toBeLessThanOrEqual(300);
@@ -134,7 +165,11 @@ describe('a database outage', () => {
     await app.ready();
     // Each request must answer within 20 s: a hang is a failure that names the request, not a test timeout.
     const get = async (path: string) => {
-      const res = app.inject({ method: 'GET', url: path, headers: { authorization: `Bearer ${t.users.viewer.token}` } });
+      const res = app.inject({
+        method: 'GET',
+        url: path,
+        headers: { authorization: `Bearer ${t.users.viewer.token}` },
+      });
       let timer: NodeJS.Timeout | undefined;
       const hung = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`GET ${path} did not answer within 20 s`)), 20_000);
@@ -156,7 +191,11 @@ describe('a database outage', () => {
         expect(res.headers['retry-after']).toBe('5');
         expect(res.json()).toMatchObject({ error: { code: 'unavailable' } });
       }
-      const failedLogin = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'someone@example.com', password: 'whatever' } });
+      const failedLogin = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'someone@example.com', password: 'whatever' },
+      });
       expect(failedLogin.statusCode).toBe(503);
       expect((await get('/healthz')).statusCode).toBe(200);
       expect((await get('/readyz')).statusCode).toBe(503);
@@ -174,4 +213,3 @@ describe('a database outage', () => {
     }
   }, 90_000);
 });
-

@@ -17,13 +17,24 @@ let receiver: Receiver;
 let offsetMs = 0;
 const clock = { now: () => new Date(Date.now() + offsetMs) };
 const CONSOLE = 'https://egress.example.com';
-const ALL_GRANT_EVENTS = ['grant.requested', 'grant.approval_needed', 'grant.approved', 'grant.rejected', 'grant.revoked', 'grant.expired'];
+const ALL_GRANT_EVENTS = [
+  'grant.requested',
+  'grant.approval_needed',
+  'grant.approved',
+  'grant.rejected',
+  'grant.revoked',
+  'grant.expired',
+];
 
 beforeAll(async () => {
   receiver = await startReceiver(clock.now);
   t = await createTestApp({
     clock,
-    env: { EGRESS_WEBHOOK_ALLOW_PRIVATE: 'true', EGRESS_PUBLIC_URL: CONSOLE, EGRESS_EXPIRY_INTERVAL_SECONDS: '1' },
+    env: {
+      EGRESS_WEBHOOK_ALLOW_PRIVATE: 'true',
+      EGRESS_PUBLIC_URL: CONSOLE,
+      EGRESS_EXPIRY_INTERVAL_SECONDS: '1',
+    },
   });
   f = t.factories;
 });
@@ -37,7 +48,11 @@ let hooks = 0;
 
 async function createHook(body: Record<string, unknown>): Promise<Hook> {
   const name = `n-hook-${++hooks}`;
-  const res = await t.as('admin', { method: 'POST', url: '/api/v1/webhooks', payload: { name, url: receiver.url(name), ...body } });
+  const res = await t.as('admin', {
+    method: 'POST',
+    url: '/api/v1/webhooks',
+    payload: { name, url: receiver.url(name), ...body },
+  });
   expect(res.statusCode, res.body).toBe(201);
   return { ...res.json<Webhook & { secret: string }>(), path: `/${name}` };
 }
@@ -55,13 +70,24 @@ interface GrantPayload {
 
 /** What `hook` received about grant `grantId`, in arrival order, each checked for a valid signature. */
 function received(hook: Hook, grantId: string): GrantPayload[] {
-  const requests = receiver.requests(hook.path).filter((r) => (r.json as unknown as GrantPayload).data.grant.id === grantId);
+  const requests = receiver
+    .requests(hook.path)
+    .filter((r) => (r.json as unknown as GrantPayload).data.grant.id === grantId);
   for (const r of requests) expect(signatureValid(hook.secret, r), 'signature').toBe(true);
   return requests.map((r) => r.json as unknown as GrantPayload);
 }
 
-async function act(who: TestUser | 'approver', id: string, action: 'approve' | 'reject' | 'revoke', payload?: object) {
-  const res = await t.as(who, { method: 'POST', url: `/api/v1/grants/${id}/${action}`, ...(payload ? { payload } : {}) });
+async function act(
+  who: TestUser | 'approver',
+  id: string,
+  action: 'approve' | 'reject' | 'revoke',
+  payload?: object,
+) {
+  const res = await t.as(who, {
+    method: 'POST',
+    url: `/api/v1/grants/${id}/${action}`,
+    ...(payload ? { payload } : {}),
+  });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<Grant>();
 }
@@ -71,7 +97,12 @@ describe('grant notifications', () => {
     const hook = await createHook({ events: ALL_GRANT_EVENTS });
     const svc = await f.service({ namespace: 'payments' });
     const dest = await f.destination();
-    const g = await f.grant({ service: svc.name, destination: dest.host, port: 443, justification: 'Sends invoices through the payment provider.' });
+    const g = await f.grant({
+      service: svc.name,
+      destination: dest.host,
+      port: 443,
+      justification: 'Sends invoices through the payment provider.',
+    });
     await drain();
 
     const first = received(hook, g.id);
@@ -110,7 +141,13 @@ describe('grant notifications', () => {
     expect(all[2]).toMatchObject({
       event: 'grant.approved',
       actor: { label: t.users.approver.email },
-      data: { grant: { state: 'active', approvals: [{ approver: t.users.approver.email, comment: 'fine' }], requiredApprovals: 1 } },
+      data: {
+        grant: {
+          state: 'active',
+          approvals: [{ approver: t.users.approver.email, comment: 'fine' }],
+          requiredApprovals: 1,
+        },
+      },
     });
   });
 
@@ -124,7 +161,14 @@ describe('grant notifications', () => {
     await act(second, g.id, 'approve');
     await drain();
     const events = received(hook, g.id);
-    expect(events.map((p) => [p.event, p.data.grant.state, p.data.grant.approvals.length, p.data.grant.requiredApprovals])).toEqual([
+    expect(
+      events.map((p) => [
+        p.event,
+        p.data.grant.state,
+        p.data.grant.approvals.length,
+        p.data.grant.requiredApprovals,
+      ]),
+    ).toEqual([
       ['grant.approval_needed', 'pending', 0, 2],
       ['grant.approval_needed', 'pending', 1, 2],
       ['grant.approved', 'active', 2, 2],
@@ -144,39 +188,79 @@ describe('grant notifications', () => {
     const expiring = await f.grant({ expiresAt: new Date(clock.now().getTime() + 3600_000).toISOString() });
     await act('approver', expiring.id, 'approve');
     offsetMs += 2 * 3600_000;
-    await waitFor(async () => (await t.db.grant.findUniqueOrThrow({ where: { id: expiring.id } })).state === 'expired');
+    await waitFor(
+      async () => (await t.db.grant.findUniqueOrThrow({ where: { id: expiring.id } })).state === 'expired',
+    );
     await drain();
 
     const [onReject, ...moreRejects] = received(hook, rejected.id);
     expect(moreRejects).toEqual([]);
-    expect(onReject).toMatchObject({ event: 'grant.rejected', actor: { label: t.users.approver.email }, data: { grant: { state: 'rejected', reason: 'Use the internal mirror instead.' } } });
+    expect(onReject).toMatchObject({
+      event: 'grant.rejected',
+      actor: { label: t.users.approver.email },
+      data: { grant: { state: 'rejected', reason: 'Use the internal mirror instead.' } },
+    });
     const [onRevoke, ...moreRevokes] = received(hook, revoked.id);
     expect(moreRevokes).toEqual([]);
     // A port-wide grant: no destination, so no sensitivity.
-    expect(onRevoke).toMatchObject({ event: 'grant.revoked', data: { grant: { state: 'revoked', destination: null, destinationSensitivity: null, port: 8443, reason: 'Incident 42.' } } });
+    expect(onRevoke).toMatchObject({
+      event: 'grant.revoked',
+      data: {
+        grant: {
+          state: 'revoked',
+          destination: null,
+          destinationSensitivity: null,
+          port: 8443,
+          reason: 'Incident 42.',
+        },
+      },
+    });
     const [onExpiry, ...moreExpiries] = received(hook, expiring.id);
     expect(moreExpiries).toEqual([]);
-    expect(onExpiry).toMatchObject({ event: 'grant.expired', actor: { type: 'system', label: 'system' }, data: { grant: { state: 'expired' } } });
+    expect(onExpiry).toMatchObject({
+      event: 'grant.expired',
+      actor: { type: 'system', label: 'system' },
+      data: { grant: { state: 'expired' } },
+    });
   });
 
   it('sends the Slack format as a readable incoming-webhook message', async () => {
     const hook = await createHook({ format: 'slack', events: ['grant.requested'] });
     const svc = await f.service({ namespace: 'billing' });
     const dest = await f.destination();
-    const g = await f.grant({ service: svc.name, destination: dest.host, port: 443, justification: 'Needs <b>this</b> & that for exports.' });
+    const g = await f.grant({
+      service: svc.name,
+      destination: dest.host,
+      port: 443,
+      justification: 'Needs <b>this</b> & that for exports.',
+    });
     await drain();
     const requests = receiver.requests(hook.path).filter((r) => r.body.includes(g.id));
     expect(requests).toHaveLength(1);
     const req = requests[0]!;
     expect(signatureValid(hook.secret, req)).toBe(true);
     expect(req.headers['x-egress-event']).toBe('grant.requested');
-    const msg = req.json as { text: string; blocks: { type: string; text?: { type: string; text: string }; fields?: { type: string; text: string }[] }[] };
+    const msg = req.json as {
+      text: string;
+      blocks: {
+        type: string;
+        text?: { type: string; text: string };
+        fields?: { type: string; text: string }[];
+      }[];
+    };
     expect(Object.keys(msg).sort()).toEqual(['blocks', 'text']);
     expect(msg.text).toBe(`New access request: ${svc.name} → ${dest.host}:443`);
     expect(msg.blocks[0]!.text?.type).toBe('mrkdwn');
     expect(msg.blocks[0]!.text?.text).toContain('*New access request*');
     const fields = msg.blocks.flatMap((b) => b.fields ?? []).map((x) => x.text);
-    expect(fields).toEqual(expect.arrayContaining([`*Service*\n\`${svc.name}\` in \`billing\``, `*Approvals*\n0 of 1`, `*State*\npending`, `*Destination*\n\`${dest.host}:443\`\nstandard`]));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        `*Service*\n\`${svc.name}\` in \`billing\``,
+        `*Approvals*\n0 of 1`,
+        `*State*\npending`,
+        `*Destination*\n\`${dest.host}:443\`\nstandard`,
+      ]),
+    );
     const all = JSON.stringify(msg.blocks);
     expect(all).toContain('Needs &lt;b&gt;this&lt;/b&gt; &amp; that for exports.');
     expect(all).toContain(`<${CONSOLE}/grants/${g.id}|Open the grant in Egress Control>`);
@@ -197,13 +281,20 @@ describe('grant notifications', () => {
 
   it('sends nothing to a webhook not subscribed to the event, or disabled', async () => {
     const onlyRejections = await createHook({ events: ['grant.rejected'] });
-    const disabled = await createHook({ events: [...ALL_GRANT_EVENTS, 'blocked_egress.alert'], enabled: false });
+    const disabled = await createHook({
+      events: [...ALL_GRANT_EVENTS, 'blocked_egress.alert'],
+      enabled: false,
+    });
     const approved = await f.grant();
     await act('approver', approved.id, 'approve');
     const rejected = await f.grant();
     await act('approver', rejected.id, 'reject', { reason: 'Not needed.' });
     await drain();
-    expect(receiver.requests(onlyRejections.path).map((r) => [r.json.event, (r.json as unknown as GrantPayload).data.grant.id])).toEqual([['grant.rejected', rejected.id]]);
+    expect(
+      receiver
+        .requests(onlyRejections.path)
+        .map((r) => [r.json.event, (r.json as unknown as GrantPayload).data.grant.id]),
+    ).toEqual([['grant.rejected', rejected.id]]);
     expect(receiver.requests(disabled.path)).toHaveLength(0);
     expect(await t.db.webhookDelivery.count({ where: { webhookId: disabled.id } })).toBe(0);
   });
@@ -212,21 +303,47 @@ describe('grant notifications', () => {
 describe('blocked-egress alerts', () => {
   let ingestToken = '';
   beforeAll(async () => {
-    const res = await t.as('admin', { method: 'POST', url: '/api/v1/tokens', payload: { name: 'collector', scopes: ['flows.ingest'] } });
+    const res = await t.as('admin', {
+      method: 'POST',
+      url: '/api/v1/tokens',
+      payload: { name: 'collector', scopes: ['flows.ingest'] },
+    });
     expect(res.statusCode, res.body).toBe(201);
     ingestToken = res.json<{ token: string }>().token;
   });
 
   /** Through the API: a rule on a service, then denied flows from its pods over the threshold. */
-  async function raiseThroughApi(): Promise<{ service: string; namespace: string; rule: string; alertId: string }> {
+  async function raiseThroughApi(): Promise<{
+    service: string;
+    namespace: string;
+    rule: string;
+    alertId: string;
+  }> {
     const namespace = `alerts-${randomUUID().slice(0, 8)}`;
     const svc = await f.service({ namespace, selector: { matchLabels: { app: 'worker' } } });
     const rule = `burst in ${namespace}`;
-    const created = await t.as('approver', { method: 'POST', url: '/api/v1/alert-rules', payload: { name: rule, service: svc.name, threshold: 5, windowSeconds: 600 } });
+    const created = await t.as('approver', {
+      method: 'POST',
+      url: '/api/v1/alert-rules',
+      payload: { name: rule, service: svc.name, threshold: 5, windowSeconds: 600 },
+    });
     expect(created.statusCode, created.body).toBe(201);
     const at = (i: number) => new Date(clock.now().getTime() - 30_000 - i * 1000).toISOString();
-    const records = Array.from({ length: 6 }, (_, i) => ({ time: at(i), sourceNamespace: namespace, sourceLabels: { app: 'worker' }, destIP: '203.0.113.9', destName: 'paste.example.net', destPort: 443, protocol: 'TCP' }));
-    const ingested = await t.app.inject({ method: 'POST', url: '/api/v1/flows', headers: { authorization: `Bearer ${ingestToken}` }, payload: { format: 'generic', records } });
+    const records = Array.from({ length: 6 }, (_, i) => ({
+      time: at(i),
+      sourceNamespace: namespace,
+      sourceLabels: { app: 'worker' },
+      destIP: '203.0.113.9',
+      destName: 'paste.example.net',
+      destPort: 443,
+      protocol: 'TCP',
+    }));
+    const ingested = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/flows',
+      headers: { authorization: `Bearer ${ingestToken}` },
+      payload: { format: 'generic', records },
+    });
     expect(ingested.statusCode, ingested.body).toBe(200);
     const alert = await t.db.alert.findFirstOrThrow({ where: { serviceId: svc.id } });
     return { service: svc.name, namespace, rule, alertId: alert.id };
@@ -237,21 +354,35 @@ describe('blocked-egress alerts', () => {
     const slack = await createHook({ format: 'slack', events: ['blocked_egress.alert'] });
     const raised = await raiseThroughApi();
     await drain();
-    const [g, ...moreGeneric] = receiver.requests(generic.path).filter((r) => r.body.includes(raised.alertId));
+    const [g, ...moreGeneric] = receiver
+      .requests(generic.path)
+      .filter((r) => r.body.includes(raised.alertId));
     expect(moreGeneric).toEqual([]);
     expect(signatureValid(generic.secret, g!)).toBe(true);
     expect(g!.headers['x-egress-event']).toBe('blocked_egress.alert');
     expect(g!.json).toMatchObject({
       event: 'blocked_egress.alert',
       actor: { type: 'system', label: 'system' },
-      data: { alert: { id: raised.alertId, ruleName: raised.rule, service: raised.service, sourceNamespace: raised.namespace, count: 6, threshold: 5, destinations: [{ destination: 'paste.example.net', port: 443, protocol: 'TCP', count: 6 }] } },
+      data: {
+        alert: {
+          id: raised.alertId,
+          ruleName: raised.rule,
+          service: raised.service,
+          sourceNamespace: raised.namespace,
+          count: 6,
+          threshold: 5,
+          destinations: [{ destination: 'paste.example.net', port: 443, protocol: 'TCP', count: 6 }],
+        },
+      },
       links: { alert: `${CONSOLE}/blocked?tab=alerts` },
     });
     const [s, ...moreSlack] = receiver.requests(slack.path).filter((r) => r.body.includes(raised.rule));
     expect(moreSlack).toEqual([]);
     expect(signatureValid(slack.secret, s!)).toBe(true);
     const msg = s!.json as { text: string; blocks: unknown[] };
-    expect(msg.text).toBe(`Blocked egress alert: ${raised.service}: 6 denied connections (rule ${raised.rule})`);
+    expect(msg.text).toBe(
+      `Blocked egress alert: ${raised.service}: 6 denied connections (rule ${raised.rule})`,
+    );
     expect(JSON.stringify(msg.blocks)).toContain('`paste.example.net:443/TCP` × 6');
   });
 
@@ -260,10 +391,26 @@ describe('blocked-egress alerts', () => {
   it('announces nothing when the change rolls back', async () => {
     const hook = await createHook({ events: ['blocked_egress.alert'] });
     const id = randomUUID();
-    const after = { id, ruleName: 'forced', service: null, sourceNamespace: 'forced', count: 9, threshold: 1, windowStart: null, windowEnd: null, destinations: [] };
+    const after = {
+      id,
+      ruleName: 'forced',
+      service: null,
+      sourceNamespace: 'forced',
+      count: 9,
+      threshold: 1,
+      windowStart: null,
+      windowEnd: null,
+      destinations: [],
+    };
     const raise = (rollBack: boolean) =>
       t.db.$transaction(async (tx) => {
-        await t.app.audit.append(tx, { actor: SYSTEM_ACTOR, action: 'alert.raised', targetType: 'alert', targetId: id, after });
+        await t.app.audit.append(tx, {
+          actor: SYSTEM_ACTOR,
+          action: 'alert.raised',
+          targetType: 'alert',
+          targetId: id,
+          after,
+        });
         if (rollBack) throw new Error('rolled back on purpose');
       });
     await expect(raise(true)).rejects.toThrow('rolled back on purpose');
@@ -279,22 +426,34 @@ describe('blocked-egress alerts', () => {
 
 describe('cost on the write path', () => {
   /** Statements the audit append sends through `tx` (the audit row itself takes three: lock, tail, insert). */
-  async function statementsFor(action: 'service.updated' | 'alert.raised' | 'grant.approved', after: unknown): Promise<number> {
+  async function statementsFor(
+    action: 'service.updated' | 'alert.raised' | 'grant.approved',
+    after: unknown,
+  ): Promise<number> {
     let statements = 0;
-    await t.db.$transaction(async (tx) => {
-      const counting = new Proxy(tx, {
-        get(target, prop, receiver) {
-          const value: unknown = Reflect.get(target, prop, receiver);
-          if (typeof prop !== 'string' || !prop.startsWith('$') || typeof value !== 'function') return value;
-          return (...args: unknown[]) => {
-            statements++;
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        },
-      });
-      await t.app.audit.append(counting, { actor: SYSTEM_ACTOR, action, targetType: action === 'alert.raised' ? 'alert' : 'service', targetId: randomUUID(), after });
-      throw new Error('roll back the probe');
-    }).catch(() => undefined);
+    await t.db
+      .$transaction(async (tx) => {
+        const counting = new Proxy(tx, {
+          get(target, prop, receiver) {
+            const value: unknown = Reflect.get(target, prop, receiver);
+            if (typeof prop !== 'string' || !prop.startsWith('$') || typeof value !== 'function')
+              return value;
+            return (...args: unknown[]) => {
+              statements++;
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            };
+          },
+        });
+        await t.app.audit.append(counting, {
+          actor: SYSTEM_ACTOR,
+          action,
+          targetType: action === 'alert.raised' ? 'alert' : 'service',
+          targetId: randomUUID(),
+          after,
+        });
+        throw new Error('roll back the probe');
+      })
+      .catch(() => undefined);
     return statements;
   }
 

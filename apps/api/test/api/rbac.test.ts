@@ -42,7 +42,8 @@ const apiRoutes = table.filter((r) => r.key !== WEB_CATCH_ALL);
 const protectedRoutes = apiRoutes.filter((r) => r.policy !== 'public');
 const publicRoutes = apiRoutes.filter((r) => r.policy === 'public');
 /** Routes only a token created with the policy as a scope may use (no role holds them). */
-const isScoped = (policy: RoutePolicy) => policy !== 'public' && policy !== 'authenticated' && isScopedPermission(policy);
+const isScoped = (policy: RoutePolicy) =>
+  policy !== 'public' && policy !== 'authenticated' && isScopedPermission(policy);
 const scopedRoutes = protectedRoutes.filter((r) => isScoped(r.policy));
 
 /** "METHOD /path" for every route the app registered, read from Fastify's route tree. */
@@ -177,7 +178,11 @@ describe.each(ROLES.map((role) => ({ role })))('as $role (session cookie)', ({ r
   let cookie: string;
   let csrf: string;
   beforeAll(async () => {
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: t.users[role].email, password: PASSWORD } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: t.users[role].email, password: PASSWORD },
+    });
     expect(login.statusCode, login.body).toBe(200);
     const session = login.cookies.find((c) => c.name === 'egress_session');
     cookie = `${session?.name}=${session?.value}`;
@@ -194,7 +199,11 @@ describe.each(ROLES.map((role) => ({ role })))('as $role (session cookie)', ({ r
 describe.each(SCOPED_PERMISSIONS.map((scope) => ({ scope })))('as a token with scope $scope', ({ scope }) => {
   let token: string;
   beforeAll(async () => {
-    const res = await t.as('admin', { method: 'POST', url: '/api/v1/tokens', payload: { name: `scoped ${scope}`, scopes: [scope] } });
+    const res = await t.as('admin', {
+      method: 'POST',
+      url: '/api/v1/tokens',
+      payload: { name: `scoped ${scope}`, scopes: [scope] },
+    });
     expect(res.statusCode, res.body).toBe(201);
     token = res.json<{ token: string }>().token;
   });
@@ -209,11 +218,14 @@ describe.each(SCOPED_PERMISSIONS.map((scope) => ({ scope })))('as a token with s
     expect(res.statusCode, res.body).toBeLessThan(500);
   });
 
-  it.each(protectedRoutes.filter((r) => r.policy !== scope))('$key [$policy] → 403: the token holds nothing else', async (route) => {
-    const res = await withToken(route);
-    expect(res.statusCode, res.body).toBe(403);
-    expect(res.json<{ error: { message: string } }>().error.message).toContain(`limited to ${scope}`);
-  });
+  it.each(protectedRoutes.filter((r) => r.policy !== scope))(
+    '$key [$policy] → 403: the token holds nothing else',
+    async (route) => {
+      const res = await withToken(route);
+      expect(res.statusCode, res.body).toBe(403);
+      expect(res.json<{ error: { message: string } }>().error.message).toContain(`limited to ${scope}`);
+    },
+  );
 });
 
 describe('the console catch-all when the web app is built', () => {

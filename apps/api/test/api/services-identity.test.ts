@@ -23,21 +23,28 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-const req = (who: Role | TestUser, method: Method, url: string, payload?: object) => t.as(who, { method, url, ...(payload ? { payload } : {}) });
+const req = (who: Role | TestUser, method: Method, url: string, payload?: object) =>
+  t.as(who, { method, url, ...(payload ? { payload } : {}) });
 
 function expectStatus(res: LightMyRequestResponse, status: number): void {
   expect(res.statusCode, res.body).toBe(status);
 }
-const getService = async (id: string) => (await req('viewer', 'GET', `/api/v1/services/${id}`)).json<Service>();
-const grantState = async (id: string) => (await req('viewer', 'GET', `/api/v1/grants/${id}`)).json<Grant>().state;
+const getService = async (id: string) =>
+  (await req('viewer', 'GET', `/api/v1/services/${id}`)).json<Service>();
+const grantState = async (id: string) =>
+  (await req('viewer', 'GET', `/api/v1/grants/${id}`)).json<Grant>().state;
 const auditCount = (targetId: string) => t.db.auditEvent.count({ where: { targetId } });
 
 async function approve(g: Grant): Promise<void> {
-  for (const a of [t.users.approver, approver2].slice(0, g.requiredApprovals)) expectStatus(await req(a, 'POST', `/api/v1/grants/${g.id}/approve`), 200);
+  for (const a of [t.users.approver, approver2].slice(0, g.requiredApprovals))
+    expectStatus(await req(a, 'POST', `/api/v1/grants/${g.id}/approve`), 200);
 }
 
 /** A service in team-a with one grant requested by the default engineer; approved unless `pending`. */
-async function grantedService(kind: 'standard' | 'sensitive' | 'port-wide', state: 'active' | 'pending' = 'active') {
+async function grantedService(
+  kind: 'standard' | 'sensitive' | 'port-wide',
+  state: 'active' | 'pending' = 'active',
+) {
   const svc = await f.service({ namespace: 'team-a', selector: { matchLabels: { app: 'alpha' } } });
   const grant =
     kind === 'port-wide'
@@ -68,14 +75,22 @@ describe('identity changes of a service with live grants', () => {
       const { svc, grant } = await grantedService('standard');
       const audited = await auditCount(svc.id);
       for (const body of MOVES) {
-        const res = await req(actor(), 'PATCH', `/api/v1/services/${svc.id}`, { ...body, description: 'moved' });
+        const res = await req(actor(), 'PATCH', `/api/v1/services/${svc.id}`, {
+          ...body,
+          description: 'moved',
+        });
         expectStatus(res, 409);
-        const error = res.json<{ error: { code: string; message: string; details: { field: string }[] } }>().error;
+        const error = res.json<{ error: { code: string; message: string; details: { field: string }[] } }>()
+          .error;
         expect(error.code).toBe('conflict');
         expect(error.message).toContain(`service ${svc.name}`);
         expect(error.message).toContain('1 active');
         expect(error.message).toMatch(/register a new service/);
-        expect(error.details.map((d) => d.field).sort()).toEqual(Object.keys(body).map((k) => `body.${k}`).sort());
+        expect(error.details.map((d) => d.field).sort()).toEqual(
+          Object.keys(body)
+            .map((k) => `body.${k}`)
+            .sort(),
+        );
       }
       expect(await getService(svc.id)).toEqual(svc);
       expect(await grantState(grant.id)).toBe('active');
@@ -85,7 +100,10 @@ describe('identity changes of a service with live grants', () => {
 
   it('refuses the move of the issue (an approved sensitive grant, two approvers) and shows the policy still on team-a', async () => {
     const { svc, grant } = await grantedService('sensitive');
-    const res = await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, { namespace: 'payments', selector: { matchLabels: { 'app.kubernetes.io/part-of': 'payments' } } });
+    const res = await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, {
+      namespace: 'payments',
+      selector: { matchLabels: { 'app.kubernetes.io/part-of': 'payments' } },
+    });
     expectStatus(res, 409);
     expect(await grantState(grant.id)).toBe('active');
     const manifests = (await req('viewer', 'GET', '/api/v1/manifests')).body;
@@ -98,25 +116,46 @@ describe('identity changes of a service with live grants', () => {
       const { svc } = await grantedService('port-wide', state);
       const res = await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, { namespace: 'payments' });
       expectStatus(res, 409);
-      expect(res.json<{ error: { message: string } }>().error.message).toContain(state === 'active' ? '1 active and 0 pending' : '0 active and 1 pending');
+      expect(res.json<{ error: { message: string } }>().error.message).toContain(
+        state === 'active' ? '1 active and 0 pending' : '0 active and 1 pending',
+      );
     }
   });
 
   it('refuses a pending sensitive grant half-approved', async () => {
     const { svc, grant } = await grantedService('sensitive', 'pending');
     expectStatus(await req(t.users.approver, 'POST', `/api/v1/grants/${grant.id}/approve`), 200);
-    expectStatus(await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, { selector: { matchLabels: { app: 'other' } } }), 409);
+    expectStatus(
+      await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, { selector: { matchLabels: { app: 'other' } } }),
+      409,
+    );
     expectStatus(await req(approver2, 'POST', `/api/v1/grants/${grant.id}/approve`), 200);
     expect((await getService(svc.id)).selector).toEqual({ matchLabels: { app: 'alpha' } });
   });
 
   it('accepts team and description, and identity fields sent with their current values (in any key order)', async () => {
-    const svc = await f.service({ namespace: 'team-c', selector: { matchLabels: { app: 'alpha', tier: 'api' } }, serviceAccount: 'alpha' });
+    const svc = await f.service({
+      namespace: 'team-c',
+      selector: { matchLabels: { app: 'alpha', tier: 'api' } },
+      serviceAccount: 'alpha',
+    });
     const g = await f.grant({ service: svc.name });
     await approve(g);
-    const res = await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, { namespace: 'team-c', selector: { matchLabels: { tier: 'api', app: 'alpha' } }, serviceAccount: 'alpha', team: 'alpha', description: 'ok' });
+    const res = await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, {
+      namespace: 'team-c',
+      selector: { matchLabels: { tier: 'api', app: 'alpha' } },
+      serviceAccount: 'alpha',
+      team: 'alpha',
+      description: 'ok',
+    });
     expectStatus(res, 200);
-    expect(res.json()).toMatchObject({ namespace: 'team-c', serviceAccount: 'alpha', team: 'alpha', description: 'ok', activeGrants: 1 });
+    expect(res.json()).toMatchObject({
+      namespace: 'team-c',
+      serviceAccount: 'alpha',
+      team: 'alpha',
+      description: 'ok',
+      activeGrants: 1,
+    });
   });
 
   it('changing the ServiceAccount of a bound service is an identity change: refused while grants are live', async () => {
@@ -135,13 +174,28 @@ describe('identity changes of a service with live grants', () => {
     expectStatus(res, 200);
     expect(res.json()).toMatchObject({ serviceAccount: 'alpha-runner', activeGrants: 1 });
     const last = await t.db.auditEvent.findFirst({ where: { targetId: svc.id }, orderBy: { seq: 'desc' } });
-    expect(last).toMatchObject({ action: 'service.updated', actor: eng2.email, before: { serviceAccount: null }, after: { serviceAccount: 'alpha-runner' } });
+    expect(last).toMatchObject({
+      action: 'service.updated',
+      actor: eng2.email,
+      before: { serviceAccount: null },
+      after: { serviceAccount: 'alpha-runner' },
+    });
     // The cluster gets the admission policy for the namespace, naming the service and its ServiceAccount.
-    const manifests = (await req('viewer', 'GET', '/api/v1/manifests')).json<{ items: { kind: string; metadata: { name: string }; spec: { validations?: { message: string }[] } }[] }>();
-    const policy = manifests.items.find((o) => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === 'egress-control-pod-identity-team-a');
-    expect(policy?.spec.validations?.map((v) => v.message)).toContainEqual(expect.stringContaining(`service ${svc.name}; they must run as ServiceAccount alpha-runner`));
+    const manifests = (await req('viewer', 'GET', '/api/v1/manifests')).json<{
+      items: { kind: string; metadata: { name: string }; spec: { validations?: { message: string }[] } }[];
+    }>();
+    const policy = manifests.items.find(
+      (o) =>
+        o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === 'egress-control-pod-identity-team-a',
+    );
+    expect(policy?.spec.validations?.map((v) => v.message)).toContainEqual(
+      expect.stringContaining(`service ${svc.name}; they must run as ServiceAccount alpha-runner`),
+    );
     // Binding together with a move is still a move.
-    const both = await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, { serviceAccount: 'other', namespace: 'payments' });
+    const both = await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, {
+      serviceAccount: 'other',
+      namespace: 'payments',
+    });
     expectStatus(both, 409);
   });
 
@@ -149,17 +203,25 @@ describe('identity changes of a service with live grants', () => {
     const svc = await f.service({ serviceAccount: 'alpha' });
     const res = await req('admin', 'PATCH', `/api/v1/services/${svc.id}`, { serviceAccount: null });
     expectStatus(res, 400);
-    expect(res.json()).toMatchObject({ error: { code: 'validation_failed', details: [{ field: 'body.serviceAccount' }] } });
+    expect(res.json()).toMatchObject({
+      error: { code: 'validation_failed', details: [{ field: 'body.serviceAccount' }] },
+    });
     expect((await getService(svc.id)).serviceAccount).toBe('alpha');
     // null on a service that is still unbound changes nothing and is not an error.
     const unbound = await f.service();
-    expectStatus(await req('engineer', 'PATCH', `/api/v1/services/${unbound.id}`, { serviceAccount: null }), 200);
+    expectStatus(
+      await req('engineer', 'PATCH', `/api/v1/services/${unbound.id}`, { serviceAccount: null }),
+      200,
+    );
   });
 
   it('frees the identity again once the grants are revoked or cancelled; a new grant is needed (and approved) for the new identity', async () => {
     const { svc, grant } = await grantedService('standard');
     const pending = await f.grant({ service: svc.name, destination: null, port: 9443 });
-    expectStatus(await req(t.users.approver, 'POST', `/api/v1/grants/${grant.id}/revoke`, { reason: 'moving' }), 200);
+    expectStatus(
+      await req(t.users.approver, 'POST', `/api/v1/grants/${grant.id}/revoke`, { reason: 'moving' }),
+      200,
+    );
     expectStatus(await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, { namespace: 'payments' }), 409);
     expectStatus(await req('engineer', 'POST', `/api/v1/grants/${pending.id}/cancel`, {}), 200);
     const moved = await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, { namespace: 'payments' });
@@ -171,22 +233,73 @@ describe('identity changes of a service with live grants', () => {
 describe('contradicting bound services', () => {
   it('refuses a bound service whose selector can match the pods of another bound to a different ServiceAccount', async () => {
     const ns = 'team-d';
-    const shop = await f.service({ name: 'svc.shop', namespace: ns, selector: { matchLabels: { app: 'shop' } }, serviceAccount: 'shop' });
+    const shop = await f.service({
+      name: 'svc.shop',
+      namespace: ns,
+      selector: { matchLabels: { app: 'shop' } },
+      serviceAccount: 'shop',
+    });
     for (const [i, selector] of [{ app: 'shop' }, { app: 'shop', tier: 'web' }, { tier: 'web' }].entries()) {
-      const res = await req('engineer', 'POST', '/api/v1/services', { name: `svc.clash-${i}`, namespace: ns, selector: { matchLabels: selector }, serviceAccount: 'intruder' });
+      const res = await req('engineer', 'POST', '/api/v1/services', {
+        name: `svc.clash-${i}`,
+        namespace: ns,
+        selector: { matchLabels: selector },
+        serviceAccount: 'intruder',
+      });
       expectStatus(res, 409);
-      expect(res.json()).toMatchObject({ error: { code: 'conflict', details: [{ field: 'body.serviceAccount', message: 'contradicts service svc.shop' }] } });
+      expect(res.json()).toMatchObject({
+        error: {
+          code: 'conflict',
+          details: [{ field: 'body.serviceAccount', message: 'contradicts service svc.shop' }],
+        },
+      });
     }
     // Same ServiceAccount, selectors that cannot match one pod, another namespace, or unbound: fine.
-    expectStatus(await req('engineer', 'POST', '/api/v1/services', { name: 'svc.shop-web', namespace: ns, selector: { matchLabels: { app: 'shop', tier: 'web' } }, serviceAccount: 'shop' }), 201);
-    expectStatus(await req('engineer', 'POST', '/api/v1/services', { name: 'svc.cart', namespace: ns, selector: { matchLabels: { app: 'cart' } }, serviceAccount: 'cart' }), 201);
-    expectStatus(await req('engineer', 'POST', '/api/v1/services', { name: 'svc.shop-elsewhere', namespace: 'team-e', selector: { matchLabels: { app: 'shop' } }, serviceAccount: 'other' }), 201);
-    const unbound = await f.service({ namespace: ns, selector: { matchLabels: { app: 'shop', tier: 'db' } } });
+    expectStatus(
+      await req('engineer', 'POST', '/api/v1/services', {
+        name: 'svc.shop-web',
+        namespace: ns,
+        selector: { matchLabels: { app: 'shop', tier: 'web' } },
+        serviceAccount: 'shop',
+      }),
+      201,
+    );
+    expectStatus(
+      await req('engineer', 'POST', '/api/v1/services', {
+        name: 'svc.cart',
+        namespace: ns,
+        selector: { matchLabels: { app: 'cart' } },
+        serviceAccount: 'cart',
+      }),
+      201,
+    );
+    expectStatus(
+      await req('engineer', 'POST', '/api/v1/services', {
+        name: 'svc.shop-elsewhere',
+        namespace: 'team-e',
+        selector: { matchLabels: { app: 'shop' } },
+        serviceAccount: 'other',
+      }),
+      201,
+    );
+    const unbound = await f.service({
+      namespace: ns,
+      selector: { matchLabels: { app: 'shop', tier: 'db' } },
+    });
     // Binding it (or moving a bound one) onto svc.shop's pods is the same contradiction.
-    expectStatus(await req('engineer', 'PATCH', `/api/v1/services/${unbound.id}`, { serviceAccount: 'db' }), 409);
+    expectStatus(
+      await req('engineer', 'PATCH', `/api/v1/services/${unbound.id}`, { serviceAccount: 'db' }),
+      409,
+    );
     expect((await getService(unbound.id)).serviceAccount).toBeNull();
-    const cart = (await req('viewer', 'GET', `/api/v1/services?q=svc.cart`)).json<{ items: Service[] }>().items[0];
-    expectStatus(await req('engineer', 'PATCH', `/api/v1/services/${cart?.id ?? ''}`, { selector: { matchLabels: { app: 'shop' } } }), 409);
+    const cart = (await req('viewer', 'GET', `/api/v1/services?q=svc.cart`)).json<{ items: Service[] }>()
+      .items[0];
+    expectStatus(
+      await req('engineer', 'PATCH', `/api/v1/services/${cart?.id ?? ''}`, {
+        selector: { matchLabels: { app: 'shop' } },
+      }),
+      409,
+    );
     expect(shop.serviceAccount).toBe('shop');
   });
 });
@@ -198,13 +311,22 @@ describe('an identity change racing a grant request', () => {
       const destination = await f.destination();
       const [move, request] = await Promise.all([
         req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, { namespace: 'payments' }),
-        req('engineer', 'POST', '/api/v1/grants', { service: svc.name, destination: destination.host, port: 443, justification: 'Racing an identity change on purpose.' }),
+        req('engineer', 'POST', '/api/v1/grants', {
+          service: svc.name,
+          destination: destination.host,
+          port: 443,
+          justification: 'Racing an identity change on purpose.',
+        }),
       ]);
       expectStatus(request, 201);
       if (move.statusCode === 409) continue;
       expectStatus(move, 200);
-      const moved = await t.db.auditEvent.findFirstOrThrow({ where: { targetId: svc.id, action: 'service.updated' } });
-      const requested = await t.db.auditEvent.findFirstOrThrow({ where: { targetId: request.json<Grant>().id, action: 'grant.requested' } });
+      const moved = await t.db.auditEvent.findFirstOrThrow({
+        where: { targetId: svc.id, action: 'service.updated' },
+      });
+      const requested = await t.db.auditEvent.findFirstOrThrow({
+        where: { targetId: request.json<Grant>().id, action: 'grant.requested' },
+      });
       expect(moved.seq < requested.seq).toBe(true);
     }
   });
@@ -216,14 +338,19 @@ describe('deleting a service', () => {
     for (const who of [eng2, t.users.engineer]) {
       const res = await req(who, 'DELETE', `/api/v1/services/${svc.id}`);
       expectStatus(res, 403);
-      expect(res.json<{ error: { message: string } }>().error.message).toMatch(/1 active grant: deleting it revokes approved access, which only an approver or admin may do/);
+      expect(res.json<{ error: { message: string } }>().error.message).toMatch(
+        /1 active grant: deleting it revokes approved access, which only an approver or admin may do/,
+      );
     }
     expect(await getService(svc.id)).toEqual(svc);
     expect(await grantState(grant.id)).toBe('active');
   });
 
   it('with active grants: an approver or an admin deletes it and revokes them (sensitive and port-wide too)', async () => {
-    for (const [kind, who] of [['sensitive', 'approver'], ['port-wide', 'admin']] as const) {
+    for (const [kind, who] of [
+      ['sensitive', 'approver'],
+      ['port-wide', 'admin'],
+    ] as const) {
       const { svc, grant } = await grantedService(kind);
       expectStatus(await req(who, 'DELETE', `/api/v1/services/${svc.id}`), 204);
       expect(await grantState(grant.id)).toBe('revoked');
@@ -242,9 +369,16 @@ describe('serviceAccount on create', () => {
     expect((await f.service()).serviceAccount).toBeNull();
     expect((await f.service({ serviceAccount: 'payments-api.v2' })).serviceAccount).toBe('payments-api.v2');
     for (const serviceAccount of ['Payments', 'a_b', '-a', 'a'.repeat(254), '', 7]) {
-      const res = await req('engineer', 'POST', '/api/v1/services', { name: `service.bad-sa-${String(serviceAccount).length}`, namespace: 'apps', selector: { matchLabels: { a: 'b' } }, serviceAccount });
+      const res = await req('engineer', 'POST', '/api/v1/services', {
+        name: `service.bad-sa-${String(serviceAccount).length}`,
+        namespace: 'apps',
+        selector: { matchLabels: { a: 'b' } },
+        serviceAccount,
+      });
       expectStatus(res, 400);
-      expect(res.json<{ error: { details: { field: string }[] } }>().error.details.map((d) => d.field)).toContain('body.serviceAccount');
+      expect(
+        res.json<{ error: { details: { field: string }[] } }>().error.details.map((d) => d.field),
+      ).toContain('body.serviceAccount');
     }
   });
 });

@@ -16,25 +16,43 @@ beforeAll(async () => {
   }
   await t.as('approver', { method: 'POST', url: `/api/v1/grants/${grants[0]!.id}/approve` });
   await t.as('approver', { method: 'POST', url: `/api/v1/grants/${grants[1]!.id}/approve` });
-  await t.as('approver', { method: 'POST', url: `/api/v1/grants/${grants[2]!.id}/reject`, payload: { reason: 'not needed' } });
+  await t.as('approver', {
+    method: 'POST',
+    url: `/api/v1/grants/${grants[2]!.id}/reject`,
+    payload: { reason: 'not needed' },
+  });
 });
 afterAll(async () => t.close());
 
 describe('stats', () => {
   it('summary counts pending, active, destinations and services', async () => {
     const s = (await t.as('viewer', { method: 'GET', url: '/api/v1/stats/summary' })).json<StatsSummary>();
-    expect(s).toMatchObject({ pendingGrants: 2, activeGrants: 2, destinations: 1, services: 5, openAlerts: 0, blockedFlows24h: 0 });
+    expect(s).toMatchObject({
+      pendingGrants: 2,
+      activeGrants: 2,
+      destinations: 1,
+      services: 5,
+      openAlerts: 0,
+      blockedFlows24h: 0,
+    });
     expect(s.oldestPendingAt).toBe(grants[3]!.requestedAt);
   });
 
-  it('grant activity has one entry per day, oldest first, with today\'s requests and decisions', async () => {
+  it("grant activity has one entry per day, oldest first, with today's requests and decisions", async () => {
     const res = await t.as('viewer', { method: 'GET', url: '/api/v1/stats/grant-activity?days=7' });
     const days = res.json<GrantActivity>().days;
     expect(days).toHaveLength(7);
     expect([...days].sort((a, b) => a.date.localeCompare(b.date))).toEqual(days);
-    expect(days[6]).toEqual({ date: new Date().toISOString().slice(0, 10), requested: 5, approved: 2, rejected: 1 });
+    expect(days[6]).toEqual({
+      date: new Date().toISOString().slice(0, 10),
+      requested: 5,
+      approved: 2,
+      rejected: 1,
+    });
     expect(days.slice(0, 6).every((d) => d.requested === 0)).toBe(true);
-    expect((await t.as('viewer', { method: 'GET', url: '/api/v1/stats/grant-activity?days=91' })).statusCode).toBe(400);
+    expect(
+      (await t.as('viewer', { method: 'GET', url: '/api/v1/stats/grant-activity?days=91' })).statusCode,
+    ).toBe(400);
   });
 
   it('lists grants oldest first with order=asc, paging through every one once', async () => {
@@ -42,11 +60,16 @@ describe('stats', () => {
     let cursor: string | null = null;
     do {
       const url: string = `/api/v1/grants?order=asc&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
-      const page = (await t.as('viewer', { method: 'GET', url })).json<{ items: Grant[]; nextCursor: string | null }>();
+      const page = (await t.as('viewer', { method: 'GET', url })).json<{
+        items: Grant[];
+        nextCursor: string | null;
+      }>();
       seen.push(...page.items.map((g) => g.id));
       cursor = page.nextCursor;
     } while (cursor);
-    const expected = [...grants].sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id));
+    const expected = [...grants].sort(
+      (a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.id.localeCompare(b.id),
+    );
     expect(seen).toEqual(expected.map((g) => g.id));
   });
 });

@@ -219,23 +219,42 @@ describe('scoped tokens (flows.ingest)', () => {
   const FLOWS = '/api/v1/flows';
   const flow = () => ({
     format: 'generic',
-    records: [{ time: new Date().toISOString(), sourceNamespace: 'payments', sourcePod: 'job-1', destIP: '198.51.100.9', destPort: 443, protocol: 'TCP' }],
+    records: [
+      {
+        time: new Date().toISOString(),
+        sourceNamespace: 'payments',
+        sourcePod: 'job-1',
+        destIP: '198.51.100.9',
+        destPort: 443,
+        protocol: 'TCP',
+      },
+    ],
   });
 
   it('lets an admin mint one: it holds the scope, shown in lists, with the least role stored', async () => {
     const created = await createToken('admin', { name: 'calico collector', scopes: ['flows.ingest'] });
     expect(created).toMatchObject({ name: 'calico collector', role: 'viewer', scopes: ['flows.ingest'] });
     const list = await t.as('admin', { url: TOKENS });
-    expect(list.json<{ items: { id: string; scopes: string[] }[] }>().items.find((i) => i.id === created.id)?.scopes).toEqual(['flows.ingest']);
+    expect(
+      list.json<{ items: { id: string; scopes: string[] }[] }>().items.find((i) => i.id === created.id)
+        ?.scopes,
+    ).toEqual(['flows.ingest']);
     const ingest = await withToken(created.token, 'POST', FLOWS, flow());
     expect(ingest.statusCode, ingest.body).toBe(200);
-    const audit = await t.db.auditEvent.findMany({ where: { action: 'token.created', targetId: created.id } });
+    const audit = await t.db.auditEvent.findMany({
+      where: { action: 'token.created', targetId: created.id },
+    });
     expect(audit[0]?.after).toMatchObject({ scopes: ['flows.ingest'] });
   });
 
   it('can do nothing else, not even read who it belongs to', async () => {
     const { token } = await createToken('admin', { name: 'collector only', scopes: ['flows.ingest'] });
-    for (const [method, url] of [['GET', ME], ['GET', SERVICES], ['GET', TOKENS], ['POST', TOKENS]] as const) {
+    for (const [method, url] of [
+      ['GET', ME],
+      ['GET', SERVICES],
+      ['GET', TOKENS],
+      ['POST', TOKENS],
+    ] as const) {
       const res = await withToken(token, method, url, method === 'POST' ? { name: 'escalate' } : undefined);
       expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(403);
       expect(errorOf(res).message).toBe('this API token is limited to flows.ingest and cannot be used here');
@@ -248,13 +267,20 @@ describe('scoped tokens (flows.ingest)', () => {
     expect(errorOf(res).message).toMatch(/needs an API token created with the flows\.ingest scope/);
   });
 
-  it.each(['engineer', 'approver'] as const)('refuses %s a scoped token (it needs admin), creating nothing', async (role) => {
-    const before = await t.db.apiToken.count();
-    const res = await t.as(role, { method: 'POST', url: TOKENS, payload: { name: 'sneaky', scopes: ['flows.ingest'] } });
-    expect(res.statusCode, res.body).toBe(403);
-    expect(errorOf(res).message).toMatch(/needs the admin role/);
-    expect(await t.db.apiToken.count()).toBe(before);
-  });
+  it.each(['engineer', 'approver'] as const)(
+    'refuses %s a scoped token (it needs admin), creating nothing',
+    async (role) => {
+      const before = await t.db.apiToken.count();
+      const res = await t.as(role, {
+        method: 'POST',
+        url: TOKENS,
+        payload: { name: 'sneaky', scopes: ['flows.ingest'] },
+      });
+      expect(res.statusCode, res.body).toBe(403);
+      expect(errorOf(res).message).toMatch(/needs the admin role/);
+      expect(await t.db.apiToken.count()).toBe(before);
+    },
+  );
 
   it.each([
     [{ scopes: ['flows.ingest'], role: 'admin' }, 'body.role'],
@@ -262,16 +288,21 @@ describe('scoped tokens (flows.ingest)', () => {
     [{ scopes: [] }, 'body.scopes'],
     [{ scopes: ['flows.ingest', 'flows.ingest'] }, 'body.scopes'],
   ])('refuses %j naming the field', async (body, field) => {
-    const res = await t.as('admin', { method: 'POST', url: TOKENS, payload: { name: 'bad scopes', ...body } });
+    const res = await t.as('admin', {
+      method: 'POST',
+      url: TOKENS,
+      payload: { name: 'bad scopes', ...body },
+    });
     expect(res.statusCode, res.body).toBe(400);
     expect(errorOf(res).details.map((d) => d.field)).toEqual([field]);
   });
 
-  it("stops working while its owner no longer holds admin, and works again once they do", async () => {
+  it('stops working while its owner no longer holds admin, and works again once they do', async () => {
     const owner = await t.addUser('admin', 'collector-owner');
     const created = await createToken(owner, { name: 'owned', scopes: ['flows.ingest'] });
     expect((await withToken(created.token, 'POST', FLOWS, flow())).statusCode).toBe(200);
-    const patch = (role: Role) => t.as('admin', { method: 'PATCH', url: `${USERS}/${owner.id}`, payload: { role } });
+    const patch = (role: Role) =>
+      t.as('admin', { method: 'PATCH', url: `${USERS}/${owner.id}`, payload: { role } });
     expect((await patch('approver')).statusCode).toBe(200);
     const refused = await withToken(created.token, 'POST', FLOWS, flow());
     expect(refused.statusCode, refused.body).toBe(401);

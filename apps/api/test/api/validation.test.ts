@@ -16,7 +16,9 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-type ErrorBody = { error: { code: string; message: string; details: { field: string; message: string }[]; requestId: string } };
+type ErrorBody = {
+  error: { code: string; message: string; details: { field: string; message: string }[]; requestId: string };
+};
 
 function expect400(res: LightMyRequestResponse, field?: string): void {
   expect(res.statusCode, res.body).toBe(400);
@@ -30,11 +32,26 @@ function expect400(res: LightMyRequestResponse, field?: string): void {
 
 /** JSON text sent as is, so values like 123 or "443" reach the server exactly as written. */
 const post = (who: Role, url: string, payload: unknown) =>
-  t.as(who, { method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+  t.as(who, {
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify(payload),
+  });
 const get = (url: string) => t.as('viewer', { method: 'GET', url });
-const written = async () => ({ destinations: await t.db.destination.count(), services: await t.db.service.count(), grants: await t.db.grant.count(), audit: await t.db.auditEvent.count() });
+const written = async () => ({
+  destinations: await t.db.destination.count(),
+  services: await t.db.service.count(),
+  grants: await t.db.grant.count(),
+  audit: await t.db.auditEvent.count(),
+});
 
-const destination = (overrides: Record<string, unknown>) => ({ host: 'valid.example.com', ports: [{ port: 443, protocol: 'TCP' }], sensitivity: 'standard', ...overrides });
+const destination = (overrides: Record<string, unknown>) => ({
+  host: 'valid.example.com',
+  ports: [{ port: 443, protocol: 'TCP' }],
+  sensitivity: 'standard',
+  ...overrides,
+});
 
 describe('POST /destinations: host', () => {
   const label63 = 'a'.repeat(63);
@@ -85,7 +102,10 @@ describe('POST /destinations: host', () => {
   });
 
   it.each([
-    ['kubernetes.default', 'must end in a public suffix (ICANN section of the Public Suffix List); "default" is not one'],
+    [
+      'kubernetes.default',
+      'must end in a public suffix (ICANN section of the Public Suffix List); "default" is not one',
+    ],
     ['foo.corp', 'must end in a public suffix (ICANN section of the Public Suffix List); "corp" is not one'],
     ['x.home.arpa', 'must be a public name: ".arpa" names are cluster-internal or reserved'],
   ])('says why %s is no destination', async (host, message) => {
@@ -107,33 +127,74 @@ describe('POST /destinations: ports, sensitivity, extra fields', () => {
     ['port 65536', { ports: [{ port: 65536, protocol: 'TCP' }] }, 'body.ports[0].port'],
     ['port 1.5', { ports: [{ port: 1.5, protocol: 'TCP' }] }, 'body.ports[0].port'],
     ['port "443" (a string)', { ports: [{ port: '443', protocol: 'TCP' }] }, 'body.ports[0].port'],
-    ['a duplicate port', { ports: [{ port: 443, protocol: 'TCP' }, { port: 443, protocol: 'TCP' }] }, 'body.ports[1].port'],
+    [
+      'a duplicate port',
+      {
+        ports: [
+          { port: 443, protocol: 'TCP' },
+          { port: 443, protocol: 'TCP' },
+        ],
+      },
+      'body.ports[1].port',
+    ],
     ['an empty port list', { ports: [] }, 'body.ports'],
     ['protocol ICMP', { ports: [{ port: 443, protocol: 'ICMP' }] }, 'body.ports[0].protocol'],
     ['sensitivity "high"', { sensitivity: 'high' }, 'body.sensitivity'],
-    ['maxReplicas < minReplicas', { gateway: { minReplicas: 4, maxReplicas: 2 } }, 'body.gateway.maxReplicas'],
+    [
+      'maxReplicas < minReplicas',
+      { gateway: { minReplicas: 4, maxReplicas: 2 } },
+      'body.gateway.maxReplicas',
+    ],
   ];
 
   it.each(CASES)('refuses %s naming %s and writes nothing', async (_why, overrides, field) => {
     const before = await written();
-    expect400(await post('approver', '/api/v1/destinations', destination({ host: 'ports.example.com', ...overrides })), field);
+    expect400(
+      await post(
+        'approver',
+        '/api/v1/destinations',
+        destination({ host: 'ports.example.com', ...overrides }),
+      ),
+      field,
+    );
     expect(await written()).toEqual(before);
   });
 
   it('refuses an unknown extra field', async () => {
     const before = await written();
-    expect400(await post('approver', '/api/v1/destinations', destination({ host: 'extra.example.com', colour: 'blue' })));
+    expect400(
+      await post(
+        'approver',
+        '/api/v1/destinations',
+        destination({ host: 'extra.example.com', colour: 'blue' }),
+      ),
+    );
     expect(await written()).toEqual(before);
   });
 
   it('accepts the same port on TCP and UDP', async () => {
-    const res = await post('approver', '/api/v1/destinations', destination({ host: 'dns.example.com', ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] }));
+    const res = await post(
+      'approver',
+      '/api/v1/destinations',
+      destination({
+        host: 'dns.example.com',
+        ports: [
+          { port: 53, protocol: 'UDP' },
+          { port: 53, protocol: 'TCP' },
+        ],
+      }),
+    );
     expect(res.statusCode, res.body).toBe(201);
   });
 });
 
 describe('POST /services', () => {
-  const service = (overrides: Record<string, unknown>) => ({ name: 'service.valid', namespace: 'apps', selector: { matchLabels: { app: 'x' } }, ...overrides });
+  const service = (overrides: Record<string, unknown>) => ({
+    name: 'service.valid',
+    namespace: 'apps',
+    selector: { matchLabels: { app: 'x' } },
+    ...overrides,
+  });
   const CASES: [string, Record<string, unknown>, string][] = [
     ['namespace "Payments"', { namespace: 'Payments' }, 'body.namespace'],
     ['namespace "-abc"', { namespace: '-abc' }, 'body.namespace'],
@@ -141,7 +202,11 @@ describe('POST /services', () => {
     ['selector {}', { selector: {} }, 'body.selector.matchLabels'],
     ['selector without labels', { selector: { matchLabels: {} } }, 'body.selector.matchLabels'],
     ['label key "-x"', { selector: { matchLabels: { '-x': 'y' } } }, 'body.selector.matchLabels.-x'],
-    ['a 64-character label value', { selector: { matchLabels: { app: 'v'.repeat(64) } } }, 'body.selector.matchLabels.app'],
+    [
+      'a 64-character label value',
+      { selector: { matchLabels: { app: 'v'.repeat(64) } } },
+      'body.selector.matchLabels.app',
+    ],
     ['name "Service Github"', { name: 'Service Github' }, 'body.name'],
   ];
 
@@ -157,7 +222,12 @@ describe('POST /grants', () => {
   beforeAll(async () => {
     const svc = await f.service();
     const dest = await f.destination();
-    body = { service: svc.name, destination: dest.host, port: 443, justification: 'A real reason for access.' };
+    body = {
+      service: svc.name,
+      destination: dest.host,
+      port: 443,
+      justification: 'A real reason for access.',
+    };
   });
 
   it.each([
@@ -173,7 +243,11 @@ describe('POST /grants', () => {
 
 describe('query strings', () => {
   it('coerces ?limit=10', async () => {
-    for (const url of ['/api/v1/grants?limit=10', '/api/v1/services?limit=10', '/api/v1/destinations?limit=10']) {
+    for (const url of [
+      '/api/v1/grants?limit=10',
+      '/api/v1/services?limit=10',
+      '/api/v1/destinations?limit=10',
+    ]) {
       const res = await get(url);
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json<{ items: unknown[] }>().items.length).toBeLessThanOrEqual(10);

@@ -35,13 +35,20 @@ let hooks = 0;
 
 async function createHook(body: Record<string, unknown> = {}): Promise<Created & { path: string }> {
   const name = `hook-${++hooks}`;
-  const res = await t.as('admin', { method: 'POST', url: '/api/v1/webhooks', payload: { name, url: receiver.url(name), events: ['grant.expired'], ...body } });
+  const res = await t.as('admin', {
+    method: 'POST',
+    url: '/api/v1/webhooks',
+    payload: { name, url: receiver.url(name), events: ['grant.expired'], ...body },
+  });
   expect(res.statusCode, res.body).toBe(201);
   return { ...res.json<Created>(), path: `/${name}` };
 }
 
 async function delivery(id: string): Promise<WebhookDelivery> {
-  const res = await t.as('admin', { method: 'GET', url: `/api/v1/webhooks/${(await t.db.webhookDelivery.findUniqueOrThrow({ where: { id } })).webhookId}/deliveries?limit=500` });
+  const res = await t.as('admin', {
+    method: 'GET',
+    url: `/api/v1/webhooks/${(await t.db.webhookDelivery.findUniqueOrThrow({ where: { id } })).webhookId}/deliveries?limit=500`,
+  });
   const found = res.json<{ items: WebhookDelivery[] }>().items.find((d) => d.id === id);
   if (!found) throw new Error(`delivery ${id} not in the log`);
   return found;
@@ -58,7 +65,12 @@ const drain = () => t.app.workers.webhookDispatcher.drain();
 describe('webhook administration', () => {
   it('creates a webhook, shows the secret once, and keeps it encrypted at rest', async () => {
     const hook = await createHook({ format: 'slack', events: ['grant.requested', 'grant.approved'] });
-    expect(hook).toMatchObject({ format: 'slack', events: ['grant.requested', 'grant.approved'], enabled: true, lastDelivery: null });
+    expect(hook).toMatchObject({
+      format: 'slack',
+      events: ['grant.requested', 'grant.approved'],
+      enabled: true,
+      lastDelivery: null,
+    });
     expect(hook.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
 
     const read = await t.as('admin', { method: 'GET', url: `/api/v1/webhooks/${hook.id}` });
@@ -79,17 +91,25 @@ describe('webhook administration', () => {
 
   it('records the URL in the audit log by origin only (a Slack webhook URL is itself a credential)', async () => {
     const hook = await createHook({ url: `${receiver.url('services/T000/B000')}/XXXXSECRETPART` });
-    const audit = await t.db.auditEvent.findFirstOrThrow({ where: { targetId: hook.id, action: 'webhook.created' } });
+    const audit = await t.db.auditEvent.findFirstOrThrow({
+      where: { targetId: hook.id, action: 'webhook.created' },
+    });
     expect(JSON.stringify(audit.after)).not.toContain('XXXXSECRETPART');
     expect(audit.after).toMatchObject({ url: `${new URL(hook.url).origin}/…`, name: hook.name });
   });
 
   it('updates and deletes, audited with before and after', async () => {
     const hook = await createHook();
-    const patched = await t.as('admin', { method: 'PATCH', url: `/api/v1/webhooks/${hook.id}`, payload: { name: 'Renamed', enabled: false, events: ['grant.revoked', 'grant.revoked'] } });
+    const patched = await t.as('admin', {
+      method: 'PATCH',
+      url: `/api/v1/webhooks/${hook.id}`,
+      payload: { name: 'Renamed', enabled: false, events: ['grant.revoked', 'grant.revoked'] },
+    });
     expect(patched.statusCode, patched.body).toBe(200);
     expect(patched.json()).toMatchObject({ name: 'Renamed', enabled: false, events: ['grant.revoked'] });
-    const updated = await t.db.auditEvent.findFirstOrThrow({ where: { targetId: hook.id, action: 'webhook.updated' } });
+    const updated = await t.db.auditEvent.findFirstOrThrow({
+      where: { targetId: hook.id, action: 'webhook.updated' },
+    });
     expect(updated.before).toMatchObject({ name: hook.name, enabled: true });
     expect(updated.after).toMatchObject({ name: 'Renamed', enabled: false });
 
@@ -97,7 +117,9 @@ describe('webhook administration', () => {
     expect(deleted.statusCode).toBe(204);
     expect((await t.as('admin', { method: 'GET', url: `/api/v1/webhooks/${hook.id}` })).statusCode).toBe(404);
     expect(await t.db.auditEvent.count({ where: { targetId: hook.id, action: 'webhook.deleted' } })).toBe(1);
-    expect((await t.as('admin', { method: 'DELETE', url: `/api/v1/webhooks/${hook.id}` })).statusCode).toBe(404);
+    expect((await t.as('admin', { method: 'DELETE', url: `/api/v1/webhooks/${hook.id}` })).statusCode).toBe(
+      404,
+    );
   });
 
   it('refuses bad input with 400 naming the field, and creates nothing', async () => {
@@ -108,17 +130,29 @@ describe('webhook administration', () => {
       [{ name: 'x', url: 'https://user:pw@hooks.example.com/x', events: ['grant.requested'] }, 'body.url'],
       [{ name: 'x', url: 'https://hooks.example.com/x', events: [] }, 'body.events'],
       [{ name: 'x', url: 'https://hooks.example.com/x', events: ['grant.cancelled'] }, 'body.events[0]'],
-      [{ name: 'x', url: 'https://hooks.example.com/x', events: ['grant.requested'], format: 'teams' }, 'body.format'],
+      [
+        { name: 'x', url: 'https://hooks.example.com/x', events: ['grant.requested'], format: 'teams' },
+        'body.format',
+      ],
       [{ name: '', url: 'https://hooks.example.com/x', events: ['grant.requested'] }, 'body.name'],
-      [{ name: 'x', url: 'https://hooks.example.com/x', events: ['grant.requested'], secret: 'mine' }, 'body'],
+      [
+        { name: 'x', url: 'https://hooks.example.com/x', events: ['grant.requested'], secret: 'mine' },
+        'body',
+      ],
     ];
     for (const [payload, field] of cases) {
       const res = await t.as('admin', { method: 'POST', url: '/api/v1/webhooks', payload });
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
-      expect(res.json<{ error: { details: { field: string }[] } }>().error.details.map((d) => d.field)).toContain(field);
+      expect(
+        res.json<{ error: { details: { field: string }[] } }>().error.details.map((d) => d.field),
+      ).toContain(field);
     }
     const hook = await createHook();
-    const patch = await t.as('admin', { method: 'PATCH', url: `/api/v1/webhooks/${hook.id}`, payload: { url: 'javascript:alert(1)' } });
+    const patch = await t.as('admin', {
+      method: 'PATCH',
+      url: `/api/v1/webhooks/${hook.id}`,
+      payload: { url: 'javascript:alert(1)' },
+    });
     expect(patch.statusCode).toBe(400);
     expect(patch.json()).toMatchObject({ error: { details: [{ field: 'body.url' }] } });
     expect(await t.db.webhook.count()).toBe(before + 1);
@@ -131,7 +165,11 @@ describe('webhook administration', () => {
     for (const role of ['viewer', 'engineer', 'approver'] as const) {
       const calls = [
         { method: 'GET' as const, url: '/api/v1/webhooks' },
-        { method: 'POST' as const, url: '/api/v1/webhooks', payload: { name: 'x', url: receiver.url('x'), events: ['grant.requested'] } },
+        {
+          method: 'POST' as const,
+          url: '/api/v1/webhooks',
+          payload: { name: 'x', url: receiver.url('x'), events: ['grant.requested'] },
+        },
         { method: 'GET' as const, url: `/api/v1/webhooks/${hook.id}` },
         { method: 'PATCH' as const, url: `/api/v1/webhooks/${hook.id}`, payload: { enabled: false } },
         { method: 'DELETE' as const, url: `/api/v1/webhooks/${hook.id}` },
@@ -140,7 +178,8 @@ describe('webhook administration', () => {
         { method: 'GET' as const, url: `/api/v1/webhooks/${hook.id}/deliveries` },
         { method: 'POST' as const, url: `/api/v1/webhook-deliveries/${d.id}/retry` },
       ];
-      for (const call of calls) expect((await t.as(role, call)).statusCode, `${role} ${call.method} ${call.url}`).toBe(403);
+      for (const call of calls)
+        expect((await t.as(role, call)).statusCode, `${role} ${call.method} ${call.url}`).toBe(403);
     }
     expect((await t.db.webhook.findUniqueOrThrow({ where: { id: hook.id } })).enabled).toBe(true);
   });
@@ -150,7 +189,12 @@ describe('deliveries', () => {
   it('sends a signed test ping that a receiver can verify', async () => {
     const hook = await createHook();
     const queued = await ping(hook.id);
-    expect(queued).toMatchObject({ webhookId: hook.id, event: 'webhook.test', status: 'pending', attempts: 0 });
+    expect(queued).toMatchObject({
+      webhookId: hook.id,
+      event: 'webhook.test',
+      status: 'pending',
+      attempts: 0,
+    });
     await drain();
     const [req] = receiver.requests(hook.path);
     expect(req).toBeDefined();
@@ -165,8 +209,19 @@ describe('deliveries', () => {
     expect(signatureValid('whsec_wrong', req!)).toBe(false);
     // A replayed request is refused by the timestamp check even with a valid signature.
     expect(signatureValid(hook.secret, req!, req!.receivedAt + 3600)).toBe(false);
-    expect(req!.json).toMatchObject({ id: queued.eventId, event: 'webhook.test', data: { webhook: { id: hook.id, name: hook.name } }, links: { console: 'https://egress.example.com' } });
-    expect(await delivery(queued.id)).toMatchObject({ status: 'succeeded', attempts: 1, responseStatus: 200, lastError: null, nextAttemptAt: null });
+    expect(req!.json).toMatchObject({
+      id: queued.eventId,
+      event: 'webhook.test',
+      data: { webhook: { id: hook.id, name: hook.name } },
+      links: { console: 'https://egress.example.com' },
+    });
+    expect(await delivery(queued.id)).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+      responseStatus: 200,
+      lastError: null,
+      nextAttemptAt: null,
+    });
     const read = (await t.as('admin', { method: 'GET', url: `/api/v1/webhooks/${hook.id}` })).json<Webhook>();
     expect(read.lastDelivery).toMatchObject({ status: 'succeeded' });
   });
@@ -183,7 +238,9 @@ describe('deliveries', () => {
     const [req] = receiver.requests(hook.path);
     expect(signatureValid(secret, req!)).toBe(true);
     expect(signatureValid(hook.secret, req!)).toBe(false);
-    const audit = await t.db.auditEvent.findMany({ where: { targetId: hook.id, action: 'webhook.secret_rotated' } });
+    const audit = await t.db.auditEvent.findMany({
+      where: { targetId: hook.id, action: 'webhook.secret_rotated' },
+    });
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit.map((a) => [a.before, a.after]))).not.toContain(secret.slice(6));
   });
@@ -195,7 +252,12 @@ describe('deliveries', () => {
 
     await drain();
     const first = await delivery(queued.id);
-    expect(first).toMatchObject({ status: 'pending', attempts: 1, responseStatus: 500, lastError: 'HTTP 500: receiver says 500' });
+    expect(first).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      responseStatus: 500,
+      lastError: 'HTTP 500: receiver says 500',
+    });
     const wait1 = Date.parse(first.nextAttemptAt!) - Date.parse(first.lastAttemptAt!);
     expect(wait1).toBeGreaterThanOrEqual(8_000);
     expect(wait1).toBeLessThanOrEqual(12_000);
@@ -214,7 +276,13 @@ describe('deliveries', () => {
     advance(wait2 + 1000);
     await drain();
     const third = await delivery(queued.id);
-    expect(third).toMatchObject({ status: 'succeeded', attempts: 3, responseStatus: 200, lastError: null, nextAttemptAt: null });
+    expect(third).toMatchObject({
+      status: 'succeeded',
+      attempts: 3,
+      responseStatus: 200,
+      lastError: null,
+      nextAttemptAt: null,
+    });
     expect(third.deliveredAt).not.toBeNull();
 
     const requests = receiver.requests(hook.path);
@@ -236,24 +304,54 @@ describe('deliveries', () => {
     }
     await drain();
     const failed = await delivery(queued.id);
-    expect(failed).toMatchObject({ status: 'failed', attempts: 8, responseStatus: 503, nextAttemptAt: null, deliveredAt: null });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      attempts: 8,
+      responseStatus: 503,
+      nextAttemptAt: null,
+      deliveredAt: null,
+    });
     expect(receiver.requests(hook.path)).toHaveLength(8);
-    const audit = await t.db.auditEvent.findMany({ where: { targetId: hook.id, action: 'webhook.delivery_failed' } });
+    const audit = await t.db.auditEvent.findMany({
+      where: { targetId: hook.id, action: 'webhook.delivery_failed' },
+    });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actorType: 'system', targetType: 'webhook' });
-    expect(audit[0]!.after).toMatchObject({ deliveryId: queued.id, eventId: queued.eventId, event: 'webhook.test', attempts: 8, responseStatus: 503 });
-    expect((await t.as('admin', { method: 'GET', url: `/api/v1/webhooks/${hook.id}` })).json<Webhook>().lastDelivery).toMatchObject({ status: 'failed' });
+    expect(audit[0]!.after).toMatchObject({
+      deliveryId: queued.id,
+      eventId: queued.eventId,
+      event: 'webhook.test',
+      attempts: 8,
+      responseStatus: 503,
+    });
+    expect(
+      (await t.as('admin', { method: 'GET', url: `/api/v1/webhooks/${hook.id}` })).json<Webhook>()
+        .lastDelivery,
+    ).toMatchObject({ status: 'failed' });
 
     receiver.always(hook.path, 204);
-    const retried = await t.as('admin', { method: 'POST', url: `/api/v1/webhook-deliveries/${queued.id}/retry` });
+    const retried = await t.as('admin', {
+      method: 'POST',
+      url: `/api/v1/webhook-deliveries/${queued.id}/retry`,
+    });
     expect(retried.statusCode, retried.body).toBe(200);
     expect(retried.json()).toMatchObject({ id: queued.id, status: 'pending' });
     await drain();
-    expect(await delivery(queued.id)).toMatchObject({ status: 'succeeded', attempts: 9, responseStatus: 204 });
+    expect(await delivery(queued.id)).toMatchObject({
+      status: 'succeeded',
+      attempts: 9,
+      responseStatus: 204,
+    });
     // Only a failed delivery can be retried.
-    const again = await t.as('admin', { method: 'POST', url: `/api/v1/webhook-deliveries/${queued.id}/retry` });
+    const again = await t.as('admin', {
+      method: 'POST',
+      url: `/api/v1/webhook-deliveries/${queued.id}/retry`,
+    });
     expect(again.statusCode).toBe(409);
-    expect((await t.as('admin', { method: 'POST', url: `/api/v1/webhook-deliveries/${randomUUID()}/retry` })).statusCode).toBe(404);
+    expect(
+      (await t.as('admin', { method: 'POST', url: `/api/v1/webhook-deliveries/${randomUUID()}/retry` }))
+        .statusCode,
+    ).toBe(404);
   });
 
   it('does not follow redirects and records an unreachable receiver', async () => {
@@ -263,7 +361,11 @@ describe('deliveries', () => {
     const unreachable = await createHook({ url: 'http://127.0.0.1:9/nothing-listens' });
     const u = await ping(unreachable.id);
     await drain();
-    expect(await delivery(r.id)).toMatchObject({ status: 'pending', responseStatus: 302, lastError: 'HTTP 302 (redirects are not followed): receiver says 302' });
+    expect(await delivery(r.id)).toMatchObject({
+      status: 'pending',
+      responseStatus: 302,
+      lastError: 'HTTP 302 (redirects are not followed): receiver says 302',
+    });
     const failed = await delivery(u.id);
     expect(failed).toMatchObject({ status: 'pending', attempts: 1, responseStatus: null });
     expect(failed.lastError).toMatch(/ECONNREFUSED/);
@@ -300,18 +402,27 @@ describe('deliveries', () => {
     const third = await ping(hook.id);
     await drain(); // second and third succeed
     const url = `/api/v1/webhooks/${hook.id}/deliveries`;
-    const page1 = (await t.as('admin', { method: 'GET', url: `${url}?limit=2` })).json<{ items: WebhookDelivery[]; nextCursor: string | null }>();
+    const page1 = (await t.as('admin', { method: 'GET', url: `${url}?limit=2` })).json<{
+      items: WebhookDelivery[];
+      nextCursor: string | null;
+    }>();
     expect(page1.items.map((d) => d.id)).toEqual([third.id, second.id]);
     expect(page1.nextCursor).not.toBeNull();
-    const page2 = (await t.as('admin', { method: 'GET', url: `${url}?limit=2&cursor=${page1.nextCursor!}` })).json<{ items: WebhookDelivery[]; nextCursor: string | null }>();
+    const page2 = (
+      await t.as('admin', { method: 'GET', url: `${url}?limit=2&cursor=${page1.nextCursor!}` })
+    ).json<{ items: WebhookDelivery[]; nextCursor: string | null }>();
     expect(page2).toEqual({ items: [expect.objectContaining({ id: first.id })], nextCursor: null });
-    const pending = (await t.as('admin', { method: 'GET', url: `${url}?status=pending` })).json<{ items: WebhookDelivery[] }>();
+    const pending = (await t.as('admin', { method: 'GET', url: `${url}?status=pending` })).json<{
+      items: WebhookDelivery[];
+    }>();
     expect(pending.items.map((d) => d.id)).toEqual([first.id]);
     expect(pending.items[0]!.payload).toMatchObject({ event: 'webhook.test', id: first.eventId });
     const bad = await t.as('admin', { method: 'GET', url: `${url}?status=lost` });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: { details: [{ field: 'query.status' }] } });
-    expect((await t.as('admin', { method: 'GET', url: `/api/v1/webhooks/${randomUUID()}/deliveries` })).statusCode).toBe(404);
+    expect(
+      (await t.as('admin', { method: 'GET', url: `/api/v1/webhooks/${randomUUID()}/deliveries` })).statusCode,
+    ).toBe(404);
   });
 
   it('removes deliveries older than 30 days', async () => {

@@ -45,7 +45,17 @@ describe('egressctl audit verify', () => {
     await t.db.$transaction((tx) =>
       t.app.audit.append(
         tx,
-        Array.from({ length: 99 }, (_, i) => ({ actor: { type: 'user' as const, id: i % 2 ? null : `id-${i}`, label: i === 10 ? '=cmd|calc' : `user-${i + 1}@example.com` }, action: 'service.updated' as const, targetType: 'service' as const, targetId: i % 3 ? null : `svc,"${i}"`, after: { n: i + 1, text: 'multi\nline' } })),
+        Array.from({ length: 99 }, (_, i) => ({
+          actor: {
+            type: 'user' as const,
+            id: i % 2 ? null : `id-${i}`,
+            label: i === 10 ? '=cmd|calc' : `user-${i + 1}@example.com`,
+          },
+          action: 'service.updated' as const,
+          targetType: 'service' as const,
+          targetId: i % 3 ? null : `svc,"${i}"`,
+          after: { n: i + 1, text: 'multi\nline' },
+        })),
       ),
     );
     const sealed = await t.as('admin', { method: 'POST', url: '/api/v1/audit-events/checkpoints' });
@@ -53,7 +63,16 @@ describe('egressctl audit verify', () => {
     const checkpoint = sealed.json<AuditCheckpoint>();
     await writeFile(join(dir, 'checkpoint.json'), JSON.stringify(checkpoint));
 
-    const ok = await cli(['audit', 'verify', '--checkpoint', 'checkpoint.json', '--csv', await exportCsv('before.csv'), '--public-key', checkpoint.publicKey]);
+    const ok = await cli([
+      'audit',
+      'verify',
+      '--checkpoint',
+      'checkpoint.json',
+      '--csv',
+      await exportCsv('before.csv'),
+      '--public-key',
+      checkpoint.publicKey,
+    ]);
     expect(ok.err).not.toContain('trusting');
     expect(ok.out).toBe('valid: 100 rows; rows 1 to 100 match the signed checkpoint');
     expect(ok.code).toBe(EXIT.ok);
@@ -63,10 +82,36 @@ describe('egressctl audit verify', () => {
     await c.query('BEGIN');
     await c.query('SET LOCAL session_replication_role = replica');
     await c.query(`UPDATE audit_events SET actor = 'mallory@example.com' WHERE seq = 50`);
-    const rows = await c.query<{ seq: string; at: Date; actor_type: string; actor_id: string | null; actor: string; action: string; target_type: string; target_id: string | null; before: unknown; after: unknown; request_id: string | null }>('SELECT * FROM audit_events WHERE seq >= 50 ORDER BY seq');
-    let prev = (await c.query<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = 49')).rows[0]!.hash;
+    const rows = await c.query<{
+      seq: string;
+      at: Date;
+      actor_type: string;
+      actor_id: string | null;
+      actor: string;
+      action: string;
+      target_type: string;
+      target_id: string | null;
+      before: unknown;
+      after: unknown;
+      request_id: string | null;
+    }>('SELECT * FROM audit_events WHERE seq >= 50 ORDER BY seq');
+    let prev = (await c.query<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = 49')).rows[0]!
+      .hash;
     for (const r of rows.rows) {
-      const hash = auditRowHash({ seq: BigInt(r.seq), at: r.at, actorType: r.actor_type, actorId: r.actor_id, actor: r.actor, action: r.action, targetType: r.target_type, targetId: r.target_id, before: r.before, after: r.after, requestId: r.request_id, prevHash: prev });
+      const hash = auditRowHash({
+        seq: BigInt(r.seq),
+        at: r.at,
+        actorType: r.actor_type,
+        actorId: r.actor_id,
+        actor: r.actor,
+        action: r.action,
+        targetType: r.target_type,
+        targetId: r.target_id,
+        before: r.before,
+        after: r.after,
+        requestId: r.request_id,
+        prevHash: prev,
+      });
       await c.query('UPDATE audit_events SET prev_hash = $1, hash = $2 WHERE seq = $3', [prev, hash, r.seq]);
       prev = hash;
     }
@@ -78,9 +123,18 @@ describe('egressctl audit verify', () => {
     const compact = await cli(['audit', 'verify', '--checkpoint', 'checkpoint.json', '--csv', tampered]);
     expect(compact.code).toBe(EXIT.tampered);
     expect(compact.out).toContain('INVALID from row 1: the chain was rewritten between rows 1 and 100');
-    const exact = await cli(['audit', 'verify', '--checkpoint', 'target/checkpoints.jsonl', '--csv', tampered]);
+    const exact = await cli([
+      'audit',
+      'verify',
+      '--checkpoint',
+      'target/checkpoints.jsonl',
+      '--csv',
+      tampered,
+    ]);
     expect(exact.code).toBe(EXIT.tampered);
-    expect(exact.out).toBe('INVALID from row 50: row 50 differs from the hash recorded with a checkpoint (49 rows verified before it)');
+    expect(exact.out).toBe(
+      'INVALID from row 50: row 50 differs from the hash recorded with a checkpoint (49 rows verified before it)',
+    );
     expect(exact.err).toContain('trusting the key in the checkpoint file');
   });
 

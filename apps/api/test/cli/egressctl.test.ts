@@ -17,7 +17,11 @@ let env: NodeJS.ProcessEnv;
 function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const done = run(args, { ...env, ...extraEnv }, { out: (s) => out.push(s), err: (s) => err.push(s), cwd: dir });
+  const done = run(
+    args,
+    { ...env, ...extraEnv },
+    { out: (s) => out.push(s), err: (s) => err.push(s), cwd: dir },
+  );
   return done.then((code) => ({ code, out: out.join('\n'), err: err.join('\n') }));
 }
 
@@ -26,8 +30,19 @@ beforeAll(async () => {
   const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
   env = { EGRESS_URL: address, EGRESS_TOKEN: t.users.engineer.token };
   dir = await mkdtemp(join(tmpdir(), 'egressctl-e2e-'));
-  await t.factories.destination({ host: 'github.com', ports: [{ port: 22, protocol: 'TCP' }, { port: 443, protocol: 'TCP' }], sensitivity: 'sensitive' });
-  await t.factories.service({ name: 'service.github', namespace: 'payments', selector: { matchLabels: { app: 'github' } } });
+  await t.factories.destination({
+    host: 'github.com',
+    ports: [
+      { port: 22, protocol: 'TCP' },
+      { port: 443, protocol: 'TCP' },
+    ],
+    sensitivity: 'sensitive',
+  });
+  await t.factories.service({
+    name: 'service.github',
+    namespace: 'payments',
+    selector: { matchLabels: { app: 'github' } },
+  });
 });
 afterAll(async () => {
   await t.close();
@@ -39,7 +54,8 @@ const rulesDir = () => join(dir, 'manifests/egress/external');
 describe('egressctl rules sync', () => {
   it('requests what the rule files declare and reports unknown destinations with exit 3', async () => {
     await mkdir(rulesDir(), { recursive: true });
-    for (const f of ['github.com:443.rule', '443.rule', 'unknown.example.org:443.rule']) await writeFile(join(rulesDir(), f), '');
+    for (const f of ['github.com:443.rule', '443.rule', 'unknown.example.org:443.rule'])
+      await writeFile(join(rulesDir(), f), '');
     const r = await cli(['rules', 'sync', '--service', 'service.github']);
     expect(r.code, r.err).toBe(EXIT.unknownDestinations);
     expect(r.out).toContain('requested  github.com:443 (pending)');
@@ -74,20 +90,35 @@ describe('egressctl rules sync', () => {
     const r = await cli(['rules', 'sync', '--service', 'service.github', '--prune']);
     expect(r.code, r.err).toBe(EXIT.ok);
     expect(r.out).toContain('revoked    *:443 (revoked)');
-    const grants = (await t.as('viewer', { method: 'GET', url: '/api/v1/grants?service=service.github&state=active' })).json<{ items: Grant[] }>().items;
+    const grants = (
+      await t.as('viewer', { method: 'GET', url: '/api/v1/grants?service=service.github&state=active' })
+    ).json<{ items: Grant[] }>().items;
     expect(grants.map((g) => `${g.destination ?? '*'}:${g.port}`)).toEqual(['github.com:443']);
   });
 
   it('exits 4 when the token is refused, and 1 with the API message for a refused request', async () => {
     expect((await cli(['status'], { EGRESS_TOKEN: 'egc_not-a-token' })).code).toBe(EXIT.auth);
-    const r = await cli(['request', '--service', 'service.github', '--destination', 'github.com', '--port', '8443', '--justification', 'Needed to reach the alternate port.']);
+    const r = await cli([
+      'request',
+      '--service',
+      'service.github',
+      '--destination',
+      'github.com',
+      '--port',
+      '8443',
+      '--justification',
+      'Needed to reach the alternate port.',
+    ]);
     expect(r.code).toBe(EXIT.failed);
     expect(r.err).toContain('body.port');
     expect(r.err).toMatch(/request id [0-9a-f-]{36}/);
   });
 
   it('a viewer token cannot sync rules (exit 4)', async () => {
-    expect((await cli(['rules', 'sync', '--service', 'service.github'], { EGRESS_TOKEN: t.users.viewer.token })).code).toBe(EXIT.auth);
+    expect(
+      (await cli(['rules', 'sync', '--service', 'service.github'], { EGRESS_TOKEN: t.users.viewer.token }))
+        .code,
+    ).toBe(EXIT.auth);
   });
 });
 
@@ -99,13 +130,15 @@ describe('egressctl render', () => {
     expect(`${r.out}\n`.trim()).toBe(api.body.trim());
     const out = await cli(['render', '--out', 'rendered']);
     expect(out.code).toBe(EXIT.ok);
-    const items = (await t.as('viewer', { method: 'GET', url: '/api/v1/manifests' })).json<{ items: unknown[] }>().items;
+    const items = (await t.as('viewer', { method: 'GET', url: '/api/v1/manifests' })).json<{
+      items: unknown[];
+    }>().items;
     const gw = await readdir(join(dir, 'rendered/egress-gateways'));
     expect(gw).toContain('deployment-github-com.yaml');
     expect(out.err).toContain(`wrote ${items.length} objects`);
   });
 
-  it('renders offline from the API\'s export of the compiler input, byte for byte like the API', async () => {
+  it("renders offline from the API's export of the compiler input, byte for byte like the API", async () => {
     const exported = await t.as('viewer', { method: 'GET', url: '/api/v1/manifests?format=input' });
     expect(exported.statusCode).toBe(200);
     await writeFile(join(dir, 'export.json'), exported.body);
@@ -118,15 +151,32 @@ describe('egressctl render', () => {
 
 describe('egressctl explain', () => {
   beforeAll(async () => {
-    const res = await t.as('admin', { method: 'PATCH', url: '/api/v1/settings', payload: { enforcedNamespaces: ['payments'] } });
+    const res = await t.as('admin', {
+      method: 'PATCH',
+      url: '/api/v1/settings',
+      payload: { enforcedNamespaces: ['payments'] },
+    });
     expect(res.statusCode, res.body).toBe(200);
   });
 
   it('exits 0 when allowed (the active github.com:443 grant), printing each check; a viewer token is enough', async () => {
-    const r = await cli(['explain', 'service.github', 'github.com:443'], { EGRESS_TOKEN: t.users.viewer.token });
+    const r = await cli(['explain', 'service.github', 'github.com:443'], {
+      EGRESS_TOKEN: t.users.viewer.token,
+    });
     expect(r.code, r.err).toBe(EXPLAIN_EXIT.allowed);
-    expect(r.out).toMatch(/^ALLOWED {2}service\.github \(payments\) -> github\.com:443\/TCP {2}path: gateway/);
-    for (const check of ['identity', 'grant', 'gateway-ready', 'dns-steering', 'gateway-ingress', 'default-deny', 'port-wide']) expect(r.out).toMatch(new RegExp(`^  (ok  |FAIL) ${check} `, 'm'));
+    expect(r.out).toMatch(
+      /^ALLOWED {2}service\.github \(payments\) -> github\.com:443\/TCP {2}path: gateway/,
+    );
+    for (const check of [
+      'identity',
+      'grant',
+      'gateway-ready',
+      'dns-steering',
+      'gateway-ingress',
+      'default-deny',
+      'port-wide',
+    ])
+      expect(r.out).toMatch(new RegExp(`^  (ok  |FAIL) ${check} `, 'm'));
   });
 
   it('exits 1 when denied, with the request to make', async () => {
@@ -138,7 +188,11 @@ describe('egressctl explain', () => {
   });
 
   it('exits 2 when open (a namespace that is not enforced)', async () => {
-    await t.factories.service({ name: 'service.shop', namespace: 'shop', selector: { matchLabels: { app: 'shop' } } });
+    await t.factories.service({
+      name: 'service.shop',
+      namespace: 'shop',
+      selector: { matchLabels: { app: 'shop' } },
+    });
     const r = await cli(['explain', 'service.shop', 'github.com:443']);
     expect(r.code, r.err).toBe(EXPLAIN_EXIT.open);
     expect(r.out).toContain('fix: namespace-not-enforced');
@@ -151,6 +205,8 @@ describe('egressctl explain', () => {
     const unknown = await cli(['explain', 'no.such.service', 'github.com:443']);
     expect(unknown.code).toBe(EXIT.explainFailed);
     expect(unknown.err).toContain('(404)');
-    expect((await cli(['explain', 'service.github', 'github.com:443'], { EGRESS_TOKEN: '' })).code).toBe(EXIT.auth);
+    expect((await cli(['explain', 'service.github', 'github.com:443'], { EGRESS_TOKEN: '' })).code).toBe(
+      EXIT.auth,
+    );
   });
 });

@@ -8,7 +8,12 @@ export async function settled(app: FastifyInstance, timeoutMs = 30_000): Promise
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { pendingChanges, running } = reconciler.activity();
-    if (pendingChanges === 0 && !running && (await app.db.reconcileRun.count({ where: { status: { in: ['queued', 'running'] } } })) === 0) return;
+    if (
+      pendingChanges === 0 &&
+      !running &&
+      (await app.db.reconcileRun.count({ where: { status: { in: ['queued', 'running'] } } })) === 0
+    )
+      return;
     if (Date.now() > deadline) throw new Error(`the reconciler did not settle within ${timeoutMs} ms`);
     await new Promise<void>((resolve) => {
       const off = reconciler.onRunFinished(() => done());

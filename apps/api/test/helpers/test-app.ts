@@ -45,24 +45,50 @@ async function insertUser(db: Db, role: Role, label: string): Promise<TestUser> 
   const email = `${label}-${++counter}@example.com`;
   const user = await db.user.create({ data: { email, name: label, role, passwordHash: await passwordHash } });
   const token = newSecret(TOKEN_PREFIX);
-  await db.apiToken.create({ data: { name: `${label} test token`, role, tokenHash: sha256(token), prefix: token.slice(0, 10), userId: user.id } });
+  await db.apiToken.create({
+    data: {
+      name: `${label} test token`,
+      role,
+      tokenHash: sha256(token),
+      prefix: token.slice(0, 10),
+      userId: user.id,
+    },
+  });
   return { id: user.id, email, role, token };
 }
 
-export async function createTestApp(options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { env?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   // A secret key as server.ts always has one (EGRESS_SECRET_KEY or the data folder's key file).
   const secretKey = randomBytes(32).toString('base64');
-  const config = loadConfig({ EGRESS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', EGRESS_TARGET: 'none', EGRESS_WEB_DIST: '/nonexistent', EGRESS_SECRET_KEY: secretKey, ...options.env });
+  const config = loadConfig({
+    EGRESS_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    EGRESS_TARGET: 'none',
+    EGRESS_WEB_DIST: '/nonexistent',
+    EGRESS_SECRET_KEY: secretKey,
+    ...options.env,
+  });
   const db = createDb(database.url, 20);
-  const app = await buildApp({ config, db, databaseUrl: database.url, ...(options.clock ? { clock: options.clock } : {}) });
+  const app = await buildApp({
+    config,
+    db,
+    databaseUrl: database.url,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   await app.ready();
   const users = {} as Record<Role, TestUser>;
   for (const role of ROLES) users[role] = await insertUser(db, role, role);
   const resolve = (u: TestUser | Role) => (typeof u === 'string' ? users[u] : u);
-  const as: TestApp['as'] = (user, opts) => app.inject({ ...opts, headers: { authorization: `Bearer ${resolve(user).token}`, ...opts.headers } });
+  const as: TestApp['as'] = (user, opts) =>
+    app.inject({ ...opts, headers: { authorization: `Bearer ${resolve(user).token}`, ...opts.headers } });
   const factories = createFactories(async (method, url, body) => {
-    const res = await as(url.startsWith('/api/v1/destinations') ? 'approver' : 'engineer', { method, url, ...(body === undefined ? {} : { payload: body as object }) });
+    const res = await as(url.startsWith('/api/v1/destinations') ? 'approver' : 'engineer', {
+      method,
+      url,
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
     return { status: res.statusCode, body: res.body === '' ? null : res.json<unknown>() };
   });
   return {

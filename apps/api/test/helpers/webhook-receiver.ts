@@ -36,9 +36,17 @@ export async function startReceiver(now: () => Date = () => new Date()): Promise
     req.on('end', () => {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       const body = Buffer.concat(chunks).toString('utf8');
-      received.push({ path, headers: req.headers, body, json: JSON.parse(body) as Record<string, unknown>, receivedAt: Math.floor(now().getTime() / 1000) });
+      received.push({
+        path,
+        headers: req.headers,
+        body,
+        json: JSON.parse(body) as Record<string, unknown>,
+        receivedAt: Math.floor(now().getTime() / 1000),
+      });
       const status = scripts.get(path)?.shift() ?? fixed.get(path) ?? 200;
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : `receiver says ${status}`);
+      res
+        .writeHead(status, { 'content-type': 'text/plain' })
+        .end(status < 300 ? 'ok' : `receiver says ${status}`);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -56,7 +64,12 @@ export async function startReceiver(now: () => Date = () => new Date()): Promise
  * A receiver's check: recompute `v1=HMAC-SHA256(secret, "<timestamp>.<raw body>")`, compare in constant
  * time, and refuse timestamps more than `toleranceSeconds` away from `nowSeconds` (default: arrival).
  */
-export function signatureValid(secret: string, r: ReceivedRequest, nowSeconds = r.receivedAt, toleranceSeconds = 300): boolean {
+export function signatureValid(
+  secret: string,
+  r: ReceivedRequest,
+  nowSeconds = r.receivedAt,
+  toleranceSeconds = 300,
+): boolean {
   const timestamp = Number(r.headers['x-egress-timestamp']);
   const received = r.headers['x-egress-signature'];
   if (!Number.isInteger(timestamp) || typeof received !== 'string') return false;

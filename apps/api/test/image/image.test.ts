@@ -344,7 +344,9 @@ describe(`the container image ${IMAGE}`, () => {
     // Only the metrics rule (the metrics port, from namespaces labelled for scraping) and no client.
     const clientRules = (ingress: { from: { podSelector?: unknown }[] }[] | undefined) =>
       (ingress ?? []).filter((r) => r.from.some((peer) => peer.podSelector !== undefined));
-    const beforeIngress = (before as unknown as { spec: { ingress?: { from: { podSelector?: unknown }[] }[] } }).spec.ingress;
+    const beforeIngress = (
+      before as unknown as { spec: { ingress?: { from: { podSelector?: unknown }[] }[] } }
+    ).spec.ingress;
     expect(beforeIngress).toHaveLength(1);
     expect(clientRules(beforeIngress)).toEqual([]);
 
@@ -374,7 +376,9 @@ describe(`the container image ${IMAGE}`, () => {
       },
       60_000,
     );
-    expect(clientRules(after.spec.ingress)).toEqual([{ from: [peer], ports: [{ port: 443, protocol: 'TCP' }] }]);
+    expect(clientRules(after.spec.ingress)).toEqual([
+      { from: [peer], ports: [{ port: 443, protocol: 'TCP' }] },
+    ]);
   }, 120_000);
 
   it('stops on SIGTERM within 10 s with exit code 0, after its ordered shutdown', async () => {
@@ -401,7 +405,9 @@ describe(`the container image ${IMAGE}`, () => {
       EGRESS_SECRET_KEY: secretKey,
     });
     expect(exitCode).not.toBe(0);
-    expect(out).toContain(`cannot migrate the database at 127.0.0.1:${closed}/egress (DATABASE_URL): connect ECONNREFUSED 127.0.0.1:${closed}`);
+    expect(out).toContain(
+      `cannot migrate the database at 127.0.0.1:${closed}/egress (DATABASE_URL): connect ECONNREFUSED 127.0.0.1:${closed}`,
+    );
     expect(out).not.toContain('postgres@');
     expect(out).not.toContain('Server listening');
   });

@@ -20,11 +20,16 @@ let t: TestApp;
 let kube: KubeClient;
 
 async function createNamespace(name: string): Promise<void> {
-  const res = await kube.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } });
+  const res = await kube.request({
+    method: 'POST',
+    path: '/api/v1/namespaces',
+    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
 }
 
-const hasDeny = async (namespace: string) => (await getObject(kube, 'NetworkPolicy', namespace, DEFAULT_DENY_NAME)) !== null;
+const hasDeny = async (namespace: string) =>
+  (await getObject(kube, 'NetworkPolicy', namespace, DEFAULT_DENY_NAME)) !== null;
 
 async function runs(): Promise<{ id: string; trigger: string; status: string }[]> {
   const rows = await t.db.reconcileRun.findMany({ orderBy: [{ startedAt: 'asc' }, { id: 'asc' }] });
@@ -39,7 +44,10 @@ async function coverage(): Promise<Coverage> {
 
 beforeAll(async () => {
   // No periodic resync within the test: only the namespace watch can bring the new namespace its policy.
-  ({ kube, t } = await startClusterFixture(cleanup, { EGRESS_NAMESPACE: PRODUCT_NS, EGRESS_RESYNC_INTERVAL_SECONDS: '86400' }));
+  ({ kube, t } = await startClusterFixture(cleanup, {
+    EGRESS_NAMESPACE: PRODUCT_NS,
+    EGRESS_RESYNC_INTERVAL_SECONDS: '86400',
+  }));
   await settled(t.app, 60_000);
   for (const ns of [PRODUCT_NS, GW, 'team-a', 'team-b']) await createNamespace(ns);
   await createService(t, 'service.shop', 'team-a', 'shop');
@@ -68,15 +76,27 @@ describe('enforcement mode "all" on a cluster', () => {
     await until('the policy in team-later', () => hasDeny('team-later'), 20_000);
     await settled(t.app, 60_000);
     const since = (await runs()).slice(before.length);
-    expect(since).toEqual([{ id: expect.any(String) as string, trigger: 'change: namespace created: team-later', status: 'succeeded' }]);
+    expect(since).toEqual([
+      {
+        id: expect.any(String) as string,
+        trigger: 'change: namespace created: team-later',
+        status: 'succeeded',
+      },
+    ]);
   });
 
   it('reports each namespace of the cluster, why it is or is not enforced, and its services', async () => {
     const c = await coverage();
     expect(c).toMatchObject({ mode: 'all', source: 'cluster', note: null });
     const byName = new Map(c.namespaces.map((n) => [n.namespace, n]));
-    expect([...byName.keys()]).toEqual(expect.arrayContaining(['default', 'team-a', 'team-b', 'team-later', ...SYSTEM, GW, PRODUCT_NS]));
-    expect(byName.get('team-a')).toMatchObject({ enforced: true, reason: 'allNamespaces', services: [{ name: 'service.shop' }] });
+    expect([...byName.keys()]).toEqual(
+      expect.arrayContaining(['default', 'team-a', 'team-b', 'team-later', ...SYSTEM, GW, PRODUCT_NS]),
+    );
+    expect(byName.get('team-a')).toMatchObject({
+      enforced: true,
+      reason: 'allNamespaces',
+      services: [{ name: 'service.shop' }],
+    });
     expect(byName.get('kube-system')).toMatchObject({ enforced: false, reason: 'excluded' });
     expect(byName.get(GW)).toMatchObject({ enforced: false, reason: 'gatewayNamespace' });
     expect(byName.get(PRODUCT_NS)).toMatchObject({ enforced: false, reason: 'productNamespace' });

@@ -25,7 +25,10 @@ let dns: CoreDns | undefined;
 let snippetPath: string;
 
 beforeAll(async () => {
-  cp = await startControlPlane({ binDir: await binDir(), apiserverArgs: ['--service-cluster-ip-range=10.96.0.0/12,fd00:10:96::/112'] });
+  cp = await startControlPlane({
+    binDir: await binDir(),
+    apiserverArgs: ['--service-cluster-ip-range=10.96.0.0/12,fd00:10:96::/112'],
+  });
   cleanup.add(() => cp.stop());
   kube = adminClient(cp);
   const dir = await mkdtemp(join(tmpdir(), 'egress-dns-dual-'));
@@ -46,7 +49,11 @@ function resolver(): Resolver {
 
 describe('a dual-stack gateway Service (real API server, real CoreDNS)', () => {
   it('is steered for A and AAAA, each with its own family', async () => {
-    const ns = await kube.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: GW } } });
+    const ns = await kube.request({
+      method: 'POST',
+      path: '/api/v1/namespaces',
+      body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: GW } },
+    });
     expect(ns.status, JSON.stringify(ns.body)).toBe(201);
     const created = await kube.request({
       method: 'POST',
@@ -54,8 +61,19 @@ describe('a dual-stack gateway Service (real API server, real CoreDNS)', () => {
       body: {
         apiVersion: 'v1',
         kind: 'Service',
-        metadata: { name: 'dual-example-com', labels: { 'app.kubernetes.io/managed-by': 'egress-control', 'app.kubernetes.io/component': 'gateway' } },
-        spec: { ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv4', 'IPv6'], selector: { app: 'gw' }, ports: [{ name: 'p443', port: 443, protocol: 'TCP' }] },
+        metadata: {
+          name: 'dual-example-com',
+          labels: {
+            'app.kubernetes.io/managed-by': 'egress-control',
+            'app.kubernetes.io/component': 'gateway',
+          },
+        },
+        spec: {
+          ipFamilyPolicy: 'RequireDualStack',
+          ipFamilies: ['IPv4', 'IPv6'],
+          selector: { app: 'gw' },
+          ports: [{ name: 'p443', port: 443, protocol: 'TCP' }],
+        },
       },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -68,7 +86,14 @@ describe('a dual-stack gateway Service (real API server, real CoreDNS)', () => {
     expect(v4).toMatch(/^10\.\d+\.\d+\.\d+$/);
     expect(v6).toMatch(/^fd00:10:96::[0-9a-f]+$/);
 
-    const destination = { id: 'd', host: 'dual.example.com', gatewayName: 'dual-example-com', sensitivity: 'standard' as const, ports: [], gateway: { minReplicas: 1, maxReplicas: 1, targetCPUUtilizationPercentage: 80 } };
+    const destination = {
+      id: 'd',
+      host: 'dual.example.com',
+      gatewayName: 'dual-example-com',
+      sensitivity: 'standard' as const,
+      ports: [],
+      gateway: { minReplicas: 1, maxReplicas: 1, targetCPUUtilizationPercentage: 80 },
+    };
     const snippet = hostsSnippet([destination], { 'dual-example-com': true }, addresses);
     expect(snippet).toContain(`  ${v4 ?? ''} dual.example.com\n`);
     expect(snippet).toContain(`  ${v6 ?? ''} dual.example.com\n`);
@@ -76,7 +101,9 @@ describe('a dual-stack gateway Service (real API server, real CoreDNS)', () => {
     const deadline = Date.now() + 15_000;
     let a: string[] = [];
     while (Date.now() < deadline) {
-      a = await resolver().resolve4('dual.example.com').catch(() => []);
+      a = await resolver()
+        .resolve4('dual.example.com')
+        .catch(() => []);
       if (a.length > 0) break;
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -16,7 +16,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
-import { binDir, createDestination, createService, getObject, grant, markReady, patchSettings, reconcileNow, startClusterFixture, until, cleanups } from './helpers.ts';
+import {
+  binDir,
+  createDestination,
+  createService,
+  getObject,
+  grant,
+  markReady,
+  patchSettings,
+  reconcileNow,
+  startClusterFixture,
+  until,
+  cleanups,
+} from './helpers.ts';
 import { settled } from '../helpers/reconcile.ts';
 
 const GW = 'gw-dns';
@@ -84,10 +96,14 @@ async function clusterIpOf(name: string): Promise<string> {
 
 /** Waits until CoreDNS (having reloaded the snippet) answers `name` with `want` (or stops doing so). */
 async function answers(name: string, want: string, negate = false): Promise<string> {
-  return until(`CoreDNS to ${negate ? 'stop answering' : 'answer'} ${name} with ${want}`, async () => {
-    const a = await resolveA(name);
-    return (a === want) !== negate ? a : null;
-  }, 15_000);
+  return until(
+    `CoreDNS to ${negate ? 'stop answering' : 'answer'} ${name} with ${want}`,
+    async () => {
+      const a = await resolveA(name);
+      return (a === want) !== negate ? a : null;
+    },
+    15_000,
+  );
 }
 
 beforeAll(async () => {
@@ -108,13 +124,24 @@ describe('DNS steering end to end (real CoreDNS, hosts format)', () => {
   it('replaces the rewrite snippet an earlier release wrote (upgrade), and CoreDNS reloads from one format to the other', async () => {
     // As the earlier release left it: our field manager and labels, its own content hash, one rewrite
     // (to the API server's own Service, which exists here, so the rewrite is visible in the answer).
-    const legacy = '# Managed by egress-control: DNS rewrites to egress gateways. Changes here are overwritten.\nrewrite stop {\n  name exact github.com. kubernetes.default.svc.cluster.local.\n  answer auto\n}\n';
+    const legacy =
+      '# Managed by egress-control: DNS rewrites to egress gateways. Changes here are overwritten.\nrewrite stop {\n  name exact github.com. kubernetes.default.svc.cluster.local.\n  answer auto\n}\n';
     const current = await getObject(kube, 'ConfigMap', 'kube-system', 'egress-control-dns');
     const old = await kube.request({
       method: 'PATCH',
       path: CM_PATH,
       query: { fieldManager: 'egress-control', force: 'true' },
-      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'egress-control-dns', namespace: 'kube-system', labels: current?.metadata.labels ?? {}, annotations: { 'egress.example.com/content-hash': 'f'.repeat(64) } }, data: { [DNS_SNIPPET_KEY]: legacy } },
+      body: {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: {
+          name: 'egress-control-dns',
+          namespace: 'kube-system',
+          labels: current?.metadata.labels ?? {},
+          annotations: { 'egress.example.com/content-hash': 'f'.repeat(64) },
+        },
+        data: { [DNS_SNIPPET_KEY]: legacy },
+      },
       contentType: 'application/apply-patch+yaml',
     });
     expect(old.status, JSON.stringify(old.body)).toBe(200);
@@ -133,8 +160,19 @@ describe('DNS steering end to end (real CoreDNS, hosts format)', () => {
 
   it('answers github.com with the gateway ClusterIP once the gateway is ready, for A only, exactly, with PTR left to kubernetes', async () => {
     await createService(t, 'service.ci', 'build', 'ci');
-    await createDestination(t, 'github.com', [{ port: 443, protocol: 'TCP' }, { port: 22, protocol: 'TCP' }], 'sensitive');
-    grants = [await grant(t, approver2, 'service.ci', 'github.com', 443), await grant(t, approver2, 'service.ci', 'github.com', 22)];
+    await createDestination(
+      t,
+      'github.com',
+      [
+        { port: 443, protocol: 'TCP' },
+        { port: 22, protocol: 'TCP' },
+      ],
+      'sensitive',
+    );
+    grants = [
+      await grant(t, approver2, 'service.ci', 'github.com', 443),
+      await grant(t, approver2, 'service.ci', 'github.com', 22),
+    ];
     const applied = await reconcileNow(t);
     expect(applied.status, applied.errors.join('\n')).toBe('succeeded');
 
@@ -147,7 +185,9 @@ describe('DNS steering end to end (real CoreDNS, hosts format)', () => {
     expect(await resolveA('github.com')).not.toBe(clusterIp);
 
     await markReady(kube, GW, 'github-com', 2);
-    const snippet = await until('github.com in the DNS ConfigMap', async () => ((await liveSnippet()).includes('github.com') ? liveSnippet() : null));
+    const snippet = await until('github.com in the DNS ConfigMap', async () =>
+      (await liveSnippet()).includes('github.com') ? liveSnippet() : null,
+    );
     expect(snippet).toContain(`  ${clusterIp} github.com\n`);
     expect(snippet).not.toContain('rewrite');
     await syncSnippet();
@@ -166,15 +206,22 @@ describe('DNS steering end to end (real CoreDNS, hosts format)', () => {
 
   it('follows a gateway Service recreated with a new ClusterIP within the run that recreates it', async () => {
     const oldIp = await clusterIpOf('github-com');
-    const del = await kube.request({ method: 'DELETE', path: `/api/v1/namespaces/${GW}/services/github-com` });
+    const del = await kube.request({
+      method: 'DELETE',
+      path: `/api/v1/namespaces/${GW}/services/github-com`,
+    });
     expect(del.status, JSON.stringify(del.body)).toBe(200);
     const run = await reconcileNow(t);
     expect(run.status, run.errors.join('\n')).toBe('succeeded');
     const newIp = await clusterIpOf('github-com');
     expect(newIp).toMatch(/^10\./);
     expect(newIp).not.toBe(oldIp);
-    const actions = run.objects.filter((o) => (o.kind === 'Service' && o.name === 'github-com') || o.kind === 'ConfigMap').map((o) => `${o.kind}/${o.name} ${o.action}`);
-    expect(actions).toEqual(expect.arrayContaining(['Service/github-com created', 'ConfigMap/egress-control-dns updated']));
+    const actions = run.objects
+      .filter((o) => (o.kind === 'Service' && o.name === 'github-com') || o.kind === 'ConfigMap')
+      .map((o) => `${o.kind}/${o.name} ${o.action}`);
+    expect(actions).toEqual(
+      expect.arrayContaining(['Service/github-com created', 'ConfigMap/egress-control-dns updated']),
+    );
     const snippet = await syncSnippet();
     expect(snippet).toContain(`  ${newIp} github.com\n`);
     expect(snippet).not.toContain(oldIp);
@@ -185,30 +232,46 @@ describe('DNS steering end to end (real CoreDNS, hosts format)', () => {
     const desired = await liveSnippet();
     const edited = desired.replace(/^( {2}\S+ github\.com)$/m, '$1\n  203.0.113.7 evil.example');
     expect(edited).not.toBe(desired);
-    const patch = await kube.request({ method: 'PATCH', path: CM_PATH, query: { fieldManager: 'kubectl-edit' }, body: { data: { [DNS_SNIPPET_KEY]: edited } }, contentType: 'application/merge-patch+json' });
+    const patch = await kube.request({
+      method: 'PATCH',
+      path: CM_PATH,
+      query: { fieldManager: 'kubectl-edit' },
+      body: { data: { [DNS_SNIPPET_KEY]: edited } },
+      contentType: 'application/merge-patch+json',
+    });
     expect(patch.status, JSON.stringify(patch.body)).toBe(200);
 
     const res = await t.as('viewer', { method: 'GET', url: '/api/v1/reconcile/status' });
     expect(res.statusCode, res.body).toBe(200);
-    const drift = res.json<{ drift: { kind: string; name: string; reason: string }[] }>().drift.filter((d) => d.kind === 'ConfigMap');
+    const drift = res
+      .json<{ drift: { kind: string; name: string; reason: string }[] }>()
+      .drift.filter((d) => d.kind === 'ConfigMap');
     expect(drift).toHaveLength(1);
     expect(drift[0]?.name).toBe('egress-control-dns');
     expect(drift[0]?.reason).toContain('kubectl-edit');
 
     const run = await reconcileNow(t);
     expect(run.status, run.errors.join('\n')).toBe('succeeded');
-    expect(run.objects.find((o) => o.kind === 'ConfigMap')).toMatchObject({ action: 'updated', drift: expect.stringContaining('kubectl-edit') as unknown });
+    expect(run.objects.find((o) => o.kind === 'ConfigMap')).toMatchObject({
+      action: 'updated',
+      drift: expect.stringContaining('kubectl-edit') as unknown,
+    });
     expect(await liveSnippet()).toBe(desired);
   }, 60_000);
 
   it('stops steering a gateway that is no longer ready', async () => {
     const ip = await clusterIpOf('github-com');
     await markReady(kube, GW, 'github-com', 0);
-    await until('github.com gone from the DNS ConfigMap', async () => !(await liveSnippet()).includes('github.com'));
+    await until(
+      'github.com gone from the DNS ConfigMap',
+      async () => !(await liveSnippet()).includes('github.com'),
+    );
     await syncSnippet();
     expect(await answers('github.com', ip, true)).not.toBe(ip);
     await markReady(kube, GW, 'github-com', 1);
-    await until('github.com back in the DNS ConfigMap', async () => (await liveSnippet()).includes('github.com'));
+    await until('github.com back in the DNS ConfigMap', async () =>
+      (await liveSnippet()).includes('github.com'),
+    );
     await syncSnippet();
     expect(await answers('github.com', ip)).toBe(ip);
   }, 60_000);
@@ -216,7 +279,11 @@ describe('DNS steering end to end (real CoreDNS, hosts format)', () => {
   it('stops steering after the grants are revoked and the destination deleted', async () => {
     const clusterIp = await clusterIpOf('github-com');
     for (const id of grants) {
-      const res = await t.as('approver', { method: 'POST', url: `/api/v1/grants/${id}/revoke`, payload: { reason: 'Cleaning up after the DNS test.' } });
+      const res = await t.as('approver', {
+        method: 'POST',
+        url: `/api/v1/grants/${id}/revoke`,
+        payload: { reason: 'Cleaning up after the DNS test.' },
+      });
       expect(res.statusCode, res.body).toBe(200);
     }
     const list = await t.as('viewer', { method: 'GET', url: '/api/v1/destinations?q=github.com' });

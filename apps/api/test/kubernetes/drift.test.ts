@@ -35,7 +35,13 @@ interface Status {
   lastRun: { status: string } | null;
   error: string | null;
   drift: { kind: string; namespace: string | null; name: string; reason: string }[];
-  gateways: { destination: string; gatewayName: string; readyReplicas: number; desiredReplicas: number; ready: boolean }[];
+  gateways: {
+    destination: string;
+    gatewayName: string;
+    readyReplicas: number;
+    desiredReplicas: number;
+    ready: boolean;
+  }[];
 }
 
 async function status(): Promise<Status> {
@@ -67,24 +73,59 @@ async function editAsOthers(): Promise<LiveObject | null> {
     method: 'PATCH',
     path: NP_PATH,
     query: { fieldManager: 'mallory', force: 'true' },
-    body: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'github-com', namespace: GW }, spec: { ingress: [{}] } },
+    body: {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'github-com', namespace: GW },
+      spec: { ingress: [{}] },
+    },
     contentType: 'application/apply-patch+yaml',
   });
   expect(open.status, JSON.stringify(open.body)).toBe(200);
   // 2. "kubectl-edit" adds fields we never set (plain updates: server-side apply alone would keep them):
   //    a second container in the gateway pods, and an external IP on its Service (traffic interception).
   const sidecar = { name: 'sidecar', image: 'registry.example.com/tools:1.0' };
-  const containers = (await getObject(kube, 'Deployment', GW, 'github-com'))?.spec?.['template'] as { spec: { containers: unknown[] } };
-  const added = await kube.request({ method: 'PATCH', path: DEPLOY_PATH, query: { fieldManager: 'kubectl-edit' }, body: { spec: { template: { spec: { containers: [...containers.spec.containers, sidecar] } } } }, contentType: 'application/merge-patch+json' });
+  const containers = (await getObject(kube, 'Deployment', GW, 'github-com'))?.spec?.['template'] as {
+    spec: { containers: unknown[] };
+  };
+  const added = await kube.request({
+    method: 'PATCH',
+    path: DEPLOY_PATH,
+    query: { fieldManager: 'kubectl-edit' },
+    body: { spec: { template: { spec: { containers: [...containers.spec.containers, sidecar] } } } },
+    contentType: 'application/merge-patch+json',
+  });
   expect(added.status, JSON.stringify(added.body)).toBe(200);
-  const external = await kube.request({ method: 'PATCH', path: SERVICE_PATH, query: { fieldManager: 'kubectl-edit' }, body: { spec: { externalIPs: ['203.0.113.10'] } }, contentType: 'application/merge-patch+json' });
+  const external = await kube.request({
+    method: 'PATCH',
+    path: SERVICE_PATH,
+    query: { fieldManager: 'kubectl-edit' },
+    body: { spec: { externalIPs: ['203.0.113.10'] } },
+    contentType: 'application/merge-patch+json',
+  });
   expect(external.status, JSON.stringify(external.body)).toBe(200);
   // 3. Someone deletes the PDB, and 4. leaves a stray object with our label.
-  expect((await kube.request({ method: 'DELETE', path: `/apis/policy/v1/namespaces/${GW}/poddisruptionbudgets/github-com` })).status).toBe(200);
+  expect(
+    (
+      await kube.request({
+        method: 'DELETE',
+        path: `/apis/policy/v1/namespaces/${GW}/poddisruptionbudgets/github-com`,
+      })
+    ).status,
+  ).toBe(200);
   const stray = await kube.request({
     method: 'POST',
     path: `/api/v1/namespaces/${GW}/configmaps`,
-    body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stray', namespace: GW, labels: { 'app.kubernetes.io/managed-by': 'egress-control' } }, data: {} },
+    body: {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: 'stray',
+        namespace: GW,
+        labels: { 'app.kubernetes.io/managed-by': 'egress-control' },
+      },
+      data: {},
+    },
   });
   expect(stray.status).toBe(201);
   return npBefore;
@@ -94,7 +135,11 @@ async function expectRepaired(npBefore: LiveObject | null): Promise<void> {
   const repaired = await getObject(kube, 'NetworkPolicy', GW, 'github-com');
   expect(repaired?.spec?.['ingress']).toEqual(npBefore?.spec?.['ingress']);
   const deployment = await getObject(kube, 'Deployment', GW, 'github-com');
-  expect((deployment?.spec?.['template'] as { spec: { containers: { name: string }[] } }).spec.containers.map((c) => c.name)).toEqual(['envoy']);
+  expect(
+    (deployment?.spec?.['template'] as { spec: { containers: { name: string }[] } }).spec.containers.map(
+      (c) => c.name,
+    ),
+  ).toEqual(['envoy']);
   expect((await getObject(kube, 'Service', GW, 'github-com'))?.spec?.['externalIPs']).toBeUndefined();
   expect(await getObject(kube, 'PodDisruptionBudget', GW, 'github-com')).not.toBeNull();
   expect(await getObject(kube, 'ConfigMap', GW, 'stray')).toBeNull();
@@ -106,12 +151,22 @@ describe('drift', () => {
     const before = await status();
     expect(before).toMatchObject({ target: 'kubernetes', leader: true, error: null, drift: [] });
     expect(before.lastRun?.status).toBe('succeeded');
-    expect(before.gateways).toEqual([{ destination: 'github.com', gatewayName: 'github-com', readyReplicas: 0, desiredReplicas: 1, ready: false }]);
+    expect(before.gateways).toEqual([
+      {
+        destination: 'github.com',
+        gatewayName: 'github-com',
+        readyReplicas: 0,
+        desiredReplicas: 1,
+        ready: false,
+      },
+    ]);
     await markReady(kube, GW, 'github-com', 2);
     const ready = await status();
     expect(ready.gateways[0]).toMatchObject({ readyReplicas: 2, ready: true });
     // Ready now, so the desired DNS ConfigMap has a rewrite the cluster does not have yet.
-    expect(ready.drift.map((d) => `${d.kind} ${d.name}: ${d.reason.split(':')[0] ?? ''}`)).toEqual(['ConfigMap egress-control-dns: outdated']);
+    expect(ready.drift.map((d) => `${d.kind} ${d.name}: ${d.reason.split(':')[0] ?? ''}`)).toEqual([
+      'ConfigMap egress-control-dns: outdated',
+    ]);
     await reconcileNow(t);
     expect((await status()).drift).toEqual([]);
   });
@@ -122,12 +177,19 @@ describe('drift', () => {
     expect(np?.metadata.annotations).toEqual(npBefore?.metadata.annotations);
 
     const drift = (await status()).drift;
-    const reasonOf = (kind: string, name: string) => drift.find((d) => d.kind === kind && d.name === name)?.reason;
+    const reasonOf = (kind: string, name: string) =>
+      drift.find((d) => d.kind === kind && d.name === name)?.reason;
     // The compiled policy has two rules (the grant, then the metrics port): mallory's one-rule list replaces the list.
-    expect(reasonOf('NetworkPolicy', 'github-com')).toMatch(/^modified by another field manager: \.spec\.ingress changed by "mallory"/);
-    expect(reasonOf('Deployment', 'github-com')).toBe('modified by another field manager: .spec.template.spec.containers[1] added by "kubectl-edit"');
+    expect(reasonOf('NetworkPolicy', 'github-com')).toMatch(
+      /^modified by another field manager: \.spec\.ingress changed by "mallory"/,
+    );
+    expect(reasonOf('Deployment', 'github-com')).toBe(
+      'modified by another field manager: .spec.template.spec.containers[1] added by "kubectl-edit"',
+    );
     // The API server defaulted externalTrafficPolicy in the same update, so it is theirs too (and removed).
-    expect(reasonOf('Service', 'github-com')).toMatch(/^modified by another field manager: \.spec\.externalIPs added by "kubectl-edit"/);
+    expect(reasonOf('Service', 'github-com')).toMatch(
+      /^modified by another field manager: \.spec\.externalIPs added by "kubectl-edit"/,
+    );
     expect(reasonOf('PodDisruptionBudget', 'github-com')).toBe('missing: not in the cluster');
     expect(reasonOf('ConfigMap', 'stray')).toBe('extra: managed by egress-control but no longer desired');
     expect(drift).toHaveLength(5);
@@ -149,16 +211,35 @@ describe('drift', () => {
   });
 
   it('an edited content-hash annotation shows as outdated and is rewritten', async () => {
-    const res = await kube.request({ method: 'PATCH', path: DEPLOY_PATH, query: { fieldManager: 'kubectl-annotate' }, body: { metadata: { annotations: { 'egress.example.com/content-hash': 'forged' } } }, contentType: 'application/merge-patch+json' });
+    const res = await kube.request({
+      method: 'PATCH',
+      path: DEPLOY_PATH,
+      query: { fieldManager: 'kubectl-annotate' },
+      body: { metadata: { annotations: { 'egress.example.com/content-hash': 'forged' } } },
+      contentType: 'application/merge-patch+json',
+    });
     expect(res.status).toBe(200);
-    expect((await status()).drift).toEqual([{ kind: 'Deployment', namespace: GW, name: 'github-com', reason: expect.stringMatching(/^outdated: /) as unknown }]);
+    expect((await status()).drift).toEqual([
+      {
+        kind: 'Deployment',
+        namespace: GW,
+        name: 'github-com',
+        reason: expect.stringMatching(/^outdated: /) as unknown,
+      },
+    ]);
     const run = await reconcileNow(t);
     expect(run.counts.updated).toBe(1);
     expect((await status()).drift).toEqual([]);
   });
 
   it('a replica count set by the HPA (scale subresource) or kubectl scale is not drift', async () => {
-    const res = await kube.request({ method: 'PATCH', path: `${DEPLOY_PATH}/scale`, query: { fieldManager: 'kube-controller-manager' }, body: { spec: { replicas: 4 } }, contentType: 'application/merge-patch+json' });
+    const res = await kube.request({
+      method: 'PATCH',
+      path: `${DEPLOY_PATH}/scale`,
+      query: { fieldManager: 'kube-controller-manager' },
+      body: { spec: { replicas: 4 } },
+      contentType: 'application/merge-patch+json',
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const s = await status();
     expect(s.drift).toEqual([]);

@@ -45,7 +45,10 @@ async function domainSnapshot(): Promise<unknown> {
 }
 
 async function runsSince(startedAfter: Date): Promise<RunDetail[]> {
-  const rows = await t.db.reconcileRun.findMany({ where: { startedAt: { gt: startedAfter } }, orderBy: { startedAt: 'asc' } });
+  const rows = await t.db.reconcileRun.findMany({
+    where: { startedAt: { gt: startedAfter } },
+    orderBy: { startedAt: 'asc' },
+  });
   return Promise.all(rows.map((r) => getRun(t, r.id)));
 }
 
@@ -75,13 +78,23 @@ describe('API server unreachable during a run', () => {
     // A new destination gives that run writes to make.
     await createDestination(t, 'github.com', [{ port: 443, protocol: 'TCP' }]);
     const before = await domainSnapshot();
-    await until('the run to stop the API server', async () => (stopped ? stopped.then(() => true) : null), 30_000);
-    const failedRun = await until('a failed run', async () => (await runsSince(since)).find((r) => r.status === 'failed'), 30_000);
+    await until(
+      'the run to stop the API server',
+      async () => (stopped ? stopped.then(() => true) : null),
+      30_000,
+    );
+    const failedRun = await until(
+      'a failed run',
+      async () => (await runsSince(since)).find((r) => r.status === 'failed'),
+      30_000,
+    );
     off();
 
     expect(failedRun.errors).toHaveLength(1);
     const reason = failedRun.errors[0] ?? '';
-    expect(reason).toMatch(/^cannot reach the Kubernetes API server at https:\/\/127\.0\.0\.1:\d+: connection (refused|reset|closed)$/);
+    expect(reason).toMatch(
+      /^cannot reach the Kubernetes API server at https:\/\/127\.0\.0\.1:\d+: connection (refused|reset|closed)$/,
+    );
     expect(reason).not.toMatch(/ECONN|Error|\n|at .*\.ts/);
 
     // The API keeps serving, status says why it cannot see the cluster.
@@ -89,20 +102,32 @@ describe('API server unreachable during a run', () => {
     expect((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     const status = await t.as('viewer', { method: 'GET', url: '/api/v1/reconcile/status' });
     expect(status.statusCode, status.body).toBe(200);
-    const body = status.json<{ error: string | null; drift: unknown[]; lastRun: { status: string } | null }>();
+    const body = status.json<{
+      error: string | null;
+      drift: unknown[];
+      lastRun: { status: string } | null;
+    }>();
     expect(body.error).toMatch(/^cannot reach the Kubernetes API server/);
     expect(body.lastRun?.status).toBe('failed');
     const manifests = await t.as('viewer', { method: 'GET', url: '/api/v1/manifests' });
     expect(manifests.statusCode).toBe(200);
 
     // Retries are queued with backoff and fail the same way while the server is down.
-    const retry = await until('a failed retry', async () => (await runsSince(since)).find((r) => r.trigger === 'retry' && r.status === 'failed'), 30_000);
+    const retry = await until(
+      'a failed retry',
+      async () => (await runsSince(since)).find((r) => r.trigger === 'retry' && r.status === 'failed'),
+      30_000,
+    );
     expect(retry.errors[0]).toMatch(/^cannot reach the Kubernetes API server/);
     expect(await domainSnapshot()).toEqual(before);
 
     const restartedAt = new Date();
     await cp.startApiserver();
-    const converged = await until('a retry that succeeds', async () => (await runsSince(restartedAt)).find((r) => r.status === 'succeeded'), 90_000);
+    const converged = await until(
+      'a retry that succeeds',
+      async () => (await runsSince(restartedAt)).find((r) => r.status === 'succeeded'),
+      90_000,
+    );
     expect(converged.trigger).toBe('retry');
     expect(await getObject(kube, 'Deployment', GW, 'github-com')).not.toBeNull();
     expect(await getObject(kube, 'PodDisruptionBudget', GW, 'github-com')).not.toBeNull();

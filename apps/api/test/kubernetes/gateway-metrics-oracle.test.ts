@@ -14,9 +14,32 @@ const GATEWAY = gatewayNameFor('github.com');
 const input: CompilerInput = {
   settings,
   readiness: 'all',
-  services: [{ id: '00000000-0000-4000-8000-0000000000a1', name: 'shop', namespace: 'shop', selector: { matchLabels: { app: 'shop' } } }],
-  grants: [{ id: '00000000-0000-4000-8000-0000000000b1', serviceId: '00000000-0000-4000-8000-0000000000a1', destinationId: '00000000-0000-4000-8000-0000000000c1', port: 443 }],
-  destinations: [{ id: '00000000-0000-4000-8000-0000000000c1', host: 'github.com', gatewayName: GATEWAY, sensitivity: 'standard', ports: [{ port: 443, protocol: 'TCP' }], gateway: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 70 } }],
+  services: [
+    {
+      id: '00000000-0000-4000-8000-0000000000a1',
+      name: 'shop',
+      namespace: 'shop',
+      selector: { matchLabels: { app: 'shop' } },
+    },
+  ],
+  grants: [
+    {
+      id: '00000000-0000-4000-8000-0000000000b1',
+      serviceId: '00000000-0000-4000-8000-0000000000a1',
+      destinationId: '00000000-0000-4000-8000-0000000000c1',
+      port: 443,
+    },
+  ],
+  destinations: [
+    {
+      id: '00000000-0000-4000-8000-0000000000c1',
+      host: 'github.com',
+      gatewayName: GATEWAY,
+      sensitivity: 'standard',
+      ports: [{ port: 443, protocol: 'TCP' }],
+      gateway: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 70 },
+    },
+  ],
 };
 
 describe('gateway metrics port, by the NetworkPolicy oracle', () => {
@@ -24,11 +47,22 @@ describe('gateway metrics port, by the NetworkPolicy oracle', () => {
     const objects = compile(input);
     const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
     const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === GATEWAY);
-    const template = (deployment?.['spec'] as { template: { metadata: { labels: Record<string, string> }; spec: { containers: { ports: { name: string; containerPort: number }[] }[] } } }).template;
-    const port = (name: string) => template.spec.containers[0]?.ports.find((p) => p.name === name)?.containerPort ?? 0;
+    const template = (
+      deployment?.['spec'] as {
+        template: {
+          metadata: { labels: Record<string, string> };
+          spec: { containers: { ports: { name: string; containerPort: number }[] }[] };
+        };
+      }
+    ).template;
+    const port = (name: string) =>
+      template.spec.containers[0]?.ports.find((p) => p.name === name)?.containerPort ?? 0;
     const metrics = port('metrics');
     expect(metrics).toBe(9102);
-    const gatewayPod = { internal: { namespace: settings.gatewayNamespace, podLabels: template.metadata.labels }, ip: '10.244.9.9' };
+    const gatewayPod = {
+      internal: { namespace: settings.gatewayNamespace, podLabels: template.metadata.labels },
+      ip: '10.244.9.9',
+    };
     const scraperLabel = keysFor(settings).metricsScraper;
     const namespaces = {
       monitoring: { labels: { 'kubernetes.io/metadata.name': 'monitoring', [scraperLabel]: 'true' } },
@@ -50,7 +84,11 @@ describe('gateway metrics port, by the NetworkPolicy oracle', () => {
       ['granted client → metrics', ask('shop', { app: 'shop' }, metrics), false],
       ['unlabelled namespace → metrics', ask('other', { app: 'prometheus' }, metrics), false],
     ];
-    const verdicts = await netpolOracle(await binDir(), { policies, namespaces, queries: cases.map((c) => c[1]) });
+    const verdicts = await netpolOracle(await binDir(), {
+      policies,
+      namespaces,
+      queries: cases.map((c) => c[1]),
+    });
     // The gateway's ingress decides each case (shop's egress to the gateway is allowed by its port policy
     // for 443, and a scraper's namespace is not enforced); compare the whole verdict's answer too.
     expect(cases.map(([name], i) => `${name}: ${String(verdicts[i]?.ingress.allowed)}`)).toEqual(

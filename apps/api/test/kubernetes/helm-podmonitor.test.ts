@@ -13,7 +13,10 @@ import { describe, expect, it } from 'vitest';
 
 import { binDir } from './helpers.ts';
 
-const CHART = join(resolve(dirname(fileURLToPath(import.meta.url)), '../../../..'), 'deploy/helm/egress-control');
+const CHART = join(
+  resolve(dirname(fileURLToPath(import.meta.url)), '../../../..'),
+  'deploy/helm/egress-control',
+);
 const REQUIRED = ['database.existingSecret=egress-db', 'secretKey.existingSecret=egress-key'];
 
 interface Rendered {
@@ -29,25 +32,55 @@ interface Rendered {
 
 async function render(...sets: string[]): Promise<Rendered[]> {
   const helm = join(await binDir(), 'helm');
-  const args = ['template', 'ec', CHART, '--kube-version', 'v1.34.4', '--namespace', 'egress-control', ...[...REQUIRED, ...sets].flatMap((s) => ['--set', s])];
+  const args = [
+    'template',
+    'ec',
+    CHART,
+    '--kube-version',
+    'v1.34.4',
+    '--namespace',
+    'egress-control',
+    ...[...REQUIRED, ...sets].flatMap((s) => ['--set', s]),
+  ];
   const text = await new Promise<string>((ok, fail) => {
-    execFile(helm, args, { maxBuffer: 8 << 20 }, (error, stdout, stderr) => (error ? fail(new Error(`helm template failed: ${stderr}`)) : ok(stdout)));
+    execFile(helm, args, { maxBuffer: 8 << 20 }, (error, stdout, stderr) =>
+      error ? fail(new Error(`helm template failed: ${stderr}`)) : ok(stdout),
+    );
   });
   return (loadAllYaml(text) as (Rendered | null)[]).filter((o): o is Rendered => o !== null);
 }
 
 /** A compiled gateway Deployment in the given gateway namespace (one destination, one port). */
-function gatewayDeployment(gatewayNamespace: string): { labels: Record<string, string>; ports: { name: string }[] } {
+function gatewayDeployment(gatewayNamespace: string): {
+  labels: Record<string, string>;
+  ports: { name: string }[];
+} {
   const settings = SettingsSchema.parse({ gatewayNamespace });
   const input: CompilerInput = {
     settings,
     services: [],
     grants: [],
     readiness: 'all',
-    destinations: [{ id: '00000000-0000-4000-8000-000000000001', host: 'github.com', gatewayName: gatewayNameFor('github.com'), sensitivity: 'standard', ports: [{ port: 443, protocol: 'TCP' }], gateway: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 70 } }],
+    destinations: [
+      {
+        id: '00000000-0000-4000-8000-000000000001',
+        host: 'github.com',
+        gatewayName: gatewayNameFor('github.com'),
+        sensitivity: 'standard',
+        ports: [{ port: 443, protocol: 'TCP' }],
+        gateway: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercentage: 70 },
+      },
+    ],
   };
   const d = compile(input).find((o) => o.kind === 'Deployment');
-  const template = (d?.['spec'] as { template: { metadata: { labels: Record<string, string> }; spec: { containers: { ports: { name: string }[] }[] } } }).template;
+  const template = (
+    d?.['spec'] as {
+      template: {
+        metadata: { labels: Record<string, string> };
+        spec: { containers: { ports: { name: string }[] }[] };
+      };
+    }
+  ).template;
   return { labels: template.metadata.labels, ports: template.spec.containers[0]?.ports ?? [] };
 }
 
@@ -59,7 +92,11 @@ describe('helm chart: gateways.podMonitor', () => {
   });
 
   it('when enabled, scrapes the compiled gateway pods on their metrics port and path, in the gateway namespace', async () => {
-    const objects = await render('gateways.podMonitor.enabled=true', 'gateways.podMonitor.labels.release=prom', 'reconciler.gatewayNamespace=gw-edge');
+    const objects = await render(
+      'gateways.podMonitor.enabled=true',
+      'gateways.podMonitor.labels.release=prom',
+      'reconciler.gatewayNamespace=gw-edge',
+    );
     const monitors = objects.filter((o) => o.kind === 'PodMonitor');
     expect(monitors).toHaveLength(1);
     const pm = monitors[0]!;
@@ -70,13 +107,19 @@ describe('helm chart: gateways.podMonitor', () => {
 
     // The selector matches the pods the compiler builds, and names a port their container has.
     const gateway = gatewayDeployment('gw-edge');
-    for (const [key, value] of Object.entries(pm.spec?.selector.matchLabels ?? {})) expect(gateway.labels[key], key).toBe(value);
-    expect(pm.spec?.podMetricsEndpoints).toEqual([{ port: METRICS_PORT_NAME, path: METRICS_PATH, scheme: 'http', interval: '30s', scrapeTimeout: '10s' }]);
+    for (const [key, value] of Object.entries(pm.spec?.selector.matchLabels ?? {}))
+      expect(gateway.labels[key], key).toBe(value);
+    expect(pm.spec?.podMetricsEndpoints).toEqual([
+      { port: METRICS_PORT_NAME, path: METRICS_PATH, scheme: 'http', interval: '30s', scrapeTimeout: '10s' },
+    ]);
     expect(gateway.ports.map((p) => p.name)).toContain(pm.spec?.podMetricsEndpoints[0]?.port);
   });
 
   it('puts the PodMonitor where the operator looks when told to', async () => {
-    const objects = await render('gateways.podMonitor.enabled=true', 'gateways.podMonitor.namespace=monitoring');
+    const objects = await render(
+      'gateways.podMonitor.enabled=true',
+      'gateways.podMonitor.namespace=monitoring',
+    );
     expect(objects.find((o) => o.kind === 'PodMonitor')?.metadata.namespace).toBe('monitoring');
   });
 });

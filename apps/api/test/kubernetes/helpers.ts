@@ -35,7 +35,9 @@ export async function binDir(): Promise<string> {
 }
 
 /** A control plane; `auditLog` makes kube-apiserver log every request (see @egress/harness readAuditLog). */
-export async function startCluster(options: { auditLog?: boolean; apiserverArgs?: string[] } = {}): Promise<ControlPlane> {
+export async function startCluster(
+  options: { auditLog?: boolean; apiserverArgs?: string[] } = {},
+): Promise<ControlPlane> {
   return startControlPlane({ binDir: await binDir(), ...options });
 }
 
@@ -57,7 +59,10 @@ export interface ClusterFixture {
  * How every cluster test file starts: a control plane, its admin client, the app reconciling into it,
  * and a second approver (sensitive grants need two); each torn down by `cleanup`, newest first.
  */
-export async function startClusterFixture(cleanup: ReturnType<typeof cleanups>, env: Record<string, string> = {}): Promise<ClusterFixture> {
+export async function startClusterFixture(
+  cleanup: ReturnType<typeof cleanups>,
+  env: Record<string, string> = {},
+): Promise<ClusterFixture> {
   const cp = await startCluster();
   cleanup.add(() => cp.stop());
   const kube = adminClient(cp);
@@ -96,7 +101,14 @@ export interface RunDetail {
   trigger: string;
   counts: { created: number; updated: number; deleted: number; unchanged: number; failed: number };
   errors: string[];
-  objects: { kind: string; namespace: string | null; name: string; action: string; error?: string; drift?: string }[];
+  objects: {
+    kind: string;
+    namespace: string | null;
+    name: string;
+    action: string;
+    error?: string;
+    drift?: string;
+  }[];
 }
 
 export async function getRun(t: TestApp, id: string): Promise<RunDetail> {
@@ -142,7 +154,12 @@ export async function holdARun(t: TestApp): Promise<() => void> {
   };
 }
 
-export async function getObject(client: KubeClient, kind: string, namespace: string | undefined, name: string): Promise<LiveObject | null> {
+export async function getObject(
+  client: KubeClient,
+  kind: string,
+  namespace: string | undefined,
+  name: string,
+): Promise<LiveObject | null> {
   const info = kindInfo(kind);
   if (!info) throw new Error(`unknown kind ${kind}`);
   const res = await client.request<LiveObject>({ method: 'GET', path: objectPath(info, namespace, name) });
@@ -154,29 +171,58 @@ export async function getObject(client: KubeClient, kind: string, namespace: str
 /** Every object labelled managed-by egress-control, as "Kind ns/name" → resourceVersion. */
 export async function managedVersions(client: KubeClient): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const kind of ['ConfigMap', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy']) {
+  for (const kind of [
+    'ConfigMap',
+    'Service',
+    'Deployment',
+    'HorizontalPodAutoscaler',
+    'PodDisruptionBudget',
+    'NetworkPolicy',
+  ]) {
     const info = kindInfo(kind);
     if (!info) continue;
-    const res = await client.request<{ items: LiveObject[] }>({ method: 'GET', path: collectionPath(info), query: { labelSelector: 'app.kubernetes.io/managed-by=egress-control' } });
-    for (const o of res.body.items) out.set(`${kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`, o.metadata.resourceVersion ?? '');
+    const res = await client.request<{ items: LiveObject[] }>({
+      method: 'GET',
+      path: collectionPath(info),
+      query: { labelSelector: 'app.kubernetes.io/managed-by=egress-control' },
+    });
+    for (const o of res.body.items)
+      out.set(`${kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`, o.metadata.resourceVersion ?? '');
   }
   return out;
 }
 
 /** Marks a gateway Deployment ready, as the deployment controller would (the harness has none). */
-export async function markReady(client: KubeClient, namespace: string, name: string, replicas = 1): Promise<void> {
+export async function markReady(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  replicas = 1,
+): Promise<void> {
   const info = kindInfo('Deployment');
   if (!info) throw new Error('no Deployment kind');
   const res = await client.request({
     method: 'PATCH',
     path: `${objectPath(info, namespace, name)}/status`,
-    body: { status: { replicas, readyReplicas: replicas, availableReplicas: replicas, updatedReplicas: replicas, observedGeneration: 1 } },
+    body: {
+      status: {
+        replicas,
+        readyReplicas: replicas,
+        availableReplicas: replicas,
+        updatedReplicas: replicas,
+        observedGeneration: 1,
+      },
+    },
     contentType: 'application/merge-patch+json',
   });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
 
-export async function until<T>(what: string, check: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false>,
+  ms = 20_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();
@@ -188,7 +234,11 @@ export async function until<T>(what: string, check: () => Promise<T | null | und
 
 /** Approves a grant with as many distinct approvers as it needs (two for sensitive and port-wide). */
 export async function approve(t: TestApp, grantId: string, second: TestUser): Promise<void> {
-  const first = await t.as('approver', { method: 'POST', url: `/api/v1/grants/${grantId}/approve`, payload: {} });
+  const first = await t.as('approver', {
+    method: 'POST',
+    url: `/api/v1/grants/${grantId}/approve`,
+    payload: {},
+  });
   expect(first.statusCode, first.body).toBe(200);
   if (first.json<{ state: string }>().state === 'active') return;
   const next = await t.as(second, { method: 'POST', url: `/api/v1/grants/${grantId}/approve`, payload: {} });
@@ -197,8 +247,18 @@ export async function approve(t: TestApp, grantId: string, second: TestUser): Pr
 }
 
 /** Creates and approves a grant; `destination: null` is port-wide. Returns the grant id. */
-export async function grant(t: TestApp, second: TestUser, service: string, destination: string | null, port: number): Promise<string> {
-  const res = await t.as('engineer', { method: 'POST', url: '/api/v1/grants', payload: { service, destination, port, justification: 'Needed by the cluster tests.' } });
+export async function grant(
+  t: TestApp,
+  second: TestUser,
+  service: string,
+  destination: string | null,
+  port: number,
+): Promise<string> {
+  const res = await t.as('engineer', {
+    method: 'POST',
+    url: '/api/v1/grants',
+    payload: { service, destination, port, justification: 'Needed by the cluster tests.' },
+  });
   expect(res.statusCode, res.body).toBe(201);
   const id = res.json<{ id: string }>().id;
   await approve(t, id, second);
@@ -206,12 +266,25 @@ export async function grant(t: TestApp, second: TestUser, service: string, desti
 }
 
 export async function createService(t: TestApp, name: string, namespace: string, app: string): Promise<void> {
-  const res = await t.as('engineer', { method: 'POST', url: '/api/v1/services', payload: { name, namespace, selector: { matchLabels: { app } } } });
+  const res = await t.as('engineer', {
+    method: 'POST',
+    url: '/api/v1/services',
+    payload: { name, namespace, selector: { matchLabels: { app } } },
+  });
   expect(res.statusCode, res.body).toBe(201);
 }
 
-export async function createDestination(t: TestApp, host: string, ports: { port: number; protocol: 'TCP' | 'UDP' }[], sensitivity: 'standard' | 'sensitive' = 'standard'): Promise<{ id: string; gatewayName: string }> {
-  const res = await t.as('approver', { method: 'POST', url: '/api/v1/destinations', payload: { host, ports, sensitivity } });
+export async function createDestination(
+  t: TestApp,
+  host: string,
+  ports: { port: number; protocol: 'TCP' | 'UDP' }[],
+  sensitivity: 'standard' | 'sensitive' = 'standard',
+): Promise<{ id: string; gatewayName: string }> {
+  const res = await t.as('approver', {
+    method: 'POST',
+    url: '/api/v1/destinations',
+    payload: { host, ports, sensitivity },
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json<{ id: string; gatewayName: string }>();
 }

@@ -22,7 +22,13 @@ const cleanup = cleanups();
 let cp: ControlPlane;
 let kube: KubeClient;
 
-async function createGatewayDeployment(name: string, labels: Record<string, string> = { 'app.kubernetes.io/managed-by': 'egress-control', 'app.kubernetes.io/component': 'gateway' }): Promise<void> {
+async function createGatewayDeployment(
+  name: string,
+  labels: Record<string, string> = {
+    'app.kubernetes.io/managed-by': 'egress-control',
+    'app.kubernetes.io/component': 'gateway',
+  },
+): Promise<void> {
   const res = await kube.request({
     method: 'POST',
     path: `/apis/apps/v1/namespaces/${GW}/deployments`,
@@ -30,7 +36,14 @@ async function createGatewayDeployment(name: string, labels: Record<string, stri
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name, labels },
-      spec: { replicas: 1, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'envoy', image: 'envoyproxy/envoy:v1.36.0' }] } } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: name } },
+        template: {
+          metadata: { labels: { app: name } },
+          spec: { containers: [{ name: 'envoy', image: 'envoyproxy/envoy:v1.36.0' }] },
+        },
+      },
     },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -39,7 +52,12 @@ async function createGatewayDeployment(name: string, labels: Record<string, stri
 async function markUnready(name: string): Promise<void> {
   const info = kindInfo('Deployment');
   if (!info) throw new Error('no Deployment kind');
-  const res = await kube.request({ method: 'PATCH', path: `${objectPath(info, GW, name)}/status`, body: { status: { readyReplicas: 0, availableReplicas: 0 } }, contentType: 'application/merge-patch+json' });
+  const res = await kube.request({
+    method: 'PATCH',
+    path: `${objectPath(info, GW, name)}/status`,
+    body: { status: { readyReplicas: 0, availableReplicas: 0 } },
+    contentType: 'application/merge-patch+json',
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
 
@@ -55,14 +73,21 @@ function watchedTarget(client: KubeClient = adminClient(cp)) {
   return { target, client, reports, requests };
 }
 
-const deploymentRequests = (requests: RequestInfo[]) => requests.filter((r) => r.path.endsWith('/deployments')).map((r) => (r.query['watch'] === '1' ? 'watch' : 'list'));
+const deploymentRequests = (requests: RequestInfo[]) =>
+  requests
+    .filter((r) => r.path.endsWith('/deployments'))
+    .map((r) => (r.query['watch'] === '1' ? 'watch' : 'list'));
 
 beforeAll(async () => {
   cp = await startCluster({ auditLog: true });
   cleanup.add(() => cp.stop());
   kube = adminClient(cp);
   cleanup.add(() => kube.close());
-  const ns = await kube.request({ method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: GW } } });
+  const ns = await kube.request({
+    method: 'POST',
+    path: '/api/v1/namespaces',
+    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: GW } },
+  });
   expect(ns.status, JSON.stringify(ns.body)).toBe(201);
   await createGatewayDeployment('api-stripe-com');
   // Not ours (no managed-by label): never reported, however ready.
@@ -78,7 +103,10 @@ describe('gateway readiness from a watch', () => {
   let oldVersion = '';
 
   async function deploymentsVersion(): Promise<string> {
-    const res = await kube.request<{ metadata: { resourceVersion: string } }>({ method: 'GET', path: `/apis/apps/v1/namespaces/${GW}/deployments` });
+    const res = await kube.request<{ metadata: { resourceVersion: string } }>({
+      method: 'GET',
+      path: `/apis/apps/v1/namespaces/${GW}/deployments`,
+    });
     return res.body.metadata.resourceVersion;
   }
 
@@ -112,7 +140,9 @@ describe('gateway readiness from a watch', () => {
   });
 
   it('the API server audit log counts the same requests for the watch as the client did', async () => {
-    const audit = selectRequests(await readAuditLog(cp.auditLogPath ?? ''), { username: 'egress-test-admin' }).filter((r) => r.resource === 'deployments' && r.uri.includes('egress-control'));
+    const audit = selectRequests(await readAuditLog(cp.auditLogPath ?? ''), {
+      username: 'egress-test-admin',
+    }).filter((r) => r.resource === 'deployments' && r.uri.includes('egress-control'));
     const counts = countRequests(audit);
     expect(counts.byVerbResource).toEqual([
       ['list deployments', 1],
@@ -124,7 +154,9 @@ describe('gateway readiness from a watch', () => {
   it('a watch cut by an API server restart recovers: it lists again once the server is back and reports what changed', async () => {
     await watch.stop();
     const r = watchedTarget();
-    const restarted = r.target.watchReadiness?.(scope, (x) => r.reports.push(x), { log: silentLog }) as ReadinessWatch;
+    const restarted = r.target.watchReadiness?.(scope, (x) => r.reports.push(x), {
+      log: silentLog,
+    }) as ReadinessWatch;
     cleanup.add(() => restarted.stop());
     await until('the first list', async () => r.reports.length === 1);
     expect(r.reports[0]).toEqual({ 'api-stripe-com': false, 'hooks-github-com': true });
@@ -156,7 +188,9 @@ describe('gateway readiness from a watch', () => {
       },
     };
     const g = watchedTarget(client);
-    const again = createKubernetesTarget(gone).watchReadiness?.(scope, (r) => g.reports.push(r), { log: silentLog }) as ReadinessWatch;
+    const again = createKubernetesTarget(gone).watchReadiness?.(scope, (r) => g.reports.push(r), {
+      log: silentLog,
+    }) as ReadinessWatch;
     cleanup.add(() => again.stop());
     await until('the re-list after 410', async () => g.reports.length === 2, 10_000);
     expect(g.reports).toEqual([
@@ -179,9 +213,17 @@ describe('the generic collection watch', () => {
     });
     const changes: string[][] = [];
     const path = `/apis/apps/v1/namespaces/${GW}/deployments`;
-    const watch = watchCollection(client, { path, project: () => true, what: 'deployments', log: silentLog, timeoutSeconds: 1 }, (c) => changes.push(c.added));
+    const watch = watchCollection(
+      client,
+      { path, project: () => true, what: 'deployments', log: silentLog, timeoutSeconds: 1 },
+      (c) => changes.push(c.added),
+    );
     cleanup.add(() => watch.stop());
-    await until('three watch requests', async () => requests.filter((q) => q.query['watch'] === '1').length >= 3, 15_000);
+    await until(
+      'three watch requests',
+      async () => requests.filter((q) => q.query['watch'] === '1').length >= 3,
+      15_000,
+    );
     await watch.stop();
     expect(requests.filter((q) => q.query['watch'] !== '1')).toHaveLength(1);
     expect(changes).toEqual([['api-stripe-com', 'hooks-github-com', 'someone-elses']]);

@@ -37,11 +37,18 @@ interface RunDetail {
   objects: { kind: string; namespace: string | null; name: string; action: string }[];
 }
 
-async function reconcileNow(): Promise<{ status: string; counts: { created: number; updated: number; deleted: number; unchanged: number; failed: number }; errors: string[] }> {
+async function reconcileNow(): Promise<{
+  status: string;
+  counts: { created: number; updated: number; deleted: number; unchanged: number; failed: number };
+  errors: string[];
+}> {
   const res = await t.as('approver', { method: 'POST', url: '/api/v1/reconcile', payload: {} });
   expect(res.statusCode, res.body).toBe(202);
   await settled(t.app);
-  const run = await t.as('viewer', { method: 'GET', url: `/api/v1/reconcile/runs/${res.json<{ runId: string }>().runId}` });
+  const run = await t.as('viewer', {
+    method: 'GET',
+    url: `/api/v1/reconcile/runs/${res.json<{ runId: string }>().runId}`,
+  });
   return run.json();
 }
 
@@ -58,8 +65,16 @@ afterAll(async () => {
 
 describe('directory target', () => {
   it('writes one file per object, stable paths, and records the run', async () => {
-    await t.as('admin', { method: 'PATCH', url: '/api/v1/settings', payload: { enforcedNamespaces: ['payments'] } });
-    const dest = await t.as('approver', { method: 'POST', url: '/api/v1/destinations', payload: { host: 'github.com', ports: [{ port: 443, protocol: 'TCP' }], sensitivity: 'sensitive' } });
+    await t.as('admin', {
+      method: 'PATCH',
+      url: '/api/v1/settings',
+      payload: { enforcedNamespaces: ['payments'] },
+    });
+    const dest = await t.as('approver', {
+      method: 'POST',
+      url: '/api/v1/destinations',
+      payload: { host: 'github.com', ports: [{ port: 443, protocol: 'TCP' }], sensitivity: 'sensitive' },
+    });
     expect(dest.statusCode, dest.body).toBe(201);
     const run = await reconcileNow();
     expect(run.status).toBe('succeeded');
@@ -81,8 +96,25 @@ describe('directory target', () => {
   });
 
   it('an approval rewrites the gateway policy by itself (a run right after commit)', async () => {
-    await t.as('engineer', { method: 'POST', url: '/api/v1/services', payload: { name: 'service.github', namespace: 'payments', selector: { matchLabels: { app: 'github-sync' } } } });
-    const grant = await t.as('engineer', { method: 'POST', url: '/api/v1/grants', payload: { service: 'service.github', destination: 'github.com', port: 443, justification: 'Mirror repositories nightly.' } });
+    await t.as('engineer', {
+      method: 'POST',
+      url: '/api/v1/services',
+      payload: {
+        name: 'service.github',
+        namespace: 'payments',
+        selector: { matchLabels: { app: 'github-sync' } },
+      },
+    });
+    const grant = await t.as('engineer', {
+      method: 'POST',
+      url: '/api/v1/grants',
+      payload: {
+        service: 'service.github',
+        destination: 'github.com',
+        port: 443,
+        justification: 'Mirror repositories nightly.',
+      },
+    });
     const id = grant.json<{ id: string }>().id;
     await t.as('approver', { method: 'POST', url: `/api/v1/grants/${id}/approve` });
     const second = await t.as(approver2, { method: 'POST', url: `/api/v1/grants/${id}/approve` });
@@ -101,8 +133,13 @@ describe('directory target', () => {
 
   it('removes files of objects no longer desired', async () => {
     const list = await t.as('viewer', { method: 'GET', url: '/api/v1/destinations' });
-    const gh = list.json<{ items: { id: string; host: string }[] }>().items.find((d) => d.host === 'github.com');
-    const del = await t.as('admin', { method: 'DELETE', url: `/api/v1/destinations/${gh?.id ?? ''}?force=true` });
+    const gh = list
+      .json<{ items: { id: string; host: string }[] }>()
+      .items.find((d) => d.host === 'github.com');
+    const del = await t.as('admin', {
+      method: 'DELETE',
+      url: `/api/v1/destinations/${gh?.id ?? ''}?force=true`,
+    });
     expect(del.statusCode, del.body).toBe(204);
     // The deletion's own run (queued at once after the commit) removes them.
     await settled(t.app);
@@ -116,14 +153,21 @@ describe('directory target', () => {
   it('a dry run reports what a real run would change, and writes nothing', async () => {
     // What a real run changes for a new destination: compare the folder before and after it.
     const old = await snapshot(dir);
-    const dest = await t.as('approver', { method: 'POST', url: '/api/v1/destinations', payload: { host: 'api.stripe.com', ports: [{ port: 443, protocol: 'TCP' }], sensitivity: 'standard' } });
+    const dest = await t.as('approver', {
+      method: 'POST',
+      url: '/api/v1/destinations',
+      payload: { host: 'api.stripe.com', ports: [{ port: 443, protocol: 'TCP' }], sensitivity: 'standard' },
+    });
     expect(dest.statusCode, dest.body).toBe(201);
     await settled(t.app);
     const applied = await snapshot(dir);
     const created = [...applied.keys()].filter((f) => !old.has(f));
     const updated = [...applied.keys()].filter((f) => old.has(f) && old.get(f) !== applied.get(f));
     expect(created).toContain('egress-gateways/deployment-api-stripe-com.yaml');
-    expect(updated.some((f) => f.startsWith('kube-system/configmap-')), 'the DNS rewrite gains a rule').toBe(true);
+    expect(
+      updated.some((f) => f.startsWith('kube-system/configmap-')),
+      'the DNS rewrite gains a rule',
+    ).toBe(true);
 
     // Put the folder back as it was before that run, plus one file no longer desired: a real run now
     // has exactly those objects to create, update and delete. Nothing queues a run meanwhile.
@@ -133,18 +177,35 @@ describe('directory target', () => {
     await writeFile(join(dir, stale), 'kind: Deployment\n');
     const before = await snapshot(dir);
 
-    const res = await t.as('approver', { method: 'POST', url: '/api/v1/reconcile', payload: { dryRun: true } });
+    const res = await t.as('approver', {
+      method: 'POST',
+      url: '/api/v1/reconcile',
+      payload: { dryRun: true },
+    });
     expect(res.statusCode, res.body).toBe(202);
     await settled(t.app);
-    const run = await t.as('viewer', { method: 'GET', url: `/api/v1/reconcile/runs/${res.json<{ runId: string }>().runId}` });
+    const run = await t.as('viewer', {
+      method: 'GET',
+      url: `/api/v1/reconcile/runs/${res.json<{ runId: string }>().runId}`,
+    });
     const body = run.json<RunDetail>();
     expect(body.dryRun).toBe(true);
     expect(body.status).toBe('succeeded');
     // Not one file written, changed or removed.
     expect(await snapshot(dir)).toEqual(before);
-    const expected = { created: created.length, updated: updated.length, deleted: 1, unchanged: applied.size - created.length - updated.length, failed: 0 };
+    const expected = {
+      created: created.length,
+      updated: updated.length,
+      deleted: 1,
+      unchanged: applied.size - created.length - updated.length,
+      failed: 0,
+    };
     expect(body.counts).toEqual(expected);
-    const listed = (action: string) => body.objects.filter((o) => o.action === action).map((o) => `${o.namespace ?? '_cluster'}/${o.kind.toLowerCase()}-${o.name}.yaml`).sort();
+    const listed = (action: string) =>
+      body.objects
+        .filter((o) => o.action === action)
+        .map((o) => `${o.namespace ?? '_cluster'}/${o.kind.toLowerCase()}-${o.name}.yaml`)
+        .sort();
     expect(listed('created')).toEqual(created.sort());
     expect(listed('updated')).toEqual(updated.sort());
     expect(listed('deleted')).toEqual([stale]);
@@ -161,6 +222,8 @@ describe('directory target', () => {
     expect(items.length).toBeGreaterThan(1);
     expect(items[0]?.target).toBe('directory');
     expect([...items].sort((a, b) => b.startedAt.localeCompare(a.startedAt))).toEqual(items);
-    expect((await t.as('engineer', { method: 'POST', url: '/api/v1/reconcile', payload: {} })).statusCode).toBe(403);
+    expect(
+      (await t.as('engineer', { method: 'POST', url: '/api/v1/reconcile', payload: {} })).statusCode,
+    ).toBe(403);
   });
 });

@@ -29,7 +29,10 @@ export async function startTestPostgres(): Promise<TestServer> {
   const external = process.env.TEST_DATABASE_URL;
   if (external) return { adminUrl: external, stop: async () => undefined };
   // The binaries are copied out of a private checkout by loadEmbeddedPostgres; the data must be reachable.
-  const problem = privateFolderProblem([{ what: 'its data folder (TMPDIR)', path: tmpdir() }], userInfo().uid);
+  const problem = privateFolderProblem(
+    [{ what: 'its data folder (TMPDIR)', path: tmpdir() }],
+    userInfo().uid,
+  );
   if (problem) throw new Error(`${problem} (or set TEST_DATABASE_URL)`);
   const dir = await mkdtemp(join(tmpdir(), 'egress-test-pg-'));
   // As root the server runs as the "postgres" user, which must be able to enter the folder.
@@ -43,7 +46,16 @@ export async function startTestPostgres(): Promise<TestServer> {
     password: 'postgres',
     persistent: false,
     createPostgresUser: userInfo().uid === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'max_connections=300'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=300',
+    ],
     onLog: () => undefined,
   });
   await pg.initialise();

@@ -51,7 +51,11 @@ describe('restart after a crash', () => {
     await writeFile(join(dataDir, 'postgres', 'PG_VERSION'), '7\n');
     const broken = spawnServer(dataDir, port);
     expect(await broken.exited).toBe(1);
-    const firstLine = broken.output().split('\n').find((l) => l.startsWith('egress-control could not start:')) ?? '';
+    const firstLine =
+      broken
+        .output()
+        .split('\n')
+        .find((l) => l.startsWith('egress-control could not start:')) ?? '';
     expect(firstLine, broken.output()).toContain('embedded PostgreSQL could not start');
     expect(broken.output()).not.toMatch(/^undefined$/m);
   }, 300_000);

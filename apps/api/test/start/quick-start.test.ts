@@ -22,7 +22,14 @@ interface Started {
 async function start(dataDir: string, port: number): Promise<Started> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: apiDir,
-    env: { ...process.env, DATABASE_URL: '', EGRESS_DATA_DIR: dataDir, PORT: String(port), EGRESS_LOG_LEVEL: 'info', EGRESS_WEB_DIST: '/nonexistent' },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      EGRESS_DATA_DIR: dataDir,
+      PORT: String(port),
+      EGRESS_LOG_LEVEL: 'info',
+      EGRESS_WEB_DIST: '/nonexistent',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

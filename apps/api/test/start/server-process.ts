@@ -25,11 +25,24 @@ export interface ServerProcess {
 }
 
 /** Spawns the server; `ready` waits for "Server listening" (or throws with the output when it exits first). */
-export function spawnServer(dataDir: string, port: number, env: NodeJS.ProcessEnv = {}, cwd = apiDir): ServerProcess {
+export function spawnServer(
+  dataDir: string,
+  port: number,
+  env: NodeJS.ProcessEnv = {},
+  cwd = apiDir,
+): ServerProcess {
   // The server of the checkout it is started in (cwd), so a copy of the checkout runs its own code.
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(cwd, 'src/server.ts')], {
     cwd,
-    env: { ...process.env, DATABASE_URL: '', EGRESS_DATA_DIR: dataDir, PORT: String(port), EGRESS_LOG_LEVEL: 'info', EGRESS_WEB_DIST: '/nonexistent', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      EGRESS_DATA_DIR: dataDir,
+      PORT: String(port),
+      EGRESS_LOG_LEVEL: 'info',
+      EGRESS_WEB_DIST: '/nonexistent',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -39,7 +52,12 @@ export function spawnServer(dataDir: string, port: number, env: NodeJS.ProcessEn
   return { child, output: () => out, exited };
 }
 
-export async function startServer(dataDir: string, port: number, env: NodeJS.ProcessEnv = {}, cwd = apiDir): Promise<ServerProcess> {
+export async function startServer(
+  dataDir: string,
+  port: number,
+  env: NodeJS.ProcessEnv = {},
+  cwd = apiDir,
+): Promise<ServerProcess> {
   const s = spawnServer(dataDir, port, env, cwd);
   const deadline = Date.now() + 90_000;
   while (!s.output().includes('Server listening')) {

@@ -36,7 +36,13 @@ function headersFor(method: HttpMethod, hasBody: boolean, accept: 'json' | 'text
   return headers;
 }
 
-async function transport({ method, url, body, accept, signal }: TransportRequest<AbortSignal>): Promise<Response> {
+async function transport({
+  method,
+  url,
+  body,
+  accept,
+  signal,
+}: TransportRequest<AbortSignal>): Promise<Response> {
   try {
     return await fetch(url, {
       method,
@@ -59,6 +65,7 @@ export const api = createApiClient<AbortSignal>({
   transport,
   onError: (error, { endpoint }) => {
     // Sign-in answers 401 for wrong credentials, and the signed-in frame handles a 401 from /auth/me itself.
-    if (error.status === 401 && endpoint !== 'login' && endpoint !== 'me') unauthorizedListeners.forEach((l) => l(error));
+    if (error.status === 401 && endpoint !== 'login' && endpoint !== 'me')
+      unauthorizedListeners.forEach((l) => l(error));
   },
 });

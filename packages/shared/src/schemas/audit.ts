@@ -44,9 +44,18 @@ export const AuditVerifySchema = z.object({
   valid: z.boolean(),
   checked: z.int(),
   firstInvalidSeq: z.int().nullable(),
-  reason: z.string().nullable().optional().meta({ description: 'Why the chain is invalid, in one sentence.' }),
-  sealedThrough: z.int().nullable().optional().meta({ description: 'The highest row a signed checkpoint vouches for; later rows are proven by the chain alone.' }),
-  checkpoint: AuditCheckpointSchema.omit({ fromSeq: true, rowHashes: true }).nullable().optional().meta({ description: 'The newest checkpoint verified against.' }),
+  reason: z
+    .string()
+    .nullable()
+    .optional()
+    .meta({ description: 'Why the chain is invalid, in one sentence.' }),
+  sealedThrough: z.int().nullable().optional().meta({
+    description: 'The highest row a signed checkpoint vouches for; later rows are proven by the chain alone.',
+  }),
+  checkpoint: AuditCheckpointSchema.omit({ fromSeq: true, rowHashes: true })
+    .nullable()
+    .optional()
+    .meta({ description: 'The newest checkpoint verified against.' }),
 });
 export type AuditVerify = z.infer<typeof AuditVerifySchema>;
 
@@ -55,17 +64,28 @@ export const AuditVerifyBodySchema = z.strictObject({
     .string({ error: 'must be a string' })
     .min(1, { error: 'must not be empty' })
     .max(8 * 1024 * 1024)
-    .meta({ description: 'A checkpoint as text: one JSON object, or the file target\'s JSON lines (the last is the newest).' }),
+    .meta({
+      description:
+        "A checkpoint as text: one JSON object, or the file target's JSON lines (the last is the newest).",
+    }),
 });
 export type AuditVerifyBody = z.input<typeof AuditVerifyBodySchema>;
 
 export const AuditCheckpointListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  before: z.coerce.number().int().min(1).optional().meta({ description: 'Only checkpoints of rows below this seq (the next page).' }),
+  before: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: 'Only checkpoints of rows below this seq (the next page).' }),
 });
 
 export const AuditCheckpointListSchema = z.object({
   items: z.array(AuditCheckpointSchema),
-  publicKey: z.string().nullable().meta({ description: 'This server\'s checkpoint public key (base64), to pin in offline verification.' }),
+  publicKey: z
+    .string()
+    .nullable()
+    .meta({ description: "This server's checkpoint public key (base64), to pin in offline verification." }),
   keyId: z.string().nullable(),
 });

@@ -47,7 +47,9 @@ export const UpdateUserBodySchema = z.strictObject({
 export type UpdateUserBody = z.input<typeof UpdateUserBodySchema>;
 
 /** A scoped permission a token can be created with (see SCOPED_PERMISSIONS). */
-export const TokenScopeSchema = z.enum(SCOPED_PERMISSIONS, { error: `must be one of ${SCOPED_PERMISSIONS.join(', ')}` });
+export const TokenScopeSchema = z.enum(SCOPED_PERMISSIONS, {
+  error: `must be one of ${SCOPED_PERMISSIONS.join(', ')}`,
+});
 
 export const CreateTokenBodySchema = z.strictObject({
   name: text(100),
@@ -59,7 +61,10 @@ export const CreateTokenBodySchema = z.strictObject({
     .max(SCOPED_PERMISSIONS.length)
     .refine((scopes) => new Set(scopes).size === scopes.length, { error: 'must not repeat a scope' })
     .optional()
-    .meta({ description: 'Makes a scoped token: it holds exactly these permissions and nothing its role would give (e.g. a flow collector\'s "flows.ingest"). Leave out role.' }),
+    .meta({
+      description:
+        'Makes a scoped token: it holds exactly these permissions and nothing its role would give (e.g. a flow collector\'s "flows.ingest"). Leave out role.',
+    }),
 });
 export type CreateTokenBody = z.input<typeof CreateTokenBodySchema>;
 
@@ -68,7 +73,9 @@ export const TokenSchema = z
     id: UuidSchema,
     name: z.string(),
     role: RoleSchema,
-    scopes: z.array(TokenScopeSchema).meta({ description: 'Empty: the token acts with its role. Otherwise it holds only these permissions.' }),
+    scopes: z.array(TokenScopeSchema).meta({
+      description: 'Empty: the token acts with its role. Otherwise it holds only these permissions.',
+    }),
     prefix: z.string(),
     owner: z.string(),
     expiresAt: TimestampSchema.nullable(),
@@ -89,6 +96,10 @@ export const CreatedTokenSchema = z.object({
 export type CreatedToken = z.infer<typeof CreatedTokenSchema>;
 
 export const TokenListQuerySchema = PageQuerySchema.extend({
-  all: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').meta({ description: 'Every user\'s tokens (admin).' }),
+  all: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .meta({ description: "Every user's tokens (admin)." }),
 });
 export type TokenListQuery = z.input<typeof TokenListQuerySchema>;

@@ -7,14 +7,30 @@ import { ProtocolSchema, ServiceNameSchema, text, TimestampSchema, UuidSchema } 
 import { PageQuerySchema } from './common.ts';
 
 const positiveInt = (max: number) =>
-  z.int({ error: 'must be an integer' }).min(1, { error: `must be between 1 and ${max}` }).max(max, { error: `must be between 1 and ${max}` });
+  z
+    .int({ error: 'must be an integer' })
+    .min(1, { error: `must be between 1 and ${max}` })
+    .max(max, { error: `must be between 1 and ${max}` });
 
 export const BlockedEgressQuerySchema = PageQuerySchema.extend({
-  service: z.string().max(128).optional().meta({ description: 'Service name; "-" for flows no registered service matched.' }),
+  service: z
+    .string()
+    .max(128)
+    .optional()
+    .meta({ description: 'Service name; "-" for flows no registered service matched.' }),
   namespace: z.string().max(63).optional(),
-  destination: z.string().max(253).optional().meta({ description: 'Substring of the destination name or IP.' }),
-  known: z.enum(['true', 'false']).optional().meta({ description: 'Only destinations registered (true) or not (false).' }),
-  since: TimestampSchema.optional().meta({ description: 'Only groups seen at or after this time; default: the retention period.' }),
+  destination: z
+    .string()
+    .max(253)
+    .optional()
+    .meta({ description: 'Substring of the destination name or IP.' }),
+  known: z
+    .enum(['true', 'false'])
+    .optional()
+    .meta({ description: 'Only destinations registered (true) or not (false).' }),
+  since: TimestampSchema.optional().meta({
+    description: 'Only groups seen at or after this time; default: the retention period.',
+  }),
 });
 export type BlockedEgressQuery = z.input<typeof BlockedEgressQuerySchema>;
 
@@ -23,13 +39,23 @@ export const BlockedEgressGroupSchema = z
   .object({
     key: z.string().meta({ description: 'Opaque, stable id of the group (for links and React keys).' }),
     serviceId: UuidSchema.nullable(),
-    service: z.string().nullable().meta({ description: 'null when no registered service matched the source.' }),
+    service: z
+      .string()
+      .nullable()
+      .meta({ description: 'null when no registered service matched the source.' }),
     sourceNamespace: z.string(),
-    sourceWorkload: z.string().nullable().meta({ description: 'A sample pod or workload name from the records.' }),
-    destination: z.string().meta({ description: 'The destination name when a record carried one, else the IP.' }),
+    sourceWorkload: z
+      .string()
+      .nullable()
+      .meta({ description: 'A sample pod or workload name from the records.' }),
+    destination: z
+      .string()
+      .meta({ description: 'The destination name when a record carried one, else the IP.' }),
     destName: z.string().nullable(),
     destIp: z.string().nullable(),
-    destinationId: UuidSchema.nullable().meta({ description: 'The registered destination with this host, if any.' }),
+    destinationId: UuidSchema.nullable().meta({
+      description: 'The registered destination with this host, if any.',
+    }),
     known: z.boolean().meta({ description: 'Whether the destination is registered in Egress Control.' }),
     port: z.int(),
     protocol: ProtocolSchema,
@@ -58,7 +84,9 @@ export type AlertRule = z.infer<typeof AlertRuleSchema>;
 export const CreateAlertRuleBodySchema = z.strictObject({
   name: text(120),
   service: ServiceNameSchema.nullish().meta({ description: 'Service name; omit or null for every service.' }),
-  threshold: positiveInt(1_000_000).meta({ description: 'Denied flows within the window that raise an alert.' }),
+  threshold: positiveInt(1_000_000).meta({
+    description: 'Denied flows within the window that raise an alert.',
+  }),
   windowSeconds: z
     .int({ error: 'must be an integer' })
     .min(60, { error: 'must be between 60 and 86400' })
@@ -80,7 +108,12 @@ export const UpdateAlertRuleBodySchema = z.strictObject({
 });
 export type UpdateAlertRuleBody = z.input<typeof UpdateAlertRuleBodySchema>;
 
-export const AlertDestinationSchema = z.object({ destination: z.string(), port: z.int(), protocol: ProtocolSchema, count: z.int() });
+export const AlertDestinationSchema = z.object({
+  destination: z.string(),
+  port: z.int(),
+  protocol: ProtocolSchema,
+  count: z.int(),
+});
 
 export const AlertSchema = z
   .object({
@@ -94,7 +127,9 @@ export const AlertSchema = z
     threshold: z.int(),
     windowStart: TimestampSchema,
     windowEnd: TimestampSchema,
-    destinations: z.array(AlertDestinationSchema).meta({ description: 'The destinations denied in the window, most frequent first (at most 10).' }),
+    destinations: z
+      .array(AlertDestinationSchema)
+      .meta({ description: 'The destinations denied in the window, most frequent first (at most 10).' }),
     raisedAt: TimestampSchema,
     acknowledgedAt: TimestampSchema.nullable(),
     acknowledgedBy: z.string().nullable(),

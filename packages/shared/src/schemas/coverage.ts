@@ -20,7 +20,9 @@ export const NamespaceCoverageSchema = z.object({
   enforced: z.boolean().meta({ description: 'Whether the default-deny-internet policy is written into it.' }),
   reason: CoverageReasonSchema,
   reasonText: z.string().meta({ description: 'The reason as a sentence.' }),
-  services: z.array(z.object({ id: z.string(), name: z.string() })).meta({ description: 'Services registered in the namespace.' }),
+  services: z
+    .array(z.object({ id: z.string(), name: z.string() }))
+    .meta({ description: 'Services registered in the namespace.' }),
 });
 export type NamespaceCoverage = z.infer<typeof NamespaceCoverageSchema>;
 

@@ -1,12 +1,24 @@
 import { z } from 'zod';
 
-import { HostnameSchema, PortSchema, ProtocolSchema, text, TimestampSchema, UuidSchema } from '../primitives.ts';
+import {
+  HostnameSchema,
+  PortSchema,
+  ProtocolSchema,
+  text,
+  TimestampSchema,
+  UuidSchema,
+} from '../primitives.ts';
 import { PageQuerySchema } from './common.ts';
 
-export const SensitivitySchema = z.enum(['standard', 'sensitive'], { error: 'must be "standard" or "sensitive"' });
+export const SensitivitySchema = z.enum(['standard', 'sensitive'], {
+  error: 'must be "standard" or "sensitive"',
+});
 export type Sensitivity = z.infer<typeof SensitivitySchema>;
 
-export const DestinationPortSchema = z.strictObject({ port: PortSchema, protocol: ProtocolSchema.default('TCP') });
+export const DestinationPortSchema = z.strictObject({
+  port: PortSchema,
+  protocol: ProtocolSchema.default('TCP'),
+});
 export type DestinationPort = z.infer<typeof DestinationPortSchema>;
 
 const PortListSchema = z
@@ -17,23 +29,34 @@ const PortListSchema = z
     const seen = new Set<string>();
     ports.forEach((p, index) => {
       const key = `${p.port}/${p.protocol}`;
-      if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `duplicate port ${key}`, path: [index, 'port'] });
+      if (seen.has(key))
+        ctx.addIssue({ code: 'custom', message: `duplicate port ${key}`, path: [index, 'port'] });
       seen.add(key);
     });
   });
 
-const ReplicasSchema = z.int({ error: 'must be an integer' }).min(1, { error: 'must be at least 1' }).max(100, { error: 'must be at most 100' });
+const ReplicasSchema = z
+  .int({ error: 'must be an integer' })
+  .min(1, { error: 'must be at least 1' })
+  .max(100, { error: 'must be at most 100' });
 
 export const GatewaySettingsInputSchema = z
   .strictObject({
     minReplicas: ReplicasSchema.optional(),
     maxReplicas: ReplicasSchema.optional(),
-    targetCPUUtilizationPercentage: z.int({ error: 'must be an integer' }).min(10, { error: 'must be between 10 and 95' }).max(95, { error: 'must be between 10 and 95' }).optional(),
+    targetCPUUtilizationPercentage: z
+      .int({ error: 'must be an integer' })
+      .min(10, { error: 'must be between 10 and 95' })
+      .max(95, { error: 'must be between 10 and 95' })
+      .optional(),
   })
-  .refine((g) => g.minReplicas === undefined || g.maxReplicas === undefined || g.maxReplicas >= g.minReplicas, {
-    error: 'maxReplicas must be at least minReplicas',
-    path: ['maxReplicas'],
-  });
+  .refine(
+    (g) => g.minReplicas === undefined || g.maxReplicas === undefined || g.maxReplicas >= g.minReplicas,
+    {
+      error: 'maxReplicas must be at least minReplicas',
+      path: ['maxReplicas'],
+    },
+  );
 
 export const CreateDestinationBodySchema = z.strictObject({
   host: HostnameSchema,
@@ -82,10 +105,17 @@ export type Destination = z.infer<typeof DestinationSchema>;
 export const DestinationListQuerySchema = PageQuerySchema.extend({
   sensitivity: SensitivitySchema.optional(),
   q: z.string().max(253).optional().meta({ description: 'Substring of the host.' }),
-  host: z.string().max(253).optional().meta({ description: 'Exactly this host (case-insensitive): at most one live destination.' }),
+  host: z
+    .string()
+    .max(253)
+    .optional()
+    .meta({ description: 'Exactly this host (case-insensitive): at most one live destination.' }),
 });
 export type DestinationListQuery = z.input<typeof DestinationListQuerySchema>;
 
 export const DeleteDestinationQuerySchema = z.object({
-  force: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  force: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });

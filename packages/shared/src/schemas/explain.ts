@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { HostnameSchema, PortSchema, ProtocolSchema } from '../primitives.ts';
 
 export const ExplainQuerySchema = z.object({
-  service: z.string({ error: 'must be a service name' }).trim().min(1, { error: 'must be a service name' }).max(128, { error: 'must be at most 128 characters' }),
+  service: z
+    .string({ error: 'must be a service name' })
+    .trim()
+    .min(1, { error: 'must be a service name' })
+    .max(128, { error: 'must be at most 128 characters' }),
   host: HostnameSchema,
   port: z.coerce.number({ error: 'must be an integer' }).pipe(PortSchema),
   protocol: ProtocolSchema.default('TCP'),
@@ -54,7 +58,8 @@ export const ExplainSchema = z
     port: z.int(),
     protocol: ProtocolSchema,
     verdict: z.enum(['allowed', 'denied', 'open']).meta({
-      description: '"open": the namespace is not enforced, so the pods reach the internet directly (nothing applies).',
+      description:
+        '"open": the namespace is not enforced, so the pods reach the internet directly (nothing applies).',
     }),
     path: z.enum(['gateway', 'port-wide', 'direct']).meta({
       description:
@@ -63,5 +68,9 @@ export const ExplainSchema = z
     steps: z.array(ExplainStepSchema),
     fixes: z.array(ExplainFixSchema),
   })
-  .meta({ id: 'Explain', description: 'Whether a service can reach host:port, each check on the way, and what would change the answer.' });
+  .meta({
+    id: 'Explain',
+    description:
+      'Whether a service can reach host:port, each check on the way, and what would change the answer.',
+  });
 export type Explain = z.infer<typeof ExplainSchema>;

@@ -27,19 +27,30 @@ const CalicoTimeSchema = z.union([z.int().min(0), z.string().max(64)], {
 
 const CalicoRecordSchema = z.object(
   {
-  end_time: CalicoTimeSchema,
-  action: z.string({ error: 'must be "deny"' }),
-  reporter: z.string().max(16).nullish(),
-  source_type: z.string().max(16).nullish(),
-  source_namespace: z.string({ error: 'must be the namespace of the source pod' }).max(63),
-  source_name: z.string().max(253).nullish(),
-  source_name_aggr: z.string().max(253).nullish(),
-  source_labels: z.object({ labels: z.array(z.string().max(400)).max(MAX_LABELS, { error: `must hold at most ${MAX_LABELS} labels` }).nullish() }).nullish(),
-  dest_ip: z.string().max(64).nullish(),
-  dest_domains: z.array(z.string().max(1024)).max(64).nullish(),
-  dest_port: z.unknown().optional(),
-  proto: z.union([z.string().max(16), z.int()], { error: 'must be "tcp" or "udp"' }),
-  num_flows: z.int({ error: 'must be an integer' }).min(0, { error: 'must not be negative' }).max(MAX_RECORD_COUNT, { error: `must be at most ${MAX_RECORD_COUNT}` }).nullish(),
+    end_time: CalicoTimeSchema,
+    action: z.string({ error: 'must be "deny"' }),
+    reporter: z.string().max(16).nullish(),
+    source_type: z.string().max(16).nullish(),
+    source_namespace: z.string({ error: 'must be the namespace of the source pod' }).max(63),
+    source_name: z.string().max(253).nullish(),
+    source_name_aggr: z.string().max(253).nullish(),
+    source_labels: z
+      .object({
+        labels: z
+          .array(z.string().max(400))
+          .max(MAX_LABELS, { error: `must hold at most ${MAX_LABELS} labels` })
+          .nullish(),
+      })
+      .nullish(),
+    dest_ip: z.string().max(64).nullish(),
+    dest_domains: z.array(z.string().max(1024)).max(64).nullish(),
+    dest_port: z.unknown().optional(),
+    proto: z.union([z.string().max(16), z.int()], { error: 'must be "tcp" or "udp"' }),
+    num_flows: z
+      .int({ error: 'must be an integer' })
+      .min(0, { error: 'must not be negative' })
+      .max(MAX_RECORD_COUNT, { error: `must be at most ${MAX_RECORD_COUNT}` })
+      .nullish(),
   },
   { error: 'must be a Calico flow log object' },
 );
@@ -56,9 +67,12 @@ function calicoTime(value: number | string): Date | null {
 function egressProblem(r: CalicoRecord): Problem | null {
   if (r.action !== 'deny') return ['action', `only denied flows are counted: "deny" (got "${r.action}")`];
   // A flow denied at its destination ("dst") is ingress to that pod, not egress from the source.
-  if (r.reporter != null && r.reporter !== 'src') return ['reporter', `only flows reported by the source ("src") are egress (got "${r.reporter}")`];
-  if (r.source_type != null && r.source_type !== 'wep') return ['source_type', `the source must be a workload endpoint ("wep"), not "${r.source_type}"`];
-  if (r.source_namespace === '-' || !NAMESPACE.test(r.source_namespace)) return ['source_namespace', 'must be the namespace of the source pod'];
+  if (r.reporter != null && r.reporter !== 'src')
+    return ['reporter', `only flows reported by the source ("src") are egress (got "${r.reporter}")`];
+  if (r.source_type != null && r.source_type !== 'wep')
+    return ['source_type', `the source must be a workload endpoint ("wep"), not "${r.source_type}"`];
+  if (r.source_namespace === '-' || !NAMESPACE.test(r.source_namespace))
+    return ['source_namespace', 'must be the namespace of the source pod'];
   return null;
 }
 
@@ -75,7 +89,8 @@ function destination(r: CalicoRecord): Problem | { destIp: string | null; destNa
   const destIp = r.dest_ip == null ? null : parseIp(r.dest_ip);
   if (r.dest_ip != null && destIp === null) return ['dest_ip', 'must be an IPv4 or IPv6 address'];
   const destName = firstPublicName(r.dest_domains);
-  if (destIp === null && destName === null) return ['dest_ip', 'required when dest_domains names no public host'];
+  if (destIp === null && destName === null)
+    return ['dest_ip', 'required when dest_domains names no public host'];
   return { destIp, destName };
 }
 

@@ -43,7 +43,13 @@ export function isProblem(value: unknown): value is Problem {
 }
 
 /** Rejects a record whose verdict field says it was not denied, before anything else is read. */
-export function verdictFirst(raw: unknown, field: string, denied: readonly string[], index: number, prefix = ''): NormaliseResult | null {
+export function verdictFirst(
+  raw: unknown,
+  field: string,
+  denied: readonly string[],
+  index: number,
+  prefix = '',
+): NormaliseResult | null {
   const value = (raw as Record<string, unknown> | null)?.[field];
   if (typeof value !== 'string' || denied.includes(value)) return null;
   const expected = denied.map((d) => `"${d}"`).join(' or ');
@@ -56,7 +62,9 @@ export function reject(index: number, path: string, message: string): NormaliseR
 
 /** "a.b[2].c" from a zod issue path, under `prefix` ("flow." for a wrapped Hubble record). */
 function pathText(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('');
 }
 
 /** The first problem zod found, as a per-record reason. */

@@ -35,12 +35,21 @@ const HubbleFlowSchema = z.object(
     drop_reason: z.int().nullish(),
     drop_reason_desc: z.string().max(64).nullish(),
     traffic_direction: z.string().max(32).nullish(),
-    IP: z.object({ destination: z.string({ error: 'must be an IP address' }).max(64) }, { error: 'must be an object with the destination address' }),
-    l4: z.object({ TCP: PortsSchema.nullish(), UDP: PortsSchema.nullish() }, { error: 'must be an object with TCP or UDP ports' }),
+    IP: z.object(
+      { destination: z.string({ error: 'must be an IP address' }).max(64) },
+      { error: 'must be an object with the destination address' },
+    ),
+    l4: z.object(
+      { TCP: PortsSchema.nullish(), UDP: PortsSchema.nullish() },
+      { error: 'must be an object with TCP or UDP ports' },
+    ),
     source: z.object(
       {
         namespace: z.string({ error: 'must be the namespace of the source pod' }).max(63),
-        labels: z.array(z.string().max(400)).max(MAX_LABELS, { error: `must hold at most ${MAX_LABELS} labels` }).nullish(),
+        labels: z
+          .array(z.string().max(400))
+          .max(MAX_LABELS, { error: `must hold at most ${MAX_LABELS} labels` })
+          .nullish(),
         pod_name: z.string().max(253).nullish(),
       },
       { error: 'must be an object naming the source pod' },
@@ -78,19 +87,30 @@ function verdictProblem(f: HubbleFlow): Problem | null {
 
 function egressProblem(f: HubbleFlow): Problem | null {
   // An INGRESS drop is the destination pod refusing traffic: not egress from the source.
-  if (f.traffic_direction != null && f.traffic_direction !== 'EGRESS' && f.traffic_direction !== 'TRAFFIC_DIRECTION_UNKNOWN') {
+  if (
+    f.traffic_direction != null &&
+    f.traffic_direction !== 'EGRESS' &&
+    f.traffic_direction !== 'TRAFFIC_DIRECTION_UNKNOWN'
+  ) {
     return ['traffic_direction', `only EGRESS flows are counted (got "${f.traffic_direction}")`];
   }
-  if (!NAMESPACE.test(f.source.namespace)) return ['source.namespace', 'must be the namespace of the source pod'];
+  if (!NAMESPACE.test(f.source.namespace))
+    return ['source.namespace', 'must be the namespace of the source pod'];
   return null;
 }
 
 /** Protocol and port: TCP or UDP to a port (ICMP and SCTP flows are not counted). */
 function transport(f: HubbleFlow): Problem | { protocol: 'TCP' | 'UDP'; destPort: number } {
-  const [protocol, ports] = f.l4.TCP ? (['TCP', f.l4.TCP] as const) : f.l4.UDP ? (['UDP', f.l4.UDP] as const) : [null, null];
+  const [protocol, ports] = f.l4.TCP
+    ? (['TCP', f.l4.TCP] as const)
+    : f.l4.UDP
+      ? (['UDP', f.l4.UDP] as const)
+      : [null, null];
   if (!protocol) return ['l4', 'only TCP and UDP flows are counted'];
   const portError = portProblem(ports.destination_port);
-  return portError ? [`l4.${protocol}.destination_port`, portError] : { protocol, destPort: ports.destination_port as number };
+  return portError
+    ? [`l4.${protocol}.destination_port`, portError]
+    : { protocol, destPort: ports.destination_port as number };
 }
 
 /** Hubble prefixes each label with its source ("k8s:app=web", "reserved:world"); pods' own are "k8s:". */

@@ -30,7 +30,9 @@ export type FlowIngestBody = z.input<typeof FlowIngestBodySchema>;
 
 export const FlowIngestErrorSchema = z.object({
   index: z.int().meta({ description: 'Position of the record in `records`.' }),
-  reason: z.string().meta({ description: 'Names the field, e.g. "records[3].destPort: must be between 1 and 65535".' }),
+  reason: z
+    .string()
+    .meta({ description: 'Names the field, e.g. "records[3].destPort: must be between 1 and 65535".' }),
 });
 export type FlowIngestError = z.infer<typeof FlowIngestErrorSchema>;
 
@@ -39,7 +41,9 @@ export const FlowIngestResultSchema = z
     accepted: z.int().meta({ description: 'Records stored (counted into their window).' }),
     rejected: z.int().meta({ description: 'Records refused; the first reasons are in `errors`.' }),
     unattributed: z.int().meta({ description: 'Accepted records no registered service matched.' }),
-    errors: z.array(FlowIngestErrorSchema).meta({ description: `The first ${MAX_FLOW_ERRORS} rejected records, in order.` }),
+    errors: z
+      .array(FlowIngestErrorSchema)
+      .meta({ description: `The first ${MAX_FLOW_ERRORS} rejected records, in order.` }),
   })
   .meta({ id: 'FlowIngestResult' });
 export type FlowIngestResult = z.infer<typeof FlowIngestResultSchema>;
@@ -64,8 +68,10 @@ function timeField(format: FlowFormat, raw: unknown): string {
 }
 
 function timeProblem(time: Date, bounds: FlowTimeBounds): string | null {
-  if (time > bounds.notAfter) return `is in the future (after ${bounds.notAfter.toISOString()}); check the collector's clock`;
-  if (time < bounds.notBefore) return `is older than the retention period (before ${bounds.notBefore.toISOString()})`;
+  if (time > bounds.notAfter)
+    return `is in the future (after ${bounds.notAfter.toISOString()}); check the collector's clock`;
+  if (time < bounds.notBefore)
+    return `is older than the retention period (before ${bounds.notBefore.toISOString()})`;
   return null;
 }
 
@@ -73,7 +79,12 @@ function timeProblem(time: Date, bounds: FlowTimeBounds): string | null {
  * One raw record of the given format → a DeniedFlow, or a reason starting "records[<index>].<field>".
  * With `bounds`, a record whose time falls outside them is rejected too.
  */
-export function normaliseFlowRecord(format: FlowFormat, raw: unknown, index: number, bounds?: FlowTimeBounds): NormaliseResult {
+export function normaliseFlowRecord(
+  format: FlowFormat,
+  raw: unknown,
+  index: number,
+  bounds?: FlowTimeBounds,
+): NormaliseResult {
   const result = NORMALISERS[format](raw, index);
   const problem = result.ok && bounds ? timeProblem(result.flow.time, bounds) : null;
   return problem ? reject(index, timeField(format, raw), problem) : result;

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 
-import { HostnameSchema, PortSchema, ServiceNameSchema, text, TimestampSchema, UuidSchema } from '../primitives.ts';
+import {
+  HostnameSchema,
+  PortSchema,
+  ServiceNameSchema,
+  text,
+  TimestampSchema,
+  UuidSchema,
+} from '../primitives.ts';
 import { PageQuerySchema } from './common.ts';
 import { SensitivitySchema } from './destinations.ts';
 
@@ -14,7 +21,9 @@ export const JustificationSchema = text(2000, 10).meta({
 
 export const CreateGrantBodySchema = z.strictObject({
   service: ServiceNameSchema,
-  destination: HostnameSchema.nullable().meta({ description: 'The destination host, or null for a port-wide grant.' }),
+  destination: HostnameSchema.nullable().meta({
+    description: 'The destination host, or null for a port-wide grant.',
+  }),
   port: PortSchema,
   justification: JustificationSchema,
   expiresAt: TimestampSchema.optional(),
@@ -26,7 +35,11 @@ export const ApproveBodySchema = z.strictObject({ comment: text(2000).optional()
 export const ReasonBodySchema = z.strictObject({ reason: text(2000) });
 export const CancelBodySchema = z.strictObject({ reason: text(2000).optional() }).nullish();
 
-export const ApprovalSchema = z.object({ approver: z.string(), at: TimestampSchema, comment: z.string().nullable() });
+export const ApprovalSchema = z.object({
+  approver: z.string(),
+  at: TimestampSchema,
+  comment: z.string().nullable(),
+});
 export type Approval = z.infer<typeof ApprovalSchema>;
 
 export const GrantSchema = z
@@ -34,10 +47,14 @@ export const GrantSchema = z
     id: UuidSchema,
     service: z.string(),
     serviceId: UuidSchema,
-    serviceNamespace: z.string().meta({ description: "The service's namespace (so a list of grants needs no service look-ups)." }),
+    serviceNamespace: z
+      .string()
+      .meta({ description: "The service's namespace (so a list of grants needs no service look-ups)." }),
     destination: z.string().nullable(),
     destinationId: UuidSchema.nullable(),
-    destinationSensitivity: SensitivitySchema.nullable().meta({ description: "The destination's sensitivity now; null for port-wide grants." }),
+    destinationSensitivity: SensitivitySchema.nullable().meta({
+      description: "The destination's sensitivity now; null for port-wide grants.",
+    }),
     port: z.int(),
     state: GrantStateSchema,
     justification: z.string(),
@@ -56,9 +73,16 @@ export type Grant = z.infer<typeof GrantSchema>;
 export const GrantListQuerySchema = PageQuerySchema.extend({
   state: GrantStateSchema.optional(),
   service: z.string().max(128).optional().meta({ description: 'Service name.' }),
-  destination: z.string().max(253).optional().meta({ description: 'Destination host; "*" for port-wide grants.' }),
+  destination: z
+    .string()
+    .max(253)
+    .optional()
+    .meta({ description: 'Destination host; "*" for port-wide grants.' }),
   requestedBy: z.string().max(254).optional().meta({ description: 'Requester email.' }),
-  order: z.enum(['asc', 'desc']).default('desc').meta({ description: 'By request time: desc (newest first, default) or asc (oldest first, e.g. an approval inbox).' }),
+  order: z.enum(['asc', 'desc']).default('desc').meta({
+    description:
+      'By request time: desc (newest first, default) or asc (oldest first, e.g. an approval inbox).',
+  }),
 });
 export type GrantListQuery = z.input<typeof GrantListQuerySchema>;
 

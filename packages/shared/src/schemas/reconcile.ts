@@ -20,7 +20,9 @@ export const ReconcileObjectSchema = z.object({
   name: z.string(),
   action: z.enum(['created', 'updated', 'deleted', 'unchanged', 'failed']),
   error: z.string().optional(),
-  drift: z.string().optional().meta({ description: 'Set when the object was rewritten because someone else had changed it: what they changed.' }),
+  drift: z.string().optional().meta({
+    description: 'Set when the object was rewritten because someone else had changed it: what they changed.',
+  }),
 });
 
 export const ReconcileRunSchema = z
@@ -39,14 +41,20 @@ export const ReconcileRunSchema = z
 export type ReconcileRun = z.infer<typeof ReconcileRunSchema>;
 
 export const ReconcileRunDetailSchema = ReconcileRunSchema.extend({
-  objects: z.array(ReconcileObjectSchema).meta({ description: 'Objects the run changed or failed on (unchanged ones are counted, not listed).' }),
+  objects: z
+    .array(ReconcileObjectSchema)
+    .meta({ description: 'Objects the run changed or failed on (unchanged ones are counted, not listed).' }),
 }).meta({ id: 'ReconcileRunDetail' });
 export type ReconcileRunDetail = z.infer<typeof ReconcileRunDetailSchema>;
 
-export const ReconcileBodySchema = z.strictObject({ dryRun: z.boolean({ error: 'must be a boolean' }).optional() }).nullish();
+export const ReconcileBodySchema = z
+  .strictObject({ dryRun: z.boolean({ error: 'must be a boolean' }).optional() })
+  .nullish();
 export const ReconcileAcceptedSchema = z.object({ runId: UuidSchema });
 
-export const ReconcileRunListQuerySchema = PageQuerySchema.extend({ status: ReconcileStatusSchema.optional() });
+export const ReconcileRunListQuerySchema = PageQuerySchema.extend({
+  status: ReconcileStatusSchema.optional(),
+});
 
 export const ManifestsQuerySchema = z.object({ format: z.enum(['json', 'yaml', 'input']).default('json') });
 
@@ -55,7 +63,10 @@ export const ReconcileDriftSchema = z
     kind: z.string(),
     namespace: z.string().nullable(),
     name: z.string(),
-    reason: z.string().meta({ description: 'missing, not managed, outdated (a change not applied yet), modified (by another field manager, named), or extra (no longer desired).' }),
+    reason: z.string().meta({
+      description:
+        'missing, not managed, outdated (a change not applied yet), modified (by another field manager, named), or extra (no longer desired).',
+    }),
   })
   .meta({ id: 'ReconcileDrift' });
 export type ReconcileDrift = z.infer<typeof ReconcileDriftSchema>;
@@ -66,7 +77,9 @@ export const GatewayStatusSchema = z
     gatewayName: z.string(),
     readyReplicas: z.int(),
     desiredReplicas: z.int(),
-    ready: z.boolean().meta({ description: 'At least one ready pod: only ready gateways get a DNS rewrite.' }),
+    ready: z
+      .boolean()
+      .meta({ description: 'At least one ready pod: only ready gateways get a DNS rewrite.' }),
   })
   .meta({ id: 'GatewayStatus' });
 export type GatewayStatus = z.infer<typeof GatewayStatusSchema>;
@@ -75,9 +88,14 @@ export const ReconcileStatusReportSchema = z
   .object({
     target: z.enum(['kubernetes', 'directory', 'none']),
     leader: z.boolean().meta({ description: 'Whether the replica that answered holds the reconciler lock.' }),
-    lastRun: ReconcileRunSchema.nullable().meta({ description: 'The latest finished run (dry runs excluded).' }),
+    lastRun: ReconcileRunSchema.nullable().meta({
+      description: 'The latest finished run (dry runs excluded).',
+    }),
     observedAt: TimestampSchema,
-    error: z.string().nullable().meta({ description: 'Why the live state could not be read (drift and gateways are then empty).' }),
+    error: z
+      .string()
+      .nullable()
+      .meta({ description: 'Why the live state could not be read (drift and gateways are then empty).' }),
     drift: z.array(ReconcileDriftSchema),
     gateways: z.array(GatewayStatusSchema),
   })
@@ -88,8 +106,16 @@ export type ReconcileStatusReport = z.infer<typeof ReconcileStatusReportSchema>;
 export const KubernetesObjectSchema = z.looseObject({
   apiVersion: z.string(),
   kind: z.string(),
-  metadata: z.object({ name: z.string(), namespace: z.string().optional(), labels: z.record(z.string(), z.string()), annotations: z.record(z.string(), z.string()) }),
+  metadata: z.object({
+    name: z.string(),
+    namespace: z.string().optional(),
+    labels: z.record(z.string(), z.string()),
+    annotations: z.record(z.string(), z.string()),
+  }),
 });
 
 /** GET /api/v1/manifests as JSON: the objects (format=json) or the compiler input (format=input); format=yaml is text. */
-export const ManifestsResponseSchema = z.union([z.object({ items: z.array(KubernetesObjectSchema) }), z.looseObject({ settings: z.unknown() })]);
+export const ManifestsResponseSchema = z.union([
+  z.object({ items: z.array(KubernetesObjectSchema) }),
+  z.looseObject({ settings: z.unknown() }),
+]);

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
-import { NamespaceSchema, SelectorSchema, ServiceAccountNameSchema, ServiceNameSchema, text, TimestampSchema, UuidSchema } from '../primitives.ts';
+import {
+  NamespaceSchema,
+  SelectorSchema,
+  ServiceAccountNameSchema,
+  ServiceNameSchema,
+  text,
+  TimestampSchema,
+  UuidSchema,
+} from '../primitives.ts';
 import { PageQuerySchema } from './common.ts';
 
 export const CreateServiceBodySchema = z.strictObject({
@@ -30,11 +38,17 @@ export const ServiceSchema = z
     name: z.string(),
     namespace: z.string(),
     selector: z.object({ matchLabels: z.record(z.string(), z.string()) }),
-    serviceAccount: z.string().nullable().meta({ description: 'ServiceAccount its pods must run as (enforced by admission); null: unbound, any pod with the labels gets the access.' }),
+    serviceAccount: z.string().nullable().meta({
+      description:
+        'ServiceAccount its pods must run as (enforced by admission); null: unbound, any pod with the labels gets the access.',
+    }),
     team: z.string().nullable(),
     description: z.string().nullable(),
     activeGrants: z.int(),
-    pendingGrants: z.int().meta({ description: 'Pending grant requests. With any pending or active grant, namespace, selector and serviceAccount are locked (see docs/decisions.md).' }),
+    pendingGrants: z.int().meta({
+      description:
+        'Pending grant requests. With any pending or active grant, namespace, selector and serviceAccount are locked (see docs/decisions.md).',
+    }),
     createdAt: TimestampSchema,
     updatedAt: TimestampSchema,
   })

@@ -12,6 +12,10 @@ export const SettingsPatchSchema = z.strictObject(
       const inner = schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : (schema as z.ZodType);
       return [key, inner.optional()];
     }),
-  ) as { [K in keyof typeof SettingsSchema.shape]: z.ZodOptional<z.ZodType<z.output<(typeof SettingsSchema.shape)[K]>>> },
+  ) as {
+    [K in keyof typeof SettingsSchema.shape]: z.ZodOptional<
+      z.ZodType<z.output<(typeof SettingsSchema.shape)[K]>>
+    >;
+  },
 );
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

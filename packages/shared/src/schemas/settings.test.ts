@@ -94,7 +94,9 @@ describe('SettingsSchema', () => {
     expect(SettingsSchema.safeParse({ internalCidrs: ['169.254.0.0/16'] }).success).toBe(false);
     expect(SettingsSchema.safeParse({ podCidrs: ['0.0.0.0/0'] }).success).toBe(false);
     // The resolver may be the metadata server (GCE): it is only ever opened on port 53.
-    expect(SettingsSchema.safeParse({ gatewayResolver: { cidrs: ['169.254.169.254/32'] } }).success).toBe(true);
+    expect(SettingsSchema.safeParse({ gatewayResolver: { cidrs: ['169.254.169.254/32'] } }).success).toBe(
+      true,
+    );
   });
 
   it.each([
@@ -103,9 +105,18 @@ describe('SettingsSchema', () => {
     [{ labelDomain: 'egress.kubernetes.io' }, 'reserved'],
     [{ labelDomain: 'Egress.Example.com' }, 'DNS subdomain'],
     [{ enforcedNamespaces: ['Payments'] }, 'DNS-1123'],
-    [{ defaultGateway: { minReplicas: 4, maxReplicas: 2, targetCPUUtilizationPercentage: 70 } }, 'at least minReplicas'],
-    [{ gatewayResources: { requests: { cpu: '2', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } } }, 'CPU limit'],
-    [{ gatewayResources: { requests: { cpu: '100m', memory: '1G' }, limits: { cpu: '1', memory: 'lots' } } }, 'quantity'],
+    [
+      { defaultGateway: { minReplicas: 4, maxReplicas: 2, targetCPUUtilizationPercentage: 70 } },
+      'at least minReplicas',
+    ],
+    [
+      { gatewayResources: { requests: { cpu: '2', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } } },
+      'CPU limit',
+    ],
+    [
+      { gatewayResources: { requests: { cpu: '100m', memory: '1G' }, limits: { cpu: '1', memory: 'lots' } } },
+      'quantity',
+    ],
     [{ flowDedupWindowSeconds: 5 }, 'must be between 10 and 86400'],
     [{ flowDedupWindowSeconds: 90000 }, 'must be between 10 and 86400'],
     [{ flowRetentionDays: 0 }, 'must be between 1 and 365'],

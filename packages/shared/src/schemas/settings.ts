@@ -84,7 +84,10 @@ export function parseCidr(raw: string): CidrResult {
     return { ok: false, error: `an IPv${family} prefix length must be at most ${bytes.length * 8}` };
   const network = networkBytes(bytes, prefix);
   if (network.some((b, i) => b !== bytes[i])) {
-    return { ok: false, error: `must be the network address of the range: ${addressText(network)}/${prefix}` };
+    return {
+      ok: false,
+      error: `must be the network address of the range: ${addressText(network)}/${prefix}`,
+    };
   }
   return { ok: true, value: { family, bytes, prefix, text: `${addressText(bytes)}/${prefix}` } };
 }

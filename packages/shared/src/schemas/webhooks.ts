@@ -17,7 +17,9 @@ export const NOTIFICATION_EVENTS = [
   // A signed audit checkpoint (not derived from an audit row: sent when the log is sealed).
   'audit.checkpoint',
 ] as const;
-export const NotificationEventSchema = z.enum(NOTIFICATION_EVENTS, { error: `must be one of ${NOTIFICATION_EVENTS.join(', ')}` });
+export const NotificationEventSchema = z.enum(NOTIFICATION_EVENTS, {
+  error: `must be one of ${NOTIFICATION_EVENTS.join(', ')}`,
+});
 export type NotificationEvent = z.infer<typeof NotificationEventSchema>;
 
 /** The ping sent by POST /webhooks/{id}/test; nobody subscribes to it, it goes to that one webhook. */
@@ -33,7 +35,9 @@ export type WebhookFormat = z.infer<typeof WebhookFormatSchema>;
 export const WebhookUrlSchema = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .max(2048, { error: 'must be at most 2048 characters' })
-  .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), { error: 'must not contain credentials; use the signing secret' });
+  .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), {
+    error: 'must not contain credentials; use the signing secret',
+  });
 
 export const WebhookSchema = z
   .object({
@@ -54,13 +58,18 @@ export const WebhookSchema = z
 export type Webhook = z.infer<typeof WebhookSchema>;
 
 /** Returned on create and on rotate-secret only: the signing secret is shown once. */
-export const WebhookWithSecretSchema = WebhookSchema.extend({ secret: z.string() }).meta({ id: 'WebhookWithSecret' });
+export const WebhookWithSecretSchema = WebhookSchema.extend({ secret: z.string() }).meta({
+  id: 'WebhookWithSecret',
+});
 
 export const CreateWebhookBodySchema = z.strictObject({
   name: text(120),
   url: WebhookUrlSchema,
   format: WebhookFormatSchema.default('generic'),
-  events: z.array(NotificationEventSchema).min(1, { error: 'choose at least one event' }).max(NOTIFICATION_EVENTS.length),
+  events: z
+    .array(NotificationEventSchema)
+    .min(1, { error: 'choose at least one event' })
+    .max(NOTIFICATION_EVENTS.length),
   enabled: z.boolean().default(true),
 });
 export type CreateWebhookBody = z.input<typeof CreateWebhookBodySchema>;
@@ -69,7 +78,11 @@ export const UpdateWebhookBodySchema = z.strictObject({
   name: text(120).optional(),
   url: WebhookUrlSchema.optional(),
   format: WebhookFormatSchema.optional(),
-  events: z.array(NotificationEventSchema).min(1, { error: 'choose at least one event' }).max(NOTIFICATION_EVENTS.length).optional(),
+  events: z
+    .array(NotificationEventSchema)
+    .min(1, { error: 'choose at least one event' })
+    .max(NOTIFICATION_EVENTS.length)
+    .optional(),
   enabled: z.boolean().optional(),
 });
 export type UpdateWebhookBody = z.input<typeof UpdateWebhookBodySchema>;
@@ -80,19 +93,29 @@ export const WebhookDeliverySchema = z
   .object({
     id: UuidSchema,
     webhookId: UuidSchema,
-    eventId: UuidSchema.meta({ description: 'Shared by every webhook\'s copy of one event (the X-Egress-Event-Id header): receivers deduplicate on it.' }),
+    eventId: UuidSchema.meta({
+      description:
+        "Shared by every webhook's copy of one event (the X-Egress-Event-Id header): receivers deduplicate on it.",
+    }),
     event: z.enum(DELIVERY_EVENTS),
     status: z.enum(DELIVERY_STATUSES),
     attempts: z.int().meta({ description: 'Attempts made so far.' }),
-    nextAttemptAt: TimestampSchema.nullable().meta({ description: 'null once succeeded or failed for good.' }),
+    nextAttemptAt: TimestampSchema.nullable().meta({
+      description: 'null once succeeded or failed for good.',
+    }),
     lastAttemptAt: TimestampSchema.nullable(),
     responseStatus: z.int().nullable(),
     lastError: z.string().nullable(),
     createdAt: TimestampSchema,
     deliveredAt: TimestampSchema.nullable(),
-    payload: z.unknown().meta({ description: 'The event as the generic format sends it; the Slack format renders its message from it at send time.' }),
+    payload: z.unknown().meta({
+      description:
+        'The event as the generic format sends it; the Slack format renders its message from it at send time.',
+    }),
   })
   .meta({ id: 'WebhookDelivery' });
 export type WebhookDelivery = z.infer<typeof WebhookDeliverySchema>;
 
-export const DeliveryListQuerySchema = PageQuerySchema.extend({ status: z.enum(DELIVERY_STATUSES).optional() });
+export const DeliveryListQuerySchema = PageQuerySchema.extend({
+  status: z.enum(DELIVERY_STATUSES).optional(),
+});

@@ -10,7 +10,11 @@ import { ServiceSchema, type CreateServiceBody, type Service } from '../schemas/
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** One HTTP call against the API, relative to its origin (e.g. "/api/v1/services"). */
-export type Send = (method: HttpMethod, url: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
+export type Send = (
+  method: HttpMethod,
+  url: string,
+  body?: unknown,
+) => Promise<{ status: number; body: unknown }>;
 
 let counter = 0;
 
@@ -20,14 +24,23 @@ export function uniqueSuffix(): string {
   return `${counter}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-async function create<S extends z.ZodType>(send: Send, url: string, body: unknown, schema: S): Promise<z.output<S>> {
+async function create<S extends z.ZodType>(
+  send: Send,
+  url: string,
+  body: unknown,
+  schema: S,
+): Promise<z.output<S>> {
   const res = await send('POST', url, body);
   if (res.status !== 201) {
-    throw new Error(`factory: POST ${url} answered ${res.status}, expected 201\nrequest: ${JSON.stringify(body)}\nresponse: ${JSON.stringify(res.body)}`);
+    throw new Error(
+      `factory: POST ${url} answered ${res.status}, expected 201\nrequest: ${JSON.stringify(body)}\nresponse: ${JSON.stringify(res.body)}`,
+    );
   }
   const parsed = schema.safeParse(res.body);
   if (!parsed.success) {
-    throw new Error(`factory: POST ${url} returned a body that does not match its schema: ${parsed.error.message}\nresponse: ${JSON.stringify(res.body)}`);
+    throw new Error(
+      `factory: POST ${url} returned a body that does not match its schema: ${parsed.error.message}\nresponse: ${JSON.stringify(res.body)}`,
+    );
   }
   return parsed.data;
 }

@@ -16,7 +16,15 @@ export interface RuleCtx {
   requestId: string;
 }
 
-export function createAlertRulesService({ db, repo, audit }: { db: Db; repo: AlertsRepository; audit: AuditLog }) {
+export function createAlertRulesService({
+  db,
+  repo,
+  audit,
+}: {
+  db: Db;
+  repo: AlertsRepository;
+  audit: AuditLog;
+}) {
   async function load(tx: Tx | Db, id: string): Promise<AlertRule> {
     const rule = await repo.findRule(id, tx);
     if (!rule) throw notFound('alert rule');
@@ -38,9 +46,23 @@ export function createAlertRulesService({ db, repo, audit }: { db: Db; repo: Ale
 
   async function create(body: Create, ctx: RuleCtx): Promise<AlertRule> {
     return db.$transaction(async (tx) => {
-      const data = { name: body.name, serviceId: await serviceId(tx, body.service), threshold: body.threshold, windowSeconds: body.windowSeconds, enabled: body.enabled, createdById: ctx.userId };
+      const data = {
+        name: body.name,
+        serviceId: await serviceId(tx, body.service),
+        threshold: body.threshold,
+        windowSeconds: body.windowSeconds,
+        enabled: body.enabled,
+        createdById: ctx.userId,
+      };
       const rule = await load(tx, await repo.insertRule(data, tx));
-      await audit.append(tx, { actor: ctx.actor, action: 'alert_rule.created', targetType: 'alert_rule', targetId: rule.id, after: rule, requestId: ctx.requestId });
+      await audit.append(tx, {
+        actor: ctx.actor,
+        action: 'alert_rule.created',
+        targetType: 'alert_rule',
+        targetId: rule.id,
+        after: rule,
+        requestId: ctx.requestId,
+      });
       return rule;
     });
   }
@@ -56,7 +78,15 @@ export function createAlertRulesService({ db, repo, audit }: { db: Db; repo: Ale
       if (body.enabled !== undefined) data.enabled = body.enabled;
       await repo.updateRule(id, data, tx);
       const after = await load(tx, id);
-      await audit.append(tx, { actor: ctx.actor, action: 'alert_rule.updated', targetType: 'alert_rule', targetId: id, before, after, requestId: ctx.requestId });
+      await audit.append(tx, {
+        actor: ctx.actor,
+        action: 'alert_rule.updated',
+        targetType: 'alert_rule',
+        targetId: id,
+        before,
+        after,
+        requestId: ctx.requestId,
+      });
       return after;
     });
   }
@@ -66,7 +96,14 @@ export function createAlertRulesService({ db, repo, audit }: { db: Db; repo: Ale
     await db.$transaction(async (tx) => {
       const before = await load(tx, id);
       if (!(await repo.deleteRule(id, tx))) throw notFound('alert rule');
-      await audit.append(tx, { actor: ctx.actor, action: 'alert_rule.deleted', targetType: 'alert_rule', targetId: id, before, requestId: ctx.requestId });
+      await audit.append(tx, {
+        actor: ctx.actor,
+        action: 'alert_rule.deleted',
+        targetType: 'alert_rule',
+        targetId: id,
+        before,
+        requestId: ctx.requestId,
+      });
     });
   }
 

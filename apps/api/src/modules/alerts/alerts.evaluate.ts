@@ -25,7 +25,17 @@ export interface AlertSubject {
 
 const TOP_DESTINATIONS = 10;
 
-export function createAlertEvaluator({ db, repo, audit, clock }: { db: Db; repo: AlertsRepository; audit: AuditLog; clock: Clock }) {
+export function createAlertEvaluator({
+  db,
+  repo,
+  audit,
+  clock,
+}: {
+  db: Db;
+  repo: AlertsRepository;
+  audit: AuditLog;
+  clock: Clock;
+}) {
   /** Decides one candidate under its lock; true when it raised an alert. */
   async function raise(c: AlertCandidate, requestId: string | null): Promise<boolean> {
     return db.$transaction(async (tx) => {
@@ -43,7 +53,14 @@ export function createAlertEvaluator({ db, repo, audit, clock }: { db: Db; repo:
       const alert = await repo.insertAlert({ id, rule, subject: c, count, since, now, destinations }, tx);
       // The webhooks module turns this audit action into a "blocked_egress.alert" notification in this
       // same transaction: `after` carries everything a readable message needs.
-      await audit.append(tx, { actor: SYSTEM_ACTOR, action: 'alert.raised', targetType: 'alert', targetId: id, after: alert, requestId });
+      await audit.append(tx, {
+        actor: SYSTEM_ACTOR,
+        action: 'alert.raised',
+        targetType: 'alert',
+        targetId: id,
+        after: alert,
+        requestId,
+      });
       return true;
     });
   }

@@ -50,7 +50,12 @@ function toAlertDto(r: AlertRow): Alert {
 }
 
 /** `where` and `order` refer to the alerts table only (alias a). */
-async function selectAlerts(tx: Tx | Db, where: Prisma.Sql, order: Prisma.Sql, limit: number): Promise<Alert[]> {
+async function selectAlerts(
+  tx: Tx | Db,
+  where: Prisma.Sql,
+  order: Prisma.Sql,
+  limit: number,
+): Promise<Alert[]> {
   const rows = await tx.$queryRaw<AlertRow[]>`
     SELECT a.id, a.rule_id, a.rule_name, a.service_id, s.name AS service, a.source_namespace, a.count, a.threshold,
            a.window_start, a.window_end, a.destinations, a.raised_at, a.acknowledged_at, u.email AS acknowledged_by, a.comment
@@ -117,41 +122,87 @@ const STATE = {
 
 /** The flows of a subject: a service's (any namespace), or the unattributed ones of a namespace. */
 function subjectFlows(subject: { service_id: string | null; namespace: string }) {
-  return subject.service_id !== null ? sql`f.service_id = ${subject.service_id}::uuid` : sql`f.service_id IS NULL AND f.source_namespace = ${subject.namespace}`;
+  return subject.service_id !== null
+    ? sql`f.service_id = ${subject.service_id}::uuid`
+    : sql`f.service_id IS NULL AND f.source_namespace = ${subject.namespace}`;
 }
 
 export function createAlertsRepository(db: Db) {
-  const alertById = async (id: string, tx: Tx | Db): Promise<Alert | null> => (await selectAlerts(tx, sql`a.id = ${id}::uuid`, sql`a.id`, 1))[0] ?? null;
-  const ruleById = async (id: string, tx: Tx | Db): Promise<AlertRule | null> => (await selectRules(tx, sql`r.id = ${id}::uuid`, 1))[0] ?? null;
+  const alertById = async (id: string, tx: Tx | Db): Promise<Alert | null> =>
+    (await selectAlerts(tx, sql`a.id = ${id}::uuid`, sql`a.id`, 1))[0] ?? null;
+  const ruleById = async (id: string, tx: Tx | Db): Promise<AlertRule | null> =>
+    (await selectRules(tx, sql`r.id = ${id}::uuid`, 1))[0] ?? null;
 
   return {
     /** Newest first; keyset on (raised_at, id) as a row comparison, like the other lists. */
-    async listAlerts(q: { state: keyof typeof STATE; limit: number; cursor?: string | undefined }): Promise<Page<Alert>> {
-      const conditions = [STATE[q.state], keysetSql(sql`a.raised_at, a.id`, q.cursor, 'desc', (k, id) => sql`${new Date(k)}::timestamptz, ${id}::uuid`)];
-      const rows = await selectAlerts(db, Prisma.join(conditions, ' AND '), sql`a.raised_at DESC, a.id DESC`, q.limit + 1);
-      return toPage(rows, q.limit, (a) => a, (a) => [a.raisedAt, a.id]);
+    async listAlerts(q: {
+      state: keyof typeof STATE;
+      limit: number;
+      cursor?: string | undefined;
+    }): Promise<Page<Alert>> {
+      const conditions = [
+        STATE[q.state],
+        keysetSql(
+          sql`a.raised_at, a.id`,
+          q.cursor,
+          'desc',
+          (k, id) => sql`${new Date(k)}::timestamptz, ${id}::uuid`,
+        ),
+      ];
+      const rows = await selectAlerts(
+        db,
+        Prisma.join(conditions, ' AND '),
+        sql`a.raised_at DESC, a.id DESC`,
+        q.limit + 1,
+      );
+      return toPage(
+        rows,
+        q.limit,
+        (a) => a,
+        (a) => [a.raisedAt, a.id],
+      );
     },
     findAlert: (id: string, tx: Tx | Db = db) => alertById(id, tx),
     /** Locks the alert row until the transaction ends; false when it does not exist. */
     async lockAlert(id: string, tx: Tx): Promise<boolean> {
-      return (await tx.$queryRaw<unknown[]>`SELECT 1 FROM alerts WHERE id = ${id}::uuid FOR UPDATE`).length > 0;
+      return (
+        (await tx.$queryRaw<unknown[]>`SELECT 1 FROM alerts WHERE id = ${id}::uuid FOR UPDATE`).length > 0
+      );
     },
-    async acknowledge(id: string, ack: { at: Date; userId: string; comment: string | null }, tx: Tx | Db = db): Promise<void> {
+    async acknowledge(
+      id: string,
+      ack: { at: Date; userId: string; comment: string | null },
+      tx: Tx | Db = db,
+    ): Promise<void> {
       await tx.$executeRaw`UPDATE alerts SET acknowledged_at = ${ack.at}, acknowledged_by_id = ${ack.userId}::uuid, comment = ${ack.comment} WHERE id = ${id}::uuid`;
     },
 
     /** Rules by name (then id), keyset-paginated. */
     async listRules(limit: number, cursor: string | undefined): Promise<Page<AlertRule>> {
-      const rows = await selectRules(db, keysetSql(sql`r.name, r.id`, cursor, 'asc', (k, id) => sql`${String(k)}, ${id}::uuid`), limit + 1);
-      return toPage(rows, limit, (r) => r, (r) => [r.name, r.id]);
+      const rows = await selectRules(
+        db,
+        keysetSql(sql`r.name, r.id`, cursor, 'asc', (k, id) => sql`${String(k)}, ${id}::uuid`),
+        limit + 1,
+      );
+      return toPage(
+        rows,
+        limit,
+        (r) => r,
+        (r) => [r.name, r.id],
+      );
     },
     findRule: (id: string, tx: Tx | Db = db) => ruleById(id, tx),
     async lockRule(id: string, tx: Tx): Promise<boolean> {
-      return (await tx.$queryRaw<unknown[]>`SELECT 1 FROM alert_rules WHERE id = ${id}::uuid FOR UPDATE`).length > 0;
+      return (
+        (await tx.$queryRaw<unknown[]>`SELECT 1 FROM alert_rules WHERE id = ${id}::uuid FOR UPDATE`).length >
+        0
+      );
     },
     /** The id of the live service of that name, or null. */
     async liveServiceId(name: string, tx: Tx | Db = db): Promise<string | null> {
-      return (await tx.service.findFirst({ where: { name, deletedAt: null }, select: { id: true } }))?.id ?? null;
+      return (
+        (await tx.service.findFirst({ where: { name, deletedAt: null }, select: { id: true } }))?.id ?? null
+      );
     },
     async insertRule(rule: Prisma.AlertRuleUncheckedCreateInput, tx: Tx | Db = db): Promise<string> {
       return (await tx.alertRule.create({ data: rule, select: { id: true } })).id;
@@ -165,7 +216,10 @@ export function createAlertsRepository(db: Db) {
     },
 
     /** Every (enabled rule, subject) pair over its threshold without a recent alert, in one statement. */
-    candidates(subjects: readonly { serviceId: string | null; namespace: string }[], now: Date): Promise<AlertCandidate[]> {
+    candidates(
+      subjects: readonly { serviceId: string | null; namespace: string }[],
+      now: Date,
+    ): Promise<AlertCandidate[]> {
       const ids = subjects.map((s) => s.serviceId);
       const namespaces = subjects.map((s) => s.namespace);
       // Its planner cost (correlated sums per rule and subject) is far above jit_above_cost, and PostgreSQL
@@ -195,12 +249,16 @@ export function createAlertsRepository(db: Db) {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${ALERT_LOCK_CLASS}::int, hashtext(${`${c.rule_id}/${c.service_id ?? `ns:${c.namespace}`}`}))`;
     },
     async enabledRule(id: string, tx: Tx | Db = db): Promise<RuleForEvaluation | null> {
-      const [rule] = await tx.$queryRaw<RuleForEvaluation[]>`SELECT id, name, threshold, window_seconds FROM alert_rules WHERE id = ${id}::uuid AND enabled`;
+      const [rule] = await tx.$queryRaw<
+        RuleForEvaluation[]
+      >`SELECT id, name, threshold, window_seconds FROM alert_rules WHERE id = ${id}::uuid AND enabled`;
       return rule ?? null;
     },
     /** Denied flows of the subject last seen since `since`. */
     async total(c: AlertCandidate, since: Date, tx: Tx | Db = db): Promise<number> {
-      const [row] = await tx.$queryRaw<{ n: bigint | null }[]>`SELECT sum(f.count) AS n FROM blocked_flows f WHERE ${subjectFlows(c)} AND f.last_seen >= ${since}`;
+      const [row] = await tx.$queryRaw<
+        { n: bigint | null }[]
+      >`SELECT sum(f.count) AS n FROM blocked_flows f WHERE ${subjectFlows(c)} AND f.last_seen >= ${since}`;
       return Number(row?.n ?? 0n);
     },
     async recentlyRaised(c: AlertCandidate, since: Date, tx: Tx | Db = db): Promise<boolean> {
@@ -210,7 +268,12 @@ export function createAlertsRepository(db: Db) {
         LIMIT 1`;
       return rows.length > 0;
     },
-    topDestinations(c: AlertCandidate, since: Date, limit: number, tx: Tx | Db = db): Promise<Alert['destinations']> {
+    topDestinations(
+      c: AlertCandidate,
+      since: Date,
+      limit: number,
+      tx: Tx | Db = db,
+    ): Promise<Alert['destinations']> {
       return tx.$queryRaw<Alert['destinations']>`
         SELECT f.dest_key AS destination, f.port, f.protocol::text AS protocol, LEAST(sum(f.count), 2147483647)::int AS count
         FROM blocked_flows f WHERE ${subjectFlows(c)} AND f.last_seen >= ${since}
@@ -220,7 +283,15 @@ export function createAlertsRepository(db: Db) {
     },
     /** Stores a raised alert and returns it as the API shows it. */
     async insertAlert(
-      a: { id: string; rule: RuleForEvaluation; subject: AlertCandidate; count: number; since: Date; now: Date; destinations: Alert['destinations'] },
+      a: {
+        id: string;
+        rule: RuleForEvaluation;
+        subject: AlertCandidate;
+        count: number;
+        since: Date;
+        now: Date;
+        destinations: Alert['destinations'];
+      },
       tx: Tx,
     ): Promise<Alert | null> {
       await tx.$executeRaw`

@@ -20,11 +20,24 @@ import type { AlertsService } from './alerts.service.ts';
 
 const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ['alerts'];
-const ctx = (req: FastifyRequest) => ({ actor: auditActor(req), userId: requireActor(req).userId, requestId: req.id });
+const ctx = (req: FastifyRequest) => ({
+  actor: auditActor(req),
+  userId: requireActor(req).userId,
+  requestId: req.id,
+});
 
-export const alertsRoutes: FastifyPluginAsyncZod<{ rules: AlertRulesService; alerts: AlertsService }> = async (app, { rules, alerts }) => {
+export const alertsRoutes: FastifyPluginAsyncZod<{
+  rules: AlertRulesService;
+  alerts: AlertsService;
+}> = async (app, { rules, alerts }) => {
   app.get('/api/v1/alert-rules', {
-    schema: { operationId: 'listAlertRules', tags, summary: 'Alert rules on denied egress, by name', querystring: PageQuerySchema, response: { 200: pageOf(AlertRuleSchema), ...errors } },
+    schema: {
+      operationId: 'listAlertRules',
+      tags,
+      summary: 'Alert rules on denied egress, by name',
+      querystring: PageQuerySchema,
+      response: { 200: pageOf(AlertRuleSchema), ...errors },
+    },
     handler: (req) => rules.list(req.query.limit, req.query.cursor),
   });
   app.post('/api/v1/alert-rules', {
@@ -38,11 +51,23 @@ export const alertsRoutes: FastifyPluginAsyncZod<{ rules: AlertRulesService; ale
     handler: async (req, reply) => reply.status(201).send(await rules.create(req.body, ctx(req))),
   });
   app.patch('/api/v1/alert-rules/:id', {
-    schema: { operationId: 'updateAlertRule', tags, params: IdParamsSchema, body: UpdateAlertRuleBodySchema, response: { 200: AlertRuleSchema, ...errors } },
+    schema: {
+      operationId: 'updateAlertRule',
+      tags,
+      params: IdParamsSchema,
+      body: UpdateAlertRuleBodySchema,
+      response: { 200: AlertRuleSchema, ...errors },
+    },
     handler: (req) => rules.update(req.params.id, req.body, ctx(req)),
   });
   app.delete('/api/v1/alert-rules/:id', {
-    schema: { operationId: 'deleteAlertRule', tags, summary: 'Delete a rule; its alerts are kept', params: IdParamsSchema, response: { 204: z.null(), ...errors } },
+    schema: {
+      operationId: 'deleteAlertRule',
+      tags,
+      summary: 'Delete a rule; its alerts are kept',
+      params: IdParamsSchema,
+      response: { 204: z.null(), ...errors },
+    },
     handler: async (req, reply) => {
       await rules.remove(req.params.id, ctx(req));
       return reply.status(204).send(null);
@@ -50,11 +75,24 @@ export const alertsRoutes: FastifyPluginAsyncZod<{ rules: AlertRulesService; ale
   });
 
   app.get('/api/v1/alerts', {
-    schema: { operationId: 'listAlerts', tags, summary: 'Raised alerts, newest first (open by default)', querystring: AlertListQuerySchema, response: { 200: pageOf(AlertSchema), ...errors } },
+    schema: {
+      operationId: 'listAlerts',
+      tags,
+      summary: 'Raised alerts, newest first (open by default)',
+      querystring: AlertListQuerySchema,
+      response: { 200: pageOf(AlertSchema), ...errors },
+    },
     handler: (req) => alerts.list(req.query),
   });
   app.post('/api/v1/alerts/:id/acknowledge', {
-    schema: { operationId: 'acknowledgeAlert', tags, summary: 'Acknowledge an open alert (409 when it already is)', params: IdParamsSchema, body: AcknowledgeAlertBodySchema, response: { 200: AlertSchema, ...errors } },
+    schema: {
+      operationId: 'acknowledgeAlert',
+      tags,
+      summary: 'Acknowledge an open alert (409 when it already is)',
+      params: IdParamsSchema,
+      body: AcknowledgeAlertBodySchema,
+      response: { 200: AlertSchema, ...errors },
+    },
     handler: (req) => alerts.acknowledge(req.params.id, { ...ctx(req), comment: req.body?.comment }),
   });
 };

@@ -17,7 +17,17 @@ export interface AcknowledgeCtx {
   comment: string | undefined;
 }
 
-export function createAlertsService({ db, repo, audit, clock }: { db: Db; repo: AlertsRepository; audit: AuditLog; clock: Clock }) {
+export function createAlertsService({
+  db,
+  repo,
+  audit,
+  clock,
+}: {
+  db: Db;
+  repo: AlertsRepository;
+  audit: AuditLog;
+  clock: Clock;
+}) {
   /** Newest first (open by default). */
   function list(q: ListQuery): Promise<Page<Alert>> {
     return repo.listAlerts(q);
@@ -30,11 +40,22 @@ export function createAlertsService({ db, repo, audit, clock }: { db: Db; repo: 
       const before = await repo.findAlert(id, tx);
       if (!before) throw notFound('alert');
       if (before.acknowledgedAt) {
-        throw new AppError('invalid_transition', `this alert was already acknowledged by ${before.acknowledgedBy ?? 'a deleted user'} at ${before.acknowledgedAt}`);
+        throw new AppError(
+          'invalid_transition',
+          `this alert was already acknowledged by ${before.acknowledgedBy ?? 'a deleted user'} at ${before.acknowledgedAt}`,
+        );
       }
       await repo.acknowledge(id, { at: clock.now(), userId: ctx.userId, comment: ctx.comment ?? null }, tx);
       const after = await repo.findAlert(id, tx);
-      await audit.append(tx, { actor: ctx.actor, action: 'alert.acknowledged', targetType: 'alert', targetId: id, before, after, requestId: ctx.requestId });
+      await audit.append(tx, {
+        actor: ctx.actor,
+        action: 'alert.acknowledged',
+        targetType: 'alert',
+        targetId: id,
+        before,
+        after,
+        requestId: ctx.requestId,
+      });
       return after ?? before;
     });
   }

@@ -7,7 +7,11 @@ import type { Checkpoints } from './audit.checkpoints.ts';
  * Seals the audit log with a signed checkpoint every EGRESS_AUDIT_CHECKPOINT_INTERVAL_SECONDS (when it
  * has grown since the last one), on every replica: a head two replicas seal at once is stored once.
  */
-export function createAuditSealWorker(deps: { checkpoints: Checkpoints; intervalMs: number; log: FastifyBaseLogger }): Worker {
+export function createAuditSealWorker(deps: {
+  checkpoints: Checkpoints;
+  intervalMs: number;
+  log: FastifyBaseLogger;
+}): Worker {
   const { checkpoints, intervalMs, log } = deps;
   return periodicWorker({
     intervalMs,

@@ -7,7 +7,14 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { CHECKPOINT_FORMAT, createChainVerifier, GENESIS_HASH, parseCheckpoints, type AuditCheckpoint, type ChainVerdict } from '@egress/shared';
+import {
+  CHECKPOINT_FORMAT,
+  createChainVerifier,
+  GENESIS_HASH,
+  parseCheckpoints,
+  type AuditCheckpoint,
+  type ChainVerdict,
+} from '@egress/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import { createHash } from 'node:crypto';
 
@@ -40,13 +47,26 @@ export interface VerifyResult extends ChainVerdict {
   checkpoint: Omit<AuditCheckpoint, 'rowHashes' | 'fromSeq'> | null;
 }
 
-export function createCheckpoints(deps: { db: Db; repo: AuditRepository; audit: AuditLog; clock: Clock; signer: CheckpointSigner | null; dir: string; log: FastifyBaseLogger }) {
+export function createCheckpoints(deps: {
+  db: Db;
+  repo: AuditRepository;
+  audit: AuditLog;
+  clock: Clock;
+  signer: CheckpointSigner | null;
+  dir: string;
+  log: FastifyBaseLogger;
+}) {
   const { db, repo, audit, clock, signer, dir, log } = deps;
   const listeners = new Set<SealListener>();
-  const trusted = (c: AuditCheckpoint) => signer !== null && signer.trustedKeys.includes(c.publicKey) && checkpointSignatureValid(c);
+  const trusted = (c: AuditCheckpoint) =>
+    signer !== null && signer.trustedKeys.includes(c.publicKey) && checkpointSignatureValid(c);
 
   function needSigner(): CheckpointSigner {
-    if (!signer) throw new AppError('unavailable', 'audit checkpoints need the secret key (EGRESS_SECRET_KEY or the data folder\'s secret.key)');
+    if (!signer)
+      throw new AppError(
+        'unavailable',
+        "audit checkpoints need the secret key (EGRESS_SECRET_KEY or the data folder's secret.key)",
+      );
     return signer;
   }
 
@@ -63,7 +83,11 @@ export function createCheckpoints(deps: { db: Db; repo: AuditRepository; audit: 
       throw error;
     }
     const parsed = parseCheckpoints(text);
-    if (parsed.error) log.error({ file: join(dir, CHECKPOINT_FILE), problem: parsed.error }, 'the audit checkpoint file cannot be read; using the database copies only');
+    if (parsed.error)
+      log.error(
+        { file: join(dir, CHECKPOINT_FILE), problem: parsed.error },
+        'the audit checkpoint file cannot be read; using the database copies only',
+      );
     return parsed.checkpoints;
   }
 
@@ -79,7 +103,11 @@ export function createCheckpoints(deps: { db: Db; repo: AuditRepository; audit: 
     const row = await repo.latestCheckpointOf([...s.trustedKeys]);
     if (!row) return null;
     const c = toCheckpoint(row);
-    if (!checkpointSignatureValid(c)) throw new AppError('conflict', `the stored checkpoint for row ${c.seq} has a bad signature: audit_checkpoints was tampered with`);
+    if (!checkpointSignatureValid(c))
+      throw new AppError(
+        'conflict',
+        `the stored checkpoint for row ${c.seq} has a bad signature: audit_checkpoints was tampered with`,
+      );
     return c;
   }
 
@@ -96,7 +124,10 @@ export function createCheckpoints(deps: { db: Db; repo: AuditRepository; audit: 
   }
 
   /** The hashes of rows after `last` up to `head`, verified as a chain from `last`; throws when broken. */
-  async function hashesSince(last: AuditCheckpoint | null, head: { seq: bigint; hash: string }): Promise<string[]> {
+  async function hashesSince(
+    last: AuditCheckpoint | null,
+    head: { seq: bigint; hash: string },
+  ): Promise<string[]> {
     const start = last ? { seq: last.seq, hash: last.headHash } : { seq: 0, hash: GENESIS_HASH };
     const verifier = createChainVerifier({ hash: sha256, checkpoints: last ? [last] : [], from: start });
     const rowHashes: string[] = [];
@@ -106,7 +137,10 @@ export function createCheckpoints(deps: { db: Db; repo: AuditRepository; audit: 
     }
     const verdict = verifier.finish();
     if (!verdict.valid || rowHashes.length !== Number(head.seq) - start.seq) {
-      throw new AppError('conflict', `the audit chain is broken (${verdict.reason ?? 'rows are missing'}); it was not sealed`);
+      throw new AppError(
+        'conflict',
+        `the audit chain is broken (${verdict.reason ?? 'rows are missing'}); it was not sealed`,
+      );
     }
     return rowHashes;
   }
@@ -115,7 +149,17 @@ export function createCheckpoints(deps: { db: Db; repo: AuditRepository; audit: 
   async function store(checkpoint: AuditCheckpoint): Promise<boolean> {
     return db.$transaction(async (tx) => {
       const c = checkpoint;
-      const inserted = await repo.insertCheckpoint({ seq: BigInt(c.seq), headHash: c.headHash, at: new Date(c.at), keyId: c.keyId, publicKey: c.publicKey, signature: c.signature }, tx);
+      const inserted = await repo.insertCheckpoint(
+        {
+          seq: BigInt(c.seq),
+          headHash: c.headHash,
+          at: new Date(c.at),
+          keyId: c.keyId,
+          publicKey: c.publicKey,
+          signature: c.signature,
+        },
+        tx,
+      );
       if (!inserted) return false;
       for (const listener of listeners) await listener(tx, checkpoint);
       return true;
@@ -128,16 +172,35 @@ export function createCheckpoints(deps: { db: Db; repo: AuditRepository; audit: 
    */
   async function seal(by?: { actor: Actor; requestId: string }): Promise<AuditCheckpoint | null> {
     const s = needSigner();
-    if (by) await db.$transaction((tx) => audit.append(tx, { actor: by.actor, action: 'audit.checkpointed', targetType: 'system', targetId: null, requestId: by.requestId }));
+    if (by)
+      await db.$transaction((tx) =>
+        audit.append(tx, {
+          actor: by.actor,
+          action: 'audit.checkpointed',
+          targetType: 'system',
+          targetId: null,
+          requestId: by.requestId,
+        }),
+      );
     // Committed rows are a prefix of the chain (appends are serialised and numbered in commit order),
     // so the newest committed row is a head nothing will be inserted before.
     const head = await repo.head();
     if (!head) return null;
     const last = await latestStored(s);
-    if (last && last.seq > Number(head.seq)) throw new AppError('conflict', `rows ${Number(head.seq) + 1} to ${last.seq} were sealed and are now missing`);
+    if (last && last.seq > Number(head.seq))
+      throw new AppError(
+        'conflict',
+        `rows ${Number(head.seq) + 1} to ${last.seq} were sealed and are now missing`,
+      );
     if (last?.seq === Number(head.seq)) return null;
     const rowHashes = await hashesSince(last, head);
-    const unsigned = { format: CHECKPOINT_FORMAT, seq: Number(head.seq), headHash: head.hash, at: clock.now().toISOString(), keyId: s.keyId } as const;
+    const unsigned = {
+      format: CHECKPOINT_FORMAT,
+      seq: Number(head.seq),
+      headHash: head.hash,
+      at: clock.now().toISOString(),
+      keyId: s.keyId,
+    } as const;
     const checkpoint: AuditCheckpoint = { ...unsigned, publicKey: s.publicKey, signature: s.sign(unsigned) };
     if (!(await store(checkpoint))) return null; // another replica sealed the same head a moment ago
     await writeFileTarget({ ...checkpoint, fromSeq: (last?.seq ?? 0) + 1, rowHashes });
@@ -166,8 +229,13 @@ export function createCheckpoints(deps: { db: Db; repo: AuditRepository; audit: 
     const parsed = parseCheckpoints(text);
     if (parsed.error) throw invalid('body.checkpoint', `is not a checkpoint: ${parsed.error}`);
     for (const c of parsed.checkpoints) {
-      if (!checkpointSignatureValid(c)) throw invalid('body.checkpoint', `has a bad signature (checkpoint for row ${c.seq})`);
-      if (!s.trustedKeys.includes(c.publicKey)) throw invalid('body.checkpoint', `was signed by key ${c.keyId}, which is not this server's checkpoint key (${s.keyId})`);
+      if (!checkpointSignatureValid(c))
+        throw invalid('body.checkpoint', `has a bad signature (checkpoint for row ${c.seq})`);
+      if (!s.trustedKeys.includes(c.publicKey))
+        throw invalid(
+          'body.checkpoint',
+          `was signed by key ${c.keyId}, which is not this server's checkpoint key (${s.keyId})`,
+        );
     }
     const checkpoints = [...parsed.checkpoints].sort((a, b) => a.seq - b.seq);
     const verdict = await audit.verify(checkpoints);
@@ -183,7 +251,15 @@ export function createCheckpoints(deps: { db: Db; repo: AuditRepository; audit: 
     return () => listeners.delete(listener);
   }
 
-  return { seal, verifyLatest, verifyText, list, onSeal, publicKey: signer?.publicKey ?? null, keyId: signer?.keyId ?? null };
+  return {
+    seal,
+    verifyLatest,
+    verifyText,
+    list,
+    onSeal,
+    publicKey: signer?.publicKey ?? null,
+    keyId: signer?.keyId ?? null,
+  };
 }
 
 function compact(c: AuditCheckpoint | undefined): VerifyResult['checkpoint'] {

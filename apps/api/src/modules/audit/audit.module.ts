@@ -13,12 +13,22 @@ export async function auditModule(app: FastifyInstance) {
   const { config } = app;
   const signer = config.secretKey ? createCheckpointSigner(config.secretKey, config.previousSecretKey) : null;
   const repo = createAuditRepository(app.db);
-  const checkpoints = createCheckpoints({ db: app.db, repo, audit: app.audit, clock: app.clock, signer, dir: config.auditCheckpointDir, log: app.log.child({ component: 'audit-checkpoints' }) });
+  const checkpoints = createCheckpoints({
+    db: app.db,
+    repo,
+    audit: app.audit,
+    clock: app.clock,
+    signer,
+    dir: config.auditCheckpointDir,
+    log: app.log.child({ component: 'audit-checkpoints' }),
+  });
   const service = createAuditService({ repo, audit: app.audit });
   await app.register(auditRoutes, { service, checkpoints });
   return {
     checkpoints,
     /** Null without a secret key: there is nothing to sign checkpoints with. */
-    sealWorker: signer ? createAuditSealWorker({ checkpoints, intervalMs: config.auditCheckpointIntervalMs, log: app.log }) : null,
+    sealWorker: signer
+      ? createAuditSealWorker({ checkpoints, intervalMs: config.auditCheckpointIntervalMs, log: app.log })
+      : null,
   };
 }

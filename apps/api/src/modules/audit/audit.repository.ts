@@ -52,21 +52,53 @@ type Lookup = (tx: Tx | Db, ids: string[]) => Promise<[string, string][]>;
 /** One query per target type; soft-deleted services and destinations count as gone. */
 const NAME_LOOKUPS: Record<string, Lookup> = {
   service: async (db, ids) =>
-    (await db.service.findMany({ where: { id: { in: ids }, deletedAt: null }, select: { id: true, name: true } })).map((r) => [r.id, r.name]),
+    (
+      await db.service.findMany({
+        where: { id: { in: ids }, deletedAt: null },
+        select: { id: true, name: true },
+      })
+    ).map((r) => [r.id, r.name]),
   destination: async (db, ids) =>
-    (await db.destination.findMany({ where: { id: { in: ids }, deletedAt: null }, select: { id: true, host: true } })).map((r) => [r.id, r.host]),
+    (
+      await db.destination.findMany({
+        where: { id: { in: ids }, deletedAt: null },
+        select: { id: true, host: true },
+      })
+    ).map((r) => [r.id, r.host]),
   grant: async (db, ids) =>
     (
       await db.grant.findMany({
         where: { id: { in: ids } },
-        select: { id: true, port: true, service: { select: { name: true } }, destination: { select: { host: true } } },
+        select: {
+          id: true,
+          port: true,
+          service: { select: { name: true } },
+          destination: { select: { host: true } },
+        },
       })
     ).map((r) => [r.id, grantName(r)]),
-  user: async (db, ids) => (await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((r) => [r.id, r.name]),
-  token: async (db, ids) => (await db.apiToken.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((r) => [r.id, r.name]),
-  webhook: async (db, ids) => (await db.webhook.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((r) => [r.id, r.name]),
-  alert_rule: async (db, ids) => (await db.alertRule.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((r) => [r.id, r.name]),
-  alert: async (db, ids) => (await db.alert.findMany({ where: { id: { in: ids } }, select: { id: true, ruleName: true } })).map((r) => [r.id, r.ruleName]),
+  user: async (db, ids) =>
+    (await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((r) => [
+      r.id,
+      r.name,
+    ]),
+  token: async (db, ids) =>
+    (await db.apiToken.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map(
+      (r) => [r.id, r.name],
+    ),
+  webhook: async (db, ids) =>
+    (await db.webhook.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map((r) => [
+      r.id,
+      r.name,
+    ]),
+  alert_rule: async (db, ids) =>
+    (await db.alertRule.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } })).map(
+      (r) => [r.id, r.name],
+    ),
+  alert: async (db, ids) =>
+    (await db.alert.findMany({ where: { id: { in: ids } }, select: { id: true, ruleName: true } })).map(
+      (r) => [r.id, r.ruleName],
+    ),
 };
 
 export function createAuditRepository(db: Db) {
@@ -75,18 +107,30 @@ export function createAuditRepository(db: Db) {
     list(f: AuditFilter, limit: number, cursor: string | undefined, tx: Tx | Db = db): Promise<AuditRow[]> {
       const after = keysetUniqueWhere('seq', cursor, 'desc', (k) => BigInt(k));
       const base = where(f);
-      return tx.auditEvent.findMany({ where: 'seq' in after ? { AND: [base, after] } : base, orderBy: { seq: 'desc' }, take: limit + 1 });
+      return tx.auditEvent.findMany({
+        where: 'seq' in after ? { AND: [base, after] } : base,
+        orderBy: { seq: 'desc' },
+        take: limit + 1,
+      });
     },
 
     /** Up to `take` matching rows, newest first, below seq `before` (all when null): the export's batches. */
     batchBefore(f: AuditFilter, before: bigint | null, take: number, tx: Tx | Db = db): Promise<AuditRow[]> {
       const base = where(f);
-      return tx.auditEvent.findMany({ where: before === null ? base : { AND: [base, { seq: { lt: before } }] }, orderBy: { seq: 'desc' }, take });
+      return tx.auditEvent.findMany({
+        where: before === null ? base : { AND: [base, { seq: { lt: before } }] },
+        orderBy: { seq: 'desc' },
+        take,
+      });
     },
 
     /** Rows with seq in (after, upTo], oldest first. */
     rowsAfter(after: bigint, upTo: bigint, take: number, tx: Tx | Db = db): Promise<AuditRow[]> {
-      return tx.auditEvent.findMany({ where: { seq: { gt: after, lte: upTo } }, orderBy: { seq: 'asc' }, take });
+      return tx.auditEvent.findMany({
+        where: { seq: { gt: after, lte: upTo } },
+        orderBy: { seq: 'asc' },
+        take,
+      });
     },
 
     /** The newest committed row's seq and hash; null on an empty log. */
@@ -104,23 +148,30 @@ export function createAuditRepository(db: Db) {
     },
 
     checkpoints(tx: Tx | Db = db): Promise<CheckpointRow[]> {
-      return tx.$queryRaw<CheckpointRow[]>`SELECT seq, head_hash, at, key_id, public_key, signature FROM audit_checkpoints ORDER BY seq`;
+      return tx.$queryRaw<
+        CheckpointRow[]
+      >`SELECT seq, head_hash, at, key_id, public_key, signature FROM audit_checkpoints ORDER BY seq`;
     },
 
     async latestCheckpointOf(publicKeys: string[], tx: Tx | Db = db): Promise<CheckpointRow | null> {
-      const rows = await tx.$queryRaw<CheckpointRow[]>`SELECT seq, head_hash, at, key_id, public_key, signature FROM audit_checkpoints WHERE public_key = ANY(${publicKeys}) ORDER BY seq DESC LIMIT 1`;
+      const rows = await tx.$queryRaw<
+        CheckpointRow[]
+      >`SELECT seq, head_hash, at, key_id, public_key, signature FROM audit_checkpoints WHERE public_key = ANY(${publicKeys}) ORDER BY seq DESC LIMIT 1`;
       return rows[0] ?? null;
     },
 
     /** Newest first, below seq `before`. */
     checkpointsBefore(before: bigint, limit: number, tx: Tx | Db = db): Promise<CheckpointRow[]> {
-      return tx.$queryRaw<CheckpointRow[]>`SELECT seq, head_hash, at, key_id, public_key, signature FROM audit_checkpoints
+      return tx.$queryRaw<
+        CheckpointRow[]
+      >`SELECT seq, head_hash, at, key_id, public_key, signature FROM audit_checkpoints
       WHERE seq < ${before} ORDER BY seq DESC LIMIT ${limit}`;
     },
 
     /** False when a checkpoint for that seq exists already (another replica sealed it). */
     async insertCheckpoint(c: NewCheckpointRow, tx: Tx | Db = db): Promise<boolean> {
-      const n = await tx.$executeRaw`INSERT INTO audit_checkpoints (seq, head_hash, at, key_id, public_key, signature)
+      const n =
+        await tx.$executeRaw`INSERT INTO audit_checkpoints (seq, head_hash, at, key_id, public_key, signature)
         VALUES (${c.seq}, ${c.headHash}, ${c.at}, ${c.keyId}, ${c.publicKey}, ${c.signature})
         ON CONFLICT (seq) DO NOTHING`;
       return n > 0;

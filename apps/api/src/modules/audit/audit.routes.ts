@@ -1,6 +1,15 @@
 import { Readable } from 'node:stream';
 
-import { AuditCheckpointListQuerySchema, AuditCheckpointListSchema, AuditCheckpointSchema, AuditEventSchema, AuditListQuerySchema, AuditVerifyBodySchema, AuditVerifySchema, pageOf } from '@egress/shared';
+import {
+  AuditCheckpointListQuerySchema,
+  AuditCheckpointListSchema,
+  AuditCheckpointSchema,
+  AuditEventSchema,
+  AuditListQuerySchema,
+  AuditVerifyBodySchema,
+  AuditVerifySchema,
+  pageOf,
+} from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
@@ -12,7 +21,10 @@ import { CSV_HEADER, toCsvLine, type AuditService } from './audit.service.ts';
 const errors = errorResponses(400, 401, 403, 409, 503);
 const tags = ['audit'];
 
-export const auditRoutes: FastifyPluginAsyncZod<{ service: AuditService; checkpoints: Checkpoints }> = async (app, { service, checkpoints }) => {
+export const auditRoutes: FastifyPluginAsyncZod<{ service: AuditService; checkpoints: Checkpoints }> = async (
+  app,
+  { service, checkpoints },
+) => {
   app.get('/api/v1/audit-events', {
     schema: {
       operationId: 'listAuditEvents',
@@ -36,7 +48,12 @@ export const auditRoutes: FastifyPluginAsyncZod<{ service: AuditService; checkpo
   });
 
   app.get('/api/v1/audit-events/verify', {
-    schema: { operationId: 'verifyAuditChain', tags, summary: 'Recompute the hash chain and check it against every signed checkpoint', response: { 200: AuditVerifySchema, ...errors } },
+    schema: {
+      operationId: 'verifyAuditChain',
+      tags,
+      summary: 'Recompute the hash chain and check it against every signed checkpoint',
+      response: { 200: AuditVerifySchema, ...errors },
+    },
     handler: () => checkpoints.verifyLatest(),
   });
 
@@ -44,7 +61,8 @@ export const auditRoutes: FastifyPluginAsyncZod<{ service: AuditService; checkpo
     schema: {
       operationId: 'verifyAuditChainAgainst',
       tags,
-      summary: 'Recompute the hash chain and check it against checkpoints given as text (kept outside the database)',
+      summary:
+        'Recompute the hash chain and check it against checkpoints given as text (kept outside the database)',
       body: AuditVerifyBodySchema,
       response: { 200: AuditVerifySchema, ...errors },
     },
@@ -53,16 +71,35 @@ export const auditRoutes: FastifyPluginAsyncZod<{ service: AuditService; checkpo
   });
 
   app.get('/api/v1/audit-events/checkpoints', {
-    schema: { operationId: 'listAuditCheckpoints', tags, summary: 'Signed checkpoints of the audit log, newest first', querystring: AuditCheckpointListQuerySchema, response: { 200: AuditCheckpointListSchema, ...errors } },
-    handler: async (req) => ({ items: await checkpoints.list(req.query.limit, req.query.before ?? null), publicKey: checkpoints.publicKey, keyId: checkpoints.keyId }),
+    schema: {
+      operationId: 'listAuditCheckpoints',
+      tags,
+      summary: 'Signed checkpoints of the audit log, newest first',
+      querystring: AuditCheckpointListQuerySchema,
+      response: { 200: AuditCheckpointListSchema, ...errors },
+    },
+    handler: async (req) => ({
+      items: await checkpoints.list(req.query.limit, req.query.before ?? null),
+      publicKey: checkpoints.publicKey,
+      keyId: checkpoints.keyId,
+    }),
   });
 
   app.post('/api/v1/audit-events/checkpoints', {
-    schema: { operationId: 'sealAuditLog', tags, summary: 'Seal the audit log now with a signed checkpoint', response: { 201: AuditCheckpointSchema, ...errors } },
+    schema: {
+      operationId: 'sealAuditLog',
+      tags,
+      summary: 'Seal the audit log now with a signed checkpoint',
+      response: { 201: AuditCheckpointSchema, ...errors },
+    },
     handler: async (req, reply) => {
       const checkpoint = await checkpoints.seal({ actor: auditActor(req), requestId: req.id });
       // Never null here: the audit.checkpointed row just appended is a head no checkpoint seals yet.
-      if (!checkpoint) throw new AppError('conflict', 'another replica sealed the log at the same moment; list the checkpoints');
+      if (!checkpoint)
+        throw new AppError(
+          'conflict',
+          'another replica sealed the log at the same moment; list the checkpoints',
+        );
       return reply.status(201).send(checkpoint);
     },
   });

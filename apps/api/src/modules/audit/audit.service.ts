@@ -39,10 +39,25 @@ function filterOf(q: ListQuery): AuditFilter {
 }
 
 // actorId and prevHash come last (added later): with them an export can be verified offline (egressctl audit verify).
-const CSV_COLUMNS = ['seq', 'at', 'actorType', 'actor', 'action', 'targetType', 'targetId', 'requestId', 'before', 'after', 'hash', 'actorId', 'prevHash'] as const;
+const CSV_COLUMNS = [
+  'seq',
+  'at',
+  'actorType',
+  'actor',
+  'action',
+  'targetType',
+  'targetId',
+  'requestId',
+  'before',
+  'after',
+  'hash',
+  'actorId',
+  'prevHash',
+] as const;
 
 function csvCell(value: unknown): string {
-  const s = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  const s =
+    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   // Quote everything that needs it, and neutralise spreadsheet formulas (CSV injection).
   const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;

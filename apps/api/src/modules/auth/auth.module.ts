@@ -17,14 +17,32 @@ function oidcService(app: FastifyInstance, repo: AuthRepository, sessions: Sessi
   if (!oidc) return null;
   const client = createOidcClient({ oidc, redirectUri: `${publicUrl}${OIDC_CALLBACK_PATH}`, log: app.log });
   const logins = createOidcLogins({ repo, clock: app.clock });
-  return createOidcService({ db: app.db, audit: app.audit, sessions, logins, accounts: createOidcAccounts(repo), client, oidc, log: app.log });
+  return createOidcService({
+    db: app.db,
+    audit: app.audit,
+    sessions,
+    logins,
+    accounts: createOidcAccounts(repo),
+    client,
+    oidc,
+    log: app.log,
+  });
 }
 
 export async function authModule(app: FastifyInstance): Promise<void> {
   const repo = createAuthRepository(app.db);
-  const sessions = createSessions({ repo, audit: app.audit, clock: app.clock, sessionTtlMs: app.config.sessionTtlMs });
+  const sessions = createSessions({
+    repo,
+    audit: app.audit,
+    clock: app.clock,
+    sessionTtlMs: app.config.sessionTtlMs,
+  });
   const service = createAuthService({ db: app.db, repo, audit: app.audit, sessions });
-  const throttle = createLoginThrottle({ max: app.config.loginFailuresPerAddress, windowMs: 60_000, now: () => app.clock.now() });
+  const throttle = createLoginThrottle({
+    max: app.config.loginFailuresPerAddress,
+    windowMs: 60_000,
+    now: () => app.clock.now(),
+  });
   await app.register(oidcRoutes, { service: oidcService(app, repo, sessions) });
   await app.register(authRoutes, { service, throttle });
 }

@@ -12,9 +12,19 @@ import { setSessionCookie } from './sessions.ts';
 const errors = errorResponses(400, 401, 403, 429);
 const tags = ['auth'];
 
-export const authRoutes: FastifyPluginAsyncZod<{ service: AuthService; throttle: LoginThrottle }> = async (app, { service, throttle }) => {
+export const authRoutes: FastifyPluginAsyncZod<{ service: AuthService; throttle: LoginThrottle }> = async (
+  app,
+  { service, throttle },
+) => {
   app.post('/api/v1/auth/login', {
-    schema: { operationId: 'login', tags, summary: 'Sign in; sets the session cookie and returns the CSRF token', body: LoginBodySchema, response: { 200: LoginResponseSchema, ...errors }, security: [] },
+    schema: {
+      operationId: 'login',
+      tags,
+      summary: 'Sign in; sets the session cookie and returns the CSRF token',
+      body: LoginBodySchema,
+      response: { 200: LoginResponseSchema, ...errors },
+      security: [],
+    },
     config: {
       // Per address and account, after the body is parsed: slows password guessing without letting
       // one client lock everybody else out.
@@ -33,12 +43,21 @@ export const authRoutes: FastifyPluginAsyncZod<{ service: AuthService; throttle:
       if (wait !== null) {
         await service.throttled(req.ip, throttle, app.config.loginFailuresPerAddress, req.id);
         void reply.header('retry-after', String(wait));
-        throw new AppError('rate_limited', `too many failed sign-ins from this address; try again in ${wait} s`);
+        throw new AppError(
+          'rate_limited',
+          `too many failed sign-ins from this address; try again in ${wait} s`,
+        );
       }
-      const result = await service.login(req.body.email, req.body.password, { ip: req.ip, userAgent: req.headers['user-agent'], requestId: req.id }).catch((error: unknown) => {
-        if (!(error instanceof AppError && error.code === 'unauthenticated')) throttle.release(req.ip);
-        throw error;
-      });
+      const result = await service
+        .login(req.body.email, req.body.password, {
+          ip: req.ip,
+          userAgent: req.headers['user-agent'],
+          requestId: req.id,
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof AppError && error.code === 'unauthenticated')) throttle.release(req.ip);
+          throw error;
+        });
       throttle.release(req.ip);
       setSessionCookie(reply, result);
       return { user: result.user, csrfToken: result.csrfToken };

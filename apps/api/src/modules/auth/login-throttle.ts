@@ -21,7 +21,15 @@ interface Window {
 
 const MAX_TRACKED = 100_000;
 
-export function createLoginThrottle({ max, windowMs, now }: { max: number; windowMs: number; now: () => Date }): LoginThrottle {
+export function createLoginThrottle({
+  max,
+  windowMs,
+  now,
+}: {
+  max: number;
+  windowMs: number;
+  now: () => Date;
+}): LoginThrottle {
   const windows = new Map<string, Window>();
 
   function current(address: string): Window {

@@ -41,7 +41,10 @@ function toSignIn(reply: FastifyReply, code: OidcErrorCode) {
 }
 
 /** `service` is null when OIDC is not configured: the routes then answer sso_not_configured. */
-export const oidcRoutes: FastifyPluginAsyncZod<{ service: OidcService | null }> = async (app, { service }) => {
+export const oidcRoutes: FastifyPluginAsyncZod<{ service: OidcService | null }> = async (
+  app,
+  { service },
+) => {
   const { oidc } = app.config;
   // Per address: each start writes a row and each callback talks to the provider.
   const rateLimit = { max: app.config.loginRateLimit, timeWindow: 60_000 };

@@ -5,7 +5,17 @@ import { createDestinationsRepository } from './destinations.repository.ts';
 import { destinationsRoutes } from './destinations.routes.ts';
 import { createDestinationsService, type CloseDestinationGrants } from './destinations.service.ts';
 
-export async function destinationsModule(app: FastifyInstance, grants: { closeOpenGrants: CloseDestinationGrants }): Promise<void> {
-  const service = createDestinationsService({ db: app.db, repo: createDestinationsRepository(app.db), audit: app.audit, clock: app.clock, changes: app.changes, closeGrants: grants.closeOpenGrants });
+export async function destinationsModule(
+  app: FastifyInstance,
+  grants: { closeOpenGrants: CloseDestinationGrants },
+): Promise<void> {
+  const service = createDestinationsService({
+    db: app.db,
+    repo: createDestinationsRepository(app.db),
+    audit: app.audit,
+    clock: app.clock,
+    changes: app.changes,
+    closeGrants: grants.closeOpenGrants,
+  });
   await app.register(destinationsRoutes, { service });
 }

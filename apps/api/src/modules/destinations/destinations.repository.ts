@@ -42,11 +42,19 @@ export function createDestinationsRepository(db: Db) {
 
     insert(d: NewDestination, tx: Tx | Db = db): Promise<DestinationRow> {
       const { ports, ...data } = d;
-      return tx.destination.create({ data: { ...data, ports: { create: ports.map((p) => ({ port: p.port, protocol: p.protocol })) } }, include: INCLUDE });
+      return tx.destination.create({
+        data: { ...data, ports: { create: ports.map((p) => ({ port: p.port, protocol: p.protocol })) } },
+        include: INCLUDE,
+      });
     },
 
     /** Updates the row; `ports`, when given, replaces every port. */
-    async update(id: string, data: Omit<Prisma.DestinationUpdateInput, 'ports'>, ports: NewDestination['ports'] | undefined, tx: Tx | Db = db): Promise<void> {
+    async update(
+      id: string,
+      data: Omit<Prisma.DestinationUpdateInput, 'ports'>,
+      ports: NewDestination['ports'] | undefined,
+      tx: Tx | Db = db,
+    ): Promise<void> {
       const input: Prisma.DestinationUpdateInput = { ...data };
       if (ports !== undefined) {
         await tx.destinationPort.deleteMany({ where: { destinationId: id } });
@@ -61,11 +69,16 @@ export function createDestinationsRepository(db: Db) {
 
     /** Pending requests on the destination now need `required` approvals. */
     async raisePendingApprovals(destinationId: string, required: number, tx: Tx | Db = db): Promise<void> {
-      await tx.grant.updateMany({ where: { destinationId, state: 'pending' }, data: { requiredApprovals: required } });
+      await tx.grant.updateMany({
+        where: { destinationId, state: 'pending' },
+        data: { requiredApprovals: required },
+      });
     },
 
     countOpenGrantsOnPorts(destinationId: string, ports: number[], tx: Tx | Db = db): Promise<number> {
-      return tx.grant.count({ where: { destinationId, state: { in: ['pending', 'active'] }, port: { in: ports } } });
+      return tx.grant.count({
+        where: { destinationId, state: { in: ['pending', 'active'] }, port: { in: ports } },
+      });
     },
 
     countActiveGrants(destinationId: string, tx: Tx | Db = db): Promise<number> {
@@ -73,12 +86,25 @@ export function createDestinationsRepository(db: Db) {
     },
 
     /** One keyset page by host (limit + 1 rows, for toPage). */
-    list(f: DestinationFilter, limit: number, cursor: string | undefined, tx: Tx | Db = db): Promise<DestinationRow[]> {
-      const where: Prisma.DestinationWhereInput = { deletedAt: null, ...keysetWhere('host', cursor, 'asc', String) };
+    list(
+      f: DestinationFilter,
+      limit: number,
+      cursor: string | undefined,
+      tx: Tx | Db = db,
+    ): Promise<DestinationRow[]> {
+      const where: Prisma.DestinationWhereInput = {
+        deletedAt: null,
+        ...keysetWhere('host', cursor, 'asc', String),
+      };
       if (f.sensitivity) where.sensitivity = f.sensitivity;
       if (f.q) where.host = { contains: f.q };
       if (f.host !== undefined) where.AND = [{ host: f.host }];
-      return tx.destination.findMany({ where, include: INCLUDE, orderBy: [{ host: 'asc' }, { id: 'asc' }], take: limit + 1 });
+      return tx.destination.findMany({
+        where,
+        include: INCLUDE,
+        orderBy: [{ host: 'asc' }, { id: 'asc' }],
+        take: limit + 1,
+      });
     },
   };
 }

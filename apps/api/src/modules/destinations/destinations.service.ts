@@ -52,7 +52,11 @@ export function toDestinationDto(d: Row): DestinationDto {
     ports: d.ports.map((p) => ({ port: p.port, protocol: p.protocol })),
     sensitivity: d.sensitivity,
     description: d.description,
-    gateway: { minReplicas: d.minReplicas, maxReplicas: d.maxReplicas, targetCPUUtilizationPercentage: d.targetCPUUtilizationPercentage },
+    gateway: {
+      minReplicas: d.minReplicas,
+      maxReplicas: d.maxReplicas,
+      targetCPUUtilizationPercentage: d.targetCPUUtilizationPercentage,
+    },
     gatewayName: d.gatewayName,
     hostProblem: hostProblemOf(d.host),
     activeGrants: d._count.grants,
@@ -69,7 +73,14 @@ function checkReplicas(min: number, max: number): void {
   }
 }
 
-export function createDestinationsService(deps: { db: Db; repo: DestinationsRepository; audit: AuditLog; clock: Clock; changes: Changes; closeGrants: CloseDestinationGrants }) {
+export function createDestinationsService(deps: {
+  db: Db;
+  repo: DestinationsRepository;
+  audit: AuditLog;
+  clock: Clock;
+  changes: Changes;
+  closeGrants: CloseDestinationGrants;
+}) {
   const { db, repo, audit, clock, changes, closeGrants } = deps;
   async function load(tx: Tx | Db, id: string): Promise<Row> {
     const row = await repo.findLive(id, tx);
@@ -85,7 +96,8 @@ export function createDestinationsService(deps: { db: Db; repo: DestinationsRepo
     try {
       const dto = await db.$transaction(async (tx) => {
         const clash = await repo.findLiveByGatewayName(gatewayName, tx);
-        if (clash) throw new AppError('duplicate', `gateway name ${gatewayName} is already used by ${clash.host}`);
+        if (clash)
+          throw new AppError('duplicate', `gateway name ${gatewayName} is already used by ${clash.host}`);
         const created = await repo.insert(
           {
             host: body.host,
@@ -100,14 +112,23 @@ export function createDestinationsService(deps: { db: Db; repo: DestinationsRepo
           tx,
         );
         const out = toDestinationDto(created);
-        await audit.append(tx, { actor: ctx.actor, action: 'destination.created', targetType: 'destination', targetId: out.id, after: out, requestId: ctx.requestId });
+        await audit.append(tx, {
+          actor: ctx.actor,
+          action: 'destination.created',
+          targetType: 'destination',
+          targetId: out.id,
+          after: out,
+          requestId: ctx.requestId,
+        });
         return out;
       });
       changes.desiredStateChanged(`destination ${dto.host} created`);
       return dto;
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new AppError('duplicate', `destination ${body.host} already exists`, [{ field: 'body.host', message: 'is already registered' }]);
+        throw new AppError('duplicate', `destination ${body.host} already exists`, [
+          { field: 'body.host', message: 'is already registered' },
+        ]);
       }
       throw error;
     }
@@ -118,7 +139,8 @@ export function createDestinationsService(deps: { db: Db; repo: DestinationsRepo
     const max = body.gateway?.maxReplicas ?? current.maxReplicas;
     checkReplicas(min, max);
     const data: Omit<Prisma.DestinationUpdateInput, 'ports'> = { minReplicas: min, maxReplicas: max };
-    if (body.gateway?.targetCPUUtilizationPercentage !== undefined) data.targetCPUUtilizationPercentage = body.gateway.targetCPUUtilizationPercentage;
+    if (body.gateway?.targetCPUUtilizationPercentage !== undefined)
+      data.targetCPUUtilizationPercentage = body.gateway.targetCPUUtilizationPercentage;
     if (body.sensitivity !== undefined) data.sensitivity = body.sensitivity;
     if (body.description !== undefined) data.description = body.description;
     await repo.update(current.id, data, body.ports, tx);
@@ -129,18 +151,39 @@ export function createDestinationsService(deps: { db: Db; repo: DestinationsRepo
   async function update(id: string, body: Update, ctx: Ctx): Promise<DestinationDto> {
     const dto = await db.$transaction(async (tx) => {
       const current = await load(tx, id);
-      const removedPorts = body.ports ? current.ports.filter((p) => !body.ports?.some((n) => n.port === p.port)).map((p) => p.port) : [];
+      const removedPorts = body.ports
+        ? current.ports.filter((p) => !body.ports?.some((n) => n.port === p.port)).map((p) => p.port)
+        : [];
       if (removedPorts.length > 0) {
         const inUse = await repo.countOpenGrantsOnPorts(id, removedPorts, tx);
-        if (inUse > 0) throw new AppError('conflict', `ports ${removedPorts.join(', ')} still have pending or active grants; revoke them first`);
+        if (inUse > 0)
+          throw new AppError(
+            'conflict',
+            `ports ${removedPorts.join(', ')} still have pending or active grants; revoke them first`,
+          );
       }
       // A host refused by today's rules keeps what it has, and gains nothing: no new ports.
       const problem = hostProblemOf(current.host);
-      const addedPorts = body.ports?.filter((n) => !current.ports.some((p) => p.port === n.port && p.protocol === n.protocol)) ?? [];
-      if (problem !== null && addedPorts.length > 0) throw new AppError('conflict', `${problem}: a destination registered before that rule takes no new ports; register a public name instead`);
+      const addedPorts =
+        body.ports?.filter(
+          (n) => !current.ports.some((p) => p.port === n.port && p.protocol === n.protocol),
+        ) ?? [];
+      if (problem !== null && addedPorts.length > 0)
+        throw new AppError(
+          'conflict',
+          `${problem}: a destination registered before that rule takes no new ports; register a public name instead`,
+        );
       await applyUpdate(tx, current, body);
       const after = toDestinationDto(await load(tx, id));
-      await audit.append(tx, { actor: ctx.actor, action: 'destination.updated', targetType: 'destination', targetId: id, before: toDestinationDto(current), after, requestId: ctx.requestId });
+      await audit.append(tx, {
+        actor: ctx.actor,
+        action: 'destination.updated',
+        targetType: 'destination',
+        targetId: id,
+        before: toDestinationDto(current),
+        after,
+        requestId: ctx.requestId,
+      });
       return after;
     });
     changes.desiredStateChanged(`destination ${dto.host} updated`);
@@ -148,22 +191,53 @@ export function createDestinationsService(deps: { db: Db; repo: DestinationsRepo
   }
 
   async function remove(id: string, force: boolean, ctx: Ctx): Promise<void> {
-    if (force && !can(ctx.user.role, 'destinations.forceDelete')) throw forbidden('force-deleting a destination with active grants needs the admin role');
+    if (force && !can(ctx.user.role, 'destinations.forceDelete'))
+      throw forbidden('force-deleting a destination with active grants needs the admin role');
     await db.$transaction(async (tx) => {
       const before = await load(tx, id);
       const active = await repo.countActiveGrants(id, tx);
-      if (active > 0 && !force) throw new AppError('conflict', `${before.host} has ${active} active grant(s); revoke them first or delete with ?force=true (admin)`);
+      if (active > 0 && !force)
+        throw new AppError(
+          'conflict',
+          `${before.host} has ${active} active grant(s); revoke them first or delete with ?force=true (admin)`,
+        );
       const now = clock.now();
-      const events = await closeGrants(tx, { destinationId: id }, { actor: ctx.actor, userId: ctx.user.userId, requestId: ctx.requestId, reason: `destination ${before.host} deleted`, now });
+      const events = await closeGrants(
+        tx,
+        { destinationId: id },
+        {
+          actor: ctx.actor,
+          userId: ctx.user.userId,
+          requestId: ctx.requestId,
+          reason: `destination ${before.host} deleted`,
+          now,
+        },
+      );
       await repo.markDeleted(id, now, tx);
-      events.push({ actor: ctx.actor, action: 'destination.deleted', targetType: 'destination', targetId: id, before: toDestinationDto(before), after: { force }, requestId: ctx.requestId });
+      events.push({
+        actor: ctx.actor,
+        action: 'destination.deleted',
+        targetType: 'destination',
+        targetId: id,
+        before: toDestinationDto(before),
+        after: { force },
+        requestId: ctx.requestId,
+      });
       await audit.append(tx, events);
     });
     changes.desiredStateChanged(`destination ${id} deleted`);
   }
 
   async function list(q: ListQuery): Promise<Page<DestinationDto>> {
-    const rows = await repo.list({ sensitivity: q.sensitivity, q: q.q?.toLowerCase(), host: q.host ? q.host.trim().toLowerCase() : undefined }, q.limit, q.cursor);
+    const rows = await repo.list(
+      {
+        sensitivity: q.sensitivity,
+        q: q.q?.toLowerCase(),
+        host: q.host ? q.host.trim().toLowerCase() : undefined,
+      },
+      q.limit,
+      q.cursor,
+    );
     return toPage(rows, q.limit, toDestinationDto, (r) => [r.host, r.id]);
   }
 

@@ -1,4 +1,10 @@
-import { canonicalJson, networkPolicies, type CompiledPolicy, type CompilerInput, type KubernetesObject } from '@egress/manifests';
+import {
+  canonicalJson,
+  networkPolicies,
+  type CompiledPolicy,
+  type CompilerInput,
+  type KubernetesObject,
+} from '@egress/manifests';
 
 import type { Changes } from '../../platform/changes.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -34,7 +40,8 @@ interface Entry {
   byKey: Map<string, string[]>;
 }
 
-const grantKey = (serviceId: string, destinationId: string | null, port: number) => `${serviceId}/${destinationId ?? '*'}/${port}`;
+const grantKey = (serviceId: string, destinationId: string | null, port: number) =>
+  `${serviceId}/${destinationId ?? '*'}/${port}`;
 
 function indexGrants(snapshot: CompilerSnapshot): Map<string, string[]> {
   const byKey = new Map<string, string[]>();
@@ -46,9 +53,16 @@ function indexGrants(snapshot: CompilerSnapshot): Map<string, string[]> {
 }
 
 /** Compiles a snapshot with the target's observations on the compiler thread, as the reconciler does. */
-export async function compileState(snapshot: CompilerSnapshot, observed: Observations, byKey = indexGrants(snapshot)): Promise<CompiledState> {
+export async function compileState(
+  snapshot: CompilerSnapshot,
+  observed: Observations,
+  byKey = indexGrants(snapshot),
+): Promise<CompiledState> {
   const { readiness, gatewayAddresses, cluster } = observed;
-  const objects = await compileDesired(snapshot, readiness, { ...(gatewayAddresses ? { addresses: gatewayAddresses } : {}), cluster });
+  const objects = await compileDesired(snapshot, readiness, {
+    ...(gatewayAddresses ? { addresses: gatewayAddresses } : {}),
+    cluster,
+  });
   const policies = networkPolicies(objects);
   const byNamespace = new Map<string, CompiledPolicy[]>();
   for (const p of policies) {
@@ -61,7 +75,8 @@ export async function compileState(snapshot: CompilerSnapshot, observed: Observa
     objects,
     policies,
     policiesIn: (...namespaces) => [...new Set(namespaces)].flatMap((n) => byNamespace.get(n) ?? []),
-    enforcedGrantIds: (serviceId, destinationId, port) => byKey.get(grantKey(serviceId, destinationId, port)) ?? [],
+    enforcedGrantIds: (serviceId, destinationId, port) =>
+      byKey.get(grantKey(serviceId, destinationId, port)) ?? [],
   };
 }
 
@@ -81,7 +96,13 @@ export async function compileState(snapshot: CompilerSnapshot, observed: Observa
  * Concurrent questions share one read and one compile.
  */
 /** `db` is for the engine's snapshot read (desired-state.ts); the freshness checks go through `repo`. */
-export function createDesiredStateCache(deps: { db: Db; repo: Pick<ExplainRepository, 'auditHead' | 'nextExpiry'>; observe: (snapshot: CompilerSnapshot) => Promise<Observations>; changes: Changes; clock: Clock }) {
+export function createDesiredStateCache(deps: {
+  db: Db;
+  repo: Pick<ExplainRepository, 'auditHead' | 'nextExpiry'>;
+  observe: (snapshot: CompilerSnapshot) => Promise<Observations>;
+  changes: Changes;
+  clock: Clock;
+}) {
   const { db, repo, observe, changes, clock } = deps;
   let generation = 0;
   const unsubscribe = changes.onDesiredStateChanged(() => {
@@ -100,7 +121,13 @@ export function createDesiredStateCache(deps: { db: Db; repo: Pick<ExplainReposi
     const now = clock.now();
     const snapshot = await loadSnapshot(db, readSettings, now);
     const next = await repo.nextExpiry(now);
-    return { snapshot, generation: at, head, validUntil: next?.getTime() ?? Number.POSITIVE_INFINITY, byKey: indexGrants(snapshot) };
+    return {
+      snapshot,
+      generation: at,
+      head,
+      validUntil: next?.getTime() ?? Number.POSITIVE_INFINITY,
+      byKey: indexGrants(snapshot),
+    };
   }
 
   /** A snapshot at least as new as the last change this question could know of (`head`: the chain's head, read when it started). */
@@ -111,7 +138,8 @@ export function createDesiredStateCache(deps: { db: Db; repo: Pick<ExplainReposi
         if (loading === pending) loading = null;
         throw error;
       });
-      if (entry.generation === generation && entry.head >= head && clock.now().getTime() < entry.validUntil) return entry;
+      if (entry.generation === generation && entry.head >= head && clock.now().getTime() < entry.validUntil)
+        return entry;
       if (loading === pending) loading = null;
     }
     // Changes keep coming: a snapshot read now is current enough for this question; not kept.

@@ -26,7 +26,10 @@ export interface GrantRow {
  * The live service named `name` (null if none) and the audit chain's last seq, in one statement: the
  * head tells the kept compiled state whether a change was committed since it was read (desired-cache.ts).
  */
-async function serviceNamed(db: Tx | Db, name: string): Promise<{ service: ServiceRow | null; head: bigint }> {
+async function serviceNamed(
+  db: Tx | Db,
+  name: string,
+): Promise<{ service: ServiceRow | null; head: bigint }> {
   const rows = await db.$queryRaw<(Partial<ServiceRow> & { head: bigint | null })[]>`
     SELECT (SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1) AS head,
            s.id::text, s.name, s.namespace, s.selector, s.service_account AS "serviceAccount"
@@ -41,7 +44,12 @@ async function serviceNamed(db: Tx | Db, name: string): Promise<{ service: Servi
  * port-wide: each pending and active one, newest first, then the most recent other one (rejected,
  * revoked, expired...) to say why.
  */
-async function grantsOf(db: Tx | Db, serviceId: string, destinationId: string | null, port: number): Promise<{ hostGrants: GrantRow[]; portWide: GrantRow[] }> {
+async function grantsOf(
+  db: Tx | Db,
+  serviceId: string,
+  destinationId: string | null,
+  port: number,
+): Promise<{ hostGrants: GrantRow[]; portWide: GrantRow[] }> {
   const rows = await db.$queryRaw<GrantRow[]>`
     SELECT g.id::text, g.destination_id::text AS "destinationId", g.state::text AS state, g.required_approvals AS "requiredApprovals",
            g.expires_at AS "expiresAt", (SELECT count(*)::int FROM grant_approvals a WHERE a.grant_id = g.id) AS approvals
@@ -53,23 +61,31 @@ async function grantsOf(db: Tx | Db, serviceId: string, destinationId: string | 
     ) g
     WHERE g.open OR g.n = 1
     ORDER BY g.open DESC, g.requested_at DESC, g.id DESC`;
-  return { hostGrants: rows.filter((g) => g.destinationId !== null), portWide: rows.filter((g) => g.destinationId === null) };
+  return {
+    hostGrants: rows.filter((g) => g.destinationId !== null),
+    portWide: rows.filter((g) => g.destinationId === null),
+  };
 }
 
 export function createExplainRepository(db: Db) {
   return {
     serviceNamed: (name: string, tx: Tx | Db = db) => serviceNamed(tx, name),
-    grantsOf: (serviceId: string, destinationId: string | null, port: number, tx: Tx | Db = db) => grantsOf(tx, serviceId, destinationId, port),
+    grantsOf: (serviceId: string, destinationId: string | null, port: number, tx: Tx | Db = db) =>
+      grantsOf(tx, serviceId, destinationId, port),
 
     /** The audit chain's last seq (0 when empty). */
     async auditHead(tx: Tx | Db = db): Promise<bigint> {
-      const [row] = await tx.$queryRaw<{ seq: bigint }[]>`SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1`;
+      const [row] = await tx.$queryRaw<
+        { seq: bigint }[]
+      >`SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1`;
       return row?.seq ?? 0n;
     },
 
     /** When the earliest active grant still to expire after `now` expires; null when none will. */
     async nextExpiry(now: Date, tx: Tx | Db = db): Promise<Date | null> {
-      const [next] = await tx.$queryRaw<{ at: Date | null }[]>`SELECT min(expires_at) AS at FROM grants WHERE state = 'active' AND expires_at > ${now}`;
+      const [next] = await tx.$queryRaw<
+        { at: Date | null }[]
+      >`SELECT min(expires_at) AS at FROM grants WHERE state = 'active' AND expires_at > ${now}`;
       return next?.at ?? null;
     },
   };

@@ -14,7 +14,13 @@ const errors = errorResponses(400, 401, 403, 404);
 export const explainModule: FastifyPluginAsyncZod = async (app) => {
   const target = app.reconciler.target;
   const repo = createExplainRepository(app.db);
-  const cache = createDesiredStateCache({ db: app.db, repo, observe: (snapshot) => observeTarget(target, snapshot, app.log), changes: app.changes, clock: app.clock });
+  const cache = createDesiredStateCache({
+    db: app.db,
+    repo,
+    observe: (snapshot) => observeTarget(target, snapshot, app.log),
+    changes: app.changes,
+    clock: app.clock,
+  });
   app.addHook('onClose', async () => cache.close());
   const service = createExplainService({ repo, cache, clock: app.clock, publicUrl: app.config.publicUrl });
 
@@ -22,7 +28,8 @@ export const explainModule: FastifyPluginAsyncZod = async (app) => {
     schema: {
       operationId: 'explain',
       tags: ['explain'],
-      summary: 'Whether a service can reach host:port now (allowed, denied, open), each check on the way, and what would change it',
+      summary:
+        'Whether a service can reach host:port now (allowed, denied, open), each check on the way, and what would change it',
       querystring: ExplainQuerySchema,
       response: { 200: ExplainSchema, ...errors },
     },

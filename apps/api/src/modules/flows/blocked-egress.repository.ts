@@ -66,7 +66,14 @@ function groupFilter(q: Query, since: Date): Prisma.Sql {
     parts.push(sql`(g.dest_key LIKE ${pattern} OR g.dest_ip LIKE ${pattern})`);
   }
   if (q.known) parts.push(q.known === 'true' ? sql`d.id IS NOT NULL` : sql`d.id IS NULL`);
-  parts.push(keysetSql(sql`g.last_seen, g.key`, q.cursor, 'desc', (k, key) => sql`${new Date(k)}::timestamptz, ${key}`));
+  parts.push(
+    keysetSql(
+      sql`g.last_seen, g.key`,
+      q.cursor,
+      'desc',
+      (k, key) => sql`${new Date(k)}::timestamptz, ${key}`,
+    ),
+  );
   return Prisma.join(parts, ' AND ');
 }
 

@@ -30,7 +30,11 @@ async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
  * tick, and sweeps on several replicas do not queue. A group outlives its windows by at most a tick,
  * and the inbox never shows a group last seen before the retention anyway.
  */
-export async function sweepExpiredFlows(db: Db, repo: BlockedEgressRepository, clock: Clock): Promise<number> {
+export async function sweepExpiredFlows(
+  db: Db,
+  repo: BlockedEgressRepository,
+  clock: Clock,
+): Promise<number> {
   const { flowRetentionDays } = await readSettings(db);
   const cutoff = new Date(clock.now().getTime() - flowRetentionDays * DAY_MS);
   const windows = await inBatches(() => repo.deleteWindowsBefore(cutoff, BATCH));
@@ -39,11 +43,22 @@ export async function sweepExpiredFlows(db: Db, repo: BlockedEgressRepository, c
 }
 
 /** The retention sweep runs on every replica, on the grant expiry sweep's interval (EGRESS_EXPIRY_INTERVAL_SECONDS). */
-export function createFlowRetentionWorker(deps: { db: Db; repo: BlockedEgressRepository; clock: Clock; intervalMs: number; log: FastifyBaseLogger }): Worker {
+export function createFlowRetentionWorker(deps: {
+  db: Db;
+  repo: BlockedEgressRepository;
+  clock: Clock;
+  intervalMs: number;
+  log: FastifyBaseLogger;
+}): Worker {
   const { db, repo, clock, intervalMs, log } = deps;
   const task = async () => {
     const n = await sweepExpiredFlows(db, repo, clock);
     if (n > 0) log.info({ deleted: n }, 'deleted denied-flow rows past their retention');
   };
-  return periodicWorker({ intervalMs, task, log, failure: 'denied-flow retention sweep failed; retrying on the next tick' });
+  return periodicWorker({
+    intervalMs,
+    task,
+    log,
+    failure: 'denied-flow retention sweep failed; retrying on the next tick',
+  });
 }

@@ -39,7 +39,9 @@ export interface Aggregate {
 }
 
 function keyOf(r: FlowRow): string {
-  return [r.serviceId ?? '', r.sourceNamespace, r.destKey, r.port, r.protocol, r.windowStart.getTime()].join('\u0000');
+  return [r.serviceId ?? '', r.sourceNamespace, r.destKey, r.port, r.protocol, r.windowStart.getTime()].join(
+    '\u0000',
+  );
 }
 
 function merge(into: FlowRow, next: FlowRow): void {
@@ -53,14 +55,21 @@ function merge(into: FlowRow, next: FlowRow): void {
   into.destIp ??= next.destIp;
 }
 
-export function aggregateFlows(flows: readonly DeniedFlow[], attribute: Attributor, knownHosts: ReadonlyMap<string, string>, windowMs: number): Aggregate {
+export function aggregateFlows(
+  flows: readonly DeniedFlow[],
+  attribute: Attributor,
+  knownHosts: ReadonlyMap<string, string>,
+  windowMs: number,
+): Aggregate {
   const rows = new Map<string, FlowRow>();
   const subjects = new Map<string, AlertSubject>();
   let unattributed = 0;
   for (const flow of flows) {
     const service = attribute(flow.sourceNamespace, flow.sourceLabels);
     if (!service) unattributed++;
-    const subject = service ? { serviceId: service.id, namespace: service.namespace } : { serviceId: null, namespace: flow.sourceNamespace };
+    const subject = service
+      ? { serviceId: service.id, namespace: service.namespace }
+      : { serviceId: null, namespace: flow.sourceNamespace };
     subjects.set(`${subject.serviceId ?? ''}\u0000${subject.namespace}`, subject);
     const row: FlowRow = {
       serviceId: service?.id ?? null,

@@ -2,15 +2,27 @@ import { describe, expect, it } from 'vitest';
 
 import { createAttributor, type AttributableService } from './flows.attribution.ts';
 
-const svc = (name: string, namespace: string, matchLabels: Record<string, string>): AttributableService => ({ id: `id-${name}`, name, namespace, matchLabels });
+const svc = (name: string, namespace: string, matchLabels: Record<string, string>): AttributableService => ({
+  id: `id-${name}`,
+  name,
+  namespace,
+  matchLabels,
+});
 
 describe('attribution of a denied flow to a service', () => {
   const checkout = svc('shop.checkout', 'shop', { app: 'checkout' });
   const checkoutCanary = svc('shop.checkout-canary', 'shop', { app: 'checkout', track: 'canary' });
-  const attribute = createAttributor([checkoutCanary, checkout, svc('shop.cart', 'shop', { app: 'cart' }), svc('other.checkout', 'other', { app: 'checkout' })]);
+  const attribute = createAttributor([
+    checkoutCanary,
+    checkout,
+    svc('shop.cart', 'shop', { app: 'cart' }),
+    svc('other.checkout', 'other', { app: 'checkout' }),
+  ]);
 
   it('matches when the selector is a subset of the pod labels, in the same namespace', () => {
-    expect(attribute('shop', { app: 'checkout', 'pod-template-hash': '6c9f8d7b5' })?.name).toBe('shop.checkout');
+    expect(attribute('shop', { app: 'checkout', 'pod-template-hash': '6c9f8d7b5' })?.name).toBe(
+      'shop.checkout',
+    );
     expect(attribute('other', { app: 'checkout' })?.name).toBe('other.checkout');
   });
 

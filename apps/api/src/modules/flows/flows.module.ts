@@ -11,8 +11,29 @@ import { createFlowsService, type AlertEvaluation } from './flows.service.ts';
 
 export async function flowsModule(app: FastifyInstance, deps: { alerts: AlertEvaluation }) {
   const blocked = createBlockedEgressRepository(app.db);
-  const service = createFlowsService({ db: app.db, repo: createFlowsRepository(app.db), blocked, audit: app.audit, clock: app.clock, alerts: deps.alerts, log: app.log });
-  const records = new Counter({ name: 'egress_flow_records_total', help: 'Denied-flow records received, by result', labelNames: ['result'] as const, registers: [app.metrics.registry] });
+  const service = createFlowsService({
+    db: app.db,
+    repo: createFlowsRepository(app.db),
+    blocked,
+    audit: app.audit,
+    clock: app.clock,
+    alerts: deps.alerts,
+    log: app.log,
+  });
+  const records = new Counter({
+    name: 'egress_flow_records_total',
+    help: 'Denied-flow records received, by result',
+    labelNames: ['result'] as const,
+    registers: [app.metrics.registry],
+  });
   await app.register(flowsRoutes, { service, records });
-  return { retentionWorker: createFlowRetentionWorker({ db: app.db, repo: blocked, clock: app.clock, intervalMs: app.config.expiryIntervalMs, log: app.log }) };
+  return {
+    retentionWorker: createFlowRetentionWorker({
+      db: app.db,
+      repo: blocked,
+      clock: app.clock,
+      intervalMs: app.config.expiryIntervalMs,
+      log: app.log,
+    }),
+  };
 }

@@ -61,13 +61,24 @@ export function createFlowsRepository(db: Db) {
   /** The live services of the batch's namespaces, and the live destinations among its names. */
   async function attributionContext(namespaces: string[], names: string[]): Promise<AttributionContext> {
     const [services, destinations] = await Promise.all([
-      db.$queryRaw<ServiceRow[]>`SELECT id, name, namespace, selector FROM services WHERE deleted_at IS NULL AND namespace = ANY(${namespaces}::text[])`,
-      names.length === 0 ? [] : db.$queryRaw<{ id: string; host: string }[]>`SELECT id, host FROM destinations WHERE deleted_at IS NULL AND host = ANY(${names}::text[])`,
+      db.$queryRaw<
+        ServiceRow[]
+      >`SELECT id, name, namespace, selector FROM services WHERE deleted_at IS NULL AND namespace = ANY(${namespaces}::text[])`,
+      names.length === 0
+        ? []
+        : db.$queryRaw<
+            { id: string; host: string }[]
+          >`SELECT id, host FROM destinations WHERE deleted_at IS NULL AND host = ANY(${names}::text[])`,
     ]);
     return {
       // A selector without labels would select every pod of its namespace; the API never stores one.
       services: services
-        .map((s) => ({ id: s.id, name: s.name, namespace: s.namespace, matchLabels: s.selector?.matchLabels ?? {} }))
+        .map((s) => ({
+          id: s.id,
+          name: s.name,
+          namespace: s.namespace,
+          matchLabels: s.selector?.matchLabels ?? {},
+        }))
         .filter((s) => Object.keys(s.matchLabels).length > 0),
       knownHosts: new Map(destinations.map((d) => [d.host, d.id])),
     };

@@ -25,7 +25,12 @@ const INGEST_BODY_LIMIT = 16 * 1024 * 1024;
  * reasons the same way, plus the error envelope's `error` for clients that look only at that.
  */
 const AllRejectedSchema = FlowIngestResultSchema.extend({
-  error: z.object({ code: z.literal('all_records_rejected'), message: z.string(), details: z.array(ErrorDetailSchema), requestId: z.string() }),
+  error: z.object({
+    code: z.literal('all_records_rejected'),
+    message: z.string(),
+    details: z.array(ErrorDetailSchema),
+    requestId: z.string(),
+  }),
 }).meta({ id: 'FlowIngestRejected' });
 
 /** "records[3].destPort: must be …" → {field: "body.records[3].destPort", message: "must be …"}. */
@@ -35,24 +40,40 @@ function detailOf(e: FlowIngestError) {
 }
 
 /** `records` counts what collectors send, by result (the flows module registers it). */
-export const flowsRoutes: FastifyPluginAsyncZod<{ service: FlowsService; records: Counter<'result'> }> = async (app, { service, records }) => {
+export const flowsRoutes: FastifyPluginAsyncZod<{
+  service: FlowsService;
+  records: Counter<'result'>;
+}> = async (app, { service, records }) => {
   app.post('/api/v1/flows', {
     bodyLimit: INGEST_BODY_LIMIT,
     schema: {
       operationId: 'ingestFlows',
       tags: ['flows'],
-      summary: 'Report denied flows (Calico, Hubble or generic records); needs a token with the flows.ingest scope',
+      summary:
+        'Report denied flows (Calico, Hubble or generic records); needs a token with the flows.ingest scope',
       body: FlowIngestBodySchema,
       response: { 200: FlowIngestResultSchema, 422: AllRejectedSchema, ...errors },
     },
     handler: async (req, reply) => {
       const { tokenId } = requireActor(req);
-      const { result, stored } = await service.ingest(req.body.format, req.body.records, { actor: auditActor(req), tokenId, requestId: req.id });
+      const { result, stored } = await service.ingest(req.body.format, req.body.records, {
+        actor: auditActor(req),
+        tokenId,
+        requestId: req.id,
+      });
       records.inc({ result: 'accepted' }, result.accepted);
       records.inc({ result: 'rejected' }, result.rejected);
       if (stored) return reply.status(200).send(result);
       const message = `every record was rejected (${result.rejected}); nothing was stored`;
-      return reply.status(422).send({ ...result, error: { code: 'all_records_rejected' as const, message, details: result.errors.map(detailOf), requestId: req.id } });
+      return reply.status(422).send({
+        ...result,
+        error: {
+          code: 'all_records_rejected' as const,
+          message,
+          details: result.errors.map(detailOf),
+          requestId: req.id,
+        },
+      });
     },
   });
 

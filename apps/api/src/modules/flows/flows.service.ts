@@ -63,7 +63,15 @@ function normaliseBatch(format: FlowFormat, records: readonly unknown[], bounds:
   return { flows, errors, rejected };
 }
 
-export function createFlowsService(deps: { db: Db; repo: FlowsRepository; blocked: BlockedEgressRepository; audit: AuditLog; clock: Clock; alerts: AlertEvaluation; log: FastifyBaseLogger }) {
+export function createFlowsService(deps: {
+  db: Db;
+  repo: FlowsRepository;
+  blocked: BlockedEgressRepository;
+  audit: AuditLog;
+  clock: Clock;
+  alerts: AlertEvaluation;
+  log: FastifyBaseLogger;
+}) {
   const { db, repo, blocked, audit, clock, alerts, log } = deps;
 
   /**
@@ -79,23 +87,55 @@ export function createFlowsService(deps: { db: Db; repo: FlowsRepository; blocke
     }
   }
 
-  async function ingest(format: FlowFormat, records: readonly unknown[], ctx: IngestContext): Promise<IngestOutcome> {
+  async function ingest(
+    format: FlowFormat,
+    records: readonly unknown[],
+    ctx: IngestContext,
+  ): Promise<IngestOutcome> {
     const settings = await readSettings(db);
     const now = clock.now().getTime();
-    const bounds = { notBefore: new Date(now - settings.flowRetentionDays * DAY_MS), notAfter: new Date(now + MAX_CLOCK_SKEW_MS) };
+    const bounds = {
+      notBefore: new Date(now - settings.flowRetentionDays * DAY_MS),
+      notAfter: new Date(now + MAX_CLOCK_SKEW_MS),
+    };
     const { flows, errors, rejected } = normaliseBatch(format, records, bounds);
-    if (flows.length === 0) return { result: { accepted: 0, rejected, unattributed: 0, errors }, stored: false };
+    if (flows.length === 0)
+      return { result: { accepted: 0, rejected, unattributed: 0, errors }, stored: false };
 
     const namespaces = [...new Set(flows.map((f) => f.sourceNamespace))];
     const names = [...new Set(flows.flatMap((f) => (f.destName ? [f.destName] : [])))];
     const context = await repo.attributionContext(namespaces, names);
-    const batch = aggregateFlows(flows, createAttributor(context.services), context.knownHosts, settings.flowDedupWindowSeconds * 1000);
-    const result: FlowIngestResult = { accepted: flows.length, rejected, unattributed: batch.unattributed, errors };
+    const batch = aggregateFlows(
+      flows,
+      createAttributor(context.services),
+      context.knownHosts,
+      settings.flowDedupWindowSeconds * 1000,
+    );
+    const result: FlowIngestResult = {
+      accepted: flows.length,
+      rejected,
+      unattributed: batch.unattributed,
+      errors,
+    };
     await db.$transaction(
       async (tx) => {
         await repo.upsert(tx, batch.rows);
-        const after = { format, accepted: result.accepted, rejected, unattributed: result.unattributed, rows: batch.rows.length, tokenId: ctx.tokenId };
-        await audit.append(tx, { actor: ctx.actor, action: 'flows.ingested', targetType: 'flows', targetId: null, after, requestId: ctx.requestId });
+        const after = {
+          format,
+          accepted: result.accepted,
+          rejected,
+          unattributed: result.unattributed,
+          rows: batch.rows.length,
+          tokenId: ctx.tokenId,
+        };
+        await audit.append(tx, {
+          actor: ctx.actor,
+          action: 'flows.ingested',
+          targetType: 'flows',
+          targetId: null,
+          after,
+          requestId: ctx.requestId,
+        });
       },
       // A 5,000-record batch waits for the audit chain's lock behind other writers: allow more than the default 5 s.
       { maxWait: 10_000, timeout: 30_000 },

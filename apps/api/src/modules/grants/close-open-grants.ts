@@ -20,8 +20,22 @@ export function createCloseOpenGrants(repo: GrantsRepository) {
       const state = g.state === 'active' ? 'revoked' : 'cancelled';
       await repo.decide(g.id, { state, at: ctx.now, decidedById: ctx.userId, reason: ctx.reason }, tx);
       const before = toGrantDto(g);
-      const after = { ...before, state, decidedAt: ctx.now.toISOString(), decidedBy: ctx.actor.label, reason: ctx.reason };
-      events.push({ actor: ctx.actor, action: state === 'revoked' ? 'grant.revoked' : 'grant.cancelled', targetType: 'grant', targetId: g.id, before, after, requestId: ctx.requestId });
+      const after = {
+        ...before,
+        state,
+        decidedAt: ctx.now.toISOString(),
+        decidedBy: ctx.actor.label,
+        reason: ctx.reason,
+      };
+      events.push({
+        actor: ctx.actor,
+        action: state === 'revoked' ? 'grant.revoked' : 'grant.cancelled',
+        targetType: 'grant',
+        targetId: g.id,
+        before,
+        after,
+        requestId: ctx.requestId,
+      });
     }
     return events;
   };

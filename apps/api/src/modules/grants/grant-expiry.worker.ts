@@ -12,7 +12,12 @@ export async function expireDueGrants(service: GrantsService): Promise<number> {
   let expired = 0;
   for (const { id } of await service.findExpirable(BATCH)) {
     try {
-      await service.expire(id, { actor: null, auditActor: SYSTEM_ACTOR, requestId: null, reason: 'expiry reached' });
+      await service.expire(id, {
+        actor: null,
+        auditActor: SYSTEM_ACTOR,
+        requestId: null,
+        reason: 'expiry reached',
+      });
       expired++;
     } catch (error) {
       // Another replica (or a revoke) got there first: the row is no longer active. Anything else is real.
@@ -26,7 +31,12 @@ export async function expireDueGrants(service: GrantsService): Promise<number> {
  * A sweep on every replica, every EGRESS_EXPIRY_INTERVAL_SECONDS: expiry needs nobody to act. Row locks
  * in the transition make concurrent sweeps safe (the loser sees a non-active grant and skips it).
  */
-export function createGrantExpiryWorker(deps: { service: GrantsService; intervalMs: number; log: FastifyBaseLogger; expired: (n: number) => void }): Worker {
+export function createGrantExpiryWorker(deps: {
+  service: GrantsService;
+  intervalMs: number;
+  log: FastifyBaseLogger;
+  expired: (n: number) => void;
+}): Worker {
   const { service, intervalMs, log, expired } = deps;
   const task = async () => {
     const n = await expireDueGrants(service);

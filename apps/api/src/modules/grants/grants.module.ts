@@ -11,7 +11,13 @@ import { createGrantsService } from './grants.service.ts';
 
 export async function grantsModule(app: FastifyInstance) {
   const repo = createGrantsRepository(app.db);
-  const service = createGrantsService({ db: app.db, repo, audit: app.audit, clock: app.clock, changes: app.changes });
+  const service = createGrantsService({
+    db: app.db,
+    repo,
+    audit: app.audit,
+    clock: app.clock,
+    changes: app.changes,
+  });
   const expired = new Counter({
     name: 'egress_grants_expired_total',
     help: 'Grants moved to expired by the expiry sweep of this instance',
@@ -23,6 +29,11 @@ export async function grantsModule(app: FastifyInstance) {
     service,
     /** Ends a deleted service's or destination's open grants inside the caller's transaction. */
     closeOpenGrants: createCloseOpenGrants(repo),
-    expiryWorker: createGrantExpiryWorker({ service, intervalMs: app.config.expiryIntervalMs, log: app.log, expired: (n) => expired.inc(n) }),
+    expiryWorker: createGrantExpiryWorker({
+      service,
+      intervalMs: app.config.expiryIntervalMs,
+      log: app.log,
+      expired: (n) => expired.inc(n),
+    }),
   };
 }

@@ -80,7 +80,11 @@ function toRecord(r: Row): GrantRecord {
     requestedBy: r.requested_by,
     requestedAt: r.requested_at.toISOString(),
     expiresAt: iso(r.expires_at),
-    approvals: r.approvals.map((a) => ({ approver: a.approver, at: new Date(a.at).toISOString(), comment: a.comment })),
+    approvals: r.approvals.map((a) => ({
+      approver: a.approver,
+      at: new Date(a.at).toISOString(),
+      comment: a.comment,
+    })),
     requiredApprovals: r.required_approvals,
     decidedAt: iso(r.decided_at),
     decidedBy: r.decided_by ?? (r.decided_at ? 'system' : null),
@@ -121,10 +125,17 @@ function where(f: GrantFilter): Prisma.Sql {
   const parts: Prisma.Sql[] = [sql`TRUE`];
   if (f.state) parts.push(sql`g.state = ${f.state}::"GrantState"`);
   // Names and hosts are unique among live rows only: filters mean the live service or destination.
-  if (f.service) parts.push(sql`g.service_id IN (SELECT id FROM services WHERE name = ${f.service} AND deleted_at IS NULL)`);
+  if (f.service)
+    parts.push(
+      sql`g.service_id IN (SELECT id FROM services WHERE name = ${f.service} AND deleted_at IS NULL)`,
+    );
   if (f.destination === '*') parts.push(sql`g.destination_id IS NULL`);
-  else if (f.destination) parts.push(sql`g.destination_id IN (SELECT id FROM destinations WHERE host = ${f.destination.toLowerCase()} AND deleted_at IS NULL)`);
-  if (f.requestedBy) parts.push(sql`g.requested_by_id IN (SELECT id FROM users WHERE email = ${f.requestedBy.toLowerCase()})`);
+  else if (f.destination)
+    parts.push(
+      sql`g.destination_id IN (SELECT id FROM destinations WHERE host = ${f.destination.toLowerCase()} AND deleted_at IS NULL)`,
+    );
+  if (f.requestedBy)
+    parts.push(sql`g.requested_by_id IN (SELECT id FROM users WHERE email = ${f.requestedBy.toLowerCase()})`);
   return Prisma.join(parts, ' AND ');
 }
 
@@ -137,14 +148,30 @@ export function createGrantsRepository(db: Db) {
 
     /** Locks the grant row until the transaction ends; false when it does not exist. */
     async lock(id: string, tx: Tx): Promise<boolean> {
-      const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM grants WHERE id = ${id}::uuid FOR UPDATE`;
+      const rows = await tx.$queryRaw<
+        { id: string }[]
+      >`SELECT id FROM grants WHERE id = ${id}::uuid FOR UPDATE`;
       return rows.length === 1;
     },
 
     /** Keyset pagination on (requested_at, id) as a row comparison, so deep pages stay index range scans. */
-    async list(filter: GrantFilter, limit: number, cursor: string | undefined, order: 'asc' | 'desc' = 'desc'): Promise<Page<GrantDto>> {
-      const conditions = [where(filter), keysetSql(sql`g.requested_at, g.id`, cursor, order, (k, id) => sql`${new Date(k)}::timestamptz, ${id}::uuid`)];
-      const orderBy = order === 'desc' ? sql`g.requested_at DESC, g.id DESC` : sql`g.requested_at ASC, g.id ASC`;
+    async list(
+      filter: GrantFilter,
+      limit: number,
+      cursor: string | undefined,
+      order: 'asc' | 'desc' = 'desc',
+    ): Promise<Page<GrantDto>> {
+      const conditions = [
+        where(filter),
+        keysetSql(
+          sql`g.requested_at, g.id`,
+          cursor,
+          order,
+          (k, id) => sql`${new Date(k)}::timestamptz, ${id}::uuid`,
+        ),
+      ];
+      const orderBy =
+        order === 'desc' ? sql`g.requested_at DESC, g.id DESC` : sql`g.requested_at ASC, g.id ASC`;
       const rows = await selectGrants(db, Prisma.join(conditions, ' AND '), orderBy, limit + 1);
       return toPage(rows.map(toRecord), limit, toGrantDto, (r) => [r.requestedAt, r.id]);
     },
@@ -159,9 +186,17 @@ export function createGrantsRepository(db: Db) {
     },
 
     /** The pending and active grants of a service or a destination. */
-    async findOpen(of: { serviceId: string } | { destinationId: string }, tx: Tx | Db = db): Promise<GrantRecord[]> {
-      const target = 'serviceId' in of ? sql`g.service_id = ${of.serviceId}::uuid` : sql`g.destination_id = ${of.destinationId}::uuid`;
-      return (await selectGrants(tx, sql`${target} AND g.state IN ('pending', 'active')`, sql`g.id`, 100_000)).map(toRecord);
+    async findOpen(
+      of: { serviceId: string } | { destinationId: string },
+      tx: Tx | Db = db,
+    ): Promise<GrantRecord[]> {
+      const target =
+        'serviceId' in of
+          ? sql`g.service_id = ${of.serviceId}::uuid`
+          : sql`g.destination_id = ${of.destinationId}::uuid`;
+      return (
+        await selectGrants(tx, sql`${target} AND g.state IN ('pending', 'active')`, sql`g.id`, 100_000)
+      ).map(toRecord);
     },
 
     /** The live (not deleted) service of that name. */
@@ -180,7 +215,11 @@ export function createGrantsRepository(db: Db) {
       return created.id;
     },
 
-    async addApproval(grantId: string, approval: { approverId: string; at: Date; comment: string | null }, tx: Tx | Db = db): Promise<void> {
+    async addApproval(
+      grantId: string,
+      approval: { approverId: string; at: Date; comment: string | null },
+      tx: Tx | Db = db,
+    ): Promise<void> {
       await tx.$executeRaw`INSERT INTO grant_approvals (id, grant_id, approver_id, at, comment)
         VALUES (gen_random_uuid(), ${grantId}::uuid, ${approval.approverId}::uuid, ${approval.at}, ${approval.comment})`;
     },

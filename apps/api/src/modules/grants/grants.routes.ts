@@ -19,37 +19,105 @@ const tags = ['grants'];
 
 export const grantsRoutes: FastifyPluginAsyncZod<{ service: GrantsService }> = async (app, { service }) => {
   app.post('/api/v1/grants', {
-    schema: { operationId: 'requestGrant', tags, summary: 'Request access (creates a pending grant)', body: CreateGrantBodySchema, response: { 201: GrantSchema, ...errors } },
-    handler: async (req, reply) => reply.status(201).send(await service.request(req.body, requireActor(req), auditActor(req), req.id)),
+    schema: {
+      operationId: 'requestGrant',
+      tags,
+      summary: 'Request access (creates a pending grant)',
+      body: CreateGrantBodySchema,
+      response: { 201: GrantSchema, ...errors },
+    },
+    handler: async (req, reply) =>
+      reply.status(201).send(await service.request(req.body, requireActor(req), auditActor(req), req.id)),
   });
 
   app.get('/api/v1/grants', {
-    schema: { operationId: 'listGrants', tags, summary: 'List grants, newest first', querystring: GrantListQuerySchema, response: { 200: pageOf(GrantSchema), ...errors } },
+    schema: {
+      operationId: 'listGrants',
+      tags,
+      summary: 'List grants, newest first',
+      querystring: GrantListQuerySchema,
+      response: { 200: pageOf(GrantSchema), ...errors },
+    },
     handler: (req) => service.list(req.query),
   });
 
   app.get('/api/v1/grants/:id', {
-    schema: { operationId: 'getGrant', tags, params: IdParamsSchema, response: { 200: GrantSchema, ...errors } },
+    schema: {
+      operationId: 'getGrant',
+      tags,
+      params: IdParamsSchema,
+      response: { 200: GrantSchema, ...errors },
+    },
     handler: (req) => service.get(req.params.id),
   });
 
   app.post('/api/v1/grants/:id/approve', {
-    schema: { operationId: 'approveGrant', tags, summary: 'Approve (four eyes: never the requester)', params: IdParamsSchema, body: ApproveBodySchema, response: { 200: GrantSchema, ...errors } },
-    handler: (req) => service.approve(req.params.id, { actor: req.actor, auditActor: auditActor(req), requestId: req.id, comment: req.body?.comment }),
+    schema: {
+      operationId: 'approveGrant',
+      tags,
+      summary: 'Approve (four eyes: never the requester)',
+      params: IdParamsSchema,
+      body: ApproveBodySchema,
+      response: { 200: GrantSchema, ...errors },
+    },
+    handler: (req) =>
+      service.approve(req.params.id, {
+        actor: req.actor,
+        auditActor: auditActor(req),
+        requestId: req.id,
+        comment: req.body?.comment,
+      }),
   });
 
   app.post('/api/v1/grants/:id/reject', {
-    schema: { operationId: 'rejectGrant', tags, params: IdParamsSchema, body: ReasonBodySchema, response: { 200: GrantSchema, ...errors } },
-    handler: (req) => service.reject(req.params.id, { actor: req.actor, auditActor: auditActor(req), requestId: req.id, reason: req.body.reason }),
+    schema: {
+      operationId: 'rejectGrant',
+      tags,
+      params: IdParamsSchema,
+      body: ReasonBodySchema,
+      response: { 200: GrantSchema, ...errors },
+    },
+    handler: (req) =>
+      service.reject(req.params.id, {
+        actor: req.actor,
+        auditActor: auditActor(req),
+        requestId: req.id,
+        reason: req.body.reason,
+      }),
   });
 
   app.post('/api/v1/grants/:id/revoke', {
-    schema: { operationId: 'revokeGrant', tags, params: IdParamsSchema, body: ReasonBodySchema, response: { 200: GrantSchema, ...errors } },
-    handler: (req) => service.revoke(req.params.id, { actor: req.actor, auditActor: auditActor(req), requestId: req.id, reason: req.body.reason }),
+    schema: {
+      operationId: 'revokeGrant',
+      tags,
+      params: IdParamsSchema,
+      body: ReasonBodySchema,
+      response: { 200: GrantSchema, ...errors },
+    },
+    handler: (req) =>
+      service.revoke(req.params.id, {
+        actor: req.actor,
+        auditActor: auditActor(req),
+        requestId: req.id,
+        reason: req.body.reason,
+      }),
   });
 
   app.post('/api/v1/grants/:id/cancel', {
-    schema: { operationId: 'cancelGrant', tags, summary: 'Cancel your own pending request', params: IdParamsSchema, body: CancelBodySchema, response: { 200: GrantSchema, ...errors } },
-    handler: (req) => service.cancel(req.params.id, { actor: req.actor, auditActor: auditActor(req), requestId: req.id, reason: req.body?.reason }),
+    schema: {
+      operationId: 'cancelGrant',
+      tags,
+      summary: 'Cancel your own pending request',
+      params: IdParamsSchema,
+      body: CancelBodySchema,
+      response: { 200: GrantSchema, ...errors },
+    },
+    handler: (req) =>
+      service.cancel(req.params.id, {
+        actor: req.actor,
+        auditActor: auditActor(req),
+        requestId: req.id,
+        reason: req.body?.reason,
+      }),
   });
 };

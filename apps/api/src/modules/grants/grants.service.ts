@@ -30,7 +30,13 @@ const ACTION_FOR = {
   expire: 'grant.expired',
 } as const;
 
-export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audit: AuditLog; clock: Clock; changes: Changes }) {
+export function createGrantsService(deps: {
+  db: Db;
+  repo: GrantsRepository;
+  audit: AuditLog;
+  clock: Clock;
+  changes: Changes;
+}) {
   const { db, repo, audit, clock, changes } = deps;
 
   async function resolveTargets(tx: Tx, body: CreateGrant) {
@@ -38,7 +44,8 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
     if (!service) throw invalid('body.service', `"${body.service}" is not a registered service`);
     if (body.destination === null) return { service, destination: null };
     const destination = await repo.findLiveDestination(body.destination, tx);
-    if (!destination) throw invalid('body.destination', `"${body.destination}" is not a registered destination`);
+    if (!destination)
+      throw invalid('body.destination', `"${body.destination}" is not a registered destination`);
     if (!destination.ports.some((p) => p.port === body.port)) {
       const ports = destination.ports.map((p) => p.port).join(', ');
       throw invalid('body.port', `${body.port} is not a port of ${destination.host} (its ports: ${ports})`);
@@ -46,7 +53,12 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
     return { service, destination };
   }
 
-  async function request(body: CreateGrant, actor: RequestActor, auditActor: Actor, requestId: string | null): Promise<GrantDto> {
+  async function request(
+    body: CreateGrant,
+    actor: RequestActor,
+    auditActor: Actor,
+    requestId: string | null,
+  ): Promise<GrantDto> {
     const now = clock.now();
     const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
     if (expiresAt && expiresAt <= now) throw invalid('body.expiresAt', 'must be in the future');
@@ -69,12 +81,22 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
         const row = await repo.findById(id, tx);
         if (!row) throw notFound('grant');
         const dto = toGrantDto(row);
-        await audit.append(tx, { actor: auditActor, action: 'grant.requested', targetType: 'grant', targetId: dto.id, after: dto, requestId });
+        await audit.append(tx, {
+          actor: auditActor,
+          action: 'grant.requested',
+          targetType: 'grant',
+          targetId: dto.id,
+          after: dto,
+          requestId,
+        });
         return dto;
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new AppError('duplicate', 'a pending or active grant for this service, destination and port already exists');
+        throw new AppError(
+          'duplicate',
+          'a pending or active grant for this service, destination and port already exists',
+        );
       }
       throw error;
     }
@@ -91,28 +113,69 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
     }
   }
 
-  async function applyDecision(tx: Tx, row: GrantRecord, type: keyof typeof ACTION_FOR, input: DecisionInput, now: Date) {
+  async function applyDecision(
+    tx: Tx,
+    row: GrantRecord,
+    type: keyof typeof ACTION_FOR,
+    input: DecisionInput,
+    now: Date,
+  ) {
     const actorId = input.actor?.userId ?? '';
     const decision = decide(
-      { state: row.state, requestedById: row.requestedById, requiredApprovals: row.requiredApprovals, approverIds: row.approverIds, expiresAt: row.expiresAt ? new Date(row.expiresAt) : null },
+      {
+        state: row.state,
+        requestedById: row.requestedById,
+        requiredApprovals: row.requiredApprovals,
+        approverIds: row.approverIds,
+        expiresAt: row.expiresAt ? new Date(row.expiresAt) : null,
+      },
       commandFor(type, actorId, now),
     );
     if (!decision.ok) throw new AppError(decision.code, decision.message);
-    if (decision.addApproval) await repo.addApproval(row.id, { approverId: actorId, at: now, comment: input.comment ?? null }, tx);
-    if (decision.decided) await repo.decide(row.id, { state: decision.state, at: now, decidedById: input.actor?.userId ?? null, reason: input.reason ?? null }, tx);
+    if (decision.addApproval)
+      await repo.addApproval(row.id, { approverId: actorId, at: now, comment: input.comment ?? null }, tx);
+    if (decision.decided)
+      await repo.decide(
+        row.id,
+        {
+          state: decision.state,
+          at: now,
+          decidedById: input.actor?.userId ?? null,
+          reason: input.reason ?? null,
+        },
+        tx,
+      );
     return decision;
   }
 
   /** The grant after a decision, as the rows just written say (saves re-reading it in the transaction). */
-  function applied(b: GrantDto, decision: { state: GrantDto['state']; addApproval: boolean; decided: boolean }, input: DecisionInput, now: Date): GrantDto {
+  function applied(
+    b: GrantDto,
+    decision: { state: GrantDto['state']; addApproval: boolean; decided: boolean },
+    input: DecisionInput,
+    now: Date,
+  ): GrantDto {
     const at = now.toISOString();
-    const approvals = decision.addApproval ? [...b.approvals, { approver: input.actor?.email ?? '', at, comment: input.comment ?? null }] : b.approvals;
+    const approvals = decision.addApproval
+      ? [...b.approvals, { approver: input.actor?.email ?? '', at, comment: input.comment ?? null }]
+      : b.approvals;
     if (!decision.decided) return { ...b, approvals };
-    return { ...b, approvals, state: decision.state, decidedAt: at, decidedBy: input.actor?.email ?? 'system', reason: input.reason ?? null };
+    return {
+      ...b,
+      approvals,
+      state: decision.state,
+      decidedAt: at,
+      decidedBy: input.actor?.email ?? 'system',
+      reason: input.reason ?? null,
+    };
   }
 
   /** Loads the grant under a row lock, applies one command, writes the audit rows, all in one transaction. */
-  async function transition(id: string, type: keyof typeof ACTION_FOR, input: DecisionInput): Promise<GrantDto> {
+  async function transition(
+    id: string,
+    type: keyof typeof ACTION_FOR,
+    input: DecisionInput,
+  ): Promise<GrantDto> {
     const result = await db.$transaction(async (tx) => {
       if (!(await repo.lock(id, tx))) throw notFound('grant');
       const before = await repo.findById(id, tx);
@@ -121,10 +184,17 @@ export function createGrantsService(deps: { db: Db; repo: GrantsRepository; audi
       const decision = await applyDecision(tx, before, type, input, now);
       const b = toGrantDto(before);
       const a = applied(b, decision, input, now);
-      const base = { actor: input.auditActor, targetType: 'grant' as const, targetId: id, requestId: input.requestId };
-      const action = type === 'expire' && decision.state === 'cancelled' ? 'grant.cancelled' : ACTION_FOR[type];
+      const base = {
+        actor: input.auditActor,
+        targetType: 'grant' as const,
+        targetId: id,
+        requestId: input.requestId,
+      };
+      const action =
+        type === 'expire' && decision.state === 'cancelled' ? 'grant.cancelled' : ACTION_FOR[type];
       const events: AuditInput[] = [{ ...base, action, before: b, after: a }];
-      if (type === 'approve' && decision.state === 'active') events.push({ ...base, action: 'grant.activated', before: b, after: a });
+      if (type === 'approve' && decision.state === 'active')
+        events.push({ ...base, action: 'grant.activated', before: b, after: a });
       await audit.append(tx, events);
       return { dto: a, changed: decision.decided };
     });

@@ -1,7 +1,13 @@
 import { GRANT_STATES, type GrantState } from '@egress/shared';
 import { describe, expect, it } from 'vitest';
 
-import { decide, requiredApprovalsFor, type Decision, type GrantCommand, type GrantSnapshot } from './grants.transitions.ts';
+import {
+  decide,
+  requiredApprovalsFor,
+  type Decision,
+  type GrantCommand,
+  type GrantSnapshot,
+} from './grants.transitions.ts';
 
 const NOW = new Date('2030-01-01T12:00:00Z');
 const PAST = new Date('2030-01-01T11:00:00Z');
@@ -11,7 +17,14 @@ const APPROVER_A = 'user-approver-a';
 const APPROVER_B = 'user-approver-b';
 
 function grant(overrides: Partial<GrantSnapshot> = {}): GrantSnapshot {
-  return { state: 'pending', requestedById: REQUESTER, requiredApprovals: 1, approverIds: [], expiresAt: null, ...overrides };
+  return {
+    state: 'pending',
+    requestedById: REQUESTER,
+    requiredApprovals: 1,
+    approverIds: [],
+    expiresAt: null,
+    ...overrides,
+  };
 }
 
 type CommandName = GrantCommand['type'];
@@ -32,12 +45,29 @@ function commandFor(type: CommandName, g: GrantSnapshot): GrantCommand {
   }
 }
 
-const ok = (state: GrantState, addApproval: boolean, decided = true): Decision => ({ ok: true, state, addApproval, decided });
+const ok = (state: GrantState, addApproval: boolean, decided = true): Decision => ({
+  ok: true,
+  state,
+  addApproval,
+  decided,
+});
 
 // Every state x every command: the new state, or null for "not allowed from this state".
 const TABLE: Record<GrantState, Record<CommandName, Decision | null>> = {
-  pending: { approve: ok('active', true), reject: ok('rejected', false), cancel: ok('cancelled', false), revoke: null, expire: ok('cancelled', false) },
-  active: { approve: null, reject: null, cancel: null, revoke: ok('revoked', false), expire: ok('expired', false) },
+  pending: {
+    approve: ok('active', true),
+    reject: ok('rejected', false),
+    cancel: ok('cancelled', false),
+    revoke: null,
+    expire: ok('cancelled', false),
+  },
+  active: {
+    approve: null,
+    reject: null,
+    cancel: null,
+    revoke: ok('revoked', false),
+    expire: ok('expired', false),
+  },
   rejected: { approve: null, reject: null, cancel: null, revoke: null, expire: null },
   cancelled: { approve: null, reject: null, cancel: null, revoke: null, expire: null },
   revoked: { approve: null, reject: null, cancel: null, revoke: null, expire: null },
@@ -45,7 +75,11 @@ const TABLE: Record<GrantState, Record<CommandName, Decision | null>> = {
 };
 
 const CASES = GRANT_STATES.flatMap((state) =>
-  (Object.keys(TABLE[state]) as CommandName[]).map((command) => ({ state, command, expected: TABLE[state][command] })),
+  (Object.keys(TABLE[state]) as CommandName[]).map((command) => ({
+    state,
+    command,
+    expected: TABLE[state][command],
+  })),
 );
 
 describe('decide: every command from every state', () => {
@@ -70,51 +104,86 @@ describe('decide: approvals', () => {
 
   it('counts one approver once', () => {
     const g = grant({ requiredApprovals: 2, approverIds: [APPROVER_A] });
-    expect(decide(g, { type: 'approve', actorId: APPROVER_A, now: NOW })).toMatchObject({ ok: false, code: 'conflict' });
+    expect(decide(g, { type: 'approve', actorId: APPROVER_A, now: NOW })).toMatchObject({
+      ok: false,
+      code: 'conflict',
+    });
   });
 
   it('activates on the first approval when one is required', () => {
-    expect(decide(grant({ requiredApprovals: 1 }), { type: 'approve', actorId: APPROVER_A, now: NOW })).toEqual(ok('active', true));
+    expect(
+      decide(grant({ requiredApprovals: 1 }), { type: 'approve', actorId: APPROVER_A, now: NOW }),
+    ).toEqual(ok('active', true));
   });
 
   it('stays pending after the first of two approvals and activates on the second, distinct one', () => {
     const first = decide(grant({ requiredApprovals: 2 }), { type: 'approve', actorId: APPROVER_A, now: NOW });
     expect(first).toEqual(ok('pending', true, false));
-    const second = decide(grant({ requiredApprovals: 2, approverIds: [APPROVER_A] }), { type: 'approve', actorId: APPROVER_B, now: NOW });
+    const second = decide(grant({ requiredApprovals: 2, approverIds: [APPROVER_A] }), {
+      type: 'approve',
+      actorId: APPROVER_B,
+      now: NOW,
+    });
     expect(second).toEqual(ok('active', true));
   });
 
   it('refuses an approval once the requested expiry has passed', () => {
     const decision = decide(grant({ expiresAt: PAST }), { type: 'approve', actorId: APPROVER_A, now: NOW });
     expect(decision).toMatchObject({ ok: false, code: 'invalid_transition' });
-    expect(decide(grant({ expiresAt: NOW }), { type: 'approve', actorId: APPROVER_A, now: NOW })).toMatchObject({ ok: false });
-    expect(decide(grant({ expiresAt: FUTURE }), { type: 'approve', actorId: APPROVER_A, now: NOW })).toEqual(ok('active', true));
+    expect(
+      decide(grant({ expiresAt: NOW }), { type: 'approve', actorId: APPROVER_A, now: NOW }),
+    ).toMatchObject({ ok: false });
+    expect(decide(grant({ expiresAt: FUTURE }), { type: 'approve', actorId: APPROVER_A, now: NOW })).toEqual(
+      ok('active', true),
+    );
   });
 });
 
 describe('decide: who may reject and cancel', () => {
   it('does not let the requester reject (they cancel instead)', () => {
-    expect(decide(grant(), { type: 'reject', actorId: REQUESTER })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(decide(grant(), { type: 'reject', actorId: REQUESTER })).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
   });
 
   it('lets only the requester cancel', () => {
-    expect(decide(grant(), { type: 'cancel', actorId: APPROVER_A })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(decide(grant(), { type: 'cancel', actorId: APPROVER_A })).toMatchObject({
+      ok: false,
+      code: 'forbidden',
+    });
     expect(decide(grant(), { type: 'cancel', actorId: REQUESTER })).toEqual(ok('cancelled', false));
   });
 });
 
 describe('decide: expiry', () => {
   it('expires an active grant only once expiresAt is reached', () => {
-    expect(decide(grant({ state: 'active', expiresAt: PAST }), { type: 'expire', now: NOW })).toEqual(ok('expired', false));
-    expect(decide(grant({ state: 'active', expiresAt: NOW }), { type: 'expire', now: NOW })).toEqual(ok('expired', false));
-    expect(decide(grant({ state: 'active', expiresAt: FUTURE }), { type: 'expire', now: NOW })).toMatchObject({ ok: false, code: 'invalid_transition' });
-    expect(decide(grant({ state: 'active', expiresAt: null }), { type: 'expire', now: NOW })).toMatchObject({ ok: false, code: 'invalid_transition' });
+    expect(decide(grant({ state: 'active', expiresAt: PAST }), { type: 'expire', now: NOW })).toEqual(
+      ok('expired', false),
+    );
+    expect(decide(grant({ state: 'active', expiresAt: NOW }), { type: 'expire', now: NOW })).toEqual(
+      ok('expired', false),
+    );
+    expect(decide(grant({ state: 'active', expiresAt: FUTURE }), { type: 'expire', now: NOW })).toMatchObject(
+      { ok: false, code: 'invalid_transition' },
+    );
+    expect(decide(grant({ state: 'active', expiresAt: null }), { type: 'expire', now: NOW })).toMatchObject({
+      ok: false,
+      code: 'invalid_transition',
+    });
   });
 
   it('cancels a pending request once its requested expiry has passed, not before', () => {
-    expect(decide(grant({ state: 'pending', expiresAt: PAST }), { type: 'expire', now: NOW })).toEqual(ok('cancelled', false));
-    expect(decide(grant({ state: 'pending', expiresAt: FUTURE }), { type: 'expire', now: NOW })).toMatchObject({ ok: false, code: 'invalid_transition' });
-    expect(decide(grant({ state: 'pending', expiresAt: null }), { type: 'expire', now: NOW })).toMatchObject({ ok: false, code: 'invalid_transition' });
+    expect(decide(grant({ state: 'pending', expiresAt: PAST }), { type: 'expire', now: NOW })).toEqual(
+      ok('cancelled', false),
+    );
+    expect(
+      decide(grant({ state: 'pending', expiresAt: FUTURE }), { type: 'expire', now: NOW }),
+    ).toMatchObject({ ok: false, code: 'invalid_transition' });
+    expect(decide(grant({ state: 'pending', expiresAt: null }), { type: 'expire', now: NOW })).toMatchObject({
+      ok: false,
+      code: 'invalid_transition',
+    });
   });
 });
 

@@ -24,8 +24,13 @@ export type Decision =
   | { ok: true; state: GrantState; addApproval: boolean; decided: boolean }
   | { ok: false; code: 'forbidden' | 'conflict' | 'invalid_transition'; message: string };
 
-const refuse = (code: 'forbidden' | 'conflict' | 'invalid_transition', message: string): Decision => ({ ok: false, code, message });
-const notFrom = (action: string, state: GrantState) => refuse('invalid_transition', `cannot ${action} a grant that is ${state}`);
+const refuse = (code: 'forbidden' | 'conflict' | 'invalid_transition', message: string): Decision => ({
+  ok: false,
+  code,
+  message,
+});
+const notFrom = (action: string, state: GrantState) =>
+  refuse('invalid_transition', `cannot ${action} a grant that is ${state}`);
 
 /** Approvals needed: two for sensitive destinations and for port-wide grants, one otherwise. */
 export function requiredApprovalsFor(destination: { sensitivity: 'standard' | 'sensitive' } | null): number {
@@ -34,7 +39,8 @@ export function requiredApprovalsFor(destination: { sensitivity: 'standard' | 's
 
 function approve(g: GrantSnapshot, actorId: string, now: Date): Decision {
   if (g.state !== 'pending') return notFrom('approve', g.state);
-  if (actorId === g.requestedById) return refuse('forbidden', 'the requester cannot approve their own request (four eyes)');
+  if (actorId === g.requestedById)
+    return refuse('forbidden', 'the requester cannot approve their own request (four eyes)');
   if (g.approverIds.includes(actorId)) return refuse('conflict', 'you have already approved this request');
   if (g.expiresAt !== null && g.expiresAt <= now) {
     return refuse('invalid_transition', 'the requested expiry has already passed; ask for a new request');
@@ -47,7 +53,8 @@ const to = (state: GrantState): Decision => ({ ok: true, state, addApproval: fal
 
 function reject(g: GrantSnapshot, actorId: string): Decision {
   if (g.state !== 'pending') return notFrom('reject', g.state);
-  if (actorId === g.requestedById) return refuse('forbidden', 'the requester cannot reject their own request; cancel it instead');
+  if (actorId === g.requestedById)
+    return refuse('forbidden', 'the requester cannot reject their own request; cancel it instead');
   return to('rejected');
 }
 
@@ -64,7 +71,8 @@ function cancel(g: GrantSnapshot, actorId: string): Decision {
  */
 function expire(g: GrantSnapshot, now: Date): Decision {
   if (g.state !== 'active' && g.state !== 'pending') return notFrom('expire', g.state);
-  if (g.expiresAt === null || g.expiresAt > now) return refuse('invalid_transition', 'the grant has not reached its expiry');
+  if (g.expiresAt === null || g.expiresAt > now)
+    return refuse('invalid_transition', 'the grant has not reached its expiry');
   return to(g.state === 'active' ? 'expired' : 'cancelled');
 }
 

@@ -5,12 +5,24 @@ import { pingDatabase } from '../../platform/db.ts';
 
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/healthz', {
-    schema: { operationId: 'healthz', tags: ['operations'], summary: 'The process is up', response: { 200: HealthSchema }, security: [] },
+    schema: {
+      operationId: 'healthz',
+      tags: ['operations'],
+      summary: 'The process is up',
+      response: { 200: HealthSchema },
+      security: [],
+    },
     handler: () => ({ status: 'ok' }),
   });
 
   app.get('/readyz', {
-    schema: { operationId: 'readyz', tags: ['operations'], summary: 'The database is reachable', response: { 200: HealthSchema, 503: HealthSchema }, security: [] },
+    schema: {
+      operationId: 'readyz',
+      tags: ['operations'],
+      summary: 'The database is reachable',
+      response: { 200: HealthSchema, 503: HealthSchema },
+      security: [],
+    },
     handler: async (req, reply) => {
       try {
         await pingDatabase(app.db);
@@ -24,7 +36,8 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.get('/metrics', {
     schema: { hide: true },
-    handler: async (_req, reply) => reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics()),
+    handler: async (_req, reply) =>
+      reply.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics()),
   });
 
   app.get('/api/v1/openapi.json', {

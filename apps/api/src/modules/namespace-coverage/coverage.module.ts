@@ -7,6 +7,10 @@ import { coverageRoutes } from './coverage.routes.ts';
 import { createCoverageService } from './coverage.service.ts';
 
 export async function coverageModule(app: FastifyInstance, deps: { target: Target }): Promise<void> {
-  const service = createCoverageService({ repo: createCoverageRepository(app.db), target: deps.target, log: app.log });
+  const service = createCoverageService({
+    repo: createCoverageRepository(app.db),
+    target: deps.target,
+    log: app.log,
+  });
   await app.register(coverageRoutes, { service });
 }

@@ -9,7 +9,11 @@ export function createCoverageRepository(db: Db) {
 
     /** Live services, by name. */
     services(tx: Tx | Db = db): Promise<{ id: string; name: string; namespace: string }[]> {
-      return tx.service.findMany({ where: { deletedAt: null }, select: { id: true, name: true, namespace: true }, orderBy: { name: 'asc' } });
+      return tx.service.findMany({
+        where: { deletedAt: null },
+        select: { id: true, name: true, namespace: true },
+        orderBy: { name: 'asc' },
+      });
     },
   };
 }

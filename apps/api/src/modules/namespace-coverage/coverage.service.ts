@@ -1,4 +1,9 @@
-import { COVERAGE_REASON_TEXT, namespacesKnownWithoutCluster, verdictFor, type Coverage } from '@egress/shared';
+import {
+  COVERAGE_REASON_TEXT,
+  namespacesKnownWithoutCluster,
+  verdictFor,
+  type Coverage,
+} from '@egress/shared';
 import type { FastifyBaseLogger } from 'fastify';
 
 import type { Target } from '../../reconcile/targets/target.ts';
@@ -16,7 +21,15 @@ const NO_CLUSTER: Record<Target['name'], string> = {
  * the cluster's namespaces as listed now; over the namespaces the settings name when there is no
  * cluster to list (or it cannot be reached), and then the answer says so.
  */
-export function createCoverageService({ repo, target, log }: { repo: CoverageRepository; target: Target; log: FastifyBaseLogger }) {
+export function createCoverageService({
+  repo,
+  target,
+  log,
+}: {
+  repo: CoverageRepository;
+  target: Target;
+  log: FastifyBaseLogger;
+}) {
   async function cluster(): Promise<{ namespaces: string[]; productNamespace: string | null } | string> {
     try {
       return (await target.clusterNamespaces()) ?? NO_CLUSTER[target.name];
@@ -29,20 +42,23 @@ export function createCoverageService({ repo, target, log }: { repo: CoverageRep
 
   return {
     async coverage(): Promise<Coverage> {
-      const [settings, services, listed] = await Promise.all([
-        repo.settings(),
-        repo.services(),
-        cluster(),
-      ]);
+      const [settings, services, listed] = await Promise.all([repo.settings(), repo.services(), cluster()]);
       const fromCluster = typeof listed !== 'string';
-      const names = fromCluster ? listed.namespaces : namespacesKnownWithoutCluster(settings, services.map((s) => s.namespace));
+      const names = fromCluster
+        ? listed.namespaces
+        : namespacesKnownWithoutCluster(
+            settings,
+            services.map((s) => s.namespace),
+          );
       const ctx = { productNamespace: fromCluster ? listed.productNamespace : null };
       const namespaces = [...new Set(names)].sort().map((namespace) => {
         const verdict = verdictFor(settings, namespace, ctx);
         return {
           ...verdict,
           reasonText: COVERAGE_REASON_TEXT[verdict.reason],
-          services: services.filter((s) => s.namespace === namespace).map((s) => ({ id: s.id, name: s.name })),
+          services: services
+            .filter((s) => s.namespace === namespace)
+            .map((s) => ({ id: s.id, name: s.name })),
         };
       });
       return {

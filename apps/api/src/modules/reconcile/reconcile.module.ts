@@ -8,7 +8,11 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 
 import { scopeOf } from '../../reconcile/desired-state.ts';
 import { createKubeClient, loadDefaultKubeConfig } from '../../reconcile/kube/client.ts';
-import { watchNamespaces, type NamespaceChange, type NamespaceWatch } from '../../reconcile/kube/namespace-watch.ts';
+import {
+  watchNamespaces,
+  type NamespaceChange,
+  type NamespaceWatch,
+} from '../../reconcile/kube/namespace-watch.ts';
 import { createLeaderLock } from '../../reconcile/leader.ts';
 import { followReadiness } from '../../reconcile/readiness-follow.ts';
 import { createReconciler, type Reconciler } from '../../reconcile/reconciler.ts';
@@ -67,14 +71,16 @@ function namespaceWatcher(app: FastifyInstance, target: Target, reconciler: () =
   const onChange = (change: NamespaceChange) => {
     void readSettings(app.db)
       .then((settings) => {
-        if (settings.enforcementMode === 'all') reconciler().changed(`namespace ${change.type}: ${change.namespaces.join(', ')}`);
+        if (settings.enforcementMode === 'all')
+          reconciler().changed(`namespace ${change.type}: ${change.namespaces.join(', ')}`);
       })
       .catch((err: unknown) => app.log.error({ err }, 'could not queue a run for a namespace change'));
   };
   return {
     leading(leading: boolean) {
       if (target.name !== 'kubernetes') return;
-      if (leading && !watch) watch = watchNamespaces((target as KubernetesTarget).client, onChange, { log: app.log });
+      if (leading && !watch)
+        watch = watchNamespaces((target as KubernetesTarget).client, onChange, { log: app.log });
       if (!leading && watch) {
         void watch.stop();
         watch = null;
@@ -119,8 +125,14 @@ function runMetrics(app: FastifyInstance, reconciler: Reconciler): void {
     },
   });
   reconciler.onRunFinished((run) => {
-    runs.observe({ status: run.ok ? 'succeeded' : 'failed', dry_run: String(run.dryRun) }, run.timings.total / 1000);
-    app.log.debug({ runId: run.id, trigger: run.trigger, ok: run.ok, counts: run.counts, timingsMs: run.timings }, 'reconcile run finished');
+    runs.observe(
+      { status: run.ok ? 'succeeded' : 'failed', dry_run: String(run.dryRun) },
+      run.timings.total / 1000,
+    );
+    app.log.debug(
+      { runId: run.id, trigger: run.trigger, ok: run.ok, counts: run.counts, timingsMs: run.timings },
+      'reconcile run finished',
+    );
   });
 }
 
@@ -162,7 +174,13 @@ export const reconcileModule = fp(
   async (app: FastifyInstance) => {
     const reconciler = buildReconciler(app);
     app.decorate('reconciler', reconciler);
-    const service = createReconcileService({ db: app.db, repo: createReconcileRepository(app.db), reconciler, clock: app.clock, log: app.log });
+    const service = createReconcileService({
+      db: app.db,
+      repo: createReconcileRepository(app.db),
+      reconciler,
+      clock: app.clock,
+      log: app.log,
+    });
     await app.register(reconcileRoutes, { service });
   },
   { name: 'egress-reconcile' },

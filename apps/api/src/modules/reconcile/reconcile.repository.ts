@@ -9,13 +9,28 @@ export function createReconcileRepository(db: Db) {
   return {
     /** The latest finished run that applied (not a dry run). */
     lastFinished(tx: Tx | Db = db): Promise<RunRow | null> {
-      return tx.reconcileRun.findFirst({ where: { dryRun: false, status: { in: ['succeeded', 'failed'] } }, orderBy: [{ finishedAt: 'desc' }, { id: 'desc' }] });
+      return tx.reconcileRun.findFirst({
+        where: { dryRun: false, status: { in: ['succeeded', 'failed'] } },
+        orderBy: [{ finishedAt: 'desc' }, { id: 'desc' }],
+      });
     },
 
     /** One keyset page, newest first (limit + 1 rows, for toPage). */
-    list(status: string | undefined, limit: number, cursor: string | undefined, tx: Tx | Db = db): Promise<RunRow[]> {
-      const where: Prisma.ReconcileRunWhereInput = { ...(status ? { status } : {}), ...keysetWhere('startedAt', cursor, 'desc', (k) => new Date(k)) };
-      return tx.reconcileRun.findMany({ where, orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
+    list(
+      status: string | undefined,
+      limit: number,
+      cursor: string | undefined,
+      tx: Tx | Db = db,
+    ): Promise<RunRow[]> {
+      const where: Prisma.ReconcileRunWhereInput = {
+        ...(status ? { status } : {}),
+        ...keysetWhere('startedAt', cursor, 'desc', (k) => new Date(k)),
+      };
+      return tx.reconcileRun.findMany({
+        where,
+        orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+        take: limit + 1,
+      });
     },
 
     findById(id: string, tx: Tx | Db = db): Promise<RunRow | null> {

@@ -7,7 +7,12 @@ import type { Db } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
 import { toPage, type Page } from '../../platform/pagination.ts';
 import { readSettings } from '../../platform/settings.ts';
-import { compileDesired, loadSnapshot, planFor, type CompilerSnapshot } from '../../reconcile/desired-state.ts';
+import {
+  compileDesired,
+  loadSnapshot,
+  planFor,
+  type CompilerSnapshot,
+} from '../../reconcile/desired-state.ts';
 import { observeTarget, readable, type Observations } from '../../reconcile/observe.ts';
 import type { Reconciler } from '../../reconcile/reconciler.ts';
 import type { ReconcileRepository, RunRow as Row } from './reconcile.repository.ts';
@@ -21,17 +26,37 @@ function toRunDto(r: Row): ReconcileRun {
     startedAt: r.startedAt.toISOString(),
     finishedAt: r.finishedAt?.toISOString() ?? null,
     status: r.status as ReconcileRun['status'],
-    counts: { created: r.created, updated: r.updated, deleted: r.deleted, unchanged: r.unchanged, failed: r.failed },
+    counts: {
+      created: r.created,
+      updated: r.updated,
+      deleted: r.deleted,
+      unchanged: r.unchanged,
+      failed: r.failed,
+    },
     errors: r.errors as string[],
   };
 }
 
 /** `db` is for the engine's snapshot reads (desired-state.ts); the runs are read through `repo`. */
-export function createReconcileService({ db, repo, reconciler, clock, log }: { db: Db; repo: ReconcileRepository; reconciler: Reconciler; clock: Clock; log: FastifyBaseLogger }) {
+export function createReconcileService({
+  db,
+  repo,
+  reconciler,
+  clock,
+  log,
+}: {
+  db: Db;
+  repo: ReconcileRepository;
+  reconciler: Reconciler;
+  clock: Clock;
+  log: FastifyBaseLogger;
+}) {
   const target = reconciler.target;
   let statusInFlight: Promise<ReconcileStatusReport> | null = null;
 
-  async function observedState(): Promise<Omit<ReconcileStatusReport, 'target' | 'leader' | 'lastRun' | 'observedAt'>> {
+  async function observedState(): Promise<
+    Omit<ReconcileStatusReport, 'target' | 'leader' | 'lastRun' | 'observedAt'>
+  > {
     const { scope, desired } = await planFor(db, readSettings);
     try {
       return { error: null, ...(await target.inspect(desired, scope)) };
@@ -43,7 +68,13 @@ export function createReconcileService({ db, repo, reconciler, clock, log }: { d
   async function status(): Promise<ReconcileStatusReport> {
     const last = await repo.lastFinished();
     const observed = await observedState();
-    return { target: target.name, leader: reconciler.isLeader(), lastRun: last ? toRunDto(last) : null, observedAt: clock.now().toISOString(), ...observed };
+    return {
+      target: target.name,
+      leader: reconciler.isLeader(),
+      lastRun: last ? toRunDto(last) : null,
+      observedAt: clock.now().toISOString(),
+      ...observed,
+    };
   }
 
   /** The compiler's input; with the cluster unreachable, as if no gateway were ready (nothing steered in DNS). */
@@ -59,7 +90,10 @@ export function createReconcileService({ db, repo, reconciler, clock, log }: { d
     observe,
     async manifests(): Promise<KubernetesObject[]> {
       const { readiness, gatewayAddresses, cluster, ...snapshot } = await input();
-      return compileDesired(snapshot, readiness, { ...(gatewayAddresses ? { addresses: gatewayAddresses } : {}), cluster });
+      return compileDesired(snapshot, readiness, {
+        ...(gatewayAddresses ? { addresses: gatewayAddresses } : {}),
+        cluster,
+      });
     },
     async manifestsYaml(): Promise<string> {
       return toYaml(await this.manifests());
@@ -72,7 +106,11 @@ export function createReconcileService({ db, repo, reconciler, clock, log }: { d
       return statusInFlight;
     },
     request: (dryRun: boolean, who: string) => reconciler.requestRun(`manual by ${who}`, dryRun),
-    async list(limit: number, cursor: string | undefined, status: string | undefined): Promise<Page<ReconcileRun>> {
+    async list(
+      limit: number,
+      cursor: string | undefined,
+      status: string | undefined,
+    ): Promise<Page<ReconcileRun>> {
       const rows = await repo.list(status, limit, cursor);
       return toPage(rows, limit, toRunDto, (r) => [r.startedAt.toISOString(), r.id]);
     },

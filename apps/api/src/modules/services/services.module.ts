@@ -6,9 +6,19 @@ import { createRulesSync, type GrantRequests } from './services.rules-sync.ts';
 import { servicesRoutes } from './services.routes.ts';
 import { createServicesService, type CloseServiceGrants } from './services.service.ts';
 
-export async function servicesModule(app: FastifyInstance, grants: { requests: GrantRequests; closeOpenGrants: CloseServiceGrants }): Promise<void> {
+export async function servicesModule(
+  app: FastifyInstance,
+  grants: { requests: GrantRequests; closeOpenGrants: CloseServiceGrants },
+): Promise<void> {
   const repo = createServicesRepository(app.db);
-  const service = createServicesService({ db: app.db, repo, audit: app.audit, clock: app.clock, changes: app.changes, closeGrants: grants.closeOpenGrants });
+  const service = createServicesService({
+    db: app.db,
+    repo,
+    audit: app.audit,
+    clock: app.clock,
+    changes: app.changes,
+    closeGrants: grants.closeOpenGrants,
+  });
   const syncRules = createRulesSync({ repo, grants: grants.requests });
   await app.register(servicesRoutes, { service, syncRules });
 }

@@ -4,7 +4,9 @@
 import type { Db, Prisma, Tx } from '../../platform/db.ts';
 import { keysetWhere } from '../../platform/pagination.ts';
 
-const INCLUDE = { grants: { where: { state: { in: ['active', 'pending'] } }, select: { state: true } } } as const satisfies Prisma.ServiceInclude;
+const INCLUDE = {
+  grants: { where: { state: { in: ['active', 'pending'] } }, select: { state: true } },
+} as const satisfies Prisma.ServiceInclude;
 /** A live service with the states of its pending and active grants. */
 export type ServiceRow = Prisma.ServiceGetPayload<{ include: typeof INCLUDE }>;
 
@@ -29,7 +31,9 @@ export function createServicesRepository(db: Db) {
   return {
     /** Row lock on a live service; false when there is none. */
     async lock(id: string, tx: Tx): Promise<boolean> {
-      const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM services WHERE id = ${id}::uuid AND deleted_at IS NULL FOR UPDATE`;
+      const rows = await tx.$queryRaw<
+        { id: string }[]
+      >`SELECT id FROM services WHERE id = ${id}::uuid AND deleted_at IS NULL FOR UPDATE`;
       return rows.length > 0;
     },
 
@@ -41,7 +45,12 @@ export function createServicesRepository(db: Db) {
     /** Live services of the namespace bound to a ServiceAccount other than `serviceAccount` (and not `exceptId`), by name. */
     findBoundOthers(namespace: string, serviceAccount: string, exceptId: string | null, tx: Tx | Db = db) {
       return tx.service.findMany({
-        where: { namespace, deletedAt: null, serviceAccount: { not: null }, NOT: [{ serviceAccount }, ...(exceptId ? [{ id: exceptId }] : [])] },
+        where: {
+          namespace,
+          deletedAt: null,
+          serviceAccount: { not: null },
+          NOT: [{ serviceAccount }, ...(exceptId ? [{ id: exceptId }] : [])],
+        },
         select: { name: true, selector: true, serviceAccount: true },
         orderBy: { name: 'asc' },
       });
@@ -75,12 +84,25 @@ export function createServicesRepository(db: Db) {
     },
 
     /** One keyset page by name (limit + 1 rows, for toPage). */
-    list(f: ServiceFilter, limit: number, cursor: string | undefined, tx: Tx | Db = db): Promise<ServiceRow[]> {
-      const where: Prisma.ServiceWhereInput = { deletedAt: null, ...keysetWhere('name', cursor, 'asc', String) };
+    list(
+      f: ServiceFilter,
+      limit: number,
+      cursor: string | undefined,
+      tx: Tx | Db = db,
+    ): Promise<ServiceRow[]> {
+      const where: Prisma.ServiceWhereInput = {
+        deletedAt: null,
+        ...keysetWhere('name', cursor, 'asc', String),
+      };
       if (f.namespace) where.namespace = f.namespace;
       if (f.team) where.team = f.team;
       if (f.q) where.name = { contains: f.q };
-      return tx.service.findMany({ where, include: INCLUDE, orderBy: [{ name: 'asc' }, { id: 'asc' }], take: limit + 1 });
+      return tx.service.findMany({
+        where,
+        include: INCLUDE,
+        orderBy: [{ name: 'asc' }, { id: 'asc' }],
+        take: limit + 1,
+      });
     },
   };
 }

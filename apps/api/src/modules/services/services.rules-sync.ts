@@ -1,6 +1,13 @@
 // Rule files in a service's repository, synced by its deploy pipeline: each rule without a pending or
 // active grant becomes a request; with `prune`, active grants whose rule is gone are revoked.
-import { ruleKey, type CreateGrantBodySchema, type Grant, type GrantListQuerySchema, type Rule, type RulesSyncResult } from '@egress/shared';
+import {
+  ruleKey,
+  type CreateGrantBodySchema,
+  type Grant,
+  type GrantListQuerySchema,
+  type Rule,
+  type RulesSyncResult,
+} from '@egress/shared';
 import type { z } from 'zod';
 
 import type { Actor } from '../../platform/audit.ts';
@@ -16,8 +23,21 @@ import type { ServicesRepository } from './services.repository.ts';
  */
 export interface GrantRequests {
   list(query: z.output<typeof GrantListQuerySchema>): Promise<Page<Grant>>;
-  request(body: z.output<typeof CreateGrantBodySchema>, actor: RequestActor, auditActor: Actor, requestId: string | null): Promise<Grant>;
-  revoke(id: string, input: { actor: RequestActor | null; auditActor: Actor; requestId: string | null; reason?: string | undefined }): Promise<Grant>;
+  request(
+    body: z.output<typeof CreateGrantBodySchema>,
+    actor: RequestActor,
+    auditActor: Actor,
+    requestId: string | null,
+  ): Promise<Grant>;
+  revoke(
+    id: string,
+    input: {
+      actor: RequestActor | null;
+      auditActor: Actor;
+      requestId: string | null;
+      reason?: string | undefined;
+    },
+  ): Promise<Grant>;
 }
 
 const DEFAULT_JUSTIFICATION = 'Declared in the service repository rule files (manifests/egress/external).';
@@ -54,12 +74,23 @@ export function createRulesSync({ repo, grants }: { repo: ServicesRepository; gr
     if (rule.destination !== null) {
       if (!(await repo.destinationExists(rule.destination))) return 'unknown';
     }
-    const body = { service: serviceName, destination: rule.destination, port: rule.port, justification: input.justification ?? DEFAULT_JUSTIFICATION };
+    const body = {
+      service: serviceName,
+      destination: rule.destination,
+      port: rule.port,
+      justification: input.justification ?? DEFAULT_JUSTIFICATION,
+    };
     return grants.request(body, input.actor, input.auditActor, input.requestId);
   }
 
   /** Requests a grant for one rule; a port the destination lacks is reported against the rule. */
-  async function requestFor(serviceName: string, key: string, rule: Rule, input: SyncInput, result: RulesSyncResult): Promise<void> {
+  async function requestFor(
+    serviceName: string,
+    key: string,
+    rule: Rule,
+    input: SyncInput,
+    result: RulesSyncResult,
+  ): Promise<void> {
     try {
       const created = await createOne(serviceName, rule, input);
       if (created === 'unknown') result.unknownDestinations.push(rule.destination ?? '');
@@ -67,15 +98,28 @@ export function createRulesSync({ repo, grants }: { repo: ServicesRepository; gr
     } catch (error) {
       if (!(error instanceof AppError && error.code === 'validation_failed')) throw error;
       const reason = error.details[0]?.message ?? error.message;
-      throw new AppError('validation_failed', `rule ${key}: ${error.message}`, [{ field: 'body.rules', message: `${key}: ${reason}` }]);
+      throw new AppError('validation_failed', `rule ${key}: ${error.message}`, [
+        { field: 'body.rules', message: `${key}: ${reason}` },
+      ]);
     }
   }
 
-  async function prune(existing: Iterable<Grant>, wanted: Map<string, Rule>, input: SyncInput): Promise<Grant[]> {
+  async function prune(
+    existing: Iterable<Grant>,
+    wanted: Map<string, Rule>,
+    input: SyncInput,
+  ): Promise<Grant[]> {
     const revoked: Grant[] = [];
     for (const g of existing) {
       if (g.state !== 'active' || wanted.has(keyOf(g))) continue;
-      revoked.push(await grants.revoke(g.id, { actor: input.actor, auditActor: input.auditActor, requestId: input.requestId, reason: 'rule removed from the service rule files' }));
+      revoked.push(
+        await grants.revoke(g.id, {
+          actor: input.actor,
+          auditActor: input.auditActor,
+          requestId: input.requestId,
+          reason: 'rule removed from the service rule files',
+        }),
+      );
     }
     return revoked;
   }

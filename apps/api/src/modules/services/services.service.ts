@@ -1,5 +1,10 @@
 import { can, type Role } from '@egress/shared';
-import type { CreateServiceBodySchema, Service as ServiceDto, ServiceListQuerySchema, UpdateServiceBodySchema } from '@egress/shared';
+import type {
+  CreateServiceBodySchema,
+  Service as ServiceDto,
+  ServiceListQuerySchema,
+  UpdateServiceBodySchema,
+} from '@egress/shared';
 import type { z } from 'zod';
 
 import type { Actor, AuditInput, AuditLog } from '../../platform/audit.ts';
@@ -39,8 +44,10 @@ type IdentityField = 'namespace' | 'selector' | 'serviceAccount';
 export function identityChanges(current: Pick<ServiceDto, IdentityField>, body: Update): IdentityField[] {
   const changed: IdentityField[] = [];
   if (body.namespace !== undefined && body.namespace !== current.namespace) changed.push('namespace');
-  if (body.selector !== undefined && canonicalJson(body.selector) !== canonicalJson(current.selector)) changed.push('selector');
-  if (body.serviceAccount !== undefined && body.serviceAccount !== current.serviceAccount) changed.push('serviceAccount');
+  if (body.selector !== undefined && canonicalJson(body.selector) !== canonicalJson(current.selector))
+    changed.push('selector');
+  if (body.serviceAccount !== undefined && body.serviceAccount !== current.serviceAccount)
+    changed.push('serviceAccount');
   return changed;
 }
 
@@ -58,7 +65,10 @@ export function selectorsOverlap(a: Record<string, string>, b: Record<string, st
  */
 function checkIdentityChange(current: ServiceDto, changed: IdentityField[], body: Update): void {
   if (changed.includes('serviceAccount') && body.serviceAccount === null) {
-    throw invalid('body.serviceAccount', `cannot be cleared: service ${current.name} is bound to ServiceAccount ${current.serviceAccount ?? ''}, and a bound service cannot be unbound`);
+    throw invalid(
+      'body.serviceAccount',
+      `cannot be cleared: service ${current.name} is bound to ServiceAccount ${current.serviceAccount ?? ''}, and a bound service cannot be unbound`,
+    );
   }
   const live = current.activeGrants + current.pendingGrants;
   const locked = changed.filter((f) => !(f === 'serviceAccount' && current.serviceAccount === null));
@@ -68,7 +78,10 @@ function checkIdentityChange(current: ServiceDto, changed: IdentityField[], body
     'conflict',
     `cannot change ${fields} of service ${current.name}: it holds ${current.activeGrants} active and ${current.pendingGrants} pending grant(s), approved for its current identity. ` +
       'To move it, register a new service with the new identity and request its grants (they need the same approvals), then have an approver delete this one; or revoke and cancel its grants first.',
-    locked.map((f) => ({ field: `body.${f}`, message: 'is locked while the service holds pending or active grants' })),
+    locked.map((f) => ({
+      field: `body.${f}`,
+      message: 'is locked while the service holds pending or active grants',
+    })),
   );
 }
 
@@ -90,19 +103,47 @@ export function toServiceDto(s: Row): ServiceDto {
   };
 }
 
-const duplicateName = (name: string) => new AppError('duplicate', `a service named "${name}" already exists`, [{ field: 'body.name', message: 'is already taken' }]);
+const duplicateName = (name: string) =>
+  new AppError('duplicate', `a service named "${name}" already exists`, [
+    { field: 'body.name', message: 'is already taken' },
+  ]);
 
-export function createServicesService({ db, repo, audit, clock, changes, closeGrants }: { db: Db; repo: ServicesRepository; audit: AuditLog; clock: Clock; changes: Changes; closeGrants: CloseServiceGrants }) {
+export function createServicesService({
+  db,
+  repo,
+  audit,
+  clock,
+  changes,
+  closeGrants,
+}: {
+  db: Db;
+  repo: ServicesRepository;
+  audit: AuditLog;
+  clock: Clock;
+  changes: Changes;
+  closeGrants: CloseServiceGrants;
+}) {
   /**
    * Two bound services of one namespace whose selectors can match the same pod, with different
    * ServiceAccounts, would make the admission policy refuse every such pod: registering one would take
    * the other's pods down. Refused, naming the other service. Serialised per namespace by an advisory
    * lock so two concurrent registrations cannot both pass.
    */
-  async function checkNoContradiction(tx: Tx, s: { id: string | null; name: string; namespace: string; selector: ServiceDto['selector']; serviceAccount: string }): Promise<void> {
+  async function checkNoContradiction(
+    tx: Tx,
+    s: {
+      id: string | null;
+      name: string;
+      namespace: string;
+      selector: ServiceDto['selector'];
+      serviceAccount: string;
+    },
+  ): Promise<void> {
     await repo.lockNamespaceIdentity(s.namespace, tx);
     const others = await repo.findBoundOthers(s.namespace, s.serviceAccount, s.id, tx);
-    const clash = others.find((o) => selectorsOverlap(s.selector.matchLabels, (o.selector as ServiceDto['selector']).matchLabels));
+    const clash = others.find((o) =>
+      selectorsOverlap(s.selector.matchLabels, (o.selector as ServiceDto['selector']).matchLabels),
+    );
     if (clash) {
       throw new AppError(
         'conflict',
@@ -126,13 +167,35 @@ export function createServicesService({ db, repo, audit, clock, changes, closeGr
   async function create(body: Create, ctx: Ctx): Promise<ServiceDto> {
     try {
       const dto = await db.$transaction(async (tx) => {
-        if (body.serviceAccount) await checkNoContradiction(tx, { id: null, name: body.name, namespace: body.namespace, selector: body.selector, serviceAccount: body.serviceAccount });
+        if (body.serviceAccount)
+          await checkNoContradiction(tx, {
+            id: null,
+            name: body.name,
+            namespace: body.namespace,
+            selector: body.selector,
+            serviceAccount: body.serviceAccount,
+          });
         const created = await repo.insert(
-          { name: body.name, namespace: body.namespace, selector: body.selector, serviceAccount: body.serviceAccount ?? null, team: body.team ?? null, description: body.description ?? null, createdById: ctx.userId },
+          {
+            name: body.name,
+            namespace: body.namespace,
+            selector: body.selector,
+            serviceAccount: body.serviceAccount ?? null,
+            team: body.team ?? null,
+            description: body.description ?? null,
+            createdById: ctx.userId,
+          },
           tx,
         );
         const out = toServiceDto(created);
-        await audit.append(tx, { actor: ctx.actor, action: 'service.created', targetType: 'service', targetId: out.id, after: out, requestId: ctx.requestId });
+        await audit.append(tx, {
+          actor: ctx.actor,
+          action: 'service.created',
+          targetType: 'service',
+          targetId: out.id,
+          after: out,
+          requestId: ctx.requestId,
+        });
         return out;
       });
       // A bound service is written into its namespace's pod-identity admission policy.
@@ -160,8 +223,17 @@ export function createServicesService({ db, repo, audit, clock, changes, closeGr
       if (body.description !== undefined) data.description = body.description;
       await repo.update(id, data, tx);
       const after = toServiceDto(await load(tx, id));
-      if (changed.length > 0 && after.serviceAccount !== null) await checkNoContradiction(tx, { ...after, serviceAccount: after.serviceAccount });
-      await audit.append(tx, { actor: ctx.actor, action: 'service.updated', targetType: 'service', targetId: id, before, after, requestId: ctx.requestId });
+      if (changed.length > 0 && after.serviceAccount !== null)
+        await checkNoContradiction(tx, { ...after, serviceAccount: after.serviceAccount });
+      await audit.append(tx, {
+        actor: ctx.actor,
+        action: 'service.updated',
+        targetType: 'service',
+        targetId: id,
+        before,
+        after,
+        requestId: ctx.requestId,
+      });
       return { after, identityChanged: changed.length > 0 };
     });
     // Namespace, selector and ServiceAccount are written into gateway and admission policies.
@@ -184,16 +256,31 @@ export function createServicesService({ db, repo, audit, clock, changes, closeGr
         );
       }
       const now = clock.now();
-      const events = await closeGrants(tx, { serviceId: id }, { ...ctx, reason: `service ${before.name} deleted`, now });
+      const events = await closeGrants(
+        tx,
+        { serviceId: id },
+        { ...ctx, reason: `service ${before.name} deleted`, now },
+      );
       await repo.markDeleted(id, now, tx);
-      events.push({ actor: ctx.actor, action: 'service.deleted', targetType: 'service', targetId: id, before, requestId: ctx.requestId });
+      events.push({
+        actor: ctx.actor,
+        action: 'service.deleted',
+        targetType: 'service',
+        targetId: id,
+        before,
+        requestId: ctx.requestId,
+      });
       await audit.append(tx, events);
     });
     changes.desiredStateChanged(`service ${id} deleted`);
   }
 
   async function list(q: ListQuery): Promise<Page<ServiceDto>> {
-    const rows = await repo.list({ namespace: q.namespace, team: q.team, q: q.q?.toLowerCase() }, q.limit, q.cursor);
+    const rows = await repo.list(
+      { namespace: q.namespace, team: q.team, q: q.q?.toLowerCase() },
+      q.limit,
+      q.cursor,
+    );
     return toPage(rows, q.limit, toServiceDto, (r) => [r.name, r.id]);
   }
 

@@ -5,15 +5,22 @@ import type { Db, Tx } from '../../platform/db.ts';
 
 export function createStatsRepository(db: Db) {
   return {
-    countGrants: (state: 'pending' | 'active', tx: Tx | Db = db): Promise<number> => tx.grant.count({ where: { state } }),
+    countGrants: (state: 'pending' | 'active', tx: Tx | Db = db): Promise<number> =>
+      tx.grant.count({ where: { state } }),
 
     async oldestPendingAt(tx: Tx | Db = db): Promise<Date | null> {
-      const row = await tx.grant.findFirst({ where: { state: 'pending' }, orderBy: { requestedAt: 'asc' }, select: { requestedAt: true } });
+      const row = await tx.grant.findFirst({
+        where: { state: 'pending' },
+        orderBy: { requestedAt: 'asc' },
+        select: { requestedAt: true },
+      });
       return row?.requestedAt ?? null;
     },
 
     countDestinations: (sensitiveOnly: boolean, tx: Tx | Db = db): Promise<number> =>
-      tx.destination.count({ where: sensitiveOnly ? { deletedAt: null, sensitivity: 'sensitive' } : { deletedAt: null } }),
+      tx.destination.count({
+        where: sensitiveOnly ? { deletedAt: null, sensitivity: 'sensitive' } : { deletedAt: null },
+      }),
 
     countServices: (tx: Tx | Db = db): Promise<number> => tx.service.count({ where: { deletedAt: null } }),
 

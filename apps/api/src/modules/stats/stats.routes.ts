@@ -9,11 +9,22 @@ const tags = ['stats'];
 
 export const statsRoutes: FastifyPluginAsyncZod<{ service: StatsService }> = async (app, { service }) => {
   app.get('/api/v1/stats/summary', {
-    schema: { operationId: 'statsSummary', tags, summary: 'Counts for the dashboard', response: { 200: StatsSummarySchema, ...errors } },
+    schema: {
+      operationId: 'statsSummary',
+      tags,
+      summary: 'Counts for the dashboard',
+      response: { 200: StatsSummarySchema, ...errors },
+    },
     handler: () => service.summary(),
   });
   app.get('/api/v1/stats/grant-activity', {
-    schema: { operationId: 'grantActivity', tags, summary: 'Requests and decisions per day', querystring: GrantActivityQuerySchema, response: { 200: GrantActivitySchema, ...errors } },
+    schema: {
+      operationId: 'grantActivity',
+      tags,
+      summary: 'Requests and decisions per day',
+      querystring: GrantActivityQuerySchema,
+      response: { 200: GrantActivitySchema, ...errors },
+    },
     handler: (req) => service.grantActivity(req.query.days),
   });
 };

@@ -41,7 +41,12 @@ export function createStatsService({ repo, clock }: { repo: StatsRepository; clo
     const from = new Date(today - (days - 1) * DAY_MS);
     const rows = await repo.grantActionsByDay(from);
     const byDay = new Map<string, { requested: number; approved: number; rejected: number }>();
-    for (let i = 0; i < days; i++) byDay.set(new Date(from.getTime() + i * DAY_MS).toISOString().slice(0, 10), { requested: 0, approved: 0, rejected: 0 });
+    for (let i = 0; i < days; i++)
+      byDay.set(new Date(from.getTime() + i * DAY_MS).toISOString().slice(0, 10), {
+        requested: 0,
+        approved: 0,
+        rejected: 0,
+      });
     for (const r of rows) {
       const entry = byDay.get(r.day);
       if (!entry) continue;

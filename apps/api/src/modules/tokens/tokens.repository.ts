@@ -32,11 +32,20 @@ export function createTokensRepository(db: Db) {
 
     /** One keyset page of unrevoked tokens, newest first (limit + 1 rows, for toPage). */
     list(f: TokenFilter, limit: number, cursor: string | undefined, tx: Tx | Db = db): Promise<TokenRow[]> {
-      const where: Prisma.ApiTokenWhereInput = { revokedAt: null, ...keysetWhere('createdAt', cursor, 'desc', (k) => new Date(k)) };
+      const where: Prisma.ApiTokenWhereInput = {
+        revokedAt: null,
+        ...keysetWhere('createdAt', cursor, 'desc', (k) => new Date(k)),
+      };
       if (f.userId !== undefined) where.userId = f.userId;
       if (f.roles !== undefined) where.role = { in: f.roles };
-      if (f.withoutScopes !== undefined && f.withoutScopes.length > 0) where.NOT = { scopes: { hasSome: f.withoutScopes } };
-      return tx.apiToken.findMany({ where, include: INCLUDE, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit + 1 });
+      if (f.withoutScopes !== undefined && f.withoutScopes.length > 0)
+        where.NOT = { scopes: { hasSome: f.withoutScopes } };
+      return tx.apiToken.findMany({
+        where,
+        include: INCLUDE,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: limit + 1,
+      });
     },
   };
 }

@@ -1,4 +1,15 @@
-import { PERMISSIONS, ROLES, SCOPED_PERMISSIONS, can, roleAtLeast, type CreateTokenBodySchema, type CreatedToken, type Role, type Token, type TokenScope } from '@egress/shared';
+import {
+  PERMISSIONS,
+  ROLES,
+  SCOPED_PERMISSIONS,
+  can,
+  roleAtLeast,
+  type CreateTokenBodySchema,
+  type CreatedToken,
+  type Role,
+  type Token,
+  type TokenScope,
+} from '@egress/shared';
 import type { z } from 'zod';
 
 import type { Actor, AuditLog } from '../../platform/audit.ts';
@@ -47,7 +58,17 @@ function withinTokenRole(user: RequestActor, t: { role: Role; scopes: string[] }
   return user.kind !== 'token' || roleAtLeast(user.role, tokenRank(t));
 }
 
-export function createTokensService({ db, repo, audit, clock }: { db: Db; repo: TokensRepository; audit: AuditLog; clock: Clock }) {
+export function createTokensService({
+  db,
+  repo,
+  audit,
+  clock,
+}: {
+  db: Db;
+  repo: TokensRepository;
+  audit: AuditLog;
+  clock: Clock;
+}) {
   /**
    * The role stored for the token. A scoped token acts only with its scopes (auth.plugin.ts), so its
    * role is never used: it is stored as the least role, so that nothing could ever read more into it.
@@ -56,14 +77,19 @@ export function createTokensService({ db, repo, audit, clock }: { db: Db; repo: 
     if (body.scopes === undefined) {
       const role = body.role ?? user.role;
       // A token never acts above its creator: checked here, and again at every use (min of both roles).
-      if (!roleAtLeast(user.role, role)) throw forbidden(`a token cannot have a role above yours (${user.role})`);
+      if (!roleAtLeast(user.role, role))
+        throw forbidden(`a token cannot have a role above yours (${user.role})`);
       return role;
     }
-    if (body.role !== undefined) throw invalid('body.role', 'must be left out for a scoped token: it acts only with its scopes');
+    if (body.role !== undefined)
+      throw invalid('body.role', 'must be left out for a scoped token: it acts only with its scopes');
     // Minting a scope needs the least role the role table names for it (flows.ingest: admin), checked
     // again at every use against the owner's current role (identity.ts).
     const refused = body.scopes.find((scope) => !roleAtLeast(user.role, PERMISSIONS[scope]));
-    if (refused) throw forbidden(`a token with the ${refused} scope needs the ${PERMISSIONS[refused]} role; you act as ${user.role}`);
+    if (refused)
+      throw forbidden(
+        `a token with the ${refused} scope needs the ${PERMISSIONS[refused]} role; you act as ${user.role}`,
+      );
     return 'viewer';
   }
 
@@ -74,21 +100,51 @@ export function createTokensService({ db, repo, audit, clock }: { db: Db; repo: 
     const secret = newSecret(TOKEN_PREFIX);
     return db.$transaction(async (tx) => {
       const row = await repo.insert(
-        { name: body.name, role, scopes: body.scopes ?? [], tokenHash: sha256(secret), prefix: secret.slice(0, TOKEN_PREFIX.length + 6), userId: ctx.user.userId, expiresAt },
+        {
+          name: body.name,
+          role,
+          scopes: body.scopes ?? [],
+          tokenHash: sha256(secret),
+          prefix: secret.slice(0, TOKEN_PREFIX.length + 6),
+          userId: ctx.user.userId,
+          expiresAt,
+        },
         tx,
       );
-      await audit.append(tx, { actor: ctx.actor, action: 'token.created', targetType: 'token', targetId: row.id, after: toTokenDto(row), requestId: ctx.requestId });
-      return { id: row.id, name: row.name, role: row.role, scopes: row.scopes as TokenScope[], expiresAt: row.expiresAt?.toISOString() ?? null, token: secret };
+      await audit.append(tx, {
+        actor: ctx.actor,
+        action: 'token.created',
+        targetType: 'token',
+        targetId: row.id,
+        after: toTokenDto(row),
+        requestId: ctx.requestId,
+      });
+      return {
+        id: row.id,
+        name: row.name,
+        role: row.role,
+        scopes: row.scopes as TokenScope[],
+        expiresAt: row.expiresAt?.toISOString() ?? null,
+        token: secret,
+      };
     });
   }
 
-  async function list(user: RequestActor, all: boolean, limit: number, cursor: string | undefined): Promise<Page<Token>> {
-    if (all && !can(user.role, 'tokens.manageAll')) throw forbidden('listing every user\'s tokens needs the admin role');
+  async function list(
+    user: RequestActor,
+    all: boolean,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<Page<Token>> {
+    if (all && !can(user.role, 'tokens.manageAll'))
+      throw forbidden("listing every user's tokens needs the admin role");
     const filter: TokenFilter = {};
     if (!all) filter.userId = user.userId;
     if (user.kind === 'token') {
       filter.roles = ROLES.filter((r) => roleAtLeast(user.role, r));
-      filter.withoutScopes = SCOPED_PERMISSIONS.filter((scope) => !roleAtLeast(user.role, PERMISSIONS[scope]));
+      filter.withoutScopes = SCOPED_PERMISSIONS.filter(
+        (scope) => !roleAtLeast(user.role, PERMISSIONS[scope]),
+      );
     }
     const rows = await repo.list(filter, limit, cursor);
     return toPage(rows, limit, toTokenDto, (r) => [r.createdAt.toISOString(), r.id]);
@@ -98,10 +154,21 @@ export function createTokensService({ db, repo, audit, clock }: { db: Db; repo: 
     await db.$transaction(async (tx) => {
       const row = await repo.findLive(id, tx);
       // Someone else's token is "not found" to a non-admin: no probing for token ids.
-      if (!row || (row.userId !== ctx.user.userId && !can(ctx.user.role, 'tokens.manageAll'))) throw notFound('token');
-      if (!withinTokenRole(ctx.user, row)) throw forbidden(`this API token acts as ${ctx.user.role} and cannot revoke a token above that role; sign in to revoke it`);
+      if (!row || (row.userId !== ctx.user.userId && !can(ctx.user.role, 'tokens.manageAll')))
+        throw notFound('token');
+      if (!withinTokenRole(ctx.user, row))
+        throw forbidden(
+          `this API token acts as ${ctx.user.role} and cannot revoke a token above that role; sign in to revoke it`,
+        );
       await repo.markRevoked(id, clock.now(), tx);
-      await audit.append(tx, { actor: ctx.actor, action: 'token.revoked', targetType: 'token', targetId: id, before: toTokenDto(row), requestId: ctx.requestId });
+      await audit.append(tx, {
+        actor: ctx.actor,
+        action: 'token.revoked',
+        targetType: 'token',
+        targetId: id,
+        before: toTokenDto(row),
+        requestId: ctx.requestId,
+      });
     });
   }
 

@@ -6,6 +6,11 @@ import { usersRoutes } from './users.routes.ts';
 import { createUsersService } from './users.service.ts';
 
 export async function usersModule(app: FastifyInstance): Promise<void> {
-  const service = createUsersService({ db: app.db, repo: createUsersRepository(app.db), audit: app.audit, clock: app.clock });
+  const service = createUsersService({
+    db: app.db,
+    repo: createUsersRepository(app.db),
+    audit: app.audit,
+    clock: app.clock,
+  });
   await app.register(usersRoutes, { service });
 }

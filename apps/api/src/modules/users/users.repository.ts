@@ -31,7 +31,11 @@ export function createUsersRepository(db: Db) {
 
     /** One keyset page by email (limit + 1 rows, for toPage). */
     list(limit: number, cursor: string | undefined, tx: Tx | Db = db): Promise<UserRow[]> {
-      return tx.user.findMany({ where: keysetWhere('email', cursor, 'asc', String), orderBy: [{ email: 'asc' }, { id: 'asc' }], take: limit + 1 });
+      return tx.user.findMany({
+        where: keysetWhere('email', cursor, 'asc', String),
+        orderBy: [{ email: 'asc' }, { id: 'asc' }],
+        take: limit + 1,
+      });
     },
   };
 }

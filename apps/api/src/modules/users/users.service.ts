@@ -14,7 +14,14 @@ type Create = z.output<typeof CreateUserBodySchema>;
 type Update = z.output<typeof UpdateUserBodySchema>;
 
 export function toUserDto(u: UserRow): UserDto {
-  return { id: u.id, email: u.email, name: u.name, role: u.role, disabled: u.disabledAt !== null, createdAt: u.createdAt.toISOString() };
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    disabled: u.disabledAt !== null,
+    createdAt: u.createdAt.toISOString(),
+  };
 }
 
 interface Ctx {
@@ -22,7 +29,17 @@ interface Ctx {
   requestId: string;
 }
 
-export function createUsersService({ db, repo, audit, clock }: { db: Db; repo: UsersRepository; audit: AuditLog; clock: Clock }) {
+export function createUsersService({
+  db,
+  repo,
+  audit,
+  clock,
+}: {
+  db: Db;
+  repo: UsersRepository;
+  audit: AuditLog;
+  clock: Clock;
+}) {
   async function load(tx: Tx | Db, id: string): Promise<UserRow> {
     const row = await repo.findById(id, tx);
     if (!row) throw notFound('user');
@@ -33,22 +50,37 @@ export function createUsersService({ db, repo, audit, clock }: { db: Db; repo: U
     const passwordHash = await hashPassword(body.password);
     try {
       return await db.$transaction(async (tx) => {
-        const user = toUserDto(await repo.insert({ email: body.email, name: body.name, role: body.role, passwordHash }, tx));
-        await audit.append(tx, { actor: ctx.actor, action: 'user.created', targetType: 'user', targetId: user.id, after: user, requestId: ctx.requestId });
+        const user = toUserDto(
+          await repo.insert({ email: body.email, name: body.name, role: body.role, passwordHash }, tx),
+        );
+        await audit.append(tx, {
+          actor: ctx.actor,
+          action: 'user.created',
+          targetType: 'user',
+          targetId: user.id,
+          after: user,
+          requestId: ctx.requestId,
+        });
         return user;
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError('duplicate', `a user with email ${body.email} already exists`, [{ field: 'body.email', message: 'is already registered' }]);
+      if (isUniqueViolation(error))
+        throw new AppError('duplicate', `a user with email ${body.email} already exists`, [
+          { field: 'body.email', message: 'is already registered' },
+        ]);
       throw error;
     }
   }
 
   /** Refuses a change that would leave no enabled admin: the console would become unmanageable. */
   async function keepAnAdmin(tx: Tx, current: UserRow, body: Update): Promise<void> {
-    const losesAdmin = current.role === 'admin' && ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
+    const losesAdmin =
+      current.role === 'admin' &&
+      ((body.role !== undefined && body.role !== 'admin') || body.disabled === true);
     if (!losesAdmin) return;
     const admins = await repo.countOtherEnabledAdmins(current.id, tx);
-    if (admins === 0) throw new AppError('conflict', 'this is the last enabled admin; make another admin first');
+    if (admins === 0)
+      throw new AppError('conflict', 'this is the last enabled admin; make another admin first');
   }
 
   async function update(id: string, body: Update, ctx: Ctx): Promise<UserDto> {
@@ -60,12 +92,21 @@ export function createUsersService({ db, repo, audit, clock }: { db: Db; repo: U
       if (body.name !== undefined) data.name = body.name;
       if (body.role !== undefined) data.role = body.role;
       if (passwordHash) data.passwordHash = passwordHash;
-      if (body.disabled !== undefined) data.disabledAt = body.disabled ? (current.disabledAt ?? clock.now()) : null;
+      if (body.disabled !== undefined)
+        data.disabledAt = body.disabled ? (current.disabledAt ?? clock.now()) : null;
       const after = toUserDto(await repo.update(id, data, tx));
       // A disabled user, or one whose password changed, is signed out everywhere.
       if (body.disabled === true || passwordHash) await repo.deleteSessions(id, tx);
       const changed = { ...body, password: body.password ? '(changed)' : undefined };
-      await audit.append(tx, { actor: ctx.actor, action: 'user.updated', targetType: 'user', targetId: id, before: toUserDto(current), after: { ...after, changed }, requestId: ctx.requestId });
+      await audit.append(tx, {
+        actor: ctx.actor,
+        action: 'user.updated',
+        targetType: 'user',
+        targetId: id,
+        before: toUserDto(current),
+        after: { ...after, changed },
+        requestId: ctx.requestId,
+      });
       return after;
     });
   }

@@ -30,7 +30,10 @@ export const BACKOFF_SCHEDULE_MS = [10_000, 30_000, 120_000, 600_000, 1_800_000,
 
 /** The schedule with ±20 % jitter, so receivers that failed together are not retried in lockstep. */
 export function jitteredBackoff(failedAttempts: number, random: () => number = Math.random): number {
-  const base = BACKOFF_SCHEDULE_MS[Math.min(failedAttempts, BACKOFF_SCHEDULE_MS.length) - 1] ?? BACKOFF_SCHEDULE_MS[0] ?? 10_000;
+  const base =
+    BACKOFF_SCHEDULE_MS[Math.min(failedAttempts, BACKOFF_SCHEDULE_MS.length) - 1] ??
+    BACKOFF_SCHEDULE_MS[0] ??
+    10_000;
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
@@ -68,7 +71,14 @@ export interface Dispatcher {
 /** The generic body with its fields in a fixed order (the stored JSONB has its own key order). */
 export function bodyFor(format: string, p: NotificationPayload): string {
   if (format === 'slack') return JSON.stringify(renderSlack(p));
-  return JSON.stringify({ id: p.id, event: p.event, occurredAt: p.occurredAt, actor: p.actor, data: p.data, links: p.links });
+  return JSON.stringify({
+    id: p.id,
+    event: p.event,
+    occurredAt: p.occurredAt,
+    actor: p.actor,
+    data: p.data,
+    links: p.links,
+  });
 }
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
@@ -82,7 +92,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   /** One pass at a time per process: the poll, pokes and drain() queue behind each other. */
   function serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = chain.then(fn);
-    chain = next.catch((err: unknown) => log.error({ err }, 'webhook dispatch failed; retrying on the next poll'));
+    chain = next.catch((err: unknown) =>
+      log.error({ err }, 'webhook dispatch failed; retrying on the next poll'),
+    );
     return next;
   }
 
@@ -92,17 +104,36 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     try {
       secret = box.open(d.secretCiphertext, d.webhookId);
     } catch {
-      return { ok: false, status: null, error: 'cannot decrypt the signing secret: the secret key changed? Rotate the webhook secret.' };
+      return {
+        ok: false,
+        status: null,
+        error: 'cannot decrypt the signing secret: the secret key changed? Rotate the webhook secret.',
+      };
     }
     const body = bodyFor(d.format, d.payload);
     const timestamp = Math.floor(clock.now().getTime() / 1000);
-    const headers = deliveryHeaders({ secret, event: d.event, eventId: d.eventId, deliveryId: d.id, timestamp, body });
+    const headers = deliveryHeaders({
+      secret,
+      event: d.event,
+      eventId: d.eventId,
+      deliveryId: d.id,
+      timestamp,
+      body,
+    });
     return send(d.url, headers, body, stopping.signal);
   }
 
   async function record(d: ClaimedDelivery, result: SendResult): Promise<void> {
     const at = clock.now();
-    const base: AttemptRecord = { id: d.id, attemptsBefore: d.attempts, at, status: 'succeeded', responseStatus: result.status, error: result.error, next: null };
+    const base: AttemptRecord = {
+      id: d.id,
+      attemptsBefore: d.attempts,
+      at,
+      status: 'succeeded',
+      responseStatus: result.status,
+      error: result.error,
+      next: null,
+    };
     if (result.ok) {
       await repo.recordAttempt(base);
       deps.counted?.('succeeded');
@@ -110,14 +141,31 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
     const attempts = d.attempts + 1;
     if (attempts < options.maxAttempts) {
-      await repo.recordAttempt({ ...base, status: 'pending', next: new Date(at.getTime() + options.backoffMs(attempts)) });
+      await repo.recordAttempt({
+        ...base,
+        status: 'pending',
+        next: new Date(at.getTime() + options.backoffMs(attempts)),
+      });
       deps.counted?.('retrying');
       return;
     }
     await db.$transaction(async (tx) => {
       if (!(await repo.recordAttempt({ ...base, status: 'failed' }, tx))) return;
-      const after = { deliveryId: d.id, eventId: d.eventId, event: d.event, attempts, responseStatus: result.status, lastError: result.error };
-      await audit.append(tx, { actor: SYSTEM_ACTOR, action: 'webhook.delivery_failed', targetType: 'webhook', targetId: d.webhookId, after });
+      const after = {
+        deliveryId: d.id,
+        eventId: d.eventId,
+        event: d.event,
+        attempts,
+        responseStatus: result.status,
+        lastError: result.error,
+      };
+      await audit.append(tx, {
+        actor: SYSTEM_ACTOR,
+        action: 'webhook.delivery_failed',
+        targetType: 'webhook',
+        targetId: d.webhookId,
+        after,
+      });
     });
     deps.counted?.('failed');
   }
@@ -140,7 +188,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   async function pass(): Promise<number> {
     const now = clock.now();
     const batch = await repo.claimDue(now, new Date(now.getTime() + options.leaseMs), options.batchSize);
-    await Promise.all(batch.map((d) => deliver(d).catch((err: unknown) => log.error({ err, deliveryId: d.id }, 'recording a webhook delivery failed'))));
+    await Promise.all(
+      batch.map((d) =>
+        deliver(d).catch((err: unknown) =>
+          log.error({ err, deliveryId: d.id }, 'recording a webhook delivery failed'),
+        ),
+      ),
+    );
     return batch.length;
   }
 

@@ -71,7 +71,11 @@ describe('the sender', () => {
 
   it('reaches it when private receivers are allowed', async () => {
     const send = createSender({ allowPrivate: true, timeoutMs: 2000 });
-    expect(await send(`http://localhost:${port}/`, {}, '{}', stop)).toEqual({ ok: true, status: 200, error: null });
+    expect(await send(`http://localhost:${port}/`, {}, '{}', stop)).toEqual({
+      ok: true,
+      status: 200,
+      error: null,
+    });
     expect(hits).toBe(1);
   });
 

@@ -46,6 +46,7 @@ export function urlHost(url: URL): string {
 export function urlAddressProblem(rawUrl: string): string | null {
   const host = urlHost(new URL(rawUrl)).toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return 'must not point at localhost';
-  if (isIP(host) !== 0 && !isPublicAddress(host)) return `must not point at a private, loopback or link-local address (${host})`;
+  if (isIP(host) !== 0 && !isPublicAddress(host))
+    return `must not point at a private, loopback or link-local address (${host})`;
   return null;
 }

@@ -25,13 +25,29 @@ const grant: Grant = {
   reason: null,
 };
 
-function row(action: AppendedAuditEvent['action'], after: unknown, targetType: AppendedAuditEvent['targetType'] = 'grant'): AppendedAuditEvent {
-  return { seq: 1n, at: new Date('2026-11-26T10:00:01.000Z'), actor: { type: 'user', id: null, label: 'approver@example.com' }, action, targetType, targetId: grant.id, after };
+function row(
+  action: AppendedAuditEvent['action'],
+  after: unknown,
+  targetType: AppendedAuditEvent['targetType'] = 'grant',
+): AppendedAuditEvent {
+  return {
+    seq: 1n,
+    at: new Date('2026-11-26T10:00:01.000Z'),
+    actor: { type: 'user', id: null, label: 'approver@example.com' },
+    action,
+    targetType,
+    targetId: grant.id,
+    after,
+  };
 }
 
 let ids = 0;
 const problems: string[] = [];
-const ctx: EventContext = { publicUrl: 'https://egress.example.com', newId: () => `id-${++ids}`, unreadable: (_r, p) => problems.push(p) };
+const ctx: EventContext = {
+  publicUrl: 'https://egress.example.com',
+  newId: () => `id-${++ids}`,
+  unreadable: (_r, p) => problems.push(p),
+};
 
 describe('eventsFor', () => {
   it.each([
@@ -76,8 +92,17 @@ describe('outboxEventsFor', () => {
   });
 
   it('announces an alert even when fields are missing', () => {
-    const [e] = outboxEventsFor({ ...row('alert.raised', { ruleName: 'burst', count: 12 }, 'alert'), actor: SYSTEM_ACTOR }, ctx);
-    expect(e?.payload.data.alert).toMatchObject({ id: grant.id, ruleName: 'burst', count: 12, service: null, destinations: [] });
+    const [e] = outboxEventsFor(
+      { ...row('alert.raised', { ruleName: 'burst', count: 12 }, 'alert'), actor: SYSTEM_ACTOR },
+      ctx,
+    );
+    expect(e?.payload.data.alert).toMatchObject({
+      id: grant.id,
+      ruleName: 'burst',
+      count: 12,
+      service: null,
+      destinations: [],
+    });
     expect(e?.payload.links).toEqual({ alert: 'https://egress.example.com/blocked?tab=alerts' });
   });
 });

@@ -1,6 +1,12 @@
 // Which audit actions announce which notification events, and the generic payload of each. Pure: the
 // notifier turns these into outbox rows inside the audited transaction.
-import { GrantSchema, type AuditCheckpoint, type DeliveryEvent, type Grant, type NotificationEvent } from '@egress/shared';
+import {
+  GrantSchema,
+  type AuditCheckpoint,
+  type DeliveryEvent,
+  type Grant,
+  type NotificationEvent,
+} from '@egress/shared';
 import { z } from 'zod';
 
 import type { AppendedAuditEvent } from '../../platform/audit.ts';
@@ -86,10 +92,20 @@ export interface EventContext {
 }
 
 function base(row: AppendedAuditEvent, event: NotificationEvent, ctx: EventContext) {
-  return { id: ctx.newId(), event, occurredAt: row.at.toISOString(), actor: { type: row.actor.type, label: row.actor.label } };
+  return {
+    id: ctx.newId(),
+    event,
+    occurredAt: row.at.toISOString(),
+    actor: { type: row.actor.type, label: row.actor.label },
+  };
 }
 
-function grantEvent(row: AppendedAuditEvent, event: NotificationEvent, grant: Grant, ctx: EventContext): OutboxEvent {
+function grantEvent(
+  row: AppendedAuditEvent,
+  event: NotificationEvent,
+  grant: Grant,
+  ctx: EventContext,
+): OutboxEvent {
   const payload: NotificationPayload = {
     ...base(row, event, ctx),
     data: { grant },
@@ -99,8 +115,15 @@ function grantEvent(row: AppendedAuditEvent, event: NotificationEvent, grant: Gr
 }
 
 function alertEvent(row: AppendedAuditEvent, event: NotificationEvent, ctx: EventContext): OutboxEvent {
-  const parsed = AlertNoticeSchema.parse({ ...(typeof row.after === 'object' ? row.after : {}), id: row.targetId });
-  const payload: NotificationPayload = { ...base(row, event, ctx), data: { alert: parsed }, links: { alert: `${ctx.publicUrl}/blocked?tab=alerts` } };
+  const parsed = AlertNoticeSchema.parse({
+    ...(typeof row.after === 'object' ? row.after : {}),
+    id: row.targetId,
+  });
+  const payload: NotificationPayload = {
+    ...base(row, event, ctx),
+    data: { alert: parsed },
+    links: { alert: `${ctx.publicUrl}/blocked?tab=alerts` },
+  };
   return { event, eventId: payload.id, payload };
 }
 
@@ -121,14 +144,20 @@ export function outboxEventsFor(row: AppendedAuditEvent, ctx: EventContext): Out
 }
 
 /** The announcement of a new audit checkpoint (a receiver keeps it to verify the log later). */
-export function checkpointEvent(checkpoint: AuditCheckpoint, ctx: Pick<EventContext, 'publicUrl' | 'newId'>): OutboxEvent {
+export function checkpointEvent(
+  checkpoint: AuditCheckpoint,
+  ctx: Pick<EventContext, 'publicUrl' | 'newId'>,
+): OutboxEvent {
   const event = 'audit.checkpoint' as const;
   const payload: NotificationPayload = {
     id: ctx.newId(),
     event,
     occurredAt: checkpoint.at,
     actor: { type: 'system', label: 'system' },
-    data: { checkpoint, message: `audit rows 1 to ${checkpoint.seq} sealed (head ${checkpoint.headHash.slice(0, 12)}…, key ${checkpoint.keyId})` },
+    data: {
+      checkpoint,
+      message: `audit rows 1 to ${checkpoint.seq} sealed (head ${checkpoint.headHash.slice(0, 12)}…, key ${checkpoint.keyId})`,
+    },
     links: { audit: `${ctx.publicUrl}/audit` },
   };
   return { event, eventId: payload.id, payload };

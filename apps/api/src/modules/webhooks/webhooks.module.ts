@@ -56,7 +56,11 @@ export async function webhooksModule(app: FastifyInstance, deps: { onSeal: OnSea
   // Hooks: every audit row may become a notification, and checkpoints go out like any event.
   const unsubscribe = app.audit.onAppend(createNotifier({ repo, publicUrl: config.publicUrl, log: app.log }));
   const unsubscribeSeal = deps.onSeal(async (tx, checkpoint) => {
-    await repo.enqueue([checkpointEvent(checkpoint, { publicUrl: config.publicUrl, newId: randomUUID })], new Date(checkpoint.at), tx);
+    await repo.enqueue(
+      [checkpointEvent(checkpoint, { publicUrl: config.publicUrl, newId: randomUUID })],
+      new Date(checkpoint.at),
+      tx,
+    );
   });
   app.addHook('onClose', async () => {
     unsubscribe();

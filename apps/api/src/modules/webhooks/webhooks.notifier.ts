@@ -8,11 +8,23 @@ import type { AuditListener } from '../../platform/audit.ts';
 import { outboxEventsFor, type EventContext } from './webhooks.events.ts';
 import type { WebhooksRepository } from './webhooks.repository.ts';
 
-export function createNotifier({ repo, publicUrl, log }: { repo: WebhooksRepository; publicUrl: string; log: FastifyBaseLogger }): AuditListener {
+export function createNotifier({
+  repo,
+  publicUrl,
+  log,
+}: {
+  repo: WebhooksRepository;
+  publicUrl: string;
+  log: FastifyBaseLogger;
+}): AuditListener {
   const ctx: EventContext = {
     publicUrl,
     newId: randomUUID,
-    unreadable: (row, problem) => log.error({ action: row.action, targetId: row.targetId, problem }, 'audit row cannot be turned into a notification; skipped'),
+    unreadable: (row, problem) =>
+      log.error(
+        { action: row.action, targetId: row.targetId, problem },
+        'audit row cannot be turned into a notification; skipped',
+      ),
   };
   return async (tx, rows) => {
     // Most actions announce nothing: those cost no query at all. The rest cost one INSERT ... SELECT,

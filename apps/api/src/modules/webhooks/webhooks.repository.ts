@@ -85,8 +85,23 @@ export function createWebhooksRepository(db: Db) {
     },
 
     /** A delivery to one webhook regardless of its subscriptions (the test ping). */
-    async insertDelivery(webhookId: string, event: DeliveryEvent, payload: NotificationPayload, now: Date, tx: Tx | Db = db): Promise<DeliveryRow> {
-      return tx.webhookDelivery.create({ data: { webhookId, eventId: payload.id, event, payload: payload as unknown as Prisma.InputJsonValue, nextAttemptAt: now, createdAt: now } });
+    async insertDelivery(
+      webhookId: string,
+      event: DeliveryEvent,
+      payload: NotificationPayload,
+      now: Date,
+      tx: Tx | Db = db,
+    ): Promise<DeliveryRow> {
+      return tx.webhookDelivery.create({
+        data: {
+          webhookId,
+          eventId: payload.id,
+          event,
+          payload: payload as unknown as Prisma.InputJsonValue,
+          nextAttemptAt: now,
+          createdAt: now,
+        },
+      });
     },
 
     /**
@@ -123,22 +138,42 @@ export function createWebhooksRepository(db: Db) {
 
     /** A failed delivery back to pending, due now; null when there is no such failed delivery. */
     async requeueFailed(id: string, now: Date, tx: Tx | Db = db): Promise<DeliveryRow | null> {
-      const { count } = await tx.webhookDelivery.updateMany({ where: { id, status: 'failed' }, data: { status: 'pending', nextAttemptAt: now } });
+      const { count } = await tx.webhookDelivery.updateMany({
+        where: { id, status: 'failed' },
+        data: { status: 'pending', nextAttemptAt: now },
+      });
       return count === 1 ? tx.webhookDelivery.findUnique({ where: { id } }) : null;
     },
 
     findDelivery: (id: string, tx: Tx | Db = db) => tx.webhookDelivery.findUnique({ where: { id } }),
 
-    async listDeliveries(webhookId: string, q: { status?: DeliveryStatus | undefined; limit: number; cursor?: string | undefined }, tx: Tx | Db = db): Promise<Page<WebhookDelivery>> {
-      const where: Prisma.WebhookDeliveryWhereInput = { webhookId, ...(q.status ? { status: q.status } : {}), ...keysetWhere('createdAt', q.cursor, 'desc', (k) => new Date(k)) };
-      const rows = await tx.webhookDelivery.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: q.limit + 1 });
+    async listDeliveries(
+      webhookId: string,
+      q: { status?: DeliveryStatus | undefined; limit: number; cursor?: string | undefined },
+      tx: Tx | Db = db,
+    ): Promise<Page<WebhookDelivery>> {
+      const where: Prisma.WebhookDeliveryWhereInput = {
+        webhookId,
+        ...(q.status ? { status: q.status } : {}),
+        ...keysetWhere('createdAt', q.cursor, 'desc', (k) => new Date(k)),
+      };
+      const rows = await tx.webhookDelivery.findMany({
+        where,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: q.limit + 1,
+      });
       return toPage(rows, q.limit, toDeliveryDto, (r) => [r.createdAt.toISOString(), r.id]);
     },
 
     /** The latest attempted delivery of each webhook, for the list's health glance. */
-    async lastAttempts(ids: string[], tx: Tx | Db = db): Promise<Map<string, { status: DeliveryStatus; at: Date }>> {
+    async lastAttempts(
+      ids: string[],
+      tx: Tx | Db = db,
+    ): Promise<Map<string, { status: DeliveryStatus; at: Date }>> {
       if (ids.length === 0) return new Map();
-      const rows = await tx.$queryRaw<{ webhook_id: string; status: DeliveryStatus; last_attempt_at: Date }[]>`
+      const rows = await tx.$queryRaw<
+        { webhook_id: string; status: DeliveryStatus; last_attempt_at: Date }[]
+      >`
         SELECT w.id AS webhook_id, l.status, l.last_attempt_at
         FROM unnest(ARRAY[${Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`))}]) AS w(id)
         CROSS JOIN LATERAL (
@@ -167,11 +202,16 @@ export function createWebhooksRepository(db: Db) {
 
     /** One keyset page of webhooks, oldest first (limit + 1 rows, for toPage). */
     listWebhooks(limit: number, cursor: string | undefined, tx: Tx | Db = db): Promise<WebhookRow[]> {
-      return tx.webhook.findMany({ where: keysetWhere('createdAt', cursor, 'asc', (k) => new Date(k)), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit + 1 });
+      return tx.webhook.findMany({
+        where: keysetWhere('createdAt', cursor, 'asc', (k) => new Date(k)),
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+        take: limit + 1,
+      });
     },
 
     /** Retention: deliveries created before `cutoff` go, whatever their status. */
-    deleteOlderThan: (cutoff: Date, tx: Tx | Db = db) => tx.$executeRaw`DELETE FROM webhook_deliveries WHERE created_at < ${cutoff}`,
+    deleteOlderThan: (cutoff: Date, tx: Tx | Db = db) =>
+      tx.$executeRaw`DELETE FROM webhook_deliveries WHERE created_at < ${cutoff}`,
   };
 }
 

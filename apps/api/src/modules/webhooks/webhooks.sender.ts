@@ -16,7 +16,12 @@ export interface SendResult {
   error: string | null;
 }
 
-export type Send = (url: string, headers: Record<string, string>, body: string, signal: AbortSignal) => Promise<SendResult>;
+export type Send = (
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  signal: AbortSignal,
+) => Promise<SendResult>;
 
 const MAX_ERROR = 300;
 const BODY_SAMPLE = 200;
@@ -25,7 +30,8 @@ class BlockedAddressError extends Error {
   readonly code = 'EBLOCKED';
 }
 
-const blockedMessage = (address: string) => `${address} is not a public address (set EGRESS_WEBHOOK_ALLOW_PRIVATE=true to allow it)`;
+const blockedMessage = (address: string) =>
+  `${address} is not a public address (set EGRESS_WEBHOOK_ALLOW_PRIVATE=true to allow it)`;
 
 /** dns.lookup that refuses to hand a non-public address to the socket. */
 const guardedLookup: LookupFunction = (hostname, options: LookupOptions, callback) => {
@@ -33,7 +39,12 @@ const guardedLookup: LookupFunction = (hostname, options: LookupOptions, callbac
     if (error) return callback(error, '', 0);
     const blocked = addresses.find((a) => !isPublicAddress(a.address));
     const first = addresses[0];
-    if (blocked || !first) return callback(new BlockedAddressError(blocked ? blockedMessage(blocked.address) : `${hostname} has no address`), '', 0);
+    if (blocked || !first)
+      return callback(
+        new BlockedAddressError(blocked ? blockedMessage(blocked.address) : `${hostname} has no address`),
+        '',
+        0,
+      );
     if (options.all) return callback(null, addresses);
     return callback(null, first.address, first.family);
   });
@@ -70,20 +81,44 @@ function describe(error: unknown, timeoutMs: number, timedOut: boolean): string 
   return clip(e.code ? `${e.code}: ${e.message}` : e.message);
 }
 
-export function createSender({ allowPrivate, timeoutMs }: { allowPrivate: boolean; timeoutMs: number }): Send {
+export function createSender({
+  allowPrivate,
+  timeoutMs,
+}: {
+  allowPrivate: boolean;
+  timeoutMs: number;
+}): Send {
   return (rawUrl, headers, body, stop) => {
     const url = new URL(rawUrl);
     const host = urlHost(url);
     // A literal IP never goes through lookup, so it is judged here.
-    if (!allowPrivate && isIP(host) !== 0 && !isPublicAddress(host)) return Promise.resolve({ ok: false, status: null, error: blockedMessage(host) });
+    if (!allowPrivate && isIP(host) !== 0 && !isPublicAddress(host))
+      return Promise.resolve({ ok: false, status: null, error: blockedMessage(host) });
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([timeout, stop]);
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<SendResult>((resolve) => {
-      const req = request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, signal, ...(allowPrivate ? {} : { lookup: guardedLookup }) }, (res) => {
-        outcome(res).then(resolve, (error: unknown) => resolve({ ok: false, status: res.statusCode ?? null, error: describe(error, timeoutMs, timeout.aborted) }));
-      });
-      req.on('error', (error) => resolve({ ok: false, status: null, error: describe(error, timeoutMs, timeout.aborted) }));
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          signal,
+          ...(allowPrivate ? {} : { lookup: guardedLookup }),
+        },
+        (res) => {
+          outcome(res).then(resolve, (error: unknown) =>
+            resolve({
+              ok: false,
+              status: res.statusCode ?? null,
+              error: describe(error, timeoutMs, timeout.aborted),
+            }),
+          );
+        },
+      );
+      req.on('error', (error) =>
+        resolve({ ok: false, status: null, error: describe(error, timeoutMs, timeout.aborted) }),
+      );
       req.end(body);
     });
   };

@@ -74,14 +74,22 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
   const { db, repo, audit, clock, box, allowPrivate, publicUrl } = deps;
 
   function requireBox(): SecretBox {
-    if (!box) throw new AppError('unavailable', 'webhooks need a secret key: set EGRESS_SECRET_KEY (base64 of 32 bytes)');
+    if (!box)
+      throw new AppError(
+        'unavailable',
+        'webhooks need a secret key: set EGRESS_SECRET_KEY (base64 of 32 bytes)',
+      );
     return box;
   }
 
   function checkUrl(url: string | undefined): void {
     if (url === undefined || allowPrivate) return;
     const problem = urlAddressProblem(url);
-    if (problem) throw invalid('body.url', `${problem}; set EGRESS_WEBHOOK_ALLOW_PRIVATE=true to allow private receivers`);
+    if (problem)
+      throw invalid(
+        'body.url',
+        `${problem}; set EGRESS_WEBHOOK_ALLOW_PRIVATE=true to allow private receivers`,
+      );
   }
 
   async function load(tx: Tx | Db, id: string): Promise<Row> {
@@ -101,10 +109,26 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     const secret = newSecret(SECRET_PREFIX);
     const row = await db.$transaction(async (tx) => {
       const created = await repo.insertWebhook(
-        { id, name: body.name, url: body.url, format: body.format, events: [...new Set(body.events)], enabled: body.enabled, secretCiphertext: sealer.seal(secret, id), createdById: ctx.userId },
+        {
+          id,
+          name: body.name,
+          url: body.url,
+          format: body.format,
+          events: [...new Set(body.events)],
+          enabled: body.enabled,
+          secretCiphertext: sealer.seal(secret, id),
+          createdById: ctx.userId,
+        },
         tx,
       );
-      await audit.append(tx, { actor: ctx.actor, action: 'webhook.created', targetType: 'webhook', targetId: id, after: auditView(created), requestId: ctx.requestId });
+      await audit.append(tx, {
+        actor: ctx.actor,
+        action: 'webhook.created',
+        targetType: 'webhook',
+        targetId: id,
+        after: auditView(created),
+        requestId: ctx.requestId,
+      });
       return created;
     });
     return { ...toDto(row, undefined), secret };
@@ -114,9 +138,20 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     checkUrl(body.url);
     const row = await db.$transaction(async (tx) => {
       const before = await load(tx, id);
-      const data: Prisma.WebhookUpdateInput = { ...body, ...(body.events ? { events: [...new Set(body.events)] } : {}) };
+      const data: Prisma.WebhookUpdateInput = {
+        ...body,
+        ...(body.events ? { events: [...new Set(body.events)] } : {}),
+      };
       const after = await repo.updateWebhook(id, data, tx);
-      await audit.append(tx, { actor: ctx.actor, action: 'webhook.updated', targetType: 'webhook', targetId: id, before: auditView(before), after: auditView(after), requestId: ctx.requestId });
+      await audit.append(tx, {
+        actor: ctx.actor,
+        action: 'webhook.updated',
+        targetType: 'webhook',
+        targetId: id,
+        before: auditView(before),
+        after: auditView(after),
+        requestId: ctx.requestId,
+      });
       return after;
     });
     return withLast(row);
@@ -127,7 +162,14 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       const before = await load(tx, id);
       // Its deliveries (queued ones and the log) go with it (ON DELETE CASCADE).
       await repo.deleteWebhook(id, tx);
-      await audit.append(tx, { actor: ctx.actor, action: 'webhook.deleted', targetType: 'webhook', targetId: id, before: auditView(before), requestId: ctx.requestId });
+      await audit.append(tx, {
+        actor: ctx.actor,
+        action: 'webhook.deleted',
+        targetType: 'webhook',
+        targetId: id,
+        before: auditView(before),
+        requestId: ctx.requestId,
+      });
     });
   }
 
@@ -137,7 +179,13 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       await load(tx, id);
       const sealer = requireBox();
       const after = await repo.updateWebhook(id, { secretCiphertext: sealer.seal(secret, id) }, tx);
-      await audit.append(tx, { actor: ctx.actor, action: 'webhook.secret_rotated', targetType: 'webhook', targetId: id, requestId: ctx.requestId });
+      await audit.append(tx, {
+        actor: ctx.actor,
+        action: 'webhook.secret_rotated',
+        targetType: 'webhook',
+        targetId: id,
+        requestId: ctx.requestId,
+      });
       return after;
     });
     return { ...(await withLast(row)), secret };
@@ -146,14 +194,18 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
   /** Queues a ping to this webhook only. Not audited: it changes nothing but the delivery log. */
   async function test(id: string, ctx: Ctx): Promise<WebhookDelivery> {
     const row = await load(db, id);
-    if (!row.enabled) throw new AppError('conflict', 'the webhook is disabled; enable it to send a test delivery');
+    if (!row.enabled)
+      throw new AppError('conflict', 'the webhook is disabled; enable it to send a test delivery');
     const now = clock.now();
     const payload: NotificationPayload = {
       id: randomUUID(),
       event: TEST_EVENT,
       occurredAt: now.toISOString(),
       actor: { type: ctx.actor.type, label: ctx.actor.label },
-      data: { webhook: { id: row.id, name: row.name }, message: `Test delivery from Egress Control to "${row.name}"` },
+      data: {
+        webhook: { id: row.id, name: row.name },
+        message: `Test delivery from Egress Control to "${row.name}"`,
+      },
       links: { console: publicUrl },
     };
     const delivery = await db.$transaction((tx) => repo.insertDelivery(id, TEST_EVENT, payload, now, tx));
@@ -167,7 +219,10 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     if (!row) {
       const existing = await repo.findDelivery(deliveryId);
       if (!existing) throw notFound('delivery');
-      throw new AppError('invalid_transition', `only a failed delivery can be retried; this one is ${existing.status}`);
+      throw new AppError(
+        'invalid_transition',
+        `only a failed delivery can be retried; this one is ${existing.status}`,
+      );
     }
     deps.queued();
     return toDeliveryDto(row);
@@ -176,7 +231,12 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
   async function list(q: PageQuery): Promise<Page<WebhookDto>> {
     const rows = await repo.listWebhooks(q.limit, q.cursor);
     const last = await repo.lastAttempts(rows.map((r) => r.id));
-    return toPage(rows, q.limit, (r) => toDto(r, last.get(r.id)), (r) => [r.createdAt.toISOString(), r.id]);
+    return toPage(
+      rows,
+      q.limit,
+      (r) => toDto(r, last.get(r.id)),
+      (r) => [r.createdAt.toISOString(), r.id],
+    );
   }
 
   async function deliveries(id: string, q: DeliveryQuery): Promise<Page<WebhookDelivery>> {
@@ -184,7 +244,17 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     return repo.listDeliveries(id, q);
   }
 
-  return { create, update, remove, rotateSecret, test, retry, list, get: async (id: string) => withLast(await load(db, id)), deliveries };
+  return {
+    create,
+    update,
+    remove,
+    rotateSecret,
+    test,
+    retry,
+    list,
+    get: async (id: string) => withLast(await load(db, id)),
+    deliveries,
+  };
 }
 
 export type WebhooksService = ReturnType<typeof createWebhooksService>;

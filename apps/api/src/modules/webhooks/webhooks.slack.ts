@@ -8,7 +8,8 @@ interface TextObject {
   type: 'mrkdwn' | 'plain_text';
   text: string;
 }
-type Block = { type: 'section'; text?: TextObject; fields?: TextObject[] } | { type: 'context'; elements: TextObject[] };
+type Block =
+  { type: 'section'; text?: TextObject; fields?: TextObject[] } | { type: 'context'; elements: TextObject[] };
 
 export interface SlackMessage {
   text: string;
@@ -39,14 +40,18 @@ function clip(value: string, max: number): string {
 const md = (text: string): TextObject => ({ type: 'mrkdwn', text: clip(text, 2900) });
 const field = (label: string, value: string): TextObject => md(`*${label}*\n${value}`);
 const code = (value: string) => `\`${escapeMrkdwn(value)}\``;
-const link = (url: string | undefined, label: string) => (url ? `<${url}|${escapeMrkdwn(label)}>` : escapeMrkdwn(label));
+const link = (url: string | undefined, label: string) =>
+  url ? `<${url}|${escapeMrkdwn(label)}>` : escapeMrkdwn(label);
 
 function target(g: Grant): string {
-  return g.destination === null ? `any public address, port ${g.port} (port-wide)` : `${g.destination}:${g.port}`;
+  return g.destination === null
+    ? `any public address, port ${g.port} (port-wide)`
+    : `${g.destination}:${g.port}`;
 }
 
 function grantBlocks(g: Grant, headline: string, url: string | undefined): Block[] {
-  const sensitivity = g.destination === null ? 'port-wide (2 approvals)' : (g.destinationSensitivity ?? 'unknown');
+  const sensitivity =
+    g.destination === null ? 'port-wide (2 approvals)' : (g.destinationSensitivity ?? 'unknown');
   const fields = [
     field('Service', `${code(g.service)} in ${code(g.serviceNamespace)}`),
     field('Destination', `${code(target(g))}\n${escapeMrkdwn(sensitivity)}`),
@@ -58,7 +63,10 @@ function grantBlocks(g: Grant, headline: string, url: string | undefined): Block
   const blocks: Block[] = [
     { type: 'section', text: md(headline) },
     { type: 'section', fields },
-    { type: 'section', text: md(`*Justification*\n>${escapeMrkdwn(clip(g.justification, 1500)).replace(/\n/g, '\n>')}`) },
+    {
+      type: 'section',
+      text: md(`*Justification*\n>${escapeMrkdwn(clip(g.justification, 1500)).replace(/\n/g, '\n>')}`),
+    },
   ];
   if (g.reason) blocks.push({ type: 'section', text: md(`*Reason*\n${escapeMrkdwn(clip(g.reason, 1500))}`) });
   if (url) blocks.push({ type: 'section', text: md(link(url, 'Open the grant in Egress Control')) });
@@ -66,7 +74,9 @@ function grantBlocks(g: Grant, headline: string, url: string | undefined): Block
 }
 
 function alertBlocks(a: AlertNotice, headline: string, url: string | undefined): Block[] {
-  const lines = a.destinations.slice(0, 10).map((d) => `• ${code(`${d.destination}:${d.port}/${d.protocol}`)} × ${d.count}`);
+  const lines = a.destinations
+    .slice(0, 10)
+    .map((d) => `• ${code(`${d.destination}:${d.port}/${d.protocol}`)} × ${d.count}`);
   const window = a.windowStart && a.windowEnd ? `${a.windowStart} – ${a.windowEnd}` : 'unknown';
   const blocks: Block[] = [
     { type: 'section', text: md(headline) },
@@ -74,7 +84,10 @@ function alertBlocks(a: AlertNotice, headline: string, url: string | undefined):
       type: 'section',
       fields: [
         field('Rule', escapeMrkdwn(a.ruleName)),
-        field('Source', `${a.service ? code(a.service) : 'unregistered workload'}${a.sourceNamespace ? ` in ${code(a.sourceNamespace)}` : ''}`),
+        field(
+          'Source',
+          `${a.service ? code(a.service) : 'unregistered workload'}${a.sourceNamespace ? ` in ${code(a.sourceNamespace)}` : ''}`,
+        ),
         field('Denied', `${a.count} (threshold ${a.threshold})`),
         field('Window', escapeMrkdwn(window)),
       ],
@@ -89,7 +102,8 @@ function summary(p: NotificationPayload): string {
   const g = p.data.grant;
   if (g) return `${g.service} → ${target(g)}`;
   const a = p.data.alert;
-  if (a) return `${a.service ?? a.sourceNamespace ?? 'unknown source'}: ${a.count} denied connections (rule ${a.ruleName})`;
+  if (a)
+    return `${a.service ?? a.sourceNamespace ?? 'unknown source'}: ${a.count} denied connections (rule ${a.ruleName})`;
   return p.data.message ?? '';
 }
 
@@ -101,6 +115,11 @@ export function renderSlack(p: NotificationPayload): SlackMessage {
   if (p.data.grant) blocks = grantBlocks(p.data.grant, headline, p.links.grant);
   else if (p.data.alert) blocks = alertBlocks(p.data.alert, headline, p.links.alert);
   else blocks = [{ type: 'section', text: md(headline) }];
-  blocks.push({ type: 'context', elements: [md(`by ${escapeMrkdwn(p.actor.label)} · ${escapeMrkdwn(p.occurredAt)} · event ${escapeMrkdwn(p.id)}`)] });
+  blocks.push({
+    type: 'context',
+    elements: [
+      md(`by ${escapeMrkdwn(p.actor.label)} · ${escapeMrkdwn(p.occurredAt)} · event ${escapeMrkdwn(p.id)}`),
+    ],
+  });
   return { text: clip(text, 3000), blocks };
 }

@@ -25,8 +25,16 @@ export interface WriteContext {
   removed?: (o: LiveObject) => void;
 }
 
-const ref = (o: { kind: string; metadata: { namespace?: string; name: string } }) => ({ kind: o.kind, namespace: o.metadata.namespace ?? null, name: o.metadata.name });
-const failed = (o: Parameters<typeof ref>[0], error: string): ObjectResult => ({ ...ref(o), action: 'failed', error });
+const ref = (o: { kind: string; metadata: { namespace?: string; name: string } }) => ({
+  kind: o.kind,
+  namespace: o.metadata.namespace ?? null,
+  name: o.metadata.name,
+});
+const failed = (o: Parameters<typeof ref>[0], error: string): ObjectResult => ({
+  ...ref(o),
+  action: 'failed',
+  error,
+});
 const ok = (status: number): boolean => status >= 200 && status < 300;
 
 function dryRunQuery(ctx: WriteContext): Record<string, string> {
@@ -37,18 +45,31 @@ function serverSideApply(ctx: WriteContext, path: string, o: KubernetesObject, f
   return ctx.client.request({
     method: 'PATCH',
     path,
-    query: { fieldManager: FIELD_MANAGER, force: String(force), fieldValidation: 'Strict', ...dryRunQuery(ctx) },
+    query: {
+      fieldManager: FIELD_MANAGER,
+      force: String(force),
+      fieldValidation: 'Strict',
+      ...dryRunQuery(ctx),
+    },
     body: o,
     contentType: 'application/apply-patch+yaml',
   });
 }
 
 /** Applies one desired object: skipped when its live twin has the desired hash and nobody edited it. */
-export async function applyObject(ctx: WriteContext, o: KubernetesObject, live: LiveObject | undefined): Promise<ObjectResult> {
+export async function applyObject(
+  ctx: WriteContext,
+  o: KubernetesObject,
+  live: LiveObject | undefined,
+): Promise<ObjectResult> {
   const info = kindInfo(o.kind);
   const namespace = o.metadata.namespace;
   if (!info) return failed(o, `the kubernetes target does not write kind ${o.kind}`);
-  if ((namespace === undefined) !== (info.clusterScoped === true)) return failed(o, `${o.kind} is ${info.clusterScoped ? 'cluster-scoped' : 'namespaced'}: ${info.clusterScoped ? 'it takes no namespace' : 'it needs a namespace'}`);
+  if ((namespace === undefined) !== (info.clusterScoped === true))
+    return failed(
+      o,
+      `${o.kind} is ${info.clusterScoped ? 'cluster-scoped' : 'namespaced'}: ${info.clusterScoped ? 'it takes no namespace' : 'it needs a namespace'}`,
+    );
   const missing = namespace === undefined ? undefined : ctx.missingNamespaces.get(namespace);
   if (missing !== undefined) return missing === null ? { ...ref(o), action: 'created' } : failed(o, missing);
   const path = objectPath(info, namespace, o.metadata.name);
@@ -60,18 +81,31 @@ export async function applyObject(ctx: WriteContext, o: KubernetesObject, live: 
 }
 
 function remember(ctx: WriteContext, o: KubernetesObject, body: unknown): void {
-  if (!ctx.dryRun && typeof body === 'object' && body !== null) ctx.written?.({ ...(body as LiveObject), kind: o.kind });
+  if (!ctx.dryRun && typeof body === 'object' && body !== null)
+    ctx.written?.({ ...(body as LiveObject), kind: o.kind });
 }
 
 /** An object we own (it carries our label): skipped, or applied with force after removing others' additions. */
-async function applyOwned(ctx: WriteContext, o: KubernetesObject, path: string, live: LiveObject): Promise<ObjectResult> {
+async function applyOwned(
+  ctx: WriteContext,
+  o: KubernetesObject,
+  path: string,
+  live: LiveObject,
+): Promise<ObjectResult> {
   if (ctx.hashOnly && hashAnnotation(live) === hashAnnotation(o)) return { ...ref(o), action: 'unchanged' };
   const comparison = compareLive(o, live);
   const drift = driftReason(comparison);
   if (!comparison.outdated && drift === null) return { ...ref(o), action: 'unchanged' };
   if (comparison.added.length > 0) {
-    const res = await ctx.client.request({ method: 'PATCH', path, query: { fieldManager: FIELD_MANAGER, ...dryRunQuery(ctx) }, body: removalPatch(live, comparison.added), contentType: 'application/json-patch+json' });
-    if (!ok(res.status)) return failed(o, `could not remove fields added by others: ${failureReason('repair', res)}`);
+    const res = await ctx.client.request({
+      method: 'PATCH',
+      path,
+      query: { fieldManager: FIELD_MANAGER, ...dryRunQuery(ctx) },
+      body: removalPatch(live, comparison.added),
+      contentType: 'application/json-patch+json',
+    });
+    if (!ok(res.status))
+      return failed(o, `could not remove fields added by others: ${failureReason('repair', res)}`);
   }
   const res = await serverSideApply(ctx, path, o, true);
   if (!ok(res.status)) return failed(o, failureReason('apply', res));
@@ -83,12 +117,21 @@ async function applyOwned(ctx: WriteContext, o: KubernetesObject, path: string, 
 export async function deleteObject(ctx: WriteContext, live: LiveObject): Promise<ObjectResult> {
   const info = kindInfo(live.kind);
   const namespace = live.metadata.namespace;
-  if (!info || (namespace === undefined) !== (info.clusterScoped === true)) return failed(live, `the kubernetes target does not delete kind ${live.kind}${namespace === undefined ? ' without a namespace' : ''}`);
+  if (!info || (namespace === undefined) !== (info.clusterScoped === true))
+    return failed(
+      live,
+      `the kubernetes target does not delete kind ${live.kind}${namespace === undefined ? ' without a namespace' : ''}`,
+    );
   const res = await ctx.client.request({
     method: 'DELETE',
     path: objectPath(info, namespace, live.metadata.name),
     query: dryRunQuery(ctx),
-    body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background', ...(live.metadata.uid ? { preconditions: { uid: live.metadata.uid } } : {}) },
+    body: {
+      apiVersion: 'v1',
+      kind: 'DeleteOptions',
+      propagationPolicy: 'Background',
+      ...(live.metadata.uid ? { preconditions: { uid: live.metadata.uid } } : {}),
+    },
   });
   if (!ok(res.status) && res.status !== 404) return failed(live, failureReason('delete', res));
   if (!ctx.dryRun) ctx.removed?.(live);
@@ -101,7 +144,11 @@ export async function createNamespace(ctx: WriteContext, name: string): Promise<
     method: 'POST',
     path: '/api/v1/namespaces',
     query: { fieldManager: FIELD_MANAGER },
-    body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'app.kubernetes.io/managed-by': FIELD_MANAGER } } },
+    body: {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels: { 'app.kubernetes.io/managed-by': FIELD_MANAGER } },
+    },
   });
   if (ok(res.status) || res.status === 409) return null;
   return `namespace ${name} could not be created: ${failureReason('apply', res)}`;

@@ -52,7 +52,10 @@ export interface KubeClient {
   readonly server: string;
   request<T = unknown>(req: KubeRequest): Promise<KubeResponse<T>>;
   /** Opens a watch (GET with watch=1); `onObject` gets each line parsed. */
-  stream(req: Omit<KubeRequest, 'method' | 'body' | 'contentType'>, onObject: (object: unknown) => void): Promise<KubeStream>;
+  stream(
+    req: Omit<KubeRequest, 'method' | 'body' | 'contentType'>,
+    onObject: (object: unknown) => void,
+  ): Promise<KubeStream>;
   /** Adds a listener called before every request; returns a function removing it. */
   onRequest(listener: RequestListener): () => void;
   close(): void;
@@ -99,7 +102,8 @@ const NETWORK_REASONS: Record<string, string> = {
 function networkReason(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && code in NETWORK_REASONS) return NETWORK_REASONS[code] ?? code;
-  if (error instanceof Error && error.message === 'timeout') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+  if (error instanceof Error && error.message === 'timeout')
+    return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
   if (error instanceof Error && /socket hang up/i.test(error.message)) return 'connection closed';
   return 'network error';
 }
@@ -140,10 +144,21 @@ async function transportFor(kc: KubeConfig): Promise<Transport> {
   const opts: RequestOptions = {};
   await kc.applyToHTTPSOptions(opts);
   // A proxy agent built by client-node is used as is; otherwise one keep-alive agent for all requests.
-  if (cluster.proxyUrl && opts.agent instanceof HttpAgent) return { server, agent: opts.agent, secure: server.protocol === 'https:' };
-  const tls = { ca: opts.ca, cert: opts.cert, key: opts.key, pfx: opts.pfx, passphrase: opts.passphrase, servername: opts.servername, ...(opts.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: opts.rejectUnauthorized }) };
+  if (cluster.proxyUrl && opts.agent instanceof HttpAgent)
+    return { server, agent: opts.agent, secure: server.protocol === 'https:' };
+  const tls = {
+    ca: opts.ca,
+    cert: opts.cert,
+    key: opts.key,
+    pfx: opts.pfx,
+    passphrase: opts.passphrase,
+    servername: opts.servername,
+    ...(opts.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: opts.rejectUnauthorized }),
+  };
   const secure = server.protocol === 'https:';
-  const agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: 16, ...tls }) : new HttpAgent({ keepAlive: true, maxSockets: 16 });
+  const agent = secure
+    ? new HttpsAgent({ keepAlive: true, maxSockets: 16, ...tls })
+    : new HttpAgent({ keepAlive: true, maxSockets: 16 });
   return { server, agent, secure };
 }
 
@@ -153,15 +168,31 @@ async function authHeaders(kc: KubeConfig): Promise<Record<string, string>> {
   await kc.applyToHTTPSOptions(opts);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(opts.headers ?? {})) if (typeof v === 'string') headers[k] = v;
-  if (typeof opts.auth === 'string') headers['Authorization'] = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
+  if (typeof opts.auth === 'string')
+    headers['Authorization'] = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
   return headers;
 }
 
-function send(t: Transport, method: KubeMethod, path: string, headers: Record<string, string>, body: string | undefined): Promise<KubeResponse> {
+function send(
+  t: Transport,
+  method: KubeMethod,
+  path: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): Promise<KubeResponse> {
   return new Promise((resolve, reject) => {
     const base = t.server.pathname.replace(/\/$/, '');
     const req = (t.secure ? httpsRequest : httpRequest)(
-      { protocol: t.server.protocol, hostname: t.server.hostname, port: t.server.port, path: `${base}${path}`, method, headers, agent: t.agent, timeout: REQUEST_TIMEOUT_MS },
+      {
+        protocol: t.server.protocol,
+        hostname: t.server.hostname,
+        port: t.server.port,
+        path: `${base}${path}`,
+        method,
+        headers,
+        agent: t.agent,
+        timeout: REQUEST_TIMEOUT_MS,
+      },
       (res) => {
         readBody(res).then((text) => resolve({ status: res.statusCode ?? 0, body: parse(text) }), reject);
       },
@@ -202,15 +233,33 @@ function streamLines(res: IncomingMessage, onObject: (object: unknown) => void):
 /** Longest a watch may stay silent (bookmarks arrive about once a minute) before it is taken as dead. */
 const STREAM_IDLE_MS = 5 * 60_000;
 
-function openStream(t: Transport, path: string, headers: Record<string, string>, onObject: (object: unknown) => void): Promise<KubeStream> {
+function openStream(
+  t: Transport,
+  path: string,
+  headers: Record<string, string>,
+  onObject: (object: unknown) => void,
+): Promise<KubeStream> {
   return new Promise((resolve, reject) => {
     const base = t.server.pathname.replace(/\/$/, '');
     const req = (t.secure ? httpsRequest : httpRequest)(
-      { protocol: t.server.protocol, hostname: t.server.hostname, port: t.server.port, path: `${base}${path}`, method: 'GET', headers, agent: t.agent, timeout: STREAM_IDLE_MS },
+      {
+        protocol: t.server.protocol,
+        hostname: t.server.hostname,
+        port: t.server.port,
+        path: `${base}${path}`,
+        method: 'GET',
+        headers,
+        agent: t.agent,
+        timeout: STREAM_IDLE_MS,
+      },
       (res) => {
         const close = () => req.destroy();
         if (res.statusCode !== 200) {
-          readBody(res).then((text) => resolve({ status: res.statusCode ?? 0, body: parse(text), done: Promise.resolve(), close }), reject);
+          readBody(res).then(
+            (text) =>
+              resolve({ status: res.statusCode ?? 0, body: parse(text), done: Promise.resolve(), close }),
+            reject,
+          );
           return;
         }
         resolve({ status: 200, body: null, done: streamLines(res, onObject), close });
@@ -232,10 +281,22 @@ export function createKubeClient(kubeConfig: KubeConfig | null): KubeClient {
   let transport: Promise<Transport> | null = null;
 
   /** Tells the listeners, then finds the transport and credentials for one request. */
-  async function prepare(req: KubeRequest): Promise<{ t: Transport; headers: Record<string, string>; query: Record<string, string> }> {
-    if (!kubeConfig) throw new ClusterUnreachableError('no Kubernetes credentials found: set KUBECONFIG or run in a pod with a service account');
-    const query = Object.fromEntries(Object.entries(req.query ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
-    const info: RequestInfo = { method: req.method, path: req.path, query, mutating: req.method !== 'GET' && query['dryRun'] === undefined };
+  async function prepare(
+    req: KubeRequest,
+  ): Promise<{ t: Transport; headers: Record<string, string>; query: Record<string, string> }> {
+    if (!kubeConfig)
+      throw new ClusterUnreachableError(
+        'no Kubernetes credentials found: set KUBECONFIG or run in a pod with a service account',
+      );
+    const query = Object.fromEntries(
+      Object.entries(req.query ?? {}).filter((e): e is [string, string] => e[1] !== undefined),
+    );
+    const info: RequestInfo = {
+      method: req.method,
+      path: req.path,
+      query,
+      mutating: req.method !== 'GET' && query['dryRun'] === undefined,
+    };
     for (const listener of listeners) await listener(info);
     try {
       transport ??= transportFor(kubeConfig);
@@ -244,18 +305,25 @@ export function createKubeClient(kubeConfig: KubeConfig | null): KubeClient {
     } catch (error) {
       transport = null;
       if (error instanceof ClusterUnreachableError) throw error;
-      throw new ClusterUnreachableError(`cannot load the Kubernetes credentials for ${server} (check the kubeconfig or the service account)`);
+      throw new ClusterUnreachableError(
+        `cannot load the Kubernetes credentials for ${server} (check the kubeconfig or the service account)`,
+      );
     }
   }
 
-  async function stream(req: Omit<KubeRequest, 'method' | 'body' | 'contentType'>, onObject: (object: unknown) => void): Promise<KubeStream> {
+  async function stream(
+    req: Omit<KubeRequest, 'method' | 'body' | 'contentType'>,
+    onObject: (object: unknown) => void,
+  ): Promise<KubeStream> {
     const { t, headers, query } = await prepare({ ...req, method: 'GET' });
     headers['Accept'] = 'application/json';
     headers['User-Agent'] = 'egress-control';
     try {
       return await openStream(t, `${req.path}${queryString(query)}`, headers, onObject);
     } catch (error) {
-      throw new ClusterUnreachableError(`cannot reach the Kubernetes API server at ${server}: ${networkReason(error)}`);
+      throw new ClusterUnreachableError(
+        `cannot reach the Kubernetes API server at ${server}: ${networkReason(error)}`,
+      );
     }
   }
 
@@ -270,9 +338,17 @@ export function createKubeClient(kubeConfig: KubeConfig | null): KubeClient {
       headers['Content-Length'] = String(Buffer.byteLength(body));
     }
     try {
-      return (await send(t, req.method, `${req.path}${queryString(query)}`, headers, body)) as KubeResponse<T>;
+      return (await send(
+        t,
+        req.method,
+        `${req.path}${queryString(query)}`,
+        headers,
+        body,
+      )) as KubeResponse<T>;
     } catch (error) {
-      throw new ClusterUnreachableError(`cannot reach the Kubernetes API server at ${server}: ${networkReason(error)}`);
+      throw new ClusterUnreachableError(
+        `cannot reach the Kubernetes API server at ${server}: ${networkReason(error)}`,
+      );
     }
   }
 
@@ -285,7 +361,10 @@ export function createKubeClient(kubeConfig: KubeConfig | null): KubeClient {
       return () => listeners.delete(listener);
     },
     close() {
-      void transport?.then((t) => t.agent.destroy(), () => undefined);
+      void transport?.then(
+        (t) => t.agent.destroy(),
+        () => undefined,
+      );
       transport = null;
     },
   };

@@ -50,14 +50,24 @@ const TOLERATED: Record<string, string[]> = {
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function pathText(segs: readonly Seg[]): string {
-  return segs.map((s) => (typeof s === 'number' ? `[${s}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? `.${s}` : `[${JSON.stringify(s)}]`)).join('');
+  return segs
+    .map((s) =>
+      typeof s === 'number'
+        ? `[${s}]`
+        : /^[A-Za-z_][A-Za-z0-9_]*$/.test(s)
+          ? `.${s}`
+          : `[${JSON.stringify(s)}]`,
+    )
+    .join('');
 }
 
 function pointer(segs: readonly Seg[]): string {
   return segs.map((s) => `/${String(s).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 
-export function hashAnnotation(o: { metadata: { annotations?: Record<string, string> } }): string | undefined {
+export function hashAnnotation(o: {
+  metadata: { annotations?: Record<string, string> };
+}): string | undefined {
   const annotations = o.metadata.annotations ?? {};
   const key = Object.keys(annotations).find((k) => k.endsWith(HASH_SUFFIX));
   return key === undefined ? undefined : annotations[key];
@@ -117,9 +127,15 @@ function withoutHash(annotations: Record<string, string> | undefined): Record<st
 function changedPaths(desired: KubernetesObject, live: LiveObject): Seg[][] {
   const out: Seg[][] = [];
   diffSubset(desired.metadata.labels, live.metadata.labels, ['metadata', 'labels'], out);
-  diffSubset(withoutHash(desired.metadata.annotations), live.metadata.annotations, ['metadata', 'annotations'], out);
+  diffSubset(
+    withoutHash(desired.metadata.annotations),
+    live.metadata.annotations,
+    ['metadata', 'annotations'],
+    out,
+  );
   for (const [key, value] of Object.entries(desired)) {
-    if (key !== 'apiVersion' && key !== 'kind' && key !== 'metadata') diffSubset(value, live[key], [key], out);
+    if (key !== 'apiVersion' && key !== 'kind' && key !== 'metadata')
+      diffSubset(value, live[key], [key], out);
   }
   return out;
 }
@@ -133,7 +149,9 @@ interface Step {
 }
 
 function matchesKey(item: unknown, key: Json): boolean {
-  return isRecord(item) && Object.entries(key).every(([k, v]) => JSON.stringify(item[k]) === JSON.stringify(v));
+  return (
+    isRecord(item) && Object.entries(key).every(([k, v]) => JSON.stringify(item[k]) === JSON.stringify(v))
+  );
 }
 
 function listStep(live: unknown, desired: unknown, found: (item: unknown) => boolean): Step | null {
@@ -149,7 +167,11 @@ function step(key: string, live: unknown, desired: unknown): Step | null {
   try {
     switch (key.slice(0, 2)) {
       case 'f:':
-        return { seg: rest, live: isRecord(live) ? live[rest] : undefined, desired: isRecord(desired) ? desired[rest] : undefined };
+        return {
+          seg: rest,
+          live: isRecord(live) ? live[rest] : undefined,
+          desired: isRecord(desired) ? desired[rest] : undefined,
+        };
       case 'k:': {
         const k = JSON.parse(rest) as Json;
         return listStep(live, desired, (item) => matchesKey(item, k));
@@ -193,10 +215,15 @@ function walk(fields: Json, live: unknown, desired: unknown, segs: Seg[], acc: O
 }
 
 function foreignEntries(live: LiveObject): ManagedFieldsEntry[] {
-  return (live.metadata.managedFields ?? []).filter((e) => e.manager !== FIELD_MANAGER && (e.subresource ?? '') === '' && isRecord(e.fieldsV1));
+  return (live.metadata.managedFields ?? []).filter(
+    (e) => e.manager !== FIELD_MANAGER && (e.subresource ?? '') === '' && isRecord(e.fieldsV1),
+  );
 }
 
-const related = (a: string, b: string): boolean => a === b || (a.startsWith(b) && '.['.includes(a[b.length] ?? '')) || (b.startsWith(a) && '.['.includes(b[a.length] ?? ''));
+const related = (a: string, b: string): boolean =>
+  a === b ||
+  (a.startsWith(b) && '.['.includes(a[b.length] ?? '')) ||
+  (b.startsWith(a) && '.['.includes(b[a.length] ?? ''));
 
 export function compareLive(desired: KubernetesObject, live: LiveObject): LiveComparison {
   const outdated = hashAnnotation(live) !== hashAnnotation(desired);
@@ -207,14 +234,21 @@ export function compareLive(desired: KubernetesObject, live: LiveObject): LiveCo
   });
   const tolerated = TOLERATED[desired.kind] ?? [];
   const added = owners.flatMap((o) =>
-    o.added.map((segs) => ({ path: pathText(segs), pointer: pointer(segs), manager: o.manager })).filter((f) => !tolerated.includes(f.path)),
+    o.added
+      .map((segs) => ({ path: pathText(segs), pointer: pointer(segs), manager: o.manager }))
+      .filter((f) => !tolerated.includes(f.path)),
   );
   // A change to apply makes every differing field "changed"; only report edits when nothing is pending.
   const changed = outdated
     ? []
     : changedPaths(desired, live).map((segs) => {
         const path = pathText(segs);
-        return { path, managers: [...new Set(owners.filter((o) => o.owned.some((p) => related(p, path))).map((o) => o.manager))] };
+        return {
+          path,
+          managers: [
+            ...new Set(owners.filter((o) => o.owned.some((p) => related(p, path))).map((o) => o.manager)),
+          ],
+        };
       });
   return { outdated, changed, added };
 }
@@ -223,7 +257,9 @@ export function compareLive(desired: KubernetesObject, live: LiveObject): LiveCo
 export function driftReason(c: LiveComparison): string | null {
   const parts: string[] = [];
   for (const ch of c.changed) {
-    parts.push(`${ch.path} changed ${ch.managers.length > 0 ? `by ${ch.managers.map((m) => `"${m}"`).join(', ')}` : 'outside egress-control'}`);
+    parts.push(
+      `${ch.path} changed ${ch.managers.length > 0 ? `by ${ch.managers.map((m) => `"${m}"`).join(', ')}` : 'outside egress-control'}`,
+    );
   }
   for (const a of c.added) parts.push(`${a.path} added by "${a.manager}"`);
   return parts.length === 0 ? null : `modified by another field manager: ${parts.join('; ')}`;
@@ -245,5 +281,8 @@ function comparePointers(a: string, b: string): number {
 /** JSON patch removing fields others added: highest list index first, guarded by the resourceVersion. */
 export function removalPatch(live: LiveObject, added: readonly ForeignField[]): unknown[] {
   const ops = [...new Set(added.map((a) => a.pointer))].sort((a, b) => comparePointers(b, a));
-  return [{ op: 'test', path: '/metadata/resourceVersion', value: live.metadata.resourceVersion }, ...ops.map((path) => ({ op: 'remove', path }))];
+  return [
+    { op: 'test', path: '/metadata/resourceVersion', value: live.metadata.resourceVersion },
+    ...ops.map((path) => ({ op: 'remove', path })),
+  ];
 }

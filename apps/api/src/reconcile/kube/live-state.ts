@@ -9,7 +9,15 @@
 // or delete anyway.
 import type { Scope } from '../targets/target.ts';
 import type { KubeClient, KubeResponse } from './client.ts';
-import { collectionPath, kindInfo, KINDS, MANAGED_SELECTOR, objectKey, type KindInfo, type LiveObject } from './resources.ts';
+import {
+  collectionPath,
+  kindInfo,
+  KINDS,
+  MANAGED_SELECTOR,
+  objectKey,
+  type KindInfo,
+  type LiveObject,
+} from './resources.ts';
 
 const PAGE = 500;
 
@@ -33,16 +41,29 @@ export class ListForbidden extends RunFailure {}
 function listFailure(what: string, res: KubeResponse<List | null>): RunFailure {
   const message = res.body?.message;
   const detail = message ? `: ${message.slice(0, 300)}` : '';
-  if (res.status === 401) return new RunFailure('the Kubernetes API server rejected the reconciler\'s credentials (HTTP 401)');
-  if (res.status === 403) return new ListForbidden(`forbidden to list ${what}: the reconciler's account needs list on ${what} (see deploy/helm)${detail}`);
+  if (res.status === 401)
+    return new RunFailure("the Kubernetes API server rejected the reconciler's credentials (HTTP 401)");
+  if (res.status === 403)
+    return new ListForbidden(
+      `forbidden to list ${what}: the reconciler's account needs list on ${what} (see deploy/helm)${detail}`,
+    );
   return new RunFailure(`listing ${what} failed with HTTP ${res.status}${detail}`);
 }
 
-async function listAll(client: KubeClient, what: string, path: string, labelSelector?: string): Promise<LiveObject[]> {
+async function listAll(
+  client: KubeClient,
+  what: string,
+  path: string,
+  labelSelector?: string,
+): Promise<LiveObject[]> {
   const items: LiveObject[] = [];
   let next: string | undefined;
   do {
-    const res = await client.request<List>({ method: 'GET', path, query: { labelSelector, limit: String(PAGE), continue: next } });
+    const res = await client.request<List>({
+      method: 'GET',
+      path,
+      query: { labelSelector, limit: String(PAGE), continue: next },
+    });
     if (res.status !== 200) throw listFailure(what, res);
     items.push(...(res.body.items ?? []));
     next = res.body.metadata?.continue || undefined;
@@ -50,7 +71,12 @@ async function listAll(client: KubeClient, what: string, path: string, labelSele
   return items;
 }
 
-async function listKind(client: KubeClient, info: KindInfo, namespace?: string, selector = MANAGED_SELECTOR): Promise<LiveObject[]> {
+async function listKind(
+  client: KubeClient,
+  info: KindInfo,
+  namespace?: string,
+  selector = MANAGED_SELECTOR,
+): Promise<LiveObject[]> {
   const items = await listAll(client, info.plural, collectionPath(info, namespace), selector);
   // List items carry no kind; add it so objects can be keyed like desired ones.
   return items.map((o) => ({ ...o, kind: info.kind }));
@@ -103,7 +129,11 @@ export function createManagedLister(client: KubeClient): ManagedLister {
 export const GATEWAY_SELECTOR = `${MANAGED_SELECTOR},app.kubernetes.io/component=gateway`;
 
 /** Our gateway objects of one kind in one namespace. */
-async function listGatewayObjects(client: KubeClient, kind: string, namespace: string): Promise<LiveObject[]> {
+async function listGatewayObjects(
+  client: KubeClient,
+  kind: string,
+  namespace: string,
+): Promise<LiveObject[]> {
   const info = KINDS.find((k) => k.kind === kind);
   if (!info) return [];
   return listKind(client, info, namespace, GATEWAY_SELECTOR);

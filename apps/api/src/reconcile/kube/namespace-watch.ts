@@ -32,18 +32,29 @@ export interface NamespaceWatchOptions {
 /** The namespace change a view change stands for; null for the first list and name-less changes. */
 function namespaceChange(change: CollectionChange<true>): NamespaceChange | null {
   if (change.initial) return null;
-  if (change.source === 'list') return change.added.length + change.removed.length > 0 ? { type: 'resynced', namespaces: [...change.added, ...change.removed].sort() } : null;
+  if (change.source === 'list')
+    return change.added.length + change.removed.length > 0
+      ? { type: 'resynced', namespaces: [...change.added, ...change.removed].sort() }
+      : null;
   if (change.added.length > 0) return { type: 'created', namespaces: change.added };
   if (change.removed.length > 0) return { type: 'deleted', namespaces: change.removed };
   return null;
 }
 
 /** Watches the cluster's namespaces and calls `onChange` for each creation or deletion. */
-export function watchNamespaces(client: KubeClient, onChange: (change: NamespaceChange) => void, options: NamespaceWatchOptions): NamespaceWatch {
+export function watchNamespaces(
+  client: KubeClient,
+  onChange: (change: NamespaceChange) => void,
+  options: NamespaceWatchOptions,
+): NamespaceWatch {
   const { log, timeoutSeconds, retryMs } = options;
-  const watch = watchCollection<true>(client, { path: '/api/v1/namespaces', project: () => true, what: 'namespaces', log, timeoutSeconds, retryMs }, (change) => {
-    const reported = namespaceChange(change);
-    if (reported) onChange(reported);
-  });
+  const watch = watchCollection<true>(
+    client,
+    { path: '/api/v1/namespaces', project: () => true, what: 'namespaces', log, timeoutSeconds, retryMs },
+    (change) => {
+      const reported = namespaceChange(change);
+      if (reported) onChange(reported);
+    },
+  );
   return { stop: () => watch.stop() };
 }

@@ -25,7 +25,11 @@ const clip = (text: string, max = 400): string => (text.length > max ? `${text.s
 /** Field managers and fields of a server-side apply conflict (HTTP 409 with FieldManagerConflict causes). */
 export function conflictReason(res: KubeResponse): string {
   const causes = (statusOf(res).details?.causes ?? []).filter((c) => c.reason === 'FieldManagerConflict');
-  const managers = [...new Set(causes.map((c) => /conflict with "([^"]*)"/.exec(c.message ?? '')?.[1] ?? 'another field manager'))];
+  const managers = [
+    ...new Set(
+      causes.map((c) => /conflict with "([^"]*)"/.exec(c.message ?? '')?.[1] ?? 'another field manager'),
+    ),
+  ];
   const fields = causes.map((c) => c.field ?? '').filter(Boolean);
   const shown = fields.slice(0, 5).join(', ') + (fields.length > 5 ? ` and ${fields.length - 5} more` : '');
   return (
@@ -41,7 +45,11 @@ export function failureReason(action: 'apply' | 'delete' | 'repair', res: KubeRe
   const detail = status.message ? `: ${clip(status.message)}` : '';
   switch (res.status) {
     case 409:
-      if (action === 'apply' && (status.details?.causes ?? []).some((c) => c.reason === 'FieldManagerConflict')) return conflictReason(res);
+      if (
+        action === 'apply' &&
+        (status.details?.causes ?? []).some((c) => c.reason === 'FieldManagerConflict')
+      )
+        return conflictReason(res);
       return `the object changed while being written; the next run retries${detail}`;
     case 422:
       return `rejected as invalid by the API server${detail}`;

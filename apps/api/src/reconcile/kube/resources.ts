@@ -23,8 +23,18 @@ export const KINDS: readonly KindInfo[] = [
   { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2', plural: 'horizontalpodautoscalers' },
   { kind: 'PodDisruptionBudget', apiVersion: 'policy/v1', plural: 'poddisruptionbudgets' },
   { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1', plural: 'networkpolicies' },
-  { kind: 'ValidatingAdmissionPolicy', apiVersion: 'admissionregistration.k8s.io/v1', plural: 'validatingadmissionpolicies', clusterScoped: true },
-  { kind: 'ValidatingAdmissionPolicyBinding', apiVersion: 'admissionregistration.k8s.io/v1', plural: 'validatingadmissionpolicybindings', clusterScoped: true },
+  {
+    kind: 'ValidatingAdmissionPolicy',
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    plural: 'validatingadmissionpolicies',
+    clusterScoped: true,
+  },
+  {
+    kind: 'ValidatingAdmissionPolicyBinding',
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    plural: 'validatingadmissionpolicybindings',
+    clusterScoped: true,
+  },
 ];
 
 const BY_KIND = new Map(KINDS.map((k) => [k.kind, k]));
@@ -98,7 +108,11 @@ export const APPLY_STAGES: readonly Stage[] = [
   gatewayStage('Deployment'),
   gatewayStage('HorizontalPodAutoscaler'),
   gatewayStage('PodDisruptionBudget'),
-  { name: 'access policies', role: 'policy', matches: (o) => !['gateway', 'dns-rewrite', 'pod-identity'].includes(componentOf(o) ?? '') },
+  {
+    name: 'access policies',
+    role: 'policy',
+    matches: (o) => !['gateway', 'dns-rewrite', 'pod-identity'].includes(componentOf(o) ?? ''),
+  },
   { name: 'DNS rewrites', role: 'dns', matches: (o) => componentOf(o) === 'dns-rewrite' },
 ];
 

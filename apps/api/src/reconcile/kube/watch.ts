@@ -77,8 +77,21 @@ class Expired extends Error {}
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /** Watches one collection and calls `onChange` whenever its projected view changes. */
-export function watchCollection<T>(client: KubeClient, options: CollectionWatchOptions<T>, onChange: (change: CollectionChange<T>) => void): CollectionWatch<T> {
-  const { path, labelSelector, project, what, log, timeoutSeconds = WATCH_TIMEOUT_SECONDS, retryMs = 1000, maxRetryMs = 60_000 } = options;
+export function watchCollection<T>(
+  client: KubeClient,
+  options: CollectionWatchOptions<T>,
+  onChange: (change: CollectionChange<T>) => void,
+): CollectionWatch<T> {
+  const {
+    path,
+    labelSelector,
+    project,
+    what,
+    log,
+    timeoutSeconds = WATCH_TIMEOUT_SECONDS,
+    retryMs = 1000,
+    maxRetryMs = 60_000,
+  } = options;
   let stopped = false;
   // A function, not the variable: the loops read it after awaits, where stop() may have run meanwhile.
   const running = () => !stopped;
@@ -105,15 +118,19 @@ export function watchCollection<T>(client: KubeClient, options: CollectionWatchO
     if (res.status === 410) throw new Expired();
     if (res.status !== 200) throw new Error(`listing ${what} failed with HTTP ${res.status}`);
     const next = new Map<string, T>();
-    for (const o of res.body.items ?? []) if (o.metadata?.name !== undefined) next.set(o.metadata.name, project(o));
+    for (const o of res.body.items ?? [])
+      if (o.metadata?.name !== undefined) next.set(o.metadata.name, project(o));
     const initial = view === null;
     const before = view ?? new Map<string, T>();
     view = next;
     synced = true;
     const added = [...next.keys()].filter((n) => !before.has(n)).sort();
     const removed = [...before.keys()].filter((n) => !next.has(n)).sort();
-    const modified = [...next.keys()].filter((n) => before.has(n) && !same(before.get(n), next.get(n))).sort();
-    if (initial || added.length + removed.length + modified.length > 0) onChange({ source: 'list', initial, added, removed, modified, items: next });
+    const modified = [...next.keys()]
+      .filter((n) => before.has(n) && !same(before.get(n), next.get(n)))
+      .sort();
+    if (initial || added.length + removed.length + modified.length > 0)
+      onChange({ source: 'list', initial, added, removed, modified, items: next });
     return res.body.metadata?.resourceVersion ?? '';
   }
 
@@ -128,7 +145,14 @@ export function watchCollection<T>(client: KubeClient, options: CollectionWatchO
 
   function record(type: string | undefined, name: string, object: WatchedObject): void {
     if (view === null) return;
-    const change = { source: 'watch' as const, initial: false, added: [] as string[], removed: [] as string[], modified: [] as string[], items: view };
+    const change = {
+      source: 'watch' as const,
+      initial: false,
+      added: [] as string[],
+      removed: [] as string[],
+      modified: [] as string[],
+      items: view,
+    };
     if (type === 'DELETED') {
       if (!view.delete(name)) return;
       change.removed.push(name);
@@ -145,7 +169,13 @@ export function watchCollection<T>(client: KubeClient, options: CollectionWatchO
   /** One watch request from `version`; returns the version to go on from, or null to list again. */
   async function watchFrom(version: string): Promise<string | null> {
     let next: string | null = version;
-    const query = { watch: '1', labelSelector, resourceVersion: version, allowWatchBookmarks: 'true', timeoutSeconds: String(timeoutSeconds) };
+    const query = {
+      watch: '1',
+      labelSelector,
+      resourceVersion: version,
+      allowWatchBookmarks: 'true',
+      timeoutSeconds: String(timeoutSeconds),
+    };
     const stream = await client.stream({ path, query }, (raw) => {
       if (next !== null) next = handle(raw as WatchEvent, next);
     });

@@ -12,7 +12,11 @@ import { errorLines, objectRef, sortDrift } from './target.ts';
 async function listYaml(root: string, dir = root): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   const nested = await Promise.all(
-    entries.map((e) => (e.isDirectory() ? listYaml(root, join(dir, e.name)) : Promise.resolve(e.name.endsWith('.yaml') ? [relative(root, join(dir, e.name))] : []))),
+    entries.map((e) =>
+      e.isDirectory()
+        ? listYaml(root, join(dir, e.name))
+        : Promise.resolve(e.name.endsWith('.yaml') ? [relative(root, join(dir, e.name))] : []),
+    ),
   );
   return nested.flat();
 }
@@ -41,7 +45,11 @@ async function applyOne(root: string, o: KubernetesObject, dryRun: boolean): Pro
 /** kind, namespace and name back from a stable path (`<folder>/<kind>-<name>.yaml`). */
 function refFromPath(path: string): { kind: string; namespace: string | null; name: string } {
   const [folder = '', file = ''] = path.split('/');
-  return { kind: file.split('-')[0] ?? '', namespace: folder === '_cluster' ? null : folder, name: file.replace(/^[a-z]+-/, '').replace(/\.yaml$/, '') };
+  return {
+    kind: file.split('-')[0] ?? '',
+    namespace: folder === '_cluster' ? null : folder,
+    name: file.replace(/^[a-z]+-/, '').replace(/\.yaml$/, ''),
+  };
 }
 
 /** Files that are missing, differ from the desired object, or are no longer desired. */
@@ -50,10 +58,12 @@ async function inspectFiles(root: string, objects: KubernetesObject[]): Promise<
   for (const o of objects) {
     const current = await readFile(join(root, pathFor(o)), 'utf8').catch(() => null);
     if (current === null) drift.push({ ...objectRef(o), reason: 'missing: no file for this object' });
-    else if (current !== toYaml([o])) drift.push({ ...objectRef(o), reason: 'modified: the file differs from the desired object' });
+    else if (current !== toYaml([o]))
+      drift.push({ ...objectRef(o), reason: 'modified: the file differs from the desired object' });
   }
   const wanted = new Set(objects.map(pathFor));
-  for (const stale of (await listYaml(root)).filter((f) => !wanted.has(f))) drift.push({ ...refFromPath(stale), reason: 'extra: the file is no longer desired' });
+  for (const stale of (await listYaml(root)).filter((f) => !wanted.has(f)))
+    drift.push({ ...refFromPath(stale), reason: 'extra: the file is no longer desired' });
   return sortDrift(drift);
 }
 

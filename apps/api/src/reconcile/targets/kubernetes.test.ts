@@ -5,10 +5,23 @@ import { describe, expect, it } from 'vitest';
 import type { LiveObject } from '../kube/resources.ts';
 import { gatewayAddressesOf } from './kubernetes.ts';
 
-const scope = { gatewayNamespace: 'egress-gateways', dnsNamespace: 'kube-system', namespaces: ['egress-gateways', 'kube-system'] };
+const scope = {
+  gatewayNamespace: 'egress-gateways',
+  dnsNamespace: 'kube-system',
+  namespaces: ['egress-gateways', 'kube-system'],
+};
 
-function service(name: string, spec: Record<string, unknown>, namespace = 'egress-gateways', component = 'gateway'): LiveObject {
-  return { kind: 'Service', metadata: { name, namespace, labels: { 'app.kubernetes.io/component': component } }, spec };
+function service(
+  name: string,
+  spec: Record<string, unknown>,
+  namespace = 'egress-gateways',
+  component = 'gateway',
+): LiveObject {
+  return {
+    kind: 'Service',
+    metadata: { name, namespace, labels: { 'app.kubernetes.io/component': component } },
+    spec,
+  };
 }
 
 describe('gatewayAddressesOf', () => {
@@ -27,7 +40,11 @@ describe('gatewayAddressesOf', () => {
   it('falls back to clusterIP, and leaves out Services without an address', () => {
     expect(
       gatewayAddressesOf(
-        [service('old', { clusterIP: '10.96.0.22' }), service('headless', { clusterIP: 'None', clusterIPs: ['None'] }), service('pending', {})],
+        [
+          service('old', { clusterIP: '10.96.0.22' }),
+          service('headless', { clusterIP: 'None', clusterIPs: ['None'] }),
+          service('pending', {}),
+        ],
         scope,
       ),
     ).toEqual({ old: ['10.96.0.22'] });

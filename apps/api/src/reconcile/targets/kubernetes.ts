@@ -17,11 +17,37 @@ import type { FastifyBaseLogger } from 'fastify';
 import { applyObject, createNamespace, deleteObject, type WriteContext } from '../kube/apply.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { compareLive, driftReason } from '../kube/drift.ts';
-import { createManagedLister, GATEWAY_SELECTOR, gatewayDeploymentsPath, listGatewayDeployments, listGatewayServices, listNamespaceStates } from '../kube/live-state.ts';
-import { APPLY_STAGES, componentOf, DELETE_STAGES, kindInfo, objectKey, objectPath, stageOf, type LiveObject } from '../kube/resources.ts';
+import {
+  createManagedLister,
+  GATEWAY_SELECTOR,
+  gatewayDeploymentsPath,
+  listGatewayDeployments,
+  listGatewayServices,
+  listNamespaceStates,
+} from '../kube/live-state.ts';
+import {
+  APPLY_STAGES,
+  componentOf,
+  DELETE_STAGES,
+  kindInfo,
+  objectKey,
+  objectPath,
+  stageOf,
+  type LiveObject,
+} from '../kube/resources.ts';
 import { watchCollection, type CollectionWatch, type WatchedObject } from '../kube/watch.ts';
 import type { Readiness } from '../desired-state.ts';
-import type { ApplyOptions, ApplyResult, Desired, DriftEntry, GatewayStatus, ObjectResult, ReadinessWatch, Scope, Target } from './target.ts';
+import type {
+  ApplyOptions,
+  ApplyResult,
+  Desired,
+  DriftEntry,
+  GatewayStatus,
+  ObjectResult,
+  ReadinessWatch,
+  Scope,
+  Target,
+} from './target.ts';
 import { errorLines, objectRef, sortDrift } from './target.ts';
 
 export interface KubernetesTarget extends Target {
@@ -66,8 +92,15 @@ function readyReplicas(d: Pick<LiveObject, 'status'> | undefined): number {
   return num(d?.status?.['readyReplicas']);
 }
 
-async function ensureNamespaces(client: KubeClient, objects: KubernetesObject[], existing: Set<string>, dryRun: boolean): Promise<Map<string, string | null>> {
-  const needed = new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined));
+async function ensureNamespaces(
+  client: KubeClient,
+  objects: KubernetesObject[],
+  existing: Set<string>,
+  dryRun: boolean,
+): Promise<Map<string, string | null>> {
+  const needed = new Set(
+    objects.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined),
+  );
   const missing = new Map<string, string | null>();
   const ctx: WriteContext = { client, dryRun, missingNamespaces: missing };
   const absent = [...needed].filter((n) => !existing.has(n)).sort();
@@ -83,13 +116,23 @@ async function ensureNamespaces(client: KubeClient, objects: KubernetesObject[],
   return missing;
 }
 
-const DNS_PENDING = 'kept: the DNS ConfigMap could not be brought to its desired state, so a rewrite may still point at this gateway';
+const DNS_PENDING =
+  'kept: the DNS ConfigMap could not be brought to its desired state, so a rewrite may still point at this gateway';
 
 async function prune(ctx: WriteContext, extras: LiveObject[], dnsOk: boolean): Promise<ObjectResult[]> {
   const results: ObjectResult[] = [];
   for (const stage of DELETE_STAGES) {
     const batch = extras.filter((o) => stageOf(o) === stage);
-    if (stage.role === 'gateway' && !dnsOk) results.push(...batch.map((o): ObjectResult => ({ kind: o.kind, namespace: o.metadata.namespace ?? null, name: o.metadata.name, action: 'failed', error: DNS_PENDING })));
+    if (stage.role === 'gateway' && !dnsOk)
+      results.push(
+        ...batch.map((o): ObjectResult => ({
+          kind: o.kind,
+          namespace: o.metadata.namespace ?? null,
+          name: o.metadata.name,
+          action: 'failed',
+          error: DNS_PENDING,
+        })),
+      );
     else results.push(...(await mapLimit(batch, CONCURRENCY, (o) => deleteObject(ctx, o))));
   }
   return results;
@@ -100,9 +143,16 @@ function gatewayStatuses(objects: KubernetesObject[], live: Map<string, LiveObje
     .filter((o) => o.kind === 'Deployment' && componentOf(o) === 'gateway')
     .map((o) => {
       const d = live.get(objectKey(o));
-      const destination = Object.entries(o.metadata.annotations).find(([k]) => k.endsWith('/destination'))?.[1] ?? '';
+      const destination =
+        Object.entries(o.metadata.annotations).find(([k]) => k.endsWith('/destination'))?.[1] ?? '';
       const ready = readyReplicas(d);
-      return { destination, gatewayName: o.metadata.name, readyReplicas: ready, desiredReplicas: num(d?.spec?.['replicas']), ready: ready > 0 };
+      return {
+        destination,
+        gatewayName: o.metadata.name,
+        readyReplicas: ready,
+        desiredReplicas: num(d?.spec?.['replicas']),
+        ready: ready > 0,
+      };
     });
 }
 
@@ -110,13 +160,22 @@ function gatewayStatuses(objects: KubernetesObject[], live: Map<string, LiveObje
 async function missingReason(client: KubeClient, o: KubernetesObject): Promise<string> {
   const info = kindInfo(o.kind);
   if (!info || (o.metadata.namespace === undefined) !== (info.clusterScoped === true)) return 'missing';
-  const res = await client.request<LiveObject>({ method: 'GET', path: objectPath(info, o.metadata.namespace, o.metadata.name) });
+  const res = await client.request<LiveObject>({
+    method: 'GET',
+    path: objectPath(info, o.metadata.namespace, o.metadata.name),
+  });
   if (res.status !== 200) return 'missing: not in the cluster';
-  const managers = [...new Set((res.body.metadata.managedFields ?? []).map((m) => m.manager ?? ''))].filter(Boolean);
+  const managers = [...new Set((res.body.metadata.managedFields ?? []).map((m) => m.manager ?? ''))].filter(
+    Boolean,
+  );
   return `not managed: exists without the managed-by label (field managers: ${managers.map((m) => `"${m}"`).join(', ') || 'none'})`;
 }
 
-async function driftOf(client: KubeClient, objects: KubernetesObject[], live: Map<string, LiveObject>): Promise<DriftEntry[]> {
+async function driftOf(
+  client: KubeClient,
+  objects: KubernetesObject[],
+  live: Map<string, LiveObject>,
+): Promise<DriftEntry[]> {
   const drift: DriftEntry[] = [];
   const absent: KubernetesObject[] = [];
   for (const o of objects) {
@@ -128,13 +187,26 @@ async function driftOf(client: KubeClient, objects: KubernetesObject[], live: Ma
     const comparison = compareLive(o, l);
     const edited = driftReason(comparison);
     if (edited !== null) drift.push({ ...objectRef(o), reason: edited });
-    else if (comparison.outdated) drift.push({ ...objectRef(o), reason: 'outdated: its content-hash annotation differs from the desired state (a change not applied yet)' });
+    else if (comparison.outdated)
+      drift.push({
+        ...objectRef(o),
+        reason:
+          'outdated: its content-hash annotation differs from the desired state (a change not applied yet)',
+      });
   }
-  const looked = await mapLimit(absent.slice(0, MISSING_LOOKUPS), CONCURRENCY, (o) => missingReason(client, o));
+  const looked = await mapLimit(absent.slice(0, MISSING_LOOKUPS), CONCURRENCY, (o) =>
+    missingReason(client, o),
+  );
   absent.forEach((o, i) => drift.push({ ...objectRef(o), reason: looked[i] ?? 'missing' }));
   const wanted = new Set(objects.map(objectKey));
   for (const l of live.values()) {
-    if (!wanted.has(objectKey(l))) drift.push({ kind: l.kind, namespace: l.metadata.namespace ?? null, name: l.metadata.name, reason: 'extra: managed by egress-control but no longer desired' });
+    if (!wanted.has(objectKey(l)))
+      drift.push({
+        kind: l.kind,
+        namespace: l.metadata.namespace ?? null,
+        name: l.metadata.name,
+        reason: 'extra: managed by egress-control but no longer desired',
+      });
   }
   return sortDrift(drift);
 }
@@ -143,7 +215,12 @@ async function driftOf(client: KubeClient, objects: KubernetesObject[], live: Ma
 function readinessOf(deployments: Iterable<LiveObject>, scope: Scope): Record<string, boolean> {
   const out: Record<string, boolean> = {};
   for (const d of deployments) {
-    if (d.kind === 'Deployment' && componentOf(d) === 'gateway' && d.metadata.namespace === scope.gatewayNamespace) out[d.metadata.name] = readyReplicas(d) > 0;
+    if (
+      d.kind === 'Deployment' &&
+      componentOf(d) === 'gateway' &&
+      d.metadata.namespace === scope.gatewayNamespace
+    )
+      out[d.metadata.name] = readyReplicas(d) > 0;
   }
   return out;
 }
@@ -162,8 +239,18 @@ const noLog = { debug: () => undefined };
  * The readiness a run reports, less the gateways it deleted: the reconciler compares it with what the
  * readiness watch says next, and a gateway gone with its destination is no reason for another run.
  */
-function withoutDeleted(readiness: Record<string, boolean>, results: ObjectResult[], scope: Scope): Record<string, boolean> {
-  const deleted = new Set(results.filter((r) => r.kind === 'Deployment' && r.action === 'deleted' && r.namespace === scope.gatewayNamespace).map((r) => r.name));
+function withoutDeleted(
+  readiness: Record<string, boolean>,
+  results: ObjectResult[],
+  scope: Scope,
+): Record<string, boolean> {
+  const deleted = new Set(
+    results
+      .filter(
+        (r) => r.kind === 'Deployment' && r.action === 'deleted' && r.namespace === scope.gatewayNamespace,
+      )
+      .map((r) => r.name),
+  );
   return Object.fromEntries(Object.entries(readiness).filter(([name]) => !deleted.has(name)));
 }
 
@@ -172,11 +259,22 @@ function withoutDeleted(readiness: Record<string, boolean>, results: ObjectResul
  * (status.readyReplicas > 0; the status is why a metadata-only watch would not do). `onChange` is
  * called with the readiness once the first list is in and each time the set of ready gateways changes.
  */
-function watchGatewayReadiness(client: KubeClient, namespace: string, onChange: (readiness: Record<string, boolean>) => void, log: Pick<FastifyBaseLogger, 'debug'>): CollectionWatch<boolean> {
+function watchGatewayReadiness(
+  client: KubeClient,
+  namespace: string,
+  onChange: (readiness: Record<string, boolean>) => void,
+  log: Pick<FastifyBaseLogger, 'debug'>,
+): CollectionWatch<boolean> {
   let reported: string | null = null;
   return watchCollection<boolean>(
     client,
-    { path: gatewayDeploymentsPath(namespace), labelSelector: GATEWAY_SELECTOR, project: (d: WatchedObject) => readyReplicas(d) > 0, what: `gateway deployments in ${namespace}`, log },
+    {
+      path: gatewayDeploymentsPath(namespace),
+      labelSelector: GATEWAY_SELECTOR,
+      project: (d: WatchedObject) => readyReplicas(d) > 0,
+      what: `gateway deployments in ${namespace}`,
+      log,
+    },
     (change) => {
       const readiness = Object.fromEntries(change.items);
       const now = readySet(readiness);
@@ -197,7 +295,12 @@ function serviceAddresses(s: LiveObject): string[] {
 export function gatewayAddressesOf(objects: Iterable<LiveObject>, scope: Scope): GatewayAddresses {
   const out: Record<string, string[]> = {};
   for (const s of objects) {
-    if (s.kind !== 'Service' || componentOf(s) !== 'gateway' || s.metadata.namespace !== scope.gatewayNamespace) continue;
+    if (
+      s.kind !== 'Service' ||
+      componentOf(s) !== 'gateway' ||
+      s.metadata.namespace !== scope.gatewayNamespace
+    )
+      continue;
     const ips = serviceAddresses(s);
     if (ips.length > 0) out[s.metadata.name] = ips;
   }
@@ -206,7 +309,12 @@ export function gatewayAddressesOf(objects: Iterable<LiveObject>, scope: Scope):
 
 /** Whether the DNS snippet would differ: the addresses of ready gateways (only those are steered). */
 function sameSteering(a: GatewayAddresses, b: GatewayAddresses, readiness: Record<string, boolean>): boolean {
-  const steered = (x: GatewayAddresses) => JSON.stringify(Object.entries(x).filter(([name]) => readiness[name] === true).sort());
+  const steered = (x: GatewayAddresses) =>
+    JSON.stringify(
+      Object.entries(x)
+        .filter(([name]) => readiness[name] === true)
+        .sort(),
+    );
   return steered(a) === steered(b);
 }
 
@@ -221,7 +329,10 @@ export interface KubernetesTargetOptions {
   productNamespace?: string | null;
 }
 
-export function createKubernetesTarget(client: KubeClient, options: KubernetesTargetOptions = {}): KubernetesTarget {
+export function createKubernetesTarget(
+  client: KubeClient,
+  options: KubernetesTargetOptions = {},
+): KubernetesTarget {
   const lister = createManagedLister(client);
   const productNamespace = options.productNamespace ?? null;
   const clusterOf = (active: string[]): CompilerCluster => ({ namespaces: active, productNamespace });
@@ -238,18 +349,28 @@ export function createKubernetesTarget(client: KubeClient, options: KubernetesTa
     return null;
   }
 
-  async function liveState(scope: Scope, reuse: boolean): Promise<{ live: Map<string, LiveObject>; cached: boolean }> {
+  async function liveState(
+    scope: Scope,
+    reuse: boolean,
+  ): Promise<{ live: Map<string, LiveObject>; cached: boolean }> {
     const key = JSON.stringify(scope);
-    if (reuse && cache?.scope === key && Date.now() - cache.listedAt < LIVE_STATE_MAX_AGE_MS) return { live: new Map(cache.live), cached: true };
+    if (reuse && cache?.scope === key && Date.now() - cache.listedAt < LIVE_STATE_MAX_AGE_MS)
+      return { live: new Map(cache.live), cached: true };
     cache = null;
     const live = await lister.listManaged(scope);
     cache = { scope: key, live: new Map(live), listedAt: Date.now() };
     return { live, cached: false };
   }
 
-  async function run(desired: Desired, { dryRun, scope, reuseLiveState = false }: ApplyOptions): Promise<ApplyResult> {
+  async function run(
+    desired: Desired,
+    { dryRun, scope, reuseLiveState = false }: ApplyOptions,
+  ): Promise<ApplyResult> {
     // The namespace list is also what tells a run on reused state that the API server answers.
-    const [{ live, cached }, namespaces] = await Promise.all([liveState(scope, reuseLiveState && !dryRun), listNamespaceStates(client)]);
+    const [{ live, cached }, namespaces] = await Promise.all([
+      liveState(scope, reuseLiveState && !dryRun),
+      listNamespaceStates(client),
+    ]);
     const readiness = readinessOf(live.values(), scope);
     const addresses = gatewayAddressesOf(live.values(), scope);
     const cluster = clusterOf(namespaces.active);
@@ -272,7 +393,8 @@ export function createKubernetesTarget(client: KubeClient, options: KubernetesTa
     for (const stage of APPLY_STAGES) {
       if (stage.role === 'dns' && appliedServices.size > 0) {
         const now = gatewayAddressesOf(new Map([...live, ...appliedServices]).values(), scope);
-        if (!sameSteering(now, addresses, readiness)) objects = await desired(readiness, { addresses: now, cluster });
+        if (!sameSteering(now, addresses, readiness))
+          objects = await desired(readiness, { addresses: now, cluster });
       }
       const batch = objects.filter((o) => stageOf(o) === stage);
       const done = await mapLimit(batch, CONCURRENCY, (o) => applyObject(ctx, o, live.get(objectKey(o))));
@@ -280,8 +402,18 @@ export function createKubernetesTarget(client: KubeClient, options: KubernetesTa
       results.push(...done);
     }
     const wanted = new Set(objects.map(objectKey));
-    results.push(...(await prune(ctx, [...live.values()].filter((o) => !wanted.has(objectKey(o))), dnsOk)));
-    return { objects: results, errors: errorLines(results), readiness: withoutDeleted(readiness, results, scope) };
+    results.push(
+      ...(await prune(
+        ctx,
+        [...live.values()].filter((o) => !wanted.has(objectKey(o))),
+        dnsOk,
+      )),
+    );
+    return {
+      objects: results,
+      errors: errorLines(results),
+      readiness: withoutDeleted(readiness, results, scope),
+    };
   }
 
   return {
@@ -289,7 +421,10 @@ export function createKubernetesTarget(client: KubeClient, options: KubernetesTa
     client,
 
     async observeReadiness(scope) {
-      return watchedReadiness(scope.gatewayNamespace) ?? readinessOf(await listGatewayDeployments(client, scope.gatewayNamespace), scope);
+      return (
+        watchedReadiness(scope.gatewayNamespace) ??
+        readinessOf(await listGatewayDeployments(client, scope.gatewayNamespace), scope)
+      );
     },
 
     watchReadiness(scope, onChange, options = {}): ReadinessWatch {
@@ -322,7 +457,10 @@ export function createKubernetesTarget(client: KubeClient, options: KubernetesTa
 
     async inspect(desired, scope) {
       const [live, namespaces] = await Promise.all([lister.listManaged(scope), listNamespaceStates(client)]);
-      const objects = await desired(readinessOf(live.values(), scope), { addresses: gatewayAddressesOf(live.values(), scope), cluster: clusterOf(namespaces.active) });
+      const objects = await desired(readinessOf(live.values(), scope), {
+        addresses: gatewayAddressesOf(live.values(), scope),
+        cluster: clusterOf(namespaces.active),
+      });
       return { drift: await driftOf(client, objects, live), gateways: gatewayStatuses(objects, live) };
     },
 

@@ -100,7 +100,11 @@ export interface Target {
    * While the watch is in sync, observeReadiness for that namespace answers from it without a request.
    * Absent where readiness cannot be observed (the directory and none targets steer 'all').
    */
-  watchReadiness?(scope: Scope, onChange: (readiness: Readiness) => void, options?: { log?: Pick<FastifyBaseLogger, 'debug'> }): ReadinessWatch;
+  watchReadiness?(
+    scope: Scope,
+    onChange: (readiness: Readiness) => void,
+    options?: { log?: Pick<FastifyBaseLogger, 'debug'> },
+  ): ReadinessWatch;
   /** The gateway Services' ClusterIPs, where the target can read them (for the DNS snippet's `hosts` format). */
   observeAddresses?(scope: Scope): Promise<GatewayAddresses>;
   apply(desired: Desired, options: ApplyOptions): Promise<ApplyResult>;
@@ -115,13 +119,21 @@ export function objectRef(o: KubernetesObject): { kind: string; namespace: strin
 }
 
 export function countActions(objects: ObjectResult[]): Record<ObjectAction, number> {
-  const counts: Record<ObjectAction, number> = { created: 0, updated: 0, deleted: 0, unchanged: 0, failed: 0 };
+  const counts: Record<ObjectAction, number> = {
+    created: 0,
+    updated: 0,
+    deleted: 0,
+    unchanged: 0,
+    failed: 0,
+  };
   for (const o of objects) counts[o.action]++;
   return counts;
 }
 
 export function errorLines(objects: ObjectResult[]): string[] {
-  return objects.filter((r) => r.action === 'failed').map((r) => `${r.kind} ${r.namespace ?? ''}/${r.name}: ${r.error ?? ''}`);
+  return objects
+    .filter((r) => r.action === 'failed')
+    .map((r) => `${r.kind} ${r.namespace ?? ''}/${r.name}: ${r.error ?? ''}`);
 }
 
 /** Drift entries in a stable order: kind, namespace, name. */

@@ -43,7 +43,9 @@ export function firstFailure(e: Explain): ExplainStep | undefined {
 }
 
 /** Where "Request access" goes: the request form's own prefill link (/requests/new?service=…&destination=…&port=…). */
-export function requestSearch(fix: ExplainFix): { service: string; destination?: string; port: number } | null {
+export function requestSearch(
+  fix: ExplainFix,
+): { service: string; destination?: string; port: number } | null {
   if (fix.kind !== 'request' || !fix.request) return null;
   const { service, destination, port } = fix.request;
   // Port-wide: the form has no link value for "any host"; the person picks it there.
@@ -55,6 +57,7 @@ export function completeQuestion(q: Partial<ReachQuestion>): ReachQuestion | nul
   const service = q.service?.trim();
   const host = q.host?.trim().toLowerCase();
   const port = q.port;
-  if (!service || !host || port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) return null;
+  if (!service || !host || port === undefined || !Number.isInteger(port) || port < 1 || port > 65535)
+    return null;
   return { service, host, port };
 }

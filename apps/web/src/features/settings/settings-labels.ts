@@ -154,5 +154,7 @@ export function settingError(path: string, message: string, line?: number): stri
   // A message that already names the field ("maxReplicas must …") has just been renamed; drop the repeat.
   if (text.toLowerCase().startsWith(label.toLowerCase())) text = text.slice(label.length).trimStart();
   // "must …", "is …" read on from the label; anything else ("the CPU limit …") follows a colon.
-  return /^(must|is|are|has|cannot)\b/.test(text) ? `${where} ${text}` : `${where.replace(/,$/, '')}: ${text}`;
+  return /^(must|is|are|has|cannot)\b/.test(text)
+    ? `${where} ${text}`
+    : `${where.replace(/,$/, '')}: ${text}`;
 }

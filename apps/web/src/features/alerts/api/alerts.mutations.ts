@@ -32,8 +32,7 @@ function useInvalidateRules() {
 export function useCreateAlertRule() {
   const invalidate = useInvalidateRules();
   return useMutation({
-    mutationFn: (body: CreateAlertRuleBody) =>
-      api.createAlertRule({ body }),
+    mutationFn: (body: CreateAlertRuleBody) => api.createAlertRule({ body }),
     meta: { inlineError: true },
     onSuccess: invalidate,
   });
@@ -52,8 +51,7 @@ export function useUpdateAlertRule() {
 export function useDeleteAlertRule() {
   const invalidate = useInvalidateRules();
   return useMutation({
-    mutationFn: (id: string) =>
-      api.deleteAlertRule({ params: { id } }),
+    mutationFn: (id: string) => api.deleteAlertRule({ params: { id } }),
     meta: { errorTitle: 'The alert rule was not deleted' },
     onSuccess: invalidate,
   });

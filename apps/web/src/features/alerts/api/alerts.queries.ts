@@ -32,8 +32,7 @@ export function alertListQuery(filter: AlertListFilter) {
 export function alertRuleListQuery(cursor: string | undefined) {
   return queryOptions({
     queryKey: alertRuleKeys.list(cursor),
-    queryFn: ({ signal }) =>
-      api.listAlertRules({ query: { limit: 50, cursor } }, { signal }),
+    queryFn: ({ signal }) => api.listAlertRules({ query: { limit: 50, cursor } }, { signal }),
     placeholderData: keepPreviousData,
   });
 }

@@ -15,8 +15,7 @@ export const auditKeys = {
 export function auditListQuery(filter: AuditFilter) {
   return queryOptions({
     queryKey: auditKeys.list(filter),
-    queryFn: ({ signal }) =>
-      api.listAuditEvents({ query: { limit: 50, ...filter } }, { signal }),
+    queryFn: ({ signal }) => api.listAuditEvents({ query: { limit: 50, ...filter } }, { signal }),
     placeholderData: keepPreviousData,
   });
 }

@@ -122,13 +122,23 @@ function ReconcileCard() {
 function CoverageCard() {
   const query = useQuery(coverageQuery());
   const c = query.data;
-  const value = c ? `${c.enforced} of ${c.total}` : query.isError ? <span className="muted">n/a</span> : loading;
+  const value = c ? (
+    `${c.enforced} of ${c.total}`
+  ) : query.isError ? (
+    <span className="muted">n/a</span>
+  ) : (
+    loading
+  );
   return (
     <StatCard
       title="Namespaces enforced"
       tone={c ? (c.namespaces.some((n) => n.reason === 'notListed') ? 'amber' : 'green') : undefined}
       value={value}
-      detail={c ? `${coverageSummary(c)}${c.source === 'settings' ? ' (as the settings name them)' : ''}` : undefined}
+      detail={
+        c
+          ? `${coverageSummary(c)}${c.source === 'settings' ? ' (as the settings name them)' : ''}`
+          : undefined
+      }
       link={<Link to="/coverage">See which and why</Link>}
     />
   );

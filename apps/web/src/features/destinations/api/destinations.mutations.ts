@@ -7,8 +7,7 @@ import { destinationKeys } from './destinations.queries.ts';
 export function useCreateDestination() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateDestinationBody) =>
-      api.createDestination({ body }),
+    mutationFn: (body: CreateDestinationBody) => api.createDestination({ body }),
     meta: { inlineError: true },
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: destinationKeys.all });

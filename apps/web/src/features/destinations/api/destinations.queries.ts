@@ -18,8 +18,7 @@ export const destinationKeys = {
 export function destinationListQuery(filter: DestinationListFilter) {
   return queryOptions({
     queryKey: destinationKeys.list(filter),
-    queryFn: ({ signal }) =>
-      api.listDestinations({ query: { limit: 50, ...filter } }, { signal }),
+    queryFn: ({ signal }) => api.listDestinations({ query: { limit: 50, ...filter } }, { signal }),
     placeholderData: keepPreviousData,
   });
 }

@@ -57,8 +57,8 @@ export function DestinationDetailPage() {
       </header>
       {d.hostProblem !== null ? (
         <p className="callout" role="alert">
-          Registered before destinations had to be public names: {d.hostProblem}. It keeps working as it
-          is, takes no new grants and no new ports; delete it once nothing needs it.
+          Registered before destinations had to be public names: {d.hostProblem}. It keeps working as it is,
+          takes no new grants and no new ports; delete it once nothing needs it.
         </p>
       ) : null}
       <div className="two-col">

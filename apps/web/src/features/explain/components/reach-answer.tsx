@@ -36,10 +36,14 @@ function Verdict({ e }: { e: Explain }) {
  * open answer is a path not taken (the port-wide alternative, a gateway an open namespace does not
  * need), so it reads "not used" in grey rather than as a fault.
  */
-function stepMark(s: ExplainStep, verdict: Explain['verdict']): { tone: 'green' | 'red' | 'amber' | 'grey'; mark: string; text: string } {
+function stepMark(
+  s: ExplainStep,
+  verdict: Explain['verdict'],
+): { tone: 'green' | 'red' | 'amber' | 'grey'; mark: string; text: string } {
   if (s.ok) return { tone: 'green', mark: '✓', text: 'ok' };
   if (verdict === 'denied') return { tone: 'red', mark: '✗', text: 'not ok' };
-  if (verdict === 'open' && s.check === 'default-deny') return { tone: 'amber', mark: '!', text: 'not enforced' };
+  if (verdict === 'open' && s.check === 'default-deny')
+    return { tone: 'amber', mark: '!', text: 'not enforced' };
   return { tone: 'grey', mark: '–', text: 'not used' };
 }
 
@@ -94,7 +98,8 @@ function FixAction({ fix, canRequest }: { fix: ExplainFix; canRequest: boolean }
 }
 
 const FIX_TITLES: Record<ExplainFix['kind'], (f: ExplainFix) => string> = {
-  request: (f) => (f.request?.destination === null ? 'No grant: request a port-wide grant' : 'No grant: request access'),
+  request: (f) =>
+    f.request?.destination === null ? 'No grant: request a port-wide grant' : 'No grant: request access',
   pending: (f) => `Pending: ${f.approvals ?? 0} of ${f.requiredApprovals ?? '?'} approvals`,
   'gateway-not-ready': () => 'Gateway not ready',
   'namespace-not-enforced': () => 'Namespace not enforced: nothing limits this traffic',
@@ -105,7 +110,10 @@ function Fixes({ e }: { e: Explain }) {
   const me = useMe();
   if (e.fixes.length === 0) return null;
   return (
-    <section className="reach-fixes" aria-label={e.verdict === 'open' ? 'How to enforce it' : 'What would change it'}>
+    <section
+      className="reach-fixes"
+      aria-label={e.verdict === 'open' ? 'How to enforce it' : 'What would change it'}
+    >
       <h3>{e.verdict === 'open' ? 'How to enforce it' : 'What would change it'}</h3>
       <ul>
         {e.fixes.map((f, i) => (

@@ -46,10 +46,15 @@ export function ReachForm({ initial, onAsk, fixed, ports, label }: Props) {
     onAsk(q);
   };
   return (
-    <form className="reach-form" aria-label={label} noValidate onSubmit={(e) => {
+    <form
+      className="reach-form"
+      aria-label={label}
+      noValidate
+      onSubmit={(e) => {
         e.preventDefault();
         submit();
-      }}>
+      }}
+    >
       {fixed === 'service' ? null : (
         <Field label="Service" hint="Type part of its name.">
           <SuggestInput

@@ -29,10 +29,16 @@ export function ReachPanel(props: Props) {
         ) : null}
       </div>
       <ReachForm
-        label={props.service !== undefined ? `Can ${props.service} reach?` : `Can a service reach ${props.host}?`}
+        label={
+          props.service !== undefined ? `Can ${props.service} reach?` : `Can a service reach ${props.host}?`
+        }
         fixed={fixed}
         ports={props.ports}
-        initial={props.service !== undefined ? { service: props.service } : { host: props.host, port: props.ports[0] }}
+        initial={
+          props.service !== undefined
+            ? { service: props.service }
+            : { host: props.host, port: props.ports[0] }
+        }
         onAsk={setQuestion}
       />
       {question ? <ReachAnswer question={question} /> : null}

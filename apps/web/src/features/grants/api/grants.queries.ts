@@ -30,7 +30,8 @@ export function grantListQuery(filter: GrantListFilter) {
 export function grantSetQuery(filter: Omit<GrantListFilter, 'cursor' | 'limit' | 'order'>, cap = 2000) {
   return queryOptions({
     queryKey: grantKeys.set(filter),
-    queryFn: ({ signal }) => fetchAll((page) => api.listGrants({ query: { ...filter, ...page } }, { signal }), cap),
+    queryFn: ({ signal }) =>
+      fetchAll((page) => api.listGrants({ query: { ...filter, ...page } }, { signal }), cap),
   });
 }
 

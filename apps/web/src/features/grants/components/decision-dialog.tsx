@@ -9,11 +9,26 @@ import { Field } from '../../../components/ui/field.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
 import { useDecision, type Decision } from '../api/grants.mutations.ts';
 
-const VERB: Record<Decision, { title: string; confirm: string; field: string; required: boolean; done: string }> = {
-  approve: { title: 'Approve request', confirm: 'Approve', field: 'Comment (optional)', required: false, done: 'Approved' },
+const VERB: Record<
+  Decision,
+  { title: string; confirm: string; field: string; required: boolean; done: string }
+> = {
+  approve: {
+    title: 'Approve request',
+    confirm: 'Approve',
+    field: 'Comment (optional)',
+    required: false,
+    done: 'Approved',
+  },
   reject: { title: 'Reject request', confirm: 'Reject', field: 'Reason', required: true, done: 'Rejected' },
   revoke: { title: 'Revoke grant', confirm: 'Revoke', field: 'Reason', required: true, done: 'Revoked' },
-  cancel: { title: 'Cancel request', confirm: 'Cancel request', field: 'Reason (optional)', required: false, done: 'Cancelled' },
+  cancel: {
+    title: 'Cancel request',
+    confirm: 'Cancel request',
+    field: 'Reason (optional)',
+    required: false,
+    done: 'Cancelled',
+  },
 };
 
 const RequiredText = z.object({ text: ReasonBodySchema.shape.reason });

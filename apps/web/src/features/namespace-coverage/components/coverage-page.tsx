@@ -36,8 +36,7 @@ export function CoveragePage() {
         <div>
           <h1>Namespace coverage</h1>
           <p className="muted">
-            Which namespaces get the default-deny-internet policy, and why.{' '}
-            {c ? MODE_TEXT[c.mode] : null}
+            Which namespaces get the default-deny-internet policy, and why. {c ? MODE_TEXT[c.mode] : null}
           </p>
         </div>
       </header>

@@ -6,8 +6,7 @@ import { reconcileKeys } from './reconcile.queries.ts';
 export function useRunReconcile() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (dryRun: boolean) =>
-      api.reconcile({ body: { dryRun } }),
+    mutationFn: (dryRun: boolean) => api.reconcile({ body: { dryRun } }),
     meta: { errorTitle: 'The reconcile run was not queued' },
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: reconcileKeys.all }),
   });

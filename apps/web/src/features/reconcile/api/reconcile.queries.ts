@@ -24,8 +24,7 @@ export function reconcileStatusQuery() {
 export function reconcileRunsQuery(cursor: string | undefined) {
   return queryOptions({
     queryKey: reconcileKeys.runList(cursor),
-    queryFn: ({ signal }) =>
-      api.listReconcileRuns({ query: { limit: 20, cursor } }, { signal }),
+    queryFn: ({ signal }) => api.listReconcileRuns({ query: { limit: 20, cursor } }, { signal }),
     placeholderData: keepPreviousData,
     // Runs move from queued to finished within seconds: poll while one is unfinished.
     refetchInterval: (q) =>
@@ -36,8 +35,7 @@ export function reconcileRunsQuery(cursor: string | undefined) {
 export function reconcileRunQuery(id: string) {
   return queryOptions({
     queryKey: reconcileKeys.run(id),
-    queryFn: ({ signal }) =>
-      api.getReconcileRun({ params: { id } }, { signal }),
+    queryFn: ({ signal }) => api.getReconcileRun({ params: { id } }, { signal }),
   });
 }
 

@@ -18,8 +18,7 @@ export const serviceKeys = {
 export function serviceListQuery(filter: ServiceListFilter) {
   return queryOptions({
     queryKey: serviceKeys.list(filter),
-    queryFn: ({ signal }) =>
-      api.listServices({ query: { limit: 50, ...filter } }, { signal }),
+    queryFn: ({ signal }) => api.listServices({ query: { limit: 50, ...filter } }, { signal }),
     placeholderData: keepPreviousData,
   });
 }

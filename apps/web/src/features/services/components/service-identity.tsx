@@ -41,7 +41,11 @@ function BindForm({ service }: { service: Service }) {
     update.mutate(
       { serviceAccount: parsed.data },
       {
-        onSuccess: () => showToast({ kind: 'success', title: `Service ${service.name} bound to ServiceAccount ${parsed.data}` }),
+        onSuccess: () =>
+          showToast({
+            kind: 'success',
+            title: `Service ${service.name} bound to ServiceAccount ${parsed.data}`,
+          }),
         onError: (e) => setError(isApiError(e) ? e.message : 'the service was not bound'),
       },
     );
@@ -91,10 +95,11 @@ export function ServiceIdentityNotes({ service: s, role }: { service: Service; r
       {live > 0 ? (
         <div className="callout" role="note" aria-label="Identity locked">
           <p>
-            <strong>Identity locked.</strong> Namespace, pod selector and ServiceAccount cannot change while this
-            service holds {plural(s.activeGrants, 'active grant')} and {plural(s.pendingGrants, 'pending request')}:
-            they were approved for exactly these pods. To move it, register a new service with the new identity and
-            request its grants (they need the same approvals), then ask an approver to delete this one.
+            <strong>Identity locked.</strong> Namespace, pod selector and ServiceAccount cannot change while
+            this service holds {plural(s.activeGrants, 'active grant')} and{' '}
+            {plural(s.pendingGrants, 'pending request')}: they were approved for exactly these pods. To move
+            it, register a new service with the new identity and request its grants (they need the same
+            approvals), then ask an approver to delete this one.
           </p>
         </div>
       ) : null}
@@ -115,7 +120,11 @@ export function DeleteServiceButton({ service: s, role }: { service: Service; ro
         type="button"
         className="btn btn-danger"
         disabled={blocked}
-        title={blocked ? `Holds ${plural(s.activeGrants, 'active grant')}: only an approver or admin may delete it (that revokes approved access)` : undefined}
+        title={
+          blocked
+            ? `Holds ${plural(s.activeGrants, 'active grant')}: only an approver or admin may delete it (that revokes approved access)`
+            : undefined
+        }
         onClick={() => setConfirming(true)}
       >
         Delete service

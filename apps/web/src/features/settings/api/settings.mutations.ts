@@ -7,8 +7,7 @@ import { settingsKeys } from './settings.queries.ts';
 export function useUpdateSettings() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (patch: Partial<Settings>) =>
-      api.updateSettings({ body: patch }),
+    mutationFn: (patch: Partial<Settings>) => api.updateSettings({ body: patch }),
     meta: { inlineError: true },
     onSuccess: (settings) => {
       queryClient.setQueryData(settingsKeys.detail(), settings);

@@ -71,7 +71,15 @@ function LeafInput({
 }
 
 /** One setting: its label tied to the control, a line of help, and the error naming it. */
-function Leaf({ leaf, form, error }: { leaf: LeafSpec; form: ReturnType<typeof useForm<Text>>; error: string | undefined }) {
+function Leaf({
+  leaf,
+  form,
+  error,
+}: {
+  leaf: LeafSpec;
+  form: ReturnType<typeof useForm<Text>>;
+  error: string | undefined;
+}) {
   return (
     <Field label={leaf.label} error={error} hint={leaf.description}>
       <LeafInput leaf={leaf} register={form.register} />

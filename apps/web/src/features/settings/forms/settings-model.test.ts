@@ -30,7 +30,9 @@ describe('settings form model', () => {
     };
     const { patch, errors } = buildPatch(sections, text, initial);
     expect(patch).toEqual({});
-    expect(errors['defaultGateway/maxReplicas']).toBe('Maximum gateway pods must be at least minimum gateway pods');
+    expect(errors['defaultGateway/maxReplicas']).toBe(
+      'Maximum gateway pods must be at least minimum gateway pods',
+    );
     expect(errors['gatewayNamespace']).toBe(
       'Gateway namespace must be a DNS-1123 label: lower-case letters, digits and inner hyphens',
     );
@@ -41,11 +43,26 @@ describe('settings form model', () => {
   it('offers the enforcement mode as a choice with human names, and the exclusions as a list', () => {
     const mode = sections.find((s) => s.key === 'enforcementMode');
     expect(mode?.title).toBe('Enforced namespaces');
-    expect(mode?.leaves).toMatchObject([{ path: 'enforcementMode', label: 'Enforced namespaces', kind: 'choice', options: [{ value: 'listed', label: 'Only the listed namespaces' }, { value: 'all', label: 'Every namespace except those left open' }] }]);
+    expect(mode?.leaves).toMatchObject([
+      {
+        path: 'enforcementMode',
+        label: 'Enforced namespaces',
+        kind: 'choice',
+        options: [
+          { value: 'listed', label: 'Only the listed namespaces' },
+          { value: 'all', label: 'Every namespace except those left open' },
+        ],
+      },
+    ]);
     expect(initial['excludedNamespaces']).toBe('kube-node-lease\nkube-public\nkube-system');
     const text = { ...initial, enforcementMode: 'all', excludedNamespaces: 'kube-system\nmonitoring' };
-    expect(buildPatch(sections, text, initial)).toEqual({ patch: { enforcementMode: 'all', excludedNamespaces: ['kube-system', 'monitoring'] }, errors: {} });
-    expect(buildPatch(sections, { ...initial, enforcementMode: 'some' }, initial).errors['enforcementMode']).toBe('Enforced namespaces must be "listed" or "all"');
+    expect(buildPatch(sections, text, initial)).toEqual({
+      patch: { enforcementMode: 'all', excludedNamespaces: ['kube-system', 'monitoring'] },
+      errors: {},
+    });
+    expect(
+      buildPatch(sections, { ...initial, enforcementMode: 'some' }, initial).errors['enforcementMode'],
+    ).toBe('Enforced namespaces must be "listed" or "all"');
   });
 
   it('gives every field a human label and a line of help from the one label map, never a raw key', () => {
@@ -76,9 +93,8 @@ describe('settings form model', () => {
       flowRetentionDays: 'Keep blocked traffic for (days) must be an integer',
       'gatewayResources/limits/cpu': 'CPU limit per gateway pod: the CPU limit must be at least the request',
     });
-    expect(serverError('body.serviceCidrs.0', 'must not be a /0 (the whole address space)', sections)).toEqual([
-      'serviceCidrs',
-      'Service address ranges, line 1, must not be a /0 (the whole address space)',
-    ]);
+    expect(
+      serverError('body.serviceCidrs.0', 'must not be a /0 (the whole address space)', sections),
+    ).toEqual(['serviceCidrs', 'Service address ranges, line 1, must not be a /0 (the whole address space)']);
   });
 });

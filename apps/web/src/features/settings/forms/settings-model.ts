@@ -81,7 +81,12 @@ export function describeSettings(settings: Settings): SectionSpec[] {
 
 function choiceLeaf(key: keyof Settings, values: string[], schema: z.ZodType | undefined): LeafSpec {
   const names = CHOICES[key] ?? {};
-  return { path: key, kind: 'choice', ...textOf(key, schema), options: values.map((v) => ({ value: v, label: names[v] ?? v })) };
+  return {
+    path: key,
+    kind: 'choice',
+    ...textOf(key, schema),
+    options: values.map((v) => ({ value: v, label: names[v] ?? v })),
+  };
 }
 
 export function toText(settings: Settings, sections: SectionSpec[]): Record<string, string> {

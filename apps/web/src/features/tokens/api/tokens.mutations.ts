@@ -16,8 +16,7 @@ export function useCreateToken() {
 export function useRevokeToken() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) =>
-      api.revokeToken({ params: { id } }),
+    mutationFn: (id: string) => api.revokeToken({ params: { id } }),
     meta: { errorTitle: 'The token was not revoked' },
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: tokenKeys.all }),
   });

@@ -15,7 +15,10 @@ export function tokenListQuery(filter: TokenListFilter) {
   return queryOptions({
     queryKey: tokenKeys.list(filter),
     queryFn: ({ signal }) =>
-      api.listTokens({ query: { limit: 50, all: filter.all ? 'true' : undefined, cursor: filter.cursor } }, { signal }),
+      api.listTokens(
+        { query: { limit: 50, all: filter.all ? 'true' : undefined, cursor: filter.cursor } },
+        { signal },
+      ),
     placeholderData: keepPreviousData,
   });
 }

@@ -16,8 +16,7 @@ function useInvalidateWebhooks() {
 export function useCreateWebhook() {
   const invalidate = useInvalidateWebhooks();
   return useMutation({
-    mutationFn: (body: CreateWebhookBody) =>
-      api.createWebhook({ body }),
+    mutationFn: (body: CreateWebhookBody) => api.createWebhook({ body }),
     meta: { inlineError: true },
     onSuccess: invalidate,
   });
@@ -48,8 +47,7 @@ export function useDeleteWebhook() {
 export function useRotateSecret() {
   const invalidate = useInvalidateWebhooks();
   return useMutation({
-    mutationFn: (id: string) =>
-      api.rotateWebhookSecret({ params: { id } }),
+    mutationFn: (id: string) => api.rotateWebhookSecret({ params: { id } }),
     meta: { inlineError: true },
     onSuccess: invalidate,
   });
@@ -68,8 +66,7 @@ export function useTestWebhook() {
 export function useRetryDelivery() {
   const invalidate = useInvalidateWebhooks();
   return useMutation({
-    mutationFn: (id: string) =>
-      api.retryWebhookDelivery({ params: { id } }),
+    mutationFn: (id: string) => api.retryWebhookDelivery({ params: { id } }),
     meta: { errorTitle: 'The delivery was not retried' },
     onSuccess: invalidate,
   });
