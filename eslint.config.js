@@ -1,5 +1,6 @@
 // One ESLint config for the whole workspace: type-aware rules through the TypeScript project service.
 import js from '@eslint/js';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -26,7 +27,10 @@ export default tseslint.config(
         tsconfigRootDir: import.meta.dirname,
       },
     },
+    plugins: { 'simple-import-sort': simpleImportSort },
     rules: {
+      // Imports in one order everywhere (builtins, packages, then relative), so a diff shows what changed.
+      'simple-import-sort/imports': 'error',
       complexity: ['error', 12],
       'max-depth': ['error', 3],
       'max-lines': ['warn', { max: 350, skipBlankLines: true, skipComments: true }],

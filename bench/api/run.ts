@@ -9,9 +9,9 @@
 //
 // Processes: this one starts PostgreSQL, seeds, drives the load and prints the report; the API runs in
 // a child process (this same file, forked), so the load generator never shares the API's event loop.
-import { fork, type ChildProcess } from 'node:child_process';
-import { Session } from 'node:inspector';
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { Session } from 'node:inspector';
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,7 +22,7 @@ import { buildApp } from '../../apps/api/src/app.ts';
 import { loadConfig } from '../../apps/api/src/config.ts';
 import { createDb, type Db } from '../../apps/api/src/platform/db.ts';
 import { encodeCursor } from '../../apps/api/src/platform/pagination.ts';
-import { postgresInfo, runWithCleanups, seededDatabase, settle, type Cleanups } from '../lib/database.ts';
+import { type Cleanups, postgresInfo, runWithCleanups, seededDatabase, settle } from '../lib/database.ts';
 import type { SeedGrant, SeedUser } from '../lib/seed.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);

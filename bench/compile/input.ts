@@ -1,8 +1,7 @@
 // Synthetic compiler input for the benchmark: deterministic (a seeded generator), sized by a scale factor.
 // Relative imports: this folder is not a workspace package, so it cannot resolve package names.
-import { gatewayNameFor, SettingsSchema } from '../../packages/shared/src/index.ts';
-
 import type { CompilerInput } from '../../packages/manifests/src/index.ts';
+import { gatewayNameFor, SettingsSchema } from '../../packages/shared/src/index.ts';
 import { prng } from '../lib/prng.ts';
 
 const NAMESPACES_PER_1X = 250;

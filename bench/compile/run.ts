@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-import { compile, contentHash, toYaml, type KubernetesObject } from '../../packages/manifests/src/index.ts';
+import { compile, contentHash, type KubernetesObject, toYaml } from '../../packages/manifests/src/index.ts';
 import { syntheticInput } from './input.ts';
 
 const RUNS = 5;

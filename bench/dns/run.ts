@@ -19,17 +19,17 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
-import { compile, DNS_SNIPPET_KEY, type CompilerInput } from '../../packages/manifests/src/index.ts';
+import { compile, type CompilerInput, DNS_SNIPPET_KEY } from '../../packages/manifests/src/index.ts';
 import { gatewayNameFor, SettingsSchema } from '../../packages/shared/src/index.ts';
 import {
   freePorts,
   makeTempDir,
+  type Proc,
   removeTempDir,
   startProc,
   waitFor,
-  type Proc,
 } from '../../tools/harness/src/util.ts';
-import { runWithCleanups, type Cleanups } from '../lib/database.ts';
+import { type Cleanups, runWithCleanups } from '../lib/database.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const SIZES = [0, 100, 1_000, 3_000] as const;

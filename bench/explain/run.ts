@@ -8,7 +8,7 @@
 // TEST_DATABASE_URL points it at an external server (it creates and drops its own database there);
 // otherwise the API tests' embedded PostgreSQL is started in a temporary folder and removed afterwards.
 // The API runs in a child process (this file, forked), so the client never shares its event loop.
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { loadConfig } from '../../apps/api/src/config.ts';
 import { createDb, type Db } from '../../apps/api/src/platform/db.ts';
-import { runWithCleanups, seededDatabase, settle, type Cleanups } from '../lib/database.ts';
+import { type Cleanups, runWithCleanups, seededDatabase, settle } from '../lib/database.ts';
 import { prng } from '../lib/prng.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);

@@ -10,7 +10,7 @@
 // otherwise the API tests' embedded PostgreSQL is started in a temporary folder and removed afterwards.
 // The API runs in a child process (this file, forked), so building request bodies never shares its
 // event loop.
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -20,9 +20,9 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { loadConfig } from '../../apps/api/src/config.ts';
 import { createDb } from '../../apps/api/src/platform/db.ts';
-import { freshDatabase, runWithCleanups, type Cleanups } from '../lib/database.ts';
+import { type Cleanups, freshDatabase, runWithCleanups } from '../lib/database.ts';
 import { prng } from '../lib/prng.ts';
-import { PORTS, SIZE, seed, type Seeded } from './seed.ts';
+import { PORTS, seed, type Seeded, SIZE } from './seed.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const RUN = {

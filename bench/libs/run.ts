@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 
-import { canonicalJson, compile, toYaml, type KubernetesObject } from '../../packages/manifests/src/index.ts';
+import { canonicalJson, compile, type KubernetesObject, toYaml } from '../../packages/manifests/src/index.ts';
 import { parseCidr, sha256Hex } from '../../packages/shared/src/index.ts';
 import { syntheticInput } from '../compile/input.ts';
 import { parseCidr as handWrittenParseCidr } from './baseline/cidr.ts';

@@ -20,8 +20,8 @@ import { performance } from 'node:perf_hooks';
 
 import {
   createKubeClient,
-  loadDefaultKubeConfig,
   type KubeClient,
+  loadDefaultKubeConfig,
 } from '../../apps/api/src/reconcile/kube/client.ts';
 import {
   countRequests,
@@ -30,8 +30,8 @@ import {
   selectRequests,
   startControlPlane,
 } from '../../tools/harness/src/index.ts';
-import { runWithCleanups, type Cleanups } from '../lib/database.ts';
-import { fleetDestinations, type FleetDestination } from './fleet.ts';
+import { type Cleanups, runWithCleanups } from '../lib/database.ts';
+import { type FleetDestination, fleetDestinations } from './fleet.ts';
 
 const arg = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`);

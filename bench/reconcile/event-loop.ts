@@ -12,11 +12,11 @@ import { createHash } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-import { compile, type KubernetesObject } from '../../packages/manifests/src/index.ts';
+import { readSettings } from '../../apps/api/src/platform/settings.ts';
 import { createCompilerThread } from '../../apps/api/src/reconcile/compiler-thread.ts';
 import { loadSnapshot } from '../../apps/api/src/reconcile/desired-state.ts';
-import { runWithCleanups, seededDatabase, type Cleanups } from '../lib/database.ts';
-import { readSettings } from '../../apps/api/src/platform/settings.ts';
+import { compile, type KubernetesObject } from '../../packages/manifests/src/index.ts';
+import { type Cleanups, runWithCleanups, seededDatabase } from '../lib/database.ts';
 
 const runsAt = process.argv.indexOf('--runs');
 const runs = runsAt > 0 ? Number(process.argv[runsAt + 1]) : 10;

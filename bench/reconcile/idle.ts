@@ -21,27 +21,27 @@
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-import { DNS_SNIPPET_KEY } from '../../packages/manifests/src/names.ts';
 import { buildApp } from '../../apps/api/src/app.ts';
 import { loadConfig } from '../../apps/api/src/config.ts';
 import { createDb } from '../../apps/api/src/platform/db.ts';
 import {
   createKubeClient,
-  loadDefaultKubeConfig,
   type KubeClient,
+  loadDefaultKubeConfig,
 } from '../../apps/api/src/reconcile/kube/client.ts';
 import { WATCH_TIMEOUT_SECONDS } from '../../apps/api/src/reconcile/kube/watch.ts';
+import { settled } from '../../apps/api/test/helpers/reconcile.ts';
+import { DNS_SNIPPET_KEY } from '../../packages/manifests/src/names.ts';
 import {
+  type AuditRequest,
   countRequests,
   harnessBinDir,
   readAuditLog,
   selectRequests,
   startControlPlane,
-  type AuditRequest,
 } from '../../tools/harness/src/index.ts';
 import { freshDatabase, runWithCleanups } from '../lib/database.ts';
-import { settled } from '../../apps/api/test/helpers/reconcile.ts';
-import { seedFleet, SIZE, type FleetDestination } from './fleet.ts';
+import { type FleetDestination, seedFleet, SIZE } from './fleet.ts';
 
 const arg = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`);

@@ -14,7 +14,7 @@
 // Pages: the dashboard (cards from /stats/summary, the 30-day chart from /stats/grant-activity, recent
 // activity from /audit-events?limit=20), the grants list (/grants?state=active&limit=50) and its
 // second page (Next: /grants?…&cursor=…, no page load).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -27,7 +27,7 @@ import type { Browser, BrowserContext, Page } from '@playwright/test';
 
 import type { Db } from '../../apps/api/src/platform/db.ts';
 import { hashPassword } from '../../apps/api/src/platform/secrets.ts';
-import { postgresInfo, runWithCleanups, seededDatabase, settle, type Cleanups } from '../lib/database.ts';
+import { type Cleanups, postgresInfo, runWithCleanups, seededDatabase, settle } from '../lib/database.ts';
 import { INSTRUMENT, type Scenario } from './instrument.ts';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');

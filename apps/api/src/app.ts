@@ -31,18 +31,18 @@ import { tokensModule } from './modules/tokens/tokens.module.ts';
 import { usersModule } from './modules/users/users.module.ts';
 import type { Dispatcher } from './modules/webhooks/webhook-dispatcher.worker.ts';
 import { webhooksModule } from './modules/webhooks/webhooks.module.ts';
-import { createAuditLog, type AuditLog } from './platform/audit.ts';
+import { type AuditLog, createAuditLog } from './platform/audit.ts';
 import { authPluginFp } from './platform/auth.plugin.ts';
-import { verifySecretKey } from './platform/secret-key-check.ts';
-import { runWorkers, type Worker } from './platform/worker.ts';
-import { createChanges, type Changes } from './platform/changes.ts';
-import { systemClock, type Clock } from './platform/clock.ts';
+import { type Changes, createChanges } from './platform/changes.ts';
+import { type Clock, systemClock } from './platform/clock.ts';
 import type { Db } from './platform/db.ts';
-import { AppError } from './platform/errors.ts';
 import { errorsPluginFp, sendError } from './platform/errors.plugin.ts';
+import { AppError } from './platform/errors.ts';
 import { createIdentity } from './platform/identity.ts';
 import { createMetrics, type Metrics } from './platform/metrics.ts';
 import { openapiPluginFp } from './platform/openapi.plugin.ts';
+import { verifySecretKey } from './platform/secret-key-check.ts';
+import { runWorkers, type Worker } from './platform/worker.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -4,15 +4,15 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { buildApp } from './app.ts';
-import { loadConfig, type Config } from './config.ts';
+import { type Config, loadConfig } from './config.ts';
 import { bootstrapAdmin } from './modules/auth/bootstrap.ts';
 import { createDb } from './platform/db.ts';
 import { runtimeRoleWarnings, setupRuntimeRole, withCredentials } from './platform/db-roles.ts';
 import {
   describeFailure,
+  type EmbeddedDatabase,
   readOrCreatePassword,
   startEmbeddedPostgres,
-  type EmbeddedDatabase,
 } from './platform/embedded-postgres.ts';
 import { migrate } from './platform/migrate.ts';
 import { loadOrCreateKeyFile } from './platform/secret-box.ts';

@@ -6,12 +6,12 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 import {
+  type AuditCheckpoint,
   auditHashInput,
+  type ChainVerdict,
   checkpointMessage,
   createChainVerifier,
   parseCheckpoints,
-  type AuditCheckpoint,
-  type ChainVerdict,
   type StoredRow,
 } from '@egress/shared';
 

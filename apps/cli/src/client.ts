@@ -1,4 +1,4 @@
-import { createApiClient, type ApiClient as SharedApiClient, type ApiError } from '@egress/shared';
+import { type ApiClient as SharedApiClient, type ApiError, createApiClient } from '@egress/shared';
 
 import { CliError, EXIT } from './exit-codes.ts';
 

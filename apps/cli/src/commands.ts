@@ -1,8 +1,8 @@
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
-import { compile, pathFor, toYaml, type CompilerInput, type KubernetesObject } from '@egress/manifests';
-import { parseRule, type Grant, type Rule, type Service } from '@egress/shared';
+import { compile, type CompilerInput, type KubernetesObject, pathFor, toYaml } from '@egress/manifests';
+import { type Grant, parseRule, type Rule, type Service } from '@egress/shared';
 
 import type { ApiClient } from './client.ts';
 import { CliError, EXIT } from './exit-codes.ts';

@@ -1,10 +1,10 @@
 // egressctl explain SERVICE HOST:PORT: the API's answer as a checklist, and an exit code a deploy
 // pipeline can gate on (0 allowed, 1 denied, 2 open). Its failures leave 0–2 alone: 4 token, 7 otherwise.
-import { ProtocolSchema, type Explain, type Protocol } from '@egress/shared';
+import { type Explain, type Protocol, ProtocolSchema } from '@egress/shared';
 
 import type { ApiClient } from './client.ts';
-import { CliError, EXIT, EXPLAIN_EXIT } from './exit-codes.ts';
 import type { Io } from './commands.ts';
+import { CliError, EXIT, EXPLAIN_EXIT } from './exit-codes.ts';
 
 function target(arg: string | undefined): { host: string; port: number } {
   const m = arg ? /^(.+):(\d+)$/.exec(arg) : null;

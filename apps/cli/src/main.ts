@@ -2,10 +2,10 @@
 import { parseArgs } from 'node:util';
 
 import { auditVerify } from './audit-verify.ts';
-import { createClient, type ApiClient } from './client.ts';
-import { render, request, rulesSync, status, type Io } from './commands.ts';
-import { explain } from './explain.ts';
+import { type ApiClient, createClient } from './client.ts';
+import { type Io, render, request, rulesSync, status } from './commands.ts';
 import { CliError, EXIT } from './exit-codes.ts';
+import { explain } from './explain.ts';
 
 export const HELP = `egressctl — Egress Control from the command line
 

@@ -5,13 +5,13 @@
 // alert takes it out of the open alerts.
 import type { Alert, GenericFlowRecord } from '@egress/shared';
 import { uniqueSuffix } from '@egress/shared/testing';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { type Browser, expect, type Page, test } from '@playwright/test';
 
 import { apiSession, expectOk, signIn } from './support/api.ts';
 import { ingestToken, postFlows } from './support/flows.ts';
 import { sidewaysScroll } from './support/layout.ts';
 import { snap } from './support/screenshots.ts';
-import { ADMIN, APPROVER1, ENGINEER, type E2eUser } from './support/users.ts';
+import { ADMIN, APPROVER1, type E2eUser, ENGINEER } from './support/users.ts';
 
 test.describe.configure({ timeout: 120_000 });
 

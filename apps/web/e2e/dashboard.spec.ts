@@ -1,6 +1,6 @@
 // The dashboard's numbers come from the API's aggregates, never from paging through lists in the browser;
 // the inbox is paged by the API, oldest first.
-import type { GrantActivity, Grant, StatsSummary } from '@egress/shared';
+import type { Grant, GrantActivity, StatsSummary } from '@egress/shared';
 import { expect, test } from '@playwright/test';
 
 import { apiSession, expectOk, signIn } from './support/api.ts';

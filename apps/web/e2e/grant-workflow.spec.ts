@@ -1,10 +1,10 @@
 // The main story: an engineer asks for github.com:443, two approvers say yes, the grant is active (and
 // rendered into the gateway's policy), an approver revokes it, and the audit log shows every step.
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { type Browser, expect, type Page, test } from '@playwright/test';
 
 import { signIn } from './support/api.ts';
 import { snap } from './support/screenshots.ts';
-import { APPROVER1, APPROVER2, ENGINEER, GITHUB, GITHUB_SERVICE, type E2eUser } from './support/users.ts';
+import { APPROVER1, APPROVER2, type E2eUser, ENGINEER, GITHUB, GITHUB_SERVICE } from './support/users.ts';
 
 async function pageAs(browser: Browser, user: E2eUser): Promise<Page> {
   const page = await browser.newPage();

@@ -2,7 +2,7 @@
 // Each main page, with rows holding long names, at both sizes: the page never scrolls sideways, no
 // list scrolls sideways inside it, and the page's primary action is on screen.
 import { uniqueSuffix } from '@egress/shared/testing';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 
 import { apiSession, expectOk, signIn } from './support/api.ts';
 import { sidewaysScroll } from './support/layout.ts';

@@ -1,7 +1,7 @@
 // SSO sign-in in Chromium against a real OpenID provider (oidc-provider's own login and consent pages),
 // run by playwright.oidc.config.ts; the default suite has no provider and skips this file.
-import { OIDC_ERROR_MESSAGES, type AuthProviders } from '@egress/shared';
-import { expect, test, type Page } from '@playwright/test';
+import { type AuthProviders, OIDC_ERROR_MESSAGES } from '@egress/shared';
+import { expect, type Page, test } from '@playwright/test';
 
 import { snap } from './support/screenshots.ts';
 

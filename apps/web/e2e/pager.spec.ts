@@ -2,7 +2,7 @@
 // following rows, the URL keeps the filters and gains the cursor (a link reproduces the page),
 // Previous comes back to the first rows.
 import { uniqueSuffix } from '@egress/shared/testing';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, type Locator, type Page, test } from '@playwright/test';
 
 import { apiSession, expectOk, signIn } from './support/api.ts';
 import { snap } from './support/screenshots.ts';

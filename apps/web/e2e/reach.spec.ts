@@ -3,7 +3,7 @@
 // form prefilled with the service, host and port; open in a namespace that is not enforced; pending,
 // linking to the request. The same panel answers on the service and destination pages.
 import type { Settings } from '@egress/shared';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, type Locator, type Page, test } from '@playwright/test';
 
 import { apiSession, expectOk, signIn } from './support/api.ts';
 import { snap } from './support/screenshots.ts';

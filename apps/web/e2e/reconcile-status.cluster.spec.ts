@@ -3,9 +3,9 @@
 // readiness comes from its Deployment status, which the spec sets the way the deployment controller
 // would, and "someone else" edits a managed object with their own field manager, as kubectl would.
 import type { ReconcileRun, ReconcileStatusReport } from '@egress/shared';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 
-import { apiSession, expectOk, signIn, type ApiSession } from './support/api.ts';
+import { type ApiSession, apiSession, expectOk, signIn } from './support/api.ts';
 import { kubeAdmin, markDeploymentReady } from './support/kube.ts';
 import { snap } from './support/screenshots.ts';
 import { APPROVER1, ENGINEER } from './support/users.ts';

@@ -1,5 +1,5 @@
 // The request form: the shared schema's errors inline, and the server's field errors mapped back.
-import { expect, test, type Locator } from '@playwright/test';
+import { expect, type Locator, test } from '@playwright/test';
 
 import { apiSession, signIn } from './support/api.ts';
 import { snap } from './support/screenshots.ts';

@@ -7,11 +7,11 @@ import { createHmac } from 'node:crypto';
 
 import type { Webhook } from '@egress/shared';
 import { uniqueSuffix } from '@egress/shared/testing';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 
 import { apiSession, expectOk, signIn } from './support/api.ts';
 import { sidewaysScroll } from './support/layout.ts';
-import { startReceiver, type Receiver } from './support/receiver.ts';
+import { type Receiver, startReceiver } from './support/receiver.ts';
 import { snap } from './support/screenshots.ts';
 import { ADMIN, ENGINEER, VIEWER } from './support/users.ts';
 

@@ -2,8 +2,8 @@
 // gzipped, and the same for each lazily loaded page on top of it. Fails when the first route exceeds
 // the budget. Reads vite's manifest (build.manifest = true).
 import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const dist = new URL('../dist/', import.meta.url).pathname;
 const manifest = JSON.parse(readFileSync(join(dist, '.vite/manifest.json'), 'utf8'));

@@ -8,12 +8,12 @@ import { at, find, ofKind, policySpec } from '../test/helpers.ts';
 import { destination, richInput, service, uuid } from '../test/scenarios.ts';
 import {
   compile,
+  type CompilerInput,
   contentHash,
   DEFAULT_DENY_NAME,
   DNS_SNIPPET_KEY,
   isServiceAddress,
   portPolicyName,
-  type CompilerInput,
 } from './index.ts';
 
 const NS = 'egress-gateways';

@@ -1,27 +1,27 @@
 import { enforcedNamespaces, namespacesKnownWithoutCluster, sha256Hex } from '@egress/shared';
 
-import { compareKeys, shareCanonical, type Sha256Hex } from './canonical.ts';
+import { compareKeys, type Sha256Hex, shareCanonical } from './canonical.ts';
 import { dnsConfigMap } from './dns.ts';
 import {
   gatewayAutoscaler,
   gatewayConfigMap,
+  type GatewayContext,
   gatewayDeployment,
   gatewayDisruptionBudget,
   gatewayService,
-  type GatewayContext,
 } from './gateway.ts';
 import {
+  type GatewayClient,
   gatewayNetworkPolicy,
   rankPeers,
-  servicePeer,
-  type GatewayClient,
   type ServicePeer,
+  servicePeer,
 } from './gateway-policy.ts';
 import { keysFor, withContentHash } from './meta.ts';
-import { ipBlocks, publicAddressBlocks, type IpBlockPeer } from './public-addresses.ts';
+import { podIdentityObjects } from './pod-identity.ts';
+import { type IpBlockPeer, ipBlocks, publicAddressBlocks } from './public-addresses.ts';
 import type { CompilerDestination, CompilerInput, CompilerService, KubernetesObject } from './types.ts';
 import { defaultDenyPolicy, portWidePolicy } from './workload-policies.ts';
-import { podIdentityObjects } from './pod-identity.ts';
 
 export interface CompileOptions {
   /**

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { richInput, uuid } from '../test/scenarios.ts';
-import { compile, toYaml, type CompilerInput } from './index.ts';
+import { compile, type CompilerInput, toYaml } from './index.ts';
 
 function permutation<T>(items: readonly T[]): fc.Arbitrary<T[]> {
   return fc.shuffledSubarray([...items], { minLength: items.length, maxLength: items.length });

@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { at, find } from '../test/helpers.ts';
 import { richInput } from '../test/scenarios.ts';
 import { envoyConfig, envoyConfigYaml } from './envoy.ts';
-import { canonicalJson, compile, envoyBootstrap, internalPorts, type CompilerDestination } from './index.ts';
+import { canonicalJson, compile, type CompilerDestination, envoyBootstrap, internalPorts } from './index.ts';
 import { yamlText } from './yaml.ts';
 
 interface SocketAddress {

@@ -1,6 +1,6 @@
 import { canonicalJson, compareKeys, shareCanonical, sortedRecord } from './canonical.ts';
 import { internalPorts, sortedPorts } from './envoy.ts';
-import { gatewayMeta, gatewayPodSelector, type GatewayContext } from './gateway.ts';
+import { type GatewayContext, gatewayMeta, gatewayPodSelector } from './gateway.ts';
 import type { IpBlockPeer } from './public-addresses.ts';
 import type { CompilerDestination, CompilerService, KubernetesObject, Protocol } from './types.ts';
 

@@ -1,7 +1,7 @@
 // The per-destination gateway objects (except its NetworkPolicy, see gateway-policy.ts).
 import type { Settings } from '@egress/shared';
 
-import { shareCanonical, shareCanonicalText, sortedRecord, type Sha256Hex } from './canonical.ts';
+import { type Sha256Hex, shareCanonical, shareCanonicalText, sortedRecord } from './canonical.ts';
 import {
   CONFIG_DIR,
   CONFIG_FILE,
@@ -13,7 +13,7 @@ import {
   READY_PATH,
   sortedPorts,
 } from './envoy.ts';
-import { baseLabels, GATEWAY_APP, objectMeta, type Keys } from './meta.ts';
+import { baseLabels, GATEWAY_APP, type Keys, objectMeta } from './meta.ts';
 import type { IpBlockPeer } from './public-addresses.ts';
 import type { CompilerDestination, KubernetesObject, ObjectMeta, Protocol } from './types.ts';
 

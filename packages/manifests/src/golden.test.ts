@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import { seedInput } from '../test/seed-input.ts';
-import { compile, toYaml, type GatewayAddresses } from './index.ts';
+import { compile, type GatewayAddresses, toYaml } from './index.ts';
 
 const GOLDEN = fileURLToPath(new URL('../test/golden/seed.yaml', import.meta.url));
 const GOLDEN_HOSTS = fileURLToPath(new URL('../test/golden/seed-dns-hosts.yaml', import.meta.url));

@@ -1,6 +1,6 @@
 import type { Settings } from '@egress/shared';
 
-import { contentHash, sortedRecord, withSortedKey, type Sha256Hex } from './canonical.ts';
+import { contentHash, type Sha256Hex, sortedRecord, withSortedKey } from './canonical.ts';
 import type { KubernetesObject, ObjectMeta } from './types.ts';
 
 export const MANAGED_BY = 'egress-control';

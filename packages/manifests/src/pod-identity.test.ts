@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { richInput, service } from '../test/scenarios.ts';
 import {
   compile,
-  contentHash,
-  podIdentityPolicyName,
   type CompilerInput,
+  contentHash,
   type KubernetesObject,
+  podIdentityPolicyName,
 } from './index.ts';
 
 const KINDS = ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'];

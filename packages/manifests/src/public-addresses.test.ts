@@ -6,16 +6,16 @@
 import { cidrContains, parseCidr, type ParsedCidr } from '@egress/shared';
 import { describe, expect, it } from 'vitest';
 
-import { ofKind, policySpec, type PolicyRule } from '../test/helpers.ts';
+import { ofKind, type PolicyRule, policySpec } from '../test/helpers.ts';
 import { richInput } from '../test/scenarios.ts';
 import { seedInput } from '../test/seed-input.ts';
 import {
   compile,
+  type CompilerInput,
   DEFAULT_DENY_NAME,
+  type KubernetesObject,
   PUBLIC_EXCEPT,
   publicAddressBlocks,
-  type CompilerInput,
-  type KubernetesObject,
 } from './index.ts';
 
 function cidr(text: string): ParsedCidr {

@@ -1,4 +1,4 @@
-import { parseCidr, PUBLIC_EXCEPT, type ParsedCidr, type Settings } from '@egress/shared';
+import { parseCidr, type ParsedCidr, PUBLIC_EXCEPT, type Settings } from '@egress/shared';
 
 import { shareCanonical } from './canonical.ts';
 

@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { seedInput } from '../test/seed-input.ts';
 import {
   compile,
+  type CompilerInput,
   evaluatePath,
   networkPolicies,
-  reachability,
-  type CompilerInput,
   type Protocol,
+  reachability,
 } from './index.ts';
 
 const id = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;

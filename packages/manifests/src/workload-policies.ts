@@ -2,9 +2,9 @@
 import type { Settings } from '@egress/shared';
 
 import { sortedRecord } from './canonical.ts';
-import { baseLabels, objectMeta, type Keys } from './meta.ts';
+import { baseLabels, type Keys, objectMeta } from './meta.ts';
 import { DEFAULT_DENY_NAME, portPolicyName } from './names.ts';
-import { clusterRanges, ipBlocks, type IpBlockPeer } from './public-addresses.ts';
+import { clusterRanges, type IpBlockPeer, ipBlocks } from './public-addresses.ts';
 import type { CompilerService, KubernetesObject } from './types.ts';
 
 /**

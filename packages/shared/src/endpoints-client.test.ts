@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { endpoints } from './endpoints.ts';
 import {
   ApiError,
   createApiClient,
@@ -7,7 +8,6 @@ import {
   type TransportRequest,
   type TransportResponse,
 } from './endpoints-client.ts';
-import { endpoints } from './endpoints.ts';
 
 const GRANT = {
   id: '0b7f9a52-3c1e-4a57-9a7e-2f0e6c1d8a11',

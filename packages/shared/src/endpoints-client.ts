@@ -5,14 +5,14 @@
 // token in egressctl) is the caller's transport.
 import type { z } from 'zod';
 
-import { ErrorEnvelopeSchema, type ErrorDetail } from './errors.ts';
 import {
-  endpoints,
   type EndpointDef,
   type EndpointName,
   type Endpoints,
+  endpoints,
   type HttpMethod,
 } from './endpoints.ts';
+import { type ErrorDetail, ErrorEnvelopeSchema } from './errors.ts';
 
 /** A failed call: the server's error envelope, or a stand-in built from the status line. */
 export class ApiError extends Error {

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 
 import { AuditCheckpointSchema } from './audit-chain.ts';
+import { RulesSyncBodySchema } from './rules.ts';
 import {
   AuditCheckpointListQuerySchema,
   AuditCheckpointListSchema,
@@ -14,7 +15,6 @@ import {
   AuditVerifyBodySchema,
   AuditVerifySchema,
 } from './schemas/audit.ts';
-import { AuthProvidersSchema } from './schemas/oidc.ts';
 import {
   CreatedTokenSchema,
   CreateTokenBodySchema,
@@ -37,7 +37,7 @@ import {
   CreateAlertRuleBodySchema,
   UpdateAlertRuleBodySchema,
 } from './schemas/blocked.ts';
-import { IdParamsSchema, PageQuerySchema, pageOf } from './schemas/common.ts';
+import { IdParamsSchema, pageOf, PageQuerySchema } from './schemas/common.ts';
 import { CoverageSchema } from './schemas/coverage.ts';
 import {
   CreateDestinationBodySchema,
@@ -57,6 +57,7 @@ import {
   ReasonBodySchema,
   RulesSyncResultSchema,
 } from './schemas/grants.ts';
+import { AuthProvidersSchema } from './schemas/oidc.ts';
 import {
   ManifestsQuerySchema,
   ManifestsResponseSchema,
@@ -84,7 +85,6 @@ import {
   WebhookSchema,
   WebhookWithSecretSchema,
 } from './schemas/webhooks.ts';
-import { RulesSyncBodySchema } from './rules.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 

@@ -4,14 +4,14 @@ import {
   can,
   isScopedPermission,
   minimumRoleFor,
+  type Permission,
   PERMISSIONS,
   ROUTE_POLICIES,
+  type RoutePolicy,
   routePolicy,
   SCOPED_PERMISSIONS,
-  type Permission,
-  type RoutePolicy,
 } from './permissions.ts';
-import { ROLES, roleRank, type Role } from './roles.ts';
+import { type Role, roleRank, ROLES } from './roles.ts';
 
 const permissions = Object.keys(PERMISSIONS) as Permission[];
 const routes = Object.entries(ROUTE_POLICIES) as [string, RoutePolicy][];

@@ -1,6 +1,6 @@
 // The role table, as data. The API enforces it on every route (a route without an entry fails at
 // start-up) and the console uses it to hide what a role cannot do. The server always decides.
-import { roleAtLeast, type Role } from './roles.ts';
+import { type Role, roleAtLeast } from './roles.ts';
 
 /** Each permission and the least role that holds it. */
 export const PERMISSIONS = {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 import { parseHostname } from './hostname.ts';
-import { JustificationSchema } from './schemas/grants.ts';
 import { PortSchema } from './primitives.ts';
+import { JustificationSchema } from './schemas/grants.ts';
 
 /**
  * A rule from a service repository's `manifests/egress/external/` folder, named by its file:

@@ -15,11 +15,11 @@ import {
   freePorts,
   httpGet,
   makeTempDir,
+  type Proc,
   removeTempDir,
   run,
   startProc,
   waitFor,
-  type Proc,
 } from './util.ts';
 
 export interface ControlPlane {

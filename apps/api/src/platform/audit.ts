@@ -5,20 +5,20 @@
 import { createHash } from 'node:crypto';
 
 import {
-  auditHashInput,
-  createChainVerifier,
-  GENESIS_HASH,
   type ActorType,
   type AuditAction,
   type AuditCheckpoint,
+  auditHashInput,
   type AuditTargetType,
   type ChainedRow,
   type ChainVerdict,
+  createChainVerifier,
+  GENESIS_HASH,
 } from '@egress/shared';
 
 import { asJson } from './canonical-json.ts';
 import type { Clock } from './clock.ts';
-import { Prisma, type Db, type Tx } from './db.ts';
+import { type Db, Prisma, type Tx } from './db.ts';
 
 export { GENESIS_HASH };
 // Serialises appends (any constant shared by every replica). Held only until the caller's commit, and

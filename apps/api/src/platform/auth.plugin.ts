@@ -1,10 +1,10 @@
-import { can, isScopedPermission, minimumRoleFor, routePolicy, type RoutePolicy } from '@egress/shared';
+import { can, isScopedPermission, minimumRoleFor, type RoutePolicy, routePolicy } from '@egress/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 
 import type { Actor } from './audit.ts';
 import { AppError } from './errors.ts';
-import { CSRF_HEADER, SESSION_COOKIE, TOKEN_PREFIX, type Identity, type RequestActor } from './identity.ts';
+import { CSRF_HEADER, type Identity, type RequestActor, SESSION_COOKIE, TOKEN_PREFIX } from './identity.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

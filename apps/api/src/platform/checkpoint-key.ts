@@ -7,12 +7,12 @@ import {
   createPrivateKey,
   createPublicKey,
   hkdfSync,
+  type KeyObject,
   sign,
   verify,
-  type KeyObject,
 } from 'node:crypto';
 
-import { checkpointMessage, type AuditCheckpoint } from '@egress/shared';
+import { type AuditCheckpoint, checkpointMessage } from '@egress/shared';
 
 const SALT = 'egress-control';
 const INFO = 'audit-checkpoint-ed25519-v1';

@@ -1,4 +1,4 @@
-import { ERROR_STATUS, ErrorEnvelopeSchema, type ErrorCode, type ErrorDetail } from '@egress/shared';
+import { ERROR_STATUS, type ErrorCode, type ErrorDetail, ErrorEnvelopeSchema } from '@egress/shared';
 
 /** The one error type services throw; the error handler turns it into the error envelope of docs/api.md. */
 export class AppError extends Error {

@@ -1,11 +1,11 @@
 // Turns a session cookie or a bearer token into the request's actor. Who may do what is decided
 // against the shared role table (platform/route-policy.ts); this file only establishes identity.
 import {
-  PERMISSIONS,
-  SCOPED_PERMISSIONS,
   minRole,
-  roleAtLeast,
+  PERMISSIONS,
   type Role,
+  roleAtLeast,
+  SCOPED_PERMISSIONS,
   type TokenScope,
 } from '@egress/shared';
 

@@ -1,6 +1,6 @@
 // The OIDC part of the configuration: its environment variables (spread into config.ts's schema, which
 // stays the only reader of process.env) and the cross-field checks that stop start-up on a half setup.
-import { ROLES, type Role } from '@egress/shared';
+import { type Role, ROLES } from '@egress/shared';
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');

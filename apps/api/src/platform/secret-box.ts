@@ -1,8 +1,8 @@
 // Encryption for secrets the server must read back in clear (webhook signing secrets): AES-256-GCM with
 // a key that lives outside the database (EGRESS_SECRET_KEY or <data dir>/secret.key), so a database dump
 // alone does not give the secrets away. Secrets we only compare (passwords, tokens) are hashed instead.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 const VERSION = 'v1';

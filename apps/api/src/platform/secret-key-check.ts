@@ -6,7 +6,7 @@
 // Replacing the key on purpose: start with the new key in EGRESS_SECRET_KEY and the old one in
 // EGRESS_SECRET_KEY_PREVIOUS. The first such start re-seals every stored secret and the check with the
 // new key in one transaction (audited); later starts find the check already on the new key.
-import { SYSTEM_ACTOR, type AuditLog } from './audit.ts';
+import { type AuditLog, SYSTEM_ACTOR } from './audit.ts';
 import type { Db, Tx } from './db.ts';
 import { createSecretBox, type SecretBox } from './secret-box.ts';
 

@@ -1,7 +1,7 @@
 // The repository of the cluster settings row, read by the engine, the settings module and the sweeps. It
 // lives in platform (not in modules/settings) because the engine and several modules read it, and
 // neither may import a module.
-import { SettingsSchema, type Settings } from '@egress/shared';
+import { type Settings, SettingsSchema } from '@egress/shared';
 
 import type { Db, Tx } from './db.ts';
 

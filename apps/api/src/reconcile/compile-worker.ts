@@ -3,9 +3,9 @@
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 
-import { compile, createGatewayCache, type CompilerInput, type KubernetesObject } from '@egress/manifests';
+import { compile, type CompilerInput, createGatewayCache, type KubernetesObject } from '@egress/manifests';
 
-import { objectKeyOf, type CompileReply, type CompileRequest } from './compiler-thread.ts';
+import { type CompileReply, type CompileRequest, objectKeyOf } from './compiler-thread.ts';
 
 /** node:crypto instead of the compiler's portable SHA-256: same digests, several times faster. */
 const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');

@@ -4,7 +4,7 @@
 import type { CompilerInput } from '@egress/manifests';
 import type { FastifyBaseLogger } from 'fastify';
 
-import { scopeOf, type CompilerSnapshot } from './desired-state.ts';
+import { type CompilerSnapshot, scopeOf } from './desired-state.ts';
 import { ClusterUnreachableError } from './kube/client.ts';
 import { RunFailure } from './kube/live-state.ts';
 import type { Target } from './targets/target.ts';

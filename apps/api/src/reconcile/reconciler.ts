@@ -11,7 +11,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db.ts';
 import type { Readiness, SettingsReader } from './desired-state.ts';
 import type { LeaderLock } from './leader.ts';
-import { createRunExecutor, readyKey, type FinishedRun, type RunMemory } from './run-executor.ts';
+import { createRunExecutor, type FinishedRun, readyKey, type RunMemory } from './run-executor.ts';
 import { createRunQueue } from './run-queue.ts';
 import { createScheduler, type SchedulerOptions } from './scheduler.ts';
 import type { Target } from './targets/target.ts';

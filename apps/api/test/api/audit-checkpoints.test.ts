@@ -6,12 +6,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { auditRowHash, type AuditCheckpoint } from '@egress/shared';
+import { type AuditCheckpoint, auditRowHash } from '@egress/shared';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { startReceiver, type Receiver } from '../helpers/webhook-receiver.ts';
+import { type Receiver, startReceiver } from '../helpers/webhook-receiver.ts';
 
 interface Verdict {
   valid: boolean;

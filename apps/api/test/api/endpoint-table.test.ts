@@ -2,7 +2,7 @@
 // against the app as it is built: every table entry is a registered route with the same method, path,
 // operationId and success status, taking the same kinds of input; and every /api/v1 route the app
 // registers is in the table, or in its short list of documented exceptions. Either side drifting fails.
-import { ENDPOINT_TABLE_EXCEPTIONS, ROUTE_POLICIES, endpoints, type EndpointDef } from '@egress/shared';
+import { ENDPOINT_TABLE_EXCEPTIONS, type EndpointDef, endpoints, ROUTE_POLICIES } from '@egress/shared';
 import type { HTTPMethods } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';

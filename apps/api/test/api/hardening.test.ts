@@ -1,7 +1,7 @@
 // What a security review found beyond the audit log: password spraying from one address, 500s during a
 // database outage, a token managing tokens above its role, and error bodies as large as the request.
 import { once } from 'node:events';
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 // Destinations registered before hosts had to end in a public suffix (a row an older version stored):
 // they are kept and keep working, are flagged with the reason, take no new grants and no new ports;
 // everything else about them (sensitivity, description, fewer ports, deletion) works as before.
-import { gatewayNameFor, type Destination } from '@egress/shared';
+import { type Destination, gatewayNameFor } from '@egress/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { SYSTEM_ACTOR } from '../../src/platform/audit.ts';
 import { createTestApp, type TestApp, type TestUser } from '../helpers/test-app.ts';
-import { signatureValid, startReceiver, type Receiver } from '../helpers/webhook-receiver.ts';
+import { type Receiver, signatureValid, startReceiver } from '../helpers/webhook-receiver.ts';
 
 let t: TestApp;
 let f: Factories;

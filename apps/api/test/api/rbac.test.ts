@@ -1,19 +1,19 @@
 // The role table is the contract: every route the app serves has an entry in ROUTE_POLICIES, every entry
 // is served, and each role gets exactly the verdict the table gives it.
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 
 import {
-  ROLES,
-  ROUTE_POLICIES,
-  SCOPED_PERMISSIONS,
   isScopedPermission,
   minimumRoleFor,
-  roleAtLeast,
   type Role,
+  roleAtLeast,
+  ROLES,
+  ROUTE_POLICIES,
   type RoutePolicy,
+  SCOPED_PERMISSIONS,
 } from '@egress/shared';
 import Fastify, { type FastifyInstance, type HTTPMethods, type InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authPluginFp } from '../../src/platform/auth.plugin.ts';
 import { systemClock } from '../../src/platform/clock.ts';
 import { createIdentity } from '../../src/platform/identity.ts';
-import { PASSWORD, createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { createTestApp, PASSWORD, type TestApp } from '../helpers/test-app.ts';
 
 interface TableRoute {
   key: string;

@@ -8,7 +8,7 @@ import type { Webhook, WebhookDelivery } from '@egress/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
-import { signatureValid, startReceiver, type Receiver } from '../helpers/webhook-receiver.ts';
+import { type Receiver, signatureValid, startReceiver } from '../helpers/webhook-receiver.ts';
 
 let t: TestApp;
 let receiver: Receiver;

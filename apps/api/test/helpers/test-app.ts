@@ -1,16 +1,16 @@
 // Builds the real app on a fresh database for one test file, with one user (and API token) per role.
 import { randomBytes } from 'node:crypto';
 
-import { ROLES, type Role } from '@egress/shared';
+import { type Role, ROLES } from '@egress/shared';
 import { createFactories, type Factories } from '@egress/shared/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 
 import { buildApp } from '../../src/app.ts';
-import { loadConfig, type Config } from '../../src/config.ts';
+import { type Config, loadConfig } from '../../src/config.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 import { createDb, type Db } from '../../src/platform/db.ts';
-import { hashPassword, newSecret, sha256 } from '../../src/platform/secrets.ts';
 import { TOKEN_PREFIX } from '../../src/platform/identity.ts';
+import { hashPassword, newSecret, sha256 } from '../../src/platform/secrets.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export const PASSWORD = 'correct horse battery staple';

@@ -5,14 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { KubeClient, RequestInfo } from '../../src/reconcile/kube/client.ts';
 import type { LiveObject } from '../../src/reconcile/kube/resources.ts';
+import { settled } from '../helpers/reconcile.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
 import {
+  cleanups,
   createDestination,
   createService,
   getObject,
   getRun,
-  holdARun,
   grant,
+  holdARun,
   managedVersions,
   markReady,
   patchSettings,
@@ -20,9 +22,7 @@ import {
   recordRequests,
   startClusterFixture,
   until,
-  cleanups,
 } from './helpers.ts';
-import { settled } from '../helpers/reconcile.ts';
 
 const GW = 'gw-apply';
 const GATEWAY_KINDS = [

@@ -7,9 +7,9 @@ import type { Coverage } from '@egress/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
+import { settled } from '../helpers/reconcile.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { cleanups, createService, getObject, patchSettings, startClusterFixture, until } from './helpers.ts';
-import { settled } from '../helpers/reconcile.ts';
 
 const PRODUCT_NS = 'egress-control';
 const GW = 'egress-gateways';

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startControlPlane, startCoreDns, type ControlPlane, type CoreDns } from '@egress/harness';
+import { type ControlPlane, type CoreDns, startControlPlane, startCoreDns } from '@egress/harness';
 import { hostsSnippet } from '@egress/manifests';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 

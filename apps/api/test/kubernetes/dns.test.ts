@@ -10,14 +10,16 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startCoreDns, type ControlPlane, type CoreDns } from '@egress/harness';
+import { type ControlPlane, type CoreDns, startCoreDns } from '@egress/harness';
 import { DNS_SNIPPET_KEY } from '@egress/manifests';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
+import { settled } from '../helpers/reconcile.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
 import {
   binDir,
+  cleanups,
   createDestination,
   createService,
   getObject,
@@ -27,9 +29,7 @@ import {
   reconcileNow,
   startClusterFixture,
   until,
-  cleanups,
 } from './helpers.ts';
-import { settled } from '../helpers/reconcile.ts';
 
 const GW = 'gw-dns';
 const CM_PATH = '/api/v1/namespaces/kube-system/configmaps/egress-control-dns';

@@ -4,8 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
 import type { LiveObject } from '../../src/reconcile/kube/resources.ts';
+import { settled } from '../helpers/reconcile.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
 import {
+  cleanups,
   createDestination,
   createService,
   getObject,
@@ -15,9 +17,7 @@ import {
   reconcileNow,
   recordRequests,
   startClusterFixture,
-  cleanups,
 } from './helpers.ts';
-import { settled } from '../helpers/reconcile.ts';
 
 const GW = 'gw-drift';
 const NP_PATH = `/apis/networking.k8s.io/v1/namespaces/${GW}/networkpolicies/github-com`;

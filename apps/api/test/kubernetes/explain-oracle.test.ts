@@ -8,7 +8,6 @@ import { performance } from 'node:perf_hooks';
 import { netpolOracle, type OracleQuery, type OracleVerdict } from '@egress/harness';
 import {
   compile,
-  reachability,
   type CompilerDestination,
   type CompilerGrant,
   type CompilerInput,
@@ -16,8 +15,9 @@ import {
   type KubernetesObject,
   type Protocol,
   type Reachability,
+  reachability,
 } from '@egress/manifests';
-import { gatewayNameFor, SettingsSchema, type GrantState } from '@egress/shared';
+import { gatewayNameFor, type GrantState, SettingsSchema } from '@egress/shared';
 import { describe, expect, it } from 'vitest';
 
 import { binDir } from './helpers.ts';

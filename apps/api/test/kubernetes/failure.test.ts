@@ -5,8 +5,10 @@ import type { ControlPlane } from '@egress/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
+import { settled } from '../helpers/reconcile.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
 import {
+  cleanups,
   createDestination,
   createService,
   getObject,
@@ -15,13 +17,11 @@ import {
   patchSettings,
   reconcileNow,
   recordRequests,
+  type RunDetail,
   startClusterFixture,
   targetOf,
   until,
-  type RunDetail,
-  cleanups,
 } from './helpers.ts';
-import { settled } from '../helpers/reconcile.ts';
 
 const GW = 'gw-failure';
 

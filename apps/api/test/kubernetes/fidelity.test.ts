@@ -12,20 +12,20 @@ import { DNS_SNIPPET_KEY, type KubernetesObject } from '@egress/manifests';
 import { loadYaml } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { readSettings } from '../../src/platform/settings.ts';
 import { compileDesired, loadSnapshot } from '../../src/reconcile/desired-state.ts';
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
 import { kindInfo, objectPath } from '../../src/reconcile/kube/resources.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
 import {
   binDir,
+  cleanups,
   createDestination,
   createService,
   grant,
   patchSettings,
   startClusterFixture,
-  cleanups,
 } from './helpers.ts';
-import { readSettings } from '../../src/platform/settings.ts';
 
 const cleanup = cleanups();
 let t: TestApp;

@@ -3,7 +3,7 @@
 // <label domain>/metrics-scraper=true reach the metrics port and nothing else of the gateway; a granted
 // client reaches its granted port but not the metrics port; an unlabelled namespace reaches neither.
 import { netpolOracle, type OracleQuery } from '@egress/harness';
-import { compile, keysFor, type CompilerInput } from '@egress/manifests';
+import { compile, type CompilerInput, keysFor } from '@egress/manifests';
 import { gatewayNameFor, SettingsSchema } from '@egress/shared';
 import { describe, expect, it } from 'vitest';
 

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { compile, METRICS_PATH, METRICS_PORT_NAME, type CompilerInput } from '@egress/manifests';
+import { compile, type CompilerInput, METRICS_PATH, METRICS_PORT_NAME } from '@egress/manifests';
 import { gatewayNameFor, SettingsSchema } from '@egress/shared';
 import { loadAllYaml } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';

@@ -15,7 +15,7 @@ import { KubeConfig, loadAllYaml } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createKubeClient, type KubeClient, type RequestInfo } from '../../src/reconcile/kube/client.ts';
-import { watchNamespaces, type NamespaceChange } from '../../src/reconcile/kube/namespace-watch.ts';
+import { type NamespaceChange, watchNamespaces } from '../../src/reconcile/kube/namespace-watch.ts';
 import { kindInfo, objectPath } from '../../src/reconcile/kube/resources.ts';
 import { createKubernetesTarget } from '../../src/reconcile/targets/kubernetes.ts';
 import type { Scope } from '../../src/reconcile/targets/target.ts';

@@ -1,15 +1,15 @@
 // Shared pieces of the cluster tests: one real control plane per file, the app pointed at it, and small
 // helpers to read the cluster and drive reconcile runs.
-import { harnessBinDir, startControlPlane, type ControlPlane } from '@egress/harness';
+import { type ControlPlane, harnessBinDir, startControlPlane } from '@egress/harness';
 import { KubeConfig } from '@kubernetes/client-node';
 import { expect } from 'vitest';
 
 import { readSettings } from '../../src/platform/settings.ts';
 import { createKubeClient, type KubeClient, type RequestInfo } from '../../src/reconcile/kube/client.ts';
-import { collectionPath, kindInfo, objectPath, type LiveObject } from '../../src/reconcile/kube/resources.ts';
+import { collectionPath, kindInfo, type LiveObject, objectPath } from '../../src/reconcile/kube/resources.ts';
 import type { KubernetesTarget } from '../../src/reconcile/targets/kubernetes.ts';
-import { createTestApp, type TestApp, type TestUser } from '../helpers/test-app.ts';
 import { settled } from '../helpers/reconcile.ts';
+import { createTestApp, type TestApp, type TestUser } from '../helpers/test-app.ts';
 
 /** Cleanups registered as resources come up, run in reverse order by afterAll (even after a failed beforeAll). */
 export function cleanups(): { add(fn: () => unknown): void; run(): Promise<void> } {

@@ -7,9 +7,9 @@ import { podIdentityPolicyName } from '@egress/manifests';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { KubeClient, KubeResponse } from '../../src/reconcile/kube/client.ts';
+import { settled } from '../helpers/reconcile.ts';
 import type { TestApp } from '../helpers/test-app.ts';
 import { cleanups, getObject, reconcileNow, startClusterFixture, until } from './helpers.ts';
-import { settled } from '../helpers/reconcile.ts';
 
 const NS = 'team-a';
 const OTHER_NS = 'team-b';

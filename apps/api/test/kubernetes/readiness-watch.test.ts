@@ -3,12 +3,12 @@
 // would) is reported without any further request; a watch whose version the server no longer has
 // (a real 410 Gone) and a watch cut by an API server restart both recover by listing again, and report
 // the change they missed. The API server's own audit log counts the same requests as the client.
-import { countRequests, readAuditLog, selectRequests, type ControlPlane } from '@egress/harness';
+import { type ControlPlane, countRequests, readAuditLog, selectRequests } from '@egress/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { Readiness } from '../../src/reconcile/desired-state.ts';
 import type { KubeClient, RequestInfo } from '../../src/reconcile/kube/client.ts';
 import { kindInfo, objectPath } from '../../src/reconcile/kube/resources.ts';
-import type { Readiness } from '../../src/reconcile/desired-state.ts';
 import { watchCollection } from '../../src/reconcile/kube/watch.ts';
 import { createKubernetesTarget } from '../../src/reconcile/targets/kubernetes.ts';
 import type { ReadinessWatch } from '../../src/reconcile/targets/target.ts';

@@ -1,12 +1,12 @@
 // The reconcile path with the GitOps directory target: runs are recorded, files appear, change, and go.
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTestApp, type TestApp, type TestUser } from '../helpers/test-app.ts';
 import { settled } from '../helpers/reconcile.ts';
+import { createTestApp, type TestApp, type TestUser } from '../helpers/test-app.ts';
 
 let t: TestApp;
 let dir: string;

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { buildApp } from '../../src/app.ts';
 import { createDb } from '../../src/platform/db.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { settled } from '../helpers/reconcile.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 let a: TestApp;
 let b: Awaited<ReturnType<typeof buildApp>>;

@@ -1,9 +1,9 @@
 // A real PostgreSQL for tests: TEST_DATABASE_URL when set (CI starts Debian's server), otherwise an
 // embedded server in a temporary folder, started once per test run.
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 
 import { loadEmbeddedPostgres } from '../../src/platform/embedded-postgres.ts';
 import { privateFolderProblem } from '../../src/platform/private-folder.ts';

@@ -1,6 +1,6 @@
 // The quick start as a user runs it: the server process on an embedded PostgreSQL under a data
 // folder, the first admin printed once, SIGTERM stopping everything, and a second start reusing data.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

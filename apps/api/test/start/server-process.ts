@@ -1,6 +1,6 @@
 // Starting the real server process (node + tsx on src/server.ts) on an embedded PostgreSQL, as start-up
 // tests need it: its output, its exit, and whether a postgres still runs for a data folder.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -2,7 +2,7 @@
 // shared factories (packages/shared/testing) a `send` so specs seed data the way the console would.
 import type { LoginResponse } from '@egress/shared';
 import { createFactories, type HttpMethod, type Send } from '@egress/shared/testing';
-import { request, type APIRequestContext, type Page } from '@playwright/test';
+import { type APIRequestContext, type Page, request } from '@playwright/test';
 
 import type { E2eUser } from './users.ts';
 

@@ -3,7 +3,7 @@
 import type { CreatedToken, FlowIngestResult, GenericFlowRecord } from '@egress/shared';
 import { request } from '@playwright/test';
 
-import { expectOk, type ApiSession } from './api.ts';
+import { type ApiSession, expectOk } from './api.ts';
 
 export async function ingestToken(admin: ApiSession, name: string): Promise<string> {
   const res = await admin.send('POST', '/api/v1/tokens', { name, scopes: ['flows.ingest'] });

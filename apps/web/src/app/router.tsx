@@ -1,8 +1,8 @@
-import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createRouter } from '@tanstack/react-router';
 
-import { BlockSkeleton } from '../components/ui/skeleton.tsx';
 import { ErrorPanel } from '../components/ui/error-panel.tsx';
+import { BlockSkeleton } from '../components/ui/skeleton.tsx';
 import { onUnauthorized } from '../lib/api-client.ts';
 import { storeCsrfToken } from '../lib/csrf.ts';
 import { parseSearch, stringifySearch } from '../lib/search.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-import { TimestampSchema, UuidSchema } from '../primitives.ts';
 import { AuditCheckpointSchema } from '../audit-chain.ts';
+import { TimestampSchema, UuidSchema } from '../primitives.ts';
 import { PageQuerySchema } from './common.ts';
 
 export const AuditEventSchema = z

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 import { SCOPED_PERMISSIONS } from '../permissions.ts';
-import { RoleSchema } from '../roles.ts';
 import { EmailSchema, PasswordSchema, text, TimestampSchema, UuidSchema } from '../primitives.ts';
+import { RoleSchema } from '../roles.ts';
 import { PageQuerySchema } from './common.ts';
 
 export const LoginBodySchema = z.strictObject({

@@ -3,7 +3,6 @@
 import { z } from 'zod';
 
 import { ProtocolSchema, ServiceNameSchema, text, TimestampSchema, UuidSchema } from '../primitives.ts';
-
 import { PageQuerySchema } from './common.ts';
 
 const positiveInt = (max: number) =>

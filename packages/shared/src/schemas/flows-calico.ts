@@ -5,20 +5,20 @@
 import { z } from 'zod';
 
 import {
-  MAX_LABELS,
-  MAX_RECORD_COUNT,
+  type DeniedFlow,
   firstPublicName,
   isProblem,
   labelsFromPairs,
+  MAX_LABELS,
+  MAX_RECORD_COUNT,
+  type NormaliseResult,
   parseIp,
   parseTimestamp,
   portProblem,
+  type Problem,
   reject,
   verdictFirst,
   zodReason,
-  type DeniedFlow,
-  type NormaliseResult,
-  type Problem,
 } from './flows-common.ts';
 
 const CalicoTimeSchema = z.union([z.int().min(0), z.string().max(64)], {

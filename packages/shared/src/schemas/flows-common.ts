@@ -4,7 +4,6 @@ import type { z } from 'zod';
 
 import { parseHostname } from '../hostname.ts';
 import type { Protocol } from '../primitives.ts';
-
 import { parseCidr } from './settings.ts';
 
 /** One denied connection attempt (or `count` of them), whatever format it arrived in. */

@@ -3,19 +3,18 @@
 import { z } from 'zod';
 
 import { LabelKeySchema, LabelValueSchema, NamespaceSchema } from '../primitives.ts';
-
 import {
+  type DeniedFlow,
+  isProblem,
   MAX_LABELS,
   MAX_RECORD_COUNT,
-  isProblem,
+  type NormaliseResult,
   parseHostnameCached,
   parseIp,
   parseTimestamp,
+  type Problem,
   reject,
   zodReason,
-  type DeniedFlow,
-  type NormaliseResult,
-  type Problem,
 } from './flows-common.ts';
 
 export const GenericFlowRecordSchema = z.strictObject(

@@ -11,19 +11,19 @@
 import { z } from 'zod';
 
 import {
-  MAX_LABELS,
+  type DeniedFlow,
   firstPublicName,
   isProblem,
   labelsFromPairs,
+  MAX_LABELS,
+  type NormaliseResult,
   parseIp,
   parseTimestamp,
   portProblem,
+  type Problem,
   reject,
   verdictFirst,
   zodReason,
-  type DeniedFlow,
-  type NormaliseResult,
-  type Problem,
 } from './flows-common.ts';
 
 const PortsSchema = z.object({ destination_port: z.unknown().optional() });

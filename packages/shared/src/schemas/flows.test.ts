@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { FlowIngestBodySchema, normaliseFlowRecord, type DeniedFlow, type FlowFormat } from './flows.ts';
+import { type DeniedFlow, type FlowFormat, FlowIngestBodySchema, normaliseFlowRecord } from './flows.ts';
 
 /** A deny as Felix writes it (flowlog JSONOutput), aggregated over the pods of a deployment. */
 function calicoRecord(overrides: Record<string, unknown> = {}): Record<string, unknown> {

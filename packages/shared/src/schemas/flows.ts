@@ -4,7 +4,7 @@
 import { z } from 'zod';
 
 import { normaliseCalico } from './flows-calico.ts';
-import { reject, type NormaliseResult } from './flows-common.ts';
+import { type NormaliseResult, reject } from './flows-common.ts';
 import { normaliseGeneric } from './flows-generic.ts';
 import { normaliseHubble } from './flows-hubble.ts';
 

@@ -2,7 +2,6 @@
 import { z } from 'zod';
 
 import { text, TimestampSchema, UuidSchema } from '../primitives.ts';
-
 import { PageQuerySchema } from './common.ts';
 
 /** What a webhook can subscribe to. Each is derived from one audit action, in the same transaction. */

@@ -3,9 +3,9 @@
 // supplies `send` (Fastify's inject, Playwright's request context, fetch), this file only shapes bodies.
 import type { z } from 'zod';
 
-import { DestinationSchema, type CreateDestinationBody, type Destination } from '../schemas/destinations.ts';
-import { GrantSchema, type CreateGrantBody, type Grant } from '../schemas/grants.ts';
-import { ServiceSchema, type CreateServiceBody, type Service } from '../schemas/services.ts';
+import { type CreateDestinationBody, type Destination, DestinationSchema } from '../schemas/destinations.ts';
+import { type CreateGrantBody, type Grant, GrantSchema } from '../schemas/grants.ts';
+import { type CreateServiceBody, type Service, ServiceSchema } from '../schemas/services.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 

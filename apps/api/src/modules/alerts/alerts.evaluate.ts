@@ -9,7 +9,7 @@
 // its alert.
 import { randomUUID } from 'node:crypto';
 
-import { SYSTEM_ACTOR, type AuditLog } from '../../platform/audit.ts';
+import { type AuditLog, SYSTEM_ACTOR } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
 import type { AlertCandidate, AlertsRepository } from './alerts.repository.ts';

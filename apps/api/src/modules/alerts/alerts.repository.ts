@@ -3,8 +3,8 @@
 // transaction.
 import type { Alert, AlertRule } from '@egress/shared';
 
-import { Prisma, type Db, type Tx } from '../../platform/db.ts';
-import { keysetSql, toPage, type Page } from '../../platform/pagination.ts';
+import { type Db, Prisma, type Tx } from '../../platform/db.ts';
+import { keysetSql, type Page, toPage } from '../../platform/pagination.ts';
 
 const sql = Prisma.sql;
 

@@ -5,9 +5,9 @@ import {
   AlertSchema,
   CreateAlertRuleBodySchema,
   IdParamsSchema,
+  pageOf,
   PageQuerySchema,
   UpdateAlertRuleBodySchema,
-  pageOf,
 } from '@egress/shared';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';

@@ -4,19 +4,19 @@
 // hash of every row it newly seals, and announced to webhooks subscribed to audit.checkpoint. Verifying
 // against them catches what the chain alone cannot: a rewrite recomputed from some row on, deleted newest
 // rows, a truncated table. Like CloudTrail digest files and Certificate Transparency signed tree heads.
+import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
+  type AuditCheckpoint,
+  type ChainVerdict,
   CHECKPOINT_FORMAT,
   createChainVerifier,
   GENESIS_HASH,
   parseCheckpoints,
-  type AuditCheckpoint,
-  type ChainVerdict,
 } from '@egress/shared';
 import type { FastifyBaseLogger } from 'fastify';
-import { createHash } from 'node:crypto';
 
 import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { CheckpointSigner } from '../../platform/checkpoint-key.ts';

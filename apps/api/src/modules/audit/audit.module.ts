@@ -3,11 +3,11 @@
 import type { FastifyInstance } from 'fastify';
 
 import { createCheckpointSigner } from '../../platform/checkpoint-key.ts';
-import { createAuditSealWorker } from './audit-seal.worker.ts';
 import { createCheckpoints } from './audit.checkpoints.ts';
 import { createAuditRepository } from './audit.repository.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { createAuditService } from './audit.service.ts';
+import { createAuditSealWorker } from './audit-seal.worker.ts';
 
 export async function auditModule(app: FastifyInstance) {
   const { config } = app;

@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { auditActor } from '../../platform/auth.plugin.ts';
 import { AppError, errorResponses } from '../../platform/errors.ts';
 import type { Checkpoints } from './audit.checkpoints.ts';
-import { CSV_HEADER, toCsvLine, type AuditService } from './audit.service.ts';
+import { type AuditService, CSV_HEADER, toCsvLine } from './audit.service.ts';
 
 const errors = errorResponses(400, 401, 403, 409, 503);
 const tags = ['audit'];

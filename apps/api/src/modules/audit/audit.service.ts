@@ -2,7 +2,7 @@ import type { AuditEvent as AuditEventDto, AuditListQuerySchema } from '@egress/
 import type { z } from 'zod';
 
 import type { AuditLog } from '../../platform/audit.ts';
-import { toPage, type Page } from '../../platform/pagination.ts';
+import { type Page, toPage } from '../../platform/pagination.ts';
 import type { AuditFilter, AuditRepository, AuditRow as Row } from './audit.repository.ts';
 import { withTargetNames } from './audit.target-names.ts';
 

@@ -1,15 +1,15 @@
 // Sign-in: sessions, password sign-in with its throttle, and OIDC when it is configured.
 import type { FastifyInstance } from 'fastify';
 
-import { createAuthRepository, type AuthRepository } from './auth.repository.ts';
+import { type AuthRepository, createAuthRepository } from './auth.repository.ts';
 import { authRoutes } from './auth.routes.ts';
 import { createAuthService } from './auth.service.ts';
 import { createLoginThrottle } from './login-throttle.ts';
+import { OIDC_CALLBACK_PATH, oidcRoutes } from './oidc.routes.ts';
+import { createOidcService } from './oidc.service.ts';
 import { createOidcAccounts } from './oidc-accounts.ts';
 import { createOidcClient } from './oidc-client.ts';
 import { createOidcLogins } from './oidc-logins.ts';
-import { OIDC_CALLBACK_PATH, oidcRoutes } from './oidc.routes.ts';
-import { createOidcService } from './oidc.service.ts';
 import { createSessions, type Sessions } from './sessions.ts';
 
 function oidcService(app: FastifyInstance, repo: AuthRepository, sessions: Sessions) {

@@ -1,4 +1,4 @@
-import { SYSTEM_ACTOR, type AuditLog } from '../../platform/audit.ts';
+import { type AuditLog, SYSTEM_ACTOR } from '../../platform/audit.ts';
 import type { Db } from '../../platform/db.ts';
 import { hashPassword, newSecret } from '../../platform/secrets.ts';
 import { createAuthRepository } from './auth.repository.ts';

@@ -1,6 +1,6 @@
 // Role mapping for OIDC sign-in, pure: the role a set of claims earns under the configured "group=role"
 // list (parsed with the rest of the configuration, platform/oidc-config.ts).
-import { roleRank, type Role } from '@egress/shared';
+import { type Role, roleRank } from '@egress/shared';
 
 import type { RoleMap } from '../../platform/oidc-config.ts';
 

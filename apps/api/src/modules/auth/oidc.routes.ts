@@ -4,16 +4,16 @@
 import {
   AuthProvidersSchema,
   OidcCallbackQuerySchema,
-  OidcLoginQuerySchema,
   type OidcErrorCode,
+  OidcLoginQuerySchema,
 } from '@egress/shared';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 import { errorResponses } from '../../platform/errors.ts';
-import { FLOW_TTL_MS } from './oidc-logins.ts';
 import type { OidcService } from './oidc.service.ts';
+import { FLOW_TTL_MS } from './oidc-logins.ts';
 import { setSessionCookie } from './sessions.ts';
 
 export const OIDC_LOGIN_PATH = '/api/v1/auth/oidc/login';

@@ -2,15 +2,15 @@
 // the callback against the flow, exchanges the code, maps the role claim, finds or provisions the user
 // and opens a session exactly as password sign-in does. Every refusal at the callback is audited as
 // auth.login_failed with its reason and leaves no session.
-import { EmailSchema, safeReturnPath, type OidcErrorCode, type Role } from '@egress/shared';
+import { EmailSchema, type OidcErrorCode, type Role, safeReturnPath } from '@egress/shared';
 import type { FastifyBaseLogger } from 'fastify';
 
 import type { AuditInput, AuditLog } from '../../platform/audit.ts';
-import { isUniqueViolation, type Db } from '../../platform/db.ts';
+import { type Db, isUniqueViolation } from '../../platform/db.ts';
+import type { OidcConfig } from '../../platform/oidc-config.ts';
 import { newSecret } from '../../platform/secrets.ts';
 import type { AccountRefusal, OidcAccounts, OidcIdentity } from './oidc-accounts.ts';
-import { OidcProviderError, type OidcClient } from './oidc-client.ts';
-import type { OidcConfig } from '../../platform/oidc-config.ts';
+import { type OidcClient, OidcProviderError } from './oidc-client.ts';
 import type { createOidcLogins } from './oidc-logins.ts';
 import { claimAt, groupsForAudit, groupsOf, mappedRole } from './oidc-roles.ts';
 import type { LoginContext, OpenedSession, Sessions } from './sessions.ts';

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { createDestinationsRepository } from './destinations.repository.ts';
 import { destinationsRoutes } from './destinations.routes.ts';
-import { createDestinationsService, type CloseDestinationGrants } from './destinations.service.ts';
+import { type CloseDestinationGrants, createDestinationsService } from './destinations.service.ts';
 
 export async function destinationsModule(
   app: FastifyInstance,

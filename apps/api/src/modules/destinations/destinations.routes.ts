@@ -4,8 +4,8 @@ import {
   DestinationListQuerySchema,
   DestinationSchema,
   IdParamsSchema,
-  UpdateDestinationBodySchema,
   pageOf,
+  UpdateDestinationBodySchema,
 } from '@egress/shared';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';

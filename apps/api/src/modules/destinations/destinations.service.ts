@@ -1,10 +1,10 @@
 import {
   can,
-  gatewayNameFor,
-  parseHostname,
   type CreateDestinationBodySchema,
   type Destination as DestinationDto,
   type DestinationListQuerySchema,
+  gatewayNameFor,
+  parseHostname,
   type UpdateDestinationBodySchema,
 } from '@egress/shared';
 import type { z } from 'zod';
@@ -12,11 +12,10 @@ import type { z } from 'zod';
 import type { Actor, AuditInput, AuditLog } from '../../platform/audit.ts';
 import type { Changes } from '../../platform/changes.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { isUniqueViolation, type Db, type Prisma, type Tx } from '../../platform/db.ts';
+import { type Db, isUniqueViolation, type Prisma, type Tx } from '../../platform/db.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import type { RequestActor } from '../../platform/identity.ts';
-import { toPage, type Page } from '../../platform/pagination.ts';
-
+import { type Page, toPage } from '../../platform/pagination.ts';
 import type { DestinationRow as Row, DestinationsRepository } from './destinations.repository.ts';
 
 /**

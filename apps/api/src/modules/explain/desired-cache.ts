@@ -1,16 +1,16 @@
 import {
   canonicalJson,
-  networkPolicies,
   type CompiledPolicy,
   type CompilerInput,
   type KubernetesObject,
+  networkPolicies,
 } from '@egress/manifests';
 
 import type { Changes } from '../../platform/changes.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
 import { readSettings } from '../../platform/settings.ts';
-import { compileDesired, loadSnapshot, type CompilerSnapshot } from '../../reconcile/desired-state.ts';
+import { compileDesired, type CompilerSnapshot, loadSnapshot } from '../../reconcile/desired-state.ts';
 import type { Observations } from '../../reconcile/observe.ts';
 import type { ExplainRepository } from './explain.repository.ts';
 

@@ -1,18 +1,18 @@
 import {
-  DNS_SNIPPET_KEY,
-  podIdentityPolicyName,
-  reachability,
   type CompilerDestination,
   type CompilerInput,
+  DNS_SNIPPET_KEY,
   type KubernetesObject,
   type PathVerdict,
+  podIdentityPolicyName,
   type Reachability,
+  reachability,
 } from '@egress/manifests';
 import type { Explain, ExplainFix, ExplainStep, Protocol } from '@egress/shared';
 
 import type { Clock } from '../../platform/clock.ts';
 import { notFound } from '../../platform/errors.ts';
-import { compileState, type CompiledState, type DesiredStateCache } from './desired-cache.ts';
+import { type CompiledState, compileState, type DesiredStateCache } from './desired-cache.ts';
 import type { ExplainRepository, GrantRow, ServiceRow } from './explain.repository.ts';
 
 export interface ExplainRequest {

@@ -7,8 +7,8 @@
 import type { BlockedEgressGroup, BlockedEgressQuerySchema } from '@egress/shared';
 import type { z } from 'zod';
 
-import { Prisma, type Db, type Tx } from '../../platform/db.ts';
-import { keysetSql, toPage, type Page } from '../../platform/pagination.ts';
+import { type Db, Prisma, type Tx } from '../../platform/db.ts';
+import { keysetSql, type Page, toPage } from '../../platform/pagination.ts';
 
 type Query = z.output<typeof BlockedEgressQuerySchema>;
 const sql = Prisma.sql;

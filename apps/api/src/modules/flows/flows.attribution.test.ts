@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { createAttributor, type AttributableService } from './flows.attribution.ts';
+import { type AttributableService, createAttributor } from './flows.attribution.ts';
 
 const svc = (name: string, namespace: string, matchLabels: Record<string, string>): AttributableService => ({
   id: `id-${name}`,

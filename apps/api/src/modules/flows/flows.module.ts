@@ -7,7 +7,7 @@ import { createBlockedEgressRepository } from './blocked-egress.repository.ts';
 import { createFlowRetentionWorker } from './flow-retention.worker.ts';
 import { createFlowsRepository } from './flows.repository.ts';
 import { flowsRoutes } from './flows.routes.ts';
-import { createFlowsService, type AlertEvaluation } from './flows.service.ts';
+import { type AlertEvaluation, createFlowsService } from './flows.service.ts';
 
 export async function flowsModule(app: FastifyInstance, deps: { alerts: AlertEvaluation }) {
   const blocked = createBlockedEgressRepository(app.db);

@@ -3,8 +3,8 @@
 // the destinations it can touch, one upsert of all its windows (arrays unnested, ON CONFLICT adding
 // to the count) and one of their groups. Prisma's createMany/upsert would be one statement per row.
 import type { Db, Tx } from '../../platform/db.ts';
-import type { AttributableService } from './flows.attribution.ts';
 import type { FlowRow } from './flows.aggregate.ts';
+import type { AttributableService } from './flows.attribution.ts';
 
 interface ServiceRow {
   id: string;

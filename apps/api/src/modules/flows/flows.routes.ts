@@ -3,9 +3,9 @@ import {
   BlockedEgressQuerySchema,
   ErrorDetailSchema,
   FlowIngestBodySchema,
+  type FlowIngestError,
   FlowIngestResultSchema,
   pageOf,
-  type FlowIngestError,
 } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Counter } from 'prom-client';

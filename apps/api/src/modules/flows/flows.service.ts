@@ -1,6 +1,4 @@
 import {
-  MAX_FLOW_ERRORS,
-  normaliseFlowRecord,
   type BlockedEgressGroup,
   type BlockedEgressQuerySchema,
   type DeniedFlow,
@@ -8,6 +6,8 @@ import {
   type FlowIngestError,
   type FlowIngestResult,
   type FlowTimeBounds,
+  MAX_FLOW_ERRORS,
+  normaliseFlowRecord,
 } from '@egress/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';

@@ -1,6 +1,6 @@
 import type { Actor, AuditInput } from '../../platform/audit.ts';
 import type { Tx } from '../../platform/db.ts';
-import { toGrantDto, type GrantsRepository } from './grants.repository.ts';
+import { type GrantsRepository, toGrantDto } from './grants.repository.ts';
 
 export type CloseOpenGrants = ReturnType<typeof createCloseOpenGrants>;
 

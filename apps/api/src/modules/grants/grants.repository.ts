@@ -4,8 +4,8 @@
 // decision path writes with SQL for the same reason. Each method takes an optional transaction.
 import type { Grant as GrantDto, GrantState, Sensitivity } from '@egress/shared';
 
-import { Prisma, type Db, type Tx } from '../../platform/db.ts';
-import { keysetSql, toPage, type Page } from '../../platform/pagination.ts';
+import { type Db, Prisma, type Tx } from '../../platform/db.ts';
+import { keysetSql, type Page, toPage } from '../../platform/pagination.ts';
 
 const sql = Prisma.sql;
 

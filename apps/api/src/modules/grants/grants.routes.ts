@@ -5,8 +5,8 @@ import {
   GrantListQuerySchema,
   GrantSchema,
   IdParamsSchema,
-  ReasonBodySchema,
   pageOf,
+  ReasonBodySchema,
 } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 

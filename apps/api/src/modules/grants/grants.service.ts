@@ -4,12 +4,12 @@ import type { z } from 'zod';
 import type { Actor, AuditInput, AuditLog } from '../../platform/audit.ts';
 import type { Changes } from '../../platform/changes.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { isUniqueViolation, type Db, type Tx } from '../../platform/db.ts';
+import { type Db, isUniqueViolation, type Tx } from '../../platform/db.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
-import type { Page } from '../../platform/pagination.ts';
 import type { RequestActor } from '../../platform/identity.ts';
-import { decide, requiredApprovalsFor, type GrantCommand } from './grants.transitions.ts';
-import { toGrantDto, type GrantRecord, type GrantsRepository } from './grants.repository.ts';
+import type { Page } from '../../platform/pagination.ts';
+import { type GrantRecord, type GrantsRepository, toGrantDto } from './grants.repository.ts';
+import { decide, type GrantCommand, requiredApprovalsFor } from './grants.transitions.ts';
 
 type CreateGrant = z.output<typeof CreateGrantBodySchema>;
 type ListGrants = z.output<typeof GrantListQuerySchema>;

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 
 import {
   decide,
-  requiredApprovalsFor,
   type Decision,
   type GrantCommand,
   type GrantSnapshot,
+  requiredApprovalsFor,
 } from './grants.transitions.ts';
 
 const NOW = new Date('2030-01-01T12:00:00Z');

@@ -1,8 +1,8 @@
 import {
+  type Coverage,
   COVERAGE_REASON_TEXT,
   namespacesKnownWithoutCluster,
   verdictFor,
-  type Coverage,
 } from '@egress/shared';
 import type { FastifyBaseLogger } from 'fastify';
 

@@ -6,12 +6,13 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram } from 'prom-client';
 
+import { readSettings } from '../../platform/settings.ts';
 import { scopeOf } from '../../reconcile/desired-state.ts';
 import { createKubeClient, loadDefaultKubeConfig } from '../../reconcile/kube/client.ts';
 import {
-  watchNamespaces,
   type NamespaceChange,
   type NamespaceWatch,
+  watchNamespaces,
 } from '../../reconcile/kube/namespace-watch.ts';
 import { createLeaderLock } from '../../reconcile/leader.ts';
 import { followReadiness } from '../../reconcile/readiness-follow.ts';
@@ -20,7 +21,6 @@ import { createDirectoryTarget } from '../../reconcile/targets/directory.ts';
 import { createKubernetesTarget, type KubernetesTarget } from '../../reconcile/targets/kubernetes.ts';
 import { createNoneTarget } from '../../reconcile/targets/none.ts';
 import type { Target } from '../../reconcile/targets/target.ts';
-import { readSettings } from '../../platform/settings.ts';
 import { createReconcileRepository } from './reconcile.repository.ts';
 import { reconcileRoutes } from './reconcile.routes.ts';
 import { createReconcileService } from './reconcile.service.ts';

@@ -1,13 +1,13 @@
 import {
   IdParamsSchema,
   ManifestsQuerySchema,
+  pageOf,
   ReconcileAcceptedSchema,
   ReconcileBodySchema,
   ReconcileRunDetailSchema,
   ReconcileRunListQuerySchema,
   ReconcileRunSchema,
   ReconcileStatusReportSchema,
-  pageOf,
 } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';

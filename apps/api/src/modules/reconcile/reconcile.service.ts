@@ -1,19 +1,19 @@
-import { toYaml, type CompilerInput, type KubernetesObject } from '@egress/manifests';
+import { type CompilerInput, type KubernetesObject, toYaml } from '@egress/manifests';
 import type { ReconcileRun, ReconcileRunDetail, ReconcileStatusReport } from '@egress/shared';
 import type { FastifyBaseLogger } from 'fastify';
 
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
 import { notFound } from '../../platform/errors.ts';
-import { toPage, type Page } from '../../platform/pagination.ts';
+import { type Page, toPage } from '../../platform/pagination.ts';
 import { readSettings } from '../../platform/settings.ts';
 import {
   compileDesired,
+  type CompilerSnapshot,
   loadSnapshot,
   planFor,
-  type CompilerSnapshot,
 } from '../../reconcile/desired-state.ts';
-import { observeTarget, readable, type Observations } from '../../reconcile/observe.ts';
+import { type Observations, observeTarget, readable } from '../../reconcile/observe.ts';
 import type { Reconciler } from '../../reconcile/reconciler.ts';
 import type { ReconcileRepository, RunRow as Row } from './reconcile.repository.ts';
 

@@ -2,9 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 
 import { createServicesRepository } from './services.repository.ts';
-import { createRulesSync, type GrantRequests } from './services.rules-sync.ts';
 import { servicesRoutes } from './services.routes.ts';
-import { createServicesService, type CloseServiceGrants } from './services.service.ts';
+import { createRulesSync, type GrantRequests } from './services.rules-sync.ts';
+import { type CloseServiceGrants, createServicesService } from './services.service.ts';
 
 export async function servicesModule(
   app: FastifyInstance,

@@ -1,16 +1,15 @@
 import {
   CreateServiceBodySchema,
   IdParamsSchema,
+  pageOf,
   RulesSyncBodySchema,
   RulesSyncResultSchema,
   ServiceListQuerySchema,
   ServiceSchema,
   UpdateServiceBodySchema,
-  pageOf,
 } from '@egress/shared';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-
 import { z } from 'zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';

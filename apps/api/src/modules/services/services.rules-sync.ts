@@ -1,11 +1,11 @@
 // Rule files in a service's repository, synced by its deploy pipeline: each rule without a pending or
 // active grant becomes a request; with `prune`, active grants whose rule is gone are revoked.
 import {
-  ruleKey,
   type CreateGrantBodySchema,
   type Grant,
   type GrantListQuerySchema,
   type Rule,
+  ruleKey,
   type RulesSyncResult,
 } from '@egress/shared';
 import type { z } from 'zod';
@@ -14,7 +14,6 @@ import type { Actor } from '../../platform/audit.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import type { RequestActor } from '../../platform/identity.ts';
 import type { Page } from '../../platform/pagination.ts';
-
 import type { ServicesRepository } from './services.repository.ts';
 
 /**

@@ -1,20 +1,19 @@
-import { can, type Role } from '@egress/shared';
 import type {
   CreateServiceBodySchema,
   Service as ServiceDto,
   ServiceListQuerySchema,
   UpdateServiceBodySchema,
 } from '@egress/shared';
+import { can, type Role } from '@egress/shared';
 import type { z } from 'zod';
 
 import type { Actor, AuditInput, AuditLog } from '../../platform/audit.ts';
+import { canonicalJson } from '../../platform/canonical-json.ts';
 import type { Changes } from '../../platform/changes.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { isUniqueViolation, type Db, type Prisma, type Tx } from '../../platform/db.ts';
+import { type Db, isUniqueViolation, type Prisma, type Tx } from '../../platform/db.ts';
 import { AppError, forbidden, invalid, notFound } from '../../platform/errors.ts';
-import { canonicalJson } from '../../platform/canonical-json.ts';
-import { toPage, type Page } from '../../platform/pagination.ts';
-
+import { type Page, toPage } from '../../platform/pagination.ts';
 import type { ServiceRow as Row, ServicesRepository } from './services.repository.ts';
 
 /**

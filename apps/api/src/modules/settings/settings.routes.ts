@@ -1,4 +1,4 @@
-import { SettingsSchema, SettingsPatchSchema } from '@egress/shared';
+import { SettingsPatchSchema, SettingsSchema } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';

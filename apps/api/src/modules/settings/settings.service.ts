@@ -1,4 +1,4 @@
-import { SettingsSchema, type Settings } from '@egress/shared';
+import { type Settings, SettingsSchema } from '@egress/shared';
 
 import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Changes } from '../../platform/changes.ts';

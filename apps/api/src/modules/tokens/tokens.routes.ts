@@ -1,10 +1,10 @@
 import {
-  CreateTokenBodySchema,
   CreatedTokenSchema,
+  CreateTokenBodySchema,
   IdParamsSchema,
+  pageOf,
   PageQuerySchema,
   TokenSchema,
-  pageOf,
 } from '@egress/shared';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';

@@ -1,12 +1,12 @@
 import {
+  can,
+  type CreatedToken,
+  type CreateTokenBodySchema,
   PERMISSIONS,
+  type Role,
+  roleAtLeast,
   ROLES,
   SCOPED_PERMISSIONS,
-  can,
-  roleAtLeast,
-  type CreateTokenBodySchema,
-  type CreatedToken,
-  type Role,
   type Token,
   type TokenScope,
 } from '@egress/shared';
@@ -16,11 +16,10 @@ import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
 import { forbidden, invalid, notFound } from '../../platform/errors.ts';
-import { TOKEN_PREFIX, type RequestActor } from '../../platform/identity.ts';
-import { toPage, type Page } from '../../platform/pagination.ts';
+import { type RequestActor, TOKEN_PREFIX } from '../../platform/identity.ts';
+import { type Page, toPage } from '../../platform/pagination.ts';
 import { newSecret, sha256 } from '../../platform/secrets.ts';
-
-import type { TokenRow as Row, TokenFilter, TokensRepository } from './tokens.repository.ts';
+import type { TokenFilter, TokenRow as Row, TokensRepository } from './tokens.repository.ts';
 
 type Create = z.output<typeof CreateTokenBodySchema>;
 

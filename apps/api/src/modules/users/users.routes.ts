@@ -1,10 +1,10 @@
 import {
   CreateUserBodySchema,
   IdParamsSchema,
+  pageOf,
   PageQuerySchema,
   UpdateUserBodySchema,
   UserSchema,
-  pageOf,
 } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 

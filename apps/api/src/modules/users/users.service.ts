@@ -3,11 +3,10 @@ import type { z } from 'zod';
 
 import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
-import { isUniqueViolation, type Db, type Prisma, type Tx } from '../../platform/db.ts';
+import { type Db, isUniqueViolation, type Prisma, type Tx } from '../../platform/db.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
-import { toPage, type Page } from '../../platform/pagination.ts';
+import { type Page, toPage } from '../../platform/pagination.ts';
 import { hashPassword } from '../../platform/secrets.ts';
-
 import type { UserRow, UsersRepository } from './users.repository.ts';
 
 type Create = z.output<typeof CreateUserBodySchema>;

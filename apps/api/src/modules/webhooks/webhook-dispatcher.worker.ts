@@ -3,7 +3,7 @@
 // or after the last attempt `failed` with an audit row. Also applies the delivery log's retention.
 import type { FastifyBaseLogger } from 'fastify';
 
-import { SYSTEM_ACTOR, type AuditLog } from '../../platform/audit.ts';
+import { type AuditLog, SYSTEM_ACTOR } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
 import type { SecretBox } from '../../platform/secret-box.ts';

@@ -3,7 +3,7 @@
 // CGNAT, link-local (cloud metadata) or reserved ranges. Checked on the address actually connected to.
 import { isIP } from 'node:net';
 
-import { cidrContains, parseCidr, PUBLIC_EXCEPT, type ParsedCidr } from '@egress/shared';
+import { cidrContains, parseCidr, type ParsedCidr, PUBLIC_EXCEPT } from '@egress/shared';
 
 // Beyond PUBLIC_EXCEPT, which lists what a NetworkPolicy needs: "::" and IPv4-compatible addresses
 // (::/96) and multicast can never be a webhook receiver either.

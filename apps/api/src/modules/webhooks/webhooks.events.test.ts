@@ -1,8 +1,8 @@
 import type { Grant } from '@egress/shared';
 import { describe, expect, it } from 'vitest';
 
-import { SYSTEM_ACTOR, type AppendedAuditEvent } from '../../platform/audit.ts';
-import { eventsFor, outboxEventsFor, type EventContext } from './webhooks.events.ts';
+import { type AppendedAuditEvent, SYSTEM_ACTOR } from '../../platform/audit.ts';
+import { type EventContext, eventsFor, outboxEventsFor } from './webhooks.events.ts';
 
 const grant: Grant = {
   id: '6f1c0f5e-6a38-4c55-9d7e-0f9c1a3b2c4d',

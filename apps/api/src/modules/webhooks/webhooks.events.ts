@@ -1,10 +1,10 @@
 // Which audit actions announce which notification events, and the generic payload of each. Pure: the
 // notifier turns these into outbox rows inside the audited transaction.
 import {
-  GrantSchema,
   type AuditCheckpoint,
   type DeliveryEvent,
   type Grant,
+  GrantSchema,
   type NotificationEvent,
 } from '@egress/shared';
 import { z } from 'zod';

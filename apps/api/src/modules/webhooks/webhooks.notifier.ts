@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 
 import type { AuditListener } from '../../platform/audit.ts';
-import { outboxEventsFor, type EventContext } from './webhooks.events.ts';
+import { type EventContext, outboxEventsFor } from './webhooks.events.ts';
 import type { WebhooksRepository } from './webhooks.repository.ts';
 
 export function createNotifier({

@@ -2,8 +2,8 @@
 // raw SQL: the enqueue runs inside every grant decision, and the claim must lock with SKIP LOCKED.
 import type { DeliveryEvent, WebhookDelivery } from '@egress/shared';
 
-import { Prisma, type Db, type Tx } from '../../platform/db.ts';
-import { keysetWhere, toPage, type Page } from '../../platform/pagination.ts';
+import { type Db, Prisma, type Tx } from '../../platform/db.ts';
+import { keysetWhere, type Page, toPage } from '../../platform/pagination.ts';
 import type { NotificationPayload, OutboxEvent } from './webhooks.events.ts';
 
 export type DeliveryStatus = WebhookDelivery['status'];

@@ -2,12 +2,12 @@ import {
   CreateWebhookBodySchema,
   DeliveryListQuerySchema,
   IdParamsSchema,
+  pageOf,
   PageQuerySchema,
   UpdateWebhookBodySchema,
   WebhookDeliverySchema,
   WebhookSchema,
   WebhookWithSecretSchema,
-  pageOf,
 } from '@egress/shared';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';

@@ -2,7 +2,7 @@
 // and judge the very addresses the socket connects to (no gap for DNS rebinding between check and
 // connect). Redirects are never followed: a 3xx is a failed attempt like any other non-2xx.
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
 import {
-  TEST_EVENT,
   type CreateWebhookBodySchema,
   type DeliveryListQuerySchema,
   type PageQuerySchema,
+  TEST_EVENT,
   type UpdateWebhookBodySchema,
   type Webhook as WebhookDto,
   type WebhookDelivery,
@@ -15,9 +15,9 @@ import type { Actor, AuditLog } from '../../platform/audit.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Prisma, Tx } from '../../platform/db.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
-import { toPage, type Page } from '../../platform/pagination.ts';
-import { newSecret } from '../../platform/secrets.ts';
+import { type Page, toPage } from '../../platform/pagination.ts';
 import type { SecretBox } from '../../platform/secret-box.ts';
+import { newSecret } from '../../platform/secrets.ts';
 import { urlAddressProblem } from './webhooks.address.ts';
 import type { NotificationPayload } from './webhooks.events.ts';
 import { toDeliveryDto, type WebhookRow as Row, type WebhooksRepository } from './webhooks.repository.ts';

@@ -11,7 +11,7 @@ import type { ObjectResult } from '../targets/target.ts';
 import type { KubeClient } from './client.ts';
 import { compareLive, driftReason, hashAnnotation, removalPatch } from './drift.ts';
 import { failureReason } from './reasons.ts';
-import { FIELD_MANAGER, kindInfo, objectPath, type LiveObject } from './resources.ts';
+import { FIELD_MANAGER, kindInfo, type LiveObject, objectPath } from './resources.ts';
 
 export interface WriteContext {
   client: KubeClient;

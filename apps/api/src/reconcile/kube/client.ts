@@ -5,7 +5,7 @@
 //
 // Errors: a request that never got an HTTP answer throws ClusterUnreachableError with a readable
 // sentence (never the library's or Node's raw text); HTTP answers, errors included, are returned.
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 
 import { KubeConfig } from '@kubernetes/client-node';

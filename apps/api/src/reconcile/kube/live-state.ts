@@ -11,12 +11,12 @@ import type { Scope } from '../targets/target.ts';
 import type { KubeClient, KubeResponse } from './client.ts';
 import {
   collectionPath,
+  type KindInfo,
   kindInfo,
   KINDS,
+  type LiveObject,
   MANAGED_SELECTOR,
   objectKey,
-  type KindInfo,
-  type LiveObject,
 } from './resources.ts';
 
 const PAGE = 500;

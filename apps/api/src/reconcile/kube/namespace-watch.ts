@@ -7,7 +7,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 
 import type { KubeClient } from './client.ts';
-import { watchCollection, type CollectionChange } from './watch.ts';
+import { type CollectionChange, watchCollection } from './watch.ts';
 
 export interface NamespaceChange {
   /** "created" or "deleted"; "resynced" when a re-list found differences a broken watch had missed. */

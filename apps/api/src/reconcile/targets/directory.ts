@@ -1,10 +1,10 @@
 // GitOps target: one YAML file per object under a folder that Argo CD or Flux syncs. Paths are stable
 // (<namespace or _cluster>/<kind>-<name>.yaml); each write goes to a temporary file renamed into place,
 // so a reader never sees half a file; files for objects no longer desired are removed.
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 
-import { pathFor, toYaml, type KubernetesObject } from '@egress/manifests';
+import { type KubernetesObject, pathFor, toYaml } from '@egress/manifests';
 
 import type { ApplyResult, DriftEntry, ObjectResult, Target } from './target.ts';
 import { errorLines, objectRef, sortDrift } from './target.ts';

@@ -14,6 +14,7 @@
 import type { CompilerCluster, GatewayAddresses, KubernetesObject } from '@egress/manifests';
 import type { FastifyBaseLogger } from 'fastify';
 
+import type { Readiness } from '../desired-state.ts';
 import { applyObject, createNamespace, deleteObject, type WriteContext } from '../kube/apply.ts';
 import type { KubeClient } from '../kube/client.ts';
 import { compareLive, driftReason } from '../kube/drift.ts';
@@ -30,13 +31,12 @@ import {
   componentOf,
   DELETE_STAGES,
   kindInfo,
+  type LiveObject,
   objectKey,
   objectPath,
   stageOf,
-  type LiveObject,
 } from '../kube/resources.ts';
-import { watchCollection, type CollectionWatch, type WatchedObject } from '../kube/watch.ts';
-import type { Readiness } from '../desired-state.ts';
+import { type CollectionWatch, watchCollection, type WatchedObject } from '../kube/watch.ts';
 import type {
   ApplyOptions,
   ApplyResult,

@@ -1,7 +1,7 @@
 import { Link, Outlet, useNavigate } from '@tanstack/react-router';
 
-import { useMe } from '../../features/auth/api/auth.queries.ts';
 import { useLogout } from '../../features/auth/api/auth.mutations.ts';
+import { useMe } from '../../features/auth/api/auth.queries.ts';
 import { DecisionHost } from '../../features/grants/components/decision-host.tsx';
 import { GlobalSearch } from './global-search.tsx';
 import { Nav } from './nav.tsx';

@@ -1,6 +1,6 @@
 // A modal dialog on the native <dialog> element: showModal() makes the page behind it inert, Escape
 // closes it, and Tab is kept inside. Focus returns to whatever opened it.
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { type ReactNode, useEffect, useId, useRef } from 'react';
 
 interface DialogProps {
   open: boolean;

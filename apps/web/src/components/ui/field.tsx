@@ -1,5 +1,5 @@
 // A labelled form control with its hint and error; the error is tied to the control by aria-describedby.
-import { cloneElement, useId, type ReactElement, type ReactNode } from 'react';
+import { cloneElement, type ReactElement, type ReactNode, useId } from 'react';
 
 interface FieldProps {
   label: string;

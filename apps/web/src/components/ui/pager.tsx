@@ -1,9 +1,9 @@
 import {
   nextPageSearch,
-  pageNumber,
-  previousPageSearch,
   type Page,
+  pageNumber,
   type PageSearch,
+  previousPageSearch,
 } from '../../lib/pagination.ts';
 
 interface PagerProps {

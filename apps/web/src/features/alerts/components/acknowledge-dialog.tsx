@@ -11,8 +11,8 @@ import { RefusedNotice } from '../../../components/ui/error-panel.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
 import { utc } from '../../../lib/format.ts';
-import { useAcknowledgeAlert } from '../api/alerts.mutations.ts';
 import { describeAlert } from '../alert-format.ts';
+import { useAcknowledgeAlert } from '../api/alerts.mutations.ts';
 
 // The body schema is nullish (an empty POST is fine); the form always has the one optional field.
 const CommentForm = z.object({

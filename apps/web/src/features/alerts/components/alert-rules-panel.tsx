@@ -1,4 +1,4 @@
-import { can, type AlertRule } from '@egress/shared';
+import { type AlertRule, can } from '@egress/shared';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 
@@ -12,8 +12,8 @@ import { showToast } from '../../../components/ui/toast.tsx';
 import { isNotFound } from '../../../lib/api-client.ts';
 import type { PageSearch } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
-import { alertRuleListQuery } from '../api/alerts.queries.ts';
 import { windowLabel } from '../alert-format.ts';
+import { alertRuleListQuery } from '../api/alerts.queries.ts';
 import { CreateAlertRuleForm } from '../forms/create-alert-rule-form.tsx';
 import { EditAlertRuleForm } from '../forms/edit-alert-rule-form.tsx';
 import { DeleteRuleDialog } from './delete-rule-dialog.tsx';

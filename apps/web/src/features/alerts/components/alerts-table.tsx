@@ -1,4 +1,4 @@
-import { can, type Alert } from '@egress/shared';
+import { type Alert, can } from '@egress/shared';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 

@@ -2,8 +2,8 @@ import type { AlertRule } from '@egress/shared';
 
 import { ConfirmDialog } from '../../../components/ui/confirm-dialog.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
-import { useDeleteAlertRule } from '../api/alerts.mutations.ts';
 import { windowLabel } from '../alert-format.ts';
+import { useDeleteAlertRule } from '../api/alerts.mutations.ts';
 
 export function DeleteRuleDialog({ rule, onClose }: { rule: AlertRule; onClose: () => void }) {
   const remove = useDeleteAlertRule();

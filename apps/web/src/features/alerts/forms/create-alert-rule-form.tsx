@@ -1,4 +1,4 @@
-import { CreateAlertRuleBodySchema, type AlertRule } from '@egress/shared';
+import { type AlertRule, CreateAlertRuleBodySchema } from '@egress/shared';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { Controller, useForm } from 'react-hook-form';
 import type { z } from 'zod';

@@ -1,4 +1,4 @@
-import { UpdateAlertRuleBodySchema, type AlertRule } from '@egress/shared';
+import { type AlertRule, UpdateAlertRuleBodySchema } from '@egress/shared';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useForm } from 'react-hook-form';
 import type { z } from 'zod';

@@ -5,7 +5,7 @@ import { getRouteApi } from '@tanstack/react-router';
 import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { firstPage } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
-import { auditCsvHref, auditListQuery, type AuditFilter } from '../api/audit.queries.ts';
+import { auditCsvHref, type AuditFilter, auditListQuery } from '../api/audit.queries.ts';
 import { AuditFilters, type AuditSearch } from './audit-filters.tsx';
 import { AuditTable } from './audit-table.tsx';
 import { ChainBadge } from './chain-badge.tsx';

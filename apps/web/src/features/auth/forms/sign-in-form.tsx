@@ -1,4 +1,4 @@
-import { LoginBodySchema, type LoginBody } from '@egress/shared';
+import { type LoginBody, LoginBodySchema } from '@egress/shared';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useForm } from 'react-hook-form';
 

@@ -2,12 +2,12 @@ import { DebouncedSearch } from '../../../components/ui/debounced-search.tsx';
 import { SearchPicker } from '../../../components/ui/search-picker.tsx';
 import { searchServiceOptions, serviceKeys } from '../../services/api/services.queries.ts';
 import {
+  type BlockedFilter,
   isFiltered,
   SINCE_LABELS,
   SINCE_PRESETS,
-  UNATTRIBUTED,
-  type BlockedFilter,
   type SincePreset,
+  UNATTRIBUTED,
 } from '../blocked-filter.ts';
 
 const orUndefined = (v: string) => v || undefined;

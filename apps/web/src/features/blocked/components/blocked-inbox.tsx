@@ -6,7 +6,7 @@ import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { isNotFound } from '../../../lib/api-client.ts';
 import { firstPage } from '../../../lib/pagination.ts';
 import { blockedListQuery } from '../api/blocked.queries.ts';
-import { isFiltered, pickFilter, type BlockedFilter } from '../blocked-filter.ts';
+import { type BlockedFilter, isFiltered, pickFilter } from '../blocked-filter.ts';
 import { BlockedFilters } from './blocked-filters.tsx';
 import { BlockedTable } from './blocked-table.tsx';
 

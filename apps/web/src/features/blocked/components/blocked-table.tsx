@@ -1,4 +1,4 @@
-import { can, type BlockedEgressGroup } from '@egress/shared';
+import { type BlockedEgressGroup, can } from '@egress/shared';
 import { Link } from '@tanstack/react-router';
 
 import { Badge } from '../../../components/ui/badge.tsx';

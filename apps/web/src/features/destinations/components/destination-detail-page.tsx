@@ -4,8 +4,8 @@ import { getRouteApi, Link } from '@tanstack/react-router';
 
 import { RecordFallback } from '../../../components/ui/record-fallback.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
-import { useMe } from '../../auth/api/auth.queries.ts';
 import { RecentAudit } from '../../audit/components/recent-audit.tsx';
+import { useMe } from '../../auth/api/auth.queries.ts';
 import { ReachPanel } from '../../explain/components/reach-panel.tsx';
 import { GatewayReadinessText } from '../../reconcile/components/gateway-readiness.tsx';
 import { destinationDetailQuery } from '../api/destinations.queries.ts';

@@ -7,7 +7,7 @@ import { ErrorPanel } from '../../../components/ui/error-panel.tsx';
 import { BlockSkeleton } from '../../../components/ui/skeleton.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { explainQuery, type ReachQuestion } from '../api/explain.queries.ts';
-import { CHECK_LABELS, PATH_LABELS, firstFailure, requestSearch, verdictSentence } from '../reach-text.ts';
+import { CHECK_LABELS, firstFailure, PATH_LABELS, requestSearch, verdictSentence } from '../reach-text.ts';
 
 const VERDICT_TONE = { allowed: 'green', denied: 'red', open: 'amber' } as const;
 const VERDICT_MARK = { allowed: '✓', denied: '✗', open: '!' } as const;

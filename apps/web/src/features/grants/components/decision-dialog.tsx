@@ -1,4 +1,4 @@
-import { ReasonBodySchema, type Grant } from '@egress/shared';
+import { type Grant, ReasonBodySchema } from '@egress/shared';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useForm } from 'react-hook-form';
 import { z } from 'zod';
@@ -7,7 +7,7 @@ import { Dialog } from '../../../components/ui/dialog.tsx';
 import { RefusedNotice } from '../../../components/ui/error-panel.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
-import { useDecision, type Decision } from '../api/grants.mutations.ts';
+import { type Decision, useDecision } from '../api/grants.mutations.ts';
 
 const VERB: Record<
   Decision,

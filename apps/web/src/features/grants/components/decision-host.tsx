@@ -2,7 +2,7 @@
 // grant, so it still names it (in the toast it raises on success, or beside a refusal it keeps showing)
 // when the row it came from disappears (an approved request leaves the inbox as the lists refresh).
 import type { Grant } from '@egress/shared';
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from 'react';
 
 import type { Decision } from '../api/grants.mutations.ts';
 import { DecisionDialog } from './decision-dialog.tsx';

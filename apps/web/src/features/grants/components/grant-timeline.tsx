@@ -1,6 +1,6 @@
 // The history of one grant. Approvers read it from the audit log (every event, with its actor and request
 // id); everyone else gets the same story reconstructed from the grant itself.
-import { can, type AuditEvent, type Grant, type Me } from '@egress/shared';
+import { type AuditEvent, can, type Grant, type Me } from '@egress/shared';
 import { useQuery } from '@tanstack/react-query';
 
 import { BlockSkeleton } from '../../../components/ui/skeleton.tsx';

@@ -17,7 +17,7 @@ import {
 import { searchServiceOptions, serviceKeys } from '../../services/api/services.queries.ts';
 import { useRequestGrant } from '../api/grants.mutations.ts';
 import { DestinationNotice, PortField, UnregisteredNotice } from './request-access-fields.tsx';
-import { preferredPort, requestStart, type RequestInitial } from './request-prefill.ts';
+import { preferredPort, type RequestInitial, requestStart } from './request-prefill.ts';
 
 type Input = z.input<typeof CreateGrantBodySchema>;
 type Output = z.output<typeof CreateGrantBodySchema>;

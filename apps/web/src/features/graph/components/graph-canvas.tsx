@@ -3,11 +3,11 @@ import { useMemo, useState } from 'react';
 
 import {
   ANY_HOST_ID,
-  ROW,
   type Edge,
   type GraphLayout,
   type LeftNode,
   type RightNode,
+  ROW,
 } from './graph-layout.ts';
 
 const WIDTH = 1000;

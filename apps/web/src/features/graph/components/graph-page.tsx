@@ -10,7 +10,7 @@ import { grantSetQuery } from '../../grants/api/grants.queries.ts';
 import { allServicesQuery } from '../../services/api/services.queries.ts';
 import { GraphCanvas } from './graph-canvas.tsx';
 import { GraphFilters } from './graph-filters.tsx';
-import { AUTO_COLLAPSE_SERVICES, layoutGraph, type GraphLayout } from './graph-layout.ts';
+import { AUTO_COLLAPSE_SERVICES, type GraphLayout, layoutGraph } from './graph-layout.ts';
 
 const route = getRouteApi('/_app/graph');
 

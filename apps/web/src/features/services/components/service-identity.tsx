@@ -1,7 +1,7 @@
 // A service's identity (namespace, selector, ServiceAccount) and what may be done with it: bind an
 // unbound service, see why the identity is locked while grants are live, delete (an approver's call when
 // grants are active). The server decides every case; this explains it before anyone tries.
-import { can, ServiceAccountNameSchema, type Role, type Service } from '@egress/shared';
+import { can, type Role, type Service, ServiceAccountNameSchema } from '@egress/shared';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 

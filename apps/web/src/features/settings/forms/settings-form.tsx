@@ -1,6 +1,6 @@
 import type { Settings } from '@egress/shared';
 import { useMemo } from 'react';
-import { useForm, type Resolver } from 'react-hook-form';
+import { type Resolver, useForm } from 'react-hook-form';
 
 import { Field } from '../../../components/ui/field.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
@@ -10,10 +10,10 @@ import { useUpdateSettings } from '../api/settings.mutations.ts';
 import {
   buildPatch,
   describeSettings,
-  serverError,
-  toText,
   type LeafSpec,
   type SectionSpec,
+  serverError,
+  toText,
 } from './settings-model.ts';
 
 /** The settings in the order an admin thinks of them; a key missing here lands in "Other". */

@@ -1,6 +1,6 @@
 // The settings form edits every leaf as text (lists one item per line) under a "/"-separated path, and
 // converts back to typed values for validation with the shared SettingsSchema's own field schemas.
-import { SettingsSchema, type Settings } from '@egress/shared';
+import { type Settings, SettingsSchema } from '@egress/shared';
 import { z } from 'zod';
 
 import { SETTING_GROUP_TEXT, SETTING_TEXT, settingError } from '../settings-labels.ts';

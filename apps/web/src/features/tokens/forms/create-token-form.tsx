@@ -1,10 +1,10 @@
 import {
+  type CreatedToken,
   CreateTokenBodySchema,
   PERMISSIONS,
-  ROLES,
-  roleAtLeast,
-  type CreatedToken,
   type Role,
+  roleAtLeast,
+  ROLES,
 } from '@egress/shared';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';

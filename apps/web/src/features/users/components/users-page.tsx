@@ -1,4 +1,4 @@
-import { can, ROLES, type Role } from '@egress/shared';
+import { can, type Role, ROLES } from '@egress/shared';
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';

@@ -8,7 +8,7 @@ import { RecordFallback } from '../../../components/ui/record-fallback.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { firstPage } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
-import { deliveryListQuery, webhookDetailQuery, type DeliveryStatus } from '../api/webhooks.queries.ts';
+import { deliveryListQuery, type DeliveryStatus, webhookDetailQuery } from '../api/webhooks.queries.ts';
 import { EVENT_DESCRIPTIONS, FORMAT_LABELS } from '../webhook-format.ts';
 import { DeliveriesTable } from './deliveries-table.tsx';
 import { EnabledBadge } from './webhook-bits.tsx';

@@ -1,6 +1,6 @@
 // One form for creating and editing a webhook: validated with the shared create schema (an edit sends
 // every field, which the update schema accepts), server field errors put back on their fields.
-import { CreateWebhookBodySchema, NOTIFICATION_EVENTS, WEBHOOK_FORMATS, type Webhook } from '@egress/shared';
+import { CreateWebhookBodySchema, NOTIFICATION_EVENTS, type Webhook, WEBHOOK_FORMATS } from '@egress/shared';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useId } from 'react';
 import { useForm, type UseFormRegisterReturn } from 'react-hook-form';
