@@ -108,9 +108,13 @@ beforeAll(async () => {
     validationActions: ['Deny'],
   });
   // Policies take effect a moment after they are created: wait (bounded) until a violating pod is refused.
+  // Registering svc.alpha already wrote a policy with its rule alone (runs start at once); the run above
+  // updated it with svc.beta's. Wait until the apiserver enforces that version: both rules refuse.
   await until(
-    'the pod identity policy is enforced',
-    async () => (await createPod({ app: 'alpha' }, { serviceAccountName: 'probe' })).status === 403,
+    'the pod identity policy is enforced, with both bound services',
+    async () =>
+      (await createPod({ app: 'alpha' }, { serviceAccountName: 'probe' })).status === 403 &&
+      (await createPod({ component: 'web' }, { serviceAccountName: 'probe' })).status === 403,
     30_000,
   );
 }, 180_000);
