@@ -18,7 +18,7 @@ import { alertsModule } from './modules/alerts/alerts.module.ts';
 import { auditModule } from './modules/audit/audit.module.ts';
 import { authModule } from './modules/auth/auth.module.ts';
 import { destinationsModule } from './modules/destinations/destinations.module.ts';
-import { explainModule } from './modules/explain/explain.routes.ts';
+import { explainModule } from './modules/explain/explain.module.ts';
 import { flowsModule } from './modules/flows/flows.module.ts';
 import { grantsModule } from './modules/grants/grants.module.ts';
 import { healthModule } from './modules/health/health.module.ts';
@@ -128,7 +128,7 @@ async function registerModules(app: FastifyInstance): Promise<Workers> {
   // The engine: compiles the desired state and applies it on the lead replica (app.reconciler).
   await app.register(reconcileModule);
   await coverageModule(app, { target: app.reconciler.target });
-  await app.register(explainModule);
+  await explainModule(app, { target: app.reconciler.target });
   // Denied flows -> alerts -> webhooks: an ingest evaluates the alert rules; a raised alert is an audit row,
   // which the webhooks outbox turns into a delivery in the same transaction.
   const alerts = await alertsModule(app);

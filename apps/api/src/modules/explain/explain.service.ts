@@ -344,3 +344,5 @@ export function createExplainService({ repo, clock, publicUrl, cache, input }: E
     },
   };
 }
+
+export type ExplainService = ReturnType<typeof createExplainService>;
