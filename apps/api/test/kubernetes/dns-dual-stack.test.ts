@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
 import { listGatewayServices } from '../../src/reconcile/kube/live-state.ts';
-import { gatewayAddressesOf } from '../../src/reconcile/targets/kubernetes.ts';
+import { gatewayAddressesOf } from '../../src/reconcile/targets/gateway-state.ts';
 import { adminClient, binDir, cleanups } from './helpers.ts';
 
 const GW = 'gw-dual';

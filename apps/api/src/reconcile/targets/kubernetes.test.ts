@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { LiveObject } from '../kube/resources.ts';
-import { gatewayAddressesOf } from './kubernetes.ts';
+import { gatewayAddressesOf } from './gateway-state.ts';
 
 const scope = {
   gatewayNamespace: 'egress-gateways',
