@@ -24,7 +24,7 @@ function documentedFields(): Map<string, FieldType> {
   expect(start, 'docs/kubernetes.md documents the current format version').toBeGreaterThan(0);
   const section = docs.slice(start, docs.indexOf('\n#', start + 1));
   const fields = new Map<string, FieldType>();
-  for (const m of section.matchAll(/^\| `([a-z_]+)` \| (string\?|string|number) \|/gm)) {
+  for (const m of section.matchAll(/^\| `([a-z_]+)` *\| (string\?|string|number) *\|/gm)) {
     fields.set(m[1] ?? '', (m[2] ?? '') as FieldType);
   }
   return fields;
