@@ -115,7 +115,8 @@ build() {
   [ "$pm" = "pnpm@$PNPM_VERSION" ] || die "package.json says $pm; update PNPM_VERSION and PNPM_INTEGRITY in scripts/image.sh and the Dockerfile"
   # The Helm chart's image tag defaults to its appVersion: the two must name the same image.
   local app_version
-  app_version=$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' deploy/helm/egress-control/Chart.yaml)
+  # Plain, single- or double-quoted (YAML allows each; prettier writes single quotes).
+  app_version=$(sed -n "s/^appVersion: *[\"']\{0,1\}\([^\"']*\)[\"']\{0,1\} *\$/\1/p" deploy/helm/egress-control/Chart.yaml)
   [ "$app_version" = "$VERSION" ] || die "deploy/helm/egress-control/Chart.yaml appVersion $app_version differs from apps/api version $VERSION"
   mkdir -p "$CACHE" "$OUT"
   local args=(--build-arg "VERSION=$VERSION" --build-arg "REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)"
