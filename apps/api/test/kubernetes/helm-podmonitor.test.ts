@@ -2,21 +2,12 @@
 // default, and when enabled it selects exactly the pods the compiler builds, on the port and path their
 // Envoy serves the stats on. (The harness API server has no Prometheus Operator CRDs, so the object is
 // checked by its fields, not applied.)
-import { execFile } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 import { compile, type CompilerInput, METRICS_PATH, METRICS_PORT_NAME } from '@egress/manifests';
 import { gatewayNameFor, SettingsSchema } from '@egress/shared';
-import { loadAllYaml } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 
-import { binDir } from './helpers.ts';
+import { renderChart } from './helpers.ts';
 
-const CHART = join(
-  resolve(dirname(fileURLToPath(import.meta.url)), '../../../..'),
-  'deploy/helm/egress-control',
-);
 const REQUIRED = ['database.existingSecret=egress-db', 'secretKey.existingSecret=egress-key'];
 
 interface Rendered {
@@ -30,25 +21,7 @@ interface Rendered {
   };
 }
 
-async function render(...sets: string[]): Promise<Rendered[]> {
-  const helm = join(await binDir(), 'helm');
-  const args = [
-    'template',
-    'ec',
-    CHART,
-    '--kube-version',
-    'v1.34.4',
-    '--namespace',
-    'egress-control',
-    ...[...REQUIRED, ...sets].flatMap((s) => ['--set', s]),
-  ];
-  const text = await new Promise<string>((ok, fail) => {
-    execFile(helm, args, { maxBuffer: 8 << 20 }, (error, stdout, stderr) =>
-      error ? fail(new Error(`helm template failed: ${stderr}`)) : ok(stdout),
-    );
-  });
-  return (loadAllYaml(text) as (Rendered | null)[]).filter((o): o is Rendered => o !== null);
-}
+const render = (...sets: string[]): Promise<Rendered[]> => renderChart<Rendered>(...REQUIRED, ...sets);
 
 /** A compiled gateway Deployment in the given gateway namespace (one destination, one port). */
 function gatewayDeployment(gatewayNamespace: string): {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { ControlPlane } from '@egress/harness';
 import { compile, type CompilerInput, type KubernetesObject } from '@egress/manifests';
 import { SettingsSchema } from '@egress/shared';
-import { KubeConfig, loadAllYaml } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createKubeClient, type KubeClient, type RequestInfo } from '../../src/reconcile/kube/client.ts';
@@ -19,10 +19,9 @@ import { type NamespaceChange, watchNamespaces } from '../../src/reconcile/kube/
 import { kindInfo, objectPath } from '../../src/reconcile/kube/resources.ts';
 import { createKubernetesTarget } from '../../src/reconcile/targets/kubernetes.ts';
 import type { Scope } from '../../src/reconcile/targets/target.ts';
-import { adminClient, binDir, cleanups, getObject, markReady, startCluster, until } from './helpers.ts';
+import { adminClient, cleanups, getObject, markReady, renderChart, startCluster, until } from './helpers.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
-const CHART = join(REPO, 'deploy/helm/egress-control');
 const RELEASE_NS = 'egress-control';
 const silentLog = { debug: () => undefined };
 const SCOPE: Scope = {
@@ -42,25 +41,7 @@ const cleanup = cleanups();
 let cp: ControlPlane;
 let kube: KubeClient;
 
-async function render(...sets: string[]): Promise<Rendered[]> {
-  const helm = join(await binDir(), 'helm');
-  const args = [
-    'template',
-    'ec',
-    CHART,
-    '--kube-version',
-    'v1.34.4',
-    '--namespace',
-    RELEASE_NS,
-    ...sets.flatMap((s) => ['--set', s]),
-  ];
-  const text = await new Promise<string>((ok, fail) => {
-    execFile(helm, args, { maxBuffer: 8 << 20 }, (error, stdout, stderr) =>
-      error ? fail(new Error(`helm template failed: ${stderr}`)) : ok(stdout),
-    );
-  });
-  return (loadAllYaml(text) as (Rendered | null)[]).filter((o): o is Rendered => o !== null);
-}
+const render = (...sets: string[]): Promise<Rendered[]> => renderChart<Rendered>(...sets);
 
 /** The reference `scripts/image.sh build` tags: what the chart must name by default. */
 function builtImage(): Promise<string> {

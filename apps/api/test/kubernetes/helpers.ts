@@ -1,7 +1,11 @@
 // Shared pieces of the cluster tests: one real control plane per file, the app pointed at it, and small
 // helpers to read the cluster and drive reconcile runs.
+import { execFile } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import { type ControlPlane, harnessBinDir, startControlPlane } from '@egress/harness';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig, loadAllYaml } from '@kubernetes/client-node';
 import { expect } from 'vitest';
 
 import { readSettings } from '../../src/platform/settings.ts';
@@ -32,6 +36,33 @@ export async function binDir(): Promise<string> {
         `build them with \`bash tools/harness/build.sh\` (CI does this first).\n${error instanceof Error ? error.message : String(error)}`,
     );
   }
+}
+
+/** The repository's Helm chart. */
+export const CHART = join(
+  resolve(dirname(fileURLToPath(import.meta.url)), '../../../..'),
+  'deploy/helm/egress-control',
+);
+
+/** `helm template` of the chart (release `ec` in namespace egress-control, Kubernetes 1.34) with `--set`s. */
+export async function renderChart<T>(...sets: string[]): Promise<T[]> {
+  const helm = join(await binDir(), 'helm');
+  const args = [
+    'template',
+    'ec',
+    CHART,
+    '--kube-version',
+    'v1.34.4',
+    '--namespace',
+    'egress-control',
+    ...sets.flatMap((s) => ['--set', s]),
+  ];
+  const text = await new Promise<string>((ok, fail) => {
+    execFile(helm, args, { maxBuffer: 8 << 20 }, (error, stdout, stderr) =>
+      error ? fail(new Error(`helm template failed: ${stderr}`)) : ok(stdout),
+    );
+  });
+  return (loadAllYaml(text) as (T | null)[]).filter((o): o is T => o !== null);
 }
 
 /** A control plane; `auditLog` makes kube-apiserver log every request (see @egress/harness readAuditLog). */
