@@ -71,7 +71,7 @@ function addPort(map: Map<string, Set<number>>, key: string, port: number): void
   else map.set(key, new Set([port]));
 }
 
-function indexGrants(input: CompilerInput): GrantIndex {
+function indexGrants(input: Pick<CompilerInput, 'grants'>): GrantIndex {
   const byDestination = new Map<string, Map<string, Set<number>>>();
   const portWide = new Map<string, Set<number>>();
   for (const grant of input.grants) {
@@ -172,6 +172,44 @@ function compareObjects(a: KubernetesObject, b: KubernetesObject): number {
   );
 }
 
+function gatewayContext(settings: CompilerInput['settings'], options: CompileOptions): GatewayContext {
+  return {
+    settings,
+    keys: keysFor(settings),
+    hash: options.sha256Hex ?? sha256Hex,
+    resolverBlocks: shareCanonical(ipBlocks(settings.gatewayResolver.cidrs)),
+  };
+}
+
+/** What `compileGateways` needs: the settings, the gateways' destinations, their grants and the services those name. */
+export type GatewayInput = Pick<CompilerInput, 'settings' | 'destinations' | 'services' | 'grants'>;
+
+/**
+ * The objects of the gateways of `input.destinations` only, exactly as `compile` renders them: a
+ * gateway's six objects are a function of the settings, its destination and its clients (the services
+ * holding an active grant for it, and their ports), and of nothing else (not readiness, not the
+ * cluster, not the other destinations). So a change to some grants is compiled by passing the
+ * destinations they concern, every active grant of those destinations and the services the grants
+ * name; the result equals those gateways' objects in a full compile (the peers are ranked among fewer
+ * peers, which orders them the same way: see rankPeers). Port-wide grants are ignored (not gateway
+ * objects). Sorted like `compile`'s output.
+ */
+export function compileGateways(
+  input: GatewayInput,
+  options: Pick<CompileOptions, 'sha256Hex'> = {},
+): KubernetesObject[] {
+  const ctx = gatewayContext(input.settings, options);
+  const publicBlocks = publicAddressBlocks(input.settings);
+  const services = new Map<string, CompilerService>(input.services.map((s) => [s.id, s]));
+  const grants = indexGrants(input);
+  assertUnique(input.destinations);
+  const peers = peersOf(grants, services);
+  const objects: KubernetesObject[] = [];
+  for (const d of input.destinations)
+    objects.push(...gatewayObjects(d, ctx, clientsOf(grants.byDestination.get(d.id), peers), publicBlocks));
+  return objects.sort(compareObjects);
+}
+
 /** Where the default-deny policy goes: the list, or (mode "all") every known namespace not left open. */
 function enforcedNamespacesOf(input: CompilerInput): string[] {
   const { settings, cluster } = input;
@@ -196,13 +234,8 @@ function enforcedNamespacesOf(input: CompilerInput): string[] {
  */
 export function compile(input: CompilerInput, options: CompileOptions = {}): KubernetesObject[] {
   const { settings } = input;
-  const keys = keysFor(settings);
-  const ctx: GatewayContext = {
-    settings,
-    keys,
-    hash: options.sha256Hex ?? sha256Hex,
-    resolverBlocks: shareCanonical(ipBlocks(settings.gatewayResolver.cidrs)),
-  };
+  const ctx = gatewayContext(settings, options);
+  const { keys } = ctx;
   const seal = (o: KubernetesObject) => withContentHash(o, keys, ctx.hash);
   const publicBlocks = publicAddressBlocks(settings);
   const services = new Map<string, CompilerService>(input.services.map((s) => [s.id, s]));

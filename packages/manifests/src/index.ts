@@ -1,4 +1,11 @@
-export { compile, createGatewayCache, type CompileOptions, type GatewayCache } from './compile.ts';
+export {
+  compile,
+  compileGateways,
+  createGatewayCache,
+  type CompileOptions,
+  type GatewayCache,
+  type GatewayInput,
+} from './compile.ts';
 export { canonicalJson, contentHash, type Sha256Hex } from './canonical.ts';
 export {
   dnsSnippet,

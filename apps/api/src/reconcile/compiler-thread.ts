@@ -115,6 +115,14 @@ export function createCompilerThread() {
         w.postMessage({ id, input } satisfies CompileRequest);
       });
     },
+    /**
+     * Starts the worker now if none runs, without waiting for it: loading the compiler on a new thread
+     * takes a good part of a second, which the start-up run would otherwise wait for before its compile.
+     */
+    warm(): void {
+      worker ??= start();
+      if (pending.size === 0) worker.unref();
+    },
     /** Stops the worker (tests, shutdown); a later compile starts a new one. */
     async close(): Promise<void> {
       const w = worker;

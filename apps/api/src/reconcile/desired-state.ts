@@ -1,4 +1,4 @@
-import type { CompilerInput, KubernetesObject } from '@egress/manifests';
+import type { CompilerInput, GatewayInput, KubernetesObject } from '@egress/manifests';
 import type { Settings } from '@egress/shared';
 
 import type { Db, Tx } from '../platform/db.ts';
@@ -52,6 +52,77 @@ async function snapshotRows(tx: Tx, now: Date): Promise<SnapshotRows> {
   return rows;
 }
 
+/**
+ * The rows of the gateways some grants concern: their destinations (not deleted), every active grant of
+ * those destinations (the same expiry rule as snapshotRows) and the services those grants name (not
+ * deleted), in the shapes of snapshotRows, with the same filters, so compileGateways renders from them
+ * exactly what the full compile renders for those gateways. `portWide` counts the given grants without a
+ * destination, `unknown` the given ids that are no grant and `gone` the destinations that are deleted:
+ * any of them means the change is not one the scoped compile can stand for.
+ */
+async function gatewayRows(
+  tx: Db | Tx,
+  grantIds: string[],
+  now: Date,
+): Promise<SnapshotRows & { portWide: number; unknown: number; gone: number }> {
+  const [rows] = await tx.$queryRaw<[SnapshotRows & { portWide: number; unknown: number; gone: number }]>`
+    WITH touched AS (SELECT g.id, g.destination_id FROM grants g WHERE g.id = ANY(${grantIds}::uuid[])),
+      dests AS (SELECT d.* FROM destinations d WHERE d.id IN (SELECT destination_id FROM touched) AND d.deleted_at IS NULL),
+      active AS (SELECT g.id, g.service_id, g.destination_id, g.port FROM grants g
+                  WHERE g.destination_id IN (SELECT id FROM dests) AND g.state = 'active' AND (g.expires_at IS NULL OR g.expires_at > ${now}))
+    SELECT
+      (SELECT count(*) FROM touched WHERE destination_id IS NULL)::int AS "portWide",
+      (cardinality(${grantIds}::uuid[]) - (SELECT count(*) FROM touched))::int AS "unknown",
+      ((SELECT count(DISTINCT destination_id) FROM touched WHERE destination_id IS NOT NULL) - (SELECT count(*) FROM dests))::int AS "gone",
+      (SELECT coalesce(json_agg(json_build_array(d.id, d.host, d.gateway_name, d.sensitivity, d.min_replicas, d.max_replicas, d.target_cpu_utilization_percentage,
+                (SELECT coalesce(json_agg(json_build_array(p.port, p.protocol) ORDER BY p.port, p.protocol), '[]'::json) FROM destination_ports p WHERE p.destination_id = d.id))
+              ORDER BY d.id), '[]'::json)
+         FROM dests d) AS destinations,
+      (SELECT coalesce(json_agg(json_build_array(s.id, s.name, s.namespace, s.selector, s.service_account) ORDER BY s.id), '[]'::json)
+         FROM services s WHERE s.id IN (SELECT service_id FROM active) AND s.deleted_at IS NULL) AS services,
+      (SELECT coalesce(json_agg(json_build_array(g.id, g.service_id, g.destination_id, g.port) ORDER BY g.id), '[]'::json)
+         FROM active g) AS grants`;
+  return rows;
+}
+
+/** The compiler's row shapes from the compact arrays of snapshotRows and gatewayRows. */
+function fromRows(rows: SnapshotRows): Omit<CompilerSnapshot, 'settings'> {
+  return {
+    destinations: rows.destinations.map(
+      ([
+        id,
+        host,
+        gatewayName,
+        sensitivity,
+        minReplicas,
+        maxReplicas,
+        targetCPUUtilizationPercentage,
+        ports,
+      ]) => ({
+        id,
+        host,
+        gatewayName,
+        sensitivity,
+        ports: ports.map(([port, protocol]) => ({ port, protocol })),
+        gateway: { minReplicas, maxReplicas, targetCPUUtilizationPercentage },
+      }),
+    ),
+    services: rows.services.map(([id, name, namespace, selector, serviceAccount]) => ({
+      id,
+      name,
+      namespace,
+      selector,
+      serviceAccount,
+    })),
+    grants: rows.grants.map(([id, serviceId, destinationId, port]) => ({
+      id,
+      serviceId,
+      destinationId,
+      port,
+    })),
+  };
+}
+
 /** Reads what the compiler needs in one consistent snapshot (a repeatable-read transaction: the settings and the rows). */
 export async function loadSnapshot(
   db: Db,
@@ -63,44 +134,29 @@ export async function loadSnapshot(
       // One statement at a time: a transaction is one connection, and pg refuses overlapping queries on it.
       const settings: Settings = await readSettings(tx);
       const rows = await snapshotRows(tx, now);
-      return {
-        settings,
-        destinations: rows.destinations.map(
-          ([
-            id,
-            host,
-            gatewayName,
-            sensitivity,
-            minReplicas,
-            maxReplicas,
-            targetCPUUtilizationPercentage,
-            ports,
-          ]) => ({
-            id,
-            host,
-            gatewayName,
-            sensitivity,
-            ports: ports.map(([port, protocol]) => ({ port, protocol })),
-            gateway: { minReplicas, maxReplicas, targetCPUUtilizationPercentage },
-          }),
-        ),
-        services: rows.services.map(([id, name, namespace, selector, serviceAccount]) => ({
-          id,
-          name,
-          namespace,
-          selector,
-          serviceAccount,
-        })),
-        grants: rows.grants.map(([id, serviceId, destinationId, port]) => ({
-          id,
-          serviceId,
-          destinationId,
-          port,
-        })),
-      };
+      return { settings, ...fromRows(rows) };
     },
     { isolationLevel: 'RepeatableRead' },
   );
+}
+
+/**
+ * What a change-scoped run compiles: the settings and the rows of the gateways the given grants concern
+ * (gatewayRows, one statement, so one consistent view of the rows). The settings are read beside it, not
+ * in one transaction with it: a settings change is a change of its own, whose full run follows this one
+ * whatever this one read. Null when the grants are not a change the gateways alone stand for (a
+ * port-wide grant, a grant or destination that is gone): the caller runs the full reconcile instead.
+ */
+export async function loadGatewaySnapshot(
+  db: Db,
+  readSettings: SettingsReader,
+  grantIds: string[],
+  now: Date = new Date(),
+): Promise<GatewayInput | null> {
+  const [settings, rows] = await Promise.all([readSettings(db), gatewayRows(db, grantIds, now)]);
+  if (rows.portWide > 0 || rows.unknown > 0 || rows.gone > 0) return null;
+  const { destinations, services, grants } = fromRows(rows);
+  return { settings, destinations, services, grants };
 }
 
 export function scopeOf(settings: Settings): Scope {

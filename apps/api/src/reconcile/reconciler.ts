@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 
 import type { FastifyBaseLogger } from 'fastify';
 
+import type { ChangeHint } from '../platform/changes.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db.ts';
 import type { Readiness, SettingsReader } from './desired-state.ts';
@@ -29,8 +30,12 @@ export interface ReconcilerActivity {
 export interface Reconciler {
   readonly target: Target;
   requestRun(trigger: string, dryRun?: boolean): Promise<string>;
-  /** A committed change altered desired state: run at once, or right after the run that is going. */
-  changed(reason: string): void;
+  /**
+   * A committed change altered desired state: run at once, or right after the run that is going (a burst
+   * of approvals is folded, see scheduler.ts). With a hint naming the grant it changed, the run may be
+   * scoped to that grant's gateway.
+   */
+  changed(reason: string, hint?: ChangeHint): void;
   /** Gateway readiness as just observed: a run when the ready set differs from the last run's. */
   readinessObserved(readiness: Readiness): void;
   start(): void;
@@ -70,6 +75,15 @@ export function createReconciler({
   /** Whether a run is executing on this replica right now. */
   let executing = false;
   const executeRun = createRunExecutor({ db, queue, target, readSettings, clock, log, memory });
+  /** Marks a run as executing here while `run` goes (followReadiness waits for it). */
+  async function executing_<T>(run: () => Promise<T>): Promise<T> {
+    executing = true;
+    try {
+      return await run();
+    } finally {
+      executing = false;
+    }
+  }
   const scheduler = createScheduler({
     targetName: target.name,
     queue,
@@ -77,14 +91,8 @@ export function createReconciler({
     clock,
     log,
     options,
-    execute: async (run) => {
-      executing = true;
-      try {
-        return await executeRun(run);
-      } finally {
-        executing = false;
-      }
-    },
+    execute: (run) => executing_(() => executeRun(run)),
+    executeScoped: (trigger, grants) => executing_(() => executeRun.scoped(trigger, grants)),
     notLeading: () => {
       // Another replica may write while we do not lead: our view of the cluster is stale from now on.
       memory.fresh = false;
@@ -110,7 +118,12 @@ export function createReconciler({
   return {
     target,
     requestRun: (trigger, dryRun = false) => scheduler.request(trigger, dryRun),
-    changed: (reason) => scheduler.trigger({ kind: 'change', reason }),
+    changed: (reason, hint) =>
+      scheduler.trigger({
+        kind: 'change',
+        reason,
+        ...(hint ? { grant: { id: hint.grant, widens: hint.widens } } : {}),
+      }),
     readinessObserved(readiness) {
       watched = readyKey(readiness);
       followReadiness();

@@ -1,12 +1,21 @@
 // One reconcile run, from a claimed row to its recorded outcome: read the settings and the database
 // snapshot, let the target read the cluster, compile and apply, and write counts, errors and the changed
 // objects back to the row. Nothing in the database is rolled back because the target was unreachable.
+import { createHash } from 'node:crypto';
+
+import { compileGateways } from '@egress/manifests';
 import type { FastifyBaseLogger } from 'fastify';
 
 import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db.ts';
-import { planFor, type Readiness, type SettingsReader } from './desired-state.ts';
-import type { ClaimedRun, RunQueue } from './run-queue.ts';
+import {
+  loadGatewaySnapshot,
+  planFor,
+  type Readiness,
+  scopeOf,
+  type SettingsReader,
+} from './desired-state.ts';
+import type { ClaimedRun, RunOutcome, RunQueue } from './run-queue.ts';
 import { countActions, type Desired, type ObjectAction, type Target } from './targets/target.ts';
 
 /** Where a run's time went, in milliseconds (from the injected clock). */
@@ -37,6 +46,11 @@ export interface FinishedRun {
 }
 
 const CHANGE_TRIGGER = 'change: ';
+
+/** node:crypto for the content hashes of a scoped compile (the compiler thread uses it too): same digests. */
+const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+const readable = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** The gateways that may get a DNS rewrite, as one comparable string. */
 export function readyKey(readiness: Readiness): string {
@@ -92,7 +106,7 @@ export function createRunExecutor({ db, queue, target, readSettings, clock, log,
     };
   }
 
-  return async function execute(run: ClaimedRun): Promise<FinishedRun> {
+  async function execute(run: ClaimedRun): Promise<FinishedRun> {
     const startedAt = clock.now();
     const timings: RunTimings = { plan: 0, snapshot: 0, compile: 0, apply: 0, record: 0, total: 0 };
     let outcome: { ok: boolean; counts: Record<ObjectAction, number> };
@@ -125,7 +139,7 @@ export function createRunExecutor({ db, queue, target, readSettings, clock, log,
       outcome = { ok, counts: countActions(result.objects) };
       await queue.finish(run.id, { ok, counts: outcome.counts, errors: result.errors, objects: changed });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = readable(error);
       log.warn({ err: error, runId: run.id }, 'reconcile run failed');
       recording ||= ms();
       outcome = { ok: false, counts: zeroCounts() };
@@ -135,7 +149,53 @@ export function createRunExecutor({ db, queue, target, readSettings, clock, log,
     timings.record = end - recording;
     timings.total = end - startedAt.getTime();
     return { id: run.id, trigger: run.trigger, dryRun: run.dryRun, startedAt, ...outcome, timings };
-  };
+  }
+
+  /**
+   * A change-scoped run (docs/kubernetes.md, "When runs happen"): read the rows of the gateways the
+   * grants concern, compile those gateways alone (compileGateways renders what the full compile would
+   * for them) and write the objects whose hash differs against the live state the last run kept; then
+   * record the run. Null, with nothing written, when the change is not one the gateways alone stand for
+   * or the target has no such live state: the caller queues the full run.
+   */
+  async function executeScoped(trigger: string, grants: string[]): Promise<FinishedRun | null> {
+    if (!memory.fresh || !target.applyGateways) return null;
+    const startedAt = clock.now();
+    const timings: RunTimings = { plan: 0, snapshot: 0, compile: 0, apply: 0, record: 0, total: 0 };
+    let outcome: RunOutcome;
+    let recording: number;
+    try {
+      const input = await loadGatewaySnapshot(db, readSettings, grants, startedAt);
+      const compiling = ms();
+      timings.snapshot = compiling - startedAt.getTime();
+      if (!input) return null;
+      const objects = compileGateways(input, { sha256Hex });
+      const applying = ms();
+      timings.compile = applying - compiling;
+      const result = await target.applyGateways(objects, scopeOf(input.settings));
+      if (!result) return null;
+      recording = ms();
+      timings.apply = recording - applying;
+      outcome = {
+        ok: result.errors.length === 0,
+        counts: countActions(result.objects),
+        errors: result.errors,
+        objects: result.objects.filter((o) => o.action !== 'unchanged'),
+      };
+    } catch (error) {
+      log.warn({ err: error, trigger }, 'change-scoped reconcile run failed');
+      recording = ms();
+      outcome = { ok: false, counts: zeroCounts(), errors: [readable(error)] };
+    }
+    const id = await queue.record({ target: target.name, trigger, startedAt }, outcome);
+    const end = ms();
+    timings.record = end - recording;
+    timings.total = end - startedAt.getTime();
+    const counts = outcome.counts ?? zeroCounts();
+    return { id, trigger, dryRun: false, ok: outcome.ok, startedAt, counts, timings };
+  }
+
+  return Object.assign(execute, { scoped: executeScoped });
 }
 
 export type RunExecutor = ReturnType<typeof createRunExecutor>;

@@ -24,6 +24,12 @@ export interface RunQueue {
   /** Takes the oldest queued run; SKIP LOCKED keeps two claimers from taking the same row. */
   claim(tx?: Tx): Promise<ClaimedRun | null>;
   finish(id: string, outcome: RunOutcome, tx?: Tx): Promise<void>;
+  /** Writes a run that was executed without a queued row (a change-scoped run), with its outcome; returns its id. */
+  record(
+    run: { target: string; trigger: string; startedAt: Date },
+    outcome: RunOutcome,
+    tx?: Tx,
+  ): Promise<string>;
   /** How many runs are queued or running, on any replica. */
   open(tx?: Tx): Promise<number>;
 }
@@ -58,6 +64,24 @@ export function createRunQueue(db: Db, clock: Clock): RunQueue {
           ...(objects ? { objects: objects as never } : {}),
         },
       });
+    },
+
+    async record({ target, trigger, startedAt }, { ok, counts, errors, objects }, tx = db) {
+      const run = await tx.reconcileRun.create({
+        data: {
+          target,
+          trigger,
+          dryRun: false,
+          status: ok ? 'succeeded' : 'failed',
+          startedAt,
+          finishedAt: clock.now(),
+          ...counts,
+          errors,
+          ...(objects ? { objects: objects as never } : {}),
+        },
+        select: { id: true },
+      });
+      return run.id;
     },
 
     open: (tx = db) => tx.reconcileRun.count({ where: { status: { in: ['queued', 'running'] } } }),

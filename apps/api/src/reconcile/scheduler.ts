@@ -19,25 +19,74 @@ export interface SchedulerOptions {
   maxBackoffMs: number;
 }
 
-/** Why a run is wanted: a committed change (reusing the live state is fine) or a gateway readiness change (it is not). */
-export type Trigger = { kind: 'change'; reason: string } | { kind: 'readiness' };
+/**
+ * Why a run is wanted: a committed change (reusing the live state is fine), with the grant it changed when
+ * its producer said (platform/changes.ts: such changes can be run scoped to that grant's gateway), or a
+ * gateway readiness change (it is not).
+ */
+export type Trigger =
+  { kind: 'change'; reason: string; grant?: { id: string; widens: boolean } } | { kind: 'readiness' };
 
 export const READINESS_TRIGGER = 'gateway readiness changed';
 
-/** The triggers that arrived since the last row was queued, folded into the trigger text of one run. */
-export function createCoalescer() {
+/**
+ * Burst folding. A change that finds the reconciler idle runs at once. Once a change arrives while a run
+ * goes, a burst is on until no change has arrived for BURST_QUIET_MS; during a burst a batch of changes
+ * that only add access (approvals) waits until the burst pauses that long, and at most BURST_MAX_HOLD_MS
+ * after its first change, so a burst of approvals costs about one run per BURST_MAX_HOLD_MS instead of one
+ * per run's length. A change that removes access (revoke, expiry), and any other change, is never held:
+ * its batch runs as soon as the run going ends.
+ */
+export const BURST_QUIET_MS = 200;
+export const BURST_MAX_HOLD_MS = 1000;
+
+/** What one run is for: its trigger text, and the grants it may be scoped to (null: the full reconcile). */
+export interface Batch {
+  trigger: string;
+  grants: string[] | null;
+}
+
+/** The triggers that arrived since the last take, folded into one run's batch. */
+export function createCoalescer(now: () => number = () => performance.now()) {
   let reasons: string[] = [];
   let readiness = false;
+  /** The grants of the changes that named one; null once a change did not (the batch is a full run). */
+  let grants: Set<string> | null = new Set();
+  /** Whether every change so far only adds access (what may be held back to fold a burst). */
+  let widening = true;
+  /** Whether a burst is on: a change arrived while a run was going, and none has paused BURST_QUIET_MS since. */
+  let burst = false;
+  /** When the batch's first change arrived, and the last change (of any batch). */
+  let firstAt = 0;
+  let lastAt = Number.NEGATIVE_INFINITY;
   return {
-    add(trigger: Trigger): void {
-      if (trigger.kind === 'readiness') readiness = true;
-      else reasons.push(trigger.reason);
+    /** `busy`: a run is going as it arrives. */
+    add(trigger: Trigger, busy = false): void {
+      const at = now();
+      if (reasons.length === 0 && !readiness) firstAt = at;
+      burst = busy || (burst && at - lastAt < BURST_QUIET_MS);
+      lastAt = at;
+      if (trigger.kind === 'readiness') {
+        readiness = true;
+        grants = null;
+        widening = false;
+        return;
+      }
+      reasons.push(trigger.reason);
+      if (trigger.grant) grants?.add(trigger.grant.id);
+      else grants = null;
+      if (!trigger.grant?.widens) widening = false;
     },
     get size(): number {
       return reasons.length + (readiness ? 1 : 0);
     },
-    /** One run's trigger for everything added since the last take, or null when nothing was. */
-    take(): string | null {
+    /** How long to wait before taking the batch, to fold more of a burst into it (0: take it now). */
+    holdMs(): number {
+      if (!burst || !widening || this.size === 0) return 0;
+      return Math.max(0, Math.min(lastAt + BURST_QUIET_MS, firstAt + BURST_MAX_HOLD_MS) - now());
+    },
+    /** One run's batch for everything added since the last take, or null when nothing was. */
+    take(): Batch | null {
       const unique = [...new Set(reasons)];
       const more = unique.length > 3 ? ` and ${unique.length - 3} more` : '';
       const changes = unique.length === 0 ? null : `change: ${unique.slice(0, 3).join(', ')}${more}`;
@@ -46,9 +95,13 @@ export function createCoalescer() {
           ? `${READINESS_TRIGGER}; ${changes}`
           : READINESS_TRIGGER
         : changes;
+      const batch =
+        trigger === null ? null : { trigger, grants: grants && grants.size > 0 ? [...grants] : null };
       reasons = [];
       readiness = false;
-      return trigger;
+      grants = new Set();
+      widening = true;
+      return batch;
     },
   };
 }
@@ -113,6 +166,11 @@ export interface SchedulerDeps {
   log: FastifyBaseLogger;
   options: SchedulerOptions;
   execute: (run: ClaimedRun) => Promise<FinishedRun>;
+  /**
+   * A run scoped to the gateways of some grants, executed and recorded without a queued row first (the
+   * leader, nothing else pending); null when it cannot stand for the change (the full run is queued).
+   */
+  executeScoped: (trigger: string, grants: string[]) => Promise<FinishedRun | null>;
   /** This replica could not lead: its view of the cluster may be stale from now on. */
   notLeading: () => void;
   finished: (run: FinishedRun) => void;
@@ -126,6 +184,7 @@ export function createScheduler({
   log,
   options,
   execute,
+  executeScoped,
   notLeading,
   finished,
 }: SchedulerDeps) {
@@ -147,8 +206,26 @@ export function createScheduler({
 
   /** Queues one row for the triggers that arrived since the last one. */
   async function queuePending(): Promise<void> {
-    const trigger = pending.take();
-    if (trigger !== null) await enqueue(trigger);
+    const batch = pending.take();
+    if (batch !== null) await enqueue(batch.trigger);
+  }
+
+  /** While a burst of approvals is still arriving, waits (bounded) so the next run folds more of it. */
+  async function foldBurst(): Promise<void> {
+    for (let wait = pending.holdMs(); wait > 0 && !stopped; wait = pending.holdMs())
+      await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  /** The changes since the last run: scoped to their grants' gateways when possible, else queued as a row. */
+  async function runPending(): Promise<boolean> {
+    const batch = pending.take();
+    if (batch === null) return false;
+    const done = batch.grants ? await executeScoped(batch.trigger, batch.grants) : null;
+    if (done) {
+      recordOutcome(done);
+      finished(done);
+    } else await enqueue(batch.trigger);
+    return true;
   }
 
   function recordOutcome(run: FinishedRun): void {
@@ -161,19 +238,27 @@ export function createScheduler({
       );
   }
 
-  /** Claims and executes queued runs until none is left; changes arriving meanwhile become one more row. */
+  /**
+   * Runs what is pending and claims queued rows until neither is left. Changes this replica saw run
+   * first, without a row when they can be scoped to some gateways (the row is written after, with the
+   * outcome); then one queued row (a full run: start-up, periodic, manual, retry, other replicas' changes,
+   * changes that could not be scoped), so a stream of approvals never starves them.
+   */
   async function drain(): Promise<void> {
     while (!stopped) {
-      await queuePending();
       if (!(await leader.tryAcquire())) {
+        await queuePending();
         notLeading();
         return;
       }
+      await foldBurst();
+      const ran = await runPending();
       const run = await queue.claim();
-      if (!run) return;
-      const done = await execute(run);
-      recordOutcome(done);
-      finished(done);
+      if (run) {
+        const done = await execute(run);
+        recordOutcome(done);
+        finished(done);
+      } else if (!ran) return;
     }
   }
 
@@ -204,7 +289,7 @@ export function createScheduler({
     /** A reason to run: at once when idle, folded into the next run when one is going. */
     trigger(trigger: Trigger): void {
       if (stopped) return;
-      pending.add(trigger);
+      pending.add(trigger, flight.busy);
       // Not leading: the tick queues it (the leader only looks for other replicas' rows on its tick anyway).
       if (leader.isLeader()) flight.run();
     },

@@ -199,7 +199,10 @@ export function createGrantsService(deps: {
       return { dto: a, changed: decision.decided };
     });
     if (result.changed && result.dto.state !== 'rejected' && result.dto.state !== 'cancelled') {
-      changes.desiredStateChanged(`grant ${result.dto.id} ${result.dto.state}`);
+      changes.desiredStateChanged(`grant ${result.dto.id} ${result.dto.state}`, {
+        grant: result.dto.id,
+        widens: result.dto.state === 'active',
+      });
     }
     return result.dto;
   }

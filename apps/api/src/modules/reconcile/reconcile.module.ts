@@ -7,6 +7,7 @@ import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram } from 'prom-client';
 
 import { readSettings } from '../../platform/settings.ts';
+import { compilerThread } from '../../reconcile/compiler-thread.ts';
 import { scopeOf } from '../../reconcile/desired-state.ts';
 import { createKubeClient, loadDefaultKubeConfig } from '../../reconcile/kube/client.ts';
 import {
@@ -155,9 +156,12 @@ function buildReconciler(app: FastifyInstance): Reconciler {
     options: { tickMs: TICK_MS, resyncMs: app.config.resyncIntervalMs, maxBackoffMs: MAX_BACKOFF_MS },
   });
   runMetrics(app, reconciler);
-  const unsubscribe = app.changes.onDesiredStateChanged((reason) => {
-    readiness.settingsChanged();
-    reconciler.changed(reason);
+  // The compiler thread loads while the app boots, not inside the start-up run (the cold apply waited on it).
+  compilerThread().warm();
+  const unsubscribe = app.changes.onDesiredStateChanged((reason, hint) => {
+    // A grant's change (the hint says which) cannot move the gateway namespace: no settings read for it.
+    if (!hint) readiness.settingsChanged();
+    reconciler.changed(reason, hint);
   });
   app.addHook('onReady', () => reconciler.start());
   app.addHook('onClose', async () => {

@@ -16,7 +16,7 @@ import type { CompilerCluster, KubernetesObject } from '@egress/manifests';
 import type { Readiness } from '../desired-state.ts';
 import { applyObject, createNamespace, deleteObject, type WriteContext } from '../kube/apply.ts';
 import type { KubeClient } from '../kube/client.ts';
-import { compareLive, driftReason } from '../kube/drift.ts';
+import { compareLive, driftReason, hashAnnotation } from '../kube/drift.ts';
 import {
   createManagedLister,
   listGatewayDeployments,
@@ -50,6 +50,7 @@ import type {
   Desired,
   DriftEntry,
   GatewayStatus,
+  GatewayWrite,
   ObjectResult,
   ReadinessWatch,
   Scope,
@@ -243,16 +244,22 @@ export function createKubernetesTarget(
     return null;
   }
 
+  /** The kept live state for `scope`, if recent enough to stand for a read of the cluster. */
+  function keptLiveState(scope: Scope): Map<string, LiveObject> | null {
+    const fresh =
+      cache?.scope === JSON.stringify(scope) && Date.now() - cache.listedAt < LIVE_STATE_MAX_AGE_MS;
+    return fresh ? (cache?.live ?? null) : null;
+  }
+
   async function liveState(
     scope: Scope,
     reuse: boolean,
   ): Promise<{ live: Map<string, LiveObject>; cached: boolean }> {
-    const key = JSON.stringify(scope);
-    if (reuse && cache?.scope === key && Date.now() - cache.listedAt < LIVE_STATE_MAX_AGE_MS)
-      return { live: new Map(cache.live), cached: true };
+    const kept = reuse ? keptLiveState(scope) : null;
+    if (kept) return { live: new Map(kept), cached: true };
     cache = null;
     const live = await lister.listManaged(scope);
-    cache = { scope: key, live: new Map(live), listedAt: Date.now() };
+    cache = { scope: JSON.stringify(scope), live: new Map(live), listedAt: Date.now() };
     return { live, cached: false };
   }
 
@@ -310,9 +317,43 @@ export function createKubernetesTarget(
     };
   }
 
+  /** See Target.applyGateways: the changed objects of some gateways, against the kept live state. */
+  async function writeGateways(objects: KubernetesObject[], scope: Scope): Promise<GatewayWrite | null> {
+    const live = keptLiveState(scope);
+    if (!live) return null;
+    const current = (o: KubernetesObject) => live.get(objectKey(o));
+    if (objects.some((o) => current(o) === undefined)) return null;
+    const changed = objects.filter((o) => hashAnnotation(current(o) as LiveObject) !== hashAnnotation(o));
+    if (changed.some((o) => o.kind === 'Service')) return null;
+    const ctx: WriteContext = {
+      client,
+      dryRun: false,
+      missingNamespaces: new Map(),
+      hashOnly: true,
+      written: (o) => live.set(objectKey(o), o),
+    };
+    const results: ObjectResult[] = objects
+      .filter((o) => !changed.includes(o))
+      .map((o) => ({ ...objectRef(o), action: 'unchanged' }));
+    for (const stage of APPLY_STAGES) {
+      const batch = changed.filter((o) => stageOf(o) === stage);
+      results.push(...(await mapLimit(batch, CONCURRENCY, (o) => applyObject(ctx, o, current(o)))));
+    }
+    return { objects: results, errors: errorLines(results) };
+  }
+
   return {
     name: 'kubernetes',
     client,
+
+    async applyGateways(objects, scope) {
+      try {
+        return await writeGateways(objects, scope);
+      } catch (error) {
+        cache = null;
+        throw error;
+      }
+    },
 
     async observeReadiness(scope) {
       return (

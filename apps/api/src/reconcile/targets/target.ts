@@ -82,6 +82,12 @@ export interface ApplyOptions {
   reuseLiveState?: boolean;
 }
 
+/** What `Target.applyGateways` did. */
+export interface GatewayWrite {
+  objects: ObjectResult[];
+  errors: string[];
+}
+
 /** A readiness watch started by `Target.watchReadiness`. */
 export interface ReadinessWatch {
   /** Stops watching; resolves once the open request is closed. */
@@ -108,6 +114,15 @@ export interface Target {
   /** The gateway Services' ClusterIPs, where the target can read them (for the DNS snippet's `hosts` format). */
   observeAddresses?(scope: Scope): Promise<GatewayAddresses>;
   apply(desired: Desired, options: ApplyOptions): Promise<ApplyResult>;
+  /**
+   * Writes the objects of some gateways, compiled alone for a change to their grants (a change-scoped
+   * run), against the live state the last full run read and kept current with its writes: the objects
+   * whose content hash differs are applied, in the stage order; nothing is pruned (a gateway has the same
+   * six objects whatever its grants). Null, having written nothing, where it cannot stand for a full run
+   * (no such live state, or too old, or of another scope; an object it does not hold; a Service that
+   * would change, which the DNS snippet follows): the caller runs the full reconcile instead.
+   */
+  applyGateways?(objects: KubernetesObject[], scope: Scope): Promise<GatewayWrite | null>;
   /** Compares what is deployed with the desired state without changing anything. */
   inspect(desired: Desired, scope: Scope): Promise<Inspection>;
   /** The cluster's namespaces as listed now; null where the target has no cluster to ask (directory, none). */

@@ -1,0 +1,121 @@
+// Change-scoped runs against a real kube-apiserver: an approval or a revoke writes its gateway's
+// NetworkPolicy with one request (no list, no namespace read) and records the run after; a change the
+// gateways alone cannot stand for (a port-wide grant) runs the full reconcile; and a full run afterwards
+// finds nothing to change (the scoped runs left the cluster exactly as the full compile wants it).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import type { KubeClient } from '../../src/reconcile/kube/client.ts';
+import { settled } from '../helpers/reconcile.ts';
+import type { TestApp, TestUser } from '../helpers/test-app.ts';
+import {
+  cleanups,
+  createDestination,
+  createService,
+  getObject,
+  getRun,
+  grant,
+  patchSettings,
+  reconcileNow,
+  recordRequests,
+  startClusterFixture,
+} from './helpers.ts';
+
+const GW = 'gw-scoped';
+const cleanup = cleanups();
+let t: TestApp;
+let kube: KubeClient;
+let approver2: TestUser;
+let gateway: string;
+
+/** The app labels the gateway NetworkPolicy lets in on 443. */
+async function admitted(): Promise<string[]> {
+  const np = await getObject(kube, 'NetworkPolicy', GW, gateway);
+  const ingress = (np?.spec?.['ingress'] ?? []) as {
+    from?: { podSelector?: { matchLabels?: Record<string, string> } }[];
+    ports?: { port: number }[];
+  }[];
+  return ingress
+    .filter((r) => (r.ports ?? []).some((p) => p.port === 443))
+    .flatMap((r) => (r.from ?? []).map((f) => f.podSelector?.matchLabels?.['app'] ?? ''))
+    .sort();
+}
+
+/** The newest run's record. */
+async function lastRun() {
+  const run = await t.db.reconcileRun.findFirstOrThrow({ orderBy: { startedAt: 'desc' } });
+  return getRun(t, run.id);
+}
+
+beforeAll(async () => {
+  ({ kube, t, approver2 } = await startClusterFixture(cleanup));
+  await settled(t.app, 60_000);
+  await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['team-s'] });
+  await createService(t, 'service.alpha', 'team-s', 'alpha');
+  await createService(t, 'service.beta', 'team-s', 'beta');
+  ({ gatewayName: gateway } = await createDestination(t, 'api.scopedvendor.com', [
+    { port: 443, protocol: 'TCP' },
+  ]));
+  await grant(t, approver2, 'service.beta', 'api.scopedvendor.com', 443);
+  expect((await reconcileNow(t)).status).toBe('succeeded');
+}, 180_000);
+
+afterAll(() => cleanup.run());
+
+describe('change-scoped runs', () => {
+  let alpha: string;
+
+  it('an approval writes its gateway NetworkPolicy with one request and records the run after', async () => {
+    expect(await admitted()).toEqual(['beta']);
+    const recorded = recordRequests(t);
+    alpha = await grant(t, approver2, 'service.alpha', 'api.scopedvendor.com', 443);
+    await settled(t.app, 30_000);
+    recorded.stop();
+    expect(await admitted()).toEqual(['alpha', 'beta']);
+    expect(recorded.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `PATCH /apis/networking.k8s.io/v1/namespaces/${GW}/networkpolicies/${gateway}`,
+    ]);
+    const run = await lastRun();
+    expect(run).toMatchObject({ status: 'succeeded', trigger: `change: grant ${alpha} active` });
+    expect(run.counts).toEqual({ created: 0, updated: 1, deleted: 0, unchanged: 5, failed: 0 });
+    expect(run.objects).toEqual([{ kind: 'NetworkPolicy', namespace: GW, name: gateway, action: 'updated' }]);
+  });
+
+  it('a revoke is as direct: one request, and the service is no longer let in', async () => {
+    const recorded = recordRequests(t);
+    const res = await t.as('approver', {
+      method: 'POST',
+      url: `/api/v1/grants/${alpha}/revoke`,
+      payload: { reason: 'No longer needed.' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    await settled(t.app, 30_000);
+    recorded.stop();
+    expect(await admitted()).toEqual(['beta']);
+    expect(recorded.requests.filter((r) => r.mutating)).toHaveLength(1);
+    expect(recorded.requests.filter((r) => !r.mutating)).toEqual([]);
+    expect(await lastRun()).toMatchObject({ status: 'succeeded', trigger: `change: grant ${alpha} revoked` });
+  });
+
+  it('a port-wide grant runs the full reconcile (its policy is not a gateway object)', async () => {
+    const recorded = recordRequests(t);
+    await grant(t, approver2, 'service.alpha', null, 8443);
+    await settled(t.app, 30_000);
+    recorded.stop();
+    // The full run reads the namespaces; the scoped one never does.
+    expect(recorded.requests.some((r) => r.method === 'GET' && r.path === '/api/v1/namespaces')).toBe(true);
+    const run = await lastRun();
+    expect(run.status).toBe('succeeded');
+    expect(run.objects).toEqual([
+      expect.objectContaining({ kind: 'NetworkPolicy', namespace: 'team-s', action: 'created' }),
+    ]);
+  });
+
+  it('a full run afterwards finds the cluster as the full compile wants it: nothing to write', async () => {
+    const recorded = recordRequests(t);
+    const run = await reconcileNow(t);
+    recorded.stop();
+    expect(run.status).toBe('succeeded');
+    expect(run.counts.created + run.counts.updated + run.counts.deleted + run.counts.failed).toBe(0);
+    expect(recorded.requests.filter((r) => r.mutating)).toEqual([]);
+  });
+});
