@@ -42,7 +42,7 @@ async function approveFromInbox(page: Page, expected: RegExp) {
 test('request → two approvals → active → revoke → audited', async ({ page, browser }) => {
   // Three signed-in people and each approval through its review page: longer than one default timeout
   // on a loaded machine.
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   // The engineer signs in through the form, and lands back on the page they asked for.
   await page.goto('/requests/new');
   await expect(page).toHaveURL(/\/sign-in\?redirect=/);
