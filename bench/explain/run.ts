@@ -183,7 +183,7 @@ async function afterChanges(
     const res = await fetch(`${url}/api/v1/grants/${g.id}/approve`, {
       method: 'POST',
       headers: { authorization: `Bearer ${approver.token!}`, 'content-type': 'application/json' },
-      body: '{}',
+      body: JSON.stringify({ comment: 'bench: reviewed' }),
     });
     if (res.status !== 200) throw new Error(`approving ${g.id} answered ${res.status}: ${await res.text()}`);
     const after = await explain(url, viewer, g);

@@ -74,19 +74,72 @@ async function findService(client: ApiClient, name: string): Promise<Service> {
 
 const label = (g: Grant) => `${g.destination ?? '*'}:${g.port} (${g.state})`;
 
+/** The repository and commit the rule files come from (flags, else the CI's own variables). */
+export interface SourceRef {
+  repository?: string;
+  commit?: string;
+}
+
+export function sourceFrom(flags: SourceRef, env: NodeJS.ProcessEnv): SourceRef {
+  const repository = flags.repository ?? env.GITHUB_REPOSITORY ?? env.CI_PROJECT_PATH;
+  const commit = flags.commit ?? env.GITHUB_SHA ?? env.CI_COMMIT_SHA;
+  return { ...(repository ? { repository } : {}), ...(commit ? { commit } : {}) };
+}
+
+/** "acme/payments at commit 1a2b3c4d…": how a justification names where its rule files came from. */
+function sourceText(source: SourceRef): string | null {
+  if (!source.repository && !source.commit) return null;
+  const at = source.commit ? ` at commit ${source.commit}` : '';
+  return `${source.repository ?? 'an unnamed repository'}${at}`;
+}
+
+/** The pipeline's justification with the source appended, within the API's 2000 characters. */
+function justificationWith(text: string | undefined, source: SourceRef): string | undefined {
+  const from = sourceText(source);
+  if (text === undefined || from === null) return text;
+  const suffix = ` (rule files of ${from})`;
+  return text.slice(0, 2000 - suffix.length) + suffix;
+}
+
+/**
+ * Port-wide rules (<port>.rule: any public host on the port) are the widest access there is: a sync
+ * files them only when the pipeline says so with --allow-port-wide, so one stray file cannot ask for it.
+ */
+function refusePortWide(rules: Rule[], allowPortWide: boolean): void {
+  const wide = rules.filter((r) => r.destination === null);
+  if (wide.length === 0 || allowPortWide) return;
+  const files = wide.map((r) => `${r.port}.rule`).join(', ');
+  throw new CliError(
+    `refusing to sync: ${files} ${wide.length === 1 ? 'asks' : 'ask'} for port-wide access (any public host on the port), ` +
+      'the widest access there is. Nothing was filed. Name a destination (<host>:<port>.rule) instead, ' +
+      'or pass --allow-port-wide if this service really needs it.',
+    EXIT.usage,
+  );
+}
+
 export async function rulesSync(
-  opts: { service: string; dir: string; prune: boolean; justification?: string },
+  opts: {
+    service: string;
+    dir: string;
+    prune: boolean;
+    justification?: string;
+    allowPortWide?: boolean;
+    source?: SourceRef;
+  },
   client: ApiClient,
   io: Io,
 ): Promise<number> {
-  const rules = (await readRules(resolve(io.cwd, opts.dir))).map((r) =>
-    r.destination === null ? String(r.port) : `${r.destination}:${r.port}`,
-  );
+  const parsed = await readRules(resolve(io.cwd, opts.dir));
+  refusePortWide(parsed, opts.allowPortWide ?? false);
+  const rules = parsed.map((r) => (r.destination === null ? String(r.port) : `${r.destination}:${r.port}`));
+  const source = opts.source ?? {};
   const service = await findService(client, opts.service);
+  const justification = justificationWith(opts.justification, source);
   const body = {
     rules,
     prune: opts.prune,
-    ...(opts.justification ? { justification: opts.justification } : {}),
+    ...(justification ? { justification } : {}),
+    ...(source.repository || source.commit ? { source } : {}),
   };
   const result = await client.syncRules({ params: { id: service.id }, body });
   for (const g of result.created) io.out(`requested  ${label(g)}`);

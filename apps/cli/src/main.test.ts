@@ -100,6 +100,26 @@ describe('egressctl command line', () => {
   });
 });
 
+describe('egressctl rules sync --allow-port-wide', () => {
+  it('refuses a port-wide rule file without the flag, before contacting the API (exit 2)', async () => {
+    const wide = await mkdtemp(join(tmpdir(), 'egressctl-wide-'));
+    await writeFile(join(wide, '443.rule'), '');
+    await writeFile(join(wide, 'github.com:443.rule'), '');
+    const a = io();
+    // Port 9 (discard) answers nothing: a request would fail with exit 1, not 2.
+    const env = { EGRESS_TOKEN: 'egc_x', EGRESS_URL: 'http://127.0.0.1:9' };
+    expect(await run(['rules', 'sync', '--service', 'svc', '--dir', wide], env, a.io)).toBe(EXIT.usage);
+    expect(a.err.join('\n')).toContain('443.rule asks for port-wide access');
+    expect(a.err.join('\n')).toContain('Nothing was filed');
+    // With the flag it goes on to the API (which is not there: exit 1).
+    const b = io();
+    expect(
+      await run(['rules', 'sync', '--service', 'svc', '--dir', wide, '--allow-port-wide'], env, b.io),
+    ).not.toBe(EXIT.usage);
+    await rm(wide, { recursive: true, force: true });
+  });
+});
+
 describe('egressctl render --offline', () => {
   it('compiles a JSON export of the compiler input without any API, to stdout or a folder', async () => {
     const { SettingsSchema } = await import('@egress/shared');

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 
 import { auditVerify } from './audit-verify.ts';
 import { type ApiClient, createClient } from './client.ts';
-import { type Io, render, request, rulesSync, status } from './commands.ts';
+import { type Io, render, request, rulesSync, sourceFrom, status } from './commands.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 import { explain } from './explain.ts';
 
@@ -13,8 +13,11 @@ export const HELP = `egressctl — Egress Control from the command line
       Print the desired Kubernetes objects as YAML (from the API, or offline from a JSON export of the
       compiler input); --out writes one file per object instead.
   egressctl rules sync --service NAME [--dir manifests/egress/external] [--prune] [--justification TEXT]
+                       [--allow-port-wide] [--repository OWNER/NAME] [--commit SHA]
       Read <host>:<port>.rule and <port>.rule files and request what is missing; --prune revokes
-      active grants whose rule file is gone.
+      active grants whose rule file is gone. A <port>.rule (port-wide: any host on the port) is refused
+      (exit 2, nothing filed) unless --allow-port-wide. The requests name the repository and commit
+      (--repository/--commit, else GITHUB_REPOSITORY/GITHUB_SHA or CI_PROJECT_PATH/CI_COMMIT_SHA).
   egressctl request --service NAME (--destination HOST | --port-wide) --port N --justification TEXT [--expires RFC3339]
   egressctl status [--service NAME]
   egressctl explain SERVICE HOST:PORT [--protocol TCP|UDP]
@@ -39,6 +42,9 @@ const OPTIONS = {
   justification: { type: 'string' },
   destination: { type: 'string' },
   'port-wide': { type: 'boolean', default: false },
+  'allow-port-wide': { type: 'boolean', default: false },
+  repository: { type: 'string' },
+  commit: { type: 'string' },
   port: { type: 'string' },
   expires: { type: 'string' },
   checkpoint: { type: 'string' },
@@ -86,6 +92,8 @@ const COMMANDS: Record<string, Handler> = {
         service: need(v.service, 'service'),
         dir: v.dir,
         prune: v.prune,
+        allowPortWide: v['allow-port-wide'],
+        source: sourceFrom({ ...optional('repository', v.repository), ...optional('commit', v.commit) }, env),
         ...optional('justification', v.justification),
       },
       clientFrom(env),

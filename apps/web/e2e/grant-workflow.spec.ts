@@ -19,10 +19,18 @@ async function approveFromInbox(page: Page, expected: RegExp) {
     .filter({ hasText: GITHUB_SERVICE.name })
     .filter({ hasText: `${GITHUB.host}:${GITHUB.port}` });
   await expect(row).toHaveCount(1);
-  await row.getByRole('button', { name: /^Approve/ }).click();
+  // A sensitive request is never approved from a list: the row offers its review instead.
+  await expect(row.getByRole('button', { name: /^Approve/ })).toHaveCount(0);
+  await row.getByRole('link', { name: /^Review/ }).click();
+  await page
+    .getByRole('group', { name: 'Decision' })
+    .getByRole('button', { name: 'Approve', exact: true })
+    .click();
   const dialog = page.getByRole('dialog', { name: 'Approve request' });
   await expect(dialog).toContainText(`${GITHUB_SERVICE.name} → ${GITHUB.host}:${GITHUB.port}`);
-  await dialog.getByLabel('Comment (optional)').fill('Reviewed: the sync job needs it.');
+  await dialog
+    .getByLabel('Comment (required: sensitive destination)')
+    .fill('Reviewed: the sync job needs it.');
   await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
   // The dialog closes itself once the server agreed; the toast says what it answered.
   await expect(dialog).toBeHidden();
@@ -32,6 +40,9 @@ async function approveFromInbox(page: Page, expected: RegExp) {
 }
 
 test('request → two approvals → active → revoke → audited', async ({ page, browser }) => {
+  // Three signed-in people and each approval through its review page: longer than one default timeout
+  // on a loaded machine.
+  test.setTimeout(180_000);
   // The engineer signs in through the form, and lands back on the page they asked for.
   await page.goto('/requests/new');
   await expect(page).toHaveURL(/\/sign-in\?redirect=/);

@@ -71,7 +71,11 @@ test.beforeAll(async ({ baseURL }) => {
     port: 443,
     justification,
   });
-  await expectOk(await approver.send('POST', `/api/v1/grants/${active.id}/approve`, {}));
+  await expectOk(
+    await approver.send('POST', `/api/v1/grants/${active.id}/approve`, {
+      comment: 'Reviewed in the e2e test.',
+    }),
+  );
   for (const s of [engineer, approver, second]) await s.dispose();
 });
 

@@ -170,7 +170,9 @@ test('a decision that went through closes its dialog and says so in a toast; a r
     .getByRole('button', { name: /^Approve/ })
     .click();
   await expect(dialog).toBeVisible();
-  await expectOk(await other.send('POST', `/api/v1/grants/${raced.id}/approve`, {}));
+  await expectOk(
+    await other.send('POST', `/api/v1/grants/${raced.id}/approve`, { comment: 'Reviewed in the e2e test.' }),
+  );
   await other.dispose();
   await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
   await expect(dialog.getByRole('alert')).toContainText(

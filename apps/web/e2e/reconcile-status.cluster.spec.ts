@@ -64,7 +64,11 @@ test('gateway readiness and drift on the kubernetes target; "Run now" repairs th
     destination: destination.host,
     port: 443,
   });
-  await expectOk(await approver.send('POST', `/api/v1/grants/${pending.id}/approve`, {}));
+  await expectOk(
+    await approver.send('POST', `/api/v1/grants/${pending.id}/approve`, {
+      comment: 'Reviewed in the e2e test.',
+    }),
+  );
   // The approval's run is requested after the debounce, so "no run busy" can be seen before it starts:
   // wait for what a person would see instead, the gateway reported and nothing missing.
   await expect

@@ -23,7 +23,11 @@ test('unbound warning → bind → identity locked by a grant → engineer canno
     destination: destination.host,
     port: 443,
   });
-  await expectOk(await approver.send('POST', `/api/v1/grants/${grant.id}/approve`, {}));
+  await expectOk(
+    await approver.send('POST', `/api/v1/grants/${grant.id}/approve`, {
+      comment: 'Reviewed in the e2e test.',
+    }),
+  );
 
   const page = await browser.newPage();
   await signIn(page, ENGINEER);

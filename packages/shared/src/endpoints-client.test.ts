@@ -28,6 +28,7 @@ const GRANT = {
   decidedBy: null,
   decidedAt: null,
   reason: null,
+  source: null,
 };
 
 function answer(status: number, body: string, headers: Record<string, string> = {}): TransportResponse {

@@ -51,6 +51,7 @@ import {
 } from './schemas/destinations.ts';
 import { ExplainQuerySchema, ExplainSchema } from './schemas/explain.ts';
 import { FlowIngestBodySchema, FlowIngestResultSchema } from './schemas/flows.ts';
+import { GrantReviewSchema } from './schemas/grant-review.ts';
 import {
   ApproveBodySchema,
   CancelBodySchema,
@@ -251,6 +252,13 @@ export const endpoints = {
     response: pageOf(GrantSchema),
   },
   getGrant: { method: 'GET', path: '/api/v1/grants/{id}', ...id, status: 200, response: GrantSchema },
+  getGrantReview: {
+    method: 'GET',
+    path: '/api/v1/grants/{id}/review',
+    ...id,
+    status: 200,
+    response: GrantReviewSchema,
+  },
   approveGrant: {
     method: 'POST',
     path: '/api/v1/grants/{id}/approve',

@@ -11,6 +11,7 @@ export * from './schemas/auth.ts';
 export * from './schemas/common.ts';
 export * from './schemas/destinations.ts';
 export * from './schemas/grants.ts';
+export * from './schemas/grant-review.ts';
 export * from './schemas/services.ts';
 export * from './schemas/settings.ts';
 export * from './schemas/reconcile.ts';

@@ -95,6 +95,7 @@ export const ROUTE_POLICIES = {
   'GET /api/v1/grants': 'grants.read',
   'POST /api/v1/grants': 'grants.request',
   'GET /api/v1/grants/:id': 'grants.read',
+  'GET /api/v1/grants/:id/review': 'grants.read',
   'POST /api/v1/grants/:id/approve': 'grants.decide',
   'POST /api/v1/grants/:id/reject': 'grants.decide',
   'POST /api/v1/grants/:id/revoke': 'grants.decide',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { parseHostname } from './hostname.ts';
 import { PortSchema } from './primitives.ts';
-import { JustificationSchema } from './schemas/grants.ts';
+import { JustificationSchema, SourceRefSchema } from './schemas/grants.ts';
 
 /**
  * A rule from a service repository's `manifests/egress/external/` folder, named by its file:
@@ -49,4 +49,5 @@ export const RulesSyncBodySchema = z.strictObject({
   justification: JustificationSchema.optional().meta({
     description: 'Used for the requests this sync creates.',
   }),
+  source: SourceRefSchema.optional(),
 });

@@ -172,7 +172,9 @@ describe('one audit row per change', () => {
   it('records an activating approval as grant.approved and grant.activated, both with the request id, and a revoke as one row', async () => {
     const g = await f.grant();
     const before = await auditCount();
-    const res = await call('approver', 'POST', `/api/v1/grants/${g.id}/approve`, 'test-req-activate');
+    const res = await call('approver', 'POST', `/api/v1/grants/${g.id}/approve`, 'test-req-activate', {
+      comment: 'Reviewed for the test.',
+    });
     expect(res.statusCode).toBe(200);
     const rows = await t.db.auditEvent.findMany({
       where: { seq: { gt: BigInt(before) } },
@@ -228,8 +230,18 @@ describe('one audit row per change', () => {
         }),
         400,
       ],
-      [call('approver', 'POST', `/api/v1/grants/${g.id}/approve`, 'f3'), 409],
-      [call('engineer', 'POST', `/api/v1/grants/${g.id}/approve`, 'f4'), 403],
+      [
+        call('approver', 'POST', `/api/v1/grants/${g.id}/approve`, 'f3', {
+          comment: 'Reviewed for the test.',
+        }),
+        409,
+      ],
+      [
+        call('engineer', 'POST', `/api/v1/grants/${g.id}/approve`, 'f4', {
+          comment: 'Reviewed for the test.',
+        }),
+        403,
+      ],
       [call('engineer', 'PATCH', `/api/v1/services/${svc.id}`, 'f5', { namespace: 'Not-Valid' }), 400],
     ];
     for (const [pending, status] of failures) expect((await pending).statusCode).toBe(status);

@@ -27,7 +27,11 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const approve = async (id: string) => {
-  const res = await t.as('approver', { method: 'POST', url: `/api/v1/grants/${id}/approve`, payload: {} });
+  const res = await t.as('approver', {
+    method: 'POST',
+    url: `/api/v1/grants/${id}/approve`,
+    payload: { comment: 'Reviewed for the test.' },
+  });
   expect(res.statusCode, res.body).toBe(200);
 };
 

@@ -40,9 +40,15 @@ const step = (e: Explain, check: string) => {
   return s;
 };
 const approve = (id: string, who: Parameters<TestApp['as']>[0] = 'approver') =>
-  t.as(who, { method: 'POST', url: `/api/v1/grants/${id}/approve`, payload: {} }).then((r) => {
-    expect(r.statusCode, r.body).toBe(200);
-  });
+  t
+    .as(who, {
+      method: 'POST',
+      url: `/api/v1/grants/${id}/approve`,
+      payload: { comment: 'Reviewed for the test.' },
+    })
+    .then((r) => {
+      expect(r.statusCode, r.body).toBe(200);
+    });
 
 async function fleet(namespace = 'payments') {
   const service = await t.factories.service({ namespace });

@@ -39,7 +39,11 @@ describe('grant expiry', () => {
       port: 443,
       expiresAt: inSeconds(2),
     });
-    const approved = await t.as('approver', { method: 'POST', url: `/api/v1/grants/${g.id}/approve` });
+    const approved = await t.as('approver', {
+      method: 'POST',
+      url: `/api/v1/grants/${g.id}/approve`,
+      payload: { comment: 'Reviewed for the test.' },
+    });
     expect(approved.statusCode, approved.body).toBe(200);
     expect(approved.json()).toMatchObject({ state: 'active' });
     // An active grant without expiry and one expiring much later are left alone.
@@ -47,7 +51,13 @@ describe('grant expiry', () => {
     const later = await f.grant({ expiresAt: inSeconds(3600) });
     for (const other of [forever, later])
       expect(
-        (await t.as('approver', { method: 'POST', url: `/api/v1/grants/${other.id}/approve` })).statusCode,
+        (
+          await t.as('approver', {
+            method: 'POST',
+            url: `/api/v1/grants/${other.id}/approve`,
+            payload: { comment: 'Reviewed for the test.' },
+          })
+        ).statusCode,
       ).toBe(200);
 
     await waitForState(g.id, 'expired', 10_000);
@@ -104,7 +114,11 @@ describe('grant expiry', () => {
       expiresAt: inSeconds(1),
     });
     await waitForState(g.id, 'cancelled', 10_000);
-    const res = await t.as('approver', { method: 'POST', url: `/api/v1/grants/${g.id}/approve` });
+    const res = await t.as('approver', {
+      method: 'POST',
+      url: `/api/v1/grants/${g.id}/approve`,
+      payload: { comment: 'Reviewed for the test.' },
+    });
     expect(res.statusCode, res.body).toBe(409);
     const row = await t.db.grant.findUniqueOrThrow({ where: { id: g.id }, include: { approvals: true } });
     expect(row).toMatchObject({ state: 'cancelled', decidedById: null });

@@ -44,7 +44,8 @@ function expectFields(res: LightMyRequestResponse, status: number, field: string
 async function activeGrant(overrides: Parameters<Factories['grant']>[0] = {}): Promise<Grant> {
   const g = await f.grant(overrides);
   const approvers = [t.users.approver, await t.addUser('approver')];
-  for (const a of approvers.slice(0, g.requiredApprovals)) expectStatus(await act(a, g.id, 'approve'), 200);
+  for (const a of approvers.slice(0, g.requiredApprovals))
+    expectStatus(await act(a, g.id, 'approve', { comment: 'Reviewed for the test.' }), 200);
   return g;
 }
 
@@ -188,13 +189,18 @@ describe('POST /grants', () => {
     const dest = await f.destination();
     expectStatus(await request({ service: svc.name, destination: dest.host, port: 443 }, 'viewer'), 403);
     const g = await f.grant({ service: svc.name, destination: dest.host, port: 443 });
-    expectStatus(await act('engineer', g.id, 'approve'), 403);
+    expectStatus(await act('engineer', g.id, 'approve', { comment: 'Reviewed for the test.' }), 403);
     expectStatus(await act('engineer', g.id, 'reject', { reason: 'nope, not me' }), 403);
     expectStatus(await act('viewer', g.id, 'cancel'), 403);
   });
 
   it('answers 404 for an unknown grant', async () => {
-    expectStatus(await act('approver', '00000000-0000-4000-8000-000000000000', 'approve'), 404);
+    expectStatus(
+      await act('approver', '00000000-0000-4000-8000-000000000000', 'approve', {
+        comment: 'Reviewed for the test.',
+      }),
+      404,
+    );
     expectStatus(
       await t.as('viewer', { method: 'GET', url: '/api/v1/grants/00000000-0000-4000-8000-000000000000' }),
       404,
@@ -215,7 +221,10 @@ describe('approve', () => {
     expect(
       (await t.as('viewer', { method: 'GET', url: `/api/v1/grants/${mine.json<Grant>().id}` })).json(),
     ).toMatchObject({ state: 'pending', approvals: [] });
-    expectStatus(await act('approver', mine.json<Grant>().id, 'approve'), 200);
+    expectStatus(
+      await act('approver', mine.json<Grant>().id, 'approve', { comment: 'Reviewed for the test.' }),
+      200,
+    );
   });
 
   it('counts the same approver once (409) and activates a sensitive grant after two distinct approvers', async () => {
@@ -223,7 +232,7 @@ describe('approve', () => {
     expect(g.requiredApprovals).toBe(2);
     const [a, b] = [t.users.approver, await t.addUser('approver')];
 
-    const first = await act(a, g.id, 'approve');
+    const first = await act(a, g.id, 'approve', { comment: 'Reviewed for the test.' });
     expectStatus(first, 200);
     expect(first.json()).toMatchObject({
       state: 'pending',
@@ -231,7 +240,7 @@ describe('approve', () => {
       decidedAt: null,
     });
 
-    const again = await act(a, g.id, 'approve');
+    const again = await act(a, g.id, 'approve', { comment: 'Reviewed for the test.' });
     expectStatus(again, 409);
     expect(await t.db.grantApproval.count({ where: { grantId: g.id } })).toBe(1);
 
@@ -249,8 +258,12 @@ describe('approve', () => {
   it('needs two approvals for a port-wide grant', async () => {
     const svc = await f.service();
     const g = await f.grant({ service: svc.name, destination: null, port: 6379 });
-    expect((await act('approver', g.id, 'approve')).json()).toMatchObject({ state: 'pending' });
-    expect((await act('admin', g.id, 'approve')).json()).toMatchObject({ state: 'active' });
+    expect(
+      (await act('approver', g.id, 'approve', { comment: 'Reviewed for the test.' })).json(),
+    ).toMatchObject({ state: 'pending' });
+    expect((await act('admin', g.id, 'approve', { comment: 'Reviewed for the test.' })).json()).toMatchObject(
+      { state: 'active' },
+    );
   });
 });
 
@@ -268,7 +281,7 @@ describe('reject, cancel, revoke', () => {
       reason: 'use the internal mirror',
       decidedBy: t.users.approver.email,
     });
-    expectStatus(await act('approver', g.id, 'approve'), 409);
+    expectStatus(await act('approver', g.id, 'approve', { comment: 'Reviewed for the test.' }), 409);
     expectStatus(await act('approver', g.id, 'reject', { reason: 'rejecting it twice' }), 409);
   });
 
@@ -299,7 +312,7 @@ describe('reject, cancel, revoke', () => {
       decidedBy: t.users.approver.email,
     });
     expectStatus(await act('approver', active.id, 'revoke', { reason: 'revoking it twice' }), 409);
-    expectStatus(await act('approver', active.id, 'approve'), 409);
+    expectStatus(await act('approver', active.id, 'approve', { comment: 'Reviewed for the test.' }), 409);
   });
 });
 
@@ -324,7 +337,7 @@ describe('GET /grants', () => {
     const g2 = await f.grant({ service: svc.name, destination: d2.host, port: 443 });
     const g3 = await f.grant({ service: svc.name, destination: d2.host, port: 80 });
     const g4 = await f.grant({ service: svc.name, destination: null, port: 8080 });
-    expectStatus(await act('approver', g2.id, 'approve'), 200);
+    expectStatus(await act('approver', g2.id, 'approve', { comment: 'Reviewed for the test.' }), 200);
     expectStatus(await act('approver', g3.id, 'reject', { reason: 'plain http is not allowed' }), 200);
     const other = await f.grant({ destination: d1.host, port: 443 }); // another service, same destination
 

@@ -156,9 +156,9 @@ describe('grant notifications', () => {
     const g = await f.grant({ destinationOverrides: { sensitivity: 'sensitive' } });
     const second = await t.addUser('approver');
     await drain();
-    await act('approver', g.id, 'approve');
+    await act('approver', g.id, 'approve', { comment: 'Reviewed for the test.' });
     await drain();
-    await act(second, g.id, 'approve');
+    await act(second, g.id, 'approve', { comment: 'Reviewed for the test.' });
     await drain();
     const events = received(hook, g.id);
     expect(
@@ -182,11 +182,11 @@ describe('grant notifications', () => {
     await act('approver', rejected.id, 'reject', { reason: 'Use the internal mirror instead.' });
     const revoked = await f.grant({ destination: null, port: 8443 });
     const approver2 = await t.addUser('approver');
-    await act('approver', revoked.id, 'approve');
-    await act(approver2, revoked.id, 'approve');
+    await act('approver', revoked.id, 'approve', { comment: 'Reviewed for the test.' });
+    await act(approver2, revoked.id, 'approve', { comment: 'Reviewed for the test.' });
     await act('approver', revoked.id, 'revoke', { reason: 'Incident 42.' });
     const expiring = await f.grant({ expiresAt: new Date(clock.now().getTime() + 3600_000).toISOString() });
-    await act('approver', expiring.id, 'approve');
+    await act('approver', expiring.id, 'approve', { comment: 'Reviewed for the test.' });
     offsetMs += 2 * 3600_000;
     await waitFor(
       async () => (await t.db.grant.findUniqueOrThrow({ where: { id: expiring.id } })).state === 'expired',
@@ -286,7 +286,7 @@ describe('grant notifications', () => {
       enabled: false,
     });
     const approved = await f.grant();
-    await act('approver', approved.id, 'approve');
+    await act('approver', approved.id, 'approve', { comment: 'Reviewed for the test.' });
     const rejected = await f.grant();
     await act('approver', rejected.id, 'reject', { reason: 'Not needed.' });
     await drain();

@@ -28,7 +28,10 @@ const grantState = async (id: string) => (await req('viewer', 'GET', `/api/v1/gr
 async function approve(g: Grant): Promise<void> {
   const approvers = [t.users.approver, t.users.admin];
   for (const a of approvers.slice(0, g.requiredApprovals))
-    expectStatus(await req(a, 'POST', `/api/v1/grants/${g.id}/approve`), 200);
+    expectStatus(
+      await req(a, 'POST', `/api/v1/grants/${g.id}/approve`, { comment: 'Reviewed for the test.' }),
+      200,
+    );
 }
 
 describe('services', () => {
@@ -221,10 +224,22 @@ describe('destinations', () => {
     expectStatus(res, 200);
     expect(res.json()).toMatchObject({ sensitivity: 'sensitive' });
     expect(await grantState(pending.id)).toMatchObject({ requiredApprovals: 2 });
-    expect((await req('approver', 'POST', `/api/v1/grants/${pending.id}/approve`)).json()).toMatchObject({
+    expect(
+      (
+        await req('approver', 'POST', `/api/v1/grants/${pending.id}/approve`, {
+          comment: 'Reviewed for the test.',
+        })
+      ).json(),
+    ).toMatchObject({
       state: 'pending',
     });
-    expect((await req('admin', 'POST', `/api/v1/grants/${pending.id}/approve`)).json()).toMatchObject({
+    expect(
+      (
+        await req('admin', 'POST', `/api/v1/grants/${pending.id}/approve`, {
+          comment: 'Reviewed for the test.',
+        })
+      ).json(),
+    ).toMatchObject({
       state: 'active',
     });
     // New requests need two from the start.

@@ -37,7 +37,10 @@ const auditCount = (targetId: string) => t.db.auditEvent.count({ where: { target
 
 async function approve(g: Grant): Promise<void> {
   for (const a of [t.users.approver, approver2].slice(0, g.requiredApprovals))
-    expectStatus(await req(a, 'POST', `/api/v1/grants/${g.id}/approve`), 200);
+    expectStatus(
+      await req(a, 'POST', `/api/v1/grants/${g.id}/approve`, { comment: 'Reviewed for the test.' }),
+      200,
+    );
 }
 
 /** A service in team-a with one grant requested by the default engineer; approved unless `pending`. */
@@ -124,12 +127,22 @@ describe('identity changes of a service with live grants', () => {
 
   it('refuses a pending sensitive grant half-approved', async () => {
     const { svc, grant } = await grantedService('sensitive', 'pending');
-    expectStatus(await req(t.users.approver, 'POST', `/api/v1/grants/${grant.id}/approve`), 200);
+    expectStatus(
+      await req(t.users.approver, 'POST', `/api/v1/grants/${grant.id}/approve`, {
+        comment: 'Reviewed for the test.',
+      }),
+      200,
+    );
     expectStatus(
       await req(eng2, 'PATCH', `/api/v1/services/${svc.id}`, { selector: { matchLabels: { app: 'other' } } }),
       409,
     );
-    expectStatus(await req(approver2, 'POST', `/api/v1/grants/${grant.id}/approve`), 200);
+    expectStatus(
+      await req(approver2, 'POST', `/api/v1/grants/${grant.id}/approve`, {
+        comment: 'Reviewed for the test.',
+      }),
+      200,
+    );
     expect((await getService(svc.id)).selector).toEqual({ matchLabels: { app: 'alpha' } });
   });
 

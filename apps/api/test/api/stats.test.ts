@@ -14,8 +14,16 @@ beforeAll(async () => {
     const svc = await t.factories.service();
     grants.push(await t.factories.grant({ service: svc.name, destination: dest.host, port: 443 }));
   }
-  await t.as('approver', { method: 'POST', url: `/api/v1/grants/${grants[0]!.id}/approve` });
-  await t.as('approver', { method: 'POST', url: `/api/v1/grants/${grants[1]!.id}/approve` });
+  await t.as('approver', {
+    method: 'POST',
+    url: `/api/v1/grants/${grants[0]!.id}/approve`,
+    payload: { comment: 'Reviewed for the test.' },
+  });
+  await t.as('approver', {
+    method: 'POST',
+    url: `/api/v1/grants/${grants[1]!.id}/approve`,
+    payload: { comment: 'Reviewed for the test.' },
+  });
   await t.as('approver', {
     method: 'POST',
     url: `/api/v1/grants/${grants[2]!.id}/reject`,

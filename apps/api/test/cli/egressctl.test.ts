@@ -52,21 +52,78 @@ afterAll(async () => {
 const rulesDir = () => join(dir, 'manifests/egress/external');
 
 describe('egressctl rules sync', () => {
-  it('requests what the rule files declare and reports unknown destinations with exit 3', async () => {
+  it('refuses a port-wide rule without --allow-port-wide (exit 2), filing nothing', async () => {
     await mkdir(rulesDir(), { recursive: true });
     for (const f of ['github.com:443.rule', '443.rule', 'unknown.example.org:443.rule'])
       await writeFile(join(rulesDir(), f), '');
+    const before = await t.db.grant.count();
     const r = await cli(['rules', 'sync', '--service', 'service.github']);
+    expect(r.code).toBe(EXIT.usage);
+    expect(r.err).toContain('443.rule asks for port-wide access');
+    expect(r.err).toContain('--allow-port-wide');
+    expect(r.out).toBe('');
+    expect(await t.db.grant.count()).toBe(before);
+  });
+
+  it('requests what the rule files declare and reports unknown destinations with exit 3', async () => {
+    const r = await cli(['rules', 'sync', '--service', 'service.github', '--allow-port-wide'], {
+      GITHUB_REPOSITORY: 'acme/github-sync',
+      GITHUB_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    });
     expect(r.code, r.err).toBe(EXIT.unknownDestinations);
     expect(r.out).toContain('requested  github.com:443 (pending)');
     expect(r.out).toContain('requested  *:443 (pending)');
     expect(r.err).toContain('unknown destination unknown.example.org');
+    // Each request names where it came from: token, repository and commit, in its fields and its words.
+    const wide = (
+      await t.as('viewer', { method: 'GET', url: '/api/v1/grants?service=service.github&destination=*' })
+    ).json<{ items: Grant[] }>().items[0];
+    expect(wide?.source).toEqual({
+      token: 'engineer test token',
+      repository: 'acme/github-sync',
+      commit: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    });
+    expect(wide?.justification).toBe(
+      'Declared in the rule files (manifests/egress/external) of acme/github-sync at commit a1b2c3d4e5f60718293a4b5c6d7e8f9012345678.',
+    );
+  });
+
+  it('--repository and --commit win over the CI variables, and name the source in a given justification', async () => {
+    await t.factories.service({ name: 'service.flags', namespace: 'payments' });
+    const flagsDir = join(dir, 'flags-rules');
+    await mkdir(flagsDir, { recursive: true });
+    await writeFile(join(flagsDir, 'github.com:22.rule'), '');
+    const r = await cli(
+      [
+        'rules',
+        'sync',
+        '--service',
+        'service.flags',
+        '--dir',
+        flagsDir,
+        '--repository',
+        'acme/flags',
+        '--commit',
+        'abcdef1',
+        '--justification',
+        'Clones the deploy keys repository over SSH.',
+      ],
+      { GITHUB_REPOSITORY: 'acme/ignored', GITHUB_SHA: '0000000000000000000000000000000000000000' },
+    );
+    expect(r.code, r.err).toBe(EXIT.ok);
+    const g = (await t.as('viewer', { method: 'GET', url: '/api/v1/grants?service=service.flags' })).json<{
+      items: Grant[];
+    }>().items[0];
+    expect(g?.source).toMatchObject({ repository: 'acme/flags', commit: 'abcdef1' });
+    expect(g?.justification).toBe(
+      'Clones the deploy keys repository over SSH. (rule files of acme/flags at commit abcdef1)',
+    );
   });
 
   it('is idempotent: a second sync changes nothing', async () => {
     await unlink(join(rulesDir(), 'unknown.example.org:443.rule'));
     const before = await t.db.grant.count();
-    const r = await cli(['rules', 'sync', '--service', 'service.github']);
+    const r = await cli(['rules', 'sync', '--service', 'service.github', '--allow-port-wide']);
     expect(r.code, r.err).toBe(EXIT.ok);
     expect(r.out).toContain('unchanged  github.com:443 (pending)');
     expect(await t.db.grant.count()).toBe(before);
@@ -75,10 +132,20 @@ describe('egressctl rules sync', () => {
   it('status exits 5 while grants are pending, 0 once approved', async () => {
     expect((await cli(['status', '--service', 'service.github'])).code).toBe(EXIT.pending);
     const approver2 = await t.addUser('approver', 'second-approver');
-    const pending = await t.db.grant.findMany({ where: { state: 'pending' } });
+    const pending = await t.db.grant.findMany({
+      where: { state: 'pending', service: { name: 'service.github' } },
+    });
     for (const g of pending) {
-      await t.as('approver', { method: 'POST', url: `/api/v1/grants/${g.id}/approve` });
-      await t.as(approver2, { method: 'POST', url: `/api/v1/grants/${g.id}/approve` });
+      await t.as('approver', {
+        method: 'POST',
+        url: `/api/v1/grants/${g.id}/approve`,
+        payload: { comment: 'Reviewed for the test.' },
+      });
+      await t.as(approver2, {
+        method: 'POST',
+        url: `/api/v1/grants/${g.id}/approve`,
+        payload: { comment: 'Reviewed for the test.' },
+      });
     }
     const r = await cli(['status', '--service', 'service.github']);
     expect(r.code).toBe(EXIT.ok);
@@ -116,8 +183,11 @@ describe('egressctl rules sync', () => {
 
   it('a viewer token cannot sync rules (exit 4)', async () => {
     expect(
-      (await cli(['rules', 'sync', '--service', 'service.github'], { EGRESS_TOKEN: t.users.viewer.token }))
-        .code,
+      (
+        await cli(['rules', 'sync', '--service', 'service.github', '--allow-port-wide'], {
+          EGRESS_TOKEN: t.users.viewer.token,
+        })
+      ).code,
     ).toBe(EXIT.auth);
   });
 });

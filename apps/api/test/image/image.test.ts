@@ -358,7 +358,9 @@ describe(`the container image ${IMAGE}`, () => {
     });
     expect(requested.status, JSON.stringify(requested.body)).toBe(201);
     const approver = await session('approver@example.com', approverPassword);
-    const approved = await approver('POST', `/api/v1/grants/${String(requested.body.id)}/approve`, {});
+    const approved = await approver('POST', `/api/v1/grants/${String(requested.body.id)}/approve`, {
+      comment: 'Reviewed by the image test.',
+    });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     expect(approved.body.state).toBe('active');
 

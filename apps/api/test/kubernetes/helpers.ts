@@ -268,11 +268,15 @@ export async function approve(t: TestApp, grantId: string, second: TestUser): Pr
   const first = await t.as('approver', {
     method: 'POST',
     url: `/api/v1/grants/${grantId}/approve`,
-    payload: {},
+    payload: { comment: 'Reviewed for the test.' },
   });
   expect(first.statusCode, first.body).toBe(200);
   if (first.json<{ state: string }>().state === 'active') return;
-  const next = await t.as(second, { method: 'POST', url: `/api/v1/grants/${grantId}/approve`, payload: {} });
+  const next = await t.as(second, {
+    method: 'POST',
+    url: `/api/v1/grants/${grantId}/approve`,
+    payload: { comment: 'Reviewed for the test.' },
+  });
   expect(next.statusCode, next.body).toBe(200);
   expect(next.json<{ state: string }>().state).toBe('active');
 }

@@ -116,8 +116,16 @@ describe('directory target', () => {
       },
     });
     const id = grant.json<{ id: string }>().id;
-    await t.as('approver', { method: 'POST', url: `/api/v1/grants/${id}/approve` });
-    const second = await t.as(approver2, { method: 'POST', url: `/api/v1/grants/${id}/approve` });
+    await t.as('approver', {
+      method: 'POST',
+      url: `/api/v1/grants/${id}/approve`,
+      payload: { comment: 'Reviewed for the test.' },
+    });
+    const second = await t.as(approver2, {
+      method: 'POST',
+      url: `/api/v1/grants/${id}/approve`,
+      payload: { comment: 'Reviewed for the test.' },
+    });
     expect(second.json<{ state: string }>().state).toBe('active');
     const policyFile = join(dir, 'egress-gateways/networkpolicy-github-com.yaml');
     const deadline = Date.now() + 10_000;

@@ -21,6 +21,12 @@ const dateText = z
   .optional()
   .catch(undefined);
 const flag = searchEnum(['true']);
+const inboxSearchShape = {
+  sensitivity: SensitivitySchema.optional().catch(undefined),
+  portWide: searchEnum(['true', 'false']),
+  team: searchText,
+  waiting: flag,
+};
 const portNumber = z.coerce.number().int().min(1).max(65535).optional().catch(undefined);
 
 export const dashboardRoute = createRoute({
@@ -38,6 +44,7 @@ export const requestsRoute = createRoute({
   validateSearch: z.object({
     view: searchEnum(['inbox', 'mine']),
     state: searchEnum(GRANT_STATES),
+    ...inboxSearchShape,
     ...pageSearchShape,
   }),
   component: lazyRouteComponent(
@@ -72,6 +79,9 @@ export const grantsRoute = createRoute({
 export const grantRoute = createRoute({
   getParentRoute: parent,
   path: 'grants/$grantId',
+  // The inbox's filters, when the review was opened from the inbox: the breadcrumb and "Approve & next"
+  // walk the same filtered inbox.
+  validateSearch: z.object({ from: searchEnum(['inbox']), ...inboxSearchShape }),
   component: lazyRouteComponent(
     () => import('../features/grants/components/grant-detail-page.tsx'),
     'GrantDetailPage',

@@ -35,6 +35,38 @@ export const ApproveBodySchema = z.strictObject({ comment: text(2000).optional()
 export const ReasonBodySchema = z.strictObject({ reason: text(2000) });
 export const CancelBodySchema = z.strictObject({ reason: text(2000).optional() }).nullish();
 
+/** Where a request came from when automation filed it: the API token, and the repository and commit it named. */
+export const GrantSourceSchema = z
+  .object({
+    token: z.string().nullable().meta({ description: 'Name of the API token that filed the request.' }),
+    repository: z.string().nullable().meta({ description: 'Source repository, e.g. "acme/payments".' }),
+    commit: z
+      .string()
+      .nullable()
+      .meta({ description: 'Commit of that repository the rule files came from.' }),
+  })
+  .meta({ id: 'GrantSource' });
+export type GrantSource = z.infer<typeof GrantSourceSchema>;
+
+/** A repository and commit as a pipeline names them (rules sync); both optional, each bounded. */
+export const SourceRefSchema = z
+  .strictObject({
+    repository: z
+      .string()
+      .trim()
+      .min(1, { error: 'must not be empty' })
+      .max(200, { error: 'must be at most 200 characters' })
+      .regex(/^[\w.\-/:@]+$/, { error: 'may hold letters, digits and . - _ / : @ only' })
+      .optional(),
+    commit: z
+      .string()
+      .trim()
+      .regex(/^[0-9a-fA-F]{7,64}$/, { error: 'must be a commit hash (7 to 64 hexadecimal digits)' })
+      .transform((v) => v.toLowerCase())
+      .optional(),
+  })
+  .meta({ description: 'The repository and commit the rule files were read from (shown to approvers).' });
+
 export const ApprovalSchema = z.object({
   approver: z.string(),
   at: TimestampSchema,
@@ -66,6 +98,9 @@ export const GrantSchema = z
     decidedAt: TimestampSchema.nullable(),
     decidedBy: z.string().nullable(),
     reason: z.string().nullable(),
+    source: GrantSourceSchema.nullable().meta({
+      description: 'Null for a request made in the console; otherwise the token and source it came from.',
+    }),
   })
   .meta({ id: 'Grant' });
 export type Grant = z.infer<typeof GrantSchema>;
@@ -79,6 +114,16 @@ export const GrantListQuerySchema = PageQuerySchema.extend({
     .optional()
     .meta({ description: 'Destination host; "*" for port-wide grants.' }),
   requestedBy: z.string().max(254).optional().meta({ description: 'Requester email.' }),
+  sensitivity: SensitivitySchema.optional().meta({ description: "The destination's sensitivity." }),
+  portWide: z
+    .enum(['true', 'false'])
+    .optional()
+    .meta({ description: 'Only port-wide grants (true) or only destination grants (false).' }),
+  team: z.string().max(100).optional().meta({ description: "The service's owning team." }),
+  waitingOnMe: z.enum(['true']).optional().meta({
+    description:
+      'Only pending requests the caller may still decide: not requested by them, not yet approved by them.',
+  }),
   order: z.enum(['asc', 'desc']).default('desc').meta({
     description:
       'By request time: desc (newest first, default) or asc (oldest first, e.g. an approval inbox).',

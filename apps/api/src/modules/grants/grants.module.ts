@@ -5,6 +5,8 @@ import { Counter } from 'prom-client';
 
 import { createCloseOpenGrants } from './close-open-grants.ts';
 import { createGrantExpiryWorker } from './grant-expiry.worker.ts';
+import { createGrantReviewRepository } from './grant-review.repository.ts';
+import { createGrantReview } from './grant-review.service.ts';
 import { createGrantsRepository } from './grants.repository.ts';
 import { grantsRoutes } from './grants.routes.ts';
 import { createGrantsService } from './grants.service.ts';
@@ -23,7 +25,12 @@ export async function grantsModule(app: FastifyInstance) {
     help: 'Grants moved to expired by the expiry sweep of this instance',
     registers: [app.metrics.registry],
   });
-  await app.register(grantsRoutes, { service });
+  const review = createGrantReview({
+    repo,
+    reviewRepo: createGrantReviewRepository(app.db),
+    clock: app.clock,
+  });
+  await app.register(grantsRoutes, { service, review });
   return {
     /** For other modules: requests and revocations through the state machine (the rule-file sync). */
     service,

@@ -14,6 +14,15 @@ export interface GrantFilter {
   service?: string | undefined;
   destination?: string | undefined;
   requestedBy?: string | undefined;
+  sensitivity?: Sensitivity | undefined;
+  portWide?: 'true' | 'false' | undefined;
+  team?: string | undefined;
+  waitingOnMe?: 'true' | undefined;
+}
+
+/** Who lists: "waiting on me" means pending, not requested by this user, not yet approved by them. */
+export interface ListViewer {
+  userId: string;
 }
 
 export interface NewGrant {
@@ -25,6 +34,11 @@ export interface NewGrant {
   requestedById: string;
   requestedAt: Date;
   expiresAt: Date | null;
+  /** The API token that filed it (its name kept as it was), and the source a rules sync named. */
+  requestTokenId?: string | null;
+  requestTokenName?: string | null;
+  sourceRepository?: string | null;
+  sourceCommit?: string | null;
 }
 
 export interface GrantDecision {
@@ -60,6 +74,9 @@ interface Row {
   decided_at: Date | null;
   decided_by: string | null;
   reason: string | null;
+  request_token_name: string | null;
+  source_repository: string | null;
+  source_commit: string | null;
   approvals: { approverId: string; approver: string; at: string; comment: string | null }[];
 }
 
@@ -89,6 +106,10 @@ function toRecord(r: Row): GrantRecord {
     decidedAt: iso(r.decided_at),
     decidedBy: r.decided_by ?? (r.decided_at ? 'system' : null),
     reason: r.reason,
+    source:
+      r.request_token_name === null && r.source_repository === null && r.source_commit === null
+        ? null
+        : { token: r.request_token_name, repository: r.source_repository, commit: r.source_commit },
     requestedById: r.requested_by_id,
     approverIds: r.approvals.map((a) => a.approverId),
   };
@@ -111,6 +132,7 @@ function selectGrants(tx: Tx | Db, where: Prisma.Sql, order: Prisma.Sql, limit: 
            d.host AS destination, d.sensitivity::text AS destination_sensitivity, g.port,
            g.state::text AS state, g.justification, g.requested_by_id, ru.email AS requested_by, g.requested_at,
            g.expires_at, g.required_approvals, g.decided_at, du.email AS decided_by, g.reason,
+           g.request_token_name, g.source_repository, g.source_commit,
            COALESCE((SELECT json_agg(json_build_object('approverId', a.approver_id, 'approver', au.email, 'at', a.at, 'comment', a.comment) ORDER BY a.at, a.id)
                      FROM grant_approvals a JOIN users au ON au.id = a.approver_id WHERE a.grant_id = g.id), '[]'::json) AS approvals
     FROM page g
@@ -121,7 +143,26 @@ function selectGrants(tx: Tx | Db, where: Prisma.Sql, order: Prisma.Sql, limit: 
     ORDER BY ${order}`;
 }
 
-function where(f: GrantFilter): Prisma.Sql {
+/** The inbox's filters: sensitivity, port-wide, team and "waiting on me". */
+function inboxParts(f: GrantFilter, viewer: ListViewer | null): Prisma.Sql[] {
+  const parts: Prisma.Sql[] = [];
+  if (f.sensitivity)
+    parts.push(
+      sql`g.destination_id IN (SELECT id FROM destinations WHERE sensitivity = ${f.sensitivity}::"Sensitivity")`,
+    );
+  if (f.portWide === 'true') parts.push(sql`g.destination_id IS NULL`);
+  if (f.portWide === 'false') parts.push(sql`g.destination_id IS NOT NULL`);
+  if (f.team) parts.push(sql`g.service_id IN (SELECT id FROM services WHERE team = ${f.team})`);
+  if (f.waitingOnMe === 'true') {
+    // Without a signed-in user nothing waits on "me".
+    const me = viewer?.userId ?? '00000000-0000-0000-0000-000000000000';
+    parts.push(sql`g.state = 'pending' AND g.requested_by_id <> ${me}::uuid
+      AND NOT EXISTS (SELECT 1 FROM grant_approvals a WHERE a.grant_id = g.id AND a.approver_id = ${me}::uuid)`);
+  }
+  return parts;
+}
+
+function where(f: GrantFilter, viewer: ListViewer | null = null): Prisma.Sql {
   const parts: Prisma.Sql[] = [sql`TRUE`];
   if (f.state) parts.push(sql`g.state = ${f.state}::"GrantState"`);
   // Names and hosts are unique among live rows only: filters mean the live service or destination.
@@ -136,6 +177,7 @@ function where(f: GrantFilter): Prisma.Sql {
     );
   if (f.requestedBy)
     parts.push(sql`g.requested_by_id IN (SELECT id FROM users WHERE email = ${f.requestedBy.toLowerCase()})`);
+  parts.push(...inboxParts(f, viewer));
   return Prisma.join(parts, ' AND ');
 }
 
@@ -160,9 +202,10 @@ export function createGrantsRepository(db: Db) {
       limit: number,
       cursor: string | undefined,
       order: 'asc' | 'desc' = 'desc',
+      viewer: ListViewer | null = null,
     ): Promise<Page<GrantDto>> {
       const conditions = [
-        where(filter),
+        where(filter, viewer),
         keysetSql(
           sql`g.requested_at, g.id`,
           cursor,
@@ -174,6 +217,41 @@ export function createGrantsRepository(db: Db) {
         order === 'desc' ? sql`g.requested_at DESC, g.id DESC` : sql`g.requested_at ASC, g.id ASC`;
       const rows = await selectGrants(db, Prisma.join(conditions, ' AND '), orderBy, limit + 1);
       return toPage(rows.map(toRecord), limit, toGrantDto, (r) => [r.requestedAt, r.id]);
+    },
+
+    /** The service's grants other than `exceptId`, newest first (the review's history). */
+    async ofService(
+      serviceId: string,
+      exceptId: string,
+      limit: number,
+      tx: Tx | Db = db,
+    ): Promise<GrantDto[]> {
+      const rows = await selectGrants(
+        tx,
+        sql`g.service_id = ${serviceId}::uuid AND g.id <> ${exceptId}::uuid`,
+        sql`g.requested_at DESC, g.id DESC`,
+        limit,
+      );
+      return rows.map((r) => toGrantDto(toRecord(r)));
+    },
+
+    /** Rejected requests for the same service, destination (null: port-wide) and port, newest first. */
+    async rejectionsOf(
+      g: { id: string; serviceId: string; destinationId: string | null; port: number },
+      limit: number,
+      tx: Tx | Db = db,
+    ): Promise<GrantDto[]> {
+      const dest =
+        g.destinationId === null
+          ? sql`g.destination_id IS NULL`
+          : sql`g.destination_id = ${g.destinationId}::uuid`;
+      const rows = await selectGrants(
+        tx,
+        sql`g.service_id = ${g.serviceId}::uuid AND ${dest} AND g.port = ${g.port} AND g.state = 'rejected' AND g.id <> ${g.id}::uuid`,
+        sql`g.requested_at DESC, g.id DESC`,
+        limit,
+      );
+      return rows.map((r) => toGrantDto(toRecord(r)));
     },
 
     findExpirable(now: Date, limit: number, tx: Tx | Db = db): Promise<{ id: string }[]> {
@@ -207,6 +285,12 @@ export function createGrantsRepository(db: Db) {
     /** The live destination of that host, with its ports. */
     findLiveDestination(host: string, tx: Tx | Db = db) {
       return tx.destination.findFirst({ where: { host, deletedAt: null }, include: { ports: true } });
+    },
+
+    /** The name of an API token (recorded on the requests it files); null when it is gone. */
+    async tokenName(id: string, tx: Tx | Db = db): Promise<string | null> {
+      const token = await tx.apiToken.findUnique({ where: { id }, select: { name: true } });
+      return token?.name ?? null;
     },
 
     /** Inserts a pending grant; a duplicate pending or active one is a unique violation. Returns its id. */

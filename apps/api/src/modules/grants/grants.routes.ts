@@ -3,6 +3,7 @@ import {
   CancelBodySchema,
   CreateGrantBodySchema,
   GrantListQuerySchema,
+  GrantReviewSchema,
   GrantSchema,
   IdParamsSchema,
   pageOf,
@@ -12,12 +13,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { auditActor, requireActor } from '../../platform/auth.plugin.ts';
 import { errorResponses } from '../../platform/errors.ts';
+import type { GrantReviewService } from './grant-review.service.ts';
 import type { GrantsService } from './grants.service.ts';
 
 const errors = errorResponses(400, 401, 403, 404, 409);
 const tags = ['grants'];
 
-export const grantsRoutes: FastifyPluginAsyncZod<{ service: GrantsService }> = async (app, { service }) => {
+export const grantsRoutes: FastifyPluginAsyncZod<{
+  service: GrantsService;
+  review: GrantReviewService;
+}> = async (app, { service, review }) => {
   app.post('/api/v1/grants', {
     schema: {
       operationId: 'requestGrant',
@@ -38,7 +43,7 @@ export const grantsRoutes: FastifyPluginAsyncZod<{ service: GrantsService }> = a
       querystring: GrantListQuerySchema,
       response: { 200: pageOf(GrantSchema), ...errors },
     },
-    handler: (req) => service.list(req.query),
+    handler: (req) => service.list(req.query, req.actor ? { userId: req.actor.userId } : null),
   });
 
   app.get('/api/v1/grants/:id', {
@@ -51,11 +56,23 @@ export const grantsRoutes: FastifyPluginAsyncZod<{ service: GrantsService }> = a
     handler: (req) => service.get(req.params.id),
   });
 
+  app.get('/api/v1/grants/:id/review', {
+    schema: {
+      operationId: 'getGrantReview',
+      tags,
+      summary: 'What an approver needs to decide: requester, identity and destination, denied flows, history',
+      params: IdParamsSchema,
+      response: { 200: GrantReviewSchema, ...errors },
+    },
+    handler: (req) => review(req.params.id),
+  });
+
   app.post('/api/v1/grants/:id/approve', {
     schema: {
       operationId: 'approveGrant',
       tags,
-      summary: 'Approve (four eyes: never the requester)',
+      summary:
+        'Approve (four eyes: never the requester; a comment is required for port-wide and sensitive requests)',
       params: IdParamsSchema,
       body: ApproveBodySchema,
       response: { 200: GrantSchema, ...errors },

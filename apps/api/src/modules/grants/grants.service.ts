@@ -8,8 +8,8 @@ import { type Db, isUniqueViolation, type Tx } from '../../platform/db.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import type { RequestActor } from '../../platform/identity.ts';
 import type { Page } from '../../platform/pagination.ts';
-import { type GrantRecord, type GrantsRepository, toGrantDto } from './grants.repository.ts';
-import { decide, type GrantCommand, requiredApprovalsFor } from './grants.transitions.ts';
+import { type GrantRecord, type GrantsRepository, type ListViewer, toGrantDto } from './grants.repository.ts';
+import { commentRequiredFor, decide, type GrantCommand, requiredApprovalsFor } from './grants.transitions.ts';
 
 type CreateGrant = z.output<typeof CreateGrantBodySchema>;
 type ListGrants = z.output<typeof GrantListQuerySchema>;
@@ -20,6 +20,30 @@ export interface DecisionInput {
   requestId: string | null;
   comment?: string | undefined;
   reason?: string | undefined;
+}
+
+/** The repository and commit a rules sync names for the requests it files (shown to approvers). */
+export interface RequestOrigin {
+  repository?: string | undefined;
+  commit?: string | undefined;
+}
+
+/** Why an approval without a comment is refused, in the approver's words. */
+function commentMissing(row: GrantRecord): AppError | null {
+  const destination =
+    row.destinationId === null ? null : { sensitivity: row.destinationSensitivity ?? 'standard' };
+  if (!commentRequiredFor(destination)) return null;
+  const what =
+    destination === null
+      ? `a port-wide request (any host on port ${row.port})`
+      : `a request for a sensitive destination (${row.destination ?? ''})`;
+  return invalid('body.comment', `is required to approve ${what}: say what you checked`);
+}
+
+function requireComment(type: string, row: GrantRecord, comment: string | undefined): void {
+  if (type !== 'approve' || comment) return;
+  const missing = commentMissing(row);
+  if (missing) throw missing;
 }
 
 const ACTION_FOR = {
@@ -58,6 +82,7 @@ export function createGrantsService(deps: {
     actor: RequestActor,
     auditActor: Actor,
     requestId: string | null,
+    origin: RequestOrigin = {},
   ): Promise<GrantDto> {
     const now = clock.now();
     const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
@@ -65,6 +90,7 @@ export function createGrantsService(deps: {
     try {
       return await db.$transaction(async (tx) => {
         const { service, destination } = await resolveTargets(tx, body);
+        const tokenName = actor.tokenId ? await repo.tokenName(actor.tokenId, tx) : null;
         const id = await repo.insert(
           {
             serviceId: service.id,
@@ -75,6 +101,10 @@ export function createGrantsService(deps: {
             requestedById: actor.userId,
             requestedAt: now,
             expiresAt,
+            requestTokenId: tokenName === null ? null : actor.tokenId,
+            requestTokenName: tokenName,
+            sourceRepository: origin.repository ?? null,
+            sourceCommit: origin.commit ?? null,
           },
           tx,
         );
@@ -132,6 +162,8 @@ export function createGrantsService(deps: {
       commandFor(type, actorId, now),
     );
     if (!decision.ok) throw new AppError(decision.code, decision.message);
+    // Checked once the state machine agrees (a decided grant answers 409 either way), before any write.
+    requireComment(type, row, input.comment);
     if (decision.addApproval)
       await repo.addApproval(row.id, { approverId: actorId, at: now, comment: input.comment ?? null }, tx);
     if (decision.decided)
@@ -209,7 +241,8 @@ export function createGrantsService(deps: {
 
   return {
     request,
-    list: (q: ListGrants): Promise<Page<GrantDto>> => repo.list(q, q.limit, q.cursor, q.order),
+    list: (q: ListGrants, viewer: ListViewer | null = null): Promise<Page<GrantDto>> =>
+      repo.list(q, q.limit, q.cursor, q.order, viewer),
     async get(id: string): Promise<GrantDto> {
       const row = await repo.findById(id);
       if (!row) throw notFound('grant');

@@ -37,6 +37,15 @@ export function requiredApprovalsFor(destination: { sensitivity: 'standard' | 's
   return destination === null || destination.sensitivity === 'sensitive' ? 2 : 1;
 }
 
+/**
+ * An approval needs a comment where the access is widest or the data most valuable: port-wide requests
+ * (any public host on the port) and sensitive destinations. The same rule as two approvals, said in
+ * words so the record shows what each approver weighed.
+ */
+export function commentRequiredFor(destination: { sensitivity: 'standard' | 'sensitive' } | null): boolean {
+  return requiredApprovalsFor(destination) > 1;
+}
+
 function approve(g: GrantSnapshot, actorId: string, now: Date): Decision {
   if (g.state !== 'pending') return notFrom('approve', g.state);
   if (actorId === g.requestedById)

@@ -97,6 +97,7 @@ export const servicesRoutes: FastifyPluginAsyncZod<{
         rules: req.body.rules,
         prune: req.body.prune ?? false,
         justification: req.body.justification,
+        source: req.body.source,
         actor: requireActor(req),
         auditActor: auditActor(req),
         requestId: req.id,

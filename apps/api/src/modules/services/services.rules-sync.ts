@@ -27,6 +27,7 @@ export interface GrantRequests {
     actor: RequestActor,
     auditActor: Actor,
     requestId: string | null,
+    origin?: { repository?: string | undefined; commit?: string | undefined },
   ): Promise<Grant>;
   revoke(
     id: string,
@@ -46,9 +47,20 @@ interface SyncInput {
   rules: Rule[];
   prune: boolean;
   justification: string | undefined;
+  /** The repository and commit the pipeline read the rule files from, when it named them. */
+  source?: { repository?: string | undefined; commit?: string | undefined } | undefined;
   actor: RequestActor;
   auditActor: Actor;
   requestId: string;
+}
+
+/** The default justification names the source when the pipeline gave one (the approver sees where from). */
+function defaultJustification(source: SyncInput['source']): string {
+  if (!source?.repository && !source?.commit) return DEFAULT_JUSTIFICATION;
+  const where = [source.repository, source.commit ? `at commit ${source.commit}` : undefined]
+    .filter(Boolean)
+    .join(' ');
+  return `Declared in the rule files (manifests/egress/external) of ${where}.`;
 }
 
 function keyOf(g: Grant): string {
@@ -77,9 +89,9 @@ export function createRulesSync({ repo, grants }: { repo: ServicesRepository; gr
       service: serviceName,
       destination: rule.destination,
       port: rule.port,
-      justification: input.justification ?? DEFAULT_JUSTIFICATION,
+      justification: input.justification ?? defaultJustification(input.source),
     };
-    return grants.request(body, input.actor, input.auditActor, input.requestId);
+    return grants.request(body, input.actor, input.auditActor, input.requestId, input.source ?? {});
   }
 
   /** Requests a grant for one rule; a port the destination lacks is reported against the rule. */

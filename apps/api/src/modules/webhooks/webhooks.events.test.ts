@@ -23,6 +23,7 @@ const grant: Grant = {
   decidedAt: null,
   decidedBy: null,
   reason: null,
+  source: null,
 };
 
 function row(

@@ -16,7 +16,44 @@ export const grantKeys = {
     [...grantKeys.sets(), filter] as const,
   details: () => [...grantKeys.all, 'detail'] as const,
   detail: (id: string) => [...grantKeys.details(), id] as const,
+  review: (id: string) => [...grantKeys.all, 'review', id] as const,
 };
+
+/** The inbox's filters, carried from the inbox to each review and back (and walked by "Approve & next"). */
+export interface InboxFilter {
+  sensitivity?: 'standard' | 'sensitive' | undefined;
+  portWide?: 'true' | 'false' | undefined;
+  team?: string | undefined;
+  waiting?: 'true' | undefined;
+}
+
+export function inboxQuery(f: InboxFilter): GrantListFilter {
+  return {
+    state: 'pending',
+    order: 'asc',
+    sensitivity: f.sensitivity,
+    portWide: f.portWide,
+    team: f.team,
+    waitingOnMe: f.waiting,
+  };
+}
+
+/** Everything an approver needs to decide one request, in one call (GET /grants/{id}/review). */
+export function grantReviewQuery(id: string) {
+  return queryOptions({
+    queryKey: grantKeys.review(id),
+    queryFn: ({ signal }) => api.getGrantReview({ params: { id } }, { signal }),
+  });
+}
+
+/**
+ * The next request in the inbox the current user may still decide, after `currentId`: oldest first,
+ * the inbox's filters kept, "waiting on me" always (a request I asked for or already approved is not next).
+ */
+export async function nextInInbox(currentId: string, f: InboxFilter): Promise<string | null> {
+  const page = await api.listGrants({ query: { ...inboxQuery(f), waitingOnMe: 'true', limit: 3 } });
+  return page.items.find((g) => g.id !== currentId)?.id ?? null;
+}
 
 export function grantListQuery(filter: GrantListFilter) {
   return queryOptions({

@@ -37,6 +37,32 @@ const OptionalText = z.object({
 });
 type Values = z.input<typeof OptionalText>;
 
+/** A comment for approvals that require one (port-wide, sensitive): the same rule the API enforces. */
+const RequiredComment = z.object({
+  text: z
+    .string()
+    .trim()
+    .min(1, { error: 'Say what you checked: approving this request needs a comment.' })
+    .max(2000, { error: 'must be at most 2000 characters' }),
+});
+
+/** Port-wide and sensitive requests need a comment to approve (the API refuses one without). */
+export function approvalNeedsComment(grant: Grant): boolean {
+  return grant.destination === null || grant.destinationSensitivity === 'sensitive';
+}
+
+/**
+ * What approving does now, in words: "Approval 2 of 2: the grant becomes active and is enforced within
+ * a second", or how many approvers are still needed.
+ */
+export function approvalConsequence(grant: Grant): string {
+  const n = grant.approvals.length + 1;
+  const m = grant.requiredApprovals;
+  if (n >= m) return `Approval ${n} of ${m}: the grant becomes active and is enforced within a second.`;
+  const left = m - n;
+  return `Approval ${n} of ${m}: ${left === 1 ? 'one more approver is' : `${left} more approvers are`} needed before it becomes active.`;
+}
+
 /** What the server answered, for the toast: the grant's new state, or how many approvals are still due. */
 function outcome(decision: Decision, grant: Grant): string {
   if (decision === 'approve') {
@@ -56,13 +82,23 @@ interface Props {
   decision: Decision;
   open: boolean;
   onClose: () => void;
+  /** Called with the server's answer once it agreed (e.g. "Approve & next" moves on). */
+  onDone?: (result: Grant) => void;
+  /** Overrides the confirm button's label (e.g. "Approve & next"). */
+  confirmLabel?: string;
 }
 
-export function DecisionDialog({ grant, decision, open, onClose }: Props) {
+function schemaFor(decision: Decision, commentRequired: boolean) {
+  if (commentRequired) return RequiredComment;
+  return VERB[decision].required ? RequiredText : OptionalText;
+}
+
+export function DecisionDialog({ grant, decision, open, onClose, onDone, confirmLabel }: Props) {
   const verb = VERB[decision];
   const mutation = useDecision();
+  const commentRequired = decision === 'approve' && approvalNeedsComment(grant);
   const form = useForm<Values>({
-    resolver: zodResolver(verb.required ? RequiredText : OptionalText),
+    resolver: zodResolver(schemaFor(decision, commentRequired)),
     defaultValues: { text: '' },
   });
   const close = () => {
@@ -84,6 +120,7 @@ export function DecisionDialog({ grant, decision, open, onClose }: Props) {
             message: outcome(decision, result),
           });
           close();
+          onDone?.(result);
         },
       },
     ),
@@ -95,13 +132,23 @@ export function DecisionDialog({ grant, decision, open, onClose }: Props) {
       onClose={close}
       title={verb.title}
       description={
-        <p>
-          {describeGrant(grant)}, requested by {grant.requestedBy}
-        </p>
+        <>
+          <p>
+            {describeGrant(grant)}, requested by {grant.requestedBy}
+          </p>
+          {decision === 'approve' ? <p className="consequence">{approvalConsequence(grant)}</p> : null}
+        </>
       }
     >
       <form noValidate className="stack" onSubmit={(e) => void submit(e)}>
-        <Field label={verb.field} error={form.formState.errors.text?.message}>
+        <Field
+          label={
+            commentRequired
+              ? `Comment (required: ${grant.destination === null ? 'port-wide' : 'sensitive destination'})`
+              : verb.field
+          }
+          error={form.formState.errors.text?.message}
+        >
           <textarea rows={3} autoFocus {...form.register('text')} />
         </Field>
         <RefusedNotice error={failure} />
@@ -114,7 +161,7 @@ export function DecisionDialog({ grant, decision, open, onClose }: Props) {
             className={decision === 'approve' ? 'btn btn-primary' : 'btn btn-danger'}
             disabled={mutation.isPending}
           >
-            {mutation.isPending ? 'Sending…' : verb.confirm}
+            {mutation.isPending ? 'Sending…' : (confirmLabel ?? verb.confirm)}
           </button>
         </div>
       </form>

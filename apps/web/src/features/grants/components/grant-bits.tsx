@@ -43,12 +43,43 @@ export function GrantStateBadge({ grant }: { grant: Grant }) {
   );
 }
 
+/** A globe with a ring: "any host". Drawn, not an emoji, so it renders without emoji fonts. */
+export function WideIcon() {
+  return (
+    <svg className="icon" viewBox="0 0 16 16" width="13" height="13" aria-hidden="true" focusable="false">
+      <circle cx="8" cy="8" r="6.5" fill="none" stroke="currentColor" strokeWidth="1.6" />
+      <path
+        d="M1.5 8h13M8 1.5c2 2 2.8 4.2 2.8 6.5S10 12.5 8 14.5M8 1.5C6 3.5 5.2 5.7 5.2 8S6 12.5 8 14.5"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.3"
+      />
+    </svg>
+  );
+}
+
+/**
+ * The widest access there is, marked more strongly than "sensitive": an icon, the words, and a filled
+ * block (never colour alone).
+ */
+export function PortWideMark({ port }: { port: number }) {
+  return (
+    <span
+      className="portwide-mark"
+      title={`Port-wide: any public host on port ${port}. The widest access: two approvals and a comment each.`}
+    >
+      <WideIcon />
+      <span>port-wide · any host</span>
+    </span>
+  );
+}
+
 /** "github.com:443" with the lock for sensitive destinations, or "any host:443" for port-wide grants. */
 export function GrantTarget({ grant }: { grant: Grant }) {
   if (grant.destination === null) {
     return (
-      <span className="target" title="Port-wide: any host on this port (needs two approvals)">
-        <em>any host</em>:{grant.port} <Badge tone="blue">port-wide</Badge>
+      <span className="target">
+        <em>any host</em>:{grant.port} <PortWideMark port={grant.port} />
       </span>
     );
   }

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import { DataTable, type EmptyProps } from '../../../components/ui/data-table.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
+import type { InboxFilter } from '../api/grants.queries.ts';
 import { describeGrant } from './decision-dialog.tsx';
 import { GrantActions } from './grant-actions.tsx';
 import { ApprovalsSummary, GrantStateBadge, GrantTarget, ServiceLink } from './grant-bits.tsx';
@@ -35,17 +36,22 @@ function Email({ value }: { value: string }) {
   );
 }
 
+/** The search a row's links carry to the grant page (the inbox's filters, for the review's way back). */
+export type GrantLinkSearch = { from: 'inbox' } & InboxFilter;
+
 interface CellContext {
   me: Me;
+  linkSearch?: GrantLinkSearch | undefined;
 }
 
 const COLUMNS: Record<GrantColumn, { head: string; cell: (g: Grant, c: CellContext) => ReactNode }> = {
   age: {
     head: 'Requested',
-    cell: (g) => (
+    cell: (g, c) => (
       <Link
         to="/grants/$grantId"
         params={{ grantId: g.id }}
+        search={c.linkSearch ?? {}}
         aria-label={`Grant ${describeGrant(g)}, requested`}
       >
         <RelativeTime iso={g.requestedAt} />
@@ -54,11 +60,12 @@ const COLUMNS: Record<GrantColumn, { head: string; cell: (g: Grant, c: CellConte
   },
   requested: {
     head: 'Requested',
-    cell: (g) => (
+    cell: (g, c) => (
       <>
         <Link
           to="/grants/$grantId"
           params={{ grantId: g.id }}
+          search={c.linkSearch ?? {}}
           aria-label={`Grant ${describeGrant(g)}, requested`}
         >
           <RelativeTime iso={g.requestedAt} />
@@ -95,7 +102,10 @@ const COLUMNS: Record<GrantColumn, { head: string; cell: (g: Grant, c: CellConte
   state: { head: 'State', cell: (g) => <GrantStateBadge grant={g} /> },
   expires: { head: 'Expires', cell: (g) => <RelativeTime iso={g.expiresAt} fallback="never" /> },
   decided: { head: 'Decided', cell: (g) => <RelativeTime iso={g.decidedAt} /> },
-  actions: { head: 'Actions', cell: (g, c) => <GrantActions grant={g} me={c.me} /> },
+  actions: {
+    head: 'Actions',
+    cell: (g, c) => <GrantActions grant={g} me={c.me} inList reviewSearch={c.linkSearch} />,
+  },
 };
 
 interface Props {
@@ -103,10 +113,19 @@ interface Props {
   grants: Grant[] | undefined;
   columns: GrantColumn[];
   empty: EmptyProps;
+  linkSearch?: GrantLinkSearch | undefined;
 }
 
-function Rows({ grants, columns }: { grants: readonly Grant[]; columns: GrantColumn[] }) {
-  const context: CellContext = { me: useMe() };
+function Rows({
+  grants,
+  columns,
+  linkSearch,
+}: {
+  grants: readonly Grant[];
+  columns: GrantColumn[];
+  linkSearch?: GrantLinkSearch | undefined;
+}) {
+  const context: CellContext = { me: useMe(), linkSearch };
   return (
     <tbody>
       {grants.map((g) => (
@@ -122,7 +141,7 @@ function Rows({ grants, columns }: { grants: readonly Grant[]; columns: GrantCol
   );
 }
 
-export function GrantsTable({ caption, grants, columns, empty }: Props) {
+export function GrantsTable({ caption, grants, columns, empty, linkSearch }: Props) {
   return (
     <DataTable
       caption={caption}
@@ -134,7 +153,7 @@ export function GrantsTable({ caption, grants, columns, empty }: Props) {
       columns={columns.length}
       items={grants}
       empty={empty}
-      body={(items) => <Rows grants={items} columns={columns} />}
+      body={(items) => <Rows grants={items} columns={columns} linkSearch={linkSearch} />}
     />
   );
 }

@@ -7,8 +7,9 @@ import { Pager } from '../../../components/ui/pager.tsx';
 import { firstPage } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { summaryQuery } from '../../dashboard/api/dashboard.queries.ts';
-import { grantListQuery } from '../api/grants.queries.ts';
+import { grantListQuery, type InboxFilter, inboxQuery } from '../api/grants.queries.ts';
 import { GrantsTable } from './grants-table.tsx';
+import { InboxFilters } from './inbox-filters.tsx';
 
 const route = getRouteApi('/_app/requests');
 
@@ -16,23 +17,41 @@ const route = getRouteApi('/_app/requests');
 function Inbox({ canDecide }: { canDecide: boolean }) {
   const search = route.useSearch();
   const navigate = route.useNavigate();
-  const query = useQuery(grantListQuery({ state: 'pending', order: 'asc', cursor: search.cursor }));
+  const filter: InboxFilter = {
+    sensitivity: search.sensitivity,
+    portWide: search.portWide,
+    team: search.team,
+    waiting: search.waiting,
+  };
+  const filtered = Object.values(filter).some(Boolean);
+  const query = useQuery(grantListQuery({ ...inboxQuery(filter), cursor: search.cursor }));
   const summary = useQuery(summaryQuery());
   if (query.isError) return <ErrorPanel error={query.error} what="pending requests" />;
   return (
     <>
+      <InboxFilters
+        value={filter}
+        canDecide={canDecide}
+        onChange={(patch) => void navigate({ search: (s) => firstPage({ ...s, ...patch }) })}
+      />
       <p className="muted small" aria-live="polite">
-        {summary.data ? `${summary.data.pendingGrants} pending, oldest first.` : ''}
+        {summary.data ? `${summary.data.pendingGrants} pending in all, oldest first.` : ''}
         {!canDecide ? ' You can read these; deciding needs the approver role.' : ''}
+        {canDecide ? ' Port-wide and sensitive requests are approved from their review.' : ''}
       </p>
       <GrantsTable
         caption="Pending requests, oldest first"
         grants={query.data?.items}
         columns={['requested', 'service', 'target', 'justification', 'approvals', 'actions']}
-        empty={{
-          title: 'Nothing is waiting for a decision.',
-          body: 'New requests appear here, oldest first.',
-        }}
+        linkSearch={{ from: 'inbox', ...filter }}
+        empty={
+          filtered
+            ? { title: 'No pending request matches these filters.', body: 'Widen or clear the filters.' }
+            : {
+                title: 'Nothing is waiting for a decision.',
+                body: 'New requests appear here, oldest first.',
+              }
+        }
       />
       <Pager
         search={search}

@@ -57,6 +57,7 @@ function grant(s: Service, d: Destination | null, port: number, state: Grant['st
     decidedAt: null,
     decidedBy: null,
     reason: null,
+    source: null,
   };
 }
 
