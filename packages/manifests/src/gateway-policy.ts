@@ -138,10 +138,7 @@ export function gatewayNetworkPolicy(
     spec: {
       podSelector: { matchLabels: gatewayPodSelector(d.gatewayName) },
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [
-        ...(d.mode === 'observe' ? observeRules(d) : ingressRules(d, clients)),
-        metricsRule(d, ctx),
-      ],
+      ingress: [...(d.mode === 'observe' ? observeRules(d) : ingressRules(d, clients)), metricsRule(d, ctx)],
       egress,
     },
   };

@@ -67,7 +67,10 @@ async function verdicts(mode: 'observe' | 'enforce'): Promise<string[]> {
   const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === GATEWAY);
   const labels = (deployment?.['spec'] as { template: { metadata: { labels: Record<string, string> } } })
     .template.metadata.labels;
-  const gatewayPod = { internal: { namespace: settings.gatewayNamespace, podLabels: labels }, ip: '10.244.9.9' };
+  const gatewayPod = {
+    internal: { namespace: settings.gatewayNamespace, podLabels: labels },
+    ip: '10.244.9.9',
+  };
   const ask = (namespace: string, app: string, port: number): OracleQuery => ({
     source: { namespace, podLabels: { app }, ip: '10.244.1.2' },
     destination: gatewayPod,

@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { Counter } from 'prom-client';
 
 import { createCloseOpenGrants } from './close-open-grants.ts';
+import { grantsBulkRoutes } from './grants-bulk.routes.ts';
+import { createBulkRequest } from './grants.bulk.ts';
 import { createGrantExpiryWorker } from './grant-expiry.worker.ts';
 import { createGrantsRepository } from './grants.repository.ts';
 import { grantsRoutes } from './grants.routes.ts';
@@ -24,6 +26,9 @@ export async function grantsModule(app: FastifyInstance) {
     registers: [app.metrics.registry],
   });
   await app.register(grantsRoutes, { service });
+  await app.register(grantsBulkRoutes, {
+    bulk: createBulkRequest({ db: app.db, repo, audit: app.audit, clock: app.clock }),
+  });
   return {
     /** For other modules: requests and revocations through the state machine (the rule-file sync). */
     service,
