@@ -53,7 +53,7 @@ describe('destination mode', () => {
 
   it('switching to observe needs an approver (admin when sensitive), is audited before/after, and compiles an open gateway', async () => {
     const d = await t.factories.destination();
-    const patch = (role: 'engineer' | 'approver' | 'admin', id: string, payload: unknown) =>
+    const patch = (role: 'engineer' | 'approver' | 'admin', id: string, payload: Record<string, unknown>) =>
       t.as(role, { method: 'PATCH', url: `/api/v1/destinations/${id}`, payload });
 
     expect((await patch('engineer', d.id, { mode: 'observe' })).statusCode).toBe(403);
@@ -199,11 +199,11 @@ describe('impact, discovery and bulk requests', () => {
     const s = await t.factories.service();
     const before = await grantCount();
     const auditBefore = await t.db.auditEvent.count();
-    const send = (payload: unknown, role: 'viewer' | 'engineer' = 'engineer') =>
+    const send = (payload: object, role: 'viewer' | 'engineer' = 'engineer') =>
       t.as(role, { method: 'POST', url: '/api/v1/grants/bulk', payload });
     const good = { service: s.name, destination: d.host, port: 443 };
     const j = 'A sentence of justification.';
-    const cases: [unknown, string[]][] = [
+    const cases: [object, string[]][] = [
       [{ items: [good], justification: '' }, ['body.justification']],
       [{ items: [], justification: j }, ['body.items']],
       [{ items: [good, { ...good, port: 8443 }], justification: j }, ['body.items.1.port']],

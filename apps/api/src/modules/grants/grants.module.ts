@@ -4,12 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { Counter } from 'prom-client';
 
 import { createCloseOpenGrants } from './close-open-grants.ts';
-import { grantsBulkRoutes } from './grants-bulk.routes.ts';
-import { createBulkRequest } from './grants.bulk.ts';
 import { createGrantExpiryWorker } from './grant-expiry.worker.ts';
+import { createBulkRequest } from './grants.bulk.ts';
 import { createGrantsRepository } from './grants.repository.ts';
 import { grantsRoutes } from './grants.routes.ts';
 import { createGrantsService } from './grants.service.ts';
+import { grantsBulkRoutes } from './grants-bulk.routes.ts';
 
 export async function grantsModule(app: FastifyInstance) {
   const repo = createGrantsRepository(app.db);

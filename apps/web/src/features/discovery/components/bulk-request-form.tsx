@@ -26,7 +26,7 @@ export function BulkRequestForm({
   const mutation = useBulkRequest();
   const [text, setText] = useState('');
   const [error, setError] = useState<string | undefined>();
-  const submit = (e: React.FormEvent) => {
+  const submit = (e: React.SyntheticEvent<HTMLFormElement>) => {
     e.preventDefault();
     const parsed = JustificationSchema.safeParse(text);
     if (!parsed.success) {
