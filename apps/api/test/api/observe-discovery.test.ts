@@ -282,6 +282,11 @@ describe('impact, discovery and bulk requests', () => {
     const bad = await t.as('engineer', { method: 'GET', url: '/api/v1/discovered-egress?days=0&cursor=zzz' });
     expect(bad.statusCode).toBe(400);
     expect(errorFields(bad.body)).toContain('query.days');
+    // A well-formed cursor this API did not write (its key is no time) is refused, not a 500.
+    const forged = Buffer.from(JSON.stringify(['not-a-time', 'x'])).toString('base64url');
+    const res = await t.as('engineer', { method: 'GET', url: `/api/v1/discovered-egress?cursor=${forged}` });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(errorFields(res.body)).toEqual(['query.cursor']);
   });
 
   it('grant-revoke and namespace-enforce impact; the query names what it needs', async () => {

@@ -4,6 +4,7 @@
 // the discovered-egress view pages these rows; the impact of enforcing a destination or a namespace is
 // the same rows narrowed to it. A row disappears once the service holds an active grant for it.
 import { type Db, Prisma, type Tx } from '../../platform/db.ts';
+import { AppError } from '../../platform/errors.ts';
 import { keysetSql } from '../../platform/pagination.ts';
 
 const sql = Prisma.sql;
@@ -70,10 +71,18 @@ function conditions(f: UngrantedFilter): Prisma.Sql {
   ];
   if (f.namespace !== undefined) parts.push(sql`s.namespace = ${f.namespace}`);
   if (f.like !== undefined) parts.push(sql`(s.name LIKE ${f.like} OR r.host LIKE ${f.like})`);
-  parts.push(
-    keysetSql(sql`r.last_seen, r.key`, f.cursor, 'desc', (k, id) => sql`${new Date(String(k))}, ${id}`),
-  );
+  parts.push(keysetSql(sql`r.last_seen, r.key`, f.cursor, 'desc', (k, id) => sql`${cursorTime(k)}, ${id}`));
   return Prisma.join(parts, ' AND ');
+}
+
+/** The cursor's time; a cursor this API did not write (a key that is no time) is a 400, not a 500. */
+function cursorTime(key: string | number): Date {
+  const at = new Date(String(key));
+  if (typeof key !== 'string' || Number.isNaN(at.getTime()))
+    throw new AppError('validation_failed', 'query.cursor is not a cursor this API returned', [
+      { field: 'query.cursor', message: 'is not a cursor this API returned' },
+    ]);
+  return at;
 }
 
 export function createDiscoveryRepository(db: Db) {

@@ -24,7 +24,12 @@ function Filters() {
   const set = (patch: Record<string, string | undefined>) =>
     void navigate({ search: (s) => firstPage({ ...s, ...patch }) });
   return (
-    <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+    <form
+      className="filters"
+      role="search"
+      aria-label="Filter discovered egress"
+      onSubmit={(e) => e.preventDefault()}
+    >
       <label>
         Service or host
         <input
