@@ -5,7 +5,7 @@
 //   for all of them with one justification; an approver's switch to enforce shows the same list first.
 // - Discovered egress: rows selected into requests with one justification; the row then shows it pending.
 // - Revoking a grant shows the traffic it would refuse before the reason is asked.
-import type { AuditEvent, Destination, GenericFlowRecord,Grant } from '@egress/shared';
+import type { AuditEvent, Destination, GenericFlowRecord, Grant } from '@egress/shared';
 import { uniqueSuffix } from '@egress/shared/testing';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 
