@@ -18,6 +18,7 @@ import { alertsModule } from './modules/alerts/alerts.module.ts';
 import { auditModule } from './modules/audit/audit.module.ts';
 import { authModule } from './modules/auth/auth.module.ts';
 import { destinationsModule } from './modules/destinations/destinations.module.ts';
+import { discoveryModule } from './modules/discovery/discovery.module.ts';
 import { explainModule } from './modules/explain/explain.module.ts';
 import { flowsModule } from './modules/flows/flows.module.ts';
 import { grantsModule } from './modules/grants/grants.module.ts';
@@ -129,6 +130,7 @@ async function registerModules(app: FastifyInstance): Promise<Workers> {
   await app.register(reconcileModule);
   await coverageModule(app, { target: app.reconciler.target });
   await explainModule(app, { target: app.reconciler.target });
+  await discoveryModule(app);
   // Denied flows -> alerts -> webhooks: an ingest evaluates the alert rules; a raised alert is an audit row,
   // which the webhooks outbox turns into a delivery in the same transaction.
   const alerts = await alertsModule(app);

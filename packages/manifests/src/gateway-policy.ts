@@ -99,11 +99,26 @@ function metricsRule(d: CompilerDestination, ctx: GatewayContext): unknown {
   };
 }
 
+/** Every pod of every namespace of the cluster (not addresses outside it: no ipBlock), for observe mode. */
+const ALL_CLUSTER_PODS: readonly unknown[] = shareCanonical([{ namespaceSelector: {} }]);
+
+/**
+ * Observe mode: one rule admitting every pod of the cluster on every destination port (it subsumes the
+ * granted services' rules, so they are not listed). A destination without ports gets no rule: a rule
+ * without ports would open every port, the metrics and admin ports included.
+ */
+function observeRules(d: CompilerDestination): unknown[] {
+  const ports = sortedPorts(d.ports);
+  return ports.length > 0 ? [{ from: ALL_CLUSTER_PODS, ports }] : [];
+}
+
 /**
  * The gateway's NetworkPolicy. Ingress: the pods of services holding an active grant, on the granted
- * ports, then the metrics rule (metricsRule); no grants leaves only the metrics rule, so no client gets
- * in (the kubelet's probes from the node are always allowed by NetworkPolicy semantics). Egress: public addresses on the destination's ports, and
- * the configured resolver on 53/UDP+TCP (the gateways use `dnsPolicy: Default`, never cluster DNS).
+ * ports (in observe mode: every pod of the cluster on the destination's ports, observeRules), then the
+ * metrics rule (metricsRule); no grants leaves only the metrics rule, so no client gets in (the kubelet's
+ * probes from the node are always allowed by NetworkPolicy semantics). Egress: public addresses on the
+ * destination's ports, and the configured resolver on 53/UDP+TCP (the gateways use `dnsPolicy: Default`,
+ * never cluster DNS). The mode changes the ingress only.
  */
 export function gatewayNetworkPolicy(
   d: CompilerDestination,
@@ -123,7 +138,7 @@ export function gatewayNetworkPolicy(
     spec: {
       podSelector: { matchLabels: gatewayPodSelector(d.gatewayName) },
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [...ingressRules(d, clients), metricsRule(d, ctx)],
+      ingress: [...(d.mode === 'observe' ? observeRules(d) : ingressRules(d, clients)), metricsRule(d, ctx)],
       egress,
     },
   };

@@ -16,6 +16,12 @@ export interface CompilerDestination {
   sensitivity: 'standard' | 'sensitive';
   ports: { port: number; protocol: Protocol }[];
   gateway: GatewayScaling;
+  /**
+   * `observe`: the gateway admits every pod of the cluster on the destination's ports (usage without a
+   * grant is recorded from its access log). Absent or `enforce`: only the granted services' pods. Absent
+   * rather than `enforce` in the API's input, so inputs saved before the mode existed render the same.
+   */
+  mode?: 'observe' | 'enforce';
 }
 
 export interface CompilerService {

@@ -41,6 +41,8 @@ export const AUDIT_ACTIONS = [
   'audit.checkpointed',
   // One summary row per address and window once its failed sign-ins hit the limit (instead of one each).
   'auth.login_throttled',
+  // A destination switched between observe and enforce (before/after name the mode; issue 15).
+  'destination.mode_changed',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

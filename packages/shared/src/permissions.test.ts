@@ -110,6 +110,9 @@ describe('ROUTE_POLICIES', () => {
       '/api/v1/webhook',
       '/api/v1/blocked-egress',
       '/api/v1/alert',
+      // Issue 15: built from denied flows and gateway usage, so the same reason as blocked egress.
+      '/api/v1/discovered-egress',
+      '/api/v1/impact',
     ];
     for (const [route, policy] of reads) {
       const path = route.slice('GET '.length);

@@ -42,6 +42,14 @@ export const PERMISSIONS = {
   'audit.seal': 'admin',
   // "Can my service reach that host?": engineers ask before requesting; everyone may see the answer.
   'explain.read': 'viewer',
+  // Observe mode opens a destination to every pod of the cluster: a loosening, so an approver's call,
+  // and an admin's for a sensitive destination (whose grants need two approvers: one approver must not
+  // open it alone). The update route is destinations.write; the service checks these (docs/security.md).
+  'destinations.observe': 'approver',
+  'destinations.observeSensitive': 'admin',
+  // Discovered egress and the impact of a revoke / enforcement: engineers, like the blocked-egress inbox.
+  'discovery.read': 'engineer',
+  'impact.read': 'engineer',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -137,6 +145,9 @@ export const ROUTE_POLICIES = {
   'POST /api/v1/audit-events/checkpoints': 'audit.seal',
   'POST /api/v1/audit-events/verify': 'audit.read',
   'GET /api/v1/explain': 'explain.read',
+  'GET /api/v1/discovered-egress': 'discovery.read',
+  'GET /api/v1/impact': 'impact.read',
+  'POST /api/v1/grants/bulk': 'grants.request',
 } as const satisfies Record<string, RoutePolicy>;
 
 export type RouteKey = keyof typeof ROUTE_POLICIES;

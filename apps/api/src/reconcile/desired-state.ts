@@ -21,6 +21,7 @@ interface SnapshotRows {
     maxReplicas: number,
     cpu: number,
     ports: [number, 'TCP' | 'UDP'][],
+    mode: 'observe' | 'enforce',
   ][];
   services: [
     id: string,
@@ -42,7 +43,7 @@ async function snapshotRows(tx: Tx, now: Date): Promise<SnapshotRows> {
   const [rows] = await tx.$queryRaw<[SnapshotRows]>`
     SELECT
       (SELECT coalesce(json_agg(json_build_array(d.id, d.host, d.gateway_name, d.sensitivity, d.min_replicas, d.max_replicas, d.target_cpu_utilization_percentage,
-                (SELECT coalesce(json_agg(json_build_array(p.port, p.protocol) ORDER BY p.port, p.protocol), '[]'::json) FROM destination_ports p WHERE p.destination_id = d.id))
+                (SELECT coalesce(json_agg(json_build_array(p.port, p.protocol) ORDER BY p.port, p.protocol), '[]'::json) FROM destination_ports p WHERE p.destination_id = d.id), d.mode)
               ORDER BY d.id), '[]'::json)
          FROM destinations d WHERE d.deleted_at IS NULL) AS destinations,
       (SELECT coalesce(json_agg(json_build_array(s.id, s.name, s.namespace, s.selector, s.service_account) ORDER BY s.id), '[]'::json)
@@ -75,7 +76,7 @@ async function gatewayRows(
       (cardinality(${grantIds}::uuid[]) - (SELECT count(*) FROM touched))::int AS "unknown",
       ((SELECT count(DISTINCT destination_id) FROM touched WHERE destination_id IS NOT NULL) - (SELECT count(*) FROM dests))::int AS "gone",
       (SELECT coalesce(json_agg(json_build_array(d.id, d.host, d.gateway_name, d.sensitivity, d.min_replicas, d.max_replicas, d.target_cpu_utilization_percentage,
-                (SELECT coalesce(json_agg(json_build_array(p.port, p.protocol) ORDER BY p.port, p.protocol), '[]'::json) FROM destination_ports p WHERE p.destination_id = d.id))
+                (SELECT coalesce(json_agg(json_build_array(p.port, p.protocol) ORDER BY p.port, p.protocol), '[]'::json) FROM destination_ports p WHERE p.destination_id = d.id), d.mode)
               ORDER BY d.id), '[]'::json)
          FROM dests d) AS destinations,
       (SELECT coalesce(json_agg(json_build_array(s.id, s.name, s.namespace, s.selector, s.service_account) ORDER BY s.id), '[]'::json)
@@ -98,6 +99,7 @@ function fromRows(rows: SnapshotRows): Omit<CompilerSnapshot, 'settings'> {
         maxReplicas,
         targetCPUUtilizationPercentage,
         ports,
+        mode,
       ]) => ({
         id,
         host,
@@ -105,6 +107,8 @@ function fromRows(rows: SnapshotRows): Omit<CompilerSnapshot, 'settings'> {
         sensitivity,
         ports: ports.map(([port, protocol]) => ({ port, protocol })),
         gateway: { minReplicas, maxReplicas, targetCPUUtilizationPercentage },
+        // Only observe is written: an enforce destination's input is what it was before modes existed.
+        ...(mode === 'observe' ? { mode } : {}),
       }),
     ),
     services: rows.services.map(([id, name, namespace, selector, serviceAccount]) => ({

@@ -116,6 +116,8 @@ async function seed(seedNumber: number): Promise<Seeded> {
     maxReplicas: 3 + rnd.int(5),
     targetCPUUtilizationPercentage: 50 + rnd.int(40),
     deletedAt: rnd.next() < 0.15 ? NOW : null,
+    // Observe mode changes the gateway policy: a scoped run must carry it as the full run does.
+    mode: rnd.next() < 0.3 ? ('observe' as const) : ('enforce' as const),
   }));
   await db.destination.createMany({ data: destinations });
   const ports = new Map(

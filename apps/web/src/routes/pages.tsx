@@ -138,6 +138,22 @@ export const graphRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/graph/components/graph-page.tsx'), 'GraphPage'),
 });
 
+export const discoveryRoute = createRoute({
+  getParentRoute: parent,
+  path: 'discovery',
+  validateSearch: z.object({
+    q: searchText,
+    namespace: searchText,
+    source: searchEnum(['denied', 'observed']),
+    days: z.coerce.number().int().min(1).max(90).optional().catch(undefined),
+    ...pageSearchShape,
+  }),
+  component: lazyRouteComponent(
+    () => import('../features/discovery/components/discovery-page.tsx'),
+    'DiscoveryPage',
+  ),
+});
+
 export const blockedRoute = createRoute({
   getParentRoute: parent,
   path: 'blocked',

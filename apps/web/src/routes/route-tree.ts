@@ -17,6 +17,7 @@ export const routeTree = rootRoute.addChildren([
     pages.destinationRoute,
     pages.graphRoute,
     pages.blockedRoute,
+    pages.discoveryRoute,
     pages.reachRoute,
     pages.auditRoute,
     pages.reconcileRoute,

@@ -15,6 +15,16 @@ export const SensitivitySchema = z.enum(['standard', 'sensitive'], {
 });
 export type Sensitivity = z.infer<typeof SensitivitySchema>;
 
+/**
+ * `enforce`: the gateway admits only the pods of services holding an active grant. `observe`: it admits
+ * every pod of the cluster on the destination's ports, and use without a grant is recorded (the "would be
+ * refused" list) so a destination can be switched to `enforce` without breaking what already uses it.
+ */
+export const DestinationModeSchema = z.enum(['observe', 'enforce'], {
+  error: 'must be "observe" or "enforce"',
+});
+export type DestinationMode = z.infer<typeof DestinationModeSchema>;
+
 export const DestinationPortSchema = z.strictObject({
   port: PortSchema,
   protocol: ProtocolSchema.default('TCP'),
@@ -64,6 +74,10 @@ export const CreateDestinationBodySchema = z.strictObject({
   sensitivity: SensitivitySchema,
   description: text(2000).optional(),
   gateway: GatewaySettingsInputSchema.optional(),
+  mode: DestinationModeSchema.optional().meta({
+    description:
+      'Absent: the newDestinationMode setting (default "enforce"). "observe" needs the approver role, and the admin role for a sensitive destination.',
+  }),
 });
 export type CreateDestinationBody = z.input<typeof CreateDestinationBodySchema>;
 
@@ -72,6 +86,10 @@ export const UpdateDestinationBodySchema = z.strictObject({
   sensitivity: SensitivitySchema.optional(),
   description: text(2000).nullable().optional(),
   gateway: GatewaySettingsInputSchema.optional(),
+  mode: DestinationModeSchema.optional().meta({
+    description:
+      'Switching to "observe" loosens access (every pod of the cluster reaches the destination): approver, and admin for a sensitive destination. Audited as destination.mode_changed. Preview a switch to "enforce" with GET /api/v1/impact?kind=destination-enforce.',
+  }),
 });
 export type UpdateDestinationBody = z.input<typeof UpdateDestinationBodySchema>;
 
@@ -96,6 +114,7 @@ export const DestinationSchema = z
         'Null for a valid host. Otherwise why the host would be refused today: the destination was registered before the rule (public suffixes only). It keeps working as it is; it takes no new grants and no new ports.',
     }),
     activeGrants: z.int(),
+    mode: DestinationModeSchema,
     createdAt: TimestampSchema,
     updatedAt: TimestampSchema,
   })

@@ -240,6 +240,10 @@ const fields = {
     description:
       'Which namespaces get the default-deny-internet egress policy. "listed": exactly enforcedNamespaces. "all": every namespace of the cluster, including ones created later, except excludedNamespaces, the gateway namespace and the namespace egress control runs in.',
   }),
+  newDestinationMode: z.enum(['observe', 'enforce'], { error: 'must be "observe" or "enforce"' }).meta({
+    description:
+      'The mode a destination registered without one starts in: "enforce" (only granted services reach it) or "observe" (every pod of the cluster reaches it, and use without a grant is recorded). Changing it changes no existing destination.',
+  }),
   enforcedNamespaces: z.array(NamespaceSchema).max(1000).meta({
     description:
       'With enforcementMode "listed": the workload namespaces that get the default-deny-internet egress policy. Explicit on purpose: namespaces of services with grants are not enforced automatically. Ignored in mode "all".',
@@ -371,6 +375,8 @@ export const SettingsSchema = z
     })),
     flowDedupWindowSeconds: fields.flowDedupWindowSeconds.default(300),
     flowRetentionDays: fields.flowRetentionDays.default(30),
+    // "enforce": a new destination refuses ungranted pods, as before issue 15 (docs/decisions.md).
+    newDestinationMode: fields.newDestinationMode.default('enforce'),
   })
   .meta({ id: 'Settings' });
 export type Settings = z.infer<typeof SettingsSchema>;

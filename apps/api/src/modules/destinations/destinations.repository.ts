@@ -3,6 +3,7 @@
 // optional transaction.
 import type { Db, Prisma, Tx } from '../../platform/db.ts';
 import { keysetWhere } from '../../platform/pagination.ts';
+import { readSettings } from '../../platform/settings.ts';
 
 const INCLUDE = {
   ports: { orderBy: [{ port: 'asc' }, { protocol: 'asc' }] },
@@ -19,6 +20,7 @@ export interface NewDestination {
   minReplicas: number;
   maxReplicas: number;
   targetCPUUtilizationPercentage: number;
+  mode: DestinationRow['mode'];
   ports: { port: number; protocol: DestinationRow['ports'][number]['protocol'] }[];
 }
 
@@ -32,6 +34,9 @@ export interface DestinationFilter {
 
 export function createDestinationsRepository(db: Db) {
   return {
+    /** The stored settings (newDestinationMode: the mode a destination registered without one starts in). */
+    settings: (tx: Tx | Db = db) => readSettings(tx),
+
     findLive(id: string, tx: Tx | Db = db): Promise<DestinationRow | null> {
       return tx.destination.findFirst({ where: { id, deletedAt: null }, include: INCLUDE });
     },

@@ -59,9 +59,21 @@ export function toDestinationDto(d: Row): DestinationDto {
     gatewayName: d.gatewayName,
     hostProblem: hostProblemOf(d.host),
     activeGrants: d._count.grants,
+    mode: d.mode,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };
+}
+
+/**
+ * Observe mode opens the gateway to every pod of the cluster: a loosening of access. An engineer never
+ * sets it (the route needs destinations.write); an approver may for a standard destination; a sensitive
+ * one (whose grants need two approvers) only an admin, so one approver cannot open it alone.
+ */
+function checkObserveAllowed(user: RequestActor, sensitivity: Row['sensitivity']): void {
+  if (sensitivity === 'sensitive' && !can(user.role, 'destinations.observeSensitive'))
+    throw forbidden('observe mode on a sensitive destination needs the admin role');
+  if (!can(user.role, 'destinations.observe')) throw forbidden('observe mode needs the approver role');
 }
 
 function checkReplicas(min: number, max: number): void {
@@ -87,13 +99,24 @@ export function createDestinationsService(deps: {
     return row;
   }
 
+  /**
+   * The mode a destination registered without one starts in: the setting, except that a sensitive
+   * destination always starts in enforce (observe on it is an admin's explicit choice, never a default).
+   */
+  async function defaultModeFor(tx: Tx, sensitivity: Row['sensitivity']): Promise<Row['mode']> {
+    if (sensitivity === 'sensitive') return 'enforce';
+    return (await repo.settings(tx)).newDestinationMode;
+  }
+
   async function create(body: Create, ctx: Ctx): Promise<DestinationDto> {
     const min = body.gateway?.minReplicas ?? 2;
     const max = body.gateway?.maxReplicas ?? Math.max(5, min);
     checkReplicas(min, max);
     const gatewayName = gatewayNameFor(body.host);
+    if (body.mode === 'observe') checkObserveAllowed(ctx.user, body.sensitivity);
     try {
       const dto = await db.$transaction(async (tx) => {
+        const mode = body.mode ?? (await defaultModeFor(tx, body.sensitivity));
         const clash = await repo.findLiveByGatewayName(gatewayName, tx);
         if (clash)
           throw new AppError('duplicate', `gateway name ${gatewayName} is already used by ${clash.host}`);
@@ -106,6 +129,7 @@ export function createDestinationsService(deps: {
             minReplicas: min,
             maxReplicas: max,
             targetCPUUtilizationPercentage: body.gateway?.targetCPUUtilizationPercentage ?? 70,
+            mode,
             ports: body.ports,
           },
           tx,
@@ -142,9 +166,23 @@ export function createDestinationsService(deps: {
       data.targetCPUUtilizationPercentage = body.gateway.targetCPUUtilizationPercentage;
     if (body.sensitivity !== undefined) data.sensitivity = body.sensitivity;
     if (body.description !== undefined) data.description = body.description;
+    if (body.mode !== undefined) data.mode = body.mode;
     await repo.update(current.id, data, body.ports, tx);
     // A destination that becomes sensitive needs two approvals for requests still pending.
     if (body.sensitivity === 'sensitive') await repo.raisePendingApprovals(current.id, 2, tx);
+  }
+
+  /**
+   * A change that leaves the destination in observe mode while making it observe or sensitive needs what
+   * observe on the resulting sensitivity needs (checkObserveAllowed). Switching to enforce tightens: any
+   * destinations.write holder may.
+   */
+  function checkModeChange(current: Row, body: Update, user: RequestActor): void {
+    const mode = body.mode ?? current.mode;
+    const sensitivity = body.sensitivity ?? current.sensitivity;
+    if (mode !== 'observe') return;
+    if (current.mode !== 'observe' || sensitivity !== current.sensitivity)
+      checkObserveAllowed(user, sensitivity);
   }
 
   async function update(id: string, body: Update, ctx: Ctx): Promise<DestinationDto> {
@@ -172,17 +210,25 @@ export function createDestinationsService(deps: {
           'conflict',
           `${problem}: a destination registered before that rule takes no new ports; register a public name instead`,
         );
+      checkModeChange(current, body, ctx.user);
       await applyUpdate(tx, current, body);
       const after = toDestinationDto(await load(tx, id));
-      await audit.append(tx, {
+      const before = toDestinationDto(current);
+      const base = {
         actor: ctx.actor,
-        action: 'destination.updated',
-        targetType: 'destination',
+        targetType: 'destination' as const,
         targetId: id,
-        before: toDestinationDto(current),
-        after,
         requestId: ctx.requestId,
-      });
+      };
+      const events: AuditInput[] = [{ ...base, action: 'destination.updated', before, after }];
+      if (before.mode !== after.mode)
+        events.push({
+          ...base,
+          action: 'destination.mode_changed',
+          before: { host: before.host, mode: before.mode },
+          after: { host: after.host, mode: after.mode },
+        });
+      await audit.append(tx, events);
       return after;
     });
     changes.desiredStateChanged(`destination ${dto.host} updated`);

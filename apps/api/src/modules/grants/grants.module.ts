@@ -7,9 +7,11 @@ import { createCloseOpenGrants } from './close-open-grants.ts';
 import { createGrantExpiryWorker } from './grant-expiry.worker.ts';
 import { createGrantReviewRepository } from './grant-review.repository.ts';
 import { createGrantReview } from './grant-review.service.ts';
+import { createBulkRequest } from './grants.bulk.ts';
 import { createGrantsRepository } from './grants.repository.ts';
 import { grantsRoutes } from './grants.routes.ts';
 import { createGrantsService } from './grants.service.ts';
+import { grantsBulkRoutes } from './grants-bulk.routes.ts';
 
 export async function grantsModule(app: FastifyInstance) {
   const repo = createGrantsRepository(app.db);
@@ -31,6 +33,9 @@ export async function grantsModule(app: FastifyInstance) {
     clock: app.clock,
   });
   await app.register(grantsRoutes, { service, review });
+  await app.register(grantsBulkRoutes, {
+    bulk: createBulkRequest({ db: app.db, repo, audit: app.audit, clock: app.clock }),
+  });
   return {
     /** For other modules: requests and revocations through the state machine (the rule-file sync). */
     service,

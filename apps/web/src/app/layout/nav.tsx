@@ -12,6 +12,7 @@ type To =
   | '/destinations'
   | '/graph'
   | '/blocked'
+  | '/discovery'
   | '/reach'
   | '/audit'
   | '/reconcile'
@@ -34,6 +35,7 @@ const MAIN: Item[] = [
   { to: '/destinations', label: 'Destinations', permission: 'destinations.read' },
   { to: '/graph', label: 'Graph', permission: 'grants.read' },
   { to: '/blocked', label: 'Blocked egress', permission: 'blocked.read' },
+  { to: '/discovery', label: 'Discovered egress', permission: 'discovery.read' },
   { to: '/reach', label: 'Can it reach?', permission: 'explain.read' },
   { to: '/audit', label: 'Audit', permission: 'audit.read' },
   { to: '/reconcile', label: 'Reconcile', permission: 'reconcile.read' },

@@ -99,6 +99,10 @@ export const SETTING_TEXT: Record<string, SettingText> = {
     label: 'Keep blocked traffic for (days)',
     help: 'Blocked-traffic records older than this many days are deleted, 1 to 365.',
   },
+  newDestinationMode: {
+    label: 'Mode of new destinations',
+    help: 'Enforce: only granted services reach a new destination. Observe: every pod does, and use without a grant is listed so requests can be filed before enforcing. Sensitive destinations always start enforced.',
+  },
 };
 
 /** Names of the settings made of several fields (each field has its own entry above). */

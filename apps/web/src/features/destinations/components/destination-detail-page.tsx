@@ -11,6 +11,7 @@ import { GatewayReadinessText } from '../../reconcile/components/gateway-readine
 import { destinationDetailQuery } from '../api/destinations.queries.ts';
 import { DestinationAccess } from './destination-access.tsx';
 import { DestinationManifests } from './destination-manifests.tsx';
+import { DestinationMode } from './destination-mode.tsx';
 import { SensitivityBadge } from './sensitivity.tsx';
 
 const route = getRouteApi('/_app/destinations/$destinationId');
@@ -98,6 +99,7 @@ export function DestinationDetailPage() {
           <RecentAudit targetType="destination" targetId={d.id} title="Recent changes" />
         ) : null}
       </div>
+      <DestinationMode destination={d} />
       <DestinationAccess destination={d} />
       <ReachPanel host={d.host} ports={[...new Set(d.ports.map((p) => p.port))]} />
       <DestinationManifests gatewayName={d.gatewayName} />

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, Link } from '@tanstack/react-router';
 import { useState } from 'react';
 
+import { Badge } from '../../../components/ui/badge.tsx';
 import { DataTable } from '../../../components/ui/data-table.tsx';
 import { DebouncedSearch } from '../../../components/ui/debounced-search.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
@@ -109,6 +110,13 @@ export function DestinationsPage() {
                 </td>
                 <td>
                   <SensitivityBadge sensitivity={d.sensitivity} />
+                  {/* Observe mode admits every pod: worth seeing at a glance in the list. */}
+                  {d.mode === 'observe' ? (
+                    <>
+                      {' '}
+                      <Badge tone="amber">observe</Badge>
+                    </>
+                  ) : null}
                 </td>
                 <td>
                   <code className="small">{d.gatewayName}</code>

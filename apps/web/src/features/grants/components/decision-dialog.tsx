@@ -7,6 +7,7 @@ import { Dialog } from '../../../components/ui/dialog.tsx';
 import { RefusedNotice } from '../../../components/ui/error-panel.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
+import { ImpactList } from '../../discovery/components/impact-list.tsx';
 import { type Decision, useDecision } from '../api/grants.mutations.ts';
 
 const VERB: Record<
@@ -140,6 +141,10 @@ export function DecisionDialog({ grant, decision, open, onClose, onDone, confirm
         </>
       }
     >
+      {/* Before a revoke: what recent traffic it would refuse (issue 15). */}
+      {decision === 'revoke' && grant.state === 'active' ? (
+        <ImpactList params={{ kind: 'grant-revoke', id: grant.id }} title="Traffic revoking would refuse" />
+      ) : null}
       <form noValidate className="stack" onSubmit={(e) => void submit(e)}>
         <Field
           label={

@@ -33,6 +33,7 @@ function destination(host: string, sensitive = false): Destination {
     gatewayName: host,
     hostProblem: null,
     activeGrants: 0,
+    mode: 'enforce',
     createdAt: T,
     updatedAt: T,
   };

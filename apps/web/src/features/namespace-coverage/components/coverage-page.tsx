@@ -1,9 +1,13 @@
-import type { Coverage, NamespaceCoverage } from '@egress/shared';
+import { can, type Coverage, type NamespaceCoverage } from '@egress/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
+import { useState } from 'react';
 
 import { Badge } from '../../../components/ui/badge.tsx';
 import { DataTable } from '../../../components/ui/data-table.tsx';
+import { Dialog } from '../../../components/ui/dialog.tsx';
+import { useMe } from '../../auth/api/auth.queries.ts';
+import { ImpactList } from '../../discovery/components/impact-list.tsx';
 import { coverageQuery, coverageSummary } from '../api/coverage.queries.ts';
 
 const MODE_TEXT: Record<Coverage['mode'], string> = {
@@ -27,8 +31,33 @@ function Services({ services }: { services: NamespaceCoverage['services'] }) {
   );
 }
 
+/** Before enforcing a namespace (in Settings): what recent traffic from it the default-deny would refuse. */
+function EnforceImpactDialog({ namespace, onClose }: { namespace: string; onClose: () => void }) {
+  return (
+    <Dialog open wide onClose={onClose} title={`Enforcing ${namespace}`}>
+      <div className="stack">
+        <ImpactList
+          params={{ kind: 'namespace-enforce', namespace }}
+          title="Traffic enforcing would refuse"
+        />
+        <p className="small">
+          Namespaces are enforced in <Link to="/settings">Settings</Link> (admins).
+        </p>
+        <div className="actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Close
+          </button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
+
 export function CoveragePage() {
   const query = useQuery(coverageQuery());
+  const me = useMe();
+  const canImpact = can(me.role, 'impact.read');
+  const [impactOf, setImpactOf] = useState<string | null>(null);
   const c = query.data;
   return (
     <div className="page">
@@ -67,7 +96,17 @@ export function CoveragePage() {
         row={(n) => (
           <tr key={n.namespace}>
             <td>{n.namespace}</td>
-            <td>{n.enforced ? <Badge tone="green">enforced</Badge> : <Badge tone="amber">open</Badge>}</td>
+            <td>
+              {n.enforced ? <Badge tone="green">enforced</Badge> : <Badge tone="amber">open</Badge>}
+              {!n.enforced && canImpact ? (
+                <>
+                  {' '}
+                  <button type="button" className="btn btn-small" onClick={() => setImpactOf(n.namespace)}>
+                    What would enforcing refuse?
+                  </button>
+                </>
+              ) : null}
+            </td>
             <td>{n.reasonText}</td>
             <td>
               <Services services={n.services} />
@@ -75,6 +114,7 @@ export function CoveragePage() {
           </tr>
         )}
       />
+      {impactOf ? <EnforceImpactDialog namespace={impactOf} onClose={() => setImpactOf(null)} /> : null}
       <p className="small muted">
         The mode and the namespaces are set in <Link to="/settings">Settings</Link> (admins).
       </p>

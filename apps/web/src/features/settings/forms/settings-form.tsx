@@ -21,7 +21,14 @@ const GROUPS: { title: string; keys: string[] }[] = [
   { title: 'Enforcement', keys: ['enforcementMode', 'enforcedNamespaces', 'excludedNamespaces'] },
   {
     title: 'Gateways',
-    keys: ['gatewayNamespace', 'envoyImage', 'gatewayResolver', 'defaultGateway', 'gatewayResources'],
+    keys: [
+      'gatewayNamespace',
+      'envoyImage',
+      'gatewayResolver',
+      'defaultGateway',
+      'gatewayResources',
+      'newDestinationMode',
+    ],
   },
   {
     title: 'Cluster network',

@@ -25,6 +25,10 @@ export interface SectionSpec {
 /** Names of the values of a setting chosen from a list. */
 const CHOICES: Partial<Record<keyof Settings, Record<string, string>>> = {
   enforcementMode: { listed: 'Only the listed namespaces', all: 'Every namespace except those left open' },
+  newDestinationMode: {
+    enforce: 'Enforce: only granted services',
+    observe: 'Observe: every pod, use without a grant recorded',
+  },
 };
 
 type Shape = Record<string, z.ZodType>;
