@@ -41,6 +41,11 @@ export const AUDIT_ACTIONS = [
   'audit.checkpointed',
   // One summary row per address and window once its failed sign-ins hit the limit (instead of one each).
   'auth.login_throttled',
+  // Drift (issue 18): a reconcile run found a managed object edited or deleted outside egress-control,
+  // and put back what it had applied; an approver asked for a run to re-apply the desired state.
+  'reconcile.drift_detected',
+  'reconcile.drift_healed',
+  'reconcile.reapply_requested',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
@@ -58,6 +63,9 @@ export const AUDIT_TARGET_TYPES = [
   'alert_rule',
   'alert',
   'webhook',
+  // A live Kubernetes object we manage, id "Kind/namespace/name" (namespace empty when cluster-scoped).
+  'kubernetes_object',
+  'reconcile_run',
 ] as const;
 export const AuditTargetTypeSchema = z.enum(AUDIT_TARGET_TYPES);
 export type AuditTargetType = z.infer<typeof AuditTargetTypeSchema>;

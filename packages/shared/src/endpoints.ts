@@ -50,6 +50,12 @@ import {
   UpdateDestinationBodySchema,
 } from './schemas/destinations.ts';
 import { ExplainQuerySchema, ExplainSchema } from './schemas/explain.ts';
+import {
+  HealthStripSchema,
+  ReapplyAcceptedSchema,
+  ReapplyBodySchema,
+  WebhookTestResultSchema,
+} from './schemas/health.ts';
 import { FlowIngestBodySchema, FlowIngestResultSchema } from './schemas/flows.ts';
 import {
   ApproveBodySchema,
@@ -469,8 +475,8 @@ export const endpoints = {
     method: 'POST',
     path: '/api/v1/webhooks/{id}/test',
     ...id,
-    status: 202,
-    response: WebhookDeliverySchema,
+    status: 200,
+    response: WebhookTestResultSchema,
   },
   listWebhookDeliveries: {
     method: 'GET',
@@ -486,6 +492,19 @@ export const endpoints = {
     ...id,
     status: 200,
     response: WebhookDeliverySchema,
+  },
+  dashboardHealth: {
+    method: 'GET',
+    path: '/api/v1/dashboard/health',
+    status: 200,
+    response: HealthStripSchema,
+  },
+  reapplyDrift: {
+    method: 'POST',
+    path: '/api/v1/drift/reapply',
+    body: ReapplyBodySchema,
+    status: 202,
+    response: ReapplyAcceptedSchema,
   },
 } as const satisfies Record<string, EndpointDef>;
 

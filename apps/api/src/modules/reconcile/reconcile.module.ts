@@ -8,6 +8,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 
 import { readSettings } from '../../platform/settings.ts';
 import { scopeOf } from '../../reconcile/desired-state.ts';
+import { createDriftReporter } from '../../reconcile/drift.ts';
 import { createKubeClient, loadDefaultKubeConfig } from '../../reconcile/kube/client.ts';
 import {
   type NamespaceChange,
@@ -145,6 +146,7 @@ function buildReconciler(app: FastifyInstance): Reconciler {
     namespaces.leading(leading);
     readiness.leading(leading);
   });
+  const drift = createDriftReporter({ db: app.db, audit: app.audit, clock: app.clock, log: app.log });
   const reconciler = createReconciler({
     db: app.db,
     target,
@@ -153,6 +155,10 @@ function buildReconciler(app: FastifyInstance): Reconciler {
     log: app.log,
     readSettings,
     options: { tickMs: TICK_MS, resyncMs: app.config.resyncIntervalMs, maxBackoffMs: MAX_BACKOFF_MS },
+    // Drift is a security event: audited, alerted and announced (reconcile/drift.ts).
+    changedObjects: async (run, objects) => {
+      await drift.report(run, objects);
+    },
   });
   runMetrics(app, reconciler);
   const unsubscribe = app.changes.onDesiredStateChanged((reason) => {
