@@ -50,12 +50,6 @@ import {
   UpdateDestinationBodySchema,
 } from './schemas/destinations.ts';
 import { ExplainQuerySchema, ExplainSchema } from './schemas/explain.ts';
-import {
-  HealthStripSchema,
-  ReapplyAcceptedSchema,
-  ReapplyBodySchema,
-  WebhookTestResultSchema,
-} from './schemas/health.ts';
 import { FlowIngestBodySchema, FlowIngestResultSchema } from './schemas/flows.ts';
 import {
   ApproveBodySchema,
@@ -66,6 +60,12 @@ import {
   ReasonBodySchema,
   RulesSyncResultSchema,
 } from './schemas/grants.ts';
+import {
+  HealthStripSchema,
+  ReapplyAcceptedSchema,
+  ReapplyBodySchema,
+  WebhookTestResultSchema,
+} from './schemas/health.ts';
 import { AuthProvidersSchema } from './schemas/oidc.ts';
 import {
   ManifestsQuerySchema,

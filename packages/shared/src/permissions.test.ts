@@ -110,6 +110,8 @@ describe('ROUTE_POLICIES', () => {
       '/api/v1/webhook',
       '/api/v1/blocked-egress',
       '/api/v1/alert',
+      // The health strip (approver): failing webhooks and drift are what approvers act on.
+      '/api/v1/dashboard/health',
     ];
     for (const [route, policy] of reads) {
       const path = route.slice('GET '.length);

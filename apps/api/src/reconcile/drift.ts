@@ -84,7 +84,8 @@ function auditRows(run: ClaimedRun, d: DriftedObject, reason: string | undefined
         change: d.change,
         managers: d.managers,
         fields: d.fields,
-        reason: reason ?? 'deleted outside egress-control (the API server records no field manager for a deletion)',
+        reason:
+          reason ?? 'deleted outside egress-control (the API server records no field manager for a deletion)',
       },
     },
     {
@@ -170,7 +171,10 @@ export function createDriftReporter({
       await audit.append(tx, [...found.flatMap((d) => auditRows(run, d, reasons.get(keyOf(d)))), alert]);
     });
     log.warn(
-      { runId: run.id, drift: found.map((d) => ({ object: keyOf(d), change: d.change, managers: d.managers })) },
+      {
+        runId: run.id,
+        drift: found.map((d) => ({ object: keyOf(d), change: d.change, managers: d.managers })),
+      },
       'drift: managed objects changed outside egress-control were put back (audited, alert raised)',
     );
     return found;

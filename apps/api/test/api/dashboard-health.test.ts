@@ -94,7 +94,11 @@ describe('health strip', () => {
       enforced: number;
       total: number;
     }>();
-    expect(s.coverage).toMatchObject({ enforced: coverage.enforced, total: coverage.total, source: 'settings' });
+    expect(s.coverage).toMatchObject({
+      enforced: coverage.enforced,
+      total: coverage.total,
+      source: 'settings',
+    });
     expect(s.drift).toEqual({ state: 'notObserved', error: null, objects: [], healed: [] });
   });
 
@@ -118,7 +122,9 @@ describe('re-apply', () => {
     expect(res.statusCode, res.body).toBe(202);
     const { runId } = res.json<{ runId: string }>();
     expect(await t.db.reconcileRun.count()).toBe(before + 1);
-    const audit = await t.db.auditEvent.findFirstOrThrow({ where: { action: 'reconcile.reapply_requested' } });
+    const audit = await t.db.auditEvent.findFirstOrThrow({
+      where: { action: 'reconcile.reapply_requested' },
+    });
     expect(audit).toMatchObject({
       actor: t.users.approver.email,
       targetType: 'reconcile_run',

@@ -130,8 +130,13 @@ describe('API tokens', () => {
 
     // Promoting the owner above the token's role does not lift the token above engineer.
     expect(
-      (await t.as('admin', { method: 'PATCH', url: `${USERS}/${owner.id}`, payload: { role: 'approver', reason: 'joins the approvers' } }))
-        .statusCode,
+      (
+        await t.as('admin', {
+          method: 'PATCH',
+          url: `${USERS}/${owner.id}`,
+          payload: { role: 'approver', reason: 'joins the approvers' },
+        })
+      ).statusCode,
     ).toBe(200);
     expect(await roleOf(created.token)).toBe('engineer');
     expect((await withToken(created.token, 'POST', SERVICES, newService())).statusCode).toBe(201);
@@ -400,7 +405,11 @@ describe('users', () => {
 
   it('a role change needs a reason: 400 naming reason and nothing changed without one; the reason is in the audit log', async () => {
     const user = await t.addUser('engineer', 'role-reason');
-    const bare = await t.as('admin', { method: 'PATCH', url: `${USERS}/${user.id}`, payload: { role: 'approver' } });
+    const bare = await t.as('admin', {
+      method: 'PATCH',
+      url: `${USERS}/${user.id}`,
+      payload: { role: 'approver' },
+    });
     expect(bare.statusCode, bare.body).toBe(400);
     expect(errorOf(bare).details.map((d) => d.field)).toEqual(['body.reason']);
     expect(await t.db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ role: 'engineer' });
@@ -421,12 +430,21 @@ describe('users', () => {
     });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json()).toMatchObject({ role: 'approver' });
-    const row = await t.db.auditEvent.findFirstOrThrow({ where: { action: 'user.updated', targetId: user.id } });
+    const row = await t.db.auditEvent.findFirstOrThrow({
+      where: { action: 'user.updated', targetId: user.id },
+    });
     expect(row.before).toMatchObject({ role: 'engineer' });
-    expect(row.after).toMatchObject({ role: 'approver', reason: 'on call for the payments team from Monday' });
+    expect(row.after).toMatchObject({
+      role: 'approver',
+      reason: 'on call for the payments team from Monday',
+    });
 
     // Other changes (a name) need no reason.
-    const rename = await t.as('admin', { method: 'PATCH', url: `${USERS}/${user.id}`, payload: { name: 'Renamed' } });
+    const rename = await t.as('admin', {
+      method: 'PATCH',
+      url: `${USERS}/${user.id}`,
+      payload: { name: 'Renamed' },
+    });
     expect(rename.statusCode, rename.body).toBe(200);
   });
 });

@@ -220,7 +220,7 @@ describe('webhook administration', () => {
 });
 
 describe('deliveries', () => {
-  it('test send: delivers while the admin waits and answers with the receiver\'s status, time and error', async () => {
+  it("test send: delivers while the admin waits and answers with the receiver's status, time and error", async () => {
     const hook = await createHook();
     const sent = await sendTest(hook.id);
     // Sent, not queued: the receiver already has it when the API answers.
@@ -286,7 +286,11 @@ describe('deliveries', () => {
       const port = (silent.address() as AddressInfo).port;
       const hanging = await createHook({ url: `http://127.0.0.1:${port}/hangs` });
       const timedOut = await sendTest(hanging.id);
-      expect(timedOut).toMatchObject({ status: 'failed', responseStatus: null, lastError: 'no response within 5 s' });
+      expect(timedOut).toMatchObject({
+        status: 'failed',
+        responseStatus: null,
+        lastError: 'no response within 5 s',
+      });
       expect(timedOut.durationMs).toBeGreaterThanOrEqual(4900);
       expect(timedOut.durationMs).toBeLessThan(8000);
     } finally {
@@ -299,7 +303,9 @@ describe('deliveries', () => {
 
   it('health: failing since the first failure after the last success, with the latest error; ok again after a success', async () => {
     const hook = await createHook();
-    expect((await t.as('admin', { method: 'GET', url: `/api/v1/webhooks/${hook.id}` })).json<Webhook>().health).toEqual({
+    expect(
+      (await t.as('admin', { method: 'GET', url: `/api/v1/webhooks/${hook.id}` })).json<Webhook>().health,
+    ).toEqual({
       state: 'unknown',
       failingSince: null,
       lastError: null,
@@ -310,7 +316,9 @@ describe('deliveries', () => {
     const firstFailure = await sendTest(hook.id);
     advance(60_000);
     await sendTest(hook.id);
-    const list = (await t.as('admin', { method: 'GET', url: '/api/v1/webhooks?limit=100' })).json<{ items: Webhook[] }>();
+    const list = (await t.as('admin', { method: 'GET', url: '/api/v1/webhooks?limit=100' })).json<{
+      items: Webhook[];
+    }>();
     const listed = list.items.find((w) => w.id === hook.id);
     expect(listed?.health).toEqual({
       state: 'failing',
@@ -331,7 +339,9 @@ describe('deliveries', () => {
     receiver.always(hook.path, 200);
     advance(60_000);
     await sendTest(hook.id);
-    const healed = (await t.as('admin', { method: 'GET', url: `/api/v1/webhooks/${hook.id}` })).json<Webhook>();
+    const healed = (
+      await t.as('admin', { method: 'GET', url: `/api/v1/webhooks/${hook.id}` })
+    ).json<Webhook>();
     expect(healed.health.state).toBe('ok');
   });
 

@@ -44,7 +44,11 @@ async function auditFor(action: string, since: bigint): Promise<AuditRow[]> {
     where: { action, seq: { gt: since } },
     orderBy: { seq: 'asc' },
   });
-  return rows.map((r) => ({ action: r.action, targetId: r.targetId, after: r.after as Record<string, unknown> }));
+  return rows.map((r) => ({
+    action: r.action,
+    targetId: r.targetId,
+    after: r.after as Record<string, unknown>,
+  }));
 }
 
 async function head(): Promise<bigint> {
@@ -127,7 +131,11 @@ describe('drift as a security event', () => {
     const drifted = await strip();
     expect(drifted.drift.state).toBe('drifted');
     expect(drifted.drift.objects).toEqual([
-      expect.objectContaining({ kind: 'NetworkPolicy', name: 'github-com', reason: expect.stringContaining('"mallory"') as unknown }),
+      expect.objectContaining({
+        kind: 'NetworkPolicy',
+        name: 'github-com',
+        reason: expect.stringContaining('"mallory"') as unknown,
+      }),
     ]);
 
     // The approver's Re-apply: audited, and the run it queues heals the policy.
@@ -196,7 +204,12 @@ describe('drift as a security event', () => {
     // Healed: the strip shows no drift now, and the healing with its field manager.
     const after = await strip();
     expect(after.drift.state).toBe('none');
-    expect(after.drift.healed[0]).toMatchObject({ kind: 'NetworkPolicy', name: 'github-com', managers: ['mallory'], change: 'modified' });
+    expect(after.drift.healed[0]).toMatchObject({
+      kind: 'NetworkPolicy',
+      name: 'github-com',
+      managers: ['mallory'],
+      change: 'modified',
+    });
   });
 
   it('a deleted policy: the run that recreates it audits a deletion by someone else', async () => {

@@ -135,9 +135,12 @@ export const AlertSchema = z
     acknowledgedBy: z.string().nullable(),
     comment: z.string().nullable(),
     kind: AlertKindSchema.meta({
-      description: 'blocked_egress: denied flows over a rule; drift: a managed object changed outside egress-control.',
+      description:
+        'blocked_egress: denied flows over a rule; drift: a managed object changed outside egress-control.',
     }),
-    drift: AlertDriftSchema.nullable().meta({ description: 'A drift alert: the objects and the run that healed them.' }),
+    drift: AlertDriftSchema.nullable().meta({
+      description: 'A drift alert: the objects and the run that healed them.',
+    }),
   })
   .meta({ id: 'Alert' });
 export type Alert = z.infer<typeof AlertSchema>;

@@ -8,7 +8,9 @@ import { WebhookDeliverySchema } from './webhooks.ts';
 
 /** One field of a managed object someone else changed (we set it) or added (we never set it). */
 export const DriftFieldSchema = z.object({
-  path: z.string().meta({ description: 'The field, e.g. .spec.ingress or .spec.template.spec.containers[1].' }),
+  path: z
+    .string()
+    .meta({ description: 'The field, e.g. .spec.ingress or .spec.template.spec.containers[1].' }),
   change: z.enum(['changed', 'added']),
   managers: z.array(z.string()).meta({
     description:
@@ -27,9 +29,10 @@ export const DriftedObjectSchema = z
       description: 'modified: fields edited or added by another field manager; deleted: the object was gone.',
     }),
     fields: z.array(DriftFieldSchema),
-    managers: z
-      .array(z.string())
-      .meta({ description: 'Every field manager named in fields (none for a deletion: the API server does not record who deleted).' }),
+    managers: z.array(z.string()).meta({
+      description:
+        'Every field manager named in fields (none for a deletion: the API server does not record who deleted).',
+    }),
   })
   .meta({ id: 'DriftedObject' });
 export type DriftedObject = z.infer<typeof DriftedObjectSchema>;
@@ -83,7 +86,9 @@ export const HealthStripSchema = z
       .object({
         enforced: z.int(),
         total: z.int(),
-        openByOmission: z.int().meta({ description: 'Namespaces open because the settings do not list them.' }),
+        openByOmission: z
+          .int()
+          .meta({ description: 'Namespaces open because the settings do not list them.' }),
         source: z.enum(['cluster', 'settings']),
       })
       .nullable()
@@ -94,10 +99,13 @@ export const HealthStripSchema = z
           'none / drifted: from a live comparison now; unknown: the live state could not be read (see error); notObserved: the target has no cluster to compare.',
       }),
       error: z.string().nullable(),
-      objects: z.array(ReconcileDriftSchema).meta({ description: 'Objects that differ from the desired state now.' }),
-      healed: z
-        .array(HealedDriftSchema)
-        .meta({ description: 'Drift found and healed by reconcile runs in the last 7 days, newest first (at most 10).' }),
+      objects: z
+        .array(ReconcileDriftSchema)
+        .meta({ description: 'Objects that differ from the desired state now.' }),
+      healed: z.array(HealedDriftSchema).meta({
+        description:
+          'Drift found and healed by reconcile runs in the last 7 days, newest first (at most 10).',
+      }),
     }),
     failingWebhooks: z.array(FailingWebhookSchema),
     expiringGrants: GrantGroupSchema.meta({ description: 'Active grants that expire within 72 hours.' }),
@@ -117,6 +125,8 @@ export const ReapplyAcceptedSchema = z.object({ runId: UuidSchema });
 
 /** POST /webhooks/{id}/test: the delivery as recorded after the one attempt, and how long it took. */
 export const WebhookTestResultSchema = WebhookDeliverySchema.extend({
-  durationMs: z.int().meta({ description: 'From sending the request to the end of the answer (or the error).' }),
+  durationMs: z
+    .int()
+    .meta({ description: 'From sending the request to the end of the answer (or the error).' }),
 }).meta({ id: 'WebhookTestResult' });
 export type WebhookTestResult = z.infer<typeof WebhookTestResultSchema>;

@@ -10,7 +10,11 @@ import { createDashboardService } from './dashboard.service.ts';
 
 export async function dashboardModule(
   app: FastifyInstance,
-  deps: { target: Target; coverage: () => Promise<Coverage>; failingWebhooks: () => Promise<FailingWebhook[]> },
+  deps: {
+    target: Target;
+    coverage: () => Promise<Coverage>;
+    failingWebhooks: () => Promise<FailingWebhook[]>;
+  },
 ): Promise<void> {
   const service = createDashboardService({
     db: app.db,

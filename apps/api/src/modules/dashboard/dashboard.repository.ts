@@ -60,12 +60,13 @@ export function createDashboardRepository(db: Db) {
         WHERE action = 'reconcile.drift_detected' AND at >= ${since}
         ORDER BY seq DESC
         LIMIT ${LIST}`;
+      const str = (v: unknown): string => (typeof v === 'string' ? v : '');
       return rows.map(({ at, after }) => ({
         at: at.toISOString(),
-        runId: String(after['runId'] ?? ''),
-        kind: String(after['kind'] ?? ''),
+        runId: str(after['runId']),
+        kind: str(after['kind']),
         namespace: typeof after['namespace'] === 'string' ? after['namespace'] : null,
-        name: String(after['name'] ?? ''),
+        name: str(after['name']),
         change: after['change'] === 'deleted' ? 'deleted' : 'modified',
         fields: Array.isArray(after['fields']) ? (after['fields'] as HealedDrift['fields']) : [],
         managers: Array.isArray(after['managers']) ? (after['managers'] as string[]) : [],

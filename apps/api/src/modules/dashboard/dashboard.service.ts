@@ -124,4 +124,3 @@ export function createDashboardService(deps: DashboardDeps) {
 }
 
 export type DashboardService = ReturnType<typeof createDashboardService>;
-

@@ -3,8 +3,8 @@
 import {
   type AuditCheckpoint,
   type DeliveryEvent,
-  DriftedObjectSchema,
   type DriftedObject,
+  DriftedObjectSchema,
   type Grant,
   GrantSchema,
   type NotificationEvent,
@@ -140,7 +140,9 @@ function alertEvent(row: AppendedAuditEvent, event: NotificationEvent, ctx: Even
   const payload: NotificationPayload = {
     ...base(row, event, ctx),
     data: drift ? { alert: parsed, drift } : { alert: parsed },
-    links: drift ? { reconcile: `${ctx.publicUrl}/reconcile` } : { alert: `${ctx.publicUrl}/blocked?tab=alerts` },
+    links: drift
+      ? { reconcile: `${ctx.publicUrl}/reconcile` }
+      : { alert: `${ctx.publicUrl}/blocked?tab=alerts` },
   };
   return { event, eventId: payload.id, payload };
 }

@@ -153,7 +153,13 @@ export function createWebhooksRepository(db: Db) {
     async health(ids: string[], tx: Tx | Db = db): Promise<Map<string, WebhookHealth>> {
       if (ids.length === 0) return new Map();
       const rows = await tx.$queryRaw<
-        { webhook_id: string; last_status: string | null; since: Date | null; last_error: string | null; last_at: Date | null }[]
+        {
+          webhook_id: string;
+          last_status: string | null;
+          since: Date | null;
+          last_error: string | null;
+          last_at: Date | null;
+        }[]
       >`
         SELECT w.id AS webhook_id, l.status AS last_status, f.since, l.last_error, l.last_attempt_at AS last_at
         FROM unnest(ARRAY[${Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`))}]) AS w(id)
@@ -171,8 +177,18 @@ export function createWebhooksRepository(db: Db) {
         rows.map((r) => {
           const failing = r.last_status !== null && r.last_status !== 'succeeded' && r.last_error !== null;
           const health: WebhookHealth = failing
-            ? { state: 'failing', failingSince: r.since ?? r.last_at, lastError: r.last_error, lastAttemptAt: r.last_at }
-            : { state: r.last_status === null ? 'unknown' : 'ok', failingSince: null, lastError: null, lastAttemptAt: r.last_at };
+            ? {
+                state: 'failing',
+                failingSince: r.since ?? r.last_at,
+                lastError: r.last_error,
+                lastAttemptAt: r.last_at,
+              }
+            : {
+                state: r.last_status === null ? 'unknown' : 'ok',
+                failingSince: null,
+                lastError: null,
+                lastAttemptAt: r.last_at,
+              };
           return [r.webhook_id, health];
         }),
       );
@@ -259,7 +275,10 @@ export function createWebhooksRepository(db: Db) {
 
     /** Every enabled webhook (a handful: the health strip checks them all). */
     listEnabled(tx: Tx | Db = db): Promise<WebhookRow[]> {
-      return tx.webhook.findMany({ where: { enabled: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+      return tx.webhook.findMany({
+        where: { enabled: true },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
     },
 
     findWebhook(id: string, tx: Tx | Db = db): Promise<WebhookRow | null> {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 
 import {
   type CreateWebhookBodySchema,
-  type FailingWebhook,
   type DeliveryListQuerySchema,
+  type FailingWebhook,
   type PageQuerySchema,
   TEST_EVENT,
   type UpdateWebhookBodySchema,
@@ -20,9 +20,9 @@ import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import { type Page, toPage } from '../../platform/pagination.ts';
 import type { SecretBox } from '../../platform/secret-box.ts';
 import { newSecret } from '../../platform/secrets.ts';
+import { bodyFor } from './webhook-dispatcher.worker.ts';
 import { urlAddressProblem } from './webhooks.address.ts';
 import type { NotificationPayload } from './webhooks.events.ts';
-import { bodyFor } from './webhook-dispatcher.worker.ts';
 import {
   toDeliveryDto,
   type WebhookHealth,

@@ -88,26 +88,51 @@ function ReapplyButton() {
   );
 }
 
-function DriftCell({ drift, canReapply }: { drift: Strip['drift']; canReapply: boolean }) {
-  const value =
-    drift.state === 'drifted'
-      ? `${drift.objects.length} ${drift.objects.length === 1 ? 'object' : 'objects'} drifted`
-      : drift.state === 'none'
-        ? 'no drift'
-        : drift.state === 'unknown'
-          ? 'unknown'
-          : 'not observed';
-  const tone: Tone = drift.state === 'drifted' ? 'red' : drift.state === 'none' ? 'green' : 'amber';
-  const last = drift.healed[0];
+const DRIFT_VALUE: Record<Strip['drift']['state'], string> = {
+  drifted: '',
+  none: 'no drift',
+  unknown: 'unknown',
+  notObserved: 'not observed',
+};
+const DRIFT_TONE: Record<Strip['drift']['state'], Tone> = {
+  drifted: 'red',
+  none: 'green',
+  unknown: 'amber',
+  notObserved: 'amber',
+};
+
+/** Why the drift is not known, when it is not. */
+function DriftNote({ drift }: { drift: Strip['drift'] }) {
+  if (drift.state === 'unknown') return <p className="small">The cluster could not be read: {drift.error}</p>;
+  if (drift.state === 'notObserved')
+    return <p className="small muted">This server renders no cluster to compare (target none).</p>;
+  return null;
+}
+
+/** The newest drift a run found and put back, with who had changed it. */
+function LastHealed({ healed }: { healed: Strip['drift']['healed'] }) {
+  const last = healed[0];
+  if (!last) return null;
+  const who = last.managers.length > 0 ? last.managers.join(', ') : 'someone else';
   return (
-    <Cell title="Drift" tone={tone} value={value}>
-      {drift.state === 'unknown' ? (
-        <p className="small">The cluster could not be read: {drift.error}</p>
-      ) : null}
-      {drift.state === 'notObserved' ? (
-        <p className="small muted">This server renders no cluster to compare (target none).</p>
-      ) : null}
-      {drift.objects.length > 0 ? (
+    <p className="small muted">
+      Last healed <RelativeTime iso={last.at} />: <code>{objectName(last)}</code>{' '}
+      {last.change === 'deleted' ? 'had been deleted' : `changed by ${who}`}.{' '}
+      <Link to="/audit" search={{ action: 'reconcile.drift_detected' }}>
+        In the audit log
+      </Link>
+    </p>
+  );
+}
+
+function DriftCell({ drift, canReapply }: { drift: Strip['drift']; canReapply: boolean }) {
+  const n = drift.objects.length;
+  const value =
+    drift.state === 'drifted' ? `${n} ${n === 1 ? 'object' : 'objects'} drifted` : DRIFT_VALUE[drift.state];
+  return (
+    <Cell title="Drift" tone={DRIFT_TONE[drift.state]} value={value}>
+      <DriftNote drift={drift} />
+      {n > 0 ? (
         <ul className="health-list small" aria-label="Drifted objects">
           {drift.objects.map((o) => (
             <li key={objectName(o)}>
@@ -117,18 +142,7 @@ function DriftCell({ drift, canReapply }: { drift: Strip['drift']; canReapply: b
         </ul>
       ) : null}
       {drift.state === 'drifted' && canReapply ? <ReapplyButton /> : null}
-      {last ? (
-        <p className="small muted">
-          Last healed <RelativeTime iso={last.at} />: <code>{objectName(last)}</code>{' '}
-          {last.change === 'deleted'
-            ? 'had been deleted'
-            : `changed by ${last.managers.length > 0 ? last.managers.join(', ') : 'someone else'}`}
-          .{' '}
-          <Link to="/audit" search={{ action: 'reconcile.drift_detected' }}>
-            In the audit log
-          </Link>
-        </p>
-      ) : null}
+      <LastHealed healed={drift.healed} />
     </Cell>
   );
 }

@@ -46,7 +46,7 @@ export function EditUserForm({ user, onDone, onCancel }: Props) {
     }
   }
 
-  function save(event: React.FormEvent): void {
+  function save(event: React.SyntheticEvent<HTMLFormElement>): void {
     event.preventDefault();
     if (!changed) {
       setErrors({ role: `${user.email} is already ${user.role}: choose another role, or cancel.` });
