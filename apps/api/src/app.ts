@@ -17,6 +17,7 @@ import type { Config } from './config.ts';
 import { alertsModule } from './modules/alerts/alerts.module.ts';
 import { auditModule } from './modules/audit/audit.module.ts';
 import { authModule } from './modules/auth/auth.module.ts';
+import { dashboardModule } from './modules/dashboard/dashboard.module.ts';
 import { destinationsModule } from './modules/destinations/destinations.module.ts';
 import { discoveryModule } from './modules/discovery/discovery.module.ts';
 import { explainModule } from './modules/explain/explain.module.ts';
@@ -128,7 +129,7 @@ async function registerModules(app: FastifyInstance): Promise<Workers> {
   await statsModule(app);
   // The engine: compiles the desired state and applies it on the lead replica (app.reconciler).
   await app.register(reconcileModule);
-  await coverageModule(app, { target: app.reconciler.target });
+  const coverage = await coverageModule(app, { target: app.reconciler.target });
   await explainModule(app, { target: app.reconciler.target });
   await discoveryModule(app);
   // Denied flows -> alerts -> webhooks: an ingest evaluates the alert rules; a raised alert is an audit row,
@@ -136,6 +137,12 @@ async function registerModules(app: FastifyInstance): Promise<Workers> {
   const alerts = await alertsModule(app);
   const flows = await flowsModule(app, { alerts: alerts.evaluator });
   const webhooks = await webhooksModule(app, { onSeal: audit.checkpoints.onSeal });
+  // The lead's health strip reads coverage, failing webhooks and the target's live comparison.
+  await dashboardModule(app, {
+    target: app.reconciler.target,
+    coverage: () => coverage.service.coverage(),
+    failingWebhooks: webhooks.failing,
+  });
 
   const workers: Workers = {
     auditSeal: audit.sealWorker,

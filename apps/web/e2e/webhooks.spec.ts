@@ -70,7 +70,13 @@ test('an admin creates a webhook, sees the secret once, and a test delivery succ
   await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
   await expect(deliveries(page)).toContainText('Nothing sent yet.');
   await page.getByRole('button', { name: 'Send test' }).click();
-  await expect(page.getByRole('status').filter({ hasText: `Test event sent to ${name}` })).toBeVisible();
+  // The receiver's answer, not "sent": the API delivered it while the console waited.
+  await expect(
+    page
+      .getByRole('status')
+      .filter({ hasText: `${name} answered the test` })
+      .filter({ hasText: /HTTP 200 in \d+ ms/ }),
+  ).toBeVisible();
 
   const delivery = deliveries(page).getByRole('row').filter({ hasText: 'webhook.test' });
   await expect(delivery).toContainText('succeeded', { timeout: 20_000 });
@@ -108,11 +114,20 @@ test('a receiver answering 500 shows the failed attempt and its status code', as
   await signIn(page, ADMIN);
   await page.goto(`/webhooks/${webhook.id}`);
   await page.getByRole('button', { name: 'Send test' }).click();
+  // The answer comes back with the click: an error toast with the status code and the time taken.
+  await expect(
+    page
+      .getByRole('alert')
+      .filter({ hasText: `${name} failed the test` })
+      .filter({ hasText: /HTTP 500.*after \d+ ms/ }),
+  ).toBeVisible();
   const delivery = deliveries(page).getByRole('row').filter({ hasText: 'webhook.test' });
-  // The dispatcher keeps it pending for a later attempt (or failed, once out of attempts).
-  await expect(delivery).toContainText('HTTP 500', { timeout: 20_000 });
-  await expect(delivery).toContainText(/pending|failed/);
+  // A test is one attempt, recorded as it went (not retried).
+  await expect(delivery).toContainText('HTTP 500');
+  await expect(delivery).toContainText('failed');
   await expect(delivery.getByRole('cell').nth(2)).toHaveText('1');
+  // The webhook now reads as failing, with its last error and since when.
+  await expect(page.getByRole('status').filter({ hasText: /^Failing since .*HTTP 500/ })).toBeVisible();
   await snap(page, '33-webhook-failed-attempt');
 
   // The status filter lives in the URL.
@@ -139,10 +154,10 @@ test('a receiver answering 500 shows the failed attempt and its status code', as
   await expect(edit).toBeHidden();
   await expect(page.getByRole('definition').filter({ hasText: 'grant.revoked' })).toBeVisible();
 
-  // The list shows the last attempt's outcome at a glance.
+  // The list shows its health at a glance: failing, since when, and the last error.
   await page.getByRole('link', { name: 'Webhooks' }).first().click();
   const row = page.getByRole('row').filter({ hasText: name });
-  await expect(row).toContainText(/pending|failed/);
+  await expect(row).toContainText(/failing since (just now|.+ ago)HTTP 500/);
 
   // Deleting asks first, naming the webhook.
   await row.getByRole('button', { name: `Delete webhook ${name}` }).click();

@@ -43,6 +43,11 @@ export const AUDIT_ACTIONS = [
   'auth.login_throttled',
   // A destination switched between observe and enforce (before/after name the mode; issue 15).
   'destination.mode_changed',
+  // Drift (issue 18): a reconcile run found a managed object edited or deleted outside egress-control,
+  // and put back what it had applied; an approver asked for a run to re-apply the desired state.
+  'reconcile.drift_detected',
+  'reconcile.drift_healed',
+  'reconcile.reapply_requested',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
@@ -60,6 +65,9 @@ export const AUDIT_TARGET_TYPES = [
   'alert_rule',
   'alert',
   'webhook',
+  // A live Kubernetes object we manage, id "Kind/namespace/name" (namespace empty when cluster-scoped).
+  'kubernetes_object',
+  'reconcile_run',
 ] as const;
 export const AuditTargetTypeSchema = z.enum(AUDIT_TARGET_TYPES);
 export type AuditTargetType = z.infer<typeof AuditTargetTypeSchema>;

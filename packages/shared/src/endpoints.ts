@@ -69,6 +69,12 @@ import {
   ReasonBodySchema,
   RulesSyncResultSchema,
 } from './schemas/grants.ts';
+import {
+  HealthStripSchema,
+  ReapplyAcceptedSchema,
+  ReapplyBodySchema,
+  WebhookTestResultSchema,
+} from './schemas/health.ts';
 import { AuthProvidersSchema } from './schemas/oidc.ts';
 import {
   ManifestsQuerySchema,
@@ -506,8 +512,8 @@ export const endpoints = {
     method: 'POST',
     path: '/api/v1/webhooks/{id}/test',
     ...id,
-    status: 202,
-    response: WebhookDeliverySchema,
+    status: 200,
+    response: WebhookTestResultSchema,
   },
   listWebhookDeliveries: {
     method: 'GET',
@@ -523,6 +529,19 @@ export const endpoints = {
     ...id,
     status: 200,
     response: WebhookDeliverySchema,
+  },
+  dashboardHealth: {
+    method: 'GET',
+    path: '/api/v1/dashboard/health',
+    status: 200,
+    response: HealthStripSchema,
+  },
+  reapplyDrift: {
+    method: 'POST',
+    path: '/api/v1/drift/reapply',
+    body: ReapplyBodySchema,
+    status: 202,
+    response: ReapplyAcceptedSchema,
   },
 } as const satisfies Record<string, EndpointDef>;
 

@@ -20,6 +20,7 @@ export * from './schemas/settings-patch.ts';
 export * from './schemas/stats.ts';
 export * from './schemas/blocked.ts';
 export * from './schemas/webhooks.ts';
+export * from './schemas/health.ts';
 export * from './schemas/oidc.ts';
 export * from './schemas/flows.ts';
 export * from './audit-chain.ts';

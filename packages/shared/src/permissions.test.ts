@@ -113,6 +113,8 @@ describe('ROUTE_POLICIES', () => {
       // Issue 15: built from denied flows and gateway usage, so the same reason as blocked egress.
       '/api/v1/discovered-egress',
       '/api/v1/impact',
+      // The health strip (approver): failing webhooks and drift are what approvers act on.
+      '/api/v1/dashboard/health',
     ];
     for (const [route, policy] of reads) {
       const path = route.slice('GET '.length);

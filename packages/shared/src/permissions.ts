@@ -50,6 +50,9 @@ export const PERMISSIONS = {
   // Discovered egress and the impact of a revoke / enforcement: engineers, like the blocked-egress inbox.
   'discovery.read': 'engineer',
   'impact.read': 'engineer',
+  // The lead's health strip (coverage, drift, failing webhooks, expiring and port-wide grants): what an
+  // approver acts on; webhook URLs stay admin-only (the strip names failing webhooks without them).
+  'health.read': 'approver',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -141,6 +144,9 @@ export const ROUTE_POLICIES = {
   'POST /api/v1/webhooks/:id/test': 'webhooks.write',
   'GET /api/v1/webhooks/:id/deliveries': 'webhooks.read',
   'POST /api/v1/webhook-deliveries/:id/retry': 'webhooks.write',
+  'GET /api/v1/dashboard/health': 'health.read',
+  // Re-apply the desired state now (drift): queues a reconcile run like POST /reconcile, audited.
+  'POST /api/v1/drift/reapply': 'reconcile.run',
   'GET /api/v1/audit-events/checkpoints': 'audit.read',
   'POST /api/v1/audit-events/checkpoints': 'audit.seal',
   'POST /api/v1/audit-events/verify': 'audit.read',

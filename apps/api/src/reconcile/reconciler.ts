@@ -12,7 +12,13 @@ import type { Clock } from '../platform/clock.ts';
 import type { Db } from '../platform/db.ts';
 import type { Readiness, SettingsReader } from './desired-state.ts';
 import type { LeaderLock } from './leader.ts';
-import { createRunExecutor, type FinishedRun, readyKey, type RunMemory } from './run-executor.ts';
+import {
+  createRunExecutor,
+  type FinishedRun,
+  readyKey,
+  type RunExecutorDeps,
+  type RunMemory,
+} from './run-executor.ts';
 import { createRunQueue } from './run-queue.ts';
 import { createScheduler, type SchedulerOptions } from './scheduler.ts';
 import type { Target } from './targets/target.ts';
@@ -56,6 +62,8 @@ export interface ReconcilerDeps {
   log: FastifyBaseLogger;
   readSettings: SettingsReader;
   options: ReconcilerOptions;
+  /** See RunExecutorDeps.changedObjects (drift reporting). */
+  changedObjects?: RunExecutorDeps['changedObjects'];
 }
 
 export function createReconciler({
@@ -66,6 +74,7 @@ export function createReconciler({
   log,
   readSettings,
   options,
+  changedObjects,
 }: ReconcilerDeps): Reconciler {
   const queue = createRunQueue(db, clock);
   const memory: RunMemory = { ready: null, fresh: false };
@@ -74,7 +83,16 @@ export function createReconciler({
   let watched: string | null = null;
   /** Whether a run is executing on this replica right now. */
   let executing = false;
-  const executeRun = createRunExecutor({ db, queue, target, readSettings, clock, log, memory });
+  const executeRun = createRunExecutor({
+    db,
+    queue,
+    target,
+    readSettings,
+    clock,
+    log,
+    memory,
+    ...(changedObjects ? { changedObjects } : {}),
+  });
   /** Marks a run as executing here while `run` goes (followReadiness waits for it). */
   async function executing_<T>(run: () => Promise<T>): Promise<T> {
     executing = true;

@@ -16,7 +16,13 @@ import {
   type SettingsReader,
 } from './desired-state.ts';
 import type { ClaimedRun, RunOutcome, RunQueue } from './run-queue.ts';
-import { countActions, type Desired, type ObjectAction, type Target } from './targets/target.ts';
+import {
+  countActions,
+  type Desired,
+  type ObjectAction,
+  type ObjectResult,
+  type Target,
+} from './targets/target.ts';
 
 /** Where a run's time went, in milliseconds (from the injected clock). */
 export interface RunTimings {
@@ -77,6 +83,11 @@ export interface RunExecutorDeps {
   clock: Clock;
   log: FastifyBaseLogger;
   memory: RunMemory;
+  /**
+   * Told about the objects a real (not dry) run changed, before the run is recorded: reconcile/drift.ts
+   * audits and alerts on the ones someone else had edited or deleted. Must not throw; errors are logged.
+   */
+  changedObjects?: (run: ClaimedRun, objects: ObjectResult[]) => Promise<void>;
 }
 
 const zeroCounts = (): Record<ObjectAction, number> => ({
@@ -88,7 +99,16 @@ const zeroCounts = (): Record<ObjectAction, number> => ({
 });
 
 /** Executes claimed runs one at a time (the scheduler guarantees that) and records each outcome. */
-export function createRunExecutor({ db, queue, target, readSettings, clock, log, memory }: RunExecutorDeps) {
+export function createRunExecutor({
+  db,
+  queue,
+  target,
+  readSettings,
+  clock,
+  log,
+  memory,
+  changedObjects,
+}: RunExecutorDeps) {
   const ms = () => clock.now().getTime();
 
   /** The plan's desired state, timed: how long the target waited for the snapshot and how long compiling took. */
@@ -135,6 +155,10 @@ export function createRunExecutor({ db, queue, target, readSettings, clock, log,
         log.warn(
           { runId: run.id, drift: drifted },
           'live objects had been changed by someone else; reverted',
+        );
+      if (!run.dryRun && changedObjects && changed.length > 0)
+        await changedObjects(run, changed).catch((err: unknown) =>
+          log.error({ err, runId: run.id }, 'could not report the objects the run changed'),
         );
       outcome = { ok, counts: countActions(result.objects) };
       await queue.finish(run.id, { ok, counts: outcome.counts, errors: result.errors, objects: changed });

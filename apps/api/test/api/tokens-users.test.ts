@@ -122,7 +122,7 @@ describe('API tokens', () => {
     const demote = await t.as('admin', {
       method: 'PATCH',
       url: `${USERS}/${owner.id}`,
-      payload: { role: 'viewer' },
+      payload: { role: 'viewer', reason: 'moved to a read-only rotation' },
     });
     expect(demote.statusCode, demote.body).toBe(200);
     expect(await roleOf(created.token)).toBe('viewer');
@@ -130,8 +130,13 @@ describe('API tokens', () => {
 
     // Promoting the owner above the token's role does not lift the token above engineer.
     expect(
-      (await t.as('admin', { method: 'PATCH', url: `${USERS}/${owner.id}`, payload: { role: 'approver' } }))
-        .statusCode,
+      (
+        await t.as('admin', {
+          method: 'PATCH',
+          url: `${USERS}/${owner.id}`,
+          payload: { role: 'approver', reason: 'joins the approvers' },
+        })
+      ).statusCode,
     ).toBe(200);
     expect(await roleOf(created.token)).toBe('engineer');
     expect((await withToken(created.token, 'POST', SERVICES, newService())).statusCode).toBe(201);
@@ -302,7 +307,7 @@ describe('scoped tokens (flows.ingest)', () => {
     const created = await createToken(owner, { name: 'owned', scopes: ['flows.ingest'] });
     expect((await withToken(created.token, 'POST', FLOWS, flow())).statusCode).toBe(200);
     const patch = (role: Role) =>
-      t.as('admin', { method: 'PATCH', url: `${USERS}/${owner.id}`, payload: { role } });
+      t.as('admin', { method: 'PATCH', url: `${USERS}/${owner.id}`, payload: { role, reason: 'rotation' } });
     expect((await patch('approver')).statusCode).toBe(200);
     const refused = await withToken(created.token, 'POST', FLOWS, flow());
     expect(refused.statusCode, refused.body).toBe(401);
@@ -375,7 +380,7 @@ describe('users', () => {
   it('never demotes or disables the last enabled admin', async () => {
     const admin = t.users.admin;
     expect(await t.db.user.count({ where: { role: 'admin', disabledAt: null } })).toBe(1);
-    for (const change of [{ role: 'approver' }, { disabled: true }]) {
+    for (const change of [{ role: 'approver', reason: 'stepping down' }, { disabled: true }]) {
       const res = await t.as('admin', { method: 'PATCH', url: `${USERS}/${admin.id}`, payload: change });
       expect(res.statusCode, res.body).toBe(409);
       expect(errorOf(res).code).toBe('conflict');
@@ -392,9 +397,54 @@ describe('users', () => {
     const demote = await t.as('admin', {
       method: 'PATCH',
       url: `${USERS}/${second.json<{ id: string }>().id}`,
-      payload: { role: 'viewer' },
+      payload: { role: 'viewer', reason: 'admin only for the migration' },
     });
     expect(demote.statusCode, demote.body).toBe(200);
     expect(demote.json()).toMatchObject({ role: 'viewer' });
+  });
+
+  it('a role change needs a reason: 400 naming reason and nothing changed without one; the reason is in the audit log', async () => {
+    const user = await t.addUser('engineer', 'role-reason');
+    const bare = await t.as('admin', {
+      method: 'PATCH',
+      url: `${USERS}/${user.id}`,
+      payload: { role: 'approver' },
+    });
+    expect(bare.statusCode, bare.body).toBe(400);
+    expect(errorOf(bare).details.map((d) => d.field)).toEqual(['body.reason']);
+    expect(await t.db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ role: 'engineer' });
+    expect(await t.db.auditEvent.count({ where: { action: 'user.updated', targetId: user.id } })).toBe(0);
+
+    const blank = await t.as('admin', {
+      method: 'PATCH',
+      url: `${USERS}/${user.id}`,
+      payload: { role: 'approver', reason: '   ' },
+    });
+    expect(blank.statusCode, blank.body).toBe(400);
+    expect(errorOf(blank).details.map((d) => d.field)).toEqual(['body.reason']);
+
+    const ok = await t.as('admin', {
+      method: 'PATCH',
+      url: `${USERS}/${user.id}`,
+      payload: { role: 'approver', reason: 'on call for the payments team from Monday' },
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toMatchObject({ role: 'approver' });
+    const row = await t.db.auditEvent.findFirstOrThrow({
+      where: { action: 'user.updated', targetId: user.id },
+    });
+    expect(row.before).toMatchObject({ role: 'engineer' });
+    expect(row.after).toMatchObject({
+      role: 'approver',
+      reason: 'on call for the payments team from Monday',
+    });
+
+    // Other changes (a name) need no reason.
+    const rename = await t.as('admin', {
+      method: 'PATCH',
+      url: `${USERS}/${user.id}`,
+      payload: { name: 'Renamed' },
+    });
+    expect(rename.statusCode, rename.body).toBe(200);
   });
 });

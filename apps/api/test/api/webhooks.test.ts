@@ -3,6 +3,8 @@
 // test pings, retries with backoff, permanent failure, manual retry, the delivery log and retention.
 // The app clock is controlled, so backoff is observed without sleeping.
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 import type { Webhook, WebhookDelivery } from '@egress/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,10 +56,42 @@ async function delivery(id: string): Promise<WebhookDelivery> {
   return found;
 }
 
+/**
+ * A webhook.test delivery queued for the dispatcher, as the outbox queues any event (the test endpoint
+ * itself sends at once: see "test send" below). The dispatcher mechanics are what these tests exercise.
+ */
 async function ping(hookId: string): Promise<WebhookDelivery> {
+  const hook = await t.db.webhook.findUniqueOrThrow({ where: { id: hookId } });
+  const eventId = randomUUID();
+  const now = clock.now();
+  const row = await t.db.webhookDelivery.create({
+    data: {
+      webhookId: hookId,
+      eventId,
+      event: 'webhook.test',
+      payload: {
+        id: eventId,
+        event: 'webhook.test',
+        occurredAt: now.toISOString(),
+        actor: { type: 'user', label: 'admin' },
+        data: { webhook: { id: hookId, name: hook.name }, message: 'queued by the test' },
+        links: { console: 'https://egress.example.com' },
+      },
+      nextAttemptAt: now,
+      createdAt: now,
+    },
+  });
+  return { ...row, eventId: row.eventId } as unknown as WebhookDelivery;
+}
+
+interface TestResult extends WebhookDelivery {
+  durationMs: number;
+}
+
+async function sendTest(hookId: string): Promise<TestResult> {
   const res = await t.as('admin', { method: 'POST', url: `/api/v1/webhooks/${hookId}/test` });
-  expect(res.statusCode, res.body).toBe(202);
-  return res.json<WebhookDelivery>();
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<TestResult>();
 }
 
 const drain = () => t.app.workers.webhookDispatcher.drain();
@@ -186,44 +220,129 @@ describe('webhook administration', () => {
 });
 
 describe('deliveries', () => {
-  it('sends a signed test ping that a receiver can verify', async () => {
+  it("test send: delivers while the admin waits and answers with the receiver's status, time and error", async () => {
     const hook = await createHook();
-    const queued = await ping(hook.id);
-    expect(queued).toMatchObject({
-      webhookId: hook.id,
-      event: 'webhook.test',
-      status: 'pending',
-      attempts: 0,
-    });
-    await drain();
+    const sent = await sendTest(hook.id);
+    // Sent, not queued: the receiver already has it when the API answers.
     const [req] = receiver.requests(hook.path);
     expect(req).toBeDefined();
-    expect(req!.headers).toMatchObject({
-      'content-type': 'application/json',
-      'user-agent': 'egress-control',
-      'x-egress-event': 'webhook.test',
-      'x-egress-event-id': queued.eventId,
-      'x-egress-delivery': queued.id,
-    });
-    expect(signatureValid(hook.secret, req!)).toBe(true);
-    expect(signatureValid('whsec_wrong', req!)).toBe(false);
-    // A replayed request is refused by the timestamp check even with a valid signature.
-    expect(signatureValid(hook.secret, req!, req!.receivedAt + 3600)).toBe(false);
-    expect(req!.json).toMatchObject({
-      id: queued.eventId,
+    expect(sent).toMatchObject({
+      webhookId: hook.id,
       event: 'webhook.test',
-      data: { webhook: { id: hook.id, name: hook.name } },
-      links: { console: 'https://egress.example.com' },
-    });
-    expect(await delivery(queued.id)).toMatchObject({
       status: 'succeeded',
       attempts: 1,
       responseStatus: 200,
       lastError: null,
       nextAttemptAt: null,
     });
+    expect(sent.durationMs).toBeGreaterThanOrEqual(0);
+    expect(sent.durationMs).toBeLessThan(5000);
+    expect(req!.headers).toMatchObject({
+      'content-type': 'application/json',
+      'user-agent': 'egress-control',
+      'x-egress-event': 'webhook.test',
+      'x-egress-event-id': sent.eventId,
+      'x-egress-delivery': sent.id,
+    });
+    expect(signatureValid(hook.secret, req!)).toBe(true);
+    expect(signatureValid('whsec_wrong', req!)).toBe(false);
+    // A replayed request is refused by the timestamp check even with a valid signature.
+    expect(signatureValid(hook.secret, req!, req!.receivedAt + 3600)).toBe(false);
+    expect(req!.json).toMatchObject({
+      id: sent.eventId,
+      event: 'webhook.test',
+      data: { webhook: { id: hook.id, name: hook.name } },
+      links: { console: 'https://egress.example.com' },
+    });
+    // Recorded in the log as it went; the dispatcher does not send it again.
+    expect(await delivery(sent.id)).toMatchObject({ status: 'succeeded', attempts: 1, responseStatus: 200 });
+    await drain();
+    expect(receiver.requests(hook.path)).toHaveLength(1);
     const read = (await t.as('admin', { method: 'GET', url: `/api/v1/webhooks/${hook.id}` })).json<Webhook>();
     expect(read.lastDelivery).toMatchObject({ status: 'succeeded' });
+    expect(read.health).toEqual({ state: 'ok', failingSince: null, lastError: null });
+  });
+
+  it('test send: a receiver answering 500, one that refuses the connection, one that never answers', async () => {
+    const failing = await createHook();
+    receiver.always(failing.path, 500);
+    const answered = await sendTest(failing.id);
+    expect(answered).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      responseStatus: 500,
+      lastError: 'HTTP 500: receiver says 500',
+    });
+
+    const refused = await createHook({ url: 'http://127.0.0.1:9/nothing-listens' });
+    const noConnection = await sendTest(refused.id);
+    expect(noConnection).toMatchObject({ status: 'failed', responseStatus: null });
+    expect(noConnection.lastError).toMatch(/^ECONNREFUSED/);
+
+    // A receiver that accepts the connection and says nothing: the test gives up after 5 s.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const hanging = await createHook({ url: `http://127.0.0.1:${port}/hangs` });
+      const timedOut = await sendTest(hanging.id);
+      expect(timedOut).toMatchObject({
+        status: 'failed',
+        responseStatus: null,
+        lastError: 'no response within 5 s',
+      });
+      expect(timedOut.durationMs).toBeGreaterThanOrEqual(4900);
+      expect(timedOut.durationMs).toBeLessThan(8000);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+    // Failed tests are not retried: nothing stays pending.
+    expect(await t.db.webhookDelivery.count({ where: { webhookId: failing.id, status: 'pending' } })).toBe(0);
+  });
+
+  it('health: failing since the first failure after the last success, with the latest error; ok again after a success', async () => {
+    const hook = await createHook();
+    expect(
+      (await t.as('admin', { method: 'GET', url: `/api/v1/webhooks/${hook.id}` })).json<Webhook>().health,
+    ).toEqual({
+      state: 'unknown',
+      failingSince: null,
+      lastError: null,
+    });
+    await sendTest(hook.id);
+    advance(60_000);
+    receiver.always(hook.path, 503);
+    const firstFailure = await sendTest(hook.id);
+    advance(60_000);
+    await sendTest(hook.id);
+    const list = (await t.as('admin', { method: 'GET', url: '/api/v1/webhooks?limit=100' })).json<{
+      items: Webhook[];
+    }>();
+    const listed = list.items.find((w) => w.id === hook.id);
+    expect(listed?.health).toEqual({
+      state: 'failing',
+      failingSince: firstFailure.createdAt,
+      lastError: 'HTTP 503: receiver says 503',
+    });
+    // The approvers' health strip names it without its URL.
+    const strip = (await t.as('approver', { method: 'GET', url: '/api/v1/dashboard/health' })).json<{
+      failingWebhooks: { id: string; name: string; failingSince: string; lastError: string }[];
+    }>();
+    expect(strip.failingWebhooks.find((w) => w.id === hook.id)).toEqual({
+      id: hook.id,
+      name: hook.name,
+      failingSince: firstFailure.createdAt,
+      lastError: 'HTTP 503: receiver says 503',
+      lastAttemptAt: expect.any(String) as unknown,
+    });
+    receiver.always(hook.path, 200);
+    advance(60_000);
+    await sendTest(hook.id);
+    const healed = (
+      await t.as('admin', { method: 'GET', url: `/api/v1/webhooks/${hook.id}` })
+    ).json<Webhook>();
+    expect(healed.health.state).toBe('ok');
   });
 
   it('rotating the secret changes the signing key at once', async () => {

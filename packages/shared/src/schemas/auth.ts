@@ -38,12 +38,21 @@ export const CreateUserBodySchema = z.strictObject({
 });
 export type CreateUserBody = z.input<typeof CreateUserBodySchema>;
 
-export const UpdateUserBodySchema = z.strictObject({
-  name: text(200).optional(),
-  role: RoleSchema.optional(),
-  password: PasswordSchema.optional(),
-  disabled: z.boolean({ error: 'must be a boolean' }).optional(),
-});
+export const UpdateUserBodySchema = z
+  .strictObject({
+    name: text(200).optional(),
+    role: RoleSchema.optional(),
+    password: PasswordSchema.optional(),
+    disabled: z.boolean({ error: 'must be a boolean' }).optional(),
+    reason: text(500).optional().meta({
+      description: 'Why: required with a role change, recorded in the audit log.',
+    }),
+  })
+  // A role decides who can approve access: changing one is a deliberate act with a recorded reason.
+  .refine((b) => b.role === undefined || b.reason !== undefined, {
+    path: ['reason'],
+    error: 'is required when the role changes: say why, it is recorded in the audit log',
+  });
 export type UpdateUserBody = z.input<typeof UpdateUserBodySchema>;
 
 /** A scoped permission a token can be created with (see SCOPED_PERMISSIONS). */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 import { ProtocolSchema, ServiceNameSchema, text, TimestampSchema, UuidSchema } from '../primitives.ts';
 import { PageQuerySchema } from './common.ts';
+import { AlertDriftSchema, AlertKindSchema } from './health.ts';
 
 const positiveInt = (max: number) =>
   z
@@ -133,6 +134,13 @@ export const AlertSchema = z
     acknowledgedAt: TimestampSchema.nullable(),
     acknowledgedBy: z.string().nullable(),
     comment: z.string().nullable(),
+    kind: AlertKindSchema.meta({
+      description:
+        'blocked_egress: denied flows over a rule; drift: a managed object changed outside egress-control.',
+    }),
+    drift: AlertDriftSchema.nullable().meta({
+      description: 'A drift alert: the objects and the run that healed them.',
+    }),
   })
   .meta({ id: 'Alert' });
 export type Alert = z.infer<typeof AlertSchema>;

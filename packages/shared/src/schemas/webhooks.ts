@@ -13,6 +13,8 @@ export const NOTIFICATION_EVENTS = [
   'grant.revoked',
   'grant.expired',
   'blocked_egress.alert',
+  // A managed Kubernetes object was changed outside egress-control and put back (a drift alert).
+  'reconcile.drift',
   // A signed audit checkpoint (not derived from an audit row: sent when the log is sealed).
   'audit.checkpoint',
 ] as const;
@@ -52,6 +54,17 @@ export const WebhookSchema = z
       .object({ status: z.enum(['pending', 'succeeded', 'failed']), at: TimestampSchema })
       .nullable()
       .meta({ description: 'The most recent delivery attempt, for a health glance.' }),
+    health: z
+      .object({
+        state: z.enum(['ok', 'failing', 'unknown']).meta({
+          description: 'failing: the latest attempted delivery failed; unknown: nothing attempted yet.',
+        }),
+        failingSince: TimestampSchema.nullable().meta({
+          description: 'When the first delivery failed that no successful one has followed.',
+        }),
+        lastError: z.string().nullable(),
+      })
+      .meta({ description: 'Whether the receiver answers, told from the delivery log.' }),
   })
   .meta({ id: 'Webhook' });
 export type Webhook = z.infer<typeof WebhookSchema>;

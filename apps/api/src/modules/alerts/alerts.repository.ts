@@ -27,6 +27,8 @@ interface AlertRow {
   acknowledged_at: Date | null;
   acknowledged_by: string | null;
   comment: string | null;
+  kind: Alert['kind'];
+  details: Alert['drift'];
 }
 
 function toAlertDto(r: AlertRow): Alert {
@@ -46,6 +48,8 @@ function toAlertDto(r: AlertRow): Alert {
     acknowledgedAt: r.acknowledged_at?.toISOString() ?? null,
     acknowledgedBy: r.acknowledged_by,
     comment: r.comment,
+    kind: r.kind,
+    drift: r.kind === 'drift' ? r.details : null,
   };
 }
 
@@ -58,7 +62,8 @@ async function selectAlerts(
 ): Promise<Alert[]> {
   const rows = await tx.$queryRaw<AlertRow[]>`
     SELECT a.id, a.rule_id, a.rule_name, a.service_id, s.name AS service, a.source_namespace, a.count, a.threshold,
-           a.window_start, a.window_end, a.destinations, a.raised_at, a.acknowledged_at, u.email AS acknowledged_by, a.comment
+           a.window_start, a.window_end, a.destinations, a.raised_at, a.acknowledged_at, u.email AS acknowledged_by, a.comment,
+           a.kind, a.details
     FROM alerts a
     LEFT JOIN services s ON s.id = a.service_id
     LEFT JOIN users u ON u.id = a.acknowledged_by_id

@@ -9,6 +9,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { readSettings } from '../../platform/settings.ts';
 import { compilerThread } from '../../reconcile/compiler-thread.ts';
 import { scopeOf } from '../../reconcile/desired-state.ts';
+import { createDriftReporter } from '../../reconcile/drift.ts';
 import { createKubeClient, loadDefaultKubeConfig } from '../../reconcile/kube/client.ts';
 import {
   type NamespaceChange,
@@ -146,6 +147,7 @@ function buildReconciler(app: FastifyInstance): Reconciler {
     namespaces.leading(leading);
     readiness.leading(leading);
   });
+  const drift = createDriftReporter({ db: app.db, audit: app.audit, clock: app.clock, log: app.log });
   const reconciler = createReconciler({
     db: app.db,
     target,
@@ -154,6 +156,10 @@ function buildReconciler(app: FastifyInstance): Reconciler {
     log: app.log,
     readSettings,
     options: { tickMs: TICK_MS, resyncMs: app.config.resyncIntervalMs, maxBackoffMs: MAX_BACKOFF_MS },
+    // Drift is a security event: audited, alerted and announced (reconcile/drift.ts).
+    changedObjects: async (run, objects) => {
+      await drift.report(run, objects);
+    },
   });
   runMetrics(app, reconciler);
   // The compiler thread loads while the app boots, not inside the start-up run (the cold apply waited on it).

@@ -96,14 +96,16 @@ export function createUsersService({
       const after = toUserDto(await repo.update(id, data, tx));
       // A disabled user, or one whose password changed, is signed out everywhere.
       if (body.disabled === true || passwordHash) await repo.deleteSessions(id, tx);
-      const changed = { ...body, password: body.password ? '(changed)' : undefined };
+      const { reason, ...fields } = body;
+      const changed = { ...fields, password: body.password ? '(changed)' : undefined };
       await audit.append(tx, {
         actor: ctx.actor,
         action: 'user.updated',
         targetType: 'user',
         targetId: id,
         before: toUserDto(current),
-        after: { ...after, changed },
+        // The reason (required with a role change) is what the audit reader needs to judge it.
+        after: { ...after, changed, reason: reason ?? null },
         requestId: ctx.requestId,
       });
       return after;

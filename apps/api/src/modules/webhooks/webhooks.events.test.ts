@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { type AppendedAuditEvent, SYSTEM_ACTOR } from '../../platform/audit.ts';
 import { type EventContext, eventsFor, outboxEventsFor } from './webhooks.events.ts';
+import { renderSlack } from './webhooks.slack.ts';
 
 const grant: Grant = {
   id: '6f1c0f5e-6a38-4c55-9d7e-0f9c1a3b2c4d',
@@ -105,5 +106,44 @@ describe('outboxEventsFor', () => {
       destinations: [],
     });
     expect(e?.payload.links).toEqual({ alert: 'https://egress.example.com/blocked?tab=alerts' });
+  });
+});
+
+describe('drift alerts (issue 18)', () => {
+  const drift = {
+    runId: '7e1c0f5e-6a38-4c55-9d7e-0f9c1a3b2c4d',
+    objects: [
+      {
+        kind: 'NetworkPolicy',
+        namespace: 'egress-gateways',
+        name: 'github-com',
+        change: 'modified',
+        fields: [{ path: '.spec.ingress', change: 'changed', managers: ['mallory'] }],
+        managers: ['mallory'],
+      },
+    ],
+  };
+
+  it('an alert of kind drift is announced as reconcile.drift, a denied-egress alert as before', () => {
+    expect(eventsFor('alert.raised', { kind: 'drift' })).toEqual(['reconcile.drift']);
+    expect(eventsFor('alert.raised', { kind: 'blocked_egress' })).toEqual(['blocked_egress.alert']);
+    expect(eventsFor('alert.raised', {})).toEqual(['blocked_egress.alert']);
+  });
+
+  it('carries the objects and their field managers, and Slack names them', () => {
+    const [event] = outboxEventsFor(
+      row('alert.raised', { kind: 'drift', ruleName: 'configuration drift', count: 1, drift }, 'alert'),
+      ctx,
+    );
+    expect(event?.event).toBe('reconcile.drift');
+    expect(event?.payload.data.drift).toEqual(drift);
+    expect(event?.payload.links).toEqual({ reconcile: 'https://egress.example.com/reconcile' });
+    const slack = renderSlack(event!.payload);
+    expect(slack.text).toBe(
+      'Configuration drift put back: 1 managed object changed outside egress-control (by mallory)',
+    );
+    expect(JSON.stringify(slack.blocks)).toContain(
+      '`NetworkPolicy egress-gateways/github-com`: `.spec.ingress` changed by `mallory`; put back',
+    );
   });
 });

@@ -3,6 +3,8 @@
 import {
   type AuditCheckpoint,
   type DeliveryEvent,
+  type DriftedObject,
+  DriftedObjectSchema,
   type Grant,
   GrantSchema,
   type NotificationEvent,
@@ -36,6 +38,8 @@ export interface NotificationData {
   /** The API's Grant, which carries the service's namespace and the destination's sensitivity. */
   grant?: Grant;
   alert?: AlertNotice;
+  /** reconcile.drift: the objects changed outside egress-control and the run that put them back. */
+  drift?: { runId: string; objects: DriftedObject[] };
   webhook?: { id: string; name: string };
   message?: string;
   /** audit.checkpoint: the signed checkpoint, to keep where the database's owner cannot reach. */
@@ -63,6 +67,15 @@ function stateAfter(after: unknown): unknown {
   return typeof after === 'object' && after !== null && 'state' in after ? after.state : undefined;
 }
 
+function kindOf(after: unknown): unknown {
+  return typeof after === 'object' && after !== null && 'kind' in after ? after.kind : undefined;
+}
+
+const DriftNoticeSchema = z.object({
+  runId: z.string().catch(''),
+  objects: z.array(DriftedObjectSchema).catch([]),
+});
+
 /** The events an audit row announces; most actions announce none. */
 export function eventsFor(action: string, after: unknown): NotificationEvent[] {
   switch (action) {
@@ -78,7 +91,7 @@ export function eventsFor(action: string, after: unknown): NotificationEvent[] {
     case 'grant.expired':
       return [action];
     case 'alert.raised':
-      return ['blocked_egress.alert'];
+      return kindOf(after) === 'drift' ? ['reconcile.drift'] : ['blocked_egress.alert'];
     default:
       return [];
   }
@@ -119,10 +132,17 @@ function alertEvent(row: AppendedAuditEvent, event: NotificationEvent, ctx: Even
     ...(typeof row.after === 'object' ? row.after : {}),
     id: row.targetId,
   });
+  const after: unknown = row.after;
+  const drift =
+    event === 'reconcile.drift' && typeof after === 'object' && after !== null && 'drift' in after
+      ? DriftNoticeSchema.parse(after.drift)
+      : undefined;
   const payload: NotificationPayload = {
     ...base(row, event, ctx),
-    data: { alert: parsed },
-    links: { alert: `${ctx.publicUrl}/blocked?tab=alerts` },
+    data: drift ? { alert: parsed, drift } : { alert: parsed },
+    links: drift
+      ? { reconcile: `${ctx.publicUrl}/reconcile` }
+      : { alert: `${ctx.publicUrl}/blocked?tab=alerts` },
   };
   return { event, eventId: payload.id, payload };
 }

@@ -17,6 +17,8 @@ import { createSender } from './webhooks.sender.ts';
 import { createWebhooksService } from './webhooks.service.ts';
 
 const SEND_TIMEOUT_MS = 10_000;
+/** A test is sent while an admin waits for the answer: a receiver that says nothing in 5 s has failed it. */
+const TEST_TIMEOUT_MS = 5_000;
 
 /** How the audit module tells about a sealed checkpoint, inside the transaction that stores it (app.ts passes it). */
 export type OnSeal = (listener: (tx: Tx, checkpoint: AuditCheckpoint) => Promise<void>) => () => void;
@@ -51,6 +53,7 @@ export async function webhooksModule(app: FastifyInstance, deps: { onSeal: OnSea
     allowPrivate: config.webhookAllowPrivate,
     publicUrl: config.publicUrl,
     queued: () => dispatcher.poke(),
+    sendTest: createSender({ allowPrivate: config.webhookAllowPrivate, timeoutMs: TEST_TIMEOUT_MS }),
   });
 
   // Hooks: every audit row may become a notification, and checkpoints go out like any event.
@@ -68,5 +71,5 @@ export async function webhooksModule(app: FastifyInstance, deps: { onSeal: OnSea
   });
 
   await app.register(webhooksRoutes, { service });
-  return { dispatcher };
+  return { dispatcher, failing: () => service.failing() };
 }

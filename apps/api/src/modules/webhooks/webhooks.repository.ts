@@ -39,6 +39,13 @@ export interface ClaimedDelivery {
 }
 
 /** What an attempt did; `next` is set when the delivery stays pending for another try. */
+export interface WebhookHealth {
+  state: 'ok' | 'failing' | 'unknown';
+  failingSince: Date | null;
+  lastError: string | null;
+  lastAttemptAt: Date | null;
+}
+
 export interface AttemptRecord {
   id: string;
   /** Attempts before this one: the update applies only if no one else recorded an attempt meanwhile. */
@@ -102,6 +109,89 @@ export function createWebhooksRepository(db: Db) {
           createdAt: now,
         },
       });
+    },
+
+    /** A test delivery as it went: inserted after its one attempt (the dispatcher never sees it). */
+    insertAttemptedDelivery(
+      d: {
+        id: string;
+        webhookId: string;
+        event: DeliveryEvent;
+        payload: NotificationPayload;
+        createdAt: Date;
+        at: Date;
+        ok: boolean;
+        responseStatus: number | null;
+        error: string | null;
+      },
+      tx: Tx | Db = db,
+    ): Promise<DeliveryRow> {
+      return tx.webhookDelivery.create({
+        data: {
+          id: d.id,
+          webhookId: d.webhookId,
+          eventId: d.payload.id,
+          event: d.event,
+          payload: d.payload as unknown as Prisma.InputJsonValue,
+          status: d.ok ? 'succeeded' : 'failed',
+          attempts: 1,
+          nextAttemptAt: d.at,
+          lastAttemptAt: d.at,
+          responseStatus: d.responseStatus,
+          lastError: d.error,
+          createdAt: d.createdAt,
+          deliveredAt: d.ok ? d.at : null,
+        },
+      });
+    },
+
+    /**
+     * Per webhook, whether its receiver answers: failing when the latest attempted delivery did not
+     * succeed, since the first failed delivery after the last success (its creation), with the latest error.
+     * One statement for the page; the (webhook_id, created_at) index keeps each lookup short.
+     */
+    async health(ids: string[], tx: Tx | Db = db): Promise<Map<string, WebhookHealth>> {
+      if (ids.length === 0) return new Map();
+      const rows = await tx.$queryRaw<
+        {
+          webhook_id: string;
+          last_status: string | null;
+          since: Date | null;
+          last_error: string | null;
+          last_at: Date | null;
+        }[]
+      >`
+        SELECT w.id AS webhook_id, l.status AS last_status, f.since, l.last_error, l.last_attempt_at AS last_at
+        FROM unnest(ARRAY[${Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`))}]) AS w(id)
+        LEFT JOIN LATERAL (
+          SELECT status, last_error, last_attempt_at FROM webhook_deliveries d
+          WHERE d.webhook_id = w.id AND d.last_attempt_at IS NOT NULL ORDER BY d.last_attempt_at DESC, d.id DESC LIMIT 1
+        ) l ON TRUE
+        LEFT JOIN LATERAL (
+          SELECT min(d.created_at) AS since FROM webhook_deliveries d
+          WHERE d.webhook_id = w.id AND d.status <> 'succeeded' AND d.last_error IS NOT NULL
+            AND d.created_at > COALESCE((SELECT max(s.delivered_at) FROM webhook_deliveries s
+                                         WHERE s.webhook_id = w.id AND s.status = 'succeeded'), '-infinity'::timestamptz)
+        ) f ON TRUE`;
+      return new Map(
+        rows.map((r) => {
+          const failing = r.last_status !== null && r.last_status !== 'succeeded' && r.last_error !== null;
+          const health: WebhookHealth = failing
+            ? {
+                state: 'failing',
+                failingSince: r.since ?? r.last_at,
+                lastError: r.last_error,
+                lastAttemptAt: r.last_at,
+              }
+            : {
+                state: r.last_status === null ? 'unknown' : 'ok',
+                failingSince: null,
+                lastError: null,
+                lastAttemptAt: r.last_at,
+              };
+          return [r.webhook_id, health];
+        }),
+      );
     },
 
     /**
@@ -181,6 +271,14 @@ export function createWebhooksRepository(db: Db) {
           WHERE d.webhook_id = w.id AND d.last_attempt_at IS NOT NULL ORDER BY d.created_at DESC, d.id DESC LIMIT 1
         ) l`;
       return new Map(rows.map((r) => [r.webhook_id, { status: r.status, at: r.last_attempt_at }]));
+    },
+
+    /** Every enabled webhook (a handful: the health strip checks them all). */
+    listEnabled(tx: Tx | Db = db): Promise<WebhookRow[]> {
+      return tx.webhook.findMany({
+        where: { enabled: true },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
     },
 
     findWebhook(id: string, tx: Tx | Db = db): Promise<WebhookRow | null> {

@@ -7,6 +7,7 @@ import {
   UpdateWebhookBodySchema,
   WebhookDeliverySchema,
   WebhookSchema,
+  WebhookTestResultSchema,
   WebhookWithSecretSchema,
 } from '@egress/shared';
 import type { FastifyRequest } from 'fastify';
@@ -95,11 +96,12 @@ export const webhooksRoutes: FastifyPluginAsyncZod<{ service: WebhooksService }>
     schema: {
       operationId: 'testWebhook',
       tags,
-      summary: 'Queue a webhook.test delivery to this webhook only',
+      summary:
+        "Send a webhook.test delivery to this webhook now (5 s timeout) and answer with the receiver's status, the time taken and the error; recorded in the delivery log",
       params: IdParamsSchema,
-      response: { 202: WebhookDeliverySchema, ...errors },
+      response: { 200: WebhookTestResultSchema, ...errors },
     },
-    handler: async (req, reply) => reply.status(202).send(await service.test(req.params.id, ctx(req))),
+    handler: (req) => service.test(req.params.id, ctx(req)),
   });
   app.get('/api/v1/webhooks/:id/deliveries', {
     schema: {

@@ -3,11 +3,13 @@ import { randomUUID } from 'node:crypto';
 import {
   type CreateWebhookBodySchema,
   type DeliveryListQuerySchema,
+  type FailingWebhook,
   type PageQuerySchema,
   TEST_EVENT,
   type UpdateWebhookBodySchema,
   type Webhook as WebhookDto,
   type WebhookDelivery,
+  type WebhookTestResult,
 } from '@egress/shared';
 import type { z } from 'zod';
 
@@ -18,10 +20,17 @@ import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import { type Page, toPage } from '../../platform/pagination.ts';
 import type { SecretBox } from '../../platform/secret-box.ts';
 import { newSecret } from '../../platform/secrets.ts';
+import { bodyFor } from './webhook-dispatcher.worker.ts';
 import { urlAddressProblem } from './webhooks.address.ts';
 import type { NotificationPayload } from './webhooks.events.ts';
-import { toDeliveryDto, type WebhookRow as Row, type WebhooksRepository } from './webhooks.repository.ts';
-import { SECRET_PREFIX } from './webhooks.signing.ts';
+import {
+  toDeliveryDto,
+  type WebhookHealth,
+  type WebhookRow as Row,
+  type WebhooksRepository,
+} from './webhooks.repository.ts';
+import type { Send, SendResult } from './webhooks.sender.ts';
+import { deliveryHeaders, SECRET_PREFIX } from './webhooks.signing.ts';
 
 type Create = z.output<typeof CreateWebhookBodySchema>;
 type Update = z.output<typeof UpdateWebhookBodySchema>;
@@ -45,9 +54,16 @@ export interface WebhooksServiceDeps {
   publicUrl: string;
   /** Called after a commit that queued a delivery, so it goes out without waiting for the poll. */
   queued: () => void;
+  /** Sends a test delivery while the admin waits (its own, short timeout). */
+  sendTest: Send;
 }
 
-function toDto(w: Row, last: LastAttempt): WebhookDto {
+const UNREADABLE_SECRET =
+  'cannot decrypt the signing secret: the secret key changed? Rotate the webhook secret.';
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+function toDto(w: Row, last: LastAttempt, health: WebhookHealth | undefined): WebhookDto {
   return {
     id: w.id,
     name: w.name,
@@ -58,6 +74,11 @@ function toDto(w: Row, last: LastAttempt): WebhookDto {
     createdAt: w.createdAt.toISOString(),
     updatedAt: w.updatedAt.toISOString(),
     lastDelivery: last ? { status: last.status, at: last.at.toISOString() } : null,
+    health: {
+      state: health?.state ?? 'unknown',
+      failingSince: iso(health?.failingSince ?? null),
+      lastError: health?.lastError ?? null,
+    },
   };
 }
 
@@ -99,7 +120,8 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
   }
 
   async function withLast(row: Row): Promise<WebhookDto> {
-    return toDto(row, (await repo.lastAttempts([row.id])).get(row.id));
+    const [last, health] = await Promise.all([repo.lastAttempts([row.id]), repo.health([row.id])]);
+    return toDto(row, last.get(row.id), health.get(row.id));
   }
 
   async function create(body: Create, ctx: Ctx): Promise<WebhookDto & { secret: string }> {
@@ -131,7 +153,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       });
       return created;
     });
-    return { ...toDto(row, undefined), secret };
+    return { ...toDto(row, undefined, undefined), secret };
   }
 
   async function update(id: string, body: Update, ctx: Ctx): Promise<WebhookDto> {
@@ -191,16 +213,23 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     return { ...(await withLast(row)), secret };
   }
 
-  /** Queues a ping to this webhook only. Not audited: it changes nothing but the delivery log. */
-  async function test(id: string, ctx: Ctx): Promise<WebhookDelivery> {
+  /**
+   * Sends a ping to this webhook now and answers with what the receiver said (status, time, error), so
+   * "sent" is never shown for a delivery that was only queued. One attempt, no retries; recorded in the
+   * delivery log like any attempt (so a failing test shows in the webhook's health). Not audited: it
+   * changes nothing but the delivery log.
+   */
+  async function test(id: string, ctx: Ctx): Promise<WebhookTestResult> {
     const row = await load(db, id);
     if (!row.enabled)
       throw new AppError('conflict', 'the webhook is disabled; enable it to send a test delivery');
-    const now = clock.now();
+    const sealer = requireBox();
+    const createdAt = clock.now();
+    const deliveryId = randomUUID();
     const payload: NotificationPayload = {
       id: randomUUID(),
       event: TEST_EVENT,
-      occurredAt: now.toISOString(),
+      occurredAt: createdAt.toISOString(),
       actor: { type: ctx.actor.type, label: ctx.actor.label },
       data: {
         webhook: { id: row.id, name: row.name },
@@ -208,9 +237,43 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       },
       links: { console: publicUrl },
     };
-    const delivery = await db.$transaction((tx) => repo.insertDelivery(id, TEST_EVENT, payload, now, tx));
-    deps.queued();
-    return toDeliveryDto(delivery);
+    const body = bodyFor(row.format, payload);
+    let secret: string | null = null;
+    try {
+      secret = sealer.open(row.secretCiphertext, row.id);
+    } catch {
+      // Recorded as the attempt's error below, like the dispatcher does.
+    }
+    const started = performance.now();
+    const result: SendResult =
+      secret === null
+        ? { ok: false, status: null, error: UNREADABLE_SECRET }
+        : await deps.sendTest(
+            row.url,
+            deliveryHeaders({
+              secret,
+              event: TEST_EVENT,
+              eventId: payload.id,
+              deliveryId,
+              timestamp: Math.floor(createdAt.getTime() / 1000),
+              body,
+            }),
+            body,
+            new AbortController().signal,
+          );
+    const durationMs = Math.round(performance.now() - started);
+    const delivery = await repo.insertAttemptedDelivery({
+      id: deliveryId,
+      webhookId: id,
+      event: TEST_EVENT,
+      payload,
+      createdAt,
+      at: clock.now(),
+      ok: result.ok,
+      responseStatus: result.status,
+      error: result.error,
+    });
+    return { ...toDeliveryDto(delivery), durationMs };
   }
 
   /** A failed delivery gets one more attempt, now; if that fails too it is failed (and audited) again. */
@@ -230,11 +293,12 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
 
   async function list(q: PageQuery): Promise<Page<WebhookDto>> {
     const rows = await repo.listWebhooks(q.limit, q.cursor);
-    const last = await repo.lastAttempts(rows.map((r) => r.id));
+    const ids = rows.map((r) => r.id);
+    const [last, health] = await Promise.all([repo.lastAttempts(ids), repo.health(ids)]);
     return toPage(
       rows,
       q.limit,
-      (r) => toDto(r, last.get(r.id)),
+      (r) => toDto(r, last.get(r.id), health.get(r.id)),
       (r) => [r.createdAt.toISOString(), r.id],
     );
   }
@@ -244,7 +308,29 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     return repo.listDeliveries(id, q);
   }
 
+  /** Enabled webhooks whose latest attempted delivery failed, longest failing first (the health strip). */
+  async function failing(): Promise<FailingWebhook[]> {
+    const rows = await repo.listEnabled();
+    const health = await repo.health(rows.map((r) => r.id));
+    return rows
+      .flatMap((r) => {
+        const h = health.get(r.id);
+        if (h?.state !== 'failing' || !h.failingSince || !h.lastAttemptAt) return [];
+        return [
+          {
+            id: r.id,
+            name: r.name,
+            failingSince: h.failingSince.toISOString(),
+            lastError: h.lastError ?? 'failed',
+            lastAttemptAt: h.lastAttemptAt.toISOString(),
+          },
+        ];
+      })
+      .sort((a, b) => a.failingSince.localeCompare(b.failingSince));
+  }
+
   return {
+    failing,
     create,
     update,
     remove,

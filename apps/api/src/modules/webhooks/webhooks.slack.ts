@@ -24,6 +24,7 @@ const TITLES: Record<DeliveryEvent, { emoji: string; title: string }> = {
   'grant.revoked': { emoji: ':no_entry:', title: 'Access revoked' },
   'grant.expired': { emoji: ':alarm_clock:', title: 'Access expired' },
   'blocked_egress.alert': { emoji: ':rotating_light:', title: 'Blocked egress alert' },
+  'reconcile.drift': { emoji: ':warning:', title: 'Configuration drift put back' },
   'webhook.test': { emoji: ':wave:', title: 'Test notification' },
   'audit.checkpoint': { emoji: ':lock:', title: 'Audit log sealed' },
 };
@@ -98,7 +99,26 @@ function alertBlocks(a: AlertNotice, headline: string, url: string | undefined):
   return blocks;
 }
 
+function driftBlocks(p: NotificationPayload, headline: string): Block[] {
+  const lines = (p.data.drift?.objects ?? []).slice(0, 10).map((o) => {
+    const who = o.managers.length > 0 ? `by ${o.managers.map(code).join(', ')}` : 'by someone else';
+    const what =
+      o.change === 'deleted' ? 'deleted' : `${o.fields.map((f) => code(f.path)).join(', ')} changed`;
+    return `• ${code(`${o.kind} ${o.namespace ?? ''}/${o.name}`)}: ${what} ${who}; put back`;
+  });
+  const blocks: Block[] = [{ type: 'section', text: md(headline) }];
+  if (lines.length > 0) blocks.push({ type: 'section', text: md(lines.join('\n')) });
+  if (p.links.reconcile)
+    blocks.push({ type: 'section', text: md(link(p.links.reconcile, 'Open reconcile in Egress Control')) });
+  return blocks;
+}
+
 function summary(p: NotificationPayload): string {
+  const d = p.data.drift;
+  if (d) {
+    const managers = [...new Set(d.objects.flatMap((o) => o.managers))];
+    return `${d.objects.length} managed object${d.objects.length === 1 ? '' : 's'} changed outside egress-control${managers.length > 0 ? ` (by ${managers.join(', ')})` : ''}`;
+  }
   const g = p.data.grant;
   if (g) return `${g.service} → ${target(g)}`;
   const a = p.data.alert;
@@ -112,7 +132,8 @@ export function renderSlack(p: NotificationPayload): SlackMessage {
   const text = `${title}: ${summary(p)}`;
   const headline = `${emoji} *${escapeMrkdwn(title)}*: ${escapeMrkdwn(summary(p))}`;
   let blocks: Block[];
-  if (p.data.grant) blocks = grantBlocks(p.data.grant, headline, p.links.grant);
+  if (p.data.drift) blocks = driftBlocks(p, headline);
+  else if (p.data.grant) blocks = grantBlocks(p.data.grant, headline, p.links.grant);
   else if (p.data.alert) blocks = alertBlocks(p.data.alert, headline, p.links.alert);
   else blocks = [{ type: 'section', text: md(headline) }];
   blocks.push({

@@ -9,7 +9,7 @@ import type { KubernetesObject } from '@egress/manifests';
 
 import type { ObjectResult } from '../targets/target.ts';
 import type { KubeClient } from './client.ts';
-import { compareLive, driftReason, hashAnnotation, removalPatch } from './drift.ts';
+import { compareLive, driftFields, driftReason, hashAnnotation, removalPatch } from './drift.ts';
 import { failureReason } from './reasons.ts';
 import { FIELD_MANAGER, kindInfo, type LiveObject, objectPath } from './resources.ts';
 
@@ -110,7 +110,11 @@ async function applyOwned(
   const res = await serverSideApply(ctx, path, o, true);
   if (!ok(res.status)) return failed(o, failureReason('apply', res));
   remember(ctx, o, res.body);
-  return { ...ref(o), action: 'updated', ...(drift === null ? {} : { drift }) };
+  return {
+    ...ref(o),
+    action: 'updated',
+    ...(drift === null ? {} : { drift, driftFields: driftFields(comparison) }),
+  };
 }
 
 /** Deletes a managed object no longer desired; 404 counts as done; the uid guards against a recreated twin. */

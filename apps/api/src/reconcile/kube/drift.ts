@@ -20,6 +20,7 @@
 import type { KubernetesObject } from '@egress/manifests';
 import { quantityValue } from '@egress/shared';
 
+import type { DriftField } from '../targets/target.ts';
 import { FIELD_MANAGER, type LiveObject, type ManagedFieldsEntry } from './resources.ts';
 
 type Seg = string | number;
@@ -284,5 +285,13 @@ export function removalPatch(live: LiveObject, added: readonly ForeignField[]): 
   return [
     { op: 'test', path: '/metadata/resourceVersion', value: live.metadata.resourceVersion },
     ...ops.map((path) => ({ op: 'remove', path })),
+  ];
+}
+
+/** Someone else's edits field by field (what the drift audit records), in the order driftReason names them. */
+export function driftFields(c: LiveComparison): DriftField[] {
+  return [
+    ...c.changed.map((ch) => ({ path: ch.path, change: 'changed' as const, managers: ch.managers })),
+    ...c.added.map((a) => ({ path: a.path, change: 'added' as const, managers: [a.manager] })),
   ];
 }

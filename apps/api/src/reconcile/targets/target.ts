@@ -13,6 +13,16 @@ export interface ObjectResult {
   error?: string;
   /** Set when the object was rewritten because someone else had changed it (what they changed). */
   drift?: string;
+  /** With `drift`: each field someone else changed or added, and the field managers that own it (for the audit). */
+  driftFields?: DriftField[];
+}
+
+/** One field of a managed object that someone else changed (we set it) or added (we never set it). */
+export interface DriftField {
+  path: string;
+  change: 'changed' | 'added';
+  /** The field managers other than ours that own it (from the live object's managedFields); empty when none does. */
+  managers: string[];
 }
 
 export interface ApplyResult {

@@ -1,5 +1,5 @@
 // How webhooks read in the console: what each event means, where a URL points, a delivery's status.
-import type { NotificationEvent, WebhookDelivery, WebhookFormat } from '@egress/shared';
+import type { NotificationEvent, WebhookDelivery, WebhookFormat, WebhookTestResult } from '@egress/shared';
 
 import type { Tone } from '../../components/ui/badge.tsx';
 
@@ -12,6 +12,7 @@ export const EVENT_DESCRIPTIONS: Record<NotificationEvent, string> = {
   'grant.revoked': 'A grant was revoked',
   'grant.expired': 'A grant expired',
   'blocked_egress.alert': 'An alert rule fired on denied egress',
+  'reconcile.drift': 'A managed Kubernetes object was changed outside egress-control and put back (drift)',
   'audit.checkpoint': 'The audit log was sealed with a signed checkpoint (keep it outside the database)',
 };
 
@@ -41,4 +42,13 @@ export const DELIVERY_TONE: Record<WebhookDelivery['status'], Tone> = {
 /** Whether a person can ask for this delivery to be sent again (the API refuses the others). */
 export function canRetry(delivery: Pick<WebhookDelivery, 'status'>): boolean {
   return delivery.status === 'failed';
+}
+
+/** The receiver's answer to a test, in one line: "HTTP 200 in 34 ms", "ECONNREFUSED: … after 3 ms". */
+export function testAnswer(
+  r: Pick<WebhookTestResult, 'status' | 'responseStatus' | 'lastError' | 'durationMs'>,
+): string {
+  const time = `${r.durationMs} ms`;
+  if (r.status === 'succeeded') return `HTTP ${r.responseStatus ?? '?'} in ${time}`;
+  return `${r.lastError ?? (r.responseStatus ? `HTTP ${r.responseStatus}` : 'no answer')} (after ${time})`;
 }

@@ -13,13 +13,21 @@ export function RecentAudit({
   targetType,
   targetId,
   limit = 10,
+  withoutSignIns = false,
 }: {
   title: string;
   targetType?: AuditTargetType;
   targetId?: string;
   limit?: number;
+  /** Leaves out sign-ins, sign-outs and failed sign-ins (the dashboard: they drown the changes). */
+  withoutSignIns?: boolean;
 }) {
-  const query = useQuery(auditListQuery({ targetType, targetId, limit }));
+  // Sign-ins are left out after reading: a wider page keeps `limit` changes on screen in all but a
+  // burst of more than 100 sign-ins.
+  const query = useQuery(auditListQuery({ targetType, targetId, limit: withoutSignIns ? 100 : limit }));
+  const items = query.data?.items
+    .filter((e) => !withoutSignIns || !e.action.startsWith('auth.'))
+    .slice(0, limit);
   return (
     <section aria-label={title}>
       <h2>{title}</h2>
@@ -27,11 +35,11 @@ export function RecentAudit({
         <BlockSkeleton lines={4} />
       ) : query.isError ? (
         <p className="muted">Could not load the audit log.</p>
-      ) : query.data.items.length === 0 ? (
+      ) : !items || items.length === 0 ? (
         <p className="muted">Nothing recorded yet.</p>
       ) : (
         <ul className="activity">
-          {query.data.items.map((e) => (
+          {items.map((e) => (
             <li key={e.seq}>
               <span className="activity-action">{e.action}</span> <TargetLink event={e} /> by {e.actor}{' '}
               <RelativeTime iso={e.at} />

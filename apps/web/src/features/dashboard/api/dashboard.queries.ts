@@ -48,3 +48,12 @@ export function openAlertsOf(summary: StatsSummary | undefined): number | undefi
 export function blockedFlows24hOf(summary: StatsSummary | undefined): number | undefined {
   return count((summary as VisibilityCounts | undefined)?.blockedFlows24h);
 }
+
+/** The lead's health strip: coverage, drift, failing webhooks, expiring and port-wide grants (one call). */
+export function healthQuery() {
+  return queryOptions({
+    queryKey: [...dashboardKeys.all, 'health'] as const,
+    queryFn: ({ signal }) => api.dashboardHealth(undefined, { signal }),
+    staleTime: 15_000,
+  });
+}

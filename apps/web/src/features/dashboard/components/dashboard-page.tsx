@@ -20,6 +20,7 @@ import { readinessUnknownReason } from '../../reconcile/api/gateway-readiness.ts
 import { reconcileStatusQuery } from '../../reconcile/api/reconcile.queries.ts';
 import { activityQuery, summaryQuery } from '../api/dashboard.queries.ts';
 import { ActivityChart } from './activity-chart.tsx';
+import { HealthStrip } from './health-strip.tsx';
 import { StatCard } from './stat-card.tsx';
 import { OpenAlerts, VisibilityCards } from './visibility-cards.tsx';
 
@@ -226,13 +227,14 @@ export function DashboardPage() {
         ) : null}
       </header>
       {engineerOnly ? <MyRequests me={me} /> : null}
+      <HealthStrip />
       <CountCards />
       <OpenAlerts />
       <div className={audit ? 'two-col' : undefined}>
         <ActivityCard />
         {audit ? (
           <div className="card">
-            <RecentAudit title="Recent activity" limit={20} />
+            <RecentAudit title="Recent activity" limit={20} withoutSignIns />
           </div>
         ) : null}
       </div>

@@ -1,4 +1,4 @@
-import { can, type Role, ROLES } from '@egress/shared';
+import { can, type User } from '@egress/shared';
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -13,6 +13,7 @@ import { useMe } from '../../auth/api/auth.queries.ts';
 import { useUpdateUser } from '../api/users.mutations.ts';
 import { userListQuery } from '../api/users.queries.ts';
 import { CreateUserForm } from '../forms/create-user-form.tsx';
+import { EditUserForm } from '../forms/edit-user-form.tsx';
 
 const route = getRouteApi('/_app/users');
 
@@ -21,6 +22,7 @@ export function UsersPage() {
   const search = route.useSearch();
   const navigate = route.useNavigate();
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<User | null>(null);
   const query = useQuery({ ...userListQuery(search.cursor), enabled: can(me.role, 'users.read') });
   const update = useUpdateUser();
 
@@ -68,28 +70,7 @@ export function UsersPage() {
               <tr key={u.id}>
                 <td>{u.email}</td>
                 <td>{u.name}</td>
-                <td>
-                  <select
-                    aria-label={`Role of ${u.email}`}
-                    value={u.role}
-                    disabled={u.id === me.id || update.isPending}
-                    onChange={(e) =>
-                      update.mutate(
-                        { id: u.id, body: { role: e.target.value as Role } },
-                        {
-                          onSuccess: (x) =>
-                            showToast({ kind: 'success', title: `${x.email} is now ${x.role}` }),
-                        },
-                      )
-                    }
-                  >
-                    {ROLES.map((r) => (
-                      <option key={r} value={r}>
-                        {r}
-                      </option>
-                    ))}
-                  </select>
-                </td>
+                <td>{u.role}</td>
                 <td>
                   {u.disabled ? <Badge tone="grey">disabled</Badge> : <Badge tone="green">active</Badge>}
                 </td>
@@ -100,26 +81,36 @@ export function UsersPage() {
                   {u.id === me.id ? (
                     <span className="muted small">you</span>
                   ) : (
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      disabled={update.isPending}
-                      aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.email}`}
-                      onClick={() =>
-                        update.mutate(
-                          { id: u.id, body: { disabled: !u.disabled } },
-                          {
-                            onSuccess: (x) =>
-                              showToast({
-                                kind: 'success',
-                                title: `${x.email} ${x.disabled ? 'disabled' : 'enabled'}`,
-                              }),
-                          },
-                        )
-                      }
-                    >
-                      {u.disabled ? 'Enable' : 'Disable'}
-                    </button>
+                    <span className="row-actions">
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        aria-label={`Edit the role of ${u.email}`}
+                        onClick={() => setEditing(u)}
+                      >
+                        Edit role
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        disabled={update.isPending}
+                        aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.email}`}
+                        onClick={() =>
+                          update.mutate(
+                            { id: u.id, body: { disabled: !u.disabled } },
+                            {
+                              onSuccess: (x) =>
+                                showToast({
+                                  kind: 'success',
+                                  title: `${x.email} ${x.disabled ? 'disabled' : 'enabled'}`,
+                                }),
+                            },
+                          )
+                        }
+                      >
+                        {u.disabled ? 'Enable' : 'Disable'}
+                      </button>
+                    </span>
                   )}
                 </td>
               </tr>
@@ -127,6 +118,23 @@ export function UsersPage() {
           />
         )}
       </PagedList>
+      <Dialog
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing ? `Change the role of ${editing.email}` : 'Change a role'}
+      >
+        {editing ? (
+          <EditUserForm
+            key={editing.id}
+            user={editing}
+            onCancel={() => setEditing(null)}
+            onDone={(u) => {
+              setEditing(null);
+              showToast({ kind: 'success', title: `${u.email} is now ${u.role}` });
+            }}
+          />
+        ) : null}
+      </Dialog>
       <Dialog open={creating} onClose={() => setCreating(false)} title="Create a user">
         <CreateUserForm
           onCancel={() => setCreating(false)}

@@ -24,3 +24,23 @@ export function LastDelivery({ webhook }: { webhook: Webhook }) {
     </span>
   );
 }
+
+/** Whether the receiver answers: red with the last error and since when while it fails. */
+export function WebhookHealth({ webhook }: { webhook: Webhook }) {
+  const h = webhook.health;
+  if (h.state === 'failing')
+    return (
+      <span className="stack-tight">
+        <span className="nowrap">
+          <Badge tone="red" title={h.lastError ?? undefined}>
+            failing
+          </Badge>{' '}
+          <span className="small">
+            since {h.failingSince ? <RelativeTime iso={h.failingSince} /> : 'unknown'}
+          </span>
+        </span>
+        <span className="small field-error">{h.lastError}</span>
+      </span>
+    );
+  return <LastDelivery webhook={webhook} />;
+}

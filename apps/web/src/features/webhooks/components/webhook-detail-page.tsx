@@ -92,6 +92,12 @@ function WebhookView({ webhook: w }: { webhook: Webhook }) {
             <EnabledBadge enabled={w.enabled} /> · created <RelativeTime iso={w.createdAt} /> · updated{' '}
             <RelativeTime iso={w.updatedAt} />
           </p>
+          {w.health.state === 'failing' ? (
+            <p className="callout callout-error" role="status">
+              Failing since {w.health.failingSince ? <RelativeTime iso={w.health.failingSince} /> : 'unknown'}
+              : {w.health.lastError}
+            </p>
+          ) : null}
         </div>
         {canWrite ? (
           <div className="header-tools">

@@ -16,7 +16,7 @@ import {
   type WebhookWithSecret,
 } from '../api/webhooks.mutations.ts';
 import { WebhookForm } from '../forms/webhook-form.tsx';
-import { urlHost } from '../webhook-format.ts';
+import { testAnswer, urlHost } from '../webhook-format.ts';
 
 function SecretView({ secret, onDone }: { secret: string; onDone: () => void }) {
   return (
@@ -155,19 +155,22 @@ export function RotateSecretDialog({ webhook, onClose }: { webhook: Webhook; onC
   );
 }
 
-/** "Send test": queues a test event; the toast points at the delivery log. */
+/**
+ * "Send test": the API sends it while we wait and answers with what the receiver said; the toast tells
+ * that answer (status and time, or the error), never "sent" for something only queued.
+ */
 export function useSendTest() {
   const test = useTestWebhook();
   return {
     pending: test.isPending,
     send: (webhook: Webhook) =>
       test.mutate(webhook.id, {
-        onSuccess: () =>
-          showToast({
-            kind: 'success',
-            title: `Test event sent to ${webhook.name}`,
-            message: 'Its delivery appears in the webhook’s delivery log.',
-          }),
+        onSuccess: (r) =>
+          showToast(
+            r.status === 'succeeded'
+              ? { kind: 'success', title: `${webhook.name} answered the test`, message: testAnswer(r) }
+              : { kind: 'error', title: `${webhook.name} failed the test`, message: testAnswer(r) },
+          ),
       }),
   };
 }

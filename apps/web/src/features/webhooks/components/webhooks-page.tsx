@@ -10,7 +10,7 @@ import { isNotFound } from '../../../lib/api-client.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { webhookListQuery } from '../api/webhooks.queries.ts';
 import { FORMAT_NAMES, urlHost } from '../webhook-format.ts';
-import { EnabledBadge, LastDelivery } from './webhook-bits.tsx';
+import { EnabledBadge, WebhookHealth } from './webhook-bits.tsx';
 import {
   CreateWebhookDialog,
   DeleteWebhookDialog,
@@ -46,7 +46,7 @@ function Row({ webhook: w, onAct }: { webhook: Webhook; onAct: (a: Acting) => vo
         <EnabledBadge enabled={w.enabled} />
       </td>
       <td>
-        <LastDelivery webhook={w} />
+        <WebhookHealth webhook={w} />
       </td>
       <td className="col-actions">
         <div className="row-actions">
@@ -130,7 +130,7 @@ export function WebhooksPage() {
                   <th scope="col">Format</th>
                   <th scope="col">Events</th>
                   <th scope="col">State</th>
-                  <th scope="col">Last delivery</th>
+                  <th scope="col">Health</th>
                   <th scope="col">
                     <span className="sr-only">Actions</span>
                   </th>
