@@ -42,6 +42,8 @@ export const PERMISSIONS = {
   'audit.seal': 'admin',
   // "Can my service reach that host?": engineers ask before requesting; everyone may see the answer.
   'explain.read': 'viewer',
+  // Scoped like flows.ingest: the gateway access-log collector's token (POST /api/v1/gateway-connections).
+  'usage.ingest': 'admin',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -51,7 +53,7 @@ export type Permission = keyof typeof PERMISSIONS;
  * it, and such a token holds nothing else. A flow collector's token can push denied flows and cannot
  * read grants; an admin's session cannot push flows by accident.
  */
-export const SCOPED_PERMISSIONS = ['flows.ingest'] as const satisfies readonly Permission[];
+export const SCOPED_PERMISSIONS = ['flows.ingest', 'usage.ingest'] as const satisfies readonly Permission[];
 export type TokenScope = (typeof SCOPED_PERMISSIONS)[number];
 
 export function isScopedPermission(permission: Permission): permission is TokenScope {
@@ -136,6 +138,7 @@ export const ROUTE_POLICIES = {
   'POST /api/v1/audit-events/checkpoints': 'audit.seal',
   'POST /api/v1/audit-events/verify': 'audit.read',
   'GET /api/v1/explain': 'explain.read',
+  'POST /api/v1/gateway-connections': 'usage.ingest',
 } as const satisfies Record<string, RoutePolicy>;
 
 export type RouteKey = keyof typeof ROUTE_POLICIES;

@@ -10,6 +10,7 @@ import {
 } from '../primitives.ts';
 import { PageQuerySchema } from './common.ts';
 import { SensitivitySchema } from './destinations.ts';
+import { GrantUsageSchema } from './usage.ts';
 
 export const GRANT_STATES = ['pending', 'active', 'rejected', 'cancelled', 'revoked', 'expired'] as const;
 export const GrantStateSchema = z.enum(GRANT_STATES, { error: `must be one of ${GRANT_STATES.join(', ')}` });
@@ -66,6 +67,12 @@ export const GrantSchema = z
     decidedAt: TimestampSchema.nullable(),
     decidedBy: z.string().nullable(),
     reason: z.string().nullable(),
+    // Usage (issue 15): on every grant the API answers with; absent from audit rows and webhook payloads.
+    lastUsedAt: TimestampSchema.nullable().optional().meta({
+      description:
+        'Last connection through the gateway this grant admitted (null: none within the usage retention). Absent for port-wide grants, which use no gateway and so cannot be measured.',
+    }),
+    usage: GrantUsageSchema.optional(),
   })
   .meta({ id: 'Grant' });
 export type Grant = z.infer<typeof GrantSchema>;
@@ -79,6 +86,16 @@ export const GrantListQuerySchema = PageQuerySchema.extend({
     .optional()
     .meta({ description: 'Destination host; "*" for port-wide grants.' }),
   requestedBy: z.string().max(254).optional().meta({ description: 'Requester email.' }),
+  unusedForDays: z.coerce
+    .number({ error: 'must be a whole number of days' })
+    .int({ error: 'must be a whole number of days' })
+    .min(1, { error: 'must be between 1 and 730' })
+    .max(730, { error: 'must be between 1 and 730' })
+    .optional()
+    .meta({
+      description:
+        'Only active grants to a destination that no connection used for this many days; a grant never used counts from its activation. At most the usage retention (settings usageRetentionDays).',
+    }),
   order: z.enum(['asc', 'desc']).default('desc').meta({
     description:
       'By request time: desc (newest first, default) or asc (oldest first, e.g. an approval inbox).',

@@ -8,6 +8,7 @@ import { createGrantExpiryWorker } from './grant-expiry.worker.ts';
 import { createGrantsRepository } from './grants.repository.ts';
 import { grantsRoutes } from './grants.routes.ts';
 import { createGrantsService } from './grants.service.ts';
+import { createUnusedGrantPolicy, createUnusedGrantsWorker } from './unused-grants.worker.ts';
 
 export async function grantsModule(app: FastifyInstance) {
   const repo = createGrantsRepository(app.db);
@@ -34,6 +35,17 @@ export async function grantsModule(app: FastifyInstance) {
       intervalMs: app.config.expiryIntervalMs,
       log: app.log,
       expired: (n) => expired.inc(n),
+    }),
+    unusedWorker: createUnusedGrantsWorker({
+      policy: createUnusedGrantPolicy({
+        db: app.db,
+        repo,
+        audit: app.audit,
+        clock: app.clock,
+        changes: app.changes,
+      }),
+      intervalMs: app.config.expiryIntervalMs,
+      log: app.log,
     }),
   };
 }
