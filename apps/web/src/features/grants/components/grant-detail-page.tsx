@@ -8,6 +8,7 @@ import { grantDetailQuery } from '../api/grants.queries.ts';
 import { GrantActions } from './grant-actions.tsx';
 import { ApprovalsSummary, GrantStateBadge, GrantTarget, ServiceLink } from './grant-bits.tsx';
 import { GrantTimeline } from './grant-timeline.tsx';
+import { LastUsed, UsageFigures } from './grant-usage.tsx';
 
 const route = getRouteApi('/_app/grants/$grantId');
 
@@ -72,6 +73,14 @@ export function GrantDetailPage() {
             <dt>Expires</dt>
             <dd>
               <RelativeTime iso={g.expiresAt} fallback="never" />
+            </dd>
+            <dt>Last used</dt>
+            <dd>
+              <LastUsed grant={g} />
+            </dd>
+            <dt>Usage</dt>
+            <dd>
+              <UsageFigures grant={g} />
             </dd>
             {g.decidedAt ? (
               <>
