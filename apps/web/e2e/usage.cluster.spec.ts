@@ -118,11 +118,11 @@ test('the grants list shows usage per grant, and "Unused for" filters on the ser
   await signIn(page, ENGINEER);
   await page.goto(`/grants?service=${encodeURIComponent(service.name)}`);
   const table = page.getByRole('table', { name: 'Grants' });
-  await expect(table.getByRole('columnheader', { name: 'Last used' })).toBeVisible();
+  await expect(table.getByRole('columnheader', { name: 'Used (conn. · bytes)' })).toBeVisible();
   const usedRow = table.getByRole('row').filter({ hasText: destination.host });
   await expect(usedRow).toContainText('just now');
-  await expect(usedRow).toContainText('24 h: 3 connections, 6.0 MB');
-  await expect(usedRow).toContainText('30 d: 3 connections, 6.0 MB');
+  await expect(usedRow).toContainText('24 h 3 · 6.0 MB');
+  await expect(usedRow).toContainText('30 d 3 · 6.0 MB');
   const portWideRow = table.getByRole('row').filter({ hasText: ':8443' });
   await expect(portWideRow).toContainText('not measured');
 

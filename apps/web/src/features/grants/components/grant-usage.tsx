@@ -28,3 +28,18 @@ export function UsageFigures({ grant }: { grant: Grant }) {
     </span>
   );
 }
+
+/** The list's one usage cell, kept narrow: last use, then 24 h and 30 d as "connections · bytes". */
+export function UsageCell({ grant }: { grant: Grant }) {
+  if (grant.usage === undefined) return <span className="muted small">not measured</span>;
+  const short = (t: { connections: number; bytes: number }) => `${t.connections} · ${bytes(t.bytes)}`;
+  return (
+    <span className="small">
+      <span className="block">
+        <LastUsed grant={grant} />
+      </span>
+      <span className="block muted">24 h {short(grant.usage.last24h)}</span>
+      <span className="block muted">30 d {short(grant.usage.last30d)}</span>
+    </span>
+  );
+}

@@ -58,17 +58,7 @@ export function GrantsPage() {
           <GrantsTable
             caption="Grants"
             grants={grants}
-            columns={[
-              'requested',
-              'service',
-              'target',
-              'state',
-              'approvals',
-              'expires',
-              'lastUsed',
-              'usage',
-              'actions',
-            ]}
+            columns={['requested', 'service', 'target', 'state', 'approvals', 'expires', 'usage', 'actions']}
             empty={filtered ? EMPTY_FILTERED : EMPTY}
           />
         )}

@@ -8,7 +8,7 @@ import { useMe } from '../../auth/api/auth.queries.ts';
 import { describeGrant } from './decision-dialog.tsx';
 import { GrantActions } from './grant-actions.tsx';
 import { ApprovalsSummary, GrantStateBadge, GrantTarget, ServiceLink } from './grant-bits.tsx';
-import { LastUsed, UsageFigures } from './grant-usage.tsx';
+import { LastUsed, UsageCell } from './grant-usage.tsx';
 
 export type GrantColumn =
   | 'age'
@@ -99,7 +99,7 @@ const COLUMNS: Record<GrantColumn, { head: string; cell: (g: Grant, c: CellConte
   expires: { head: 'Expires', cell: (g) => <RelativeTime iso={g.expiresAt} fallback="never" /> },
   decided: { head: 'Decided', cell: (g) => <RelativeTime iso={g.decidedAt} /> },
   lastUsed: { head: 'Last used', cell: (g) => <LastUsed grant={g} /> },
-  usage: { head: 'Usage 24 h / 30 d', cell: (g) => <UsageFigures grant={g} /> },
+  usage: { head: 'Used (conn. · bytes)', cell: (g) => <UsageCell grant={g} /> },
   actions: { head: 'Actions', cell: (g, c) => <GrantActions grant={g} me={c.me} /> },
 };
 
