@@ -30,6 +30,8 @@ import { servicesModule } from './modules/services/services.module.ts';
 import { settingsModule } from './modules/settings/settings.module.ts';
 import { statsModule } from './modules/stats/stats.module.ts';
 import { tokensModule } from './modules/tokens/tokens.module.ts';
+import { usageModule } from './modules/usage/usage.module.ts';
+import type { PodAddresses } from './modules/usage/usage.service.ts';
 import { usersModule } from './modules/users/users.module.ts';
 import type { Dispatcher } from './modules/webhooks/webhook-dispatcher.worker.ts';
 import { webhooksModule } from './modules/webhooks/webhooks.module.ts';
@@ -66,6 +68,8 @@ export type Workers = {
   grantExpiry: Worker;
   flowRetention: Worker;
   webhookDispatcher: Dispatcher;
+  usageRetention: Worker;
+  unusedGrants: Worker;
 };
 
 export interface AppDeps {
@@ -75,6 +79,8 @@ export interface AppDeps {
   databaseUrl: string;
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
+  /** Tests and benchmarks: a filled pod address index instead of the kubernetes target's pod watch. */
+  podAddresses?: PodAddresses;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -116,7 +122,7 @@ function registerPlatform(app: FastifyInstance, deps: AppDeps) {
  * Each module builds its repository, service, workers and metrics and registers its routes; what one
  * needs of another is handed over here. Returns the workers, started on ready and stopped on close.
  */
-async function registerModules(app: FastifyInstance): Promise<Workers> {
+async function registerModules(app: FastifyInstance, deps: AppDeps): Promise<Workers> {
   await healthModule(app);
   await authModule(app);
   await usersModule(app);
@@ -143,12 +149,16 @@ async function registerModules(app: FastifyInstance): Promise<Workers> {
     coverage: () => coverage.service.coverage(),
     failingWebhooks: webhooks.failing,
   });
+  // Gateway connection lines -> hourly usage, read by the grants list and the unused-grant policy.
+  const usage = await usageModule(app, { target: app.reconciler.target, pods: deps.podAddresses });
 
   const workers: Workers = {
     auditSeal: audit.sealWorker,
     grantExpiry: grants.expiryWorker,
     flowRetention: flows.retentionWorker,
     webhookDispatcher: webhooks.dispatcher,
+    usageRetention: usage.retentionWorker,
+    unusedGrants: grants.unusedWorker,
   };
   runWorkers(app, workers);
   return workers;
@@ -209,7 +219,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authPluginFp, { identity: createIdentity({ db: deps.db, clock: app.clock }) });
   await app.register(rateLimit, { global: false });
   await app.register(openapiPluginFp);
-  app.decorate('workers', await registerModules(app));
+  app.decorate('workers', await registerModules(app, deps));
   const web = await registerWeb(app, deps.config.webDist ?? resolve(here, '../../web/dist'));
   app.setNotFoundHandler((req, reply) => {
     // Client-side routes of the console (e.g. /grants/123) load the app shell.

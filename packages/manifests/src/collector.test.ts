@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+import { ConnectionLineSchema } from '@egress/shared';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -137,6 +138,9 @@ describe('gateway access log, as the collector reads it', () => {
           );
         }
         expect(line?.['v']).toBe(ACCESS_LOG_VERSION);
+        // The API's ingest (POST /api/v1/gateway-connections) reads exactly this line.
+        const parsed = ConnectionLineSchema.safeParse(line);
+        expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
       }
     },
   );

@@ -95,6 +95,7 @@ import {
 import { SettingsSchema } from './schemas/settings.ts';
 import { SettingsPatchSchema } from './schemas/settings-patch.ts';
 import { GrantActivityQuerySchema, GrantActivitySchema, StatsSummarySchema } from './schemas/stats.ts';
+import { ConnectionBatchSchema, ConnectionIngestResultSchema } from './schemas/usage.ts';
 import {
   CreateWebhookBodySchema,
   DeliveryListQuerySchema,
@@ -431,6 +432,13 @@ export const endpoints = {
     body: FlowIngestBodySchema,
     status: 200,
     response: FlowIngestResultSchema,
+  },
+  ingestGatewayConnections: {
+    method: 'POST',
+    path: '/api/v1/gateway-connections',
+    body: ConnectionBatchSchema,
+    status: 200,
+    response: ConnectionIngestResultSchema,
   },
   listBlockedEgress: {
     method: 'GET',

@@ -32,3 +32,4 @@ export * from './endpoints.ts';
 export * from './endpoints-client.ts';
 export * from './public-addresses.ts';
 export * from './schemas/discovery.ts';
+export * from './schemas/usage.ts';

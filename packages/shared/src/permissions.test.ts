@@ -41,7 +41,7 @@ describe('PERMISSIONS', () => {
   });
 
   it('gives a scoped permission to no role, not even admin (only a token minted with the scope holds it)', () => {
-    expect(SCOPED_PERMISSIONS).toEqual(['flows.ingest']);
+    expect(SCOPED_PERMISSIONS).toEqual(['flows.ingest', 'usage.ingest']);
     for (const p of SCOPED_PERMISSIONS) expect(holders(p), p).toEqual([]);
   });
 
@@ -82,6 +82,7 @@ describe('PERMISSIONS', () => {
     ['webhooks.read', 'admin'],
     ['webhooks.write', 'admin'],
     ['flows.ingest', 'admin'],
+    ['usage.ingest', 'admin'],
   ])('%s needs %s', (permission, role) => {
     expect(PERMISSIONS[permission]).toBe(role);
   });

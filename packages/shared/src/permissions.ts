@@ -53,6 +53,8 @@ export const PERMISSIONS = {
   // The lead's health strip (coverage, drift, failing webhooks, expiring and port-wide grants): what an
   // approver acts on; webhook URLs stay admin-only (the strip names failing webhooks without them).
   'health.read': 'approver',
+  // Scoped like flows.ingest: the gateway access-log collector's token (POST /api/v1/gateway-connections).
+  'usage.ingest': 'admin',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -62,7 +64,7 @@ export type Permission = keyof typeof PERMISSIONS;
  * it, and such a token holds nothing else. A flow collector's token can push denied flows and cannot
  * read grants; an admin's session cannot push flows by accident.
  */
-export const SCOPED_PERMISSIONS = ['flows.ingest'] as const satisfies readonly Permission[];
+export const SCOPED_PERMISSIONS = ['flows.ingest', 'usage.ingest'] as const satisfies readonly Permission[];
 export type TokenScope = (typeof SCOPED_PERMISSIONS)[number];
 
 export function isScopedPermission(permission: Permission): permission is TokenScope {
@@ -154,6 +156,7 @@ export const ROUTE_POLICIES = {
   'GET /api/v1/discovered-egress': 'discovery.read',
   'GET /api/v1/impact': 'impact.read',
   'POST /api/v1/grants/bulk': 'grants.request',
+  'POST /api/v1/gateway-connections': 'usage.ingest',
 } as const satisfies Record<string, RoutePolicy>;
 
 export type RouteKey = keyof typeof ROUTE_POLICIES;

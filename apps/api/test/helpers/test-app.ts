@@ -7,6 +7,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 
 import { buildApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config.ts';
+import type { PodAddresses } from '../../src/modules/usage/usage.service.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 import { createDb, type Db } from '../../src/platform/db.ts';
 import { TOKEN_PREFIX } from '../../src/platform/identity.ts';
@@ -58,7 +59,7 @@ async function insertUser(db: Db, role: Role, label: string): Promise<TestUser> 
 }
 
 export async function createTestApp(
-  options: { env?: Record<string, string>; clock?: Clock } = {},
+  options: { env?: Record<string, string>; clock?: Clock; podAddresses?: PodAddresses } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase();
   // A secret key as server.ts always has one (EGRESS_SECRET_KEY or the data folder's key file).
@@ -76,6 +77,7 @@ export async function createTestApp(
     db,
     databaseUrl: database.url,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.podAddresses ? { podAddresses: options.podAddresses } : {}),
   });
   await app.ready();
   const users = {} as Record<Role, TestUser>;

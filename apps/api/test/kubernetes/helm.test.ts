@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createKubeClient, type KubeClient, type RequestInfo } from '../../src/reconcile/kube/client.ts';
 import { type NamespaceChange, watchNamespaces } from '../../src/reconcile/kube/namespace-watch.ts';
+import { watchPods } from '../../src/reconcile/kube/pod-watch.ts';
 import { kindInfo, objectPath } from '../../src/reconcile/kube/resources.ts';
 import { createKubernetesTarget } from '../../src/reconcile/targets/kubernetes.ts';
 import type { Scope } from '../../src/reconcile/targets/target.ts';
@@ -320,6 +321,17 @@ describe('Helm chart', () => {
         );
       } finally {
         await readiness?.stop();
+      }
+
+      // Gateway usage: every replica lists and watches the cluster's pods (the pod address index).
+      const pods = watchPods(client, { log: silentLog });
+      try {
+        await until('the pod watch has its first list', () => Promise.resolve(pods.ready()));
+        await until('the pod watch is open', () =>
+          Promise.resolve(used.some((r) => r.query['watch'] === '1' && r.path === '/api/v1/pods')),
+        );
+      } finally {
+        await pods.stop();
       }
     } finally {
       client.close();

@@ -17,7 +17,7 @@ export interface KubeResponse<T = unknown> {
 }
 
 export interface KubeRequest {
-  method: 'GET' | 'PATCH' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   path: string;
   query?: Record<string, string>;
   body?: unknown;

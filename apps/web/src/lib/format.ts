@@ -37,3 +37,15 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function shortId(id: string): string {
   return id.slice(0, 8);
 }
+
+/** Bytes in the largest unit that keeps a number of at least 1: "512 B", "3.4 KB", "1.2 GB" (powers of 1000). */
+export function bytes(n: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let value = n;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${n} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit] ?? ''}`;
+}

@@ -71,6 +71,7 @@ export const grantsRoute = createRoute({
     service: searchText,
     destination: searchText,
     portWide: flag,
+    unused: z.coerce.number().int().min(1).max(730).optional().catch(undefined),
     ...pageSearchShape,
   }),
   component: lazyRouteComponent(() => import('../features/grants/components/grants-page.tsx'), 'GrantsPage'),

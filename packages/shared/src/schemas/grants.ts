@@ -10,6 +10,7 @@ import {
 } from '../primitives.ts';
 import { PageQuerySchema } from './common.ts';
 import { SensitivitySchema } from './destinations.ts';
+import { GrantUsageSchema } from './usage.ts';
 
 export const GRANT_STATES = ['pending', 'active', 'rejected', 'cancelled', 'revoked', 'expired'] as const;
 export const GrantStateSchema = z.enum(GRANT_STATES, { error: `must be one of ${GRANT_STATES.join(', ')}` });
@@ -101,6 +102,12 @@ export const GrantSchema = z
     source: GrantSourceSchema.nullable().meta({
       description: 'Null for a request made in the console; otherwise the token and source it came from.',
     }),
+    // Usage (issue 15): on every grant the API answers with; absent from audit rows and webhook payloads.
+    lastUsedAt: TimestampSchema.nullable().optional().meta({
+      description:
+        'Last connection through the gateway this grant admitted (null: none within the usage retention). Absent for port-wide grants, which use no gateway and so cannot be measured.',
+    }),
+    usage: GrantUsageSchema.optional(),
   })
   .meta({ id: 'Grant' });
 export type Grant = z.infer<typeof GrantSchema>;
@@ -124,6 +131,16 @@ export const GrantListQuerySchema = PageQuerySchema.extend({
     description:
       'Only pending requests the caller may still decide: not requested by them, not yet approved by them.',
   }),
+  unusedForDays: z.coerce
+    .number({ error: 'must be a whole number of days' })
+    .int({ error: 'must be a whole number of days' })
+    .min(1, { error: 'must be between 1 and 730' })
+    .max(730, { error: 'must be between 1 and 730' })
+    .optional()
+    .meta({
+      description:
+        'Only active grants to a destination that no connection used for this many days; a grant never used counts from its activation. At most the usage retention (settings usageRetentionDays).',
+    }),
   order: z.enum(['asc', 'desc']).default('desc').meta({
     description:
       'By request time: desc (newest first, default) or asc (oldest first, e.g. an approval inbox).',

@@ -334,6 +334,32 @@ const fields = {
       description:
         'Denied-flow rows last seen longer ago than this many days are deleted, and records older than that are refused at ingest.',
     }),
+  // Gateway usage (POST /api/v1/gateway-connections); not read by the compiler.
+  usageRetentionDays: z
+    .int({ error: 'must be an integer' })
+    .min(1, { error: 'must be between 1 and 730' })
+    .max(730, { error: 'must be between 1 and 730' })
+    .meta({
+      description:
+        'Hourly gateway usage rows older than this many days are deleted. Bounds "last used" and the unused-grant policy: a grant is only known unused for as long as usage is kept.',
+    }),
+  unusedGrantPolicy: z
+    .strictObject({
+      action: z
+        .enum(['off', 'reapprove', 'expire'], { error: 'must be "off", "reapprove" or "expire"' })
+        .meta({
+          description:
+            '"off": nothing happens. "expire": an active grant no connection used for `days` days (counted from activation when never used) is expired. "reapprove": it is expired and the same access is requested again in its requester\'s name, to be approved as usual.',
+        }),
+      days: z
+        .int({ error: 'must be an integer' })
+        .min(1, { error: 'must be between 1 and 730' })
+        .max(730, { error: 'must be between 1 and 730' }),
+    })
+    .meta({
+      description:
+        'What happens to grants to a destination that go unused (port-wide grants use no gateway and are never judged). Audited as the system, announced through the webhooks (grant.expired, grant.requested).',
+    }),
 };
 
 /**
@@ -377,6 +403,13 @@ export const SettingsSchema = z
     flowRetentionDays: fields.flowRetentionDays.default(30),
     // "enforce": a new destination refuses ungranted pods, as before issue 15 (docs/decisions.md).
     newDestinationMode: fields.newDestinationMode.default('enforce'),
+    usageRetentionDays: fields.usageRetentionDays.default(90),
+    unusedGrantPolicy: fields.unusedGrantPolicy.default(() => ({ action: 'off' as const, days: 90 })),
+  })
+  // Usage older than the retention is gone: a longer policy would call a grant used in between unused.
+  .refine((s) => s.unusedGrantPolicy.days <= s.usageRetentionDays, {
+    error: 'must be at most usageRetentionDays (usage older than that is not kept)',
+    path: ['unusedGrantPolicy', 'days'],
   })
   .meta({ id: 'Settings' });
 export type Settings = z.infer<typeof SettingsSchema>;

@@ -12,6 +12,7 @@ import { createGrantsRepository } from './grants.repository.ts';
 import { grantsRoutes } from './grants.routes.ts';
 import { createGrantsService } from './grants.service.ts';
 import { grantsBulkRoutes } from './grants-bulk.routes.ts';
+import { createUnusedGrantPolicy, createUnusedGrantsWorker } from './unused-grants.worker.ts';
 
 export async function grantsModule(app: FastifyInstance) {
   const repo = createGrantsRepository(app.db);
@@ -46,6 +47,17 @@ export async function grantsModule(app: FastifyInstance) {
       intervalMs: app.config.expiryIntervalMs,
       log: app.log,
       expired: (n) => expired.inc(n),
+    }),
+    unusedWorker: createUnusedGrantsWorker({
+      policy: createUnusedGrantPolicy({
+        db: app.db,
+        repo,
+        audit: app.audit,
+        clock: app.clock,
+        changes: app.changes,
+      }),
+      intervalMs: app.config.expiryIntervalMs,
+      log: app.log,
     }),
   };
 }

@@ -8,6 +8,7 @@ import { type Db, isUniqueViolation, type Tx } from '../../platform/db.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import type { RequestActor } from '../../platform/identity.ts';
 import type { Page } from '../../platform/pagination.ts';
+import { readSettings } from '../../platform/settings.ts';
 import { type GrantRecord, type GrantsRepository, type ListViewer, toGrantDto } from './grants.repository.ts';
 import { commentRequiredFor, decide, type GrantCommand, requiredApprovalsFor } from './grants.transitions.ts';
 
@@ -239,19 +240,52 @@ export function createGrantsService(deps: {
     return result.dto;
   }
 
+  /** Adds lastUsedAt and usage to grants to a destination (port-wide grants use no gateway). */
+  async function withUsage(grants: GrantDto[]): Promise<GrantDto[]> {
+    const measured = grants.filter((g) => g.destinationId !== null);
+    const figures = await repo.usageOf(
+      measured.map((g) => g.id),
+      clock.now(),
+    );
+    const none = { last24h: { connections: 0, bytes: 0 }, last30d: { connections: 0, bytes: 0 } };
+    return grants.map((g) =>
+      g.destinationId === null ? g : { ...g, lastUsedAt: null, usage: none, ...figures.get(g.id) },
+    );
+  }
+
+  /** unusedForDays → the time since which there was no use; refused beyond the usage retention. */
+  async function unusedSince(days: number | undefined): Promise<Date | undefined> {
+    if (days === undefined) return undefined;
+    const { usageRetentionDays } = await readSettings(db);
+    if (days > usageRetentionDays)
+      throw invalid(
+        'query.unusedForDays',
+        `must be at most the usage retention (${usageRetentionDays} days): older usage is not kept`,
+      );
+    return new Date(clock.now().getTime() - days * 86_400_000);
+  }
+
+  /** One grant with its usage: every grant the API answers with carries it (audit rows do not). */
+  async function withUsageOne(grant: GrantDto): Promise<GrantDto> {
+    return (await withUsage([grant]))[0] ?? grant;
+  }
+
   return {
-    request,
-    list: (q: ListGrants, viewer: ListViewer | null = null): Promise<Page<GrantDto>> =>
-      repo.list(q, q.limit, q.cursor, q.order, viewer),
+    request: async (...args: Parameters<typeof request>) => withUsageOne(await request(...args)),
+    async list(q: ListGrants, viewer: ListViewer | null = null): Promise<Page<GrantDto>> {
+      const filter = { ...q, unusedSince: await unusedSince(q.unusedForDays) };
+      const page = await repo.list(filter, q.limit, q.cursor, q.order, viewer);
+      return { ...page, items: await withUsage(page.items) };
+    },
     async get(id: string): Promise<GrantDto> {
       const row = await repo.findById(id);
       if (!row) throw notFound('grant');
-      return toGrantDto(row);
+      return withUsageOne(toGrantDto(row));
     },
-    approve: (id: string, input: DecisionInput) => transition(id, 'approve', input),
-    reject: (id: string, input: DecisionInput) => transition(id, 'reject', input),
-    cancel: (id: string, input: DecisionInput) => transition(id, 'cancel', input),
-    revoke: (id: string, input: DecisionInput) => transition(id, 'revoke', input),
+    approve: async (id: string, input: DecisionInput) => withUsageOne(await transition(id, 'approve', input)),
+    reject: async (id: string, input: DecisionInput) => withUsageOne(await transition(id, 'reject', input)),
+    cancel: async (id: string, input: DecisionInput) => withUsageOne(await transition(id, 'cancel', input)),
+    revoke: async (id: string, input: DecisionInput) => withUsageOne(await transition(id, 'revoke', input)),
     expire: (id: string, input: DecisionInput) => transition(id, 'expire', input),
     findExpirable: (limit: number) => repo.findExpirable(clock.now(), limit),
   };

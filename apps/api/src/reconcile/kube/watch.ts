@@ -12,7 +12,13 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { KubeClient } from './client.ts';
 
 export interface WatchedObject {
-  metadata?: { name?: string; resourceVersion?: string; labels?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    creationTimestamp?: string;
+  };
   status?: Record<string, unknown>;
   spec?: Record<string, unknown>;
 }
@@ -44,6 +50,11 @@ export interface CollectionWatchOptions<T> {
   labelSelector?: string;
   /** What to keep of each object; compared with JSON equality to tell a change. */
   project: (object: WatchedObject) => T;
+  /**
+   * The view's key of an object; default its name. A collection across namespaces (e.g. /api/v1/pods)
+   * keys by "namespace/name", since names repeat between namespaces.
+   */
+  key?: (object: WatchedObject) => string | undefined;
   /** For log lines: "namespaces", "gateway deployments". */
   what: string;
   log: Pick<FastifyBaseLogger, 'debug'>;
@@ -86,6 +97,7 @@ export function watchCollection<T>(
     path,
     labelSelector,
     project,
+    key = (o: WatchedObject) => o.metadata?.name,
     what,
     log,
     timeoutSeconds = WATCH_TIMEOUT_SECONDS,
@@ -118,8 +130,10 @@ export function watchCollection<T>(
     if (res.status === 410) throw new Expired();
     if (res.status !== 200) throw new Error(`listing ${what} failed with HTTP ${res.status}`);
     const next = new Map<string, T>();
-    for (const o of res.body.items ?? [])
-      if (o.metadata?.name !== undefined) next.set(o.metadata.name, project(o));
+    for (const o of res.body.items ?? []) {
+      const k = key(o);
+      if (k !== undefined) next.set(k, project(o));
+    }
     const initial = view === null;
     const before = view ?? new Map<string, T>();
     view = next;
@@ -138,9 +152,9 @@ export function watchCollection<T>(
   function handle(event: WatchEvent, version: string): string | null {
     // 410 Gone (the version fell out of the server's window) or any other error: start over.
     if (event.type === 'ERROR') return null;
-    const meta = event.object?.metadata;
-    if (meta?.name !== undefined && event.object) record(event.type, meta.name, event.object);
-    return meta?.resourceVersion ?? version;
+    const k = event.object ? key(event.object) : undefined;
+    if (k !== undefined && event.object) record(event.type, k, event.object);
+    return event.object?.metadata?.resourceVersion ?? version;
   }
 
   function record(type: string | undefined, name: string, object: WatchedObject): void {

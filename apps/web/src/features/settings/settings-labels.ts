@@ -103,10 +103,26 @@ export const SETTING_TEXT: Record<string, SettingText> = {
     label: 'Mode of new destinations',
     help: 'Enforce: only granted services reach a new destination. Observe: every pod does, and use without a grant is listed so requests can be filed before enforcing. Sensitive destinations always start enforced.',
   },
+  usageRetentionDays: {
+    label: 'Keep gateway usage for (days)',
+    help: 'Hourly usage older than this many days is deleted, 1 to 730. Also how far back "last used" can see.',
+  },
+  'unusedGrantPolicy/action': {
+    label: 'Unused grants',
+    help: 'off, expire (the grant ends) or reapprove (it ends and the same access is requested again for approval).',
+  },
+  'unusedGrantPolicy/days': {
+    label: 'Unused for (days)',
+    help: 'Days without a connection, counted from activation for a grant never used; at most the usage retention.',
+  },
 };
 
 /** Names of the settings made of several fields (each field has its own entry above). */
 export const SETTING_GROUP_TEXT: Partial<Record<keyof Settings, SettingText>> = {
+  unusedGrantPolicy: {
+    label: 'Unused-grant policy',
+    help: 'What happens to grants to a destination that no connection used for a while (port-wide grants are never judged).',
+  },
   dnsConfigMap: {
     label: 'CoreDNS rewrite',
     help: 'Where the DNS rewrite rules live that steer each destination to its gateway.',

@@ -13,6 +13,7 @@ import { grantDetailQuery, grantReviewQuery, type InboxFilter } from '../api/gra
 import { GrantActions } from './grant-actions.tsx';
 import { ApprovalsSummary, GrantStateBadge, PortWideMark } from './grant-bits.tsx';
 import { GrantTimeline } from './grant-timeline.tsx';
+import { LastUsed, UsageFigures } from './grant-usage.tsx';
 import { mayApprove, ReviewDecision } from './review-decision.tsx';
 import { Evidence, History, Reachable, WhoAsked } from './review-sections.tsx';
 
@@ -61,6 +62,18 @@ function DecisionSoFar({ grant: g }: { grant: Grant }) {
             <dd>
               {g.state} by {g.decidedBy ?? 'system'}, <RelativeTime iso={g.decidedAt} />
               {g.reason ? <span className="block">Reason: {g.reason}</span> : null}
+            </dd>
+          </>
+        ) : null}
+        {g.state === 'active' || g.lastUsedAt ? (
+          <>
+            <dt>Last used</dt>
+            <dd>
+              <LastUsed grant={g} />
+            </dd>
+            <dt>Usage</dt>
+            <dd>
+              <UsageFigures grant={g} />
             </dd>
           </>
         ) : null}

@@ -10,7 +10,11 @@ export interface GrantFilterValues {
   service?: string | undefined;
   destination?: string | undefined;
   portWide?: 'true' | undefined;
+  /** Active grants no connection used for this many days (server-side: unusedForDays). */
+  unused?: number | undefined;
 }
+
+const UNUSED_CHOICES = [7, 30, 60, 90];
 
 /** State, service, destination and port-wide filters; the values live in the URL. */
 export function GrantFilters({
@@ -57,6 +61,20 @@ export function GrantFilters({
           placeholder="All destinations"
         />
       )}
+      <label>
+        Unused for
+        <select
+          value={value.unused ?? ''}
+          onChange={(e) => onChange({ unused: e.target.value === '' ? undefined : Number(e.target.value) })}
+        >
+          <option value="">Any usage</option>
+          {UNUSED_CHOICES.map((d) => (
+            <option key={d} value={d}>
+              {d} days or more
+            </option>
+          ))}
+        </select>
+      </label>
       <label className="check">
         <input
           type="checkbox"

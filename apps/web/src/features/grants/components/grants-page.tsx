@@ -17,7 +17,7 @@ const EMPTY = {
 
 function isFiltered(search: Partial<GrantFilterValues>): boolean {
   return (
-    Boolean(search.service ?? search.destination ?? search.portWide) ||
+    Boolean(search.service ?? search.destination ?? search.portWide ?? search.unused) ||
     (search.state ?? 'active') !== 'active'
   );
 }
@@ -31,6 +31,7 @@ export function GrantsPage() {
       state: state === 'all' ? undefined : state,
       service: search.service,
       destination: search.portWide === 'true' ? '*' : search.destination,
+      unusedForDays: search.unused,
       cursor: search.cursor,
     }),
   );
@@ -57,7 +58,7 @@ export function GrantsPage() {
           <GrantsTable
             caption="Grants"
             grants={grants}
-            columns={['requested', 'service', 'target', 'state', 'approvals', 'expires', 'actions']}
+            columns={['requested', 'service', 'target', 'state', 'approvals', 'expires', 'usage', 'actions']}
             empty={filtered ? EMPTY_FILTERED : EMPTY}
           />
         )}

@@ -9,6 +9,7 @@ import type { InboxFilter } from '../api/grants.queries.ts';
 import { describeGrant } from './decision-dialog.tsx';
 import { GrantActions } from './grant-actions.tsx';
 import { ApprovalsSummary, GrantStateBadge, GrantTarget, ServiceLink } from './grant-bits.tsx';
+import { LastUsed, UsageCell } from './grant-usage.tsx';
 
 export type GrantColumn =
   | 'age'
@@ -21,6 +22,8 @@ export type GrantColumn =
   | 'state'
   | 'expires'
   | 'decided'
+  | 'lastUsed'
+  | 'usage'
   | 'actions';
 
 /** An address that may break before the "@" but never inside a word. */
@@ -102,6 +105,8 @@ const COLUMNS: Record<GrantColumn, { head: string; cell: (g: Grant, c: CellConte
   state: { head: 'State', cell: (g) => <GrantStateBadge grant={g} /> },
   expires: { head: 'Expires', cell: (g) => <RelativeTime iso={g.expiresAt} fallback="never" /> },
   decided: { head: 'Decided', cell: (g) => <RelativeTime iso={g.decidedAt} /> },
+  lastUsed: { head: 'Last used', cell: (g) => <LastUsed grant={g} /> },
+  usage: { head: 'Used (conn. · bytes)', cell: (g) => <UsageCell grant={g} /> },
   actions: {
     head: 'Actions',
     cell: (g, c) => <GrantActions grant={g} me={c.me} inList reviewSearch={c.linkSearch} />,

@@ -35,6 +35,7 @@ const GROUPS: { title: string; keys: string[] }[] = [
     keys: ['podCidrs', 'serviceCidrs', 'internalCidrs', 'clusterDomain', 'dnsConfigMap', 'labelDomain'],
   },
   { title: 'Blocked traffic', keys: ['flowDedupWindowSeconds', 'flowRetentionDays'] },
+  { title: 'Gateway usage', keys: ['usageRetentionDays', 'unusedGrantPolicy'] },
 ];
 
 function grouped(sections: SectionSpec[]): { title: string; sections: SectionSpec[] }[] {
