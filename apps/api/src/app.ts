@@ -21,6 +21,7 @@ import { destinationsModule } from './modules/destinations/destinations.module.t
 import { explainModule } from './modules/explain/explain.module.ts';
 import { flowsModule } from './modules/flows/flows.module.ts';
 import { grantsModule } from './modules/grants/grants.module.ts';
+import type { RegisterDestination } from './modules/grants/grants.service.ts';
 import { healthModule } from './modules/health/health.module.ts';
 import { coverageModule } from './modules/namespace-coverage/coverage.module.ts';
 import { reconcileModule } from './modules/reconcile/reconcile.module.ts';
@@ -119,9 +120,18 @@ async function registerModules(app: FastifyInstance): Promise<Workers> {
   await authModule(app);
   await usersModule(app);
   await tokensModule(app);
-  const grants = await grantsModule(app);
+  // Approving a request that proposes a destination registers it (issue 18): the destinations module is
+  // built after grants (it needs closeOpenGrants), so the registrar is handed over once it exists.
+  let registerDestination: RegisterDestination | undefined;
+  const grants = await grantsModule(app, {
+    registerDestination: () => {
+      if (!registerDestination) throw new Error('the destinations module is not registered yet');
+      return registerDestination;
+    },
+  });
   await servicesModule(app, { requests: grants.service, closeOpenGrants: grants.closeOpenGrants });
-  await destinationsModule(app, { closeOpenGrants: grants.closeOpenGrants });
+  const destinations = await destinationsModule(app, { closeOpenGrants: grants.closeOpenGrants });
+  registerDestination = destinations.registerProposed;
   const audit = await auditModule(app);
   await settingsModule(app);
   await statsModule(app);

@@ -41,6 +41,8 @@ export const AUDIT_ACTIONS = [
   'audit.checkpointed',
   // One summary row per address and window once its failed sign-ins hit the limit (instead of one each).
   'auth.login_throttled',
+  // Issue 18: an active grant handed over to its approved renewal (same transaction, no gap).
+  'grant.renewed',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

@@ -58,8 +58,14 @@ import {
   GrantListQuerySchema,
   GrantSchema,
   ReasonBodySchema,
+  RenewGrantBodySchema,
   RulesSyncResultSchema,
 } from './schemas/grants.ts';
+import {
+  MarkSeenBodySchema,
+  NotificationListQuerySchema,
+  NotificationListSchema,
+} from './schemas/notifications.ts';
 import { AuthProvidersSchema } from './schemas/oidc.ts';
 import {
   ManifestsQuerySchema,
@@ -282,6 +288,28 @@ export const endpoints = {
     body: CancelBodySchema,
     status: 200,
     response: GrantSchema,
+  },
+  renewGrant: {
+    method: 'POST',
+    path: '/api/v1/grants/{id}/renew',
+    ...id,
+    body: RenewGrantBodySchema,
+    status: 201,
+    response: GrantSchema,
+  },
+  listMyNotifications: {
+    method: 'GET',
+    path: '/api/v1/me/notifications',
+    query: NotificationListQuerySchema,
+    status: 200,
+    response: NotificationListSchema,
+  },
+  markNotificationsSeen: {
+    method: 'POST',
+    path: '/api/v1/me/notifications/seen',
+    body: MarkSeenBodySchema,
+    status: 204,
+    response: null,
   },
   explain: {
     method: 'GET',

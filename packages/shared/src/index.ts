@@ -29,3 +29,4 @@ export * from './schemas/explain.ts';
 export * from './endpoints.ts';
 export * from './endpoints-client.ts';
 export * from './public-addresses.ts';
+export * from './schemas/notifications.ts';

@@ -42,6 +42,8 @@ export const PERMISSIONS = {
   'audit.seal': 'admin',
   // "Can my service reach that host?": engineers ask before requesting; everyone may see the answer.
   'explain.read': 'viewer',
+  // Decisions on the requests one filed (issue 18): everyone reads their own.
+  'notifications.read': 'viewer',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -136,6 +138,9 @@ export const ROUTE_POLICIES = {
   'POST /api/v1/audit-events/checkpoints': 'audit.seal',
   'POST /api/v1/audit-events/verify': 'audit.read',
   'GET /api/v1/explain': 'explain.read',
+  'POST /api/v1/grants/:id/renew': 'grants.request',
+  'GET /api/v1/me/notifications': 'notifications.read',
+  'POST /api/v1/me/notifications/seen': 'notifications.read',
 } as const satisfies Record<string, RoutePolicy>;
 
 export type RouteKey = keyof typeof ROUTE_POLICIES;

@@ -7,9 +7,15 @@ import { createCloseOpenGrants } from './close-open-grants.ts';
 import { createGrantExpiryWorker } from './grant-expiry.worker.ts';
 import { createGrantsRepository } from './grants.repository.ts';
 import { grantsRoutes } from './grants.routes.ts';
-import { createGrantsService } from './grants.service.ts';
+import { createGrantsService, type RegisterDestination } from './grants.service.ts';
+import { createNotificationsRepository } from './notifications.repository.ts';
+import { notificationsRoutes } from './notifications.routes.ts';
+import { createNotificationsService } from './notifications.service.ts';
 
-export async function grantsModule(app: FastifyInstance) {
+export async function grantsModule(
+  app: FastifyInstance,
+  deps: { registerDestination: () => RegisterDestination },
+) {
   const repo = createGrantsRepository(app.db);
   const service = createGrantsService({
     db: app.db,
@@ -17,6 +23,11 @@ export async function grantsModule(app: FastifyInstance) {
     audit: app.audit,
     clock: app.clock,
     changes: app.changes,
+    registerDestination: deps.registerDestination,
+  });
+  const notifications = createNotificationsService({
+    repo: createNotificationsRepository(app.db),
+    clock: app.clock,
   });
   const expired = new Counter({
     name: 'egress_grants_expired_total',
@@ -24,6 +35,7 @@ export async function grantsModule(app: FastifyInstance) {
     registers: [app.metrics.registry],
   });
   await app.register(grantsRoutes, { service });
+  await app.register(notificationsRoutes, { service: notifications });
   return {
     /** For other modules: requests and revocations through the state machine (the rule-file sync). */
     service,

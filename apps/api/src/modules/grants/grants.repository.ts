@@ -2,7 +2,7 @@
 // approvals) instead of an ORM include, which costs seven statements and most of a request's CPU in
 // Prisma's query compiler: the list and the approval paths are the API's hottest (bench/api). The
 // decision path writes with SQL for the same reason. Each method takes an optional transaction.
-import type { Grant as GrantDto, GrantState, Sensitivity } from '@egress/shared';
+import type { Grant as GrantDto, GrantState, ProposedDestinationView, Sensitivity } from '@egress/shared';
 
 import { type Db, Prisma, type Tx } from '../../platform/db.ts';
 import { keysetSql, type Page, toPage } from '../../platform/pagination.ts';
@@ -25,6 +25,11 @@ export interface NewGrant {
   requestedById: string;
   requestedAt: Date;
   expiresAt: Date | null;
+  durationSeconds: number | null;
+  renewsGrantId: string | null;
+  /** A request for an unregistered host: the host and what is proposed with it. */
+  proposedHost: string | null;
+  proposedDestination: Omit<ProposedDestinationView, 'host'> | null;
 }
 
 export interface GrantDecision {
@@ -33,6 +38,8 @@ export interface GrantDecision {
   /** Null for the system (expiry). */
   decidedById: string | null;
   reason: string | null;
+  /** Set when the decision activates the grant (expiry then counts from `at` when a duration was asked). */
+  activation?: { expiresAt: Date | null } | undefined;
 }
 
 /** A grant as the API returns it, plus what the state machine needs to decide on it. */
@@ -60,6 +67,14 @@ interface Row {
   decided_at: Date | null;
   decided_by: string | null;
   reason: string | null;
+  service_team: string | null;
+  requested_by_name: string;
+  activated_at: Date | null;
+  duration_seconds: number | null;
+  renews_grant_id: string | null;
+  pending_renewal_id: string | null;
+  proposed_host: string | null;
+  proposed_destination: Omit<ProposedDestinationView, 'host'> | null;
   approvals: { approverId: string; approver: string; at: string; comment: string | null }[];
 }
 
@@ -71,7 +86,8 @@ function toRecord(r: Row): GrantRecord {
     service: r.service,
     serviceId: r.service_id,
     serviceNamespace: r.service_namespace,
-    destination: r.destination,
+    // A proposal names its host before the host is registered: never shown as port-wide (null).
+    destination: r.destination ?? r.proposed_host,
     destinationId: r.destination_id,
     destinationSensitivity: r.destination_sensitivity,
     port: r.port,
@@ -89,6 +105,14 @@ function toRecord(r: Row): GrantRecord {
     decidedAt: iso(r.decided_at),
     decidedBy: r.decided_by ?? (r.decided_at ? 'system' : null),
     reason: r.reason,
+    serviceTeam: r.service_team,
+    requestedByName: r.requested_by_name,
+    activatedAt: iso(r.activated_at),
+    durationSeconds: r.duration_seconds,
+    renewsGrantId: r.renews_grant_id,
+    pendingRenewalId: r.pending_renewal_id,
+    proposedDestination:
+      r.proposed_host && r.proposed_destination ? { host: r.proposed_host, ...r.proposed_destination } : null,
     requestedById: r.requested_by_id,
     approverIds: r.approvals.map((a) => a.approverId),
   };
@@ -111,6 +135,9 @@ function selectGrants(tx: Tx | Db, where: Prisma.Sql, order: Prisma.Sql, limit: 
            d.host AS destination, d.sensitivity::text AS destination_sensitivity, g.port,
            g.state::text AS state, g.justification, g.requested_by_id, ru.email AS requested_by, g.requested_at,
            g.expires_at, g.required_approvals, g.decided_at, du.email AS decided_by, g.reason,
+           s.team AS service_team, ru.name AS requested_by_name, g.activated_at, g.duration_seconds,
+           g.renews_grant_id, g.proposed_host, g.proposed_destination,
+           (SELECT r.id FROM grants r WHERE r.renews_grant_id = g.id AND r.state = 'pending' LIMIT 1) AS pending_renewal_id,
            COALESCE((SELECT json_agg(json_build_object('approverId', a.approver_id, 'approver', au.email, 'at', a.at, 'comment', a.comment) ORDER BY a.at, a.id)
                      FROM grant_approvals a JOIN users au ON au.id = a.approver_id WHERE a.grant_id = g.id), '[]'::json) AS approvals
     FROM page g
@@ -129,7 +156,7 @@ function where(f: GrantFilter): Prisma.Sql {
     parts.push(
       sql`g.service_id IN (SELECT id FROM services WHERE name = ${f.service} AND deleted_at IS NULL)`,
     );
-  if (f.destination === '*') parts.push(sql`g.destination_id IS NULL`);
+  if (f.destination === '*') parts.push(sql`g.destination_id IS NULL AND g.proposed_host IS NULL`);
   else if (f.destination)
     parts.push(
       sql`g.destination_id IN (SELECT id FROM destinations WHERE host = ${f.destination.toLowerCase()} AND deleted_at IS NULL)`,
@@ -211,8 +238,17 @@ export function createGrantsRepository(db: Db) {
 
     /** Inserts a pending grant; a duplicate pending or active one is a unique violation. Returns its id. */
     async insert(grant: NewGrant, tx: Tx | Db = db): Promise<string> {
-      const created = await tx.grant.create({ data: grant, select: { id: true } });
+      const { proposedDestination, ...rest } = grant;
+      const created = await tx.grant.create({
+        data: { ...rest, ...(proposedDestination ? { proposedDestination } : {}) },
+        select: { id: true },
+      });
       return created.id;
+    },
+
+    /** Points a proposal at the destination its approval registered (or found registered). */
+    async setDestination(grantId: string, destinationId: string, tx: Tx | Db = db): Promise<void> {
+      await tx.$executeRaw`UPDATE grants SET destination_id = ${destinationId}::uuid WHERE id = ${grantId}::uuid`;
     },
 
     async addApproval(
@@ -225,6 +261,13 @@ export function createGrantsRepository(db: Db) {
     },
 
     async decide(grantId: string, d: GrantDecision, tx: Tx | Db = db): Promise<void> {
+      if (d.activation) {
+        await tx.$executeRaw`UPDATE grants SET state = ${d.state}::"GrantState", decided_at = ${d.at},
+          decided_by_id = ${d.decidedById}::uuid, reason = ${d.reason}, updated_at = ${d.at},
+          activated_at = ${d.at}, expires_at = ${d.activation.expiresAt}
+          WHERE id = ${grantId}::uuid`;
+        return;
+      }
       await tx.$executeRaw`UPDATE grants SET state = ${d.state}::"GrantState", decided_at = ${d.at},
         decided_by_id = ${d.decidedById}::uuid, reason = ${d.reason}, updated_at = ${d.at}
         WHERE id = ${grantId}::uuid`;

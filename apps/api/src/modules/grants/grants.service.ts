@@ -1,11 +1,18 @@
-import type { CreateGrantBodySchema, Grant as GrantDto, GrantListQuerySchema } from '@egress/shared';
+import {
+  can,
+  type CreateGrantBodySchema,
+  type Grant as GrantDto,
+  type GrantListQuerySchema,
+  type ProposedDestinationView,
+  type RenewGrantBodySchema,
+} from '@egress/shared';
 import type { z } from 'zod';
 
 import type { Actor, AuditInput, AuditLog } from '../../platform/audit.ts';
 import type { Changes } from '../../platform/changes.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { type Db, isUniqueViolation, type Tx } from '../../platform/db.ts';
-import { AppError, invalid, notFound } from '../../platform/errors.ts';
+import { AppError, forbidden, invalid, notFound } from '../../platform/errors.ts';
 import type { RequestActor } from '../../platform/identity.ts';
 import type { Page } from '../../platform/pagination.ts';
 import { type GrantRecord, type GrantsRepository, toGrantDto } from './grants.repository.ts';
@@ -13,6 +20,17 @@ import { decide, type GrantCommand, requiredApprovalsFor } from './grants.transi
 
 type CreateGrant = z.output<typeof CreateGrantBodySchema>;
 type ListGrants = z.output<typeof GrantListQuerySchema>;
+type RenewGrant = z.output<typeof RenewGrantBodySchema>;
+
+/**
+ * Registers a proposed destination inside the caller's transaction, with its audit row (the
+ * destinations module's, passed in by app.ts: modules do not import each other). Returns its id.
+ */
+export type RegisterDestination = (
+  tx: Tx,
+  proposal: ProposedDestinationView,
+  ctx: { actor: Actor; requestId: string | null },
+) => Promise<{ id: string }>;
 
 export interface DecisionInput {
   actor: RequestActor | null;
@@ -36,6 +54,8 @@ export function createGrantsService(deps: {
   audit: AuditLog;
   clock: Clock;
   changes: Changes;
+  /** Late-bound by app.ts (the destinations module is built after this one). */
+  registerDestination: () => RegisterDestination;
 }) {
   const { db, repo, audit, clock, changes } = deps;
 
@@ -44,13 +64,36 @@ export function createGrantsService(deps: {
     if (!service) throw invalid('body.service', `"${body.service}" is not a registered service`);
     if (body.destination === null) return { service, destination: null };
     const destination = await repo.findLiveDestination(body.destination, tx);
-    if (!destination)
-      throw invalid('body.destination', `"${body.destination}" is not a registered destination`);
+    if (destination && body.proposedDestination)
+      throw invalid(
+        'body.proposedDestination',
+        `${destination.host} is already registered: request it without proposing a destination`,
+      );
+    if (!destination) {
+      if (body.proposedDestination) return { service, destination: null };
+      throw invalid(
+        'body.destination',
+        `"${body.destination}" is not a registered destination (propose it with proposedDestination)`,
+      );
+    }
     if (!destination.ports.some((p) => p.port === body.port)) {
       const ports = destination.ports.map((p) => p.port).join(', ');
-      throw invalid('body.port', `${body.port} is not a port of ${destination.host} (its ports: ${ports})`);
+      throw invalid(
+        'body.port',
+        `port ${body.port} is not registered for ${destination.host}: ${ports} ${destination.ports.length === 1 ? 'is' : 'are'}`,
+      );
     }
     return { service, destination };
+  }
+
+  /** Approvals a new request needs: from the registered destination, or from the proposed sensitivity. */
+  function approvalsFor(
+    body: CreateGrant,
+    destination: { sensitivity: 'standard' | 'sensitive' } | null,
+  ): number {
+    if (destination) return requiredApprovalsFor(destination);
+    if (body.proposedDestination) return requiredApprovalsFor(body.proposedDestination);
+    return requiredApprovalsFor(null);
   }
 
   async function request(
@@ -65,31 +108,27 @@ export function createGrantsService(deps: {
     try {
       return await db.$transaction(async (tx) => {
         const { service, destination } = await resolveTargets(tx, body);
+        const proposed = body.proposedDestination && body.destination ? body.proposedDestination : null;
         const id = await repo.insert(
           {
             serviceId: service.id,
             destinationId: destination?.id ?? null,
             port: body.port,
             justification: body.justification,
-            requiredApprovals: requiredApprovalsFor(destination),
+            requiredApprovals: approvalsFor(body, destination),
             requestedById: actor.userId,
             requestedAt: now,
             expiresAt,
+            durationSeconds: body.durationSeconds ?? null,
+            renewsGrantId: null,
+            proposedHost: proposed ? body.destination : null,
+            proposedDestination: proposed
+              ? { ports: proposed.ports, sensitivity: proposed.sensitivity, description: proposed.description }
+              : null,
           },
           tx,
         );
-        const row = await repo.findById(id, tx);
-        if (!row) throw notFound('grant');
-        const dto = toGrantDto(row);
-        await audit.append(tx, {
-          actor: auditActor,
-          action: 'grant.requested',
-          targetType: 'grant',
-          targetId: dto.id,
-          after: dto,
-          requestId,
-        });
-        return dto;
+        return insertedAudited(tx, id, auditActor, requestId);
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -98,6 +137,68 @@ export function createGrantsService(deps: {
           'a pending or active grant for this service, destination and port already exists',
         );
       }
+      throw error;
+    }
+  }
+
+  async function insertedAudited(tx: Tx, id: string, auditActor: Actor, requestId: string | null) {
+    const row = await repo.findById(id, tx);
+    if (!row) throw notFound('grant');
+    const dto = toGrantDto(row);
+    await audit.append(tx, {
+      actor: auditActor,
+      action: 'grant.requested',
+      targetType: 'grant',
+      targetId: dto.id,
+      after: dto,
+      requestId,
+    });
+    return dto;
+  }
+
+  /**
+   * A renewal is a new request for the same access, filed beside the active grant (which keeps working);
+   * approved like any request, it takes over from the grant without a gap (see activate()).
+   */
+  async function renew(
+    id: string,
+    body: RenewGrant,
+    actor: RequestActor,
+    auditActor: Actor,
+    requestId: string | null,
+  ): Promise<GrantDto> {
+    try {
+      return await db.$transaction(async (tx) => {
+        if (!(await repo.lock(id, tx))) throw notFound('grant');
+        const current = await repo.findById(id, tx);
+        if (!current) throw notFound('grant');
+        if (current.state !== 'active')
+          throw new AppError('invalid_transition', `cannot renew a grant that is ${current.state}`);
+        if (current.expiresAt === null)
+          throw new AppError('invalid_transition', 'the grant does not expire: there is nothing to renew');
+        const sensitivity = current.destinationSensitivity;
+        const newId = await repo.insert(
+          {
+            serviceId: current.serviceId,
+            destinationId: current.destinationId,
+            port: current.port,
+            justification: body.justification,
+            requiredApprovals: requiredApprovalsFor(sensitivity ? { sensitivity } : null),
+            requestedById: actor.userId,
+            requestedAt: clock.now(),
+            expiresAt: null,
+            durationSeconds: body.durationSeconds,
+            renewsGrantId: current.id,
+            proposedHost: null,
+            proposedDestination: null,
+          },
+          tx,
+        );
+        return insertedAudited(tx, newId, auditActor, requestId);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new AppError('duplicate', 'a renewal of this grant is already waiting for approval');
       throw error;
     }
   }
@@ -134,6 +235,11 @@ export function createGrantsService(deps: {
     if (!decision.ok) throw new AppError(decision.code, decision.message);
     if (decision.addApproval)
       await repo.addApproval(row.id, { approverId: actorId, at: now, comment: input.comment ?? null }, tx);
+    const extra: AuditInput[] = [];
+    let activation: { expiresAt: Date | null } | undefined;
+    if (decision.decided && decision.state === 'active') {
+      activation = await activate(tx, row, input, now, extra);
+    }
     if (decision.decided)
       await repo.decide(
         row.id,
@@ -142,10 +248,100 @@ export function createGrantsService(deps: {
           at: now,
           decidedById: input.actor?.userId ?? null,
           reason: input.reason ?? null,
+          activation,
         },
         tx,
       );
-    return decision;
+    return { ...decision, extra, reread: activation !== undefined };
+  }
+
+  /**
+   * What becoming active involves besides the state: a proposed destination is registered (its audit
+   * row first), a renewed grant hands over (expired as renewed, audited), and a requested duration
+   * starts now, or, for a renewal, where the renewed grant ends, so there is no gap and no lost time.
+   */
+  async function activate(
+    tx: Tx,
+    row: GrantRecord,
+    input: DecisionInput,
+    now: Date,
+    events: AuditInput[],
+  ): Promise<{ expiresAt: Date | null }> {
+    if (row.proposedDestination && row.destinationId === null) await registerProposal(tx, row, input);
+    let start = now;
+    if (row.renewsGrantId) start = await handOver(tx, row, input, now, events);
+    const expiresAt = row.durationSeconds
+      ? new Date(start.getTime() + row.durationSeconds * 1000)
+      : row.expiresAt
+        ? new Date(row.expiresAt)
+        : null;
+    return { expiresAt };
+  }
+
+  async function registerProposal(tx: Tx, row: GrantRecord, input: DecisionInput): Promise<void> {
+    const proposal = row.proposedDestination;
+    if (!proposal) return;
+    // Registering is a destinations.write act: the approver must hold it too (today every approver does).
+    if (!can(input.actor?.role, 'destinations.write'))
+      throw forbidden('approving this request registers a destination, which your role may not do');
+    // Registered meanwhile (by an approver, or another proposal): use it if it has the port.
+    const existing = await repo.findLiveDestination(proposal.host, tx);
+    if (existing) {
+      if (!existing.ports.some((p) => p.port === row.port))
+        throw new AppError(
+          'conflict',
+          `${proposal.host} was registered meanwhile without port ${row.port}: add the port or reject the request`,
+        );
+      await repo.setDestination(row.id, existing.id, tx);
+      return;
+    }
+    const created = await deps.registerDestination()(tx, proposal, {
+      actor: input.auditActor,
+      requestId: input.requestId,
+    });
+    await repo.setDestination(row.id, created.id, tx);
+  }
+
+  /** The renewed grant ends as the renewal starts; returns when the renewal's duration starts counting. */
+  async function handOver(
+    tx: Tx,
+    row: GrantRecord,
+    input: DecisionInput,
+    now: Date,
+    events: AuditInput[],
+  ): Promise<Date> {
+    const renewedId = row.renewsGrantId;
+    if (!renewedId || !(await repo.lock(renewedId, tx))) return now;
+    const renewed = await repo.findById(renewedId, tx);
+    if (!renewed) return now;
+    if (renewed.state === 'revoked')
+      throw new AppError('invalid_transition', 'the grant this renews was revoked: reject the renewal');
+    if (renewed.state !== 'active') return now; // it expired meanwhile: the renewal starts from now
+    const reason = `renewed by grant ${row.id}`;
+    await repo.decide(
+      renewedId,
+      { state: 'expired', at: now, decidedById: input.actor?.userId ?? null, reason },
+      tx,
+    );
+    const before = toGrantDto(renewed);
+    events.push({
+      actor: input.auditActor,
+      action: 'grant.renewed',
+      targetType: 'grant',
+      targetId: renewedId,
+      requestId: input.requestId,
+      before,
+      after: {
+        ...before,
+        state: 'expired',
+        decidedAt: now.toISOString(),
+        decidedBy: input.actor?.email ?? 'system',
+        reason,
+        pendingRenewalId: null,
+      },
+    });
+    const ends = renewed.expiresAt ? new Date(renewed.expiresAt) : now;
+    return ends > now ? ends : now;
   }
 
   /** The grant after a decision, as the rows just written say (saves re-reading it in the transaction). */
@@ -183,7 +379,9 @@ export function createGrantsService(deps: {
       const now = clock.now();
       const decision = await applyDecision(tx, before, type, input, now);
       const b = toGrantDto(before);
-      const a = applied(b, decision, input, now);
+      // Activation may have registered a destination or set the expiry: read what was written.
+      const reread = decision.reread ? await repo.findById(id, tx) : null;
+      const a = reread ? toGrantDto(reread) : applied(b, decision, input, now);
       const base = {
         actor: input.auditActor,
         targetType: 'grant' as const,
@@ -192,11 +390,16 @@ export function createGrantsService(deps: {
       };
       const action =
         type === 'expire' && decision.state === 'cancelled' ? 'grant.cancelled' : ACTION_FOR[type];
-      const events: AuditInput[] = [{ ...base, action, before: b, after: a }];
+      const events: AuditInput[] = [...decision.extra, { ...base, action, before: b, after: a }];
       if (type === 'approve' && decision.state === 'active')
         events.push({ ...base, action: 'grant.activated', before: b, after: a });
       await audit.append(tx, events);
       return { dto: a, changed: decision.decided };
+    }).catch((error: unknown) => {
+      // Activation met an open grant for the same access (or a host registered meanwhile).
+      if (isUniqueViolation(error))
+        throw new AppError('duplicate', 'an active grant for this service, destination and port already exists');
+      throw error;
     });
     if (result.changed && result.dto.state !== 'rejected' && result.dto.state !== 'cancelled') {
       changes.desiredStateChanged(`grant ${result.dto.id} ${result.dto.state}`);
@@ -206,6 +409,7 @@ export function createGrantsService(deps: {
 
   return {
     request,
+    renew,
     list: (q: ListGrants): Promise<Page<GrantDto>> => repo.list(q, q.limit, q.cursor, q.order),
     async get(id: string): Promise<GrantDto> {
       const row = await repo.findById(id);

@@ -23,6 +23,13 @@ const grant: Grant = {
   decidedAt: null,
   decidedBy: null,
   reason: null,
+  serviceTeam: 'platform',
+  requestedByName: 'Eng',
+  activatedAt: null,
+  durationSeconds: null,
+  renewsGrantId: null,
+  pendingRenewalId: null,
+  proposedDestination: null,
 };
 
 function row(

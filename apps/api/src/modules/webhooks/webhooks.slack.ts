@@ -24,6 +24,7 @@ const TITLES: Record<DeliveryEvent, { emoji: string; title: string }> = {
   'grant.revoked': { emoji: ':no_entry:', title: 'Access revoked' },
   'grant.expired': { emoji: ':alarm_clock:', title: 'Access expired' },
   'blocked_egress.alert': { emoji: ':rotating_light:', title: 'Blocked egress alert' },
+  'grant.decided': { emoji: ':envelope:', title: 'Decision on your request' },
   'webhook.test': { emoji: ':wave:', title: 'Test notification' },
   'audit.checkpoint': { emoji: ':lock:', title: 'Audit log sealed' },
 };

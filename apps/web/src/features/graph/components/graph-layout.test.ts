@@ -57,6 +57,13 @@ function grant(s: Service, d: Destination | null, port: number, state: Grant['st
     decidedAt: null,
     decidedBy: null,
     reason: null,
+    serviceTeam: null,
+    requestedByName: 'A',
+    activatedAt: null,
+    durationSeconds: null,
+    renewsGrantId: null,
+    pendingRenewalId: null,
+    proposedDestination: null,
   };
 }
 
