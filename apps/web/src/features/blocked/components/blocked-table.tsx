@@ -5,6 +5,7 @@ import { Badge } from '../../../components/ui/badge.tsx';
 import { DataTable, type EmptyProps } from '../../../components/ui/data-table.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
+import { accessView, portNotRegistered } from '../access-state.ts';
 import { requestPrefill } from '../request-prefill.ts';
 
 function ServiceCell({ group: g }: { group: BlockedEgressGroup }) {
@@ -64,6 +65,69 @@ function portText(g: BlockedEgressGroup): string {
   return `${g.port}/${g.protocol}`;
 }
 
+function PortCell({ group: g }: { group: BlockedEgressGroup }) {
+  const mismatch = portNotRegistered(g.destination, g.port, g.destinationPorts);
+  return (
+    <>
+      <span className="nowrap">{portText(g)}</span>
+      {mismatch ? <span className="small block text-warn">{mismatch}</span> : null}
+    </>
+  );
+}
+
+/** Where access stands (issue 18): nothing asked, pending with its approvals, active, or rejected. */
+function AccessCell({ group: g }: { group: BlockedEgressGroup }) {
+  const view = accessView(g);
+  const a = g.access;
+  if (!view.label || !a) return <span className="muted small">no request</span>;
+  return (
+    <>
+      <Link to="/grants/$grantId" params={{ grantId: a.grantId }} aria-label={`${view.label}: open the grant`}>
+        <Badge tone={view.tone}>{view.label}</Badge>
+      </Link>
+      {view.detail ? <span className="small block muted">{view.detail}</span> : null}
+    </>
+  );
+}
+
+function RowAction({ group: g }: { group: BlockedEgressGroup }) {
+  const view = accessView(g);
+  const target = `${g.service ?? 'a service'} to ${g.destination}:${portText(g)}`;
+  if (view.action === 'view-request' && g.access)
+    return (
+      <Link
+        to="/grants/$grantId"
+        params={{ grantId: g.access.grantId }}
+        className="btn btn-small"
+        aria-label={`View the pending request for ${target}`}
+      >
+        View request
+      </Link>
+    );
+  if (view.action === 'explain')
+    return (
+      <Link
+        to="/reach"
+        search={{ service: g.service ?? undefined, host: g.destination, port: g.port }}
+        className="btn btn-small"
+        aria-label={`Explain why ${target} is still denied`}
+      >
+        Why denied?
+      </Link>
+    );
+  const again = view.action === 'request-again';
+  return (
+    <Link
+      to="/requests/new"
+      search={requestPrefill(g)}
+      className="btn btn-small"
+      aria-label={`${again ? 'Request again' : 'Request access'} for ${target}`}
+    >
+      {again ? 'Request again' : 'Request access'}
+    </Link>
+  );
+}
+
 export function BlockedTable({
   groups,
   empty,
@@ -81,6 +145,7 @@ export function BlockedTable({
           <th scope="col">Service</th>
           <th scope="col">Destination</th>
           <th scope="col">Port</th>
+          <th scope="col">Access</th>
           <th scope="col" className="num">
             Count
           </th>
@@ -91,7 +156,7 @@ export function BlockedTable({
           </th>
         </>
       }
-      columns={7}
+      columns={8}
       items={groups}
       empty={empty}
       row={(g) => (
@@ -102,7 +167,12 @@ export function BlockedTable({
           <td className="col-target">
             <DestinationCell group={g} />
           </td>
-          <td className="nowrap">{portText(g)}</td>
+          <td>
+            <PortCell group={g} />
+          </td>
+          <td>
+            <AccessCell group={g} />
+          </td>
           <td className="num">{g.count}</td>
           <td className="nowrap">
             <RelativeTime iso={g.lastSeen} />
@@ -121,16 +191,7 @@ export function BlockedTable({
             )}
           </td>
           <td className="col-actions">
-            {canRequest ? (
-              <Link
-                to="/requests/new"
-                search={requestPrefill(g)}
-                className="btn btn-small"
-                aria-label={`Request access for ${g.service ?? 'a service'} to ${g.destination}:${portText(g)}`}
-              >
-                Request access
-              </Link>
-            ) : null}
+            {canRequest ? <RowAction group={g} /> : null}
           </td>
         </tr>
       )}

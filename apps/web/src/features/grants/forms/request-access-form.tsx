@@ -5,7 +5,6 @@ import { useEffect, useState } from 'react';
 import { Controller, useForm, useWatch } from 'react-hook-form';
 import type { z } from 'zod';
 
-import { ExpiryField } from '../../../components/ui/expiry-field.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { SuggestInput } from '../../../components/ui/search-picker.tsx';
 import { sendForm } from '../../../lib/submit-form.ts';
@@ -15,19 +14,37 @@ import {
   searchDestinationOptions,
 } from '../../destinations/api/destinations.queries.ts';
 import { searchServiceOptions, serviceKeys } from '../../services/api/services.queries.ts';
+import { portNotRegistered } from '../../blocked/access-state.ts';
 import { useRequestGrant } from '../api/grants.mutations.ts';
-import { DestinationNotice, PortField, UnregisteredNotice } from './request-access-fields.tsx';
-import { preferredPort, type RequestInitial, requestStart } from './request-prefill.ts';
+import { DurationField } from './duration-field.tsx';
+import { ProposalFields } from './proposal-fields.tsx';
+import {
+  DestinationNotice,
+  PortField,
+  PortMismatchNotice,
+  UnregisteredNotice,
+} from './request-access-fields.tsx';
+import { isIpAddress, preferredPort, type RequestInitial, requestStart } from './request-prefill.ts';
 
 type Input = z.input<typeof CreateGrantBodySchema>;
 type Output = z.output<typeof CreateGrantBodySchema>;
-const FIELDS = ['service', 'destination', 'port', 'justification', 'expiresAt'] as const;
+const FIELDS = [
+  'service',
+  'destination',
+  'port',
+  'justification',
+  'expiresAt',
+  'durationSeconds',
+  'proposedDestination',
+  'proposedDestination.ports',
+  'proposedDestination.sensitivity',
+  'proposedDestination.description',
+] as const;
 export const ANY_HOST = '*';
 /** What the destination field shows for a port-wide request (a host name never has a space). */
 export const ANY_HOST_TEXT = 'any host (port-wide)';
 const ANY_HOST_OPTION = { value: ANY_HOST_TEXT, label: 'needs two approvals' };
 
-const toPort = (v: unknown) => (v === '' || v === undefined || v === null ? undefined : Number(v));
 /** The destination field's text as the form's value: a host, null for port-wide, '' for none. */
 function toDestination(text: string | undefined): string | null {
   if (text === undefined) return '';
@@ -48,7 +65,12 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
   const [start] = useState(() => requestStart(initial, linked ? [linked] : []));
   const form = useForm<Input, unknown, Output>({
     resolver: zodResolver(CreateGrantBodySchema),
-    defaultValues: { service: start.service, destination: start.destination, justification: '' },
+    defaultValues: {
+      service: start.service,
+      destination: start.destination,
+      justification: initial.justification ?? '',
+      durationSeconds: initial.durationSeconds,
+    },
   });
   const { errors, isSubmitting } = form.formState;
   const destinationValue = useWatch({ control: form.control, name: 'destination' });
@@ -57,14 +79,30 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
   // The chosen destination's ports and sensitivity, looked up by host (the form never loads them all).
   const lookup = useQuery({ ...destinationByHostQuery(host), enabled: host !== '' });
   const chosen = host !== '' ? (lookup.data ?? undefined) : undefined;
+  // Not registered: a host name can be proposed with the request; an IP address cannot.
+  const proposing = host !== '' && lookup.data === null && !isIpAddress(host);
   const unknownHost =
-    host !== '' && lookup.data === null ? `"${host}" is not a registered destination` : undefined;
+    host !== '' && lookup.data === null && !proposing ? `"${host}" is not a registered destination` : undefined;
 
-  // A destination's ports are the only valid ones: pick the linked one, else its first, on each change.
+  // A destination's ports are the only valid ones: the linked one when it has it, else none (the user
+  // chooses; never a port they did not pick). A proposal or port-wide request keeps the linked port.
   const wantedPort = initial.port;
   useEffect(() => {
-    if (chosen) form.setValue('port', preferredPort(chosen, wantedPort) ?? Number.NaN);
+    if (chosen) form.setValue('port', preferredPort(chosen, wantedPort) as number);
+    else if (wantedPort !== undefined) form.setValue('port', wantedPort);
   }, [chosen, form, wantedPort]);
+  const mismatch =
+    chosen && wantedPort !== undefined
+      ? portNotRegistered(
+          chosen.host,
+          wantedPort,
+          chosen.ports.map((p) => p.port),
+        )
+      : null;
+  const lifetime = {
+    durationSeconds: useWatch({ control: form.control, name: 'durationSeconds' }),
+    expiresAt: useWatch({ control: form.control, name: 'expiresAt' }),
+  };
 
   const submit = form.handleSubmit((body) =>
     sendForm(() => mutation.mutateAsync(body), onDone, {
@@ -124,11 +162,28 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
         <UnregisteredNotice host={start.unregistered} port={initial.port} />
       ) : null}
       <DestinationNotice portWide={portWide} chosen={chosen} />
-      <PortField
-        portWide={portWide}
-        chosen={chosen}
-        error={errors.port?.message}
-        register={form.register('port', { setValueAs: toPort })}
+      {mismatch ? <PortMismatchNotice message={mismatch} /> : null}
+      {proposing ? (
+        <ProposalFields
+          key={host}
+          host={host}
+          control={form.control}
+          errors={errors.proposedDestination}
+          port={wantedPort}
+        />
+      ) : null}
+      <Controller
+        control={form.control}
+        name="port"
+        render={({ field }) => (
+          <PortField
+            free={portWide || proposing}
+            chosen={chosen}
+            error={errors.port?.message}
+            value={field.value}
+            onChange={field.onChange}
+          />
+        )}
       />
       <Field
         label="Justification"
@@ -137,12 +192,13 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
       >
         <textarea rows={3} {...form.register('justification')} />
       </Field>
-      <Controller
-        control={form.control}
-        name="expiresAt"
-        render={({ field, fieldState }) => (
-          <ExpiryField value={field.value} onChange={field.onChange} error={fieldState.error?.message} />
-        )}
+      <DurationField
+        value={lifetime}
+        onChange={(l) => {
+          form.setValue('durationSeconds', l.durationSeconds);
+          form.setValue('expiresAt', l.expiresAt);
+        }}
+        error={errors.durationSeconds?.message ?? errors.expiresAt?.message}
       />
       <div className="actions">
         <button type="submit" className="btn btn-primary" disabled={isSubmitting}>
