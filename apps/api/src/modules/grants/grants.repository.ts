@@ -89,7 +89,8 @@ function toRecord(r: Row): GrantRecord {
     // A proposal names its host before the host is registered: never shown as port-wide (null).
     destination: r.destination ?? r.proposed_host,
     destinationId: r.destination_id,
-    destinationSensitivity: r.destination_sensitivity,
+    // A proposal is marked with the sensitivity proposed (what its approvals were counted from).
+    destinationSensitivity: r.destination_sensitivity ?? r.proposed_destination?.sensitivity ?? null,
     port: r.port,
     state: r.state,
     justification: r.justification,

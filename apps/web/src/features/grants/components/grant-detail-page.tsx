@@ -7,6 +7,7 @@ import { useMe } from '../../auth/api/auth.queries.ts';
 import { grantDetailQuery } from '../api/grants.queries.ts';
 import { GrantActions } from './grant-actions.tsx';
 import { ApprovalsSummary, GrantStateBadge, GrantTarget, ServiceLink } from './grant-bits.tsx';
+import { GrantLifetime, ProposalFacts } from './grant-lifetime.tsx';
 import { GrantTimeline } from './grant-timeline.tsx';
 
 const route = getRouteApi('/_app/grants/$grantId');
@@ -71,7 +72,7 @@ export function GrantDetailPage() {
             </dd>
             <dt>Expires</dt>
             <dd>
-              <RelativeTime iso={g.expiresAt} fallback="never" />
+              <GrantLifetime grant={g} />
             </dd>
             {g.decidedAt ? (
               <>
@@ -83,6 +84,7 @@ export function GrantDetailPage() {
               </>
             ) : null}
           </dl>
+          <ProposalFacts grant={g} />
         </section>
         <GrantTimeline grant={g} me={me} />
       </div>

@@ -6,6 +6,7 @@ import { BlockSkeleton } from '../../../components/ui/skeleton.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
 import { destinationByHostQuery } from '../../destinations/api/destinations.queries.ts';
 import { serviceListQuery } from '../../services/api/services.queries.ts';
+import { grantDetailQuery } from '../api/grants.queries.ts';
 import { RequestAccessForm } from '../forms/request-access-form.tsx';
 
 const route = getRouteApi('/_app/requests/new');
@@ -17,7 +18,9 @@ export function RequestAccessPage() {
   const services = useQuery(serviceListQuery({}));
   const wanted = search.destination?.trim().toLowerCase() ?? '';
   const linked = useQuery({ ...destinationByHostQuery(wanted), enabled: wanted !== '' });
-  const error = services.error ?? linked.error;
+  // "Request again": the earlier request's justification and duration start the form.
+  const earlier = useQuery({ ...grantDetailQuery(search.from ?? ''), enabled: search.from !== undefined });
+  const error = services.error ?? linked.error ?? earlier.error;
   return (
     <div className="page">
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -33,7 +36,9 @@ export function RequestAccessPage() {
       </header>
       {error ? (
         <ErrorPanel error={error} what="services and destinations" />
-      ) : !services.data || (wanted !== '' && linked.data === undefined) ? (
+      ) : !services.data ||
+        (wanted !== '' && linked.data === undefined) ||
+        (search.from !== undefined && !earlier.data) ? (
         <BlockSkeleton lines={6} label="Loading the form" />
       ) : services.data.items.length === 0 ? (
         <p className="callout">
@@ -42,7 +47,13 @@ export function RequestAccessPage() {
       ) : (
         <RequestAccessForm
           linked={wanted === '' ? undefined : linked.data}
-          initial={{ service: search.service, destination: search.destination, port: search.port }}
+          initial={{
+            service: search.service,
+            destination: search.destination,
+            port: search.port,
+            justification: earlier.data?.justification,
+            durationSeconds: earlier.data?.durationSeconds ?? undefined,
+          }}
           onDone={(grant) => {
             showToast({
               kind: 'success',

@@ -37,11 +37,13 @@ export function DurationField({
   onChange,
   error,
   allowNone = true,
+  allowDate = true,
 }: {
   value: Lifetime;
   onChange: (l: Lifetime) => void;
   error?: string | undefined;
   allowNone?: boolean;
+  allowDate?: boolean;
 }) {
   const [preset, setPreset] = useState<Preset>(() => presetOf(value));
   const [date, setDate] = useState(value.expiresAt?.slice(0, 10) ?? '');
@@ -57,7 +59,7 @@ export function DurationField({
   const options: { value: Preset; label: string }[] = [
     ...DURATION_PRESETS.map((p) => ({ value: p.value, label: p.label })),
     ...(allowNone ? [{ value: 'none' as const, label: 'No expiry' }] : []),
-    { value: 'date', label: 'Until a date' },
+    ...(allowDate ? [{ value: 'date' as const, label: 'Until a date' }] : []),
   ];
   return (
     <fieldset className={`field${error ? ' field-invalid' : ''}`} aria-describedby={error ? errorId : undefined}>
