@@ -15,8 +15,8 @@ const grant = (over: Partial<Grant>): Grant =>
 
 describe('expiry on My access', () => {
   it('counts down an active grant and states a pending one from activation', () => {
-    expect(expiryText(grant({ expiresAt: '2026-12-09T15:00:00.000Z' }), NOW)).toBe('expires in 2 d');
-    expect(expiryText(grant({ expiresAt: '2026-12-07T15:30:00.000Z' }), NOW)).toBe('expires in 3 h');
+    expect(expiryText(grant({ expiresAt: '2026-12-09T15:00:00.000Z' }), NOW)).toBe('expires in 2 d 3 h');
+    expect(expiryText(grant({ expiresAt: '2026-12-07T15:30:00.000Z' }), NOW)).toBe('expires in 3 h 30 min');
     expect(expiryText(grant({ state: 'pending', durationSeconds: 7 * 86_400 }), NOW)).toBe('7 d once approved');
     expect(expiryText(grant({}), NOW)).toBe('no expiry');
   });

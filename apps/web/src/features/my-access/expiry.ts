@@ -15,7 +15,17 @@ export function expiryText(g: Grant, now: number): string {
   if (g.state !== 'active') return '—';
   if (!g.expiresAt) return 'no expiry';
   const left = Date.parse(g.expiresAt) - now;
-  return left <= 0 ? 'ending now' : `expires in ${duration(left)}`;
+  return left <= 0 ? 'ending now' : `expires in ${countdown(left)}`;
+}
+
+/** "6 d 23 h", "5 h 12 min", "40 min": two units, rounded down, so a 7-day grant never reads "7 d" late. */
+export function countdown(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  if (days > 0) return `${days} d ${hours} h`;
+  if (hours > 0) return `${hours} h ${minutes % 60} min`;
+  return `${Math.max(1, minutes)} min`;
 }
 
 export function expiringSoon(g: Grant, now: number): boolean {

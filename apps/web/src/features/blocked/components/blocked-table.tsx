@@ -67,10 +67,15 @@ function portText(g: BlockedEgressGroup): string {
 
 function PortCell({ group: g }: { group: BlockedEgressGroup }) {
   const mismatch = portNotRegistered(g.destination, g.port, g.destinationPorts);
+  // Short in the row (the host is in the next column); the full sentence on hover and in the form.
   return (
     <>
       <span className="nowrap">{portText(g)}</span>
-      {mismatch ? <span className="small block text-warn">{mismatch}</span> : null}
+      {mismatch && g.destinationPorts ? (
+        <span className="small block text-warn" title={mismatch}>
+          not registered: {g.destinationPorts.join(', ')} {g.destinationPorts.length === 1 ? 'is' : 'are'}
+        </span>
+      ) : null}
     </>
   );
 }
@@ -79,7 +84,7 @@ function PortCell({ group: g }: { group: BlockedEgressGroup }) {
 function AccessCell({ group: g }: { group: BlockedEgressGroup }) {
   const view = accessView(g);
   const a = g.access;
-  if (!view.label || !a) return <span className="muted small">no request</span>;
+  if (!view.label || !a) return null;
   return (
     <>
       <Link to="/grants/$grantId" params={{ grantId: a.grantId }} aria-label={`${view.label}: open the grant`}>
@@ -145,7 +150,6 @@ export function BlockedTable({
           <th scope="col">Service</th>
           <th scope="col">Destination</th>
           <th scope="col">Port</th>
-          <th scope="col">Access</th>
           <th scope="col" className="num">
             Count
           </th>
@@ -156,7 +160,7 @@ export function BlockedTable({
           </th>
         </>
       }
-      columns={8}
+      columns={7}
       items={groups}
       empty={empty}
       row={(g) => (
@@ -170,9 +174,7 @@ export function BlockedTable({
           <td>
             <PortCell group={g} />
           </td>
-          <td>
-            <AccessCell group={g} />
-          </td>
+
           <td className="num">{g.count}</td>
           <td className="nowrap">
             <RelativeTime iso={g.lastSeen} />
@@ -191,7 +193,13 @@ export function BlockedTable({
             )}
           </td>
           <td className="col-actions">
-            {canRequest ? <RowAction group={g} /> : null}
+            {/* Where access stands, then the one action that fits it (one column: fits 1024 px). */}
+            <AccessCell group={g} />
+            {canRequest ? (
+              <span className="block">
+                <RowAction group={g} />
+              </span>
+            ) : null}
           </td>
         </tr>
       )}

@@ -59,11 +59,11 @@ export function DurationField({
   const options: { value: Preset; label: string }[] = [
     ...DURATION_PRESETS.map((p) => ({ value: p.value, label: p.label })),
     ...(allowNone ? [{ value: 'none' as const, label: 'No expiry' }] : []),
-    ...(allowDate ? [{ value: 'date' as const, label: 'Until a date' }] : []),
+    ...(allowDate ? [{ value: 'date' as const, label: 'Pick a date' }] : []),
   ];
   return (
     <fieldset className={`field${error ? ' field-invalid' : ''}`} aria-describedby={error ? errorId : undefined}>
-      <legend>How long</legend>
+      <legend>Expiry</legend>
       <div className="segmented">
         {options.map((p) => (
           <label key={p.value} className="check">
@@ -80,7 +80,7 @@ export function DurationField({
       </div>
       {preset === 'date' ? (
         <label className="inline-field">
-          End date
+          Expiry date
           <input
             type="date"
             value={date}

@@ -62,18 +62,22 @@ export function PortField({
   error,
   value,
   onChange,
+  inputRef,
 }: {
   free: boolean;
   chosen: Destination | undefined;
   error: string | undefined;
   value: number | undefined;
   onChange: (port: number | undefined) => void;
+  /** The form's ref, so a refused port gets the focus. */
+  inputRef: React.Ref<HTMLInputElement & HTMLSelectElement>;
 }) {
   const toPort = (v: string) => (v === '' ? undefined : Number(v));
   if (free) {
     return (
       <Field label="Port" error={error} hint="1–65535">
         <input
+          ref={inputRef}
           type="number"
           inputMode="numeric"
           value={value === undefined || Number.isNaN(value) ? '' : value}
@@ -85,6 +89,7 @@ export function PortField({
   return (
     <Field label="Port" error={error} hint={chosen ? undefined : 'Choose a destination first.'}>
       <select
+        ref={inputRef}
         disabled={!chosen}
         value={value === undefined || Number.isNaN(value) ? '' : String(value)}
         onChange={(e) => onChange(toPort(e.target.value))}

@@ -73,6 +73,9 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
     },
   });
   const { errors, isSubmitting } = form.formState;
+  // Registered during this render, before the justification below: a Controller registers only when it
+  // renders (after this function), and a refused submit focuses the first field registered with an error.
+  form.register('port');
   const destinationValue = useWatch({ control: form.control, name: 'destination' });
   const portWide = destinationValue === null;
   const host = typeof destinationValue === 'string' ? destinationValue : '';
@@ -182,6 +185,7 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
             error={errors.port?.message}
             value={field.value}
             onChange={field.onChange}
+            inputRef={field.ref}
           />
         )}
       />
