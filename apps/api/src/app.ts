@@ -122,16 +122,16 @@ async function registerModules(app: FastifyInstance): Promise<Workers> {
   await tokensModule(app);
   // Approving a request that proposes a destination registers it (issue 18): the destinations module is
   // built after grants (it needs closeOpenGrants), so the registrar is handed over once it exists.
-  let registerDestination: RegisterDestination | undefined;
+  const registrar: { register?: RegisterDestination } = {};
   const grants = await grantsModule(app, {
     registerDestination: () => {
-      if (!registerDestination) throw new Error('the destinations module is not registered yet');
-      return registerDestination;
+      if (!registrar.register) throw new Error('the destinations module is not registered yet');
+      return registrar.register;
     },
   });
   await servicesModule(app, { requests: grants.service, closeOpenGrants: grants.closeOpenGrants });
   const destinations = await destinationsModule(app, { closeOpenGrants: grants.closeOpenGrants });
-  registerDestination = destinations.registerProposed;
+  registrar.register = destinations.registerProposed;
   const audit = await auditModule(app);
   await settingsModule(app);
   await statsModule(app);

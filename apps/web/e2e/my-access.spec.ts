@@ -92,13 +92,17 @@ test('blocked → request (port not registered; proposed destination) → approv
   await proposal.getByLabel('Ports').fill('443, 8443');
   await proposal.getByLabel('Description').fill('Bulk mail provider of the marketing team');
   await expect(form.getByLabel('Port', { exact: true })).toHaveValue('443');
-  await form.getByLabel('Justification').fill('The mailer sends the weekly newsletter through this provider.');
+  await form
+    .getByLabel('Justification')
+    .fill('The mailer sends the weekly newsletter through this provider.');
   await form.getByLabel('7 days').check();
   await expect(form.getByRole('group', { name: 'Expiry' })).toContainText('from when it becomes active');
   await snap(engineer, '61-request-proposed-destination');
   await form.getByRole('button', { name: 'Send request' }).click();
   await expect(engineer.getByRole('heading', { name: `${service.name} → ${newHost}:443` })).toBeVisible();
-  await expect(engineer.getByRole('note').filter({ hasText: `Approving registers ${newHost}` })).toBeVisible();
+  await expect(
+    engineer.getByRole('note').filter({ hasText: `Approving registers ${newHost}` }),
+  ).toBeVisible();
   const grantId = engineer.url().split('/grants/')[1] ?? '';
   expect(grantId).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -115,7 +119,9 @@ test('blocked → request (port not registered; proposed destination) → approv
   const dialog = approver.getByRole('dialog', { name: 'Approve request' });
   await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
   await expect(dialog).toBeHidden();
-  await expect(approver.getByRole('note').filter({ hasText: `Registered ${newHost} with this request` })).toBeVisible();
+  await expect(
+    approver.getByRole('note').filter({ hasText: `Registered ${newHost} with this request` }),
+  ).toBeVisible();
   const check = await apiSession(baseURL ?? '', APPROVER1);
   const registered = (await expectOk(await check.send('GET', `/api/v1/destinations?host=${newHost}`))) as {
     items: { host: string; ports: { port: number }[] }[];

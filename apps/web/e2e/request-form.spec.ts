@@ -73,7 +73,9 @@ test('suggests services from the server as one types, and asks to propose a dest
 
   // Issue 18: an unregistered host name is proposed with the request (an approver registers it).
   await enter(form.getByLabel('Destination', { exact: true }), 'nobody-registered.example.org');
-  const proposal = form.getByRole('group', { name: 'Propose nobody-registered.example.org as a destination' });
+  const proposal = form.getByRole('group', {
+    name: 'Propose nobody-registered.example.org as a destination',
+  });
   await expect(proposal).toBeVisible();
   await expect(proposal.getByLabel('Ports')).toHaveValue('');
   await expect(form.getByLabel('Port', { exact: true })).toBeEnabled();

@@ -54,7 +54,11 @@ async function approve(who: Role | TestUser, id: string, comment?: string): Prom
 }
 
 let nsCounter = 0;
-async function blockedRow(service: { name: string; namespace: string; selector: unknown }, host: string, port: number) {
+async function blockedRow(
+  service: { name: string; namespace: string; selector: unknown },
+  host: string,
+  port: number,
+) {
   const labels = (service.selector as { matchLabels: Record<string, string> }).matchLabels;
   const res = await t.app.inject({
     method: 'POST',
@@ -118,7 +122,10 @@ describe('blocked-egress rows say where access stands', () => {
     expect(row.access).toMatchObject({ grantId: g.id, state: 'active', approvals: 2 });
 
     const r = await requestOk({ service: svc.name, destination: other.host, port: 443 });
-    expectStatus(await post('approver', `/api/v1/grants/${r.id}/reject`, { reason: 'Use the mail relay instead.' }), 200);
+    expectStatus(
+      await post('approver', `/api/v1/grants/${r.id}/reject`, { reason: 'Use the mail relay instead.' }),
+      200,
+    );
     expect((await inboxRow(ns, other.host, 443)).access).toMatchObject({
       grantId: r.id,
       state: 'rejected',
@@ -169,7 +176,12 @@ describe('a request that proposes an unregistered destination', () => {
     const svc = await t.factories.service({ namespace: ns });
     const host = `smtp-${nsCounter}.mail.example.com`;
     await blockedRow(svc, host, 587);
-    const g = await requestOk({ service: svc.name, destination: host, port: 587, proposedDestination: proposal('standard') });
+    const g = await requestOk({
+      service: svc.name,
+      destination: host,
+      port: 587,
+      proposedDestination: proposal('standard'),
+    });
     expect(g).toMatchObject({
       state: 'pending',
       destination: host,
@@ -179,9 +191,17 @@ describe('a request that proposes an unregistered destination', () => {
     });
     // Nothing is registered while the request waits; the inbox row shows it pending, as a proposal.
     expect(await t.db.destination.count({ where: { host } })).toBe(0);
-    expect((await inboxRow(ns, host, 587)).access).toMatchObject({ grantId: g.id, state: 'pending', proposed: true });
+    expect((await inboxRow(ns, host, 587)).access).toMatchObject({
+      grantId: g.id,
+      state: 'pending',
+      proposed: true,
+    });
     // Port-wide requests are not proposals: the list of port-wide grants leaves it out.
-    const portWide = await t.as('viewer', { method: 'GET', url: '/api/v1/grants', query: { destination: '*' } });
+    const portWide = await t.as('viewer', {
+      method: 'GET',
+      url: '/api/v1/grants',
+      query: { destination: '*' },
+    });
     expect(portWide.json<{ items: Grant[] }>().items.map((x) => x.id)).not.toContain(g.id);
 
     // Four eyes: the requester cannot approve it, even as an approver filing for themselves.
@@ -194,7 +214,10 @@ describe('a request that proposes an unregistered destination', () => {
     expect(await t.db.destination.count({ where: { host: `own-${host}` } })).toBe(0);
 
     const active = await approve('approver', g.id, 'Registered and approved.');
-    const dest = await t.db.destination.findFirstOrThrow({ where: { host, deletedAt: null }, include: { ports: true } });
+    const dest = await t.db.destination.findFirstOrThrow({
+      where: { host, deletedAt: null },
+      include: { ports: true },
+    });
     expect(active).toMatchObject({ state: 'active', destinationId: dest.id, destination: host });
     expect(dest.ports.map((p) => p.port).sort()).toEqual([465, 587]);
     expect(dest).toMatchObject({ sensitivity: 'standard', description: 'Transactional mail provider' });
@@ -218,7 +241,12 @@ describe('a request that proposes an unregistered destination', () => {
   it('a sensitive proposal needs two approvers and registers nothing until the second', async () => {
     const svc = await t.factories.service();
     const host = `vault-${++nsCounter}.example.com`;
-    const g = await requestOk({ service: svc.name, destination: host, port: 465, proposedDestination: proposal('sensitive') });
+    const g = await requestOk({
+      service: svc.name,
+      destination: host,
+      port: 465,
+      proposedDestination: proposal('sensitive'),
+    });
     expect(g.requiredApprovals).toBe(2);
     await approve('approver', g.id);
     expect(await t.db.destination.count({ where: { host } })).toBe(0);
@@ -231,18 +259,35 @@ describe('a request that proposes an unregistered destination', () => {
   it('rejecting discards the proposal: no destination is registered', async () => {
     const svc = await t.factories.service();
     const host = `rejected-${++nsCounter}.example.com`;
-    const g = await requestOk({ service: svc.name, destination: host, port: 587, proposedDestination: proposal('standard') });
+    const g = await requestOk({
+      service: svc.name,
+      destination: host,
+      port: 587,
+      proposedDestination: proposal('standard'),
+    });
     const res = await post('approver', `/api/v1/grants/${g.id}/reject`, { reason: 'Not a provider we use.' });
     expectStatus(res, 200);
     expect(res.json<Grant>()).toMatchObject({ state: 'rejected', destinationId: null });
     expect(await t.db.destination.count({ where: { host } })).toBe(0);
-    expect(await t.db.auditEvent.count({ where: { action: 'destination.created', targetType: 'destination', after: { path: ['host'], equals: host } } })).toBe(0);
+    expect(
+      await t.db.auditEvent.count({
+        where: {
+          action: 'destination.created',
+          targetType: 'destination',
+          after: { path: ['host'], equals: host },
+        },
+      }),
+    ).toBe(0);
   });
 
   it('refuses a proposal for a registered host, a port outside the proposal, and a port-wide proposal', async () => {
     const svc = await t.factories.service();
     const registered = await t.factories.destination();
-    const body = { service: svc.name, justification: JUSTIFICATION, proposedDestination: proposal('standard') };
+    const body = {
+      service: svc.name,
+      justification: JUSTIFICATION,
+      proposedDestination: proposal('standard'),
+    };
     const fieldOf = (res: LightMyRequestResponse) =>
       res.json<{ error: { details: { field: string }[] } }>().error.details.map((d) => d.field);
     let res = await post('engineer', '/api/v1/grants', { ...body, destination: registered.host, port: 465 });
@@ -255,7 +300,12 @@ describe('a request that proposes an unregistered destination', () => {
     expectStatus(res, 400);
     expect(fieldOf(res)).toContain('body.proposedDestination');
     // Without a proposal, an unregistered host is refused as before.
-    res = await post('engineer', '/api/v1/grants', { service: svc.name, justification: JUSTIFICATION, destination: 'new-y.example.com', port: 443 });
+    res = await post('engineer', '/api/v1/grants', {
+      service: svc.name,
+      justification: JUSTIFICATION,
+      destination: 'new-y.example.com',
+      port: 443,
+    });
     expectStatus(res, 400);
     expect(fieldOf(res)).toContain('body.destination');
   });
@@ -268,9 +318,21 @@ describe('a request that proposes an unregistered destination', () => {
     });
     expectStatus(res, 403);
     const svc = await t.factories.service();
-    const g = await requestOk({ service: svc.name, destination: 'eng-approve.example.com', port: 465, proposedDestination: proposal('standard') }, 'admin');
+    const g = await requestOk(
+      {
+        service: svc.name,
+        destination: 'eng-approve.example.com',
+        port: 465,
+        proposedDestination: proposal('standard'),
+      },
+      'admin',
+    );
     expectStatus(await post('engineer', `/api/v1/grants/${g.id}/approve`), 403);
-    expect(await t.db.destination.count({ where: { host: { in: ['direct.example.com', 'eng-approve.example.com'] } } })).toBe(0);
+    expect(
+      await t.db.destination.count({
+        where: { host: { in: ['direct.example.com', 'eng-approve.example.com'] } },
+      }),
+    ).toBe(0);
   });
 });
 
@@ -278,7 +340,12 @@ describe('expiry counts from activation', () => {
   it('a requested duration starts at the final approval, not at the request', async () => {
     const svc = await t.factories.service();
     const dest = await t.factories.destination();
-    const g = await requestOk({ service: svc.name, destination: dest.host, port: 443, durationSeconds: 7 * 86_400 });
+    const g = await requestOk({
+      service: svc.name,
+      destination: dest.host,
+      port: 443,
+      durationSeconds: 7 * 86_400,
+    });
     expect(g).toMatchObject({ durationSeconds: 604_800, expiresAt: null, activatedAt: null });
     offsetMs += 3 * DAY; // the request waits three days for its approver
     const active = await approve('approver', g.id);
@@ -306,7 +373,12 @@ describe('renewal', () => {
   it('files a pending renewal beside the active grant; approved, it takes over where the grant ends', async () => {
     const svc = await t.factories.service();
     const dest = await t.factories.destination();
-    const g = await requestOk({ service: svc.name, destination: dest.host, port: 443, durationSeconds: 86_400 });
+    const g = await requestOk({
+      service: svc.name,
+      destination: dest.host,
+      port: 443,
+      durationSeconds: 86_400,
+    });
     const active = await approve('approver', g.id);
     offsetMs += 20 * HOUR; // four hours left
 
@@ -321,7 +393,10 @@ describe('renewal', () => {
     const current = (await t.as('viewer', { method: 'GET', url: `/api/v1/grants/${g.id}` })).json<Grant>();
     expect(current).toMatchObject({ state: 'active', pendingRenewalId: renewal.id });
     expectStatus(
-      await post('engineer', `/api/v1/grants/${g.id}/renew`, { justification: JUSTIFICATION, durationSeconds: 86_400 }),
+      await post('engineer', `/api/v1/grants/${g.id}/renew`, {
+        justification: JUSTIFICATION,
+        durationSeconds: 86_400,
+      }),
       409,
     );
     // Four eyes on renewals too.
@@ -332,10 +407,16 @@ describe('renewal', () => {
     // No gap and no lost time: the 30 days start where the old grant ended.
     expect(new Date(renewed.expiresAt!).getTime()).toBe(new Date(active.expiresAt!).getTime() + 30 * DAY);
     const old = (await t.as('viewer', { method: 'GET', url: `/api/v1/grants/${g.id}` })).json<Grant>();
-    expect(old).toMatchObject({ state: 'expired', reason: `renewed by grant ${renewal.id}`, pendingRenewalId: null });
+    expect(old).toMatchObject({
+      state: 'expired',
+      reason: `renewed by grant ${renewal.id}`,
+      pendingRenewalId: null,
+    });
     // Exactly one active grant for the access at every commit, and the hand-over is audited.
     expect(
-      await t.db.grant.count({ where: { serviceId: svc.id, destinationId: dest.id, port: 443, state: 'active' } }),
+      await t.db.grant.count({
+        where: { serviceId: svc.id, destinationId: dest.id, port: 443, state: 'active' },
+      }),
     ).toBe(1);
     expect(await t.db.auditEvent.count({ where: { targetId: g.id, action: 'grant.renewed' } })).toBe(1);
   });
@@ -370,7 +451,10 @@ describe('the requester is told of every decision', () => {
     const b = await requestOk({ service: svc.name, destination: other.host, port: 443 }, me);
     await approve('approver', a.id, 'Looks right.');
     await approve(second, a.id);
-    expectStatus(await post('approver', `/api/v1/grants/${b.id}/reject`, { reason: 'Ask the payments team.' }), 200);
+    expectStatus(
+      await post('approver', `/api/v1/grants/${b.id}/reject`, { reason: 'Ask the payments team.' }),
+      200,
+    );
 
     let n = await list();
     expect(n.unseen).toBe(3);
@@ -381,7 +465,11 @@ describe('the requester is told of every decision', () => {
     ]);
     expect(n.items[0]).toMatchObject({ service: svc.name, destination: other.host, port: 443, seen: false });
     // Someone else's requests are not mine.
-    expect((await t.as('engineer', { method: 'GET', url: '/api/v1/me/notifications' })).json<NotificationList>().items.map((i) => i.grantId)).not.toContain(a.id);
+    expect(
+      (await t.as('engineer', { method: 'GET', url: '/api/v1/me/notifications' }))
+        .json<NotificationList>()
+        .items.map((i) => i.grantId),
+    ).not.toContain(a.id);
 
     expectStatus(await post(me, '/api/v1/me/notifications/seen'), 204);
     n = await list();

@@ -38,7 +38,8 @@ export const BlockedAccessSchema = z
   .object({
     grantId: UuidSchema,
     state: z.enum(['pending', 'active', 'rejected', 'cancelled', 'revoked', 'expired']).meta({
-      description: 'active while traffic is still denied: the grant is not (yet) what blocks it; see /explain.',
+      description:
+        'active while traffic is still denied: the grant is not (yet) what blocks it; see /explain.',
     }),
     approvals: z.int(),
     requiredApprovals: z.int(),
@@ -83,7 +84,7 @@ export const BlockedEgressGroupSchema = z
     }),
     access: BlockedAccessSchema.nullable().meta({
       description:
-        "The newest request for this service, host and port (an open one first); null for unattributed rows or when nobody asked.",
+        'The newest request for this service, host and port (an open one first); null for unattributed rows or when nobody asked.',
     }),
   })
   .meta({ id: 'BlockedEgressGroup' });

@@ -67,11 +67,19 @@ export const CreateGrantBodySchema = z
   })
   .superRefine((b, ctx) => {
     if (b.expiresAt !== undefined && b.durationSeconds !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['durationSeconds'], message: 'give either expiresAt or durationSeconds, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['durationSeconds'],
+        message: 'give either expiresAt or durationSeconds, not both',
+      });
     const proposed = b.proposedDestination;
     if (!proposed) return;
     if (b.destination === null)
-      ctx.addIssue({ code: 'custom', path: ['proposedDestination'], message: 'a port-wide request cannot propose a destination' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['proposedDestination'],
+        message: 'a port-wide request cannot propose a destination',
+      });
     else if (!proposed.ports.some((p) => p.port === b.port))
       ctx.addIssue({
         code: 'custom',
@@ -131,13 +139,13 @@ export const GrantSchema = z
       description: 'The requested duration; expiresAt is set from it when the grant becomes active.',
     }),
     renewsGrantId: UuidSchema.nullable().meta({ description: 'A renewal: the grant it continues.' }),
-    pendingRenewalId: UuidSchema.nullable().meta({ description: 'A renewal of this grant waiting for approval.' }),
-    proposedDestination: ProposedDestinationViewSchema
-      .nullable()
-      .meta({
-        description:
-          'A request for an unregistered host: the destination the final approval registers (destination is its host, destinationId null until then).',
-      }),
+    pendingRenewalId: UuidSchema.nullable().meta({
+      description: 'A renewal of this grant waiting for approval.',
+    }),
+    proposedDestination: ProposedDestinationViewSchema.nullable().meta({
+      description:
+        'A request for an unregistered host: the destination the final approval registers (destination is its host, destinationId null until then).',
+    }),
   })
   .meta({ id: 'Grant' });
 export type Grant = z.infer<typeof GrantSchema>;

@@ -97,7 +97,8 @@ export function createDestinationsService(deps: {
   ): Promise<DestinationDto> {
     const gatewayName = gatewayNameFor(body.host);
     const clash = await repo.findLiveByGatewayName(gatewayName, tx);
-    if (clash) throw new AppError('duplicate', `gateway name ${gatewayName} is already used by ${clash.host}`);
+    if (clash)
+      throw new AppError('duplicate', `gateway name ${gatewayName} is already used by ${clash.host}`);
     const created = await repo.insert(
       {
         host: body.host,
@@ -129,7 +130,12 @@ export function createDestinationsService(deps: {
    */
   async function registerProposed(
     tx: Tx,
-    proposal: { host: string; ports: { port: number; protocol: 'TCP' | 'UDP' }[]; sensitivity: 'standard' | 'sensitive'; description: string },
+    proposal: {
+      host: string;
+      ports: { port: number; protocol: 'TCP' | 'UDP' }[];
+      sensitivity: 'standard' | 'sensitive';
+      description: string;
+    },
     ctx: { actor: Actor; requestId: string | null },
   ): Promise<{ id: string }> {
     const body: Create = { ...proposal };
@@ -262,7 +268,14 @@ export function createDestinationsService(deps: {
     return toPage(rows, q.limit, toDestinationDto, (r) => [r.host, r.id]);
   }
 
-  return { create, registerProposed, update, remove, list, get: async (id: string) => toDestinationDto(await load(db, id)) };
+  return {
+    create,
+    registerProposed,
+    update,
+    remove,
+    list,
+    get: async (id: string) => toDestinationDto(await load(db, id)),
+  };
 }
 
 export type DestinationsService = ReturnType<typeof createDestinationsService>;

@@ -1,9 +1,7 @@
 import {
-  can,
   type CreateGrantBodySchema,
   type Grant as GrantDto,
   type GrantListQuerySchema,
-  type ProposedDestinationView,
   type RenewGrantBodySchema,
 } from '@egress/shared';
 import type { z } from 'zod';
@@ -12,25 +10,21 @@ import type { Actor, AuditInput, AuditLog } from '../../platform/audit.ts';
 import type { Changes } from '../../platform/changes.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { type Db, isUniqueViolation, type Tx } from '../../platform/db.ts';
-import { AppError, forbidden, invalid, notFound } from '../../platform/errors.ts';
+import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import type { RequestActor } from '../../platform/identity.ts';
 import type { Page } from '../../platform/pagination.ts';
+import { createActivation, type RegisterDestination } from './grants.activation.ts';
 import { type GrantRecord, type GrantsRepository, toGrantDto } from './grants.repository.ts';
-import { decide, type GrantCommand, requiredApprovalsFor } from './grants.transitions.ts';
+import {
+  decide,
+  type GrantCommand,
+  type GrantSnapshot,
+  requiredApprovalsFor,
+} from './grants.transitions.ts';
 
 type CreateGrant = z.output<typeof CreateGrantBodySchema>;
 type ListGrants = z.output<typeof GrantListQuerySchema>;
 type RenewGrant = z.output<typeof RenewGrantBodySchema>;
-
-/**
- * Registers a proposed destination inside the caller's transaction, with its audit row (the
- * destinations module's, passed in by app.ts: modules do not import each other). Returns its id.
- */
-export type RegisterDestination = (
-  tx: Tx,
-  proposal: ProposedDestinationView,
-  ctx: { actor: Actor; requestId: string | null },
-) => Promise<{ id: string }>;
 
 export interface DecisionInput {
   actor: RequestActor | null;
@@ -58,6 +52,7 @@ export function createGrantsService(deps: {
   registerDestination: () => RegisterDestination;
 }) {
   const { db, repo, audit, clock, changes } = deps;
+  const activate = createActivation({ repo, registerDestination: deps.registerDestination });
 
   async function resolveTargets(tx: Tx, body: CreateGrant) {
     const service = await repo.findLiveService(body.service, tx);
@@ -123,7 +118,11 @@ export function createGrantsService(deps: {
             renewsGrantId: null,
             proposedHost: proposed ? body.destination : null,
             proposedDestination: proposed
-              ? { ports: proposed.ports, sensitivity: proposed.sensitivity, description: proposed.description }
+              ? {
+                  ports: proposed.ports,
+                  sensitivity: proposed.sensitivity,
+                  description: proposed.description,
+                }
               : null,
           },
           tx,
@@ -214,6 +213,16 @@ export function createGrantsService(deps: {
     }
   }
 
+  function snapshotOf(row: GrantRecord): GrantSnapshot {
+    return {
+      state: row.state,
+      requestedById: row.requestedById,
+      requiredApprovals: row.requiredApprovals,
+      approverIds: row.approverIds,
+      expiresAt: row.expiresAt ? new Date(row.expiresAt) : null,
+    };
+  }
+
   async function applyDecision(
     tx: Tx,
     row: GrantRecord,
@@ -222,24 +231,15 @@ export function createGrantsService(deps: {
     now: Date,
   ) {
     const actorId = input.actor?.userId ?? '';
-    const decision = decide(
-      {
-        state: row.state,
-        requestedById: row.requestedById,
-        requiredApprovals: row.requiredApprovals,
-        approverIds: row.approverIds,
-        expiresAt: row.expiresAt ? new Date(row.expiresAt) : null,
-      },
-      commandFor(type, actorId, now),
-    );
+    const decision = decide(snapshotOf(row), commandFor(type, actorId, now));
     if (!decision.ok) throw new AppError(decision.code, decision.message);
     if (decision.addApproval)
       await repo.addApproval(row.id, { approverId: actorId, at: now, comment: input.comment ?? null }, tx);
     const extra: AuditInput[] = [];
-    let activation: { expiresAt: Date | null } | undefined;
-    if (decision.decided && decision.state === 'active') {
-      activation = await activate(tx, row, input, now, extra);
-    }
+    const activation =
+      decision.decided && decision.state === 'active'
+        ? await activate(tx, row, input, now, extra)
+        : undefined;
     if (decision.decided)
       await repo.decide(
         row.id,
@@ -253,95 +253,6 @@ export function createGrantsService(deps: {
         tx,
       );
     return { ...decision, extra, reread: activation !== undefined };
-  }
-
-  /**
-   * What becoming active involves besides the state: a proposed destination is registered (its audit
-   * row first), a renewed grant hands over (expired as renewed, audited), and a requested duration
-   * starts now, or, for a renewal, where the renewed grant ends, so there is no gap and no lost time.
-   */
-  async function activate(
-    tx: Tx,
-    row: GrantRecord,
-    input: DecisionInput,
-    now: Date,
-    events: AuditInput[],
-  ): Promise<{ expiresAt: Date | null }> {
-    if (row.proposedDestination && row.destinationId === null) await registerProposal(tx, row, input);
-    let start = now;
-    if (row.renewsGrantId) start = await handOver(tx, row, input, now, events);
-    const expiresAt = row.durationSeconds
-      ? new Date(start.getTime() + row.durationSeconds * 1000)
-      : row.expiresAt
-        ? new Date(row.expiresAt)
-        : null;
-    return { expiresAt };
-  }
-
-  async function registerProposal(tx: Tx, row: GrantRecord, input: DecisionInput): Promise<void> {
-    const proposal = row.proposedDestination;
-    if (!proposal) return;
-    // Registering is a destinations.write act: the approver must hold it too (today every approver does).
-    if (!can(input.actor?.role, 'destinations.write'))
-      throw forbidden('approving this request registers a destination, which your role may not do');
-    // Registered meanwhile (by an approver, or another proposal): use it if it has the port.
-    const existing = await repo.findLiveDestination(proposal.host, tx);
-    if (existing) {
-      if (!existing.ports.some((p) => p.port === row.port))
-        throw new AppError(
-          'conflict',
-          `${proposal.host} was registered meanwhile without port ${row.port}: add the port or reject the request`,
-        );
-      await repo.setDestination(row.id, existing.id, tx);
-      return;
-    }
-    const created = await deps.registerDestination()(tx, proposal, {
-      actor: input.auditActor,
-      requestId: input.requestId,
-    });
-    await repo.setDestination(row.id, created.id, tx);
-  }
-
-  /** The renewed grant ends as the renewal starts; returns when the renewal's duration starts counting. */
-  async function handOver(
-    tx: Tx,
-    row: GrantRecord,
-    input: DecisionInput,
-    now: Date,
-    events: AuditInput[],
-  ): Promise<Date> {
-    const renewedId = row.renewsGrantId;
-    if (!renewedId || !(await repo.lock(renewedId, tx))) return now;
-    const renewed = await repo.findById(renewedId, tx);
-    if (!renewed) return now;
-    if (renewed.state === 'revoked')
-      throw new AppError('invalid_transition', 'the grant this renews was revoked: reject the renewal');
-    if (renewed.state !== 'active') return now; // it expired meanwhile: the renewal starts from now
-    const reason = `renewed by grant ${row.id}`;
-    await repo.decide(
-      renewedId,
-      { state: 'expired', at: now, decidedById: input.actor?.userId ?? null, reason },
-      tx,
-    );
-    const before = toGrantDto(renewed);
-    events.push({
-      actor: input.auditActor,
-      action: 'grant.renewed',
-      targetType: 'grant',
-      targetId: renewedId,
-      requestId: input.requestId,
-      before,
-      after: {
-        ...before,
-        state: 'expired',
-        decidedAt: now.toISOString(),
-        decidedBy: input.actor?.email ?? 'system',
-        reason,
-        pendingRenewalId: null,
-      },
-    });
-    const ends = renewed.expiresAt ? new Date(renewed.expiresAt) : now;
-    return ends > now ? ends : now;
   }
 
   /** The grant after a decision, as the rows just written say (saves re-reading it in the transaction). */
@@ -372,35 +283,40 @@ export function createGrantsService(deps: {
     type: keyof typeof ACTION_FOR,
     input: DecisionInput,
   ): Promise<GrantDto> {
-    const result = await db.$transaction(async (tx) => {
-      if (!(await repo.lock(id, tx))) throw notFound('grant');
-      const before = await repo.findById(id, tx);
-      if (!before) throw notFound('grant');
-      const now = clock.now();
-      const decision = await applyDecision(tx, before, type, input, now);
-      const b = toGrantDto(before);
-      // Activation may have registered a destination or set the expiry: read what was written.
-      const reread = decision.reread ? await repo.findById(id, tx) : null;
-      const a = reread ? toGrantDto(reread) : applied(b, decision, input, now);
-      const base = {
-        actor: input.auditActor,
-        targetType: 'grant' as const,
-        targetId: id,
-        requestId: input.requestId,
-      };
-      const action =
-        type === 'expire' && decision.state === 'cancelled' ? 'grant.cancelled' : ACTION_FOR[type];
-      const events: AuditInput[] = [...decision.extra, { ...base, action, before: b, after: a }];
-      if (type === 'approve' && decision.state === 'active')
-        events.push({ ...base, action: 'grant.activated', before: b, after: a });
-      await audit.append(tx, events);
-      return { dto: a, changed: decision.decided };
-    }).catch((error: unknown) => {
-      // Activation met an open grant for the same access (or a host registered meanwhile).
-      if (isUniqueViolation(error))
-        throw new AppError('duplicate', 'an active grant for this service, destination and port already exists');
-      throw error;
-    });
+    const result = await db
+      .$transaction(async (tx) => {
+        if (!(await repo.lock(id, tx))) throw notFound('grant');
+        const before = await repo.findById(id, tx);
+        if (!before) throw notFound('grant');
+        const now = clock.now();
+        const decision = await applyDecision(tx, before, type, input, now);
+        const b = toGrantDto(before);
+        // Activation may have registered a destination or set the expiry: read what was written.
+        const reread = decision.reread ? await repo.findById(id, tx) : null;
+        const a = reread ? toGrantDto(reread) : applied(b, decision, input, now);
+        const base = {
+          actor: input.auditActor,
+          targetType: 'grant' as const,
+          targetId: id,
+          requestId: input.requestId,
+        };
+        const action =
+          type === 'expire' && decision.state === 'cancelled' ? 'grant.cancelled' : ACTION_FOR[type];
+        const events: AuditInput[] = [...decision.extra, { ...base, action, before: b, after: a }];
+        if (type === 'approve' && decision.state === 'active')
+          events.push({ ...base, action: 'grant.activated', before: b, after: a });
+        await audit.append(tx, events);
+        return { dto: a, changed: decision.decided };
+      })
+      .catch((error: unknown) => {
+        // Activation met an open grant for the same access (or a host registered meanwhile).
+        if (isUniqueViolation(error))
+          throw new AppError(
+            'duplicate',
+            'an active grant for this service, destination and port already exists',
+          );
+        throw error;
+      });
     if (result.changed && result.dto.state !== 'rejected' && result.dto.state !== 'cancelled') {
       changes.desiredStateChanged(`grant ${result.dto.id} ${result.dto.state}`);
     }
@@ -426,3 +342,4 @@ export function createGrantsService(deps: {
 }
 
 export type GrantsService = ReturnType<typeof createGrantsService>;
+export type { RegisterDestination };

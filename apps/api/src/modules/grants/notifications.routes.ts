@@ -1,8 +1,4 @@
-import {
-  MarkSeenBodySchema,
-  NotificationListQuerySchema,
-  NotificationListSchema,
-} from '@egress/shared';
+import { MarkSeenBodySchema, NotificationListQuerySchema, NotificationListSchema } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 

@@ -95,7 +95,10 @@ describe('outboxEventsFor', () => {
   });
 
   it('does not announce to the requester that they cancelled their own request', () => {
-    const own = { ...row('grant.cancelled', { ...grant, state: 'cancelled' }), actor: { type: 'user' as const, id: null, label: grant.requestedBy } };
+    const own = {
+      ...row('grant.cancelled', { ...grant, state: 'cancelled' }),
+      actor: { type: 'user' as const, id: null, label: grant.requestedBy },
+    };
     expect(outboxEventsFor(own, ctx)).toEqual([]);
     const bySystem = { ...row('grant.cancelled', { ...grant, state: 'cancelled' }), actor: SYSTEM_ACTOR };
     expect(outboxEventsFor(bySystem, ctx).map((e) => e.event)).toEqual(['grant.decided']);

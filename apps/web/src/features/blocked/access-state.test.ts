@@ -44,7 +44,10 @@ describe('a blocked row says where access stands', () => {
     expect(accessView(access({}))).toMatchObject({ label: 'pending 1 of 2', action: 'view-request' });
   });
   it('an active grant still denied leads to the explanation', () => {
-    expect(accessView(access({ state: 'active', approvals: 2 }))).toMatchObject({ action: 'explain', tone: 'green' });
+    expect(accessView(access({ state: 'active', approvals: 2 }))).toMatchObject({
+      action: 'explain',
+      tone: 'green',
+    });
   });
   it('a rejection shows its reason and offers to request again', () => {
     expect(accessView(access({ state: 'rejected', reason: 'Use the relay.' }))).toEqual({

@@ -3,6 +3,8 @@
 // action that fits it.
 import type { BlockedEgressGroup } from '@egress/shared';
 
+export { portNotRegistered } from '../../lib/ports.ts';
+
 export type RowAction = 'request' | 'request-again' | 'view-request' | 'explain' | 'none';
 
 export interface AccessView {
@@ -12,13 +14,6 @@ export interface AccessView {
   /** One sentence under the badge (the rejection reason, why an active grant may still be denied). */
   detail: string | null;
   action: RowAction;
-}
-
-/** "Port 25 is not registered for smtp.sendgrid.net: 465, 587 are", or null when it is (or unknown). */
-export function portNotRegistered(host: string, port: number, ports: readonly number[] | null): string | null {
-  if (ports === null || ports.includes(port)) return null;
-  if (ports.length === 0) return `Port ${port} is not registered for ${host}: it has no ports`;
-  return `Port ${port} is not registered for ${host}: ${ports.join(', ')} ${ports.length === 1 ? 'is' : 'are'}`;
 }
 
 export function accessView(g: BlockedEgressGroup): AccessView {

@@ -12,7 +12,8 @@ export const EVENT_DESCRIPTIONS: Record<NotificationEvent, string> = {
   'grant.revoked': 'A grant was revoked',
   'grant.expired': 'A grant expired',
   'blocked_egress.alert': 'An alert rule fired on denied egress',
-  'grant.decided': 'A decision on a request (for its requester and team: each approval, rejection, revocation, expiry)',
+  'grant.decided':
+    'A decision on a request (for its requester and team: each approval, rejection, revocation, expiry)',
   'audit.checkpoint': 'The audit log was sealed with a signed checkpoint (keep it outside the database)',
 };
 

@@ -87,7 +87,11 @@ function AccessCell({ group: g }: { group: BlockedEgressGroup }) {
   if (!view.label || !a) return null;
   return (
     <>
-      <Link to="/grants/$grantId" params={{ grantId: a.grantId }} aria-label={`${view.label}: open the grant`}>
+      <Link
+        to="/grants/$grantId"
+        params={{ grantId: a.grantId }}
+        aria-label={`${view.label}: open the grant`}
+      >
         <Badge tone={view.tone}>{view.label}</Badge>
       </Link>
       {view.detail ? <span className="small block muted">{view.detail}</span> : null}

@@ -57,8 +57,7 @@ export function ProposalFacts({ grant: g }: { grant: Grant }) {
       ) : (
         'standard'
       )}
-      . “{p.description}”
-      {registered ? null : ' Rejecting discards the proposal.'}
+      . “{p.description}”{registered ? null : ' Rejecting discards the proposal.'}
     </div>
   );
 }

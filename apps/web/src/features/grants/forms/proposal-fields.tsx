@@ -13,8 +13,12 @@ function portsError(errors: Errors): string | undefined {
   const ports = errors?.ports;
   if (!ports) return undefined;
   if (typeof ports.message === 'string') return ports.message;
-  const first = Array.isArray(ports) ? ports.find(Boolean) : undefined;
-  return first ? `a port ${String(first.port?.message ?? 'is not valid')}` : 'must list the ports';
+  // Per-port errors ("ports[1].port: duplicate port 465/TCP"): the first one found.
+  const list: readonly ({ port?: { message?: string } } | undefined)[] = Array.isArray(ports)
+    ? (ports as readonly ({ port?: { message?: string } } | undefined)[])
+    : [];
+  const message = list.find((e) => e?.port?.message)?.port?.message;
+  return message ? `a port: ${message}` : 'must list the ports';
 }
 
 function PortsInput({
@@ -68,7 +72,11 @@ export function ProposalFields({
         shouldUnregister
         defaultValue={port ? [{ port, protocol: 'TCP' }] : undefined}
         render={({ field }) => (
-          <Field label="Ports" error={portsError(errors)} hint="The ports the host serves, comma separated (TCP).">
+          <Field
+            label="Ports"
+            error={portsError(errors)}
+            hint="The ports the host serves, comma separated (TCP)."
+          >
             <PortsInput initial={port ? String(port) : ''} onChange={field.onChange} />
           </Field>
         )}
@@ -97,7 +105,11 @@ export function ProposalFields({
         shouldUnregister
         defaultValue=""
         render={({ field }) => (
-          <Field label="Description" error={errors?.description?.message} hint="What the host is, for the approver.">
+          <Field
+            label="Description"
+            error={errors?.description?.message}
+            hint="What the host is, for the approver."
+          >
             <input value={field.value} onChange={(e) => field.onChange(e.target.value)} />
           </Field>
         )}

@@ -1,7 +1,6 @@
 // Pieces of the request form that depend on the chosen destination.
 import { can, type Destination } from '@egress/shared';
 import { Link } from '@tanstack/react-router';
-import type { UseFormRegisterReturn } from 'react-hook-form';
 
 import { Field } from '../../../components/ui/field.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';

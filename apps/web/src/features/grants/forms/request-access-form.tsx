@@ -2,11 +2,12 @@ import { CreateGrantBodySchema, type Destination, type Grant } from '@egress/sha
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Controller, useForm, useWatch } from 'react-hook-form';
+import { Controller, useForm, type UseFormReturn, useWatch } from 'react-hook-form';
 import type { z } from 'zod';
 
 import { Field } from '../../../components/ui/field.tsx';
 import { SuggestInput } from '../../../components/ui/search-picker.tsx';
+import { portNotRegistered } from '../../../lib/ports.ts';
 import { sendForm } from '../../../lib/submit-form.ts';
 import {
   destinationByHostQuery,
@@ -14,9 +15,8 @@ import {
   searchDestinationOptions,
 } from '../../destinations/api/destinations.queries.ts';
 import { searchServiceOptions, serviceKeys } from '../../services/api/services.queries.ts';
-import { portNotRegistered } from '../../blocked/access-state.ts';
 import { useRequestGrant } from '../api/grants.mutations.ts';
-import { DurationField } from './duration-field.tsx';
+import { DurationField } from '../components/duration-field.tsx';
 import { ProposalFields } from './proposal-fields.tsx';
 import {
   DestinationNotice,
@@ -59,6 +59,36 @@ interface Props {
   onDone: (grant: Grant) => void;
 }
 
+type Form = UseFormReturn<Input, unknown, Output>;
+
+/**
+ * The chosen destination, looked up by host (the form never loads them all), and what follows from it:
+ * port-wide, a proposal (a host name nobody registered; an IP address cannot be proposed), the port.
+ */
+function useDestinationChoice(form: Form, wantedPort: number | undefined) {
+  const destinationValue = useWatch({ control: form.control, name: 'destination' });
+  const host = typeof destinationValue === 'string' ? destinationValue : '';
+  const lookup = useQuery({ ...destinationByHostQuery(host), enabled: host !== '' });
+  const unregistered = host !== '' && lookup.data === null;
+  const chosen = host !== '' ? (lookup.data ?? undefined) : undefined;
+  const proposing = unregistered && !isIpAddress(host);
+  // A destination's ports are the only valid ones: the linked one when it has it, else none (the user
+  // chooses; never a port they did not pick). A proposal or port-wide request keeps the linked port.
+  useEffect(() => {
+    if (chosen) form.setValue('port', preferredPort(chosen, wantedPort) as number);
+    else if (wantedPort !== undefined) form.setValue('port', wantedPort);
+  }, [chosen, form, wantedPort]);
+  const ports = chosen ? chosen.ports.map((p) => p.port) : null;
+  return {
+    portWide: destinationValue === null,
+    host,
+    chosen,
+    proposing,
+    unknownHost: unregistered && !proposing ? `"${host}" is not a registered destination` : undefined,
+    mismatch: chosen && wantedPort !== undefined ? portNotRegistered(chosen.host, wantedPort, ports) : null,
+  };
+}
+
 export function RequestAccessForm({ initial, linked, onDone }: Props) {
   const mutation = useRequestGrant();
   // Read once: the link's values are where the form starts, not something it keeps following.
@@ -76,32 +106,10 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
   // Registered during this render, before the justification below: a Controller registers only when it
   // renders (after this function), and a refused submit focuses the first field registered with an error.
   form.register('port');
-  const destinationValue = useWatch({ control: form.control, name: 'destination' });
-  const portWide = destinationValue === null;
-  const host = typeof destinationValue === 'string' ? destinationValue : '';
-  // The chosen destination's ports and sensitivity, looked up by host (the form never loads them all).
-  const lookup = useQuery({ ...destinationByHostQuery(host), enabled: host !== '' });
-  const chosen = host !== '' ? (lookup.data ?? undefined) : undefined;
-  // Not registered: a host name can be proposed with the request; an IP address cannot.
-  const proposing = host !== '' && lookup.data === null && !isIpAddress(host);
-  const unknownHost =
-    host !== '' && lookup.data === null && !proposing ? `"${host}" is not a registered destination` : undefined;
-
-  // A destination's ports are the only valid ones: the linked one when it has it, else none (the user
-  // chooses; never a port they did not pick). A proposal or port-wide request keeps the linked port.
-  const wantedPort = initial.port;
-  useEffect(() => {
-    if (chosen) form.setValue('port', preferredPort(chosen, wantedPort) as number);
-    else if (wantedPort !== undefined) form.setValue('port', wantedPort);
-  }, [chosen, form, wantedPort]);
-  const mismatch =
-    chosen && wantedPort !== undefined
-      ? portNotRegistered(
-          chosen.host,
-          wantedPort,
-          chosen.ports.map((p) => p.port),
-        )
-      : null;
+  const { portWide, host, chosen, proposing, unknownHost, mismatch } = useDestinationChoice(
+    form,
+    initial.port,
+  );
   const lifetime = {
     durationSeconds: useWatch({ control: form.control, name: 'durationSeconds' }),
     expiresAt: useWatch({ control: form.control, name: 'expiresAt' }),
@@ -161,7 +169,7 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
           </Field>
         )}
       />
-      {start.unregistered && !destinationValue ? (
+      {start.unregistered && host === '' && !portWide ? (
         <UnregisteredNotice host={start.unregistered} port={initial.port} />
       ) : null}
       <DestinationNotice portWide={portWide} chosen={chosen} />
@@ -172,7 +180,7 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
           host={host}
           control={form.control}
           errors={errors.proposedDestination}
-          port={wantedPort}
+          port={initial.port}
         />
       ) : null}
       <Controller

@@ -55,7 +55,9 @@ export function DecisionsList() {
       {!data ? (
         <p className="muted">Loading…</p>
       ) : data.items.length === 0 ? (
-        <p className="muted">No decisions yet. When an approver decides on a request of yours, it shows here.</p>
+        <p className="muted">
+          No decisions yet. When an approver decides on a request of yours, it shows here.
+        </p>
       ) : (
         <ul className="decision-list" aria-label="Decisions">
           {data.items.map((n) => (

@@ -40,7 +40,11 @@ function Expiry({ grant: g, now }: { grant: Grant; now: number }) {
   const text = expiryText(g, now);
   if (g.state === 'active' && g.expiresAt)
     return (
-      <time dateTime={g.expiresAt} title={utc(g.expiresAt)} className={expiringSoon(g, now) ? 'text-warn' : undefined}>
+      <time
+        dateTime={g.expiresAt}
+        title={utc(g.expiresAt)}
+        className={expiringSoon(g, now) ? 'text-warn' : undefined}
+      >
         {text}
       </time>
     );
@@ -57,7 +61,12 @@ function Actions({ grant: g, now, onRenew }: { grant: Grant; now: number; onRene
     );
   if (canRenew(g, now))
     return (
-      <button type="button" className="btn btn-small" aria-label={`Renew ${target}`} onClick={() => onRenew(g)}>
+      <button
+        type="button"
+        className="btn btn-small"
+        aria-label={`Renew ${target}`}
+        onClick={() => onRenew(g)}
+      >
         Renew
       </button>
     );

@@ -10,7 +10,7 @@ import { RefusedNotice } from '../../../components/ui/error-panel.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
 import { describeGrant } from '../../grants/components/decision-dialog.tsx';
-import { DurationField } from '../../grants/forms/duration-field.tsx';
+import { DurationField } from '../../grants/components/duration-field.tsx';
 import { useRenewGrant } from '../api/my-access.queries.ts';
 
 type Input = z.input<typeof RenewGrantBodySchema>;
@@ -21,7 +21,10 @@ export function RenewDialog({ grant, open, onClose }: { grant: Grant; open: bool
   const mutation = useRenewGrant();
   const form = useForm<Input, unknown, Output>({
     resolver: zodResolver(RenewGrantBodySchema),
-    defaultValues: { justification: grant.justification, durationSeconds: grant.durationSeconds ?? THIRTY_DAYS },
+    defaultValues: {
+      justification: grant.justification,
+      durationSeconds: grant.durationSeconds ?? THIRTY_DAYS,
+    },
   });
   const close = () => {
     mutation.reset();

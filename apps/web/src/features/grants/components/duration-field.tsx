@@ -32,19 +32,49 @@ function presetOf(l: Lifetime): Preset {
   return found ? found.value : 'none';
 }
 
+const endOfDay = (date: string) => (date ? `${date}T23:59:59.000Z` : undefined);
+
+function optionsFor(allowNone: boolean, allowDate: boolean): { value: Preset; label: string }[] {
+  return [
+    ...DURATION_PRESETS.map((p) => ({ value: p.value, label: p.label })),
+    ...(allowNone ? [{ value: 'none' as const, label: 'No expiry' }] : []),
+    ...(allowDate ? [{ value: 'date' as const, label: 'Pick a date' }] : []),
+  ];
+}
+
+function Hint({ value }: { value: Lifetime }) {
+  return (
+    <div className="hint">
+      The access lasts {lifetimeText(value)}
+      {value.durationSeconds ? ' (counted from when it becomes active, not from this request).' : '.'}
+    </div>
+  );
+}
+
+function FieldError({ id, error }: { id: string; error: string | undefined }) {
+  if (!error) return null;
+  return (
+    <div id={id} className="field-error">
+      {error}
+    </div>
+  );
+}
+
+interface DurationFieldProps {
+  value: Lifetime;
+  onChange: (l: Lifetime) => void;
+  error?: string | undefined;
+  allowNone?: boolean;
+  allowDate?: boolean;
+}
+
 export function DurationField({
   value,
   onChange,
   error,
   allowNone = true,
   allowDate = true,
-}: {
-  value: Lifetime;
-  onChange: (l: Lifetime) => void;
-  error?: string | undefined;
-  allowNone?: boolean;
-  allowDate?: boolean;
-}) {
+}: DurationFieldProps) {
   const [preset, setPreset] = useState<Preset>(() => presetOf(value));
   const [date, setDate] = useState(value.expiresAt?.slice(0, 10) ?? '');
   const name = useId();
@@ -53,19 +83,16 @@ export function DurationField({
     setPreset(p);
     const found = DURATION_PRESETS.find((x) => x.value === p);
     if (found) onChange({ durationSeconds: found.seconds });
-    else if (p === 'date') onChange({ expiresAt: date ? `${date}T23:59:59.000Z` : undefined });
-    else onChange({});
+    else onChange(p === 'date' ? { expiresAt: endOfDay(date) } : {});
   };
-  const options: { value: Preset; label: string }[] = [
-    ...DURATION_PRESETS.map((p) => ({ value: p.value, label: p.label })),
-    ...(allowNone ? [{ value: 'none' as const, label: 'No expiry' }] : []),
-    ...(allowDate ? [{ value: 'date' as const, label: 'Pick a date' }] : []),
-  ];
   return (
-    <fieldset className={`field${error ? ' field-invalid' : ''}`} aria-describedby={error ? errorId : undefined}>
+    <fieldset
+      className={error ? 'field field-invalid' : 'field'}
+      aria-describedby={error ? errorId : undefined}
+    >
       <legend>Expiry</legend>
       <div className="segmented">
-        {options.map((p) => (
+        {optionsFor(allowNone, allowDate).map((p) => (
           <label key={p.value} className="check">
             <input
               type="radio"
@@ -87,20 +114,13 @@ export function DurationField({
             aria-invalid={error ? true : undefined}
             onChange={(e) => {
               setDate(e.target.value);
-              onChange({ expiresAt: e.target.value ? `${e.target.value}T23:59:59.000Z` : undefined });
+              onChange({ expiresAt: endOfDay(e.target.value) });
             }}
           />
         </label>
       ) : null}
-      <div className="hint">
-        The access lasts {lifetimeText(value)}
-        {value.durationSeconds ? ' (counted from when it becomes active, not from this request).' : '.'}
-      </div>
-      {error ? (
-        <div id={errorId} className="field-error">
-          {error}
-        </div>
-      ) : null}
+      <Hint value={value} />
+      <FieldError id={errorId} error={error} />
     </fieldset>
   );
 }
