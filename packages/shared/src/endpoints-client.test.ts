@@ -28,6 +28,13 @@ const GRANT = {
   decidedBy: null,
   decidedAt: null,
   reason: null,
+  serviceTeam: null,
+  requestedByName: 'Eng',
+  activatedAt: null,
+  durationSeconds: null,
+  renewsGrantId: null,
+  pendingRenewalId: null,
+  proposedDestination: null,
 };
 
 function answer(status: number, body: string, headers: Record<string, string> = {}): TransportResponse {
