@@ -15,12 +15,7 @@ import type { RequestActor } from '../../platform/identity.ts';
 import type { Page } from '../../platform/pagination.ts';
 import { createActivation, type RegisterDestination } from './grants.activation.ts';
 import { type GrantRecord, type GrantsRepository, toGrantDto } from './grants.repository.ts';
-import {
-  decide,
-  type GrantCommand,
-  type GrantSnapshot,
-  requiredApprovalsFor,
-} from './grants.transitions.ts';
+import { decide, type GrantCommand, type GrantSnapshot, requiredApprovalsFor } from './grants.transitions.ts';
 
 type CreateGrant = z.output<typeof CreateGrantBodySchema>;
 type ListGrants = z.output<typeof GrantListQuerySchema>;
