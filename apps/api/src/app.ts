@@ -23,6 +23,7 @@ import { discoveryModule } from './modules/discovery/discovery.module.ts';
 import { explainModule } from './modules/explain/explain.module.ts';
 import { flowsModule } from './modules/flows/flows.module.ts';
 import { grantsModule } from './modules/grants/grants.module.ts';
+import type { RegisterDestination } from './modules/grants/grants.service.ts';
 import { healthModule } from './modules/health/health.module.ts';
 import { coverageModule } from './modules/namespace-coverage/coverage.module.ts';
 import { reconcileModule } from './modules/reconcile/reconcile.module.ts';
@@ -127,9 +128,18 @@ async function registerModules(app: FastifyInstance, deps: AppDeps): Promise<Wor
   await authModule(app);
   await usersModule(app);
   await tokensModule(app);
-  const grants = await grantsModule(app);
+  // Approving a request that proposes a destination registers it (issue 18): the destinations module is
+  // built after grants (it needs closeOpenGrants), so the registrar is handed over once it exists.
+  const registrar: { register?: RegisterDestination } = {};
+  const grants = await grantsModule(app, {
+    registerDestination: () => {
+      if (!registrar.register) throw new Error('the destinations module is not registered yet');
+      return registrar.register;
+    },
+  });
   await servicesModule(app, { requests: grants.service, closeOpenGrants: grants.closeOpenGrants });
-  await destinationsModule(app, { closeOpenGrants: grants.closeOpenGrants });
+  const destinations = await destinationsModule(app, { closeOpenGrants: grants.closeOpenGrants });
+  registrar.register = destinations.registerProposed;
   const audit = await auditModule(app);
   await settingsModule(app);
   await statsModule(app);

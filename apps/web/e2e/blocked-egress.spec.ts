@@ -138,12 +138,13 @@ test('denied flows → alert on the dashboard → inbox → prefilled request �
   await expect(form.getByLabel('Port')).toHaveValue('443');
   await snap(engineer, '23-request-prefilled');
 
-  // An unknown destination cannot be chosen: the form says it must be registered first.
+  // An unknown destination is proposed with the request (issue 18): the form asks what it is.
   await engineer.goBack();
   await unknownRow.getByRole('link', { name: /^Request access/ }).click();
-  await expect(form.getByRole('note')).toContainText(`${unknownHost}:443 is not a registered destination`);
   await expect(form.getByLabel('Service', { exact: true })).toHaveValue(service.name);
-  await expect(form.getByLabel('Destination', { exact: true })).toHaveValue('');
+  await expect(form.getByLabel('Destination', { exact: true })).toHaveValue(unknownHost);
+  const proposal = form.getByRole('group', { name: `Propose ${unknownHost} as a destination` });
+  await expect(proposal.getByLabel('Ports')).toHaveValue('443');
   await snap(engineer, '26-request-unregistered-destination');
 
   // The approver acknowledges the alert with a comment; it leaves the open alerts.

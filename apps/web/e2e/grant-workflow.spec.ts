@@ -61,7 +61,9 @@ test('request → two approvals → active → revoke → audited', async ({ pag
   await expect(form.getByRole('note')).toContainText(
     'sensitive destination: the request needs two approvals',
   );
-  await expect(form.getByLabel('Port')).toHaveValue(String(GITHUB.port));
+  // Nothing is preselected (issue 18): the engineer picks the port they mean.
+  await expect(form.getByLabel('Port')).toHaveValue('');
+  await form.getByLabel('Port').selectOption(String(GITHUB.port));
   await form.getByLabel('Justification').fill('The nightly repository sync clones from GitHub over HTTPS.');
   await form.getByLabel('7 days').check();
   await snap(page, '02-request-form');

@@ -48,6 +48,8 @@ export const AUDIT_ACTIONS = [
   'reconcile.drift_detected',
   'reconcile.drift_healed',
   'reconcile.reapply_requested',
+  // Issue 18: an active grant handed over to its approved renewal (same transaction, no gap).
+  'grant.renewed',
 ] as const;
 export const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditActionSchema>;

@@ -29,6 +29,13 @@ const GRANT = {
   decidedAt: null,
   reason: null,
   source: null,
+  serviceTeam: null,
+  requestedByName: 'Eng',
+  activatedAt: null,
+  durationSeconds: null,
+  renewsGrantId: null,
+  pendingRenewalId: null,
+  proposedDestination: null,
 };
 
 function answer(status: number, body: string, headers: Record<string, string> = {}): TransportResponse {

@@ -67,6 +67,7 @@ import {
   GrantListQuerySchema,
   GrantSchema,
   ReasonBodySchema,
+  RenewGrantBodySchema,
   RulesSyncResultSchema,
 } from './schemas/grants.ts';
 import {
@@ -75,6 +76,11 @@ import {
   ReapplyBodySchema,
   WebhookTestResultSchema,
 } from './schemas/health.ts';
+import {
+  MarkSeenBodySchema,
+  NotificationListQuerySchema,
+  NotificationListSchema,
+} from './schemas/notifications.ts';
 import { AuthProvidersSchema } from './schemas/oidc.ts';
 import {
   ManifestsQuerySchema,
@@ -326,6 +332,28 @@ export const endpoints = {
     query: ImpactQuerySchema,
     status: 200,
     response: ImpactSchema,
+  },
+  renewGrant: {
+    method: 'POST',
+    path: '/api/v1/grants/{id}/renew',
+    ...id,
+    body: RenewGrantBodySchema,
+    status: 201,
+    response: GrantSchema,
+  },
+  listMyNotifications: {
+    method: 'GET',
+    path: '/api/v1/me/notifications',
+    query: NotificationListQuerySchema,
+    status: 200,
+    response: NotificationListSchema,
+  },
+  markNotificationsSeen: {
+    method: 'POST',
+    path: '/api/v1/me/notifications/seen',
+    body: MarkSeenBodySchema,
+    status: 204,
+    response: null,
   },
   explain: {
     method: 'GET',

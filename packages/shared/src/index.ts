@@ -33,3 +33,4 @@ export * from './endpoints-client.ts';
 export * from './public-addresses.ts';
 export * from './schemas/discovery.ts';
 export * from './schemas/usage.ts';
+export * from './schemas/notifications.ts';

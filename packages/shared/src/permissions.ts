@@ -55,6 +55,8 @@ export const PERMISSIONS = {
   'health.read': 'approver',
   // Scoped like flows.ingest: the gateway access-log collector's token (POST /api/v1/gateway-connections).
   'usage.ingest': 'admin',
+  // Decisions on the requests one filed (issue 18): everyone reads their own.
+  'notifications.read': 'viewer',
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -157,6 +159,9 @@ export const ROUTE_POLICIES = {
   'GET /api/v1/impact': 'impact.read',
   'POST /api/v1/grants/bulk': 'grants.request',
   'POST /api/v1/gateway-connections': 'usage.ingest',
+  'POST /api/v1/grants/:id/renew': 'grants.request',
+  'GET /api/v1/me/notifications': 'notifications.read',
+  'POST /api/v1/me/notifications/seen': 'notifications.read',
 } as const satisfies Record<string, RoutePolicy>;
 
 export type RouteKey = keyof typeof ROUTE_POLICIES;

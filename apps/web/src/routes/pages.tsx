@@ -56,10 +56,26 @@ export const requestsRoute = createRoute({
 export const requestNewRoute = createRoute({
   getParentRoute: parent,
   path: 'requests/new',
-  validateSearch: z.object({ service: searchText, destination: searchText, port: portNumber }),
+  validateSearch: z.object({
+    service: searchText,
+    destination: searchText,
+    port: portNumber,
+    /** "Request again": the earlier grant whose justification and duration prefill the form. */
+    from: z.uuid().optional().catch(undefined),
+  }),
   component: lazyRouteComponent(
     () => import('../features/grants/components/request-access-page.tsx'),
     'RequestAccessPage',
+  ),
+});
+
+export const myAccessRoute = createRoute({
+  getParentRoute: parent,
+  path: 'my-access',
+  validateSearch: z.object({ ...pageSearchShape }),
+  component: lazyRouteComponent(
+    () => import('../features/my-access/components/my-access-page.tsx'),
+    'MyAccessPage',
   ),
 });
 

@@ -9,6 +9,7 @@ export const routeTree = rootRoute.addChildren([
     pages.dashboardRoute,
     pages.requestsRoute,
     pages.requestNewRoute,
+    pages.myAccessRoute,
     pages.grantsRoute,
     pages.grantRoute,
     pages.servicesRoute,

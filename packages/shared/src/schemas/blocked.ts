@@ -34,6 +34,23 @@ export const BlockedEgressQuerySchema = PageQuerySchema.extend({
 });
 export type BlockedEgressQuery = z.input<typeof BlockedEgressQuerySchema>;
 
+/** What was asked for a blocked row's service, host and port, and where it stands. */
+export const BlockedAccessSchema = z
+  .object({
+    grantId: UuidSchema,
+    state: z.enum(['pending', 'active', 'rejected', 'cancelled', 'revoked', 'expired']).meta({
+      description:
+        'active while traffic is still denied: the grant is not (yet) what blocks it; see /explain.',
+    }),
+    approvals: z.int(),
+    requiredApprovals: z.int(),
+    reason: z.string().nullable().meta({ description: 'Why it was rejected, revoked or cancelled.' }),
+    at: TimestampSchema.meta({ description: 'When it was decided, or requested while pending.' }),
+    proposed: z.boolean().meta({ description: 'The request proposes registering the host.' }),
+  })
+  .meta({ id: 'BlockedAccess' });
+export type BlockedAccess = z.infer<typeof BlockedAccessSchema>;
+
 /** One inbox row: every denied flow of one service (or unattributed namespace) to one destination and port. */
 export const BlockedEgressGroupSchema = z
   .object({
@@ -62,6 +79,14 @@ export const BlockedEgressGroupSchema = z
     count: z.int(),
     firstSeen: TimestampSchema,
     lastSeen: TimestampSchema,
+    // Issue 18 (additive): the state of access, computed with the page (no call per row).
+    destinationPorts: z.array(z.int()).nullable().meta({
+      description: "The registered destination's ports (null when the host is not registered).",
+    }),
+    access: BlockedAccessSchema.nullable().meta({
+      description:
+        'The newest request for this service, host and port (an open one first); null for unattributed rows or when nobody asked.',
+    }),
   })
   .meta({ id: 'BlockedEgressGroup' });
 export type BlockedEgressGroup = z.infer<typeof BlockedEgressGroupSchema>;

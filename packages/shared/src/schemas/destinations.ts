@@ -31,7 +31,7 @@ export const DestinationPortSchema = z.strictObject({
 });
 export type DestinationPort = z.infer<typeof DestinationPortSchema>;
 
-const PortListSchema = z
+export const PortListSchema = z
   .array(DestinationPortSchema, { error: 'must be a list of {port, protocol}' })
   .min(1, { error: 'must list at least one port' })
   .max(32, { error: 'must list at most 32 ports' })

@@ -3,13 +3,14 @@ import { z } from 'zod';
 import {
   HostnameSchema,
   PortSchema,
+  ProtocolSchema,
   ServiceNameSchema,
   text,
   TimestampSchema,
   UuidSchema,
 } from '../primitives.ts';
 import { PageQuerySchema } from './common.ts';
-import { SensitivitySchema } from './destinations.ts';
+import { PortListSchema, SensitivitySchema } from './destinations.ts';
 import { GrantUsageSchema } from './usage.ts';
 
 export const GRANT_STATES = ['pending', 'active', 'rejected', 'cancelled', 'revoked', 'expired'] as const;
@@ -20,16 +21,80 @@ export const JustificationSchema = text(2000, 10).meta({
   description: 'Why the service needs this access: a sentence at least.',
 });
 
-export const CreateGrantBodySchema = z.strictObject({
-  service: ServiceNameSchema,
-  destination: HostnameSchema.nullable().meta({
-    description: 'The destination host, or null for a port-wide grant.',
-  }),
-  port: PortSchema,
-  justification: JustificationSchema,
-  expiresAt: TimestampSchema.optional(),
+const HOUR_S = 3600;
+const YEAR_S = 365 * 86_400;
+/** How long the grant lasts once active (issue 18: counted from activation, not from the request). */
+export const DurationSecondsSchema = z
+  .int({ error: 'must be a whole number of seconds' })
+  .min(HOUR_S, { error: 'must be at least 3600 (one hour)' })
+  .max(YEAR_S, { error: `must be at most ${YEAR_S} (one year)` })
+  .meta({ description: 'Seconds the grant lasts, counted from when it becomes active.' });
+
+/** A destination proposed with a request for a host nobody registered; the host is the request's destination. */
+export const ProposedDestinationSchema = z
+  .strictObject({
+    ports: PortListSchema,
+    sensitivity: SensitivitySchema,
+    description: text(500, 3).meta({ description: 'What the host is, for the approver who registers it.' }),
+  })
+  .meta({ id: 'ProposedDestination' });
+export type ProposedDestination = z.infer<typeof ProposedDestinationSchema>;
+
+/** The proposal as a grant shows it (read side). */
+export const ProposedDestinationViewSchema = z.object({
+  host: z.string(),
+  ports: z.array(z.object({ port: z.int(), protocol: ProtocolSchema })),
+  sensitivity: SensitivitySchema,
+  description: z.string(),
 });
+export type ProposedDestinationView = z.infer<typeof ProposedDestinationViewSchema>;
+
+export const CreateGrantBodySchema = z
+  .strictObject({
+    service: ServiceNameSchema,
+    destination: HostnameSchema.nullable().meta({
+      description: 'The destination host, or null for a port-wide grant.',
+    }),
+    port: PortSchema,
+    justification: JustificationSchema,
+    expiresAt: TimestampSchema.optional().meta({
+      description: 'A fixed end, whenever the grant becomes active. Prefer durationSeconds.',
+    }),
+    durationSeconds: DurationSecondsSchema.optional(),
+    proposedDestination: ProposedDestinationSchema.optional().meta({
+      description:
+        'For a host that is not registered: the destination to register with it, on the final approval.',
+    }),
+  })
+  .superRefine((b, ctx) => {
+    if (b.expiresAt !== undefined && b.durationSeconds !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['durationSeconds'],
+        message: 'give either expiresAt or durationSeconds, not both',
+      });
+    const proposed = b.proposedDestination;
+    if (!proposed) return;
+    if (b.destination === null)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['proposedDestination'],
+        message: 'a port-wide request cannot propose a destination',
+      });
+    else if (!proposed.ports.some((p) => p.port === b.port))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['port'],
+        message: `must be one of the proposed ports (${proposed.ports.map((p) => p.port).join(', ')})`,
+      });
+  });
 export type CreateGrantBody = z.input<typeof CreateGrantBodySchema>;
+
+export const RenewGrantBodySchema = z.strictObject({
+  justification: JustificationSchema,
+  durationSeconds: DurationSecondsSchema,
+});
+export type RenewGrantBody = z.input<typeof RenewGrantBodySchema>;
 
 // Bodies of approve and cancel are optional: a bare POST is accepted.
 export const ApproveBodySchema = z.strictObject({ comment: text(2000).optional() }).nullish();
@@ -108,6 +173,21 @@ export const GrantSchema = z
         'Last connection through the gateway this grant admitted (null: none within the usage retention). Absent for port-wide grants, which use no gateway and so cannot be measured.',
     }),
     usage: GrantUsageSchema.optional(),
+    // Issue 18 (additive).
+    serviceTeam: z.string().nullable().meta({ description: "The service's owner team, for routing." }),
+    requestedByName: z.string().meta({ description: "The requester's display name." }),
+    activatedAt: TimestampSchema.nullable().meta({ description: 'When the last approval made it active.' }),
+    durationSeconds: z.int().nullable().meta({
+      description: 'The requested duration; expiresAt is set from it when the grant becomes active.',
+    }),
+    renewsGrantId: UuidSchema.nullable().meta({ description: 'A renewal: the grant it continues.' }),
+    pendingRenewalId: UuidSchema.nullable().meta({
+      description: 'A renewal of this grant waiting for approval.',
+    }),
+    proposedDestination: ProposedDestinationViewSchema.nullable().meta({
+      description:
+        'A request for an unregistered host: the destination the final approval registers (destination is its host, destinationId null until then).',
+    }),
   })
   .meta({ id: 'Grant' });
 export type Grant = z.infer<typeof GrantSchema>;

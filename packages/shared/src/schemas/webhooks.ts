@@ -15,6 +15,9 @@ export const NOTIFICATION_EVENTS = [
   'blocked_egress.alert',
   // A managed Kubernetes object was changed outside egress-control and put back (a drift alert).
   'reconcile.drift',
+  // Issue 18: every decision on a request, for its requester and team (approvals, including the first of
+  // two, rejection, revocation, expiry, cancellation by someone else or the system, renewal hand-over).
+  'grant.decided',
   // A signed audit checkpoint (not derived from an audit row: sent when the log is sealed).
   'audit.checkpoint',
 ] as const;

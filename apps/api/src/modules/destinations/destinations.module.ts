@@ -3,12 +3,16 @@ import type { FastifyInstance } from 'fastify';
 
 import { createDestinationsRepository } from './destinations.repository.ts';
 import { destinationsRoutes } from './destinations.routes.ts';
-import { type CloseDestinationGrants, createDestinationsService } from './destinations.service.ts';
+import {
+  type CloseDestinationGrants,
+  createDestinationsService,
+  type DestinationsService,
+} from './destinations.service.ts';
 
 export async function destinationsModule(
   app: FastifyInstance,
   grants: { closeOpenGrants: CloseDestinationGrants },
-): Promise<void> {
+): Promise<{ registerProposed: DestinationsService['registerProposed'] }> {
   const service = createDestinationsService({
     db: app.db,
     repo: createDestinationsRepository(app.db),
@@ -18,4 +22,5 @@ export async function destinationsModule(
     closeGrants: grants.closeOpenGrants,
   });
   await app.register(destinationsRoutes, { service });
+  return { registerProposed: service.registerProposed };
 }

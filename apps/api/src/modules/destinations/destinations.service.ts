@@ -108,43 +108,71 @@ export function createDestinationsService(deps: {
     return (await repo.settings(tx)).newDestinationMode;
   }
 
+  /** Inserts the destination and its audit row inside the caller's transaction. */
+  async function insertAudited(
+    tx: Tx,
+    body: Create,
+    min: number,
+    max: number,
+    ctx: { actor: Actor; requestId: string | null },
+  ): Promise<DestinationDto> {
+    const gatewayName = gatewayNameFor(body.host);
+    const mode = body.mode ?? (await defaultModeFor(tx, body.sensitivity));
+    const clash = await repo.findLiveByGatewayName(gatewayName, tx);
+    if (clash)
+      throw new AppError('duplicate', `gateway name ${gatewayName} is already used by ${clash.host}`);
+    const created = await repo.insert(
+      {
+        host: body.host,
+        gatewayName,
+        sensitivity: body.sensitivity,
+        description: body.description ?? null,
+        minReplicas: min,
+        maxReplicas: max,
+        targetCPUUtilizationPercentage: body.gateway?.targetCPUUtilizationPercentage ?? 70,
+        mode,
+        ports: body.ports,
+      },
+      tx,
+    );
+    const out = toDestinationDto(created);
+    await audit.append(tx, {
+      actor: ctx.actor,
+      action: 'destination.created',
+      targetType: 'destination',
+      targetId: out.id,
+      after: out,
+      requestId: ctx.requestId,
+    });
+    return out;
+  }
+
+  /**
+   * Registers a destination an approved request proposed (issue 18), inside the approval's transaction:
+   * default gateway settings; the change is announced when the approval's own change is.
+   */
+  async function registerProposed(
+    tx: Tx,
+    proposal: {
+      host: string;
+      ports: { port: number; protocol: 'TCP' | 'UDP' }[];
+      sensitivity: 'standard' | 'sensitive';
+      description: string;
+    },
+    ctx: { actor: Actor; requestId: string | null },
+  ): Promise<{ id: string }> {
+    const body: Create = { ...proposal };
+    const dto = await insertAudited(tx, body, 2, 5, ctx);
+    return { id: dto.id };
+  }
+
   async function create(body: Create, ctx: Ctx): Promise<DestinationDto> {
     const min = body.gateway?.minReplicas ?? 2;
     const max = body.gateway?.maxReplicas ?? Math.max(5, min);
     checkReplicas(min, max);
-    const gatewayName = gatewayNameFor(body.host);
     if (body.mode === 'observe') checkObserveAllowed(ctx.user, body.sensitivity);
     try {
-      const dto = await db.$transaction(async (tx) => {
-        const mode = body.mode ?? (await defaultModeFor(tx, body.sensitivity));
-        const clash = await repo.findLiveByGatewayName(gatewayName, tx);
-        if (clash)
-          throw new AppError('duplicate', `gateway name ${gatewayName} is already used by ${clash.host}`);
-        const created = await repo.insert(
-          {
-            host: body.host,
-            gatewayName,
-            sensitivity: body.sensitivity,
-            description: body.description ?? null,
-            minReplicas: min,
-            maxReplicas: max,
-            targetCPUUtilizationPercentage: body.gateway?.targetCPUUtilizationPercentage ?? 70,
-            mode,
-            ports: body.ports,
-          },
-          tx,
-        );
-        const out = toDestinationDto(created);
-        await audit.append(tx, {
-          actor: ctx.actor,
-          action: 'destination.created',
-          targetType: 'destination',
-          targetId: out.id,
-          after: out,
-          requestId: ctx.requestId,
-        });
-        return out;
-      });
+      const dto = await db.$transaction((tx) => insertAudited(tx, body, min, max, ctx));
       changes.desiredStateChanged(`destination ${dto.host} created`);
       return dto;
     } catch (error) {
@@ -286,7 +314,14 @@ export function createDestinationsService(deps: {
     return toPage(rows, q.limit, toDestinationDto, (r) => [r.host, r.id]);
   }
 
-  return { create, update, remove, list, get: async (id: string) => toDestinationDto(await load(db, id)) };
+  return {
+    create,
+    registerProposed,
+    update,
+    remove,
+    list,
+    get: async (id: string) => toDestinationDto(await load(db, id)),
+  };
 }
 
 export type DestinationsService = ReturnType<typeof createDestinationsService>;

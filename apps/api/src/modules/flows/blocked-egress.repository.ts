@@ -28,6 +28,27 @@ interface GroupRow {
   count: bigint;
   first_seen: Date;
   last_seen: Date;
+  destination_ports: number[] | null;
+  access_grant_id: string | null;
+  access_state: NonNullable<BlockedEgressGroup['access']>['state'] | null;
+  access_approvals: bigint | null;
+  access_required: number | null;
+  access_reason: string | null;
+  access_at: Date | null;
+  access_proposed: boolean | null;
+}
+
+function accessOf(r: GroupRow): BlockedEgressGroup['access'] {
+  if (!r.access_grant_id || !r.access_state || !r.access_at) return null;
+  return {
+    grantId: r.access_grant_id,
+    state: r.access_state,
+    approvals: Number(r.access_approvals ?? 0),
+    requiredApprovals: r.access_required ?? 1,
+    reason: r.access_reason,
+    at: r.access_at.toISOString(),
+    proposed: r.access_proposed ?? false,
+  };
 }
 
 function toGroup(r: GroupRow): BlockedEgressGroup {
@@ -47,6 +68,8 @@ function toGroup(r: GroupRow): BlockedEgressGroup {
     count: Number(r.count > 2_147_483_647n ? 2_147_483_647n : r.count),
     firstSeen: r.first_seen.toISOString(),
     lastSeen: r.last_seen.toISOString(),
+    destinationPorts: r.destination_id === null ? null : (r.destination_ports ?? []),
+    access: accessOf(r),
   };
 }
 
@@ -78,6 +101,24 @@ function groupFilter(q: Query, since: Date): Prisma.Sql {
 }
 
 /**
+ * The state of access for each row (issue 18), one lateral look-up per row of the page (grants by
+ * service, then port and host): the newest active grant, else the newest pending request (a renewal
+ * or a proposal for the host included), else the newest closed one. A request for an unregistered host
+ * is matched by the host it proposes.
+ */
+const accessJoin = sql`
+    LEFT JOIN LATERAL (
+      SELECT gr.id, gr.state::text AS state, gr.required_approvals, gr.reason,
+             COALESCE(gr.decided_at, gr.requested_at) AS at, gr.proposed_host IS NOT NULL AS proposed,
+             (SELECT count(*) FROM grant_approvals ga WHERE ga.grant_id = gr.id) AS approvals
+      FROM grants gr
+      WHERE p.service_id IS NOT NULL AND gr.service_id = p.service_id AND gr.port = p.port
+        AND (gr.destination_id = p.destination_id OR gr.proposed_host = p.dest_name)
+      ORDER BY CASE gr.state WHEN 'active' THEN 0 WHEN 'pending' THEN 1 ELSE 2 END,
+               gr.requested_at DESC, gr.id DESC
+      LIMIT 1) acc ON TRUE`;
+
+/**
  * `retentionStart` bounds `since`: older windows are gone (or about to be), so counting from before it
  * would count a group's remaining windows only.
  */
@@ -95,12 +136,18 @@ async function list(db: Db | Tx, q: Query, retentionStart: Date): Promise<Page<B
       LIMIT ${q.limit + 1})
     SELECT p.key, p.service_id, s.name AS service, p.source_namespace, p.source_workload, p.dest_key, p.dest_name, p.dest_ip,
            p.destination_id, p.port, p.protocol::text AS protocol, COALESCE(w.count, 0) AS count,
-           COALESCE(w.first_seen, p.last_seen) AS first_seen, p.last_seen
+           COALESCE(w.first_seen, p.last_seen) AS first_seen, p.last_seen,
+           (SELECT array_agg(DISTINCT dp.port ORDER BY dp.port) FROM destination_ports dp
+             WHERE dp.destination_id = p.destination_id) AS destination_ports,
+           acc.id AS access_grant_id, acc.state AS access_state, acc.approvals AS access_approvals,
+           acc.required_approvals AS access_required, acc.reason AS access_reason, acc.at AS access_at,
+           acc.proposed AS access_proposed
     FROM page p
     LEFT JOIN services s ON s.id = p.service_id
     CROSS JOIN LATERAL (
       SELECT sum(f.count) AS count, min(f.first_seen) AS first_seen
       FROM blocked_flows f WHERE f.group_key = p.key AND f.last_seen >= ${since}) w
+    ${accessJoin}
     ORDER BY p.last_seen DESC, p.key DESC`;
   return toPage(rows, q.limit, toGroup, (r) => [r.last_seen.toISOString(), r.key]);
 }

@@ -10,11 +10,17 @@ import { createGrantReview } from './grant-review.service.ts';
 import { createBulkRequest } from './grants.bulk.ts';
 import { createGrantsRepository } from './grants.repository.ts';
 import { grantsRoutes } from './grants.routes.ts';
-import { createGrantsService } from './grants.service.ts';
 import { grantsBulkRoutes } from './grants-bulk.routes.ts';
+import { createGrantsService, type RegisterDestination } from './grants.service.ts';
+import { createNotificationsRepository } from './notifications.repository.ts';
+import { notificationsRoutes } from './notifications.routes.ts';
+import { createNotificationsService } from './notifications.service.ts';
 import { createUnusedGrantPolicy, createUnusedGrantsWorker } from './unused-grants.worker.ts';
 
-export async function grantsModule(app: FastifyInstance) {
+export async function grantsModule(
+  app: FastifyInstance,
+  deps: { registerDestination: () => RegisterDestination },
+) {
   const repo = createGrantsRepository(app.db);
   const service = createGrantsService({
     db: app.db,
@@ -22,6 +28,11 @@ export async function grantsModule(app: FastifyInstance) {
     audit: app.audit,
     clock: app.clock,
     changes: app.changes,
+    registerDestination: deps.registerDestination,
+  });
+  const notifications = createNotificationsService({
+    repo: createNotificationsRepository(app.db),
+    clock: app.clock,
   });
   const expired = new Counter({
     name: 'egress_grants_expired_total',
@@ -37,6 +48,7 @@ export async function grantsModule(app: FastifyInstance) {
   await app.register(grantsBulkRoutes, {
     bulk: createBulkRequest({ db: app.db, repo, audit: app.audit, clock: app.clock }),
   });
+  await app.register(notificationsRoutes, { service: notifications });
   return {
     /** For other modules: requests and revocations through the state machine (the rule-file sync). */
     service,

@@ -2,7 +2,7 @@
 // approvals) instead of an ORM include, which costs seven statements and most of a request's CPU in
 // Prisma's query compiler: the list and the approval paths are the API's hottest (bench/api). The
 // decision path writes with SQL for the same reason. Each method takes an optional transaction.
-import type { Grant as GrantDto, GrantState, Sensitivity } from '@egress/shared';
+import type { Grant as GrantDto, GrantState, ProposedDestinationView, Sensitivity } from '@egress/shared';
 
 import { type Db, Prisma, type Tx } from '../../platform/db.ts';
 import { keysetSql, type Page, toPage } from '../../platform/pagination.ts';
@@ -63,6 +63,11 @@ export interface NewGrant {
   requestTokenName?: string | null;
   sourceRepository?: string | null;
   sourceCommit?: string | null;
+  durationSeconds: number | null;
+  renewsGrantId: string | null;
+  /** A request for an unregistered host: the host and what is proposed with it. */
+  proposedHost: string | null;
+  proposedDestination: Omit<ProposedDestinationView, 'host'> | null;
 }
 
 export interface GrantDecision {
@@ -71,6 +76,8 @@ export interface GrantDecision {
   /** Null for the system (expiry). */
   decidedById: string | null;
   reason: string | null;
+  /** Set when the decision activates the grant (expiry then counts from `at` when a duration was asked). */
+  activation?: { expiresAt: Date | null } | undefined;
 }
 
 /** A grant as the API returns it, plus what the state machine needs to decide on it. */
@@ -101,6 +108,14 @@ interface Row {
   request_token_name: string | null;
   source_repository: string | null;
   source_commit: string | null;
+  service_team: string | null;
+  requested_by_name: string;
+  activated_at: Date | null;
+  duration_seconds: number | null;
+  renews_grant_id: string | null;
+  pending_renewal_id: string | null;
+  proposed_host: string | null;
+  proposed_destination: Omit<ProposedDestinationView, 'host'> | null;
   approvals: { approverId: string; approver: string; at: string; comment: string | null }[];
 }
 
@@ -112,9 +127,11 @@ function toRecord(r: Row): GrantRecord {
     service: r.service,
     serviceId: r.service_id,
     serviceNamespace: r.service_namespace,
-    destination: r.destination,
+    // A proposal names its host before the host is registered: never shown as port-wide (null).
+    destination: r.destination ?? r.proposed_host,
     destinationId: r.destination_id,
-    destinationSensitivity: r.destination_sensitivity,
+    // A proposal is marked with the sensitivity proposed (what its approvals were counted from).
+    destinationSensitivity: r.destination_sensitivity ?? r.proposed_destination?.sensitivity ?? null,
     port: r.port,
     state: r.state,
     justification: r.justification,
@@ -134,6 +151,14 @@ function toRecord(r: Row): GrantRecord {
       r.request_token_name === null && r.source_repository === null && r.source_commit === null
         ? null
         : { token: r.request_token_name, repository: r.source_repository, commit: r.source_commit },
+    serviceTeam: r.service_team,
+    requestedByName: r.requested_by_name,
+    activatedAt: iso(r.activated_at),
+    durationSeconds: r.duration_seconds,
+    renewsGrantId: r.renews_grant_id,
+    pendingRenewalId: r.pending_renewal_id,
+    proposedDestination:
+      r.proposed_host && r.proposed_destination ? { host: r.proposed_host, ...r.proposed_destination } : null,
     requestedById: r.requested_by_id,
     approverIds: r.approvals.map((a) => a.approverId),
   };
@@ -157,6 +182,9 @@ function selectGrants(tx: Tx | Db, where: Prisma.Sql, order: Prisma.Sql, limit: 
            g.state::text AS state, g.justification, g.requested_by_id, ru.email AS requested_by, g.requested_at,
            g.expires_at, g.required_approvals, g.decided_at, du.email AS decided_by, g.reason,
            g.request_token_name, g.source_repository, g.source_commit,
+           s.team AS service_team, ru.name AS requested_by_name, g.activated_at, g.duration_seconds,
+           g.renews_grant_id, g.proposed_host, g.proposed_destination,
+           (SELECT r.id FROM grants r WHERE r.renews_grant_id = g.id AND r.state = 'pending' LIMIT 1) AS pending_renewal_id,
            COALESCE((SELECT json_agg(json_build_object('approverId', a.approver_id, 'approver', au.email, 'at', a.at, 'comment', a.comment) ORDER BY a.at, a.id)
                      FROM grant_approvals a JOIN users au ON au.id = a.approver_id WHERE a.grant_id = g.id), '[]'::json) AS approvals
     FROM page g
@@ -194,7 +222,7 @@ function where(f: GrantFilter, viewer: ListViewer | null = null): Prisma.Sql {
     parts.push(
       sql`g.service_id IN (SELECT id FROM services WHERE name = ${f.service} AND deleted_at IS NULL)`,
     );
-  if (f.destination === '*') parts.push(sql`g.destination_id IS NULL`);
+  if (f.destination === '*') parts.push(sql`g.destination_id IS NULL AND g.proposed_host IS NULL`);
   else if (f.destination)
     parts.push(
       sql`g.destination_id IN (SELECT id FROM destinations WHERE host = ${f.destination.toLowerCase()} AND deleted_at IS NULL)`,
@@ -363,8 +391,17 @@ export function createGrantsRepository(db: Db) {
 
     /** Inserts a pending grant; a duplicate pending or active one is a unique violation. Returns its id. */
     async insert(grant: NewGrant, tx: Tx | Db = db): Promise<string> {
-      const created = await tx.grant.create({ data: grant, select: { id: true } });
+      const { proposedDestination, ...rest } = grant;
+      const created = await tx.grant.create({
+        data: { ...rest, ...(proposedDestination ? { proposedDestination } : {}) },
+        select: { id: true },
+      });
       return created.id;
+    },
+
+    /** Points a proposal at the destination its approval registered (or found registered). */
+    async setDestination(grantId: string, destinationId: string, tx: Tx | Db = db): Promise<void> {
+      await tx.$executeRaw`UPDATE grants SET destination_id = ${destinationId}::uuid WHERE id = ${grantId}::uuid`;
     },
 
     async addApproval(
@@ -377,6 +414,13 @@ export function createGrantsRepository(db: Db) {
     },
 
     async decide(grantId: string, d: GrantDecision, tx: Tx | Db = db): Promise<void> {
+      if (d.activation) {
+        await tx.$executeRaw`UPDATE grants SET state = ${d.state}::"GrantState", decided_at = ${d.at},
+          decided_by_id = ${d.decidedById}::uuid, reason = ${d.reason}, updated_at = ${d.at},
+          activated_at = ${d.at}, expires_at = ${d.activation.expiresAt}
+          WHERE id = ${grantId}::uuid`;
+        return;
+      }
       await tx.$executeRaw`UPDATE grants SET state = ${d.state}::"GrantState", decided_at = ${d.at},
         decided_by_id = ${d.decidedById}::uuid, reason = ${d.reason}, updated_at = ${d.at}
         WHERE id = ${grantId}::uuid`;

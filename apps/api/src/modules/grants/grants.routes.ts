@@ -8,6 +8,7 @@ import {
   IdParamsSchema,
   pageOf,
   ReasonBodySchema,
+  RenewGrantBodySchema,
 } from '@egress/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
@@ -118,6 +119,22 @@ export const grantsRoutes: FastifyPluginAsyncZod<{
         requestId: req.id,
         reason: req.body.reason,
       }),
+  });
+
+  app.post('/api/v1/grants/:id/renew', {
+    schema: {
+      operationId: 'renewGrant',
+      tags,
+      summary:
+        'Request a renewal of an active grant (a pending request that, approved, takes over from it without a gap)',
+      params: IdParamsSchema,
+      body: RenewGrantBodySchema,
+      response: { 201: GrantSchema, ...errors },
+    },
+    handler: async (req, reply) =>
+      reply
+        .status(201)
+        .send(await service.renew(req.params.id, req.body, requireActor(req), auditActor(req), req.id)),
   });
 
   app.post('/api/v1/grants/:id/cancel', {

@@ -1,4 +1,9 @@
-import type { CreateGrantBodySchema, Grant as GrantDto, GrantListQuerySchema } from '@egress/shared';
+import {
+  type CreateGrantBodySchema,
+  type Grant as GrantDto,
+  type GrantListQuerySchema,
+  type RenewGrantBodySchema,
+} from '@egress/shared';
 import type { z } from 'zod';
 
 import type { Actor, AuditInput, AuditLog } from '../../platform/audit.ts';
@@ -9,11 +14,19 @@ import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import type { RequestActor } from '../../platform/identity.ts';
 import type { Page } from '../../platform/pagination.ts';
 import { readSettings } from '../../platform/settings.ts';
+import { createActivation, type RegisterDestination } from './grants.activation.ts';
 import { type GrantRecord, type GrantsRepository, type ListViewer, toGrantDto } from './grants.repository.ts';
-import { commentRequiredFor, decide, type GrantCommand, requiredApprovalsFor } from './grants.transitions.ts';
+import {
+  commentRequiredFor,
+  decide,
+  type GrantCommand,
+  type GrantSnapshot,
+  requiredApprovalsFor,
+} from './grants.transitions.ts';
 
 type CreateGrant = z.output<typeof CreateGrantBodySchema>;
 type ListGrants = z.output<typeof GrantListQuerySchema>;
+type RenewGrant = z.output<typeof RenewGrantBodySchema>;
 
 export interface DecisionInput {
   actor: RequestActor | null;
@@ -61,21 +74,47 @@ export function createGrantsService(deps: {
   audit: AuditLog;
   clock: Clock;
   changes: Changes;
+  /** Late-bound by app.ts (the destinations module is built after this one). */
+  registerDestination: () => RegisterDestination;
 }) {
   const { db, repo, audit, clock, changes } = deps;
+  const activate = createActivation({ repo, registerDestination: deps.registerDestination });
 
   async function resolveTargets(tx: Tx, body: CreateGrant) {
     const service = await repo.findLiveService(body.service, tx);
     if (!service) throw invalid('body.service', `"${body.service}" is not a registered service`);
     if (body.destination === null) return { service, destination: null };
     const destination = await repo.findLiveDestination(body.destination, tx);
-    if (!destination)
-      throw invalid('body.destination', `"${body.destination}" is not a registered destination`);
+    if (destination && body.proposedDestination)
+      throw invalid(
+        'body.proposedDestination',
+        `${destination.host} is already registered: request it without proposing a destination`,
+      );
+    if (!destination) {
+      if (body.proposedDestination) return { service, destination: null };
+      throw invalid(
+        'body.destination',
+        `"${body.destination}" is not a registered destination (propose it with proposedDestination)`,
+      );
+    }
     if (!destination.ports.some((p) => p.port === body.port)) {
       const ports = destination.ports.map((p) => p.port).join(', ');
-      throw invalid('body.port', `${body.port} is not a port of ${destination.host} (its ports: ${ports})`);
+      throw invalid(
+        'body.port',
+        `port ${body.port} is not registered for ${destination.host}: ${ports} ${destination.ports.length === 1 ? 'is' : 'are'}`,
+      );
     }
     return { service, destination };
+  }
+
+  /** Approvals a new request needs: from the registered destination, or from the proposed sensitivity. */
+  function approvalsFor(
+    body: CreateGrant,
+    destination: { sensitivity: 'standard' | 'sensitive' } | null,
+  ): number {
+    if (destination) return requiredApprovalsFor(destination);
+    if (body.proposedDestination) return requiredApprovalsFor(body.proposedDestination);
+    return requiredApprovalsFor(null);
   }
 
   async function request(
@@ -92,13 +131,14 @@ export function createGrantsService(deps: {
       return await db.$transaction(async (tx) => {
         const { service, destination } = await resolveTargets(tx, body);
         const tokenName = actor.tokenId ? await repo.tokenName(actor.tokenId, tx) : null;
+        const proposed = body.proposedDestination && body.destination ? body.proposedDestination : null;
         const id = await repo.insert(
           {
             serviceId: service.id,
             destinationId: destination?.id ?? null,
             port: body.port,
             justification: body.justification,
-            requiredApprovals: requiredApprovalsFor(destination),
+            requiredApprovals: approvalsFor(body, destination),
             requestedById: actor.userId,
             requestedAt: now,
             expiresAt,
@@ -106,21 +146,20 @@ export function createGrantsService(deps: {
             requestTokenName: tokenName,
             sourceRepository: origin.repository ?? null,
             sourceCommit: origin.commit ?? null,
+            durationSeconds: body.durationSeconds ?? null,
+            renewsGrantId: null,
+            proposedHost: proposed ? body.destination : null,
+            proposedDestination: proposed
+              ? {
+                  ports: proposed.ports,
+                  sensitivity: proposed.sensitivity,
+                  description: proposed.description,
+                }
+              : null,
           },
           tx,
         );
-        const row = await repo.findById(id, tx);
-        if (!row) throw notFound('grant');
-        const dto = toGrantDto(row);
-        await audit.append(tx, {
-          actor: auditActor,
-          action: 'grant.requested',
-          targetType: 'grant',
-          targetId: dto.id,
-          after: dto,
-          requestId,
-        });
-        return dto;
+        return insertedAudited(tx, id, auditActor, requestId);
       });
     } catch (error) {
       if (isUniqueViolation(error)) {
@@ -129,6 +168,68 @@ export function createGrantsService(deps: {
           'a pending or active grant for this service, destination and port already exists',
         );
       }
+      throw error;
+    }
+  }
+
+  async function insertedAudited(tx: Tx, id: string, auditActor: Actor, requestId: string | null) {
+    const row = await repo.findById(id, tx);
+    if (!row) throw notFound('grant');
+    const dto = toGrantDto(row);
+    await audit.append(tx, {
+      actor: auditActor,
+      action: 'grant.requested',
+      targetType: 'grant',
+      targetId: dto.id,
+      after: dto,
+      requestId,
+    });
+    return dto;
+  }
+
+  /**
+   * A renewal is a new request for the same access, filed beside the active grant (which keeps working);
+   * approved like any request, it takes over from the grant without a gap (see activate()).
+   */
+  async function renew(
+    id: string,
+    body: RenewGrant,
+    actor: RequestActor,
+    auditActor: Actor,
+    requestId: string | null,
+  ): Promise<GrantDto> {
+    try {
+      return await db.$transaction(async (tx) => {
+        if (!(await repo.lock(id, tx))) throw notFound('grant');
+        const current = await repo.findById(id, tx);
+        if (!current) throw notFound('grant');
+        if (current.state !== 'active')
+          throw new AppError('invalid_transition', `cannot renew a grant that is ${current.state}`);
+        if (current.expiresAt === null)
+          throw new AppError('invalid_transition', 'the grant does not expire: there is nothing to renew');
+        const sensitivity = current.destinationSensitivity;
+        const newId = await repo.insert(
+          {
+            serviceId: current.serviceId,
+            destinationId: current.destinationId,
+            port: current.port,
+            justification: body.justification,
+            requiredApprovals: requiredApprovalsFor(sensitivity ? { sensitivity } : null),
+            requestedById: actor.userId,
+            requestedAt: clock.now(),
+            expiresAt: null,
+            durationSeconds: body.durationSeconds,
+            renewsGrantId: current.id,
+            proposedHost: null,
+            proposedDestination: null,
+          },
+          tx,
+        );
+        return insertedAudited(tx, newId, auditActor, requestId);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new AppError('duplicate', 'a renewal of this grant is already waiting for approval');
       throw error;
     }
   }
@@ -144,6 +245,16 @@ export function createGrantsService(deps: {
     }
   }
 
+  function snapshotOf(row: GrantRecord): GrantSnapshot {
+    return {
+      state: row.state,
+      requestedById: row.requestedById,
+      requiredApprovals: row.requiredApprovals,
+      approverIds: row.approverIds,
+      expiresAt: row.expiresAt ? new Date(row.expiresAt) : null,
+    };
+  }
+
   async function applyDecision(
     tx: Tx,
     row: GrantRecord,
@@ -152,21 +263,17 @@ export function createGrantsService(deps: {
     now: Date,
   ) {
     const actorId = input.actor?.userId ?? '';
-    const decision = decide(
-      {
-        state: row.state,
-        requestedById: row.requestedById,
-        requiredApprovals: row.requiredApprovals,
-        approverIds: row.approverIds,
-        expiresAt: row.expiresAt ? new Date(row.expiresAt) : null,
-      },
-      commandFor(type, actorId, now),
-    );
+    const decision = decide(snapshotOf(row), commandFor(type, actorId, now));
     if (!decision.ok) throw new AppError(decision.code, decision.message);
     // Checked once the state machine agrees (a decided grant answers 409 either way), before any write.
     requireComment(type, row, input.comment);
     if (decision.addApproval)
       await repo.addApproval(row.id, { approverId: actorId, at: now, comment: input.comment ?? null }, tx);
+    const extra: AuditInput[] = [];
+    const activation =
+      decision.decided && decision.state === 'active'
+        ? await activate(tx, row, input, now, extra)
+        : undefined;
     if (decision.decided)
       await repo.decide(
         row.id,
@@ -175,10 +282,11 @@ export function createGrantsService(deps: {
           at: now,
           decidedById: input.actor?.userId ?? null,
           reason: input.reason ?? null,
+          activation,
         },
         tx,
       );
-    return decision;
+    return { ...decision, extra, reread: activation !== undefined };
   }
 
   /** The grant after a decision, as the rows just written say (saves re-reading it in the transaction). */
@@ -209,28 +317,40 @@ export function createGrantsService(deps: {
     type: keyof typeof ACTION_FOR,
     input: DecisionInput,
   ): Promise<GrantDto> {
-    const result = await db.$transaction(async (tx) => {
-      if (!(await repo.lock(id, tx))) throw notFound('grant');
-      const before = await repo.findById(id, tx);
-      if (!before) throw notFound('grant');
-      const now = clock.now();
-      const decision = await applyDecision(tx, before, type, input, now);
-      const b = toGrantDto(before);
-      const a = applied(b, decision, input, now);
-      const base = {
-        actor: input.auditActor,
-        targetType: 'grant' as const,
-        targetId: id,
-        requestId: input.requestId,
-      };
-      const action =
-        type === 'expire' && decision.state === 'cancelled' ? 'grant.cancelled' : ACTION_FOR[type];
-      const events: AuditInput[] = [{ ...base, action, before: b, after: a }];
-      if (type === 'approve' && decision.state === 'active')
-        events.push({ ...base, action: 'grant.activated', before: b, after: a });
-      await audit.append(tx, events);
-      return { dto: a, changed: decision.decided };
-    });
+    const result = await db
+      .$transaction(async (tx) => {
+        if (!(await repo.lock(id, tx))) throw notFound('grant');
+        const before = await repo.findById(id, tx);
+        if (!before) throw notFound('grant');
+        const now = clock.now();
+        const decision = await applyDecision(tx, before, type, input, now);
+        const b = toGrantDto(before);
+        // Activation may have registered a destination or set the expiry: read what was written.
+        const reread = decision.reread ? await repo.findById(id, tx) : null;
+        const a = reread ? toGrantDto(reread) : applied(b, decision, input, now);
+        const base = {
+          actor: input.auditActor,
+          targetType: 'grant' as const,
+          targetId: id,
+          requestId: input.requestId,
+        };
+        const action =
+          type === 'expire' && decision.state === 'cancelled' ? 'grant.cancelled' : ACTION_FOR[type];
+        const events: AuditInput[] = [...decision.extra, { ...base, action, before: b, after: a }];
+        if (type === 'approve' && decision.state === 'active')
+          events.push({ ...base, action: 'grant.activated', before: b, after: a });
+        await audit.append(tx, events);
+        return { dto: a, changed: decision.decided };
+      })
+      .catch((error: unknown) => {
+        // Activation met an open grant for the same access (or a host registered meanwhile).
+        if (isUniqueViolation(error))
+          throw new AppError(
+            'duplicate',
+            'an active grant for this service, destination and port already exists',
+          );
+        throw error;
+      });
     if (result.changed && result.dto.state !== 'rejected' && result.dto.state !== 'cancelled') {
       changes.desiredStateChanged(`grant ${result.dto.id} ${result.dto.state}`, {
         grant: result.dto.id,
@@ -277,6 +397,7 @@ export function createGrantsService(deps: {
       const page = await repo.list(filter, q.limit, q.cursor, q.order, viewer);
       return { ...page, items: await withUsage(page.items) };
     },
+    renew: async (...args: Parameters<typeof renew>) => withUsageOne(await renew(...args)),
     async get(id: string): Promise<GrantDto> {
       const row = await repo.findById(id);
       if (!row) throw notFound('grant');
@@ -292,3 +413,4 @@ export function createGrantsService(deps: {
 }
 
 export type GrantsService = ReturnType<typeof createGrantsService>;
+export type { RegisterDestination };

@@ -25,6 +25,13 @@ const grant: Grant = {
   decidedBy: null,
   reason: null,
   source: null,
+  serviceTeam: 'platform',
+  requestedByName: 'Eng',
+  activatedAt: null,
+  durationSeconds: null,
+  renewsGrantId: null,
+  pendingRenewalId: null,
+  proposedDestination: null,
 };
 
 function row(
@@ -54,13 +61,15 @@ const ctx: EventContext = {
 describe('eventsFor', () => {
   it.each([
     ['grant.requested', { state: 'pending' }, ['grant.requested', 'grant.approval_needed']],
-    ['grant.approved', { state: 'pending' }, ['grant.approval_needed']],
-    ['grant.approved', { state: 'active' }, []],
+    // Every decision is also grant.decided (issue 18), for the requester and the team.
+    ['grant.approved', { state: 'pending' }, ['grant.approval_needed', 'grant.decided']],
+    ['grant.approved', { state: 'active' }, ['grant.decided']],
     ['grant.activated', { state: 'active' }, ['grant.approved']],
-    ['grant.rejected', {}, ['grant.rejected']],
-    ['grant.revoked', {}, ['grant.revoked']],
-    ['grant.expired', {}, ['grant.expired']],
-    ['grant.cancelled', {}, []],
+    ['grant.rejected', {}, ['grant.rejected', 'grant.decided']],
+    ['grant.revoked', {}, ['grant.revoked', 'grant.decided']],
+    ['grant.expired', {}, ['grant.expired', 'grant.decided']],
+    ['grant.cancelled', {}, ['grant.decided']],
+    ['grant.renewed', {}, ['grant.decided']],
     ['alert.raised', {}, ['blocked_egress.alert']],
     ['alert.acknowledged', {}, []],
     ['service.created', {}, []],
@@ -81,10 +90,20 @@ describe('outboxEventsFor', () => {
         event: e.event,
         occurredAt: '2026-11-26T10:00:01.000Z',
         actor: { type: 'user', label: 'approver@example.com' },
-        data: { grant },
+        data: { grant, requester: { email: 'eng@example.com', name: 'Eng' }, team: 'platform' },
         links: { grant: `https://egress.example.com/grants/${grant.id}` },
       });
     }
+  });
+
+  it('does not announce to the requester that they cancelled their own request', () => {
+    const own = {
+      ...row('grant.cancelled', { ...grant, state: 'cancelled' }),
+      actor: { type: 'user' as const, id: null, label: grant.requestedBy },
+    };
+    expect(outboxEventsFor(own, ctx)).toEqual([]);
+    const bySystem = { ...row('grant.cancelled', { ...grant, state: 'cancelled' }), actor: SYSTEM_ACTOR };
+    expect(outboxEventsFor(bySystem, ctx).map((e) => e.event)).toEqual(['grant.decided']);
   });
 
   it('skips (and reports) a grant row it cannot read instead of failing the transaction', () => {

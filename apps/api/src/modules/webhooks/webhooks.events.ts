@@ -37,6 +37,9 @@ export type AlertNotice = z.infer<typeof AlertNoticeSchema>;
 export interface NotificationData {
   /** The API's Grant, which carries the service's namespace and the destination's sensitivity. */
   grant?: Grant;
+  /** Grant events: who asked, and the service's owner team (for routing to the team's channel). */
+  requester?: { email: string; name: string };
+  team?: string | null;
   alert?: AlertNotice;
   /** reconcile.drift: the objects changed outside egress-control and the run that put them back. */
   drift?: { runId: string; objects: DriftedObject[] };
@@ -75,9 +78,22 @@ const DriftNoticeSchema = z.object({
   runId: z.string().catch(''),
   objects: z.array(DriftedObjectSchema).catch([]),
 });
+const DECISIONS = new Set([
+  'grant.approved',
+  'grant.rejected',
+  'grant.revoked',
+  'grant.expired',
+  'grant.cancelled',
+  'grant.renewed',
+]);
 
 /** The events an audit row announces; most actions announce none. */
 export function eventsFor(action: string, after: unknown): NotificationEvent[] {
+  const announced = announcedBy(action, after);
+  return DECISIONS.has(action) ? [...announced, 'grant.decided'] : announced;
+}
+
+function announcedBy(action: string, after: unknown): NotificationEvent[] {
   switch (action) {
     case 'grant.requested':
       return ['grant.requested', 'grant.approval_needed'];
@@ -121,7 +137,11 @@ function grantEvent(
 ): OutboxEvent {
   const payload: NotificationPayload = {
     ...base(row, event, ctx),
-    data: { grant },
+    data: {
+      grant,
+      requester: { email: grant.requestedBy, name: grant.requestedByName },
+      team: grant.serviceTeam,
+    },
     links: { grant: `${ctx.publicUrl}/grants/${grant.id}` },
   };
   return { event, eventId: payload.id, payload };
@@ -160,7 +180,11 @@ export function outboxEventsFor(row: AppendedAuditEvent, ctx: EventContext): Out
     ctx.unreadable(row, grant.error.message);
     return [];
   }
-  return events.map((e) => grantEvent(row, e, grant.data, ctx));
+  // The requester withdrawing their own request is not news to them.
+  const own = row.action === 'grant.cancelled' && row.actor.label === grant.data.requestedBy;
+  return events
+    .filter((e) => !(own && e === 'grant.decided'))
+    .map((e) => grantEvent(row, e, grant.data, ctx));
 }
 
 /** The announcement of a new audit checkpoint (a receiver keeps it to verify the log later). */

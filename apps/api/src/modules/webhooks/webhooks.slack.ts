@@ -25,6 +25,7 @@ const TITLES: Record<DeliveryEvent, { emoji: string; title: string }> = {
   'grant.expired': { emoji: ':alarm_clock:', title: 'Access expired' },
   'blocked_egress.alert': { emoji: ':rotating_light:', title: 'Blocked egress alert' },
   'reconcile.drift': { emoji: ':warning:', title: 'Configuration drift put back' },
+  'grant.decided': { emoji: ':envelope:', title: 'Decision on your request' },
   'webhook.test': { emoji: ':wave:', title: 'Test notification' },
   'audit.checkpoint': { emoji: ':lock:', title: 'Audit log sealed' },
 };

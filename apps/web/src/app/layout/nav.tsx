@@ -3,10 +3,12 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 
 import { openAlertsOf, summaryQuery } from '../../features/dashboard/api/dashboard.queries.ts';
+import { notificationsQuery } from '../../features/my-access/api/my-access.queries.ts';
 
 type To =
   | '/'
   | '/requests'
+  | '/my-access'
   | '/grants'
   | '/services'
   | '/destinations'
@@ -30,6 +32,7 @@ interface Item {
 const MAIN: Item[] = [
   { to: '/', label: 'Dashboard', permission: 'grants.read' },
   { to: '/requests', label: 'Requests', permission: 'grants.read' },
+  { to: '/my-access', label: 'My access', permission: 'grants.request' },
   { to: '/grants', label: 'Grants', permission: 'grants.read' },
   { to: '/services', label: 'Services', permission: 'services.read' },
   { to: '/destinations', label: 'Destinations', permission: 'destinations.read' },
@@ -70,7 +73,20 @@ function AlertsBadge() {
   );
 }
 
+/** Decisions on my requests I have not seen yet (issue 18). */
+function DecisionsBadge() {
+  const list = useQuery({ ...notificationsQuery(), refetchInterval: 60_000 });
+  const n = list.data?.unseen ?? 0;
+  if (!n) return null;
+  return (
+    <span className="nav-badge" aria-label={`${n} new ${n === 1 ? 'decision' : 'decisions'}`}>
+      {n}
+    </span>
+  );
+}
+
 function badgeFor(item: Item, me: Me): React.ReactNode {
+  if (item.to === '/my-access') return <DecisionsBadge />;
   if (item.to === '/requests' && can(me.role, 'grants.decide')) return <PendingBadge />;
   if (item.to === '/blocked' && can(me.role, 'alerts.read')) return <AlertsBadge />;
   return undefined;

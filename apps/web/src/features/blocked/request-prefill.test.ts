@@ -19,6 +19,8 @@ const group: BlockedEgressGroup = {
   count: 12,
   firstSeen: '2026-11-26T10:00:00.000Z',
   lastSeen: '2026-11-26T11:00:00.000Z',
+  destinationPorts: null,
+  access: null,
 };
 
 describe('request prefill from an inbox row', () => {

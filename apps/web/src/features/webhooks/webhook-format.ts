@@ -13,6 +13,8 @@ export const EVENT_DESCRIPTIONS: Record<NotificationEvent, string> = {
   'grant.expired': 'A grant expired',
   'blocked_egress.alert': 'An alert rule fired on denied egress',
   'reconcile.drift': 'A managed Kubernetes object was changed outside egress-control and put back (drift)',
+  'grant.decided':
+    'A decision on a request (for its requester and team: each approval, rejection, revocation, expiry)',
   'audit.checkpoint': 'The audit log was sealed with a signed checkpoint (keep it outside the database)',
 };
 

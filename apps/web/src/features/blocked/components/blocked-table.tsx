@@ -5,6 +5,7 @@ import { Badge } from '../../../components/ui/badge.tsx';
 import { DataTable, type EmptyProps } from '../../../components/ui/data-table.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
+import { accessView, portNotRegistered } from '../access-state.ts';
 import { requestPrefill } from '../request-prefill.ts';
 
 function ServiceCell({ group: g }: { group: BlockedEgressGroup }) {
@@ -64,6 +65,78 @@ function portText(g: BlockedEgressGroup): string {
   return `${g.port}/${g.protocol}`;
 }
 
+function PortCell({ group: g }: { group: BlockedEgressGroup }) {
+  const mismatch = portNotRegistered(g.destination, g.port, g.destinationPorts);
+  // Short in the row (the host is in the next column); the full sentence on hover and in the form.
+  return (
+    <>
+      <span className="nowrap">{portText(g)}</span>
+      {mismatch && g.destinationPorts ? (
+        <span className="small block text-warn" title={mismatch}>
+          not registered: {g.destinationPorts.join(', ')} {g.destinationPorts.length === 1 ? 'is' : 'are'}
+        </span>
+      ) : null}
+    </>
+  );
+}
+
+/** Where access stands (issue 18): nothing asked, pending with its approvals, active, or rejected. */
+function AccessCell({ group: g }: { group: BlockedEgressGroup }) {
+  const view = accessView(g);
+  const a = g.access;
+  if (!view.label || !a) return null;
+  return (
+    <>
+      <Link
+        to="/grants/$grantId"
+        params={{ grantId: a.grantId }}
+        aria-label={`${view.label}: open the grant`}
+      >
+        <Badge tone={view.tone}>{view.label}</Badge>
+      </Link>
+      {view.detail ? <span className="small block muted">{view.detail}</span> : null}
+    </>
+  );
+}
+
+function RowAction({ group: g }: { group: BlockedEgressGroup }) {
+  const view = accessView(g);
+  const target = `${g.service ?? 'a service'} to ${g.destination}:${portText(g)}`;
+  if (view.action === 'view-request' && g.access)
+    return (
+      <Link
+        to="/grants/$grantId"
+        params={{ grantId: g.access.grantId }}
+        className="btn btn-small"
+        aria-label={`View the pending request for ${target}`}
+      >
+        View request
+      </Link>
+    );
+  if (view.action === 'explain')
+    return (
+      <Link
+        to="/reach"
+        search={{ service: g.service ?? undefined, host: g.destination, port: g.port }}
+        className="btn btn-small"
+        aria-label={`Explain why ${target} is still denied`}
+      >
+        Why denied?
+      </Link>
+    );
+  const again = view.action === 'request-again';
+  return (
+    <Link
+      to="/requests/new"
+      search={requestPrefill(g)}
+      className="btn btn-small"
+      aria-label={`${again ? 'Request again' : 'Request access'} for ${target}`}
+    >
+      {again ? 'Request again' : 'Request access'}
+    </Link>
+  );
+}
+
 export function BlockedTable({
   groups,
   empty,
@@ -102,7 +175,10 @@ export function BlockedTable({
           <td className="col-target">
             <DestinationCell group={g} />
           </td>
-          <td className="nowrap">{portText(g)}</td>
+          <td>
+            <PortCell group={g} />
+          </td>
+
           <td className="num">{g.count}</td>
           <td className="nowrap">
             <RelativeTime iso={g.lastSeen} />
@@ -121,15 +197,12 @@ export function BlockedTable({
             )}
           </td>
           <td className="col-actions">
+            {/* Where access stands, then the one action that fits it (one column: fits 1024 px). */}
+            <AccessCell group={g} />
             {canRequest ? (
-              <Link
-                to="/requests/new"
-                search={requestPrefill(g)}
-                className="btn btn-small"
-                aria-label={`Request access for ${g.service ?? 'a service'} to ${g.destination}:${portText(g)}`}
-              >
-                Request access
-              </Link>
+              <span className="block">
+                <RowAction group={g} />
+              </span>
             ) : null}
           </td>
         </tr>

@@ -12,6 +12,7 @@ import { useMe } from '../../auth/api/auth.queries.ts';
 import { grantDetailQuery, grantReviewQuery, type InboxFilter } from '../api/grants.queries.ts';
 import { GrantActions } from './grant-actions.tsx';
 import { ApprovalsSummary, GrantStateBadge, PortWideMark } from './grant-bits.tsx';
+import { GrantLifetime, ProposalFacts } from './grant-lifetime.tsx';
 import { GrantTimeline } from './grant-timeline.tsx';
 import { LastUsed, UsageFigures } from './grant-usage.tsx';
 import { mayApprove, ReviewDecision } from './review-decision.tsx';
@@ -65,6 +66,10 @@ function DecisionSoFar({ grant: g }: { grant: Grant }) {
             </dd>
           </>
         ) : null}
+        <dt>Expires</dt>
+        <dd>
+          <GrantLifetime grant={g} />
+        </dd>
         {g.state === 'active' || g.lastUsedAt ? (
           <>
             <dt>Last used</dt>
@@ -78,6 +83,7 @@ function DecisionSoFar({ grant: g }: { grant: Grant }) {
           </>
         ) : null}
       </dl>
+      <ProposalFacts grant={g} />
     </section>
   );
 }

@@ -1,7 +1,6 @@
 // Pieces of the request form that depend on the chosen destination.
 import { can, type Destination } from '@egress/shared';
 import { Link } from '@tanstack/react-router';
-import type { UseFormRegisterReturn } from 'react-hook-form';
 
 import { Field } from '../../../components/ui/field.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
@@ -52,29 +51,49 @@ export function DestinationNotice({
   );
 }
 
-/** A free port for port-wide requests; otherwise only the destination's own ports. */
+/**
+ * A free port for port-wide requests and proposals; otherwise only the destination's own ports, with
+ * nothing selected until the user chooses (never a port they did not pick).
+ */
 export function PortField({
-  portWide,
+  free,
   chosen,
   error,
-  register,
+  value,
+  onChange,
+  inputRef,
 }: {
-  portWide: boolean;
+  free: boolean;
   chosen: Destination | undefined;
   error: string | undefined;
-  register: UseFormRegisterReturn<'port'>;
+  value: number | undefined;
+  onChange: (port: number | undefined) => void;
+  /** The form's ref, so a refused port gets the focus. */
+  inputRef: React.Ref<HTMLInputElement & HTMLSelectElement>;
 }) {
-  if (portWide) {
+  const toPort = (v: string) => (v === '' ? undefined : Number(v));
+  if (free) {
     return (
       <Field label="Port" error={error} hint="1–65535">
-        <input type="number" inputMode="numeric" {...register} />
+        <input
+          ref={inputRef}
+          type="number"
+          inputMode="numeric"
+          value={value === undefined || Number.isNaN(value) ? '' : value}
+          onChange={(e) => onChange(toPort(e.target.value))}
+        />
       </Field>
     );
   }
   return (
     <Field label="Port" error={error} hint={chosen ? undefined : 'Choose a destination first.'}>
-      <select disabled={!chosen} {...register}>
-        {chosen ? null : <option value="">—</option>}
+      <select
+        ref={inputRef}
+        disabled={!chosen}
+        value={value === undefined || Number.isNaN(value) ? '' : String(value)}
+        onChange={(e) => onChange(toPort(e.target.value))}
+      >
+        <option value="">{chosen ? 'Choose a port' : '—'}</option>
         {chosen?.ports.map((p) => (
           <option key={`${p.port}/${p.protocol}`} value={p.port}>
             {p.port} ({p.protocol})
@@ -82,5 +101,15 @@ export function PortField({
         ))}
       </select>
     </Field>
+  );
+}
+
+/** The link's port is not one the destination lists: say so, and leave the choice to the user. */
+export function PortMismatchNotice({ message }: { message: string }) {
+  return (
+    <div className="callout callout-warn" role="note">
+      <strong>{message}.</strong> Choose one of its ports if that is what the service uses, or ask an approver
+      to add the port to the destination.
+    </div>
   );
 }

@@ -2,12 +2,12 @@ import { CreateGrantBodySchema, type Destination, type Grant } from '@egress/sha
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Controller, useForm, useWatch } from 'react-hook-form';
+import { Controller, useForm, type UseFormReturn, useWatch } from 'react-hook-form';
 import type { z } from 'zod';
 
-import { ExpiryField } from '../../../components/ui/expiry-field.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { SuggestInput } from '../../../components/ui/search-picker.tsx';
+import { portNotRegistered } from '../../../lib/ports.ts';
 import { sendForm } from '../../../lib/submit-form.ts';
 import {
   destinationByHostQuery,
@@ -16,18 +16,35 @@ import {
 } from '../../destinations/api/destinations.queries.ts';
 import { searchServiceOptions, serviceKeys } from '../../services/api/services.queries.ts';
 import { useRequestGrant } from '../api/grants.mutations.ts';
-import { DestinationNotice, PortField, UnregisteredNotice } from './request-access-fields.tsx';
-import { preferredPort, type RequestInitial, requestStart } from './request-prefill.ts';
+import { DurationField } from '../components/duration-field.tsx';
+import { ProposalFields } from './proposal-fields.tsx';
+import {
+  DestinationNotice,
+  PortField,
+  PortMismatchNotice,
+  UnregisteredNotice,
+} from './request-access-fields.tsx';
+import { isIpAddress, preferredPort, type RequestInitial, requestStart } from './request-prefill.ts';
 
 type Input = z.input<typeof CreateGrantBodySchema>;
 type Output = z.output<typeof CreateGrantBodySchema>;
-const FIELDS = ['service', 'destination', 'port', 'justification', 'expiresAt'] as const;
+const FIELDS = [
+  'service',
+  'destination',
+  'port',
+  'justification',
+  'expiresAt',
+  'durationSeconds',
+  'proposedDestination',
+  'proposedDestination.ports',
+  'proposedDestination.sensitivity',
+  'proposedDestination.description',
+] as const;
 export const ANY_HOST = '*';
 /** What the destination field shows for a port-wide request (a host name never has a space). */
 export const ANY_HOST_TEXT = 'any host (port-wide)';
 const ANY_HOST_OPTION = { value: ANY_HOST_TEXT, label: 'needs two approvals' };
 
-const toPort = (v: unknown) => (v === '' || v === undefined || v === null ? undefined : Number(v));
 /** The destination field's text as the form's value: a host, null for port-wide, '' for none. */
 function toDestination(text: string | undefined): string | null {
   if (text === undefined) return '';
@@ -42,29 +59,61 @@ interface Props {
   onDone: (grant: Grant) => void;
 }
 
+type Form = UseFormReturn<Input, unknown, Output>;
+
+/**
+ * The chosen destination, looked up by host (the form never loads them all), and what follows from it:
+ * port-wide, a proposal (a host name nobody registered; an IP address cannot be proposed), the port.
+ */
+function useDestinationChoice(form: Form, wantedPort: number | undefined) {
+  const destinationValue = useWatch({ control: form.control, name: 'destination' });
+  const host = typeof destinationValue === 'string' ? destinationValue : '';
+  const lookup = useQuery({ ...destinationByHostQuery(host), enabled: host !== '' });
+  const unregistered = host !== '' && lookup.data === null;
+  const chosen = host !== '' ? (lookup.data ?? undefined) : undefined;
+  const proposing = unregistered && !isIpAddress(host);
+  // A destination's ports are the only valid ones: the linked one when it has it, else none (the user
+  // chooses; never a port they did not pick). A proposal or port-wide request keeps the linked port.
+  useEffect(() => {
+    if (chosen) form.setValue('port', preferredPort(chosen, wantedPort) as number);
+    else if (wantedPort !== undefined) form.setValue('port', wantedPort);
+  }, [chosen, form, wantedPort]);
+  const ports = chosen ? chosen.ports.map((p) => p.port) : null;
+  return {
+    portWide: destinationValue === null,
+    host,
+    chosen,
+    proposing,
+    unknownHost: unregistered && !proposing ? `"${host}" is not a registered destination` : undefined,
+    mismatch: chosen && wantedPort !== undefined ? portNotRegistered(chosen.host, wantedPort, ports) : null,
+  };
+}
+
 export function RequestAccessForm({ initial, linked, onDone }: Props) {
   const mutation = useRequestGrant();
   // Read once: the link's values are where the form starts, not something it keeps following.
   const [start] = useState(() => requestStart(initial, linked ? [linked] : []));
   const form = useForm<Input, unknown, Output>({
     resolver: zodResolver(CreateGrantBodySchema),
-    defaultValues: { service: start.service, destination: start.destination, justification: '' },
+    defaultValues: {
+      service: start.service,
+      destination: start.destination,
+      justification: initial.justification ?? '',
+      durationSeconds: initial.durationSeconds,
+    },
   });
   const { errors, isSubmitting } = form.formState;
-  const destinationValue = useWatch({ control: form.control, name: 'destination' });
-  const portWide = destinationValue === null;
-  const host = typeof destinationValue === 'string' ? destinationValue : '';
-  // The chosen destination's ports and sensitivity, looked up by host (the form never loads them all).
-  const lookup = useQuery({ ...destinationByHostQuery(host), enabled: host !== '' });
-  const chosen = host !== '' ? (lookup.data ?? undefined) : undefined;
-  const unknownHost =
-    host !== '' && lookup.data === null ? `"${host}" is not a registered destination` : undefined;
-
-  // A destination's ports are the only valid ones: pick the linked one, else its first, on each change.
-  const wantedPort = initial.port;
-  useEffect(() => {
-    if (chosen) form.setValue('port', preferredPort(chosen, wantedPort) ?? Number.NaN);
-  }, [chosen, form, wantedPort]);
+  // Registered during this render, before the justification below: a Controller registers only when it
+  // renders (after this function), and a refused submit focuses the first field registered with an error.
+  form.register('port');
+  const { portWide, host, chosen, proposing, unknownHost, mismatch } = useDestinationChoice(
+    form,
+    initial.port,
+  );
+  const lifetime = {
+    durationSeconds: useWatch({ control: form.control, name: 'durationSeconds' }),
+    expiresAt: useWatch({ control: form.control, name: 'expiresAt' }),
+  };
 
   const submit = form.handleSubmit((body) =>
     sendForm(() => mutation.mutateAsync(body), onDone, {
@@ -120,15 +169,33 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
           </Field>
         )}
       />
-      {start.unregistered && !destinationValue ? (
+      {start.unregistered && host === '' && !portWide ? (
         <UnregisteredNotice host={start.unregistered} port={initial.port} />
       ) : null}
       <DestinationNotice portWide={portWide} chosen={chosen} />
-      <PortField
-        portWide={portWide}
-        chosen={chosen}
-        error={errors.port?.message}
-        register={form.register('port', { setValueAs: toPort })}
+      {mismatch ? <PortMismatchNotice message={mismatch} /> : null}
+      {proposing ? (
+        <ProposalFields
+          key={host}
+          host={host}
+          control={form.control}
+          errors={errors.proposedDestination}
+          port={initial.port}
+        />
+      ) : null}
+      <Controller
+        control={form.control}
+        name="port"
+        render={({ field }) => (
+          <PortField
+            free={portWide || proposing}
+            chosen={chosen}
+            error={errors.port?.message}
+            value={field.value}
+            onChange={field.onChange}
+            inputRef={field.ref}
+          />
+        )}
       />
       <Field
         label="Justification"
@@ -137,12 +204,13 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
       >
         <textarea rows={3} {...form.register('justification')} />
       </Field>
-      <Controller
-        control={form.control}
-        name="expiresAt"
-        render={({ field, fieldState }) => (
-          <ExpiryField value={field.value} onChange={field.onChange} error={fieldState.error?.message} />
-        )}
+      <DurationField
+        value={lifetime}
+        onChange={(l) => {
+          form.setValue('durationSeconds', l.durationSeconds);
+          form.setValue('expiresAt', l.expiresAt);
+        }}
+        error={errors.durationSeconds?.message ?? errors.expiresAt?.message}
       />
       <div className="actions">
         <button type="submit" className="btn btn-primary" disabled={isSubmitting}>

@@ -1,7 +1,7 @@
 import type { Destination } from '@egress/shared';
 import { describe, expect, it } from 'vitest';
 
-import { isIpAddress, preferredPort, requestStart } from './request-prefill.ts';
+import { isIpAddress, parsePortList, preferredPort, requestStart } from './request-prefill.ts';
 
 function destination(host: string, ports: number[]): Destination {
   return { host, ports: ports.map((port) => ({ port, protocol: 'TCP' })) } as Destination;
@@ -18,19 +18,32 @@ describe('request form prefill', () => {
     });
   });
 
-  it('keeps an unregistered destination aside instead of selecting it', () => {
+  it('keeps an unregistered host name (to propose it) and an IP address aside', () => {
     expect(requestStart({ destination: 'api.example.org', port: 8443 }, [github])).toEqual({
       service: '',
+      destination: 'api.example.org',
+      unregistered: undefined,
+    });
+    expect(requestStart({ destination: '10.0.0.7' }, [github])).toEqual({
+      service: '',
       destination: '',
-      unregistered: 'api.example.org',
+      unregistered: '10.0.0.7',
     });
     expect(requestStart({}, [github]).unregistered).toBeUndefined();
   });
 
-  it('picks the linked port when the destination has it, else its first', () => {
+  it('picks the linked port only when the destination has it, never another', () => {
     expect(preferredPort(github, 443)).toBe(443);
-    expect(preferredPort(github, 8443)).toBe(22);
-    expect(preferredPort(github, undefined)).toBe(22);
+    expect(preferredPort(github, 8443)).toBeUndefined();
+    expect(preferredPort(github, undefined)).toBeUndefined();
+  });
+
+  it('reads a proposed port list', () => {
+    expect(parsePortList('465, 587')).toEqual([
+      { port: 465, protocol: 'TCP' },
+      { port: 587, protocol: 'TCP' },
+    ]);
+    expect(parsePortList('465 x')).toBeNull();
   });
 
   it('tells IP literals from host names', () => {

@@ -59,6 +59,13 @@ function grant(s: Service, d: Destination | null, port: number, state: Grant['st
     decidedBy: null,
     reason: null,
     source: null,
+    serviceTeam: null,
+    requestedByName: 'A',
+    activatedAt: null,
+    durationSeconds: null,
+    renewsGrantId: null,
+    pendingRenewalId: null,
+    proposedDestination: null,
   };
 }
 
