@@ -101,6 +101,10 @@ export function createBulkRequest(deps: { db: Db; repo: GrantsRepository; audit:
               requestedById: actor.userId,
               requestedAt: now,
               expiresAt,
+              durationSeconds: null,
+              renewsGrantId: null,
+              proposedHost: null,
+              proposedDestination: null,
             },
             tx,
           );

@@ -48,6 +48,11 @@ export function createUnusedGrantPolicy(deps: {
         requestedById: before.requestedById,
         requestedAt: now,
         expiresAt: null,
+        // The same lifetime as before, counted from the re-approval (issue 18: expiry from activation).
+        durationSeconds: before.durationSeconds,
+        renewsGrantId: null,
+        proposedHost: null,
+        proposedDestination: null,
       },
       tx,
     );
