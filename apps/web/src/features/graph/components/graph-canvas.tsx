@@ -1,6 +1,7 @@
 import { useNavigate } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 
+import { LOCK_PATH } from '../../../components/ui/badge.tsx';
 import {
   ANY_HOST_ID,
   type Edge,
@@ -39,7 +40,9 @@ function cut(text: string, max = 32): string {
 
 function portsLabel(e: Edge): string {
   const ports = e.ports.length > 3 ? `${e.ports.slice(0, 3).join(', ')}…` : e.ports.join(', ');
-  return e.grants > e.ports.length ? `${ports} (${e.grants})` : ports;
+  const label = e.grants > e.ports.length ? `${ports} (${e.grants})` : ports;
+  // Sensitive edges say so in words as well as by colour and dash pattern.
+  return e.sensitive ? `${label} · sensitive` : label;
 }
 
 interface Props {
@@ -148,8 +151,14 @@ export function GraphCanvas({ layout, onToggle }: Props) {
             onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), openRight(n))}
           >
             <rect width={NODE_W} height={ROW - 4} rx={4} />
-            <text x={8} y={ROW / 2 + 2}>
-              {n.sensitive ? '🔒 ' : ''}
+            {n.sensitive ? (
+              <path
+                className="node-lock"
+                d={LOCK_PATH}
+                transform={`translate(7, ${(ROW - 4 - 12) / 2}) scale(0.75)`}
+              />
+            ) : null}
+            <text x={n.sensitive ? 24 : 8} y={ROW / 2 + 2}>
               {cut(n.label)}
             </text>
             <title>{n.label}</title>
