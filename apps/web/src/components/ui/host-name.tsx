@@ -1,19 +1,20 @@
+import { Fragment } from 'react';
+
 /**
- * A DNS name that wraps only between its labels, after a dot ("api.eu-central-1.\nexample.com"), never
- * inside one: each label is kept whole and a line may break after each dot. The text copies as typed.
+ * A DNS name that wraps only where a person would break it: after a dot ("api.eu-central-1.\nexample.com"),
+ * or after a hyphen inside a long label, never in the middle of a word (no break-anywhere). A label
+ * with neither stays whole. The text copies as typed.
  */
 export function HostName({ host }: { host: string }) {
   const labels = host.split('.');
   return (
     <span className="host">
       {labels.map((label, i) => (
-        <span key={i}>
-          <span className="host-label">
-            {label}
-            {i < labels.length - 1 ? '.' : ''}
-          </span>
-          {i < labels.length - 1 ? <wbr /> : null}
-        </span>
+        <Fragment key={i}>
+          {i > 0 ? '.' : ''}
+          {i > 0 ? <wbr /> : null}
+          {label}
+        </Fragment>
       ))}
     </span>
   );
