@@ -77,6 +77,13 @@ export function GraphCanvas({ layout, onToggle }: Props) {
       role="group"
       aria-label="Access graph: services on the left, destinations on the right"
     >
+      {/* Long names are clipped at the node's edge, not cut with "…": the text on screen stays the start
+          of the node's accessible name (WCAG 2.5.3), and the full name is in its tooltip. */}
+      <defs>
+        <clipPath id="graph-node-clip">
+          <rect x={0} y={0} width={NODE_W - 6} height={ROW} />
+        </clipPath>
+      </defs>
       <g className="edges" aria-hidden="true">
         {layout.edges.map((e) => {
           const y1 = leftY.get(e.from) ?? 0;
@@ -125,10 +132,14 @@ export function GraphCanvas({ layout, onToggle }: Props) {
             onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), openLeft(n))}
           >
             <rect width={NODE_W} height={ROW - 4} rx={4} />
-            <text x={n.kind === 'namespace' ? 8 : 18} y={ROW / 2 + 2}>
+            <text
+              x={n.kind === 'namespace' ? 8 : 18}
+              y={ROW / 2 + 2}
+              clipPath={n.kind === 'namespace' ? undefined : 'url(#graph-node-clip)'}
+            >
               {n.kind === 'namespace'
                 ? `${n.collapsed ? '▸' : '▾'} ${cut(n.label, 24)} (${n.serviceCount ?? 0})`
-                : cut(n.label)}
+                : n.label}
             </text>
             <title>{n.label}</title>
           </g>
@@ -158,8 +169,8 @@ export function GraphCanvas({ layout, onToggle }: Props) {
                 transform={`translate(7, ${(ROW - 4 - 12) / 2}) scale(0.75)`}
               />
             ) : null}
-            <text x={n.sensitive ? 24 : 8} y={ROW / 2 + 2}>
-              {cut(n.label)}
+            <text x={n.sensitive ? 24 : 8} y={ROW / 2 + 2} clipPath="url(#graph-node-clip)">
+              {n.label}
             </text>
             <title>{n.label}</title>
           </g>
