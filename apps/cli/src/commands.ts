@@ -174,18 +174,84 @@ export async function request(
   return EXIT.ok;
 }
 
-export async function status(opts: { service?: string }, client: ApiClient, io: Io): Promise<number> {
-  const states = ['pending', 'active'] as const;
-  let pending = 0;
-  for (const state of states) {
-    const page = await client.listGrants({ query: { state, limit: 500, service: opts.service } });
-    if (state === 'pending') pending = page.items.length;
-    for (const g of page.items)
+/** One grant in `status --json`: stable field names and order (docs/egressctl.md documents them). */
+export interface StatusGrant {
+  id: string;
+  state: 'pending' | 'active';
+  service: string;
+  namespace: string;
+  /** null for a port-wide grant. */
+  destination: string | null;
+  port: number;
+  approvals: number;
+  requiredApprovals: number;
+  approvedBy: string[];
+  requestedBy: string;
+  requestedAt: string;
+  expiresAt: string | null;
+}
+
+/** `status --json`: version 1 of the document; a field is only ever added, never renamed or dropped. */
+export interface StatusDocument {
+  version: 1;
+  service: string | null;
+  pending: number;
+  active: number;
+  grants: StatusGrant[];
+}
+
+function statusGrant(g: Grant): StatusGrant {
+  return {
+    id: g.id,
+    state: g.state === 'pending' ? 'pending' : 'active',
+    service: g.service,
+    namespace: g.serviceNamespace,
+    destination: g.destination,
+    port: g.port,
+    approvals: g.approvals.length,
+    requiredApprovals: g.requiredApprovals,
+    approvedBy: g.approvals.map((a) => a.approver),
+    requestedBy: g.requestedBy,
+    requestedAt: g.requestedAt,
+    expiresAt: g.expiresAt,
+  };
+}
+
+/** Every grant in a state, page after page (a status that stops at the first page would miss some). */
+async function allGrants(client: ApiClient, state: 'pending' | 'active', service?: string): Promise<Grant[]> {
+  const grants: Grant[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.listGrants({ query: { state, order: 'asc', limit: 500, service, cursor } });
+    grants.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return grants;
+}
+
+export async function status(
+  opts: { service?: string; json?: boolean },
+  client: ApiClient,
+  io: Io,
+): Promise<number> {
+  const pending = await allGrants(client, 'pending', opts.service);
+  const active = await allGrants(client, 'active', opts.service);
+  if (opts.json) {
+    const doc: StatusDocument = {
+      version: 1,
+      service: opts.service ?? null,
+      pending: pending.length,
+      active: active.length,
+      grants: [...pending, ...active].map(statusGrant),
+    };
+    io.out(JSON.stringify(doc, null, 2));
+  } else {
+    for (const g of [...pending, ...active])
       io.out(
         `${g.state.padEnd(8)} ${g.service} -> ${g.destination ?? '*'}:${g.port}  ${g.approvals.length}/${g.requiredApprovals} approvals  ${g.id}`,
       );
   }
-  return pending > 0 ? EXIT.pending : EXIT.ok;
+  return pending.length > 0 ? EXIT.pending : EXIT.ok;
 }
 
 export function ruleText(rule: Rule): string {

@@ -6,8 +6,12 @@ import { type ApiClient, createClient } from './client.ts';
 import { type Io, render, request, rulesSync, sourceFrom, status } from './commands.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 import { explain } from './explain.ts';
+import { commandHelp, type CommandName, isCommandName, VERSION } from './help.ts';
 
 export const HELP = `egressctl — Egress Control from the command line
+
+  egressctl <command> --help   a command's flags and an example
+  egressctl --version          print the version
 
   egressctl render [--offline export.json] [--out DIR]
       Print the desired Kubernetes objects as YAML (from the API, or offline from a JSON export of the
@@ -19,7 +23,8 @@ export const HELP = `egressctl — Egress Control from the command line
       (exit 2, nothing filed) unless --allow-port-wide. The requests name the repository and commit
       (--repository/--commit, else GITHUB_REPOSITORY/GITHUB_SHA or CI_PROJECT_PATH/CI_COMMIT_SHA).
   egressctl request --service NAME (--destination HOST | --port-wide) --port N --justification TEXT [--expires RFC3339]
-  egressctl status [--service NAME]
+  egressctl status [--service NAME] [--json]
+      Pending and active grants; --json prints one JSON document (docs/egressctl.md).
   egressctl explain SERVICE HOST:PORT [--protocol TCP|UDP]
       Whether the service can reach HOST:PORT now, each check on the way and what would change it.
       Exit 0 allowed, 1 denied, 2 open (its namespace is not enforced); 4 token, 7 could not answer.
@@ -51,7 +56,9 @@ const OPTIONS = {
   csv: { type: 'string' },
   'public-key': { type: 'string' },
   protocol: { type: 'string' },
+  json: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
+  version: { type: 'boolean', short: 'V', default: false },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -83,7 +90,8 @@ type Handler = (v: Values, env: NodeJS.ProcessEnv, io: Io, args: string[]) => Pr
 const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
   (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
 
-const COMMANDS: Record<string, Handler> = {
+// Keyed like COMMAND_HELP: a command without its help (help.ts) does not typecheck.
+const COMMANDS: Record<CommandName, Handler> = {
   render: (v, env, io) =>
     render({ ...optional('offline', v.offline), ...optional('out', v.out) }, () => clientFrom(env), io),
   'rules sync': (v, env, io) =>
@@ -110,7 +118,7 @@ const COMMANDS: Record<string, Handler> = {
     };
     return request({ ...opts, ...optional('expiresAt', v.expires) }, clientFrom(env), io);
   },
-  status: (v, env, io) => status(optional('service', v.service), clientFrom(env), io),
+  status: (v, env, io) => status({ ...optional('service', v.service), json: v.json }, clientFrom(env), io),
   explain: (v, env, io, args) =>
     explain({ args: args.slice(1), ...optional('protocol', v.protocol) }, () => clientFrom(env), io),
   'audit verify': (v, _env, io) =>
@@ -124,12 +132,36 @@ const COMMANDS: Record<string, Handler> = {
     ),
 };
 
-function dispatch(positionals: string[], v: Values, env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+/** "status" or "rules sync": the command the positionals name, if any. */
+function commandOf(positionals: string[]): CommandName | undefined {
   const [command = '', sub] = positionals;
-  const handler = COMMANDS[command] ?? (sub ? COMMANDS[`${command} ${sub}`] : undefined);
-  if (!handler)
-    throw new CliError(`unknown command ${positionals.join(' ') || '(none)'}\n\n${HELP}`, EXIT.usage);
-  return handler(v, env, io, positionals);
+  if (isCommandName(command)) return command;
+  const two = `${command} ${sub ?? ''}`;
+  return isCommandName(two) ? two : undefined;
+}
+
+function unknown(positionals: string[]): CliError {
+  return new CliError(`unknown command ${positionals.join(' ') || '(none)'}\n\n${HELP}`, EXIT.usage);
+}
+
+function dispatch(positionals: string[], v: Values, env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+  const command = commandOf(positionals);
+  if (command === undefined) throw unknown(positionals);
+  if (v.json && command !== 'status') throw new CliError('--json is offered by status only', EXIT.usage);
+  return COMMANDS[command](v, env, io, positionals);
+}
+
+/** `egressctl status --help`, `egressctl help rules sync`: one command's help; else the overview. */
+function printHelp(positionals: string[], io: Io): number {
+  const named = positionals[0] === 'help' ? positionals.slice(1) : positionals;
+  if (named.length === 0) {
+    io.out(HELP);
+    return EXIT.ok;
+  }
+  const command = commandOf(named);
+  if (command === undefined) throw unknown(named);
+  io.out(commandHelp(command));
+  return EXIT.ok;
 }
 
 export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
@@ -140,9 +172,14 @@ export async function run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promi
       allowPositionals: true,
       strict: true,
     });
-    if (values.help || positionals.length === 0) {
+    if (values.version) {
+      io.out(`egressctl ${VERSION}`);
+      return EXIT.ok;
+    }
+    if (values.help || positionals[0] === 'help') return printHelp(positionals, io);
+    if (positionals.length === 0) {
       io.out(HELP);
-      return values.help ? EXIT.ok : EXIT.usage;
+      return EXIT.usage;
     }
     return await dispatch(positionals, values, env, io);
   } catch (error) {

@@ -182,7 +182,7 @@ test('denied flows → alert on the dashboard → inbox → prefilled request �
   const edit = approver.getByRole('form', { name: `Edit alert rule ${ruleName}` });
   await edit.getByLabel('Threshold').fill('0');
   await edit.getByRole('button', { name: 'Save rule' }).click();
-  await expect(edit.getByText('must be between 1 and 1000000')).toBeVisible();
+  await expect(edit.getByText('Enter a whole number from 1 to 1000000.')).toBeVisible();
   await edit.getByLabel('Threshold').fill('50');
   await edit.getByLabel(/^Enabled/).uncheck();
   await edit.getByRole('button', { name: 'Save rule' }).click();

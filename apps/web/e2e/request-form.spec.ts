@@ -26,9 +26,9 @@ test('shows field errors for a bad port and an empty justification', async ({ pa
   await form.getByRole('button', { name: 'Send request' }).click();
 
   await expect(form.getByLabel('Port')).toHaveAttribute('aria-invalid', 'true');
-  await expect(form.getByText('must be between 1 and 65535')).toBeVisible();
+  await expect(form.getByText('Enter a port from 1 to 65535.')).toBeVisible();
   await expect(form.getByLabel('Justification')).toHaveAttribute('aria-invalid', 'true');
-  await expect(form.getByText('must be at least 10 characters')).toBeVisible();
+  await expect(form.getByText(/^Tell the approvers why the service needs this/)).toBeVisible();
   await expect(form.getByLabel('Port')).toBeFocused();
   await snap(page, '12-request-form-errors');
 });

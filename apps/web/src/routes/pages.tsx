@@ -151,7 +151,7 @@ export const destinationRoute = createRoute({
 export const graphRoute = createRoute({
   getParentRoute: parent,
   path: 'graph',
-  validateSearch: z.object({ namespace: searchText, destination: searchText }),
+  validateSearch: z.object({ namespace: searchText, destination: searchText, view: searchEnum(['table']) }),
   component: lazyRouteComponent(() => import('../features/graph/components/graph-page.tsx'), 'GraphPage'),
 });
 

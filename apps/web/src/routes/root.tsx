@@ -1,7 +1,9 @@
 import type { QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, Link, Outlet } from '@tanstack/react-router';
+import { createRootRouteWithContext, Link, Outlet, useRouterState } from '@tanstack/react-router';
+import { useEffect } from 'react';
 
 import { Toaster } from '../components/ui/toast.tsx';
+import { APP_NAME, documentTitle } from './titles.ts';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -19,9 +21,20 @@ function NotFound() {
   );
 }
 
+/** The tab names the page the person is on (the deepest matched route; "Egress Control" when none). */
+function DocumentTitle() {
+  const id = useRouterState({ select: (s) => s.matches.at(-1)?.routeId });
+  useEffect(() => {
+    // Only the root matched: no page lives at this address.
+    document.title = id === '__root__' ? `Page not found · ${APP_NAME}` : documentTitle(id);
+  }, [id]);
+  return null;
+}
+
 export const rootRoute = createRootRouteWithContext<RouterContext>()({
   component: () => (
     <>
+      <DocumentTitle />
       <Outlet />
       <Toaster />
     </>

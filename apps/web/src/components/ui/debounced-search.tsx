@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react';
 
-/** A text filter that reports at most every 300 ms, so typing does not flood the URL and the API. */
+/** How long typing rests before a filter applies: quick enough to feel live, slow enough not to flood. */
+export const FILTER_DELAY_MS = 250;
+
+/** A text filter that reports at most every 250 ms, so typing does not flood the URL and the API. */
 export function DebouncedSearch({
   label,
   value,
@@ -16,7 +19,7 @@ export function DebouncedSearch({
   useEffect(() => setText(value ?? ''), [value]);
   useEffect(() => {
     if (text === (value ?? '')) return;
-    const timer = window.setTimeout(() => onChange(text.trim() || undefined), 300);
+    const timer = window.setTimeout(() => onChange(text.trim() || undefined), FILTER_DELAY_MS);
     return () => window.clearTimeout(timer);
   }, [text, value, onChange]);
   return (

@@ -1,4 +1,5 @@
 import { isApiError } from '../../lib/api-client.ts';
+import { fieldWords, plainFieldError } from '../../lib/plain-errors.ts';
 
 /** A failed load, in place of the content: the server's message and the request id. */
 export function ErrorPanel({ error, what }: { error: unknown; what: string }) {
@@ -33,10 +34,21 @@ function sentence(message: string): string {
 export function RefusedNotice({ error }: { error: Error | null | undefined }) {
   if (!error) return null;
   const unsent = isApiError(error) && error.status === 0;
+  // A validation refusal names fields ("body.reason"): each in words, its problem in plain language.
+  const fields = isApiError(error) && error.status === 400 ? error.details : [];
   return (
     <div className="form-error" role="alert">
       <strong>{unsent ? 'Not sent. ' : 'Nothing was changed. '}</strong>
-      {sentence(error.message)}
+      {fields.length > 0
+        ? fields.map((d) => {
+            const label = fieldWords(d.field);
+            return (
+              <span key={d.field} className="block">
+                {label}: {plainFieldError(label, d.message)}
+              </span>
+            );
+          })
+        : sentence(error.message)}
       {isApiError(error) && error.requestId ? (
         <span className="muted small block">Request id: {error.requestId}</span>
       ) : null}

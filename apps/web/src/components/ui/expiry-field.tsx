@@ -1,6 +1,7 @@
 import { useState } from 'react';
 
 import { utc } from '../../lib/format.ts';
+import { plainFieldError } from '../../lib/plain-errors.ts';
 
 const PRESETS = [
   { value: '1', label: '1 day' },
@@ -21,7 +22,8 @@ interface Props {
 }
 
 /** Expiry with presets; a picked date means the end of that day, UTC. */
-export function ExpiryField({ value, onChange, error, now = Date.now }: Props) {
+export function ExpiryField({ value, onChange, error: raw, now = Date.now }: Props) {
+  const error = plainFieldError('Expiry', raw);
   const [preset, setPreset] = useState<Preset>('none');
   const [date, setDate] = useState('');
   const choose = (p: Preset) => {

@@ -7,6 +7,7 @@ import { Badge } from '../../../components/ui/badge.tsx';
 import { DataTable } from '../../../components/ui/data-table.tsx';
 import { DebouncedSearch } from '../../../components/ui/debounced-search.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
+import { HostName } from '../../../components/ui/host-name.tsx';
 import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
 import { firstPage } from '../../../lib/pagination.ts';
@@ -100,7 +101,7 @@ export function DestinationsPage() {
               <tr key={d.id}>
                 <td>
                   <Link to="/destinations/$destinationId" params={{ destinationId: d.id }}>
-                    {d.host}
+                    <HostName host={d.host} />
                   </Link>
                 </td>
                 <td>

@@ -1,6 +1,6 @@
 import { useFieldArray, type UseFormReturn } from 'react-hook-form';
 
-import { Field } from '../../../components/ui/field.tsx';
+import { Field, FieldError } from '../../../components/ui/field.tsx';
 import { firstError } from '../../../lib/first-error.ts';
 import type { Input, Output } from './create-destination-form.tsx';
 
@@ -41,7 +41,7 @@ export function PortsFieldset({ form }: { form: Form }) {
           ) : null}
         </div>
       ))}
-      {listError ? <div className="field-error">{listError}</div> : null}
+      <FieldError label="Ports" error={listError} />
       <div>
         <button
           type="button"
@@ -75,7 +75,7 @@ export function GatewayFields({ form }: { form: Form }) {
           />
         </Field>
       </div>
-      {rootError ? <div className="field-error">{rootError}</div> : null}
+      <FieldError label="Gateway" error={rootError} />
     </details>
   );
 }

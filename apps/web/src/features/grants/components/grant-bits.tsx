@@ -3,6 +3,7 @@ import type { Grant, GrantState } from '@egress/shared';
 import { Link } from '@tanstack/react-router';
 
 import { Badge, LockIcon, type Tone } from '../../../components/ui/badge.tsx';
+import { HostName } from '../../../components/ui/host-name.tsx';
 import { utc } from '../../../lib/format.ts';
 
 const TONE: Record<GrantState, Tone> = {
@@ -84,7 +85,13 @@ export function GrantTarget({ grant }: { grant: Grant }) {
     );
   }
   const sensitive = grant.destinationSensitivity === 'sensitive';
-  const label = `${grant.destination}:${grant.port}`;
+  // The host wraps only after a dot; the port stays with its last label.
+  const label = (
+    <>
+      <HostName host={grant.destination} />
+      <span className="nowrap">:{grant.port}</span>
+    </>
+  );
   return (
     <span className="target">
       {grant.destinationId ? (

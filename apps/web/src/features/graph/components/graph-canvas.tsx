@@ -1,6 +1,7 @@
 import { useNavigate } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 
+import { LOCK_PATH } from '../../../components/ui/badge.tsx';
 import {
   ANY_HOST_ID,
   type Edge,
@@ -39,7 +40,9 @@ function cut(text: string, max = 32): string {
 
 function portsLabel(e: Edge): string {
   const ports = e.ports.length > 3 ? `${e.ports.slice(0, 3).join(', ')}…` : e.ports.join(', ');
-  return e.grants > e.ports.length ? `${ports} (${e.grants})` : ports;
+  const label = e.grants > e.ports.length ? `${ports} (${e.grants})` : ports;
+  // Sensitive edges say so in words as well as by colour and dash pattern.
+  return e.sensitive ? `${label} · sensitive` : label;
 }
 
 interface Props {
@@ -74,6 +77,13 @@ export function GraphCanvas({ layout, onToggle }: Props) {
       role="group"
       aria-label="Access graph: services on the left, destinations on the right"
     >
+      {/* Long names are clipped at the node's edge, not cut with "…": the text on screen stays the start
+          of the node's accessible name (WCAG 2.5.3), and the full name is in its tooltip. */}
+      <defs>
+        <clipPath id="graph-node-clip">
+          <rect x={0} y={0} width={NODE_W - 6} height={ROW} />
+        </clipPath>
+      </defs>
       <g className="edges" aria-hidden="true">
         {layout.edges.map((e) => {
           const y1 = leftY.get(e.from) ?? 0;
@@ -122,10 +132,14 @@ export function GraphCanvas({ layout, onToggle }: Props) {
             onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), openLeft(n))}
           >
             <rect width={NODE_W} height={ROW - 4} rx={4} />
-            <text x={n.kind === 'namespace' ? 8 : 18} y={ROW / 2 + 2}>
+            <text
+              x={n.kind === 'namespace' ? 8 : 18}
+              y={ROW / 2 + 2}
+              clipPath={n.kind === 'namespace' ? undefined : 'url(#graph-node-clip)'}
+            >
               {n.kind === 'namespace'
                 ? `${n.collapsed ? '▸' : '▾'} ${cut(n.label, 24)} (${n.serviceCount ?? 0})`
-                : cut(n.label)}
+                : n.label}
             </text>
             <title>{n.label}</title>
           </g>
@@ -148,9 +162,15 @@ export function GraphCanvas({ layout, onToggle }: Props) {
             onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), openRight(n))}
           >
             <rect width={NODE_W} height={ROW - 4} rx={4} />
-            <text x={8} y={ROW / 2 + 2}>
-              {n.sensitive ? '🔒 ' : ''}
-              {cut(n.label)}
+            {n.sensitive ? (
+              <path
+                className="node-lock"
+                d={LOCK_PATH}
+                transform={`translate(7, ${(ROW - 4 - 12) / 2}) scale(0.75)`}
+              />
+            ) : null}
+            <text x={n.sensitive ? 24 : 8} y={ROW / 2 + 2} clipPath="url(#graph-node-clip)">
+              {n.label}
             </text>
             <title>{n.label}</title>
           </g>

@@ -11,22 +11,29 @@ import { allServicesQuery } from '../../services/api/services.queries.ts';
 import { GraphCanvas } from './graph-canvas.tsx';
 import { GraphFilters } from './graph-filters.tsx';
 import { AUTO_COLLAPSE_SERVICES, type GraphLayout, layoutGraph } from './graph-layout.ts';
+import { type AccessRow, accessRows } from './graph-rows.ts';
+import { GraphTable } from './graph-table.tsx';
 
 const route = getRouteApi('/_app/graph');
 
 function GraphBody({
   error,
   layout,
+  rows,
+  asTable,
   filtered,
   onToggle,
 }: {
   error: Error | null;
   layout: GraphLayout | null;
+  rows: AccessRow[] | null;
+  asTable: boolean;
   filtered: boolean;
   onToggle: (ns: string) => void;
 }) {
   if (error) return <ErrorPanel error={error} what="the graph" />;
-  if (!layout) return <BlockSkeleton lines={8} label="Loading the graph" />;
+  if (!layout || !rows) return <BlockSkeleton lines={8} label="Loading the graph" />;
+  if (asTable && rows.length > 0) return <GraphTable rows={rows} />;
   if (layout.edges.length === 0) {
     return (
       <EmptyState title="No active grants to draw." action={<Link to="/requests/new">Request access</Link>}>
@@ -38,6 +45,15 @@ function GraphBody({
     <div className="graph-wrap">
       <GraphCanvas layout={layout} onToggle={onToggle} />
     </div>
+  );
+}
+
+/** A short line drawn the way the canvas draws that kind of edge (colour and dash pattern). */
+function LineSwatch({ kind }: { kind: 'edge' | 'sensitive' | 'wide' }) {
+  return (
+    <svg className={`swatch-line swatch-${kind}`} width="24" height="8" viewBox="0 0 24 8">
+      <line x1="0" y1="4" x2="24" y2="4" />
+    </svg>
   );
 }
 
@@ -60,6 +76,16 @@ export function GraphPage() {
       toggled,
     });
   }, [services.data, destinations.data, grants.data, search.namespace, search.destination, toggled]);
+  const rows = useMemo(() => {
+    if (!services.data || !destinations.data || !grants.data) return null;
+    return accessRows({
+      services: services.data.items,
+      destinations: destinations.data.items,
+      grants: grants.data.items,
+      filter: { namespace: search.namespace, destination: search.destination },
+    });
+  }, [services.data, destinations.data, grants.data, search.namespace, search.destination]);
+  const asTable = search.view === 'table';
 
   const toggle = (ns: string) =>
     setToggled((prev) => {
@@ -67,8 +93,11 @@ export function GraphPage() {
       if (!next.delete(ns)) next.add(ns);
       return next;
     });
-  const set = (patch: { namespace?: string | undefined; destination?: string | undefined }) =>
-    void navigate({ search: (s) => ({ ...s, ...patch }) });
+  const set = (patch: {
+    namespace?: string | undefined;
+    destination?: string | undefined;
+    view?: 'table' | undefined;
+  }) => void navigate({ search: (s) => ({ ...s, ...patch }) });
 
   return (
     <div className="page">
@@ -95,21 +124,40 @@ export function GraphPage() {
           {grants.data?.truncated ? ' · first 5000 grants only' : ''}
         </p>
       ) : null}
-      <div className="legend muted small" aria-hidden="true">
-        <span className="legend-item">
-          <span className="swatch swatch-edge" /> grant
-        </span>
-        <span className="legend-item">
-          <span className="swatch swatch-sensitive" /> to a sensitive destination
-        </span>
-        <span className="legend-item">
-          <span className="swatch swatch-wide" /> port-wide
-        </span>
-        <span>Namespaces fold automatically above {AUTO_COLLAPSE_SERVICES} services.</span>
-      </div>
+      <fieldset className="segmented view-toggle">
+        <legend className="sr-only">Show the access as</legend>
+        {(['graph', 'table'] as const).map((v) => (
+          <label key={v} className="check">
+            <input
+              type="radio"
+              name="graph-view"
+              value={v}
+              checked={(asTable ? 'table' : 'graph') === v}
+              onChange={() => set({ view: v === 'table' ? 'table' : undefined })}
+            />
+            {v === 'graph' ? 'Graph' : 'Table'}
+          </label>
+        ))}
+      </fieldset>
+      {asTable ? null : (
+        <div className="legend muted small" aria-hidden="true">
+          <span className="legend-item">
+            <LineSwatch kind="edge" /> grant
+          </span>
+          <span className="legend-item">
+            <LineSwatch kind="sensitive" /> to a sensitive destination (dash-dot, labelled)
+          </span>
+          <span className="legend-item">
+            <LineSwatch kind="wide" /> port-wide (dashed)
+          </span>
+          <span>Namespaces fold automatically above {AUTO_COLLAPSE_SERVICES} services.</span>
+        </div>
+      )}
       <GraphBody
         error={error}
         layout={layout}
+        rows={rows}
+        asTable={asTable}
         filtered={Boolean(search.namespace ?? search.destination)}
         onToggle={toggle}
       />

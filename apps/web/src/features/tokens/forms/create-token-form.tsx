@@ -12,7 +12,7 @@ import { Controller, useForm } from 'react-hook-form';
 import type { z } from 'zod';
 
 import { ExpiryField } from '../../../components/ui/expiry-field.tsx';
-import { Field } from '../../../components/ui/field.tsx';
+import { Field, FieldError } from '../../../components/ui/field.tsx';
 import { sendForm } from '../../../lib/submit-form.ts';
 import { useCreateToken } from '../api/tokens.mutations.ts';
 import { tokenBody, type TokenPurpose } from './token-purpose.ts';
@@ -53,7 +53,7 @@ function PurposeField({
           ? 'For a flow collector: the token can only send denied flows (POST /api/v1/flows) and read nothing.'
           : 'Acts with the role you choose below.'}
       </div>
-      {error ? <div className="field-error">{error}</div> : null}
+      <FieldError label="Scopes" error={error} />
     </fieldset>
   );
 }

@@ -54,7 +54,7 @@ function Row({ webhook: w, onAct }: { webhook: Webhook; onAct: (a: Acting) => vo
             type="button"
             className="btn btn-small"
             disabled={test.pending}
-            aria-label={`Send a test event to ${w.name}`}
+            aria-label={`Send test to ${w.name}`}
             onClick={() => test.send(w)}
           >
             Send test

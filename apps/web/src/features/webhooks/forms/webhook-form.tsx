@@ -6,7 +6,7 @@ import { useId } from 'react';
 import { useForm, type UseFormRegisterReturn } from 'react-hook-form';
 import type { z } from 'zod';
 
-import { Field } from '../../../components/ui/field.tsx';
+import { Field, FieldError } from '../../../components/ui/field.tsx';
 import { firstError } from '../../../lib/first-error.ts';
 import { sendForm } from '../../../lib/submit-form.ts';
 import { EVENT_DESCRIPTIONS, FORMAT_LABELS } from '../webhook-format.ts';
@@ -33,11 +33,7 @@ function ChoiceGroup({
     >
       <legend>{legend}</legend>
       {children}
-      {error ? (
-        <div id={errorId} className="field-error">
-          {error}
-        </div>
-      ) : null}
+      <FieldError id={errorId} label={legend} error={error} />
     </fieldset>
   );
 }
