@@ -34,7 +34,8 @@ export const COMMAND_HELP = {
   },
   'rules sync': {
     usage:
-      'egressctl rules sync --service NAME [--dir manifests/egress/external] [--prune] [--justification TEXT]',
+      'egressctl rules sync --service NAME [--dir manifests/egress/external] [--prune] [--justification TEXT] ' +
+      '[--allow-port-wide] [--repository OWNER/NAME] [--commit SHA]',
     summary:
       'Read <host>:<port>.rule and <port>.rule files and request the access that has no pending or ' +
       'active grant; unregistered destinations are reported (exit 3). Never approves anything. ' +
@@ -47,6 +48,15 @@ export const COMMAND_HELP = {
         '--justification TEXT',
         'why, shown to approvers (default: "Declared in the service repository rule files")',
       ],
+      [
+        '--allow-port-wide',
+        'file <port>.rule files (any host on that port, the widest access); without it they are refused (exit 2)',
+      ],
+      [
+        '--repository OWNER/NAME',
+        'the repository the rules come from, named in the justification (default: $GITHUB_REPOSITORY or $CI_PROJECT_PATH)',
+      ],
+      ['--commit SHA', 'the commit the rules come from (default: $GITHUB_SHA or $CI_COMMIT_SHA)'],
     ],
     examples: ['egressctl rules sync --service service.github --justification "CI pulls from GitHub"'],
   },

@@ -95,6 +95,7 @@ const CASES: A11yCase[] = [
     },
   },
   { id: '/_app/requests/new', permission: 'grants.request' },
+  { id: '/_app/my-access', permission: 'grants.request' },
   {
     id: '/_app/requests/new',
     variant: 'form errors',
@@ -178,6 +179,7 @@ const CASES: A11yCase[] = [
     },
   },
   { id: '/_app/blocked', permission: 'blocked.read' },
+  { id: '/_app/discovery', permission: 'discovery.read' },
   {
     id: '/_app/blocked',
     variant: 'alerts tab',

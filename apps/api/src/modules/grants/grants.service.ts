@@ -13,16 +13,11 @@ import { type Db, isUniqueViolation, type Tx } from '../../platform/db.ts';
 import { AppError, invalid, notFound } from '../../platform/errors.ts';
 import type { RequestActor } from '../../platform/identity.ts';
 import type { Page } from '../../platform/pagination.ts';
-import { readSettings } from '../../platform/settings.ts';
 import { createActivation, type RegisterDestination } from './grants.activation.ts';
+import { requireComment } from './grants.comment-rule.ts';
 import { type GrantRecord, type GrantsRepository, type ListViewer, toGrantDto } from './grants.repository.ts';
-import {
-  commentRequiredFor,
-  decide,
-  type GrantCommand,
-  type GrantSnapshot,
-  requiredApprovalsFor,
-} from './grants.transitions.ts';
+import { decide, type GrantCommand, type GrantSnapshot, requiredApprovalsFor } from './grants.transitions.ts';
+import { createGrantUsage } from './grants.usage.ts';
 
 type CreateGrant = z.output<typeof CreateGrantBodySchema>;
 type ListGrants = z.output<typeof GrantListQuerySchema>;
@@ -40,24 +35,6 @@ export interface DecisionInput {
 export interface RequestOrigin {
   repository?: string | undefined;
   commit?: string | undefined;
-}
-
-/** Why an approval without a comment is refused, in the approver's words. */
-function commentMissing(row: GrantRecord): AppError | null {
-  const destination =
-    row.destinationId === null ? null : { sensitivity: row.destinationSensitivity ?? 'standard' };
-  if (!commentRequiredFor(destination)) return null;
-  const what =
-    destination === null
-      ? `a port-wide request (any host on port ${row.port})`
-      : `a request for a sensitive destination (${row.destination ?? ''})`;
-  return invalid('body.comment', `is required to approve ${what}: say what you checked`);
-}
-
-function requireComment(type: string, row: GrantRecord, comment: string | undefined): void {
-  if (type !== 'approve' || comment) return;
-  const missing = commentMissing(row);
-  if (missing) throw missing;
 }
 
 const ACTION_FOR = {
@@ -360,35 +337,7 @@ export function createGrantsService(deps: {
     return result.dto;
   }
 
-  /** Adds lastUsedAt and usage to grants to a destination (port-wide grants use no gateway). */
-  async function withUsage(grants: GrantDto[]): Promise<GrantDto[]> {
-    const measured = grants.filter((g) => g.destinationId !== null);
-    const figures = await repo.usageOf(
-      measured.map((g) => g.id),
-      clock.now(),
-    );
-    const none = { last24h: { connections: 0, bytes: 0 }, last30d: { connections: 0, bytes: 0 } };
-    return grants.map((g) =>
-      g.destinationId === null ? g : { ...g, lastUsedAt: null, usage: none, ...figures.get(g.id) },
-    );
-  }
-
-  /** unusedForDays → the time since which there was no use; refused beyond the usage retention. */
-  async function unusedSince(days: number | undefined): Promise<Date | undefined> {
-    if (days === undefined) return undefined;
-    const { usageRetentionDays } = await readSettings(db);
-    if (days > usageRetentionDays)
-      throw invalid(
-        'query.unusedForDays',
-        `must be at most the usage retention (${usageRetentionDays} days): older usage is not kept`,
-      );
-    return new Date(clock.now().getTime() - days * 86_400_000);
-  }
-
-  /** One grant with its usage: every grant the API answers with carries it (audit rows do not). */
-  async function withUsageOne(grant: GrantDto): Promise<GrantDto> {
-    return (await withUsage([grant]))[0] ?? grant;
-  }
+  const { withUsage, withUsageOne, unusedSince } = createGrantUsage({ db, repo, clock });
 
   return {
     request: async (...args: Parameters<typeof request>) => withUsageOne(await request(...args)),
