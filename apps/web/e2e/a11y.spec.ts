@@ -250,8 +250,8 @@ async function seedFleet(baseURL: string): Promise<Seed> {
     const grant = await grantOf(service, destination.host, 443);
     await decide(grant, approver, 'approve', { comment: 'Matches the settlement runbook.' });
     const sensitive = await grantOf(ci, GITHUB.host, GITHUB.port);
-    await decide(sensitive, approver, 'approve');
-    await decide(sensitive, second, 'approve');
+    await decide(sensitive, approver, 'approve', { comment: 'Checked with the CI owners.' });
+    await decide(sensitive, second, 'approve', { comment: 'Second look: fine.' });
     const pending = await grantOf(service, destination.host, 8443);
     await grantOf(ci, null, 22);
     await decide(await grantOf(ci, other.host, 443), approver, 'reject', { reason: 'Use the proxy.' });

@@ -35,7 +35,7 @@ test.beforeAll(async ({ baseURL }) => {
     port: 443,
     justification,
   });
-  await expectOk(await approver.send('POST', `/api/v1/grants/${active.id}/approve`, {}));
+  await expectOk(await approver.send('POST', `/api/v1/grants/${active.id}/approve`, { comment: 'Checked.' }));
   await engineer.factories.grant({ service: serviceName, destination: host, port: 8443, justification });
   const sensitive = await engineer.factories.grant({
     service: serviceName,
@@ -43,8 +43,12 @@ test.beforeAll(async ({ baseURL }) => {
     port: GITHUB.port,
     justification,
   });
-  await expectOk(await approver.send('POST', `/api/v1/grants/${sensitive.id}/approve`, {}));
-  await expectOk(await second.send('POST', `/api/v1/grants/${sensitive.id}/approve`, {}));
+  await expectOk(
+    await approver.send('POST', `/api/v1/grants/${sensitive.id}/approve`, { comment: 'Checked.' }),
+  );
+  await expectOk(
+    await second.send('POST', `/api/v1/grants/${sensitive.id}/approve`, { comment: 'Checked.' }),
+  );
   for (const s of [engineer, approver, second]) await s.dispose();
 });
 

@@ -50,7 +50,7 @@ test('the health strip shows drift on a gateway policy; Re-apply heals it and na
     destination: destination.host,
     port: 443,
   });
-  await expectOk(await approver.send('POST', `/api/v1/grants/${grant.id}/approve`, {}));
+  await expectOk(await approver.send('POST', `/api/v1/grants/${grant.id}/approve`, { comment: 'Checked.' }));
   await expect
     .poll(
       async () => {

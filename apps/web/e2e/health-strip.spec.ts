@@ -35,11 +35,11 @@ test('an approver sees the health strip: expiring and port-wide grants, a failin
     port: 443,
     expiresAt: new Date(Date.now() + 30 * 3600_000).toISOString(),
   });
-  await expectOk(await approver1.send('POST', `/api/v1/grants/${soon.id}/approve`, {}));
+  await expectOk(await approver1.send('POST', `/api/v1/grants/${soon.id}/approve`, { comment: 'Checked.' }));
   const wide = await engineer.factories.grant({ service: svc.name, destination: null, port: 5432 });
-  await expectOk(await approver1.send('POST', `/api/v1/grants/${wide.id}/approve`, {}));
+  await expectOk(await approver1.send('POST', `/api/v1/grants/${wide.id}/approve`, { comment: 'Checked.' }));
   const active = (await expectOk(
-    await approver2.send('POST', `/api/v1/grants/${wide.id}/approve`, {}),
+    await approver2.send('POST', `/api/v1/grants/${wide.id}/approve`, { comment: 'Checked.' }),
   )) as Grant;
   expect(active.state).toBe('active');
 

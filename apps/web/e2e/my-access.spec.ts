@@ -115,7 +115,7 @@ test('blocked → request (port not registered; proposed destination) → approv
   // An approver approves: one step registers the destination and activates the grant.
   const approver = await pageAs(browser, APPROVER1);
   await approver.goto(`/grants/${grantId}`);
-  await approver.getByRole('button', { name: /^Approve/ }).click();
+  await approver.getByRole('button', { name: 'Approve', exact: true }).click();
   const dialog = approver.getByRole('dialog', { name: 'Approve request' });
   await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
   await expect(dialog).toBeHidden();

@@ -180,7 +180,7 @@ test('revoke shows the traffic it would refuse before asking for the reason', as
     201,
   )) as Grant;
   await engineerApi.dispose();
-  await expectOk(await admin.send('POST', `/api/v1/grants/${g.id}/approve`, {}));
+  await expectOk(await admin.send('POST', `/api/v1/grants/${g.id}/approve`, { comment: 'Checked.' }));
 
   const approver = await pageAs(browser, APPROVER1);
   await approver.goto(`/grants/${g.id}`);

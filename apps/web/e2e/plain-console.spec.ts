@@ -32,6 +32,10 @@ const SETTINGS_FIELDS: [label: string, help: RegExp][] = [
   ['Label prefix', /labels and annotations/],
   ['Blocked-traffic grouping window (seconds)', /10 to 86400/],
   ['Keep blocked traffic for (days)', /1 to 365/],
+  ['Mode of new destinations', /Sensitive destinations always start enforced/],
+  ['Keep gateway usage for (days)', /1 to 730/],
+  ['Unused grants', /reapprove/],
+  ['Unused for (days)', /counted from activation/],
 ];
 
 test('settings: every field by its human label, with help, and errors that name the field', async ({

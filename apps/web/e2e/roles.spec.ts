@@ -32,7 +32,7 @@ test('a viewer sees pending requests but no approve button', async ({ page, base
   await snap(page, '10-viewer-requests');
 
   await page.goto(`/grants/${grant.id}`);
-  await expect(page.getByRole('heading', { name: new RegExp(grant.service) })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: new RegExp(grant.service) })).toBeVisible();
   await expect(page.getByRole('button', { name: /^(Approve|Reject|Revoke)/ })).toHaveCount(0);
 });
 

@@ -34,10 +34,14 @@ test('the grants list shows usage per grant, and "Unused for" filters on the ser
     destination: destination.host,
     port: 443,
   });
-  await expectOk(await approver.send('POST', `/api/v1/grants/${used.id}/approve`, {}));
+  await expectOk(await approver.send('POST', `/api/v1/grants/${used.id}/approve`, { comment: 'Checked.' }));
   const portWide = await engineer.factories.grant({ service: service.name, destination: null, port: 8443 });
-  await expectOk(await approver.send('POST', `/api/v1/grants/${portWide.id}/approve`, {}));
-  await expectOk(await approver2.send('POST', `/api/v1/grants/${portWide.id}/approve`, {}));
+  await expectOk(
+    await approver.send('POST', `/api/v1/grants/${portWide.id}/approve`, { comment: 'Checked.' }),
+  );
+  await expectOk(
+    await approver2.send('POST', `/api/v1/grants/${portWide.id}/approve`, { comment: 'Checked.' }),
+  );
 
   // The service's pod, with an address.
   expect(

@@ -148,7 +148,7 @@ test('a receiver answering 500 shows the failed attempt and its status code', as
   const edit = page.getByRole('form', { name: `Edit webhook ${name}` });
   await edit.getByRole('checkbox', { name: /grant\.approved/ }).uncheck();
   await edit.getByRole('button', { name: 'Save webhook' }).click();
-  await expect(edit.getByRole('group', { name: 'Events' })).toContainText('choose at least one event');
+  await expect(edit.getByRole('group', { name: 'Events' })).toContainText('Choose at least one event');
   await edit.getByRole('checkbox', { name: /grant\.revoked/ }).check();
   await edit.getByRole('button', { name: 'Save webhook' }).click();
   await expect(edit).toBeHidden();

@@ -212,6 +212,11 @@ export function createRunExecutor({
       outcome = { ok: false, counts: zeroCounts(), errors: [readable(error)] };
     }
     const id = await queue.record({ target: target.name, trigger, startedAt }, outcome);
+    // The objects were read again before the write, so drift found there is reported as a full run's is.
+    if (changedObjects && outcome.objects && outcome.objects.length > 0)
+      await changedObjects({ id, trigger, dryRun: false }, outcome.objects).catch((err: unknown) =>
+        log.error({ err, runId: id }, 'could not report the objects the run changed'),
+      );
     const end = ms();
     timings.record = end - recording;
     timings.total = end - startedAt.getTime();

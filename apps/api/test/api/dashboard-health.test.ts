@@ -16,7 +16,11 @@ const HOUR = 3_600_000;
 async function activeGrant(overrides: Record<string, unknown>): Promise<Grant> {
   const g = await t.factories.grant(overrides);
   for (const who of [t.users.approver, approver2]) {
-    const res = await t.as(who, { method: 'POST', url: `/api/v1/grants/${g.id}/approve`, payload: {} });
+    const res = await t.as(who, {
+      method: 'POST',
+      url: `/api/v1/grants/${g.id}/approve`,
+      payload: { comment: 'Checked.' },
+    });
     expect(res.statusCode, res.body).toBe(200);
     if (res.json<Grant>().state === 'active') return res.json<Grant>();
   }

@@ -48,7 +48,7 @@ async function requestOk(body: object, who: Role | TestUser = 'engineer'): Promi
   return res.json<Grant>();
 }
 async function approve(who: Role | TestUser, id: string, comment?: string): Promise<Grant> {
-  const res = await post(who, `/api/v1/grants/${id}/approve`, comment ? { comment } : undefined);
+  const res = await post(who, `/api/v1/grants/${id}/approve`, { comment: comment ?? 'Checked.' });
   expectStatus(res, 200);
   return res.json<Grant>();
 }
@@ -210,7 +210,10 @@ describe('a request that proposes an unregistered destination', () => {
       { service: svc.name, destination: `own-${host}`, port: 465, proposedDestination: proposal('standard') },
       approverRequester,
     );
-    expectStatus(await post(approverRequester, `/api/v1/grants/${own.id}/approve`), 403);
+    expectStatus(
+      await post(approverRequester, `/api/v1/grants/${own.id}/approve`, { comment: 'Mine.' }),
+      403,
+    );
     expect(await t.db.destination.count({ where: { host: `own-${host}` } })).toBe(0);
 
     const active = await approve('approver', g.id, 'Registered and approved.');
@@ -450,7 +453,7 @@ describe('the requester is told of every decision', () => {
     const a = await requestOk({ service: svc.name, destination: sensitive.host, port: 443 }, me);
     const b = await requestOk({ service: svc.name, destination: other.host, port: 443 }, me);
     await approve('approver', a.id, 'Looks right.');
-    await approve(second, a.id);
+    await approve(second, a.id, 'Second look: fine.');
     expectStatus(
       await post('approver', `/api/v1/grants/${b.id}/reject`, { reason: 'Ask the payments team.' }),
       200,
@@ -460,7 +463,7 @@ describe('the requester is told of every decision', () => {
     expect(n.unseen).toBe(3);
     expect(n.items.map((i) => [i.kind, i.grantId, i.approvals, i.state, i.note])).toEqual([
       ['rejected', b.id, 0, 'rejected', 'Ask the payments team.'],
-      ['approved', a.id, 2, 'active', null],
+      ['approved', a.id, 2, 'active', 'Second look: fine.'],
       ['approved', a.id, 1, 'pending', 'Looks right.'],
     ]);
     expect(n.items[0]).toMatchObject({ service: svc.name, destination: other.host, port: 443, seen: false });

@@ -32,7 +32,11 @@ const errorFields = (body: string) =>
 
 async function activeGrant(service: string, destination: string, port = 443): Promise<Grant> {
   const g = await t.factories.grant({ service, destination, port });
-  const res = await t.as('approver', { method: 'POST', url: `/api/v1/grants/${g.id}/approve`, payload: {} });
+  const res = await t.as('approver', {
+    method: 'POST',
+    url: `/api/v1/grants/${g.id}/approve`,
+    payload: { comment: 'Checked.' },
+  });
   expect(res.json<Grant>().state).toBe('active');
   return res.json<Grant>();
 }
@@ -173,7 +177,7 @@ describe('impact, discovery and bulk requests', () => {
     const own = await t.as('engineer', {
       method: 'POST',
       url: `/api/v1/grants/${result.created[0]?.grantId}/approve`,
-      payload: {},
+      payload: { comment: 'Checked.' },
     });
     expect(own.statusCode).toBe(403);
 

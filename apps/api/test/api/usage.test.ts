@@ -104,7 +104,11 @@ async function ingestOk(lines: unknown[]): Promise<ConnectionIngestResult> {
 
 async function activeGrant(service: Service, destination: Destination): Promise<Grant> {
   const g = await t.factories.grant({ service: service.name, destination: destination.host, port: 443 });
-  const res = await t.as('approver', { method: 'POST', url: `/api/v1/grants/${g.id}/approve` });
+  const res = await t.as('approver', {
+    method: 'POST',
+    url: `/api/v1/grants/${g.id}/approve`,
+    payload: { comment: 'Checked.' },
+  });
   expect(res.statusCode, res.body).toBe(200);
   return res.json<Grant>();
 }

@@ -1,5 +1,6 @@
-// Change-scoped runs against a real kube-apiserver: an approval or a revoke writes its gateway's
-// NetworkPolicy with one request (no list, no namespace read) and records the run after; a change the
+// Change-scoped runs against a real kube-apiserver: an approval or a revoke reads its gateway's
+// NetworkPolicy again and writes it, one GET and one PATCH (no list, no namespace read), and records
+// the run after; a change the
 // gateways alone cannot stand for (a port-wide grant) runs the full reconcile; and a full run afterwards
 // finds nothing to change (the scoped runs left the cluster exactly as the full compile wants it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,7 +65,7 @@ afterAll(() => cleanup.run());
 describe('change-scoped runs', () => {
   let alpha: string;
 
-  it('an approval writes its gateway NetworkPolicy with one request and records the run after', async () => {
+  it('an approval re-reads and writes its gateway NetworkPolicy (one GET, one PATCH) and records the run after', async () => {
     expect(await admitted()).toEqual(['beta']);
     const recorded = recordRequests(t);
     alpha = await grant(t, approver2, 'service.alpha', 'api.scopedvendor.com', 443);
@@ -72,6 +73,7 @@ describe('change-scoped runs', () => {
     recorded.stop();
     expect(await admitted()).toEqual(['alpha', 'beta']);
     expect(recorded.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /apis/networking.k8s.io/v1/namespaces/${GW}/networkpolicies/${gateway}`,
       `PATCH /apis/networking.k8s.io/v1/namespaces/${GW}/networkpolicies/${gateway}`,
     ]);
     const run = await lastRun();
@@ -80,7 +82,7 @@ describe('change-scoped runs', () => {
     expect(run.objects).toEqual([{ kind: 'NetworkPolicy', namespace: GW, name: gateway, action: 'updated' }]);
   });
 
-  it('a revoke is as direct: one request, and the service is no longer let in', async () => {
+  it('a revoke is as direct: one read and one write, and the service is no longer let in', async () => {
     const recorded = recordRequests(t);
     const res = await t.as('approver', {
       method: 'POST',
@@ -92,8 +94,39 @@ describe('change-scoped runs', () => {
     recorded.stop();
     expect(await admitted()).toEqual(['beta']);
     expect(recorded.requests.filter((r) => r.mutating)).toHaveLength(1);
-    expect(recorded.requests.filter((r) => !r.mutating)).toEqual([]);
+    expect(recorded.requests.filter((r) => !r.mutating).map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /apis/networking.k8s.io/v1/namespaces/${GW}/networkpolicies/${gateway}`,
+    ]);
     expect(await lastRun()).toMatchObject({ status: 'succeeded', trigger: `change: grant ${alpha} revoked` });
+  });
+
+  it('an edit made outside since the last read is put back by the next approval (it reads the object again)', async () => {
+    // "mallory" opens the gateway to every pod with a forced server-side apply of .spec.ingress.
+    const tamper = await kube.request({
+      method: 'PATCH',
+      path: `/apis/networking.k8s.io/v1/namespaces/${GW}/networkpolicies/${gateway}`,
+      query: { fieldManager: 'mallory', force: 'true' },
+      body: {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: gateway, namespace: GW },
+        spec: { ingress: [{}] },
+      },
+      contentType: 'application/apply-patch+yaml',
+    });
+    expect(tamper.status, JSON.stringify(tamper.body)).toBe(200);
+    const recorded = recordRequests(t);
+    const again = await grant(t, approver2, 'service.alpha', 'api.scopedvendor.com', 443);
+    await settled(t.app, 30_000);
+    recorded.stop();
+    // Still the scoped run (no list), and what it wrote is the product's policy, not mallory's.
+    expect(recorded.requests.filter((r) => !r.mutating).map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /apis/networking.k8s.io/v1/namespaces/${GW}/networkpolicies/${gateway}`,
+    ]);
+    expect(await lastRun()).toMatchObject({ status: 'succeeded', trigger: `change: grant ${again} active` });
+    expect(await admitted()).toEqual(['alpha', 'beta']);
+    const np = await getObject(kube, 'NetworkPolicy', GW, gateway);
+    expect((np?.spec?.['ingress'] as unknown[]).some((r) => JSON.stringify(r) === '{}')).toBe(false);
   });
 
   it('a port-wide grant runs the full reconcile (its policy is not a gateway object)', async () => {

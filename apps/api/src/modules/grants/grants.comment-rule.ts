@@ -7,8 +7,14 @@ import { commentRequiredFor } from './grants.transitions.ts';
 
 /** Why an approval without a comment is refused, in the approver's words. */
 function commentMissing(row: GrantRecord): AppError | null {
+  // A request that proposes an unregistered host is for that host, not port-wide: its proposed
+  // sensitivity decides, as it decides the approvals it needs.
   const destination =
-    row.destinationId === null ? null : { sensitivity: row.destinationSensitivity ?? 'standard' };
+    row.destinationId !== null
+      ? { sensitivity: row.destinationSensitivity ?? 'standard' }
+      : row.proposedDestination
+        ? { sensitivity: row.proposedDestination.sensitivity }
+        : null;
   if (!commentRequiredFor(destination)) return null;
   const what =
     destination === null

@@ -181,8 +181,9 @@ function inboxParts(f: GrantFilter, viewer: ListViewer | null): Prisma.Sql[] {
     parts.push(
       sql`g.destination_id IN (SELECT id FROM destinations WHERE sensitivity = ${f.sensitivity}::"Sensitivity")`,
     );
-  if (f.portWide === 'true') parts.push(sql`g.destination_id IS NULL`);
-  if (f.portWide === 'false') parts.push(sql`g.destination_id IS NOT NULL`);
+  // A request proposing an unregistered host has no destination yet, but is not port-wide.
+  if (f.portWide === 'true') parts.push(sql`g.destination_id IS NULL AND g.proposed_host IS NULL`);
+  if (f.portWide === 'false') parts.push(sql`(g.destination_id IS NOT NULL OR g.proposed_host IS NOT NULL)`);
   if (f.team) parts.push(sql`g.service_id IN (SELECT id FROM services WHERE team = ${f.team})`);
   if (f.waitingOnMe === 'true') {
     // Without a signed-in user nothing waits on "me".

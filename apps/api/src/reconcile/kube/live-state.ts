@@ -7,16 +7,21 @@
 // cluster-wide list is forbidden is listed in each namespace the settings may put objects in (gateway,
 // DNS and enforced namespaces); a namespace we may not list holds nothing of ours that we could write
 // or delete anyway.
+import type { KubernetesObject } from '@egress/manifests';
+
 import type { Scope } from '../targets/target.ts';
 import type { KubeClient, KubeResponse } from './client.ts';
 import {
   collectionPath,
+  FIELD_MANAGER,
   type KindInfo,
   kindInfo,
   KINDS,
   type LiveObject,
+  MANAGED_BY_LABEL,
   MANAGED_SELECTOR,
   objectKey,
+  objectPath,
 } from './resources.ts';
 
 const PAGE = 500;
@@ -172,4 +177,32 @@ export async function listNamespaceStates(client: KubeClient): Promise<Namespace
   const items = await listAll(client, 'namespaces', '/api/v1/namespaces');
   const active = items.filter((n) => n.status?.['phase'] !== 'Terminating').map((n) => n.metadata.name);
   return { all: new Set(items.map((n) => n.metadata.name)), active: active.sort() };
+}
+
+/** The object as the cluster holds it now, or null when it is gone or no longer carries our label. */
+export async function readManaged(client: KubeClient, o: KubernetesObject): Promise<LiveObject | null> {
+  const info = kindInfo(o.kind);
+  if (!info) return null;
+  const res = await client.request<LiveObject>({
+    method: 'GET',
+    path: objectPath(info, o.metadata.namespace, o.metadata.name),
+  });
+  if (res.status !== 200) return null;
+  if (res.body.metadata.labels?.[MANAGED_BY_LABEL] !== FIELD_MANAGER) return null;
+  return { ...res.body, kind: o.kind };
+}
+
+/** "missing", or who holds an object of that name that lacks our label. */
+export async function missingReason(client: KubeClient, o: KubernetesObject): Promise<string> {
+  const info = kindInfo(o.kind);
+  if (!info || (o.metadata.namespace === undefined) !== (info.clusterScoped === true)) return 'missing';
+  const res = await client.request<LiveObject>({
+    method: 'GET',
+    path: objectPath(info, o.metadata.namespace, o.metadata.name),
+  });
+  if (res.status !== 200) return 'missing: not in the cluster';
+  const managers = [...new Set((res.body.metadata.managedFields ?? []).map((m) => m.manager ?? ''))].filter(
+    Boolean,
+  );
+  return `not managed: exists without the managed-by label (field managers: ${managers.map((m) => `"${m}"`).join(', ') || 'none'})`;
 }

@@ -22,15 +22,15 @@ import {
   listGatewayDeployments,
   listGatewayServices,
   listNamespaceStates,
+  missingReason,
+  readManaged,
 } from '../kube/live-state.ts';
 import {
   APPLY_STAGES,
   componentOf,
   DELETE_STAGES,
-  kindInfo,
   type LiveObject,
   objectKey,
-  objectPath,
   stageOf,
 } from '../kube/resources.ts';
 import type { CollectionWatch } from '../kube/watch.ts';
@@ -156,21 +156,6 @@ function gatewayStatuses(objects: KubernetesObject[], live: Map<string, LiveObje
         ready: ready > 0,
       };
     });
-}
-
-/** "missing", or who holds an object of that name that lacks our label. */
-async function missingReason(client: KubeClient, o: KubernetesObject): Promise<string> {
-  const info = kindInfo(o.kind);
-  if (!info || (o.metadata.namespace === undefined) !== (info.clusterScoped === true)) return 'missing';
-  const res = await client.request<LiveObject>({
-    method: 'GET',
-    path: objectPath(info, o.metadata.namespace, o.metadata.name),
-  });
-  if (res.status !== 200) return 'missing: not in the cluster';
-  const managers = [...new Set((res.body.metadata.managedFields ?? []).map((m) => m.manager ?? ''))].filter(
-    Boolean,
-  );
-  return `not managed: exists without the managed-by label (field managers: ${managers.map((m) => `"${m}"`).join(', ') || 'none'})`;
 }
 
 async function driftOf(
@@ -317,14 +302,23 @@ export function createKubernetesTarget(
     };
   }
 
-  /** See Target.applyGateways: the changed objects of some gateways, against the kept live state. */
+  /**
+   * See Target.applyGateways: the changed objects of some gateways. The kept live state (the last read
+   * plus this process's writes since, of any age) says which objects the change touches; those are read
+   * again, one GET each (usually one: the gateway's NetworkPolicy), so they are written against what the
+   * cluster holds now: an edit made outside the product since is put back and reported as drift, as a
+   * full run would. An object deleted or handed over since sends the change to the full run.
+   */
   async function writeGateways(objects: KubernetesObject[], scope: Scope): Promise<GatewayWrite | null> {
-    const live = keptLiveState(scope);
+    const live = cache?.scope === JSON.stringify(scope) ? cache.live : null;
     if (!live) return null;
-    const current = (o: KubernetesObject) => live.get(objectKey(o));
-    if (objects.some((o) => current(o) === undefined)) return null;
-    const changed = objects.filter((o) => hashAnnotation(current(o) as LiveObject) !== hashAnnotation(o));
+    const kept = (o: KubernetesObject) => live.get(objectKey(o));
+    if (objects.some((o) => kept(o) === undefined)) return null;
+    const changed = objects.filter((o) => hashAnnotation(kept(o) as LiveObject) !== hashAnnotation(o));
     if (changed.some((o) => o.kind === 'Service')) return null;
+    const now = await mapLimit(changed, CONCURRENCY, (o) => readManaged(client, o));
+    if (now.some((o) => o === null)) return null;
+    const current = new Map(changed.map((o, i) => [objectKey(o), now[i] as LiveObject]));
     const ctx: WriteContext = {
       client,
       dryRun: false,
@@ -337,7 +331,9 @@ export function createKubernetesTarget(
       .map((o) => ({ ...objectRef(o), action: 'unchanged' }));
     for (const stage of APPLY_STAGES) {
       const batch = changed.filter((o) => stageOf(o) === stage);
-      results.push(...(await mapLimit(batch, CONCURRENCY, (o) => applyObject(ctx, o, current(o)))));
+      results.push(
+        ...(await mapLimit(batch, CONCURRENCY, (o) => applyObject(ctx, o, current.get(objectKey(o))))),
+      );
     }
     return { objects: results, errors: errorLines(results) };
   }
