@@ -117,7 +117,7 @@ test('a role change is deliberate: a dialog, a required reason, a second confirm
   await expect(row).toContainText('engineer');
   // No select that commits on change.
   await expect(row.getByRole('combobox')).toHaveCount(0);
-  await row.getByRole('button', { name: `Edit the role of ${email}` }).click();
+  await row.getByRole('button', { name: `Edit role of ${email}` }).click();
 
   const dialog = page.getByRole('dialog', { name: `Change the role of ${email}` });
   await dialog.getByLabel('Role').selectOption('approver');
@@ -152,7 +152,7 @@ test('a role change is deliberate: a dialog, a required reason, a second confirm
   });
 
   // Back to engineer: a demotion needs a reason but no second confirmation.
-  await row.getByRole('button', { name: `Edit the role of ${email}` }).click();
+  await row.getByRole('button', { name: `Edit role of ${email}` }).click();
   await dialog.getByLabel('Role').selectOption('engineer');
   await dialog.getByLabel('Reason').fill('Left the rota');
   await dialog.getByRole('button', { name: 'Save' }).click();

@@ -85,7 +85,7 @@ export function UsersPage() {
                       <button
                         type="button"
                         className="btn btn-small"
-                        aria-label={`Edit the role of ${u.email}`}
+                        aria-label={`Edit role of ${u.email}`}
                         onClick={() => setEditing(u)}
                       >
                         Edit role
