@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 
+import { deleteInBatches } from '../../platform/batched-delete.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
 import { readSettings } from '../../platform/settings.ts';
@@ -7,22 +8,6 @@ import { periodicWorker, type Worker } from '../../platform/worker.ts';
 import type { BlockedEgressRepository } from './blocked-egress.repository.ts';
 
 const DAY_MS = 86_400_000;
-/** Rows per DELETE: short statements, so the sweep never holds many locks or a long transaction. */
-const BATCH = 5_000;
-/** Batches per tick: a backlog (retention just shortened) drains over a few ticks, not in one go. */
-const MAX_BATCHES = 20;
-
-/** Runs a bounded DELETE (one batch) until it deletes less than a batch, or MAX_BATCHES times. */
-async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
-  let deleted = 0;
-  for (let i = 0; i < MAX_BATCHES; i++) {
-    const n = await deleteBatch();
-    deleted += n;
-    if (n < BATCH) break;
-  }
-  return deleted;
-}
-
 /**
  * Deletes blocked_flows rows last seen before the retention (setting flowRetentionDays), in bounded
  * batches along the last_seen index, then the inbox groups whose last window that was; returns how
@@ -37,8 +22,8 @@ export async function sweepExpiredFlows(
 ): Promise<number> {
   const { flowRetentionDays } = await readSettings(db);
   const cutoff = new Date(clock.now().getTime() - flowRetentionDays * DAY_MS);
-  const windows = await inBatches(() => repo.deleteWindowsBefore(cutoff, BATCH));
-  await inBatches(() => repo.deleteGroupsBefore(cutoff, BATCH));
+  const windows = await deleteInBatches((limit) => repo.deleteWindowsBefore(cutoff, limit));
+  await deleteInBatches((limit) => repo.deleteGroupsBefore(cutoff, limit));
   return windows;
 }
 

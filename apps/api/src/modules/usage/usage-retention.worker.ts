@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 
+import { deleteInBatches } from '../../platform/batched-delete.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
 import { readSettings } from '../../platform/settings.ts';
@@ -8,20 +9,6 @@ import type { UsageRepository } from './usage.repository.ts';
 import { REDELIVERY_WINDOW_MS } from './usage.service.ts';
 
 const DAY_MS = 86_400_000;
-/** Rows per DELETE: short statements, so the sweep never holds many locks or a long transaction. */
-const BATCH = 5_000;
-/** Batches per tick and table: a backlog (retention just shortened) drains over a few ticks. */
-const MAX_BATCHES = 20;
-
-async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
-  let deleted = 0;
-  for (let i = 0; i < MAX_BATCHES; i++) {
-    const n = await deleteBatch();
-    deleted += n;
-    if (n < BATCH) break;
-  }
-  return deleted;
-}
 
 /**
  * Deletes hourly usage rows older than the retention (setting usageRetentionDays) and dedup keys of
@@ -31,11 +18,10 @@ async function inBatches(deleteBatch: () => Promise<number>): Promise<number> {
 export async function sweepUsage(db: Db, repo: UsageRepository, clock: Clock): Promise<number> {
   const { usageRetentionDays } = await readSettings(db);
   const now = clock.now().getTime();
-  const rows = await inBatches(() =>
-    repo.deleteUsageBefore(new Date(now - usageRetentionDays * DAY_MS), BATCH),
-  );
+  const usageCutoff = new Date(now - usageRetentionDays * DAY_MS);
+  const rows = await deleteInBatches((limit) => repo.deleteUsageBefore(usageCutoff, limit));
   const seenCutoff = new Date(now - REDELIVERY_WINDOW_MS - 3_600_000);
-  await inBatches(() => repo.deleteSeenBefore(seenCutoff, BATCH));
+  await deleteInBatches((limit) => repo.deleteSeenBefore(seenCutoff, limit));
   return rows;
 }
 
