@@ -161,7 +161,11 @@ describe('POST /api/v1/gateway-connections', () => {
       url: '/api/v1/grants',
       query: { service: svc.name },
     });
-    expect(listed.json<{ items: Grant[] }>().items[0]).toMatchObject({ id: grant.id, usage: shown.usage });
+    expect(listed.json<{ items: Grant[] }>().items[0]).toMatchObject({
+      id: grant.id,
+      usage: shown.usage,
+      lastUsedAt: shown.lastUsedAt,
+    });
   });
 
   it('keeps unattributed sources as their address, and a pod of the namespace whose labels match no service', async () => {
@@ -315,6 +319,18 @@ describe('unused grants', () => {
     expect(unused7).not.toContain(usedGrant.id);
     expect(unused7).not.toContain(fresh.id);
     expect(unused7).not.toContain(portWide.id);
+    // A port-wide grant uses no gateway: no usage figures, neither listed nor read alone (not zeros).
+    const portWideListed = await t.as('viewer', {
+      method: 'GET',
+      url: '/api/v1/grants',
+      query: { service: idle.name, destination: '*' },
+    });
+    const shownPortWide = [portWideListed.json<{ items: Grant[] }>().items[0], await getGrant(portWide.id)];
+    for (const g of shownPortWide) {
+      expect(g?.id).toBe(portWide.id);
+      expect(g).not.toHaveProperty('usage');
+      expect(g).not.toHaveProperty('lastUsedAt');
+    }
     expect(await list({ unusedForDays: '11' })).not.toContain(idleGrant.id);
     const tooLong = await t.as('viewer', {
       method: 'GET',

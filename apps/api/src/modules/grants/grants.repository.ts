@@ -6,7 +6,13 @@ import type { Grant as GrantDto, GrantState, ProposedDestinationView, Sensitivit
 
 import { type Db, Prisma, type Tx } from '../../platform/db.ts';
 import { keysetSql, type Page, toPage } from '../../platform/pagination.ts';
-import { createGrantUsageRepository, unusedSql } from './grants-usage.repository.ts';
+import {
+  createGrantUsageRepository,
+  unusedSql,
+  type UsageColumns,
+  usageFromColumns,
+  usageJoinSql,
+} from './grants-usage.repository.ts';
 
 const sql = Prisma.sql;
 
@@ -65,7 +71,7 @@ export interface GrantRecord extends GrantDto {
   approverIds: string[];
 }
 
-interface Row {
+interface Row extends UsageColumns {
   id: string;
   service_id: string;
   service: string;
@@ -140,6 +146,7 @@ function toRecord(r: Row): GrantRecord {
       r.proposed_host && r.proposed_destination ? { host: r.proposed_host, ...r.proposed_destination } : null,
     requestedById: r.requested_by_id,
     approverIds: r.approvals.map((a) => a.approverId),
+    ...usageFromColumns(r),
   };
 }
 
@@ -153,7 +160,14 @@ export function toGrantDto(r: GrantRecord): GrantDto {
  * `where` and `order` may refer to the grants table only (alias g): the page is cut from grants alone,
  * along an index, and only its rows are joined to names and approvals.
  */
-function selectGrants(tx: Tx | Db, where: Prisma.Sql, order: Prisma.Sql, limit: number): Promise<Row[]> {
+function selectGrants(
+  tx: Tx | Db,
+  where: Prisma.Sql,
+  order: Prisma.Sql,
+  limit: number,
+  usageAt: Date | null = null,
+): Promise<Row[]> {
+  const usage = usageAt ? usageJoinSql(usageAt) : { columns: sql``, join: sql`` };
   return tx.$queryRaw<Row[]>`
     WITH page AS (SELECT g.* FROM grants g WHERE ${where} ORDER BY ${order} LIMIT ${limit})
     SELECT g.id, g.service_id, s.name AS service, s.namespace AS service_namespace, g.destination_id,
@@ -166,11 +180,13 @@ function selectGrants(tx: Tx | Db, where: Prisma.Sql, order: Prisma.Sql, limit: 
            (SELECT r.id FROM grants r WHERE r.renews_grant_id = g.id AND r.state = 'pending' LIMIT 1) AS pending_renewal_id,
            COALESCE((SELECT json_agg(json_build_object('approverId', a.approver_id, 'approver', au.email, 'at', a.at, 'comment', a.comment) ORDER BY a.at, a.id)
                      FROM grant_approvals a JOIN users au ON au.id = a.approver_id WHERE a.grant_id = g.id), '[]'::json) AS approvals
+           ${usage.columns}
     FROM page g
     JOIN services s ON s.id = g.service_id
     LEFT JOIN destinations d ON d.id = g.destination_id
     JOIN users ru ON ru.id = g.requested_by_id
     LEFT JOIN users du ON du.id = g.decided_by_id
+    ${usage.join}
     ORDER BY ${order}`;
 }
 
@@ -216,8 +232,9 @@ function where(f: GrantFilter, viewer: ListViewer | null = null): Prisma.Sql {
 
 export function createGrantsRepository(db: Db) {
   return {
-    async findById(id: string, tx: Tx | Db = db): Promise<GrantRecord | null> {
-      const rows = await selectGrants(tx, sql`g.id = ${id}::uuid`, sql`g.id`, 1);
+    /** With `usageAt`, the grant carries its usage up to then. */
+    async findById(id: string, tx: Tx | Db = db, usageAt: Date | null = null): Promise<GrantRecord | null> {
+      const rows = await selectGrants(tx, sql`g.id = ${id}::uuid`, sql`g.id`, 1, usageAt);
       return rows[0] ? toRecord(rows[0]) : null;
     },
 
@@ -236,6 +253,7 @@ export function createGrantsRepository(db: Db) {
       cursor: string | undefined,
       order: 'asc' | 'desc' = 'desc',
       viewer: ListViewer | null = null,
+      usageAt: Date | null = null,
     ): Promise<Page<GrantDto>> {
       const conditions = [
         where(filter, viewer),
@@ -248,7 +266,7 @@ export function createGrantsRepository(db: Db) {
       ];
       const orderBy =
         order === 'desc' ? sql`g.requested_at DESC, g.id DESC` : sql`g.requested_at ASC, g.id ASC`;
-      const rows = await selectGrants(db, Prisma.join(conditions, ' AND '), orderBy, limit + 1);
+      const rows = await selectGrants(db, Prisma.join(conditions, ' AND '), orderBy, limit + 1, usageAt);
       return toPage(rows.map(toRecord), limit, toGrantDto, (r) => [r.requestedAt, r.id]);
     },
 

@@ -337,20 +337,20 @@ export function createGrantsService(deps: {
     return result.dto;
   }
 
-  const { withUsage, withUsageOne, unusedSince } = createGrantUsage({ db, repo, clock });
+  const { withUsageOne, unusedSince } = createGrantUsage({ db, repo, clock });
 
   return {
     request: async (...args: Parameters<typeof request>) => withUsageOne(await request(...args)),
     async list(q: ListGrants, viewer: ListViewer | null = null): Promise<Page<GrantDto>> {
       const filter = { ...q, unusedSince: await unusedSince(q.unusedForDays) };
-      const page = await repo.list(filter, q.limit, q.cursor, q.order, viewer);
-      return { ...page, items: await withUsage(page.items) };
+      // Usage comes with the page's rows, in the same statement.
+      return repo.list(filter, q.limit, q.cursor, q.order, viewer, clock.now());
     },
     renew: async (...args: Parameters<typeof renew>) => withUsageOne(await renew(...args)),
     async get(id: string): Promise<GrantDto> {
-      const row = await repo.findById(id);
+      const row = await repo.findById(id, db, clock.now());
       if (!row) throw notFound('grant');
-      return withUsageOne(toGrantDto(row));
+      return toGrantDto(row);
     },
     approve: async (id: string, input: DecisionInput) => withUsageOne(await transition(id, 'approve', input)),
     reject: async (id: string, input: DecisionInput) => withUsageOne(await transition(id, 'reject', input)),
