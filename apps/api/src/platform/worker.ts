@@ -36,3 +36,25 @@ export function periodicWorker(options: {
   const { intervalMs, task, log, failure } = options;
   return createPeriodic(intervalMs, task, (err) => log.error({ err }, failure));
 }
+
+/**
+ * A retention sweep on every replica: `sweep` deletes what is past its retention and says how many rows
+ * of `rows` it deleted (logged when some were); a failure is retried on the next tick.
+ */
+export function retentionWorker(options: {
+  intervalMs: number;
+  sweep: () => Promise<number>;
+  rows: string;
+  log: FastifyBaseLogger;
+}): Worker {
+  const { intervalMs, sweep, rows, log } = options;
+  return periodicWorker({
+    intervalMs,
+    task: async () => {
+      const n = await sweep();
+      if (n > 0) log.info({ deleted: n }, `deleted ${rows} past their retention`);
+    },
+    log,
+    failure: `${rows} retention sweep failed; retrying on the next tick`,
+  });
+}

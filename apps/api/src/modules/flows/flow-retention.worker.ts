@@ -4,7 +4,7 @@ import { deleteInBatches } from '../../platform/batched-delete.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
 import { readSettings } from '../../platform/settings.ts';
-import { periodicWorker, type Worker } from '../../platform/worker.ts';
+import { retentionWorker, type Worker } from '../../platform/worker.ts';
 import type { BlockedEgressRepository } from './blocked-egress.repository.ts';
 
 const DAY_MS = 86_400_000;
@@ -36,14 +36,10 @@ export function createFlowRetentionWorker(deps: {
   log: FastifyBaseLogger;
 }): Worker {
   const { db, repo, clock, intervalMs, log } = deps;
-  const task = async () => {
-    const n = await sweepExpiredFlows(db, repo, clock);
-    if (n > 0) log.info({ deleted: n }, 'deleted denied-flow rows past their retention');
-  };
-  return periodicWorker({
+  return retentionWorker({
     intervalMs,
-    task,
+    sweep: () => sweepExpiredFlows(db, repo, clock),
+    rows: 'denied-flow rows',
     log,
-    failure: 'denied-flow retention sweep failed; retrying on the next tick',
   });
 }

@@ -4,7 +4,7 @@ import { deleteInBatches } from '../../platform/batched-delete.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
 import { readSettings } from '../../platform/settings.ts';
-import { periodicWorker, type Worker } from '../../platform/worker.ts';
+import { retentionWorker, type Worker } from '../../platform/worker.ts';
 import type { UsageRepository } from './usage.repository.ts';
 import { REDELIVERY_WINDOW_MS } from './usage.service.ts';
 
@@ -34,14 +34,10 @@ export function createUsageRetentionWorker(deps: {
   log: FastifyBaseLogger;
 }): Worker {
   const { db, repo, clock, intervalMs, log } = deps;
-  const task = async () => {
-    const n = await sweepUsage(db, repo, clock);
-    if (n > 0) log.info({ deleted: n }, 'deleted gateway usage rows past their retention');
-  };
-  return periodicWorker({
+  return retentionWorker({
     intervalMs,
-    task,
+    sweep: () => sweepUsage(db, repo, clock),
+    rows: 'gateway usage rows',
     log,
-    failure: 'usage retention sweep failed; retrying on the next tick',
   });
 }
