@@ -13,6 +13,9 @@ import {
   cleanups,
   createDestination,
   createService,
+  driftAuditOf,
+  editAs,
+  forceApplyAs,
   getObject,
   getRun,
   grant,
@@ -32,6 +35,7 @@ let t: TestApp;
 let kube: KubeClient;
 let approver2: TestUser;
 let receiver: Receiver;
+let github: string;
 
 interface AuditRow {
   action: string;
@@ -94,7 +98,7 @@ beforeAll(async () => {
   await settled(t.app, 60_000);
   await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['apps'] });
   await createService(t, 'service.ci', 'apps', 'ci');
-  await createDestination(t, 'github.com', [{ port: 443, protocol: 'TCP' }]);
+  ({ id: github } = await createDestination(t, 'github.com', [{ port: 443, protocol: 'TCP' }]));
   await grant(t, approver2, 'service.ci', 'github.com', 443);
   const hook = await t.as('admin', {
     method: 'POST',
@@ -241,5 +245,81 @@ describe('drift as a security event', () => {
     expect(await getObject(kube, 'NetworkPolicy', GW, 'api-example-org')).not.toBeNull();
     // ...and none of that is drift.
     expect(await auditFor('reconcile.drift_detected', before)).toEqual([]);
+  });
+  it('edits just before a change that rewrites the policy anyway: the full run applying it audits them (manager, fields) and alerts', async () => {
+    const policy = { kind: 'NetworkPolicy', namespace: GW, name: 'github-com' };
+    const before = await getObject(kube, 'NetworkPolicy', GW, 'github-com');
+    await forceApplyAs(kube, 'mallory', policy, { ingress: [{}] });
+    await editAs(kube, 'kubectl-edit', policy, {
+      spec: { podSelector: { matchLabels: { app: 'elsewhere' } } },
+    });
+    // The approver switches the destination to observe: its gateway policy changes (a full run, not a
+    // grant's scoped one), so the run rewrites that policy for its own reason too.
+    const since = new Date();
+    const res = await t.as('approver', {
+      method: 'PATCH',
+      url: `/api/v1/destinations/${github}`,
+      payload: { mode: 'observe' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    await settled(t.app, 60_000);
+    const rows = await t.db.reconcileRun.findMany({
+      where: { startedAt: { gte: since }, dryRun: false },
+      orderBy: { startedAt: 'asc' },
+    });
+    expect(rows).toHaveLength(1);
+    const run = await getRun(t, rows[0]?.id ?? '');
+    expect(run.status, run.errors.join('\n')).toBe('succeeded');
+    expect(run.trigger).toMatch(/^change: destination/);
+    // A full run: every object of the desired state was looked at, not one gateway's six.
+    expect(Object.values(run.counts).reduce((a, b) => a + b, 0)).toBeGreaterThan(6);
+
+    // Put right: the observe policy (every pod of the cluster, on the destination's port), not mallory's
+    // rule open to everything, and the gateway's own pods selected again.
+    const np = await getObject(kube, 'NetworkPolicy', GW, 'github-com');
+    const ingress = np?.spec?.['ingress'] as { from?: unknown[]; ports?: { port: number }[] }[];
+    expect(ingress.some((r) => JSON.stringify(r) === '{}')).toBe(false);
+    expect(ingress[0]).toEqual({
+      from: [{ namespaceSelector: {} }],
+      ports: [{ port: 443, protocol: 'TCP' }],
+    });
+    expect(np?.spec?.['podSelector']).toEqual(before?.spec?.['podSelector']);
+    expect(run.objects.find((o) => o.kind === 'NetworkPolicy')?.drift).toBe(
+      'modified by another field manager: .spec.ingress changed by "mallory"; .spec.podSelector changed by "kubectl-edit"',
+    );
+
+    const audit = await driftAuditOf(t, run.id);
+    expect(audit.detected).toEqual([
+      {
+        targetId: OBJECT_ID,
+        after: expect.objectContaining({
+          change: 'modified',
+          managers: ['kubectl-edit', 'mallory'],
+          fields: [
+            { path: '.spec.ingress', change: 'changed', managers: ['mallory'] },
+            { path: '.spec.podSelector', change: 'changed', managers: ['kubectl-edit'] },
+          ],
+        }) as unknown,
+      },
+    ]);
+    expect(audit.healed).toEqual([
+      {
+        targetId: OBJECT_ID,
+        after: expect.objectContaining({
+          restored: ['.spec.ingress', '.spec.podSelector'],
+          removed: [],
+          recreated: false,
+        }) as unknown,
+      },
+    ]);
+    expect(audit.alerts).toEqual([
+      expect.objectContaining({
+        kind: 'drift',
+        drift: {
+          runId: run.id,
+          objects: [expect.objectContaining({ name: 'github-com', managers: ['kubectl-edit', 'mallory'] })],
+        },
+      }),
+    ]);
   });
 });

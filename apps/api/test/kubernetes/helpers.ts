@@ -331,3 +331,80 @@ export async function patchSettings(t: TestApp, patch: Record<string, unknown>):
   const stored = (await readSettings(t.db)) as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(patch)) expect(stored[key], key).toEqual(value);
 }
+
+/**
+ * Someone else's edit: a server-side apply by field manager `manager` with force, so it takes the fields
+ * in `spec` over from egress-control (as `kubectl apply --server-side --force-conflicts` would).
+ */
+export async function forceApplyAs(
+  client: KubeClient,
+  manager: string,
+  o: { kind: string; namespace: string; name: string },
+  spec: Record<string, unknown>,
+): Promise<void> {
+  const info = kindInfo(o.kind);
+  if (!info) throw new Error(`unknown kind ${o.kind}`);
+  const res = await client.request({
+    method: 'PATCH',
+    path: objectPath(info, o.namespace, o.name),
+    query: { fieldManager: manager, force: 'true' },
+    body: {
+      apiVersion: info.apiVersion,
+      kind: o.kind,
+      metadata: { name: o.name, namespace: o.namespace },
+      spec,
+    },
+    contentType: 'application/apply-patch+yaml',
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+}
+
+/** Someone else's edit as `kubectl edit` makes it: an update (merge patch) by field manager `manager`. */
+export async function editAs(
+  client: KubeClient,
+  manager: string,
+  o: { kind: string; namespace: string; name: string },
+  patch: Record<string, unknown>,
+): Promise<void> {
+  const info = kindInfo(o.kind);
+  if (!info) throw new Error(`unknown kind ${o.kind}`);
+  const res = await client.request({
+    method: 'PATCH',
+    path: objectPath(info, o.namespace, o.name),
+    query: { fieldManager: manager },
+    body: patch,
+    contentType: 'application/merge-patch+json',
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+}
+
+export interface DriftAudit {
+  detected: { targetId: string | null; after: Record<string, unknown> }[];
+  healed: { targetId: string | null; after: Record<string, unknown> }[];
+  /** Drift alerts of the run, as the alerts list shows them. */
+  alerts: { kind: string; ruleName: string; drift: { runId: string; objects: unknown[] } }[];
+}
+
+/** What an approver sees of a run's drift: its audit rows (audit API) and its drift alerts (alerts API). */
+export async function driftAuditOf(t: TestApp, runId: string): Promise<DriftAudit> {
+  const rows = async (action: string) => {
+    const res = await t.as('approver', {
+      method: 'GET',
+      url: `/api/v1/audit-events?action=${action}&limit=100`,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return res
+      .json<{ items: { targetId: string | null; after: Record<string, unknown> }[] }>()
+      .items.filter((r) => r.after['runId'] === runId)
+      .map((r) => ({ targetId: r.targetId, after: r.after }));
+  };
+  const alerts = await t.as('approver', { method: 'GET', url: '/api/v1/alerts?state=all&limit=100' });
+  expect(alerts.statusCode, alerts.body).toBe(200);
+  return {
+    detected: await rows('reconcile.drift_detected'),
+    healed: await rows('reconcile.drift_healed'),
+    alerts: alerts
+      .json<{ items: DriftAudit['alerts'] }>()
+      .items.filter((a) => a.kind === 'drift' && a.drift.runId === runId),
+  };
+}
