@@ -12,11 +12,13 @@ import { type Receiver, startReceiver } from '../helpers/webhook-receiver.ts';
 import {
   cleanups,
   createDestination,
-  createService,
+  editAs,
+  expectDriftAudited,
   getObject,
   getRun,
   grant,
-  patchSettings,
+  grantedGateway,
+  openToEveryPod,
   reconcileNow,
   recordRequests,
   startClusterFixture,
@@ -26,12 +28,14 @@ import {
 const GW = 'gw-drift-event';
 const NP_PATH = `/apis/networking.k8s.io/v1/namespaces/${GW}/networkpolicies/github-com`;
 const OBJECT_ID = `NetworkPolicy/${GW}/github-com`;
+const POLICY = { kind: 'NetworkPolicy', namespace: GW, name: 'github-com' };
 
 const cleanup = cleanups();
 let t: TestApp;
 let kube: KubeClient;
 let approver2: TestUser;
 let receiver: Receiver;
+let github: string;
 
 interface AuditRow {
   action: string;
@@ -70,40 +74,24 @@ async function strip(): Promise<Strip> {
   return res.json<Strip>();
 }
 
-/** "mallory" opens the gateway to every pod: a forced server-side apply takes .spec.ingress over. */
-async function openTheGateway(): Promise<void> {
-  const res = await kube.request({
-    method: 'PATCH',
-    path: NP_PATH,
-    query: { fieldManager: 'mallory', force: 'true' },
-    body: {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: 'github-com', namespace: GW },
-      spec: { ingress: [{}] },
-    },
-    contentType: 'application/apply-patch+yaml',
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-}
-
 beforeAll(async () => {
   receiver = await startReceiver();
   cleanup.add(() => receiver.close());
-  ({ kube, t, approver2 } = await startClusterFixture(cleanup, { EGRESS_WEBHOOK_ALLOW_PRIVATE: 'true' }));
-  await settled(t.app, 60_000);
-  await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['apps'] });
-  await createService(t, 'service.ci', 'apps', 'ci');
-  await createDestination(t, 'github.com', [{ port: 443, protocol: 'TCP' }]);
-  await grant(t, approver2, 'service.ci', 'github.com', 443);
+  const fixture = await startClusterFixture(cleanup, { EGRESS_WEBHOOK_ALLOW_PRIVATE: 'true' });
+  ({ kube, t, approver2 } = fixture);
+  ({ id: github } = await grantedGateway(fixture, {
+    gatewayNamespace: GW,
+    namespace: 'apps',
+    service: 'service.ci',
+    app: 'ci',
+    host: 'github.com',
+  }));
   const hook = await t.as('admin', {
     method: 'POST',
     url: '/api/v1/webhooks',
     payload: { name: 'security', url: receiver.url('security'), events: ['reconcile.drift'] },
   });
   expect(hook.statusCode, hook.body).toBe(201);
-  const run = await reconcileNow(t);
-  expect(run.status, run.errors.join('\n')).toBe('succeeded');
 }, 180_000);
 
 afterAll(() => cleanup.run());
@@ -124,7 +112,7 @@ describe('drift as a security event', () => {
   it('an edit by another field manager: audited (object, manager, fields), alerted, announced, healed', async () => {
     const npBefore = await getObject(kube, 'NetworkPolicy', GW, 'github-com');
     const before = await head();
-    await openTheGateway();
+    await openToEveryPod(kube, GW, 'github-com');
     expect((await getObject(kube, 'NetworkPolicy', GW, 'github-com'))?.spec?.['ingress']).toEqual([{}]);
 
     // While it lasts, the health strip shows it (a live comparison).
@@ -159,34 +147,8 @@ describe('drift as a security event', () => {
       targetId: runId,
       after: { runId, reason: 'the gateway policy was opened by hand' },
     });
-    const [detected] = await auditFor('reconcile.drift_detected', before);
-    expect(detected).toMatchObject({
-      targetId: OBJECT_ID,
-      after: {
-        runId,
-        kind: 'NetworkPolicy',
-        namespace: GW,
-        name: 'github-com',
-        change: 'modified',
-        managers: ['mallory'],
-        fields: [{ path: '.spec.ingress', change: 'changed', managers: ['mallory'] }],
-      },
-    });
-    const [healed] = await auditFor('reconcile.drift_healed', before);
-    expect(healed).toMatchObject({
-      targetId: OBJECT_ID,
-      after: { runId, restored: ['.spec.ingress'], removed: [], recreated: false },
-    });
-
-    // A drift alert, listed like any alert...
-    const alerts = await t.as('approver', { method: 'GET', url: '/api/v1/alerts' });
-    expect(alerts.statusCode, alerts.body).toBe(200);
-    const alert = alerts.json<{ items: { kind: string; ruleName: string; drift: unknown }[] }>().items[0];
-    expect(alert).toMatchObject({
-      kind: 'drift',
-      ruleName: 'configuration drift',
-      drift: { runId, objects: [{ kind: 'NetworkPolicy', name: 'github-com', managers: ['mallory'] }] },
-    });
+    // Audited (object, manager, restored field) and alerted, as an approver sees it through the APIs...
+    await expectDriftAudited(t, runId, POLICY, [{ path: '.spec.ingress', managers: ['mallory'] }]);
     // ...announced to the webhook that subscribed to reconcile.drift (queued in the same transaction, then sent).
     const queued = await t.db.webhookDelivery.findMany({ where: { event: 'reconcile.drift' } });
     expect(queued).toHaveLength(1);
@@ -241,5 +203,51 @@ describe('drift as a security event', () => {
     expect(await getObject(kube, 'NetworkPolicy', GW, 'api-example-org')).not.toBeNull();
     // ...and none of that is drift.
     expect(await auditFor('reconcile.drift_detected', before)).toEqual([]);
+  });
+  it('edits just before a change that rewrites the policy anyway: the full run applying it audits them (manager, fields) and alerts', async () => {
+    const before = await getObject(kube, 'NetworkPolicy', GW, 'github-com');
+    await openToEveryPod(kube, GW, 'github-com');
+    await editAs(kube, 'kubectl-edit', POLICY, {
+      merge: { spec: { podSelector: { matchLabels: { app: 'elsewhere' } } } },
+    });
+    // The approver switches the destination to observe: its gateway policy changes (a full run, not a
+    // grant's scoped one), so the run rewrites that policy for its own reason too.
+    const since = new Date();
+    const res = await t.as('approver', {
+      method: 'PATCH',
+      url: `/api/v1/destinations/${github}`,
+      payload: { mode: 'observe' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    await settled(t.app, 60_000);
+    const rows = await t.db.reconcileRun.findMany({
+      where: { startedAt: { gte: since }, dryRun: false },
+      orderBy: { startedAt: 'asc' },
+    });
+    expect(rows).toHaveLength(1);
+    const run = await getRun(t, rows[0]?.id ?? '');
+    expect(run.status, run.errors.join('\n')).toBe('succeeded');
+    expect(run.trigger).toMatch(/^change: destination/);
+    // A full run: every object of the desired state was looked at, not one gateway's six.
+    expect(Object.values(run.counts).reduce((a, b) => a + b, 0)).toBeGreaterThan(6);
+
+    // Put right: the observe policy (every pod of the cluster, on the destination's port), not mallory's
+    // rule open to everything, and the gateway's own pods selected again.
+    const np = await getObject(kube, 'NetworkPolicy', GW, 'github-com');
+    const ingress = np?.spec?.['ingress'] as { from?: unknown[]; ports?: { port: number }[] }[];
+    expect(ingress.some((r) => JSON.stringify(r) === '{}')).toBe(false);
+    expect(ingress[0]).toEqual({
+      from: [{ namespaceSelector: {} }],
+      ports: [{ port: 443, protocol: 'TCP' }],
+    });
+    expect(np?.spec?.['podSelector']).toEqual(before?.spec?.['podSelector']);
+    expect(run.objects.find((o) => o.kind === 'NetworkPolicy')?.drift).toBe(
+      'modified by another field manager: .spec.ingress changed by "mallory"; .spec.podSelector changed by "kubectl-edit"',
+    );
+
+    await expectDriftAudited(t, run.id, POLICY, [
+      { path: '.spec.ingress', managers: ['mallory'] },
+      { path: '.spec.podSelector', managers: ['kubectl-edit'] },
+    ]);
   });
 });

@@ -4,30 +4,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
 import type { LiveObject } from '../../src/reconcile/kube/resources.ts';
-import { settled } from '../helpers/reconcile.ts';
-import type { TestApp, TestUser } from '../helpers/test-app.ts';
+import type { TestApp } from '../helpers/test-app.ts';
 import {
   cleanups,
-  createDestination,
-  createService,
+  editAs,
   getObject,
-  grant,
+  grantedGateway,
   markReady,
-  patchSettings,
+  openToEveryPod,
   reconcileNow,
   recordRequests,
   startClusterFixture,
 } from './helpers.ts';
 
 const GW = 'gw-drift';
-const NP_PATH = `/apis/networking.k8s.io/v1/namespaces/${GW}/networkpolicies/github-com`;
 const DEPLOY_PATH = `/apis/apps/v1/namespaces/${GW}/deployments/github-com`;
-const SERVICE_PATH = `/api/v1/namespaces/${GW}/services/github-com`;
 
 const cleanup = cleanups();
 let t: TestApp;
 let kube: KubeClient;
-let approver2: TestUser;
 
 interface Status {
   target: string;
@@ -53,14 +48,15 @@ async function status(): Promise<Status> {
 beforeAll(async () => {
   // No automatic runs between the edits and the status check: the edits go to the cluster, not through
   // the API (no change queues a run), and the periodic resync is minutes away.
-  ({ kube, t, approver2 } = await startClusterFixture(cleanup));
-  await settled(t.app, 60_000);
-  await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['apps'] });
-  await createService(t, 'service.ci', 'apps', 'ci');
-  await createDestination(t, 'github.com', [{ port: 443, protocol: 'TCP' }]);
-  await grant(t, approver2, 'service.ci', 'github.com', 443);
-  const run = await reconcileNow(t);
-  expect(run.status, run.errors.join('\n')).toBe('succeeded');
+  const fixture = await startClusterFixture(cleanup);
+  ({ kube, t } = fixture);
+  await grantedGateway(fixture, {
+    gatewayNamespace: GW,
+    namespace: 'apps',
+    service: 'service.ci',
+    app: 'ci',
+    host: 'github.com',
+  });
 }, 180_000);
 
 afterAll(() => cleanup.run());
@@ -69,41 +65,20 @@ afterAll(() => cleanup.run());
 async function editAsOthers(): Promise<LiveObject | null> {
   const npBefore = await getObject(kube, 'NetworkPolicy', GW, 'github-com');
   // 1. "mallory" opens the gateway to every pod (server-side apply, forced: takes .spec.ingress over).
-  const open = await kube.request({
-    method: 'PATCH',
-    path: NP_PATH,
-    query: { fieldManager: 'mallory', force: 'true' },
-    body: {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: 'github-com', namespace: GW },
-      spec: { ingress: [{}] },
-    },
-    contentType: 'application/apply-patch+yaml',
-  });
-  expect(open.status, JSON.stringify(open.body)).toBe(200);
+  await openToEveryPod(kube, GW, 'github-com');
   // 2. "kubectl-edit" adds fields we never set (plain updates: server-side apply alone would keep them):
   //    a second container in the gateway pods, and an external IP on its Service (traffic interception).
   const sidecar = { name: 'sidecar', image: 'registry.example.com/tools:1.0' };
   const containers = (await getObject(kube, 'Deployment', GW, 'github-com'))?.spec?.['template'] as {
     spec: { containers: unknown[] };
   };
-  const added = await kube.request({
-    method: 'PATCH',
-    path: DEPLOY_PATH,
-    query: { fieldManager: 'kubectl-edit' },
-    body: { spec: { template: { spec: { containers: [...containers.spec.containers, sidecar] } } } },
-    contentType: 'application/merge-patch+json',
+  const gateway = (kind: string) => ({ kind, namespace: GW, name: 'github-com' });
+  await editAs(kube, 'kubectl-edit', gateway('Deployment'), {
+    merge: { spec: { template: { spec: { containers: [...containers.spec.containers, sidecar] } } } },
   });
-  expect(added.status, JSON.stringify(added.body)).toBe(200);
-  const external = await kube.request({
-    method: 'PATCH',
-    path: SERVICE_PATH,
-    query: { fieldManager: 'kubectl-edit' },
-    body: { spec: { externalIPs: ['203.0.113.10'] } },
-    contentType: 'application/merge-patch+json',
+  await editAs(kube, 'kubectl-edit', gateway('Service'), {
+    merge: { spec: { externalIPs: ['203.0.113.10'] } },
   });
-  expect(external.status, JSON.stringify(external.body)).toBe(200);
   // 3. Someone deletes the PDB, and 4. leaves a stray object with our label.
   expect(
     (

@@ -5,16 +5,13 @@ import type { ControlPlane } from '@egress/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
-import { settled } from '../helpers/reconcile.ts';
-import type { TestApp, TestUser } from '../helpers/test-app.ts';
+import type { TestApp } from '../helpers/test-app.ts';
 import {
   cleanups,
   createDestination,
-  createService,
   getObject,
   getRun,
-  grant,
-  patchSettings,
+  grantedGateway,
   reconcileNow,
   recordRequests,
   type RunDetail,
@@ -29,7 +26,6 @@ const cleanup = cleanups();
 let cp: ControlPlane;
 let t: TestApp;
 let kube: KubeClient;
-let approver2: TestUser;
 
 /** Domain rows a reconcile must never touch (runs are its own records). */
 async function domainSnapshot(): Promise<unknown> {
@@ -53,14 +49,15 @@ async function runsSince(startedAfter: Date): Promise<RunDetail[]> {
 }
 
 beforeAll(async () => {
-  ({ cp, kube, t, approver2 } = await startClusterFixture(cleanup));
-  await settled(t.app, 60_000);
-  await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['payments'] });
-  await createService(t, 'service.billing', 'payments', 'billing');
-  await createDestination(t, 'api.stripe.com', [{ port: 443, protocol: 'TCP' }]);
-  await grant(t, approver2, 'service.billing', 'api.stripe.com', 443);
-  const first = await reconcileNow(t);
-  expect(first.status, first.errors.join('\n')).toBe('succeeded');
+  const fixture = await startClusterFixture(cleanup);
+  ({ cp, kube, t } = fixture);
+  await grantedGateway(fixture, {
+    gatewayNamespace: GW,
+    namespace: 'payments',
+    service: 'service.billing',
+    app: 'billing',
+    host: 'api.stripe.com',
+  });
 }, 180_000);
 
 afterAll(() => cleanup.run());

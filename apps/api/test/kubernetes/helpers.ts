@@ -331,3 +331,155 @@ export async function patchSettings(t: TestApp, patch: Record<string, unknown>):
   const stored = (await readSettings(t.db)) as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(patch)) expect(stored[key], key).toEqual(value);
 }
+
+/** An object of ours, by kind, namespace and name. */
+export interface ObjectRef {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/**
+ * Someone else's edit of `o` by field manager `manager`: `apply`, a server-side apply of `spec` with
+ * force, takes those fields over from egress-control (`kubectl apply --server-side --force-conflicts`);
+ * `edit`, a merge patch of `body`, is an update as `kubectl edit` makes it.
+ */
+export async function editAs(
+  client: KubeClient,
+  manager: string,
+  o: ObjectRef,
+  edit: { apply: Record<string, unknown> } | { merge: Record<string, unknown> },
+): Promise<void> {
+  const info = kindInfo(o.kind);
+  if (!info) throw new Error(`unknown kind ${o.kind}`);
+  const apply = 'apply' in edit;
+  const res = await client.request({
+    method: 'PATCH',
+    path: objectPath(info, o.namespace, o.name),
+    query: { fieldManager: manager, ...(apply ? { force: 'true' } : {}) },
+    body: apply
+      ? {
+          apiVersion: info.apiVersion,
+          kind: o.kind,
+          metadata: { name: o.name, namespace: o.namespace },
+          spec: edit.apply,
+        }
+      : edit.merge,
+    contentType: apply ? 'application/apply-patch+yaml' : 'application/merge-patch+json',
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+}
+
+/** "mallory" opens a gateway NetworkPolicy to every pod: a forced apply takes .spec.ingress over. */
+export function openToEveryPod(client: KubeClient, namespace: string, name: string): Promise<void> {
+  return editAs(client, 'mallory', { kind: 'NetworkPolicy', namespace, name }, { apply: { ingress: [{}] } });
+}
+
+export interface DriftAudit {
+  detected: { targetId: string | null; after: Record<string, unknown> }[];
+  healed: { targetId: string | null; after: Record<string, unknown> }[];
+  /** Drift alerts of the run, as the alerts list shows them. */
+  alerts: { kind: string; ruleName: string; drift: { runId: string; objects: unknown[] } }[];
+}
+
+/** What an approver sees of a run's drift: its audit rows (audit API) and its drift alerts (alerts API). */
+export async function driftAuditOf(t: TestApp, runId: string): Promise<DriftAudit> {
+  const rows = async (action: string) => {
+    const res = await t.as('approver', {
+      method: 'GET',
+      url: `/api/v1/audit-events?action=${action}&limit=100`,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return res
+      .json<{ items: { targetId: string | null; after: Record<string, unknown> }[] }>()
+      .items.filter((r) => r.after['runId'] === runId)
+      .map((r) => ({ targetId: r.targetId, after: r.after }));
+  };
+  const alerts = await t.as('approver', { method: 'GET', url: '/api/v1/alerts?state=all&limit=100' });
+  expect(alerts.statusCode, alerts.body).toBe(200);
+  return {
+    detected: await rows('reconcile.drift_detected'),
+    healed: await rows('reconcile.drift_healed'),
+    alerts: alerts
+      .json<{ items: DriftAudit['alerts'] }>()
+      .items.filter((a) => a.kind === 'drift' && a.drift.runId === runId),
+  };
+}
+
+/**
+ * Checks, as an approver sees it, that run `runId` audited one drifted object `o` (field managers and
+ * each changed field with its owners), audited restoring those fields, and raised one drift alert.
+ */
+export async function expectDriftAudited(
+  t: TestApp,
+  runId: string,
+  o: ObjectRef,
+  fields: { path: string; managers: string[] }[],
+): Promise<void> {
+  const targetId = `${o.kind}/${o.namespace}/${o.name}`;
+  const managers = [...new Set(fields.flatMap((f) => f.managers))].sort();
+  const audit = await driftAuditOf(t, runId);
+  expect(audit.detected).toEqual([
+    {
+      targetId,
+      after: expect.objectContaining({
+        runId,
+        kind: o.kind,
+        namespace: o.namespace,
+        name: o.name,
+        change: 'modified',
+        managers,
+        fields: fields.map((f) => ({ ...f, change: 'changed' })),
+      }) as unknown,
+    },
+  ]);
+  expect(audit.healed).toEqual([
+    {
+      targetId,
+      after: expect.objectContaining({
+        runId,
+        restored: fields.map((f) => f.path),
+        removed: [],
+        recreated: false,
+      }) as unknown,
+    },
+  ]);
+  expect(audit.alerts).toEqual([
+    expect.objectContaining({
+      kind: 'drift',
+      ruleName: 'configuration drift',
+      drift: { runId, objects: [expect.objectContaining({ name: o.name, managers })] },
+    }),
+  ]);
+}
+
+export interface GatewayScene {
+  /** Where the gateways go (settings.gatewayNamespace). */
+  gatewayNamespace: string;
+  /** The enforced namespace the service lives in. */
+  namespace: string;
+  service: string;
+  /** The `app` label of the service's pods. */
+  app: string;
+  /** The destination, granted to the service on 443/TCP. */
+  host: string;
+}
+
+/**
+ * Where most cluster tests start: the start-up run done, the settings pointing the gateways at
+ * `gatewayNamespace` and enforcing `namespace`, a service there granted `host`:443, and a manual run
+ * that applied it all (succeeded). Returns the destination.
+ */
+export async function grantedGateway(
+  { t, approver2 }: ClusterFixture,
+  scene: GatewayScene,
+): Promise<{ id: string; gatewayName: string }> {
+  await settled(t.app, 60_000);
+  await patchSettings(t, { gatewayNamespace: scene.gatewayNamespace, enforcedNamespaces: [scene.namespace] });
+  await createService(t, scene.service, scene.namespace, scene.app);
+  const destination = await createDestination(t, scene.host, [{ port: 443, protocol: 'TCP' }]);
+  await grant(t, approver2, scene.service, scene.host, 443);
+  const run = await reconcileNow(t);
+  expect(run.status, run.errors.join('\n')).toBe('succeeded');
+  return destination;
+}

@@ -1,8 +1,9 @@
 // Change-scoped runs against a real kube-apiserver: an approval or a revoke reads its gateway's
 // NetworkPolicy again and writes it, one GET and one PATCH (no list, no namespace read), and records
-// the run after; a change the
-// gateways alone cannot stand for (a port-wide grant) runs the full reconcile; and a full run afterwards
-// finds nothing to change (the scoped runs left the cluster exactly as the full compile wants it).
+// the run after; our own consecutive writes are not drift; an edit by someone else just before an
+// approval (a forced apply, a kubectl edit) is put back by it and audited as drift, alert and all; a
+// change the gateways alone cannot stand for (a port-wide grant) runs the full reconcile; and a full run
+// afterwards finds nothing to change (the scoped runs left the cluster exactly as the full compile wants it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { KubeClient } from '../../src/reconcile/kube/client.ts';
@@ -10,12 +11,15 @@ import { settled } from '../helpers/reconcile.ts';
 import type { TestApp, TestUser } from '../helpers/test-app.ts';
 import {
   cleanups,
-  createDestination,
   createService,
+  driftAuditOf,
+  editAs,
+  expectDriftAudited,
   getObject,
   getRun,
   grant,
-  patchSettings,
+  grantedGateway,
+  openToEveryPod,
   reconcileNow,
   recordRequests,
   startClusterFixture,
@@ -48,16 +52,17 @@ async function lastRun() {
 }
 
 beforeAll(async () => {
-  ({ kube, t, approver2 } = await startClusterFixture(cleanup));
-  await settled(t.app, 60_000);
-  await patchSettings(t, { gatewayNamespace: GW, enforcedNamespaces: ['team-s'] });
+  const fixture = await startClusterFixture(cleanup);
+  ({ kube, t, approver2 } = fixture);
+  ({ gatewayName: gateway } = await grantedGateway(fixture, {
+    gatewayNamespace: GW,
+    namespace: 'team-s',
+    service: 'service.beta',
+    app: 'beta',
+    host: 'api.scopedvendor.com',
+  }));
   await createService(t, 'service.alpha', 'team-s', 'alpha');
-  await createService(t, 'service.beta', 'team-s', 'beta');
-  ({ gatewayName: gateway } = await createDestination(t, 'api.scopedvendor.com', [
-    { port: 443, protocol: 'TCP' },
-  ]));
-  await grant(t, approver2, 'service.beta', 'api.scopedvendor.com', 443);
-  expect((await reconcileNow(t)).status).toBe('succeeded');
+  await settled(t.app, 60_000);
 }, 180_000);
 
 afterAll(() => cleanup.run());
@@ -100,33 +105,75 @@ describe('change-scoped runs', () => {
     expect(await lastRun()).toMatchObject({ status: 'succeeded', trigger: `change: grant ${alpha} revoked` });
   });
 
-  it('an edit made outside since the last read is put back by the next approval (it reads the object again)', async () => {
-    // "mallory" opens the gateway to every pod with a forced server-side apply of .spec.ingress.
-    const tamper = await kube.request({
-      method: 'PATCH',
-      path: `/apis/networking.k8s.io/v1/namespaces/${GW}/networkpolicies/${gateway}`,
-      query: { fieldManager: 'mallory', force: 'true' },
-      body: {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: { name: gateway, namespace: GW },
-        spec: { ingress: [{}] },
-      },
-      contentType: 'application/apply-patch+yaml',
+  it('our own consecutive writes (approve, revoke, approve again) are not drift: no audit row, no alert', async () => {
+    const again = await grant(t, approver2, 'service.alpha', 'api.scopedvendor.com', 443);
+    await settled(t.app, 30_000);
+    const run = await lastRun();
+    expect(run).toMatchObject({ status: 'succeeded', trigger: `change: grant ${again} active` });
+    expect(run.objects).toEqual([{ kind: 'NetworkPolicy', namespace: GW, name: gateway, action: 'updated' }]);
+    expect(await admitted()).toEqual(['alpha', 'beta']);
+    const all = await t.as('approver', {
+      method: 'GET',
+      url: '/api/v1/audit-events?action=reconcile.drift_detected',
     });
-    expect(tamper.status, JSON.stringify(tamper.body)).toBe(200);
+    expect(all.json<{ items: unknown[] }>().items).toEqual([]);
+    expect(await driftAuditOf(t, run.id)).toEqual({ detected: [], healed: [], alerts: [] });
+    const res = await t.as('approver', {
+      method: 'POST',
+      url: `/api/v1/grants/${again}/revoke`,
+      payload: { reason: 'Back to beta alone for the next test.' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    await settled(t.app, 30_000);
+    expect(await admitted()).toEqual(['beta']);
+  });
+
+  it('edits made outside just before an approval are put back by it and audited as drift (manager, fields), with an alert', async () => {
+    const policy = { kind: 'NetworkPolicy', namespace: GW, name: gateway };
+    const before = await getObject(kube, 'NetworkPolicy', GW, gateway);
+    // "mallory" opens the gateway to every pod with a forced server-side apply of .spec.ingress, and
+    // "kubectl-edit" points the policy at other pods (an update: it takes .spec.podSelector over).
+    await openToEveryPod(kube, GW, gateway);
+    await editAs(kube, 'kubectl-edit', policy, {
+      merge: { spec: { podSelector: { matchLabels: { app: 'elsewhere' } } } },
+    });
     const recorded = recordRequests(t);
     const again = await grant(t, approver2, 'service.alpha', 'api.scopedvendor.com', 443);
     await settled(t.app, 30_000);
     recorded.stop();
-    // Still the scoped run (no list), and what it wrote is the product's policy, not mallory's.
+    // Still the scoped run (one GET, no list), and what it wrote is the product's policy, not theirs.
     expect(recorded.requests.filter((r) => !r.mutating).map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET /apis/networking.k8s.io/v1/namespaces/${GW}/networkpolicies/${gateway}`,
     ]);
-    expect(await lastRun()).toMatchObject({ status: 'succeeded', trigger: `change: grant ${again} active` });
+    expect(recorded.requests.filter((r) => r.mutating)).toHaveLength(1);
+    const run = await lastRun();
+    expect(run).toMatchObject({ status: 'succeeded', trigger: `change: grant ${again} active` });
     expect(await admitted()).toEqual(['alpha', 'beta']);
     const np = await getObject(kube, 'NetworkPolicy', GW, gateway);
     expect((np?.spec?.['ingress'] as unknown[]).some((r) => JSON.stringify(r) === '{}')).toBe(false);
+    expect(np?.spec?.['podSelector']).toEqual(before?.spec?.['podSelector']);
+    expect(run.objects).toEqual([
+      {
+        kind: 'NetworkPolicy',
+        namespace: GW,
+        name: gateway,
+        action: 'updated',
+        drift:
+          'modified by another field manager: .spec.ingress changed by "mallory"; .spec.podSelector changed by "kubectl-edit"',
+      },
+    ]);
+
+    // As an approver sees it: the audit log names the object, the field managers and the fields, and a
+    // drift alert is raised for the run.
+    await expectDriftAudited(t, run.id, policy, [
+      { path: '.spec.ingress', managers: ['mallory'] },
+      { path: '.spec.podSelector', managers: ['kubectl-edit'] },
+    ]);
+
+    // Put back for good: a full run afterwards finds no drift to report.
+    const full = await reconcileNow(t);
+    expect(full.objects.filter((o) => o.drift !== undefined)).toEqual([]);
+    expect((await driftAuditOf(t, full.id)).detected).toEqual([]);
   });
 
   it('a port-wide grant runs the full reconcile (its policy is not a gateway object)', async () => {

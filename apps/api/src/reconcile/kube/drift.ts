@@ -15,6 +15,13 @@
 //    would keep it (server-side apply only removes fields it owned), so it is removed with a JSON
 //    patch guarded by the resourceVersion. Fields of subresources (status, scale: the HPA sets
 //    replicas) and a few that operators legitimately touch are not drift.
+// 3. Taken-over fields. A field we set that another manager now owns and we no longer do is one they
+//    changed: a forced apply takes it from us, and so does any Update that changes its value
+//    (`kubectl edit`, a merge patch). When the object is outdated (a change of ours is pending), every
+//    field the change rewrites differs for our own reason, so values say nothing about edits and this
+//    rule (with 2) is what reports them. It also sees what 1 cannot: a key added to a value someone
+//    set whole (an atomic map such as a policy's podSelector). Sharing a field (someone applied our
+//    value too) is not drift, nor a field whose live value is already the desired one.
 //
 // The field manager that owns a changed or added field is named in the reason.
 import type { KubernetesObject } from '@egress/manifests';
@@ -36,7 +43,10 @@ export interface ForeignField {
 export interface LiveComparison {
   /** The live content-hash annotation is not the desired one: a change to apply, not someone's edit. */
   outdated: boolean;
-  /** Fields we set whose live value differs, with the field managers that own them. */
+  /**
+   * Fields we set whose live value differs, with the field managers that own them, and fields we set
+   * that other managers took over (rule 3 above; only these when outdated).
+   */
   changed: { path: string; managers: string[] }[];
   added: ForeignField[];
 }
@@ -194,12 +204,29 @@ function step(key: string, live: unknown, desired: unknown): Step | null {
   }
 }
 
+/** A leaf field (a value, or an atomic list or map) a manager owns that the desired object sets too. */
+interface Held {
+  segs: Seg[];
+  live: unknown;
+  desired: unknown;
+}
+
 interface Ownership {
   owned: string[];
+  held: Held[];
   added: Seg[][];
 }
 
 const IN_SCOPE = new Set<Seg>(['spec', 'data', 'binaryData']);
+
+/** Notes what one fieldsV1 key owns: its path (a leaf, or "." inside), and a leaf's values. */
+function own(acc: Ownership, segs: Seg[], keys: string[], next: Step): void {
+  if (keys.length > 0 && !keys.includes('.')) return;
+  acc.owned.push(pathText(segs));
+  // A leaf's value is owned; "." owns only that the item or map exists, its fields are listed beside it.
+  if (keys.length === 0 && next.live !== undefined && next.desired !== undefined)
+    acc.held.push({ segs, live: next.live, desired: next.desired });
+}
 
 function walk(fields: Json, live: unknown, desired: unknown, segs: Seg[], acc: Ownership): void {
   for (const [key, child] of Object.entries(fields)) {
@@ -208,49 +235,105 @@ function walk(fields: Json, live: unknown, desired: unknown, segs: Seg[], acc: O
     const childSegs = [...segs, next.seg];
     const childFields = isRecord(child) ? child : {};
     const keys = Object.keys(childFields);
-    if (keys.length === 0 || keys.includes('.')) acc.owned.push(pathText(childSegs));
+    own(acc, childSegs, keys, next);
     if (next.live === undefined) continue;
     if (next.desired === undefined && IN_SCOPE.has(childSegs[0] ?? '')) acc.added.push(childSegs);
     else walk(childFields, next.live, next.desired, childSegs, acc);
   }
 }
 
-function foreignEntries(live: LiveObject): ManagedFieldsEntry[] {
+/** Entries of the main resource (not status or scale), ours or everyone else's. */
+function entries(live: LiveObject, ours: boolean): ManagedFieldsEntry[] {
   return (live.metadata.managedFields ?? []).filter(
-    (e) => e.manager !== FIELD_MANAGER && (e.subresource ?? '') === '' && isRecord(e.fieldsV1),
+    (e) => (e.manager === FIELD_MANAGER) === ours && (e.subresource ?? '') === '' && isRecord(e.fieldsV1),
   );
 }
 
-const related = (a: string, b: string): boolean =>
-  a === b ||
-  (a.startsWith(b) && '.['.includes(a[b.length] ?? '')) ||
-  (b.startsWith(a) && '.['.includes(b[a.length] ?? ''));
+/** `a` is a field inside `b` (".spec.x[0]" inside ".spec.x"). */
+const inside = (a: string, b: string): boolean =>
+  a.length > b.length && a.startsWith(b) && '.['.includes(a.charAt(b.length));
+const related = (a: string, b: string): boolean => a === b || inside(a, b) || inside(b, a);
+
+/** What one managedFields entry owns, located in the live and the desired object. */
+function ownership(e: ManagedFieldsEntry, live: LiveObject, desired: KubernetesObject): Ownership {
+  const acc: Ownership = { owned: [], held: [], added: [] };
+  walk(e.fieldsV1 ?? {}, live, desired, [], acc);
+  return acc;
+}
+
+const isHash = (segs: readonly Seg[]): boolean =>
+  segs[0] === 'metadata' && segs[1] === 'annotations' && String(segs[2]).endsWith(HASH_SUFFIX);
+
+/**
+ * Whether a held leaf's live value is not the desired one, both ways: its owner set it whole (a value,
+ * or an atomic list or map such as a label selector), so a key it added counts as much as one it changed
+ * (one more label in a policy's podSelector unselects the pods the policy guards).
+ */
+function differs(h: Held): boolean {
+  const out: Seg[][] = [];
+  diffSubset(h.desired, h.live, h.segs, out);
+  if (out.length === 0) diffSubset(h.live, h.desired, h.segs, out);
+  return out.length > 0;
+}
+
+/**
+ * Fields the desired object sets that other managers own and we no longer do, whose live value is not
+ * the desired one. The content-hash annotation is left to `outdated` (rewriting it is what a pending
+ * change does anyway); tolerated fields are not drift. Inner paths of a reported one are left out.
+ */
+function takenOver(
+  owners: { manager: string; held: Held[] }[],
+  ours: ReadonlySet<string>,
+  tolerated: readonly string[],
+): { path: string; managers: string[] }[] {
+  const byPath = new Map<string, Set<string>>();
+  for (const o of owners) {
+    for (const h of o.held) {
+      const path = pathText(h.segs);
+      if (ours.has(path) || isHash(h.segs) || tolerated.includes(path) || !differs(h)) continue;
+      byPath.set(path, (byPath.get(path) ?? new Set()).add(o.manager));
+    }
+  }
+  const paths = [...byPath.keys()];
+  return paths
+    .filter((p) => !paths.some((q) => inside(p, q)))
+    .slice(0, MAX_PATHS)
+    .map((path) => ({ path, managers: [...(byPath.get(path) ?? [])] }));
+}
 
 export function compareLive(desired: KubernetesObject, live: LiveObject): LiveComparison {
   const outdated = hashAnnotation(live) !== hashAnnotation(desired);
-  const owners = foreignEntries(live).map((e) => {
-    const acc: Ownership = { owned: [], added: [] };
-    walk(e.fieldsV1 ?? {}, live, desired, [], acc);
-    return { manager: e.manager ?? '(unnamed)', ...acc };
-  });
+  const owners = entries(live, false).map((e) => ({
+    manager: e.manager ?? '(unnamed)',
+    ...ownership(e, live, desired),
+  }));
   const tolerated = TOLERATED[desired.kind] ?? [];
   const added = owners.flatMap((o) =>
     o.added
       .map((segs) => ({ path: pathText(segs), pointer: pointer(segs), manager: o.manager }))
       .filter((f) => !tolerated.includes(f.path)),
   );
-  // A change to apply makes every differing field "changed"; only report edits when nothing is pending.
-  const changed = outdated
-    ? []
-    : changedPaths(desired, live).map((segs) => {
-        const path = pathText(segs);
-        return {
-          path,
-          managers: [
-            ...new Set(owners.filter((o) => o.owned.some((p) => related(p, path))).map((o) => o.manager)),
-          ],
-        };
-      });
+  // Our own entries are read only when someone else holds a field we set (rarely: drift).
+  const taken = owners.some((o) => o.held.length > 0)
+    ? takenOver(
+        owners,
+        new Set(entries(live, true).flatMap((e) => ownership(e, live, desired).owned)),
+        tolerated,
+      )
+    : [];
+  // A change to apply makes every field it rewrites differ: then ownership, not values, shows the edits.
+  if (outdated) return { outdated, changed: taken, added };
+  const changed = changedPaths(desired, live).map((segs) => {
+    const path = pathText(segs);
+    return {
+      path,
+      managers: [
+        ...new Set(owners.filter((o) => o.owned.some((p) => related(p, path))).map((o) => o.manager)),
+      ],
+    };
+  });
+  // Values we compare as a subset (the server adds defaults) miss a key added to a map someone set whole.
+  for (const t of taken) if (!changed.some((c) => related(c.path, t.path))) changed.push(t);
   return { outdated, changed, added };
 }
 

@@ -248,6 +248,19 @@ export function createKubernetesTarget(
     return { live, cached: false };
   }
 
+  /**
+   * On kept live state, an object about to be rewritten (its kept hash is not the desired one) is read
+   * again first, as a change-scoped run does: the write then starts from the cluster as it is, and an
+   * edit made outside since the last read is reported as drift (kube/drift.ts), not silently put back.
+   * One GET per object written; the objects the change leaves alone are not read. Undefined when it is
+   * gone or no longer ours: applied as missing (created, or refused if someone else holds the name).
+   */
+  async function reread(o: KubernetesObject, live: Map<string, LiveObject>): Promise<LiveObject | undefined> {
+    const kept = live.get(objectKey(o));
+    if (!kept || hashAnnotation(kept) === hashAnnotation(o)) return kept;
+    return (await readManaged(client, o)) ?? undefined;
+  }
+
   async function run(
     desired: Desired,
     { dryRun, scope, reuseLiveState = false }: ApplyOptions,
@@ -283,7 +296,9 @@ export function createKubernetesTarget(
           objects = await desired(readiness, { addresses: now, cluster });
       }
       const batch = objects.filter((o) => stageOf(o) === stage);
-      const done = await mapLimit(batch, CONCURRENCY, (o) => applyObject(ctx, o, live.get(objectKey(o))));
+      const done = await mapLimit(batch, CONCURRENCY, async (o) =>
+        applyObject(ctx, o, cached ? await reread(o, live) : live.get(objectKey(o))),
+      );
       if (stage.role === 'dns') dnsOk = done.every((r) => r.action !== 'failed');
       results.push(...done);
     }

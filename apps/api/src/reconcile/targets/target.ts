@@ -85,9 +85,10 @@ export interface ApplyOptions {
   scope: Scope;
   /**
    * A run for a change made through the API may start from the live state the previous run saw, kept
-   * current with its own writes, instead of reading the cluster again (faster approvals). Others'
-   * edits since then are found by the next run that reads the cluster (periodic resync, start-up,
-   * manual, retry, readiness change).
+   * current with its own writes, instead of listing the cluster again (faster approvals). The objects
+   * it is about to rewrite are read again (one GET each), so others' edits to them are reported as
+   * drift; edits to objects the change leaves alone are found by the next run that lists the cluster
+   * (periodic resync, start-up, manual, retry, readiness change).
    */
   reuseLiveState?: boolean;
 }
