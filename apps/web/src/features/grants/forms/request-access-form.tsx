@@ -1,14 +1,13 @@
 import { CreateGrantBodySchema, type Destination, type Grant } from '@egress/shared';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Controller, useForm, type UseFormReturn, useWatch } from 'react-hook-form';
+import { Controller, type UseFormReturn, useWatch } from 'react-hook-form';
 import type { z } from 'zod';
 
 import { Field } from '../../../components/ui/field.tsx';
 import { SuggestInput } from '../../../components/ui/search-picker.tsx';
 import { portNotRegistered } from '../../../lib/ports.ts';
-import { sendForm } from '../../../lib/submit-form.ts';
+import { useSchemaForm } from '../../../lib/schema-form.ts';
 import {
   destinationByHostQuery,
   destinationKeys,
@@ -93,14 +92,17 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
   const mutation = useRequestGrant();
   // Read once: the link's values are where the form starts, not something it keeps following.
   const [start] = useState(() => requestStart(initial, linked ? [linked] : []));
-  const form = useForm<Input, unknown, Output>({
-    resolver: zodResolver(CreateGrantBodySchema),
+  const { form, onSubmit } = useSchemaForm(CreateGrantBodySchema, {
     defaultValues: {
       service: start.service,
       destination: start.destination,
       justification: initial.justification ?? '',
       durationSeconds: initial.durationSeconds,
     },
+    send: (body) => mutation.mutateAsync(body),
+    onDone,
+    fields: FIELDS,
+    failure: 'The request was not created',
   });
   const { errors, isSubmitting } = form.formState;
   // Registered during this render, before the justification below: a Controller registers only when it
@@ -115,19 +117,12 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
     expiresAt: useWatch({ control: form.control, name: 'expiresAt' }),
   };
 
-  const submit = form.handleSubmit((body) =>
-    sendForm(() => mutation.mutateAsync(body), onDone, {
-      setError: form.setError,
-      fields: FIELDS,
-      failure: 'The request was not created',
-    }),
-  );
 
   return (
     <form
       noValidate
       className="stack form-narrow"
-      onSubmit={(e) => void submit(e)}
+      onSubmit={onSubmit}
       aria-label="Request access"
     >
       <Controller
