@@ -363,9 +363,9 @@ test('every page of the router has an accessibility case', () => {
 
 test('every case is checked as roles that may open its page', () => {
   const wrong = CASES.flatMap((c) =>
-    (c.roles ?? []).filter((u) => c.permission === null || !can(u.role, c.permission)).map(
-      (u) => `${pathOf(c.id)}${c.variant ? ` (${c.variant})` : ''} as ${u.role}`,
-    ),
+    (c.roles ?? [])
+      .filter((u) => c.permission === null || !can(u.role, c.permission))
+      .map((u) => `${pathOf(c.id)}${c.variant ? ` (${c.variant})` : ''} as ${u.role}`),
   );
   expect(wrong, 'roles in CASES that lack the case permission').toEqual([]);
 });

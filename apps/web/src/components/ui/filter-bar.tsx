@@ -21,7 +21,13 @@ interface FilterSelectProps<T extends string> {
   options: readonly (T | { value: T; label: string })[];
 }
 
-export function FilterSelect<T extends string>({ label, value, onChange, any, options }: FilterSelectProps<T>) {
+export function FilterSelect<T extends string>({
+  label,
+  value,
+  onChange,
+  any,
+  options,
+}: FilterSelectProps<T>) {
   return (
     <label>
       {label}

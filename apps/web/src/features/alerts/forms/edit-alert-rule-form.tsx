@@ -33,12 +33,7 @@ export function EditAlertRuleForm({
   });
   const { errors, isSubmitting } = form.formState;
   return (
-    <form
-      noValidate
-      className="stack"
-      onSubmit={onSubmit}
-      aria-label={`Edit alert rule ${rule.name}`}
-    >
+    <form noValidate className="stack" onSubmit={onSubmit} aria-label={`Edit alert rule ${rule.name}`}>
       <Field label="Rule name" error={errors.name?.message}>
         <input type="text" autoFocus {...form.register('name')} />
       </Field>

@@ -52,12 +52,7 @@ function AuditLog() {
         </div>
       </header>
       <AuditFilters value={search} onChange={onChange} filtered={filtered} />
-      <PagedList
-        query={query}
-        what="audit events"
-        search={search}
-        onPage={page}
-      >
+      <PagedList query={query} what="audit events" search={search} onPage={page}>
         {(events) => <AuditTable events={events} filtered={filtered} />}
       </PagedList>
     </div>

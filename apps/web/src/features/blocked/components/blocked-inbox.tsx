@@ -31,12 +31,7 @@ export function BlockedInbox() {
   return (
     <>
       <BlockedFilters filter={filter} onChange={change} />
-      <PagedList
-        query={query}
-        what="blocked egress"
-        search={search}
-        onPage={page}
-      >
+      <PagedList query={query} what="blocked egress" search={search} onPage={page}>
         {(groups) => (
           <BlockedTable
             groups={groups}

@@ -57,12 +57,7 @@ export function DestinationsPage() {
           options={SENSITIVITIES}
         />
       </FilterBar>
-      <PagedList
-        query={query}
-        what="destinations"
-        search={search}
-        onPage={page}
-      >
+      <PagedList query={query} what="destinations" search={search} onPage={page}>
         {(items) => (
           <DataTable
             caption="Destinations"

@@ -173,12 +173,7 @@ export function DiscoveryPage() {
         </div>
       </header>
       <Filters />
-      <PagedList
-        query={query}
-        what="discovered egress"
-        search={search}
-        onPage={page}
-      >
+      <PagedList query={query} what="discovered egress" search={search} onPage={page}>
         {(rows) => (
           <DataTable
             caption="Traffic seen without a grant"

@@ -47,12 +47,7 @@ export function GrantsPage() {
         </div>
       </header>
       <GrantFilters value={{ ...search, state }} onChange={onChange} filtered={filtered} />
-      <PagedList
-        query={query}
-        what="grants"
-        search={search}
-        onPage={page}
-      >
+      <PagedList query={query} what="grants" search={search} onPage={page}>
         {(grants) => (
           <GrantsTable
             caption="Grants"

@@ -117,14 +117,8 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
     expiresAt: useWatch({ control: form.control, name: 'expiresAt' }),
   };
 
-
   return (
-    <form
-      noValidate
-      className="stack form-narrow"
-      onSubmit={onSubmit}
-      aria-label="Request access"
-    >
+    <form noValidate className="stack form-narrow" onSubmit={onSubmit} aria-label="Request access">
       <Controller
         control={form.control}
         name="service"

@@ -50,12 +50,7 @@ export function ServicesPage() {
           onChange={(namespace) => filter({ namespace })}
         />
       </FilterBar>
-      <PagedList
-        query={query}
-        what="services"
-        search={search}
-        onPage={page}
-      >
+      <PagedList query={query} what="services" search={search} onPage={page}>
         {(items) => (
           <DataTable
             caption="Services"

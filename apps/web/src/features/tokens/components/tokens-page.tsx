@@ -172,12 +172,7 @@ export function TokensPage() {
           </label>
         </div>
       ) : null}
-      <PagedList
-        query={query}
-        what="tokens"
-        search={search}
-        onPage={page}
-      >
+      <PagedList query={query} what="tokens" search={search} onPage={page}>
         {(tokens) => <TokensTable tokens={tokens} showOwner={all} />}
       </PagedList>
       <Dialog open={creating} onClose={close} title={created ? 'Token created' : 'Create an API token'}>

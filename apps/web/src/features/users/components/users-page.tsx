@@ -46,12 +46,7 @@ export function UsersPage() {
           Create user
         </button>
       </header>
-      <PagedList
-        query={query}
-        what="users"
-        search={search}
-        onPage={page}
-      >
+      <PagedList query={query} what="users" search={search} onPage={page}>
         {(items) => (
           <DataTable
             caption="Users"

@@ -48,12 +48,7 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
           </select>
         </label>
       </div>
-      <PagedList
-        query={query}
-        what="deliveries"
-        search={search}
-        onPage={page}
-      >
+      <PagedList query={query} what="deliveries" search={search} onPage={page}>
         {(items) => (
           <DeliveriesTable
             deliveries={items}

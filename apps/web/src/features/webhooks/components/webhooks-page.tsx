@@ -116,12 +116,7 @@ export function WebhooksPage() {
       {isNotFound(query.error) ? (
         <NotAvailable title="Webhooks are not served by this API yet." />
       ) : (
-        <PagedList
-          query={query}
-          what="webhooks"
-          search={search}
-          onPage={page}
-        >
+        <PagedList query={query} what="webhooks" search={search} onPage={page}>
           {(items) => (
             <DataTable
               caption="Webhooks"
