@@ -3,9 +3,8 @@ import { Controller } from 'react-hook-form';
 
 import { Field } from '../../../components/ui/field.tsx';
 import { FormActions } from '../../../components/ui/form-actions.tsx';
-import { SuggestInput } from '../../../components/ui/search-picker.tsx';
 import { useSchemaForm } from '../../../lib/schema-form.ts';
-import { searchServiceOptions, serviceKeys } from '../../services/api/services.queries.ts';
+import { ServiceSuggestInput } from '../../services/components/service-suggest.tsx';
 import { useCreateAlertRule } from '../api/alerts.mutations.ts';
 import { EnabledField, ThresholdField, toInt, WindowField } from './alert-rule-fields.tsx';
 
@@ -41,11 +40,9 @@ export function CreateAlertRuleForm({
             error={errors.service?.message}
             hint="Empty: every service, each counted on its own. Type part of a name to choose one."
           >
-            <SuggestInput
+            <ServiceSuggestInput
               value={field.value ?? undefined}
               onCommit={(v) => field.onChange(v ?? null)}
-              queryKey={serviceKeys.all}
-              search={searchServiceOptions}
               placeholder="Every service"
             />
           </Field>

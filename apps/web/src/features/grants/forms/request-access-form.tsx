@@ -5,15 +5,11 @@ import { Controller, type UseFormReturn, useWatch } from 'react-hook-form';
 import type { z } from 'zod';
 
 import { Field } from '../../../components/ui/field.tsx';
-import { SuggestInput } from '../../../components/ui/search-picker.tsx';
 import { portNotRegistered } from '../../../lib/ports.ts';
 import { useSchemaForm } from '../../../lib/schema-form.ts';
-import {
-  destinationByHostQuery,
-  destinationKeys,
-  searchDestinationOptions,
-} from '../../destinations/api/destinations.queries.ts';
-import { searchServiceOptions, serviceKeys } from '../../services/api/services.queries.ts';
+import { destinationByHostQuery } from '../../destinations/api/destinations.queries.ts';
+import { DestinationSuggestInput } from '../../destinations/components/destination-suggest.tsx';
+import { ServiceSuggestInput } from '../../services/components/service-suggest.tsx';
 import { useRequestGrant } from '../api/grants.mutations.ts';
 import { DurationField } from '../components/duration-field.tsx';
 import { ProposalFields } from './proposal-fields.tsx';
@@ -128,11 +124,9 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
             error={errors.service?.message}
             hint="The workload that needs to reach the destination: type part of its name."
           >
-            <SuggestInput
+            <ServiceSuggestInput
               value={field.value || undefined}
               onCommit={(v) => field.onChange(v ?? '')}
-              queryKey={serviceKeys.all}
-              search={searchServiceOptions}
               placeholder="service.name"
             />
           </Field>
@@ -147,11 +141,9 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
             error={errors.destination?.message ?? unknownHost}
             hint={`A registered host, or "${ANY_HOST_TEXT}".`}
           >
-            <SuggestInput
+            <DestinationSuggestInput
               value={destinationText(field.value)}
               onCommit={(v) => field.onChange(toDestination(v))}
-              queryKey={destinationKeys.all}
-              search={searchDestinationOptions}
               placeholder="api.example.com"
               fixed={[ANY_HOST_OPTION]}
             />
