@@ -2,35 +2,19 @@
 // kube-apiserver (playwright.cluster.config.ts): "mallory" opens a gateway NetworkPolicy with her own
 // field manager; the approver's health strip shows the drifted object, Re-apply heals it, and the strip
 // then names who had changed it; the audit log has the detection, the healing and the re-apply request.
-import type { ReconcileRun, ReconcileStatusReport } from '@egress/shared';
 import { expect, test } from '@playwright/test';
 
-import { type ApiSession, apiSession, expectOk, signIn } from './support/api.ts';
+import { apiSession, expectOk, signIn } from './support/api.ts';
 import { kubeAdmin } from './support/kube.ts';
+import {
+  GATEWAY_NAMESPACE,
+  gatewayPolicyIngress,
+  openGatewayPolicy,
+  untilReconciled,
+  untilRunsSettle,
+} from './support/reconcile.ts';
 import { snap } from './support/screenshots.ts';
 import { APPROVER1, ENGINEER } from './support/users.ts';
-
-const GATEWAY_NAMESPACE = 'egress-gateways';
-
-async function status(s: ApiSession): Promise<ReconcileStatusReport> {
-  return (await expectOk(await s.send('GET', '/api/v1/reconcile/status'))) as ReconcileStatusReport;
-}
-
-async function quiet(s: ApiSession): Promise<void> {
-  await expect
-    .poll(
-      async () => {
-        const runs = (
-          (await expectOk(await s.send('GET', '/api/v1/reconcile/runs?limit=20'))) as {
-            items: ReconcileRun[];
-          }
-        ).items;
-        return runs.some((r) => r.status === 'queued' || r.status === 'running') ? 'busy' : 'quiet';
-      },
-      { timeout: 30_000, message: 'reconcile runs settle' },
-    )
-    .toBe('quiet');
-}
 
 test('the health strip shows drift on a gateway policy; Re-apply heals it and names who changed it', async ({
   page,
@@ -51,30 +35,10 @@ test('the health strip shows drift on a gateway policy; Re-apply heals it and na
     port: 443,
   });
   await expectOk(await approver.send('POST', `/api/v1/grants/${grant.id}/approve`, { comment: 'Checked.' }));
-  await expect
-    .poll(
-      async () => {
-        const r = await status(approver);
-        return r.gateways.some((g) => g.gatewayName === destination.gatewayName) ? r.drift.length : -1;
-      },
-      { timeout: 30_000, message: 'the approval is reconciled into the cluster' },
-    )
-    .toBe(0);
-  await quiet(approver);
+  await untilReconciled(approver, destination.gatewayName);
+  await untilRunsSettle(approver);
 
-  const edited = await kube.request({
-    method: 'PATCH',
-    path: `/apis/networking.k8s.io/v1/namespaces/${GATEWAY_NAMESPACE}/networkpolicies/${destination.gatewayName}`,
-    query: { fieldManager: 'mallory', force: 'true' },
-    body: {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: destination.gatewayName, namespace: GATEWAY_NAMESPACE },
-      spec: { ingress: [{}] },
-    },
-    contentType: 'application/apply-patch+yaml',
-  });
-  expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+  await openGatewayPolicy(kube, destination.gatewayName, 'mallory');
 
   await signIn(page, APPROVER1);
   await page.goto('/');
@@ -99,11 +63,7 @@ test('the health strip shows drift on a gateway policy; Re-apply heals it and na
     `NetworkPolicy ${GATEWAY_NAMESPACE}/${destination.gatewayName} changed by mallory`,
   );
   await snap(page, 'cluster-11-strip-healed');
-  const np = await kube.request<{ spec: { ingress: unknown[] } }>({
-    method: 'GET',
-    path: `/apis/networking.k8s.io/v1/namespaces/${GATEWAY_NAMESPACE}/networkpolicies/${destination.gatewayName}`,
-  });
-  expect(np.body.spec.ingress).not.toEqual([{}]);
+  expect(await gatewayPolicyIngress(kube, destination.gatewayName)).not.toEqual([{}]);
 
   const audit = async (action: string) =>
     (

@@ -2,41 +2,20 @@
 // kube-apiserver (playwright.cluster.config.ts). The harness has no kubelet or controllers: a gateway's
 // readiness comes from its Deployment status, which the spec sets the way the deployment controller
 // would, and "someone else" edits a managed object with their own field manager, as kubectl would.
-import type { ReconcileRun, ReconcileStatusReport } from '@egress/shared';
 import { expect, type Page, test } from '@playwright/test';
 
-import { type ApiSession, apiSession, expectOk, signIn } from './support/api.ts';
+import { apiSession, expectOk, signIn } from './support/api.ts';
 import { kubeAdmin, markDeploymentReady } from './support/kube.ts';
+import {
+  GATEWAY_NAMESPACE,
+  gatewayPolicyIngress,
+  openGatewayPolicy,
+  reconcileStatus,
+  untilReconciled,
+  untilRunsSettle,
+} from './support/reconcile.ts';
 import { snap } from './support/screenshots.ts';
 import { APPROVER1, ENGINEER } from './support/users.ts';
-
-/** Settings default: where the reconciler puts every gateway. */
-const GATEWAY_NAMESPACE = 'egress-gateways';
-
-async function status(s: ApiSession): Promise<ReconcileStatusReport> {
-  return (await expectOk(await s.send('GET', '/api/v1/reconcile/status'))) as ReconcileStatusReport;
-}
-
-async function latestRuns(s: ApiSession): Promise<ReconcileRun[]> {
-  return (
-    (await expectOk(await s.send('GET', '/api/v1/reconcile/runs?limit=20'))) as { items: ReconcileRun[] }
-  ).items;
-}
-
-/** Waits until no run is queued or running and the newest one (if `trigger` matches) has finished. */
-async function settled(s: ApiSession, trigger?: RegExp): Promise<void> {
-  await expect
-    .poll(
-      async () => {
-        const runs = await latestRuns(s);
-        if (runs.some((r) => r.status === 'queued' || r.status === 'running')) return 'busy';
-        if (trigger && !runs.some((r) => trigger.test(r.trigger))) return 'waiting';
-        return runs[0]?.status ?? 'none';
-      },
-      { timeout: 30_000, message: `reconcile runs settle${trigger ? ` after "${trigger.source}"` : ''}` },
-    )
-    .toBe('succeeded');
-}
 
 async function openDestination(page: Page, id: string) {
   await page.goto(`/destinations/${id}`);
@@ -69,22 +48,11 @@ test('gateway readiness and drift on the kubernetes target; "Run now" repairs th
       comment: 'Reviewed in the e2e test.',
     }),
   );
-  // The approval's run is requested after the debounce, so "no run busy" can be seen before it starts:
-  // wait for what a person would see instead, the gateway reported and nothing missing.
-  await expect
-    .poll(
-      async () => {
-        const r = await status(approver);
-        const known = r.gateways.some((g) => g.gatewayName === destination.gatewayName);
-        return known ? r.drift : 'gateway not reported yet';
-      },
-      { timeout: 30_000, message: 'the approval is reconciled into the cluster' },
-    )
-    .toEqual([]);
-  await settled(approver);
+  await untilReconciled(approver, destination.gatewayName);
+  await untilRunsSettle(approver, { newest: 'succeeded' });
 
   // Reconciled into the cluster: the gateway exists, no pod is ready (nothing runs pods here).
-  const report = await status(approver);
+  const report = await reconcileStatus(approver);
   expect(report.target).toBe('kubernetes');
   expect(report.drift).toEqual([]);
   const gateway = report.gateways.find((g) => g.gatewayName === destination.gatewayName);
@@ -106,22 +74,10 @@ test('gateway readiness and drift on the kubernetes target; "Run now" repairs th
   );
   await snap(page, 'cluster-01-destination-ready');
   // The reconciler notices the readiness change itself and re-renders DNS; let that run finish first.
-  await settled(approver, /gateway readiness changed/);
+  await untilRunsSettle(approver, { trigger: /gateway readiness changed/, newest: 'succeeded' });
 
   // Someone opens the gateway's NetworkPolicy to every pod with their own field manager.
-  const edited = await kube.request({
-    method: 'PATCH',
-    path: `/apis/networking.k8s.io/v1/namespaces/${GATEWAY_NAMESPACE}/networkpolicies/${destination.gatewayName}`,
-    query: { fieldManager: 'mallory', force: 'true' },
-    body: {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: destination.gatewayName, namespace: GATEWAY_NAMESPACE },
-      spec: { ingress: [{}] },
-    },
-    contentType: 'application/apply-patch+yaml',
-  });
-  expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+  await openGatewayPolicy(kube, destination.gatewayName, 'mallory');
 
   await page.goto('/reconcile');
   const drift = page.getByRole('table', { name: /^Drift: \d+ objects? differ/ });
@@ -144,11 +100,7 @@ test('gateway readiness and drift on the kubernetes target; "Run now" repairs th
   await expect(runs.getByRole('row').nth(1)).toContainText(`manual by ${APPROVER1.email}`);
   await expect(runs.getByRole('row').nth(1)).toContainText('succeeded');
   await snap(page, 'cluster-03-reconcile-repaired');
-  const np = await kube.request<{ spec: { ingress: unknown[] } }>({
-    method: 'GET',
-    path: `/apis/networking.k8s.io/v1/namespaces/${GATEWAY_NAMESPACE}/networkpolicies/${destination.gatewayName}`,
-  });
-  expect(np.body.spec.ingress).not.toEqual([{}]);
+  expect(await gatewayPolicyIngress(kube, destination.gatewayName)).not.toEqual([{}]);
 
   await engineer.dispose();
   await approver.dispose();

@@ -2,7 +2,7 @@
 // shared factories (packages/shared/testing) a `send` so specs seed data the way the console would.
 import type { LoginResponse } from '@egress/shared';
 import { createFactories, type HttpMethod, type Send } from '@egress/shared/testing';
-import { type APIRequestContext, type Page, request } from '@playwright/test';
+import { type APIRequestContext, type BrowserContext, type Page, request } from '@playwright/test';
 
 import type { E2eUser } from './users.ts';
 
@@ -49,6 +49,26 @@ export async function apiSession(baseURL: string, user: E2eUser): Promise<ApiSes
 export async function signIn(page: Page, user: E2eUser): Promise<void> {
   const csrfToken = await login(page.request, user);
   await page.addInitScript((token) => window.sessionStorage.setItem('egress.csrf', token), csrfToken);
+}
+
+/** Sessions signed in by signInOnce, per user, for this worker's lifetime. */
+type Cookies = Awaited<ReturnType<BrowserContext['cookies']>>;
+const kept = new Map<string, { cookies: Cookies; csrfToken: string }>();
+
+/**
+ * signIn, but one sign-in per user and worker: later pages of the same user get that session's cookie
+ * and CSRF token. Only for specs that never sign out, change a role or disable a user (the
+ * accessibility spec): those end the kept session for every later test.
+ */
+export async function signInOnce(page: Page, user: E2eUser): Promise<void> {
+  let session = kept.get(user.email);
+  if (session) await page.context().addCookies(session.cookies);
+  else {
+    const csrfToken = await login(page.request, user);
+    session = { cookies: await page.context().cookies(), csrfToken };
+    kept.set(user.email, session);
+  }
+  await page.addInitScript((token) => window.sessionStorage.setItem('egress.csrf', token), session.csrfToken);
 }
 
 export async function expectOk(res: { status: number; body: unknown }, status = 200): Promise<unknown> {

@@ -54,3 +54,16 @@ export async function fetchAll<T>(
   } while (cursor && items.length < cap);
   return { items, truncated: cursor !== null };
 }
+
+/**
+ * How a paged list moves in its URL: a filter change goes back to the first page (the cursor belongs to
+ * the old filter); the pager keeps the filters and sets the page. `navigate` is the route's own.
+ */
+export function listNavigation<S extends PageSearch>(
+  navigate: (options: { search: (prev: S) => S }) => Promise<void>,
+) {
+  return {
+    filter: (patch: Partial<S>) => void navigate({ search: (s) => firstPage({ ...s, ...patch }) }),
+    page: (p: PageSearch) => void navigate({ search: (s) => ({ ...s, ...p }) }),
+  };
+}

@@ -1,17 +1,13 @@
 import { type AlertRule, CreateAlertRuleBodySchema } from '@egress/shared';
-import { zodResolver } from '@hookform/resolvers/zod';
-import { Controller, useForm } from 'react-hook-form';
-import type { z } from 'zod';
+import { Controller } from 'react-hook-form';
 
 import { Field } from '../../../components/ui/field.tsx';
-import { SuggestInput } from '../../../components/ui/search-picker.tsx';
-import { sendForm } from '../../../lib/submit-form.ts';
-import { searchServiceOptions, serviceKeys } from '../../services/api/services.queries.ts';
+import { FormActions } from '../../../components/ui/form-actions.tsx';
+import { useSchemaForm } from '../../../lib/schema-form.ts';
+import { ServiceSuggestInput } from '../../services/components/service-suggest.tsx';
 import { useCreateAlertRule } from '../api/alerts.mutations.ts';
 import { EnabledField, ThresholdField, toInt, WindowField } from './alert-rule-fields.tsx';
 
-type Input = z.input<typeof CreateAlertRuleBodySchema>;
-type Output = z.output<typeof CreateAlertRuleBodySchema>;
 const FIELDS = ['name', 'service', 'threshold', 'windowSeconds', 'enabled'] as const;
 
 export function CreateAlertRuleForm({
@@ -22,20 +18,16 @@ export function CreateAlertRuleForm({
   onCancel: () => void;
 }) {
   const mutation = useCreateAlertRule();
-  const form = useForm<Input, unknown, Output>({
-    resolver: zodResolver(CreateAlertRuleBodySchema),
+  const { form, onSubmit } = useSchemaForm(CreateAlertRuleBodySchema, {
     defaultValues: { name: '', service: null, threshold: 20, windowSeconds: 300, enabled: true },
+    send: (body) => mutation.mutateAsync(body),
+    onDone,
+    fields: FIELDS,
+    failure: 'The alert rule was not created',
   });
   const { errors, isSubmitting } = form.formState;
-  const submit = form.handleSubmit((body) =>
-    sendForm(() => mutation.mutateAsync(body), onDone, {
-      setError: form.setError,
-      fields: FIELDS,
-      failure: 'The alert rule was not created',
-    }),
-  );
   return (
-    <form noValidate className="stack" onSubmit={(e) => void submit(e)} aria-label="New alert rule">
+    <form noValidate className="stack" onSubmit={onSubmit} aria-label="New alert rule">
       <Field label="Rule name" error={errors.name?.message} hint="e.g. payments denied egress">
         <input type="text" autoFocus {...form.register('name')} />
       </Field>
@@ -48,11 +40,9 @@ export function CreateAlertRuleForm({
             error={errors.service?.message}
             hint="Empty: every service, each counted on its own. Type part of a name to choose one."
           >
-            <SuggestInput
+            <ServiceSuggestInput
               value={field.value ?? undefined}
               onCommit={(v) => field.onChange(v ?? null)}
-              queryKey={serviceKeys.all}
-              search={searchServiceOptions}
               placeholder="Every service"
             />
           </Field>
@@ -67,14 +57,7 @@ export function CreateAlertRuleForm({
         register={form.register('windowSeconds', { setValueAs: toInt })}
       />
       <EnabledField register={form.register('enabled')} />
-      <div className="actions">
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={isSubmitting}>
-          Create rule
-        </button>
-      </div>
+      <FormActions submit="Create rule" submitting={isSubmitting} onCancel={onCancel} />
     </form>
   );
 }

@@ -1,15 +1,11 @@
 import { type AlertRule, UpdateAlertRuleBodySchema } from '@egress/shared';
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useForm } from 'react-hook-form';
-import type { z } from 'zod';
 
 import { Field } from '../../../components/ui/field.tsx';
-import { sendForm } from '../../../lib/submit-form.ts';
+import { FormActions } from '../../../components/ui/form-actions.tsx';
+import { useSchemaForm } from '../../../lib/schema-form.ts';
 import { useUpdateAlertRule } from '../api/alerts.mutations.ts';
 import { EnabledField, ThresholdField, toInt, WindowField } from './alert-rule-fields.tsx';
 
-type Input = z.input<typeof UpdateAlertRuleBodySchema>;
-type Output = z.output<typeof UpdateAlertRuleBodySchema>;
 const FIELDS = ['name', 'threshold', 'windowSeconds', 'enabled'] as const;
 
 /** Name, threshold, window and enabled; the service a rule watches is fixed (delete and re-create). */
@@ -23,30 +19,21 @@ export function EditAlertRuleForm({
   onCancel: () => void;
 }) {
   const mutation = useUpdateAlertRule();
-  const form = useForm<Input, unknown, Output>({
-    resolver: zodResolver(UpdateAlertRuleBodySchema),
+  const { form, onSubmit } = useSchemaForm(UpdateAlertRuleBodySchema, {
     defaultValues: {
       name: rule.name,
       threshold: rule.threshold,
       windowSeconds: rule.windowSeconds,
       enabled: rule.enabled,
     },
+    send: (body) => mutation.mutateAsync({ id: rule.id, body }),
+    onDone,
+    fields: FIELDS,
+    failure: 'The alert rule was not saved',
   });
   const { errors, isSubmitting } = form.formState;
-  const submit = form.handleSubmit((body) =>
-    sendForm(() => mutation.mutateAsync({ id: rule.id, body }), onDone, {
-      setError: form.setError,
-      fields: FIELDS,
-      failure: 'The alert rule was not saved',
-    }),
-  );
   return (
-    <form
-      noValidate
-      className="stack"
-      onSubmit={(e) => void submit(e)}
-      aria-label={`Edit alert rule ${rule.name}`}
-    >
+    <form noValidate className="stack" onSubmit={onSubmit} aria-label={`Edit alert rule ${rule.name}`}>
       <Field label="Rule name" error={errors.name?.message}>
         <input type="text" autoFocus {...form.register('name')} />
       </Field>
@@ -63,14 +50,7 @@ export function EditAlertRuleForm({
         current={rule.windowSeconds}
       />
       <EnabledField register={form.register('enabled')} />
-      <div className="actions">
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={isSubmitting}>
-          Save rule
-        </button>
-      </div>
+      <FormActions submit="Save rule" submitting={isSubmitting} onCancel={onCancel} />
     </form>
   );
 }

@@ -2,6 +2,7 @@ import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES, type AuditAction, type AuditTargetTy
 import { Link } from '@tanstack/react-router';
 
 import { DebouncedSearch } from '../../../components/ui/debounced-search.tsx';
+import { FilterBar, FilterSelect } from '../../../components/ui/filter-bar.tsx';
 
 export interface AuditSearch {
   actor?: string | undefined;
@@ -22,48 +23,27 @@ export function AuditFilters({
   filtered: boolean;
 }) {
   return (
-    <form
-      className="filters"
-      role="search"
-      aria-label="Filter audit events"
-      onSubmit={(e) => e.preventDefault()}
-    >
+    <FilterBar label="Filter audit events">
       <DebouncedSearch
         label="Actor"
         value={value.actor}
         onChange={(actor) => onChange({ actor })}
         placeholder="email"
       />
-      <label>
-        Action
-        <select
-          value={value.action ?? ''}
-          onChange={(e) => onChange({ action: (e.target.value || undefined) as AuditAction | undefined })}
-        >
-          <option value="">Any action</option>
-          {AUDIT_ACTIONS.map((a) => (
-            <option key={a} value={a}>
-              {a}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Target type
-        <select
-          value={value.targetType ?? ''}
-          onChange={(e) =>
-            onChange({ targetType: (e.target.value || undefined) as AuditTargetType | undefined })
-          }
-        >
-          <option value="">Any target</option>
-          {AUDIT_TARGET_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        label="Action"
+        value={value.action}
+        onChange={(action) => onChange({ action })}
+        any="Any action"
+        options={AUDIT_ACTIONS}
+      />
+      <FilterSelect
+        label="Target type"
+        value={value.targetType}
+        onChange={(targetType) => onChange({ targetType })}
+        any="Any target"
+        options={AUDIT_TARGET_TYPES}
+      />
       <DebouncedSearch
         label="Target id"
         value={value.targetId}
@@ -90,6 +70,6 @@ export function AuditFilters({
           Reset filters
         </Link>
       ) : null}
-    </form>
+    </FilterBar>
   );
 }

@@ -3,10 +3,10 @@ import { useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 
 import { PagedList } from '../../../components/ui/paged-list.tsx';
-import { firstPage } from '../../../lib/pagination.ts';
+import { listNavigation } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { auditCsvHref, type AuditFilter, auditListQuery } from '../api/audit.queries.ts';
-import { AuditFilters, type AuditSearch } from './audit-filters.tsx';
+import { AuditFilters } from './audit-filters.tsx';
 import { AuditTable } from './audit-table.tsx';
 import { ChainBadge } from './chain-badge.tsx';
 
@@ -36,7 +36,7 @@ function AuditLog() {
   };
   const query = useQuery(auditListQuery({ ...filter, cursor: search.cursor }));
   const filtered = Object.values(filter).some(Boolean);
-  const onChange = (patch: AuditSearch) => void navigate({ search: (s) => firstPage({ ...s, ...patch }) });
+  const { filter: onChange, page } = listNavigation<typeof search>(navigate);
   return (
     <div className="page">
       <header className="page-header">
@@ -52,12 +52,7 @@ function AuditLog() {
         </div>
       </header>
       <AuditFilters value={search} onChange={onChange} filtered={filtered} />
-      <PagedList
-        query={query}
-        what="audit events"
-        search={search}
-        onPage={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
-      >
+      <PagedList query={query} what="audit events" search={search} onPage={page}>
         {(events) => <AuditTable events={events} filtered={filtered} />}
       </PagedList>
     </div>

@@ -1,4 +1,5 @@
 import { DebouncedSearch } from '../../../components/ui/debounced-search.tsx';
+import { FilterBar, FilterSelect } from '../../../components/ui/filter-bar.tsx';
 import { SearchPicker } from '../../../components/ui/search-picker.tsx';
 import { searchServiceOptions, serviceKeys } from '../../services/api/services.queries.ts';
 import {
@@ -6,11 +7,13 @@ import {
   isFiltered,
   SINCE_LABELS,
   SINCE_PRESETS,
-  type SincePreset,
   UNATTRIBUTED,
 } from '../blocked-filter.ts';
 
-const orUndefined = (v: string) => v || undefined;
+const KNOWN_OPTIONS = [
+  { value: 'true', label: 'Known (registered)' },
+  { value: 'false', label: 'Unknown (not registered)' },
+] as const;
 
 /** The inbox filters; every change goes into the URL (and back to the first page). */
 export function BlockedFilters({
@@ -21,12 +24,7 @@ export function BlockedFilters({
   onChange: (patch: Partial<BlockedFilter>) => void;
 }) {
   return (
-    <form
-      className="filters"
-      role="search"
-      aria-label="Filter blocked egress"
-      onSubmit={(e) => e.preventDefault()}
-    >
+    <FilterBar label="Filter blocked egress">
       <SearchPicker
         label="Service"
         value={filter.service}
@@ -48,31 +46,20 @@ export function BlockedFilters({
         onChange={(destination) => onChange({ destination })}
         placeholder="host or IP"
       />
-      <label>
-        Destination is
-        <select
-          value={filter.known ?? ''}
-          onChange={(e) => onChange({ known: orUndefined(e.target.value) as BlockedFilter['known'] })}
-        >
-          <option value="">Known or unknown</option>
-          <option value="true">Known (registered)</option>
-          <option value="false">Unknown (not registered)</option>
-        </select>
-      </label>
-      <label>
-        Seen
-        <select
-          value={filter.since ?? ''}
-          onChange={(e) => onChange({ since: orUndefined(e.target.value) as SincePreset | undefined })}
-        >
-          <option value="">Any time (retention period)</option>
-          {SINCE_PRESETS.map((p) => (
-            <option key={p} value={p}>
-              {SINCE_LABELS[p]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        label="Destination is"
+        value={filter.known}
+        onChange={(known) => onChange({ known })}
+        any="Known or unknown"
+        options={KNOWN_OPTIONS}
+      />
+      <FilterSelect
+        label="Seen"
+        value={filter.since}
+        onChange={(since) => onChange({ since })}
+        any="Any time (retention period)"
+        options={SINCE_PRESETS.map((p) => ({ value: p, label: SINCE_LABELS[p] }))}
+      />
       {isFiltered(filter) ? (
         <button
           type="button"
@@ -90,6 +77,6 @@ export function BlockedFilters({
           Clear filters
         </button>
       ) : null}
-    </form>
+    </FilterBar>
   );
 }

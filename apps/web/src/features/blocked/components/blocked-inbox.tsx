@@ -4,9 +4,9 @@ import { getRouteApi } from '@tanstack/react-router';
 import { NotAvailable } from '../../../components/ui/empty-state.tsx';
 import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { isNotFound } from '../../../lib/api-client.ts';
-import { firstPage } from '../../../lib/pagination.ts';
+import { listNavigation } from '../../../lib/pagination.ts';
 import { blockedListQuery } from '../api/blocked.queries.ts';
-import { type BlockedFilter, isFiltered, pickFilter } from '../blocked-filter.ts';
+import { isFiltered, pickFilter } from '../blocked-filter.ts';
 import { BlockedFilters } from './blocked-filters.tsx';
 import { BlockedTable } from './blocked-table.tsx';
 
@@ -18,8 +18,7 @@ export function BlockedInbox() {
   const navigate = route.useNavigate();
   const filter = pickFilter(search);
   const query = useQuery(blockedListQuery({ ...filter, cursor: search.cursor }));
-  const change = (patch: Partial<BlockedFilter>) =>
-    void navigate({ search: (s) => firstPage({ ...s, ...patch }) });
+  const { filter: change, page } = listNavigation<typeof search>(navigate);
 
   if (isNotFound(query.error)) {
     return (
@@ -32,12 +31,7 @@ export function BlockedInbox() {
   return (
     <>
       <BlockedFilters filter={filter} onChange={change} />
-      <PagedList
-        query={query}
-        what="blocked egress"
-        search={search}
-        onPage={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
-      >
+      <PagedList query={query} what="blocked egress" search={search} onPage={page}>
         {(groups) => (
           <BlockedTable
             groups={groups}

@@ -8,6 +8,7 @@ import { useState } from 'react';
 
 import { Dialog } from '../../../components/ui/dialog.tsx';
 import { Field } from '../../../components/ui/field.tsx';
+import { FormActions } from '../../../components/ui/form-actions.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
 import { useMe } from '../../auth/api/auth.queries.ts';
@@ -74,14 +75,7 @@ function ReapplyButton() {
           <Field label="Reason (optional)" hint="Recorded in the audit log.">
             <textarea rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
           </Field>
-          <div className="actions">
-            <button type="button" className="btn" onClick={close}>
-              Cancel
-            </button>
-            <button type="submit" className="btn btn-primary" disabled={reapply.isPending}>
-              Re-apply now
-            </button>
-          </div>
+          <FormActions submit="Re-apply now" submitting={reapply.isPending} onCancel={close} />
         </form>
       </Dialog>
     </>

@@ -7,10 +7,11 @@ import { Badge } from '../../../components/ui/badge.tsx';
 import { DataTable } from '../../../components/ui/data-table.tsx';
 import { DebouncedSearch } from '../../../components/ui/debounced-search.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
+import { FilterBar, FilterSelect } from '../../../components/ui/filter-bar.tsx';
 import { HostName } from '../../../components/ui/host-name.tsx';
 import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
-import { firstPage } from '../../../lib/pagination.ts';
+import { listNavigation } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { GatewayReadinessText } from '../../reconcile/components/gateway-readiness.tsx';
 import { destinationListQuery } from '../api/destinations.queries.ts';
@@ -18,6 +19,7 @@ import { CreateDestinationForm } from '../forms/create-destination-form.tsx';
 import { SensitivityBadge } from './sensitivity.tsx';
 
 const route = getRouteApi('/_app/destinations');
+const SENSITIVITIES = ['standard', 'sensitive'] as const satisfies readonly Sensitivity[];
 
 export function DestinationsPage() {
   const me = useMe();
@@ -28,8 +30,7 @@ export function DestinationsPage() {
     destinationListQuery({ q: search.q, sensitivity: search.sensitivity, cursor: search.cursor }),
   );
   const filtered = Boolean(search.q ?? search.sensitivity);
-  const filter = (patch: { q?: string | undefined; sensitivity?: Sensitivity | undefined }) =>
-    void navigate({ search: (s) => firstPage({ ...s, ...patch }) });
+  const { filter, page } = listNavigation<typeof search>(navigate);
 
   return (
     <div className="page">
@@ -46,33 +47,17 @@ export function DestinationsPage() {
           </button>
         ) : null}
       </header>
-      <form
-        className="filters"
-        role="search"
-        aria-label="Filter destinations"
-        onSubmit={(e) => e.preventDefault()}
-      >
+      <FilterBar label="Filter destinations">
         <DebouncedSearch label="Host contains" value={search.q} onChange={(q) => filter({ q })} />
-        <label>
-          Sensitivity
-          <select
-            value={search.sensitivity ?? ''}
-            onChange={(e) =>
-              filter({ sensitivity: (e.target.value || undefined) as Sensitivity | undefined })
-            }
-          >
-            <option value="">Any</option>
-            <option value="standard">standard</option>
-            <option value="sensitive">sensitive</option>
-          </select>
-        </label>
-      </form>
-      <PagedList
-        query={query}
-        what="destinations"
-        search={search}
-        onPage={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
-      >
+        <FilterSelect
+          label="Sensitivity"
+          value={search.sensitivity}
+          onChange={(sensitivity) => filter({ sensitivity })}
+          any="Any"
+          options={SENSITIVITIES}
+        />
+      </FilterBar>
+      <PagedList query={query} what="destinations" search={search} onPage={page}>
         {(items) => (
           <DataTable
             caption="Destinations"

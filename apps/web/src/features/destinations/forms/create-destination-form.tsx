@@ -1,10 +1,9 @@
 import { CreateDestinationBodySchema, type Destination } from '@egress/shared';
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useForm } from 'react-hook-form';
 import type { z } from 'zod';
 
 import { Field } from '../../../components/ui/field.tsx';
-import { sendForm } from '../../../lib/submit-form.ts';
+import { FormActions } from '../../../components/ui/form-actions.tsx';
+import { useSchemaForm } from '../../../lib/schema-form.ts';
 import { useCreateDestination } from '../api/destinations.mutations.ts';
 import { GatewayFields, PortsFieldset } from './destination-fields.tsx';
 
@@ -21,20 +20,16 @@ export function CreateDestinationForm({
   onCancel: () => void;
 }) {
   const mutation = useCreateDestination();
-  const form = useForm<Input, unknown, Output>({
-    resolver: zodResolver(CreateDestinationBodySchema),
+  const { form, onSubmit } = useSchemaForm(CreateDestinationBodySchema, {
     defaultValues: { host: '', ports: [{ port: 443, protocol: 'TCP' }], sensitivity: 'standard' },
+    send: (body) => mutation.mutateAsync(body),
+    onDone,
+    fields: FIELDS,
+    failure: 'The destination was not created',
   });
   const { errors, isSubmitting } = form.formState;
-  const submit = form.handleSubmit((body) =>
-    sendForm(() => mutation.mutateAsync(body), onDone, {
-      setError: form.setError,
-      fields: FIELDS,
-      failure: 'The destination was not created',
-    }),
-  );
   return (
-    <form noValidate className="stack" onSubmit={(e) => void submit(e)}>
+    <form noValidate className="stack" onSubmit={onSubmit}>
       <Field
         label="Host"
         error={errors.host?.message}
@@ -57,14 +52,7 @@ export function CreateDestinationForm({
         <textarea rows={2} {...form.register('description', { setValueAs: blankToUndefined })} />
       </Field>
       <GatewayFields form={form} />
-      <div className="actions">
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={isSubmitting}>
-          Add destination
-        </button>
-      </div>
+      <FormActions submit="Add destination" submitting={isSubmitting} onCancel={onCancel} />
     </form>
   );
 }

@@ -7,29 +7,29 @@ import { useState } from 'react';
 
 import { Badge } from '../../../components/ui/badge.tsx';
 import { DataTable } from '../../../components/ui/data-table.tsx';
+import { FilterBar, FilterSelect } from '../../../components/ui/filter-bar.tsx';
 import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
-import { firstPage } from '../../../lib/pagination.ts';
+import { listNavigation } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { discoveredQuery } from '../api/discovery.queries.ts';
 import { BulkRequestForm } from './bulk-request-form.tsx';
 
 const route = getRouteApi('/_app/discovery');
 
+const SOURCES = [
+  { value: 'denied', label: 'denied by the policy' },
+  { value: 'observed', label: 'observed at a gateway' },
+] as const;
+
 const keyOf = (r: UngrantedTraffic) => `${r.serviceId}|${r.host}|${r.port}`;
 
 function Filters() {
   const search = route.useSearch();
   const navigate = route.useNavigate();
-  const set = (patch: Record<string, string | undefined>) =>
-    void navigate({ search: (s) => firstPage({ ...s, ...patch }) });
+  const { filter: set } = listNavigation<typeof search>(navigate);
   return (
-    <form
-      className="filters"
-      role="search"
-      aria-label="Filter discovered egress"
-      onSubmit={(e) => e.preventDefault()}
-    >
+    <FilterBar label="Filter discovered egress">
       <label>
         Service or host
         <input
@@ -45,23 +45,22 @@ function Filters() {
           onBlur={(e) => set({ namespace: e.target.value.trim() || undefined })}
         />
       </label>
-      <label>
-        Seen
-        <select value={search.source ?? ''} onChange={(e) => set({ source: e.target.value || undefined })}>
-          <option value="">denied or observed</option>
-          <option value="denied">denied by the policy</option>
-          <option value="observed">observed at a gateway</option>
-        </select>
-      </label>
+      <FilterSelect
+        label="Seen"
+        value={search.source}
+        onChange={(source) => set({ source })}
+        any="denied or observed"
+        options={SOURCES}
+      />
       <label>
         In the last
-        <select value={String(search.days ?? 7)} onChange={(e) => set({ days: e.target.value })}>
+        <select value={String(search.days ?? 7)} onChange={(e) => set({ days: Number(e.target.value) })}>
           <option value="1">day</option>
           <option value="7">7 days</option>
           <option value="30">30 days</option>
         </select>
       </label>
-    </form>
+    </FilterBar>
   );
 }
 
@@ -130,6 +129,7 @@ export function DiscoveryPage() {
   const me = useMe();
   const search = route.useSearch();
   const navigate = route.useNavigate();
+  const { page } = listNavigation<typeof search>(navigate);
   const query = useQuery(
     discoveredQuery({
       q: search.q,
@@ -173,12 +173,7 @@ export function DiscoveryPage() {
         </div>
       </header>
       <Filters />
-      <PagedList
-        query={query}
-        what="discovered egress"
-        search={search}
-        onPage={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
-      >
+      <PagedList query={query} what="discovered egress" search={search} onPage={page}>
         {(rows) => (
           <DataTable
             caption="Traffic seen without a grant"

@@ -1,9 +1,8 @@
 import { useRef, useState } from 'react';
 
 import { Field } from '../../../components/ui/field.tsx';
-import { SuggestInput } from '../../../components/ui/search-picker.tsx';
-import { destinationKeys, searchDestinationOptions } from '../../destinations/api/destinations.queries.ts';
-import { searchServiceOptions, serviceKeys } from '../../services/api/services.queries.ts';
+import { DestinationSuggestInput } from '../../destinations/components/destination-suggest.tsx';
+import { ServiceSuggestInput } from '../../services/components/service-suggest.tsx';
 import type { ReachQuestion } from '../api/explain.queries.ts';
 import { completeQuestion } from '../reach-text.ts';
 
@@ -57,22 +56,18 @@ export function ReachForm({ initial, onAsk, fixed, ports, label }: Props) {
     >
       {fixed === 'service' ? null : (
         <Field label="Service" hint="Type part of its name.">
-          <SuggestInput
+          <ServiceSuggestInput
             value={draft.service}
             onCommit={(service) => setDraft({ service })}
-            queryKey={serviceKeys.all}
-            search={searchServiceOptions}
             placeholder="service.name"
           />
         </Field>
       )}
       {fixed === 'host' ? null : (
         <Field label="Host" hint="A registered destination, or any host name.">
-          <SuggestInput
+          <DestinationSuggestInput
             value={draft.host}
             onCommit={(host) => setDraft({ host })}
-            queryKey={destinationKeys.all}
-            search={searchDestinationOptions}
             placeholder="api.example.com"
           />
         </Field>

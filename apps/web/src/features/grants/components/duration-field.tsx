@@ -1,8 +1,9 @@
 // How long the requested access lasts. Presets are durations counted from activation (the final
 // approval), so a request that waits three days for its approver still gets its seven days (issue 18);
 // "until a date" is a fixed end, for access tied to a calendar date.
-import { useId, useState } from 'react';
+import { useState } from 'react';
 
+import { endOfDay, ExpiryChoice } from '../../../components/ui/expiry-choice.tsx';
 import { duration, utc } from '../../../lib/format.ts';
 
 const DAY_S = 86_400;
@@ -32,8 +33,6 @@ function presetOf(l: Lifetime): Preset {
   return found ? found.value : 'none';
 }
 
-const endOfDay = (date: string) => (date ? `${date}T23:59:59.000Z` : undefined);
-
 function optionsFor(allowNone: boolean, allowDate: boolean): { value: Preset; label: string }[] {
   return [
     ...DURATION_PRESETS.map((p) => ({ value: p.value, label: p.label })),
@@ -44,19 +43,10 @@ function optionsFor(allowNone: boolean, allowDate: boolean): { value: Preset; la
 
 function Hint({ value }: { value: Lifetime }) {
   return (
-    <div className="hint">
+    <>
       The access lasts {lifetimeText(value)}
       {value.durationSeconds ? ' (counted from when it becomes active, not from this request).' : '.'}
-    </div>
-  );
-}
-
-function FieldError({ id, error }: { id: string; error: string | undefined }) {
-  if (!error) return null;
-  return (
-    <div id={id} className="field-error">
-      {error}
-    </div>
+    </>
   );
 }
 
@@ -77,8 +67,6 @@ export function DurationField({
 }: DurationFieldProps) {
   const [preset, setPreset] = useState<Preset>(() => presetOf(value));
   const [date, setDate] = useState(value.expiresAt?.slice(0, 10) ?? '');
-  const name = useId();
-  const errorId = `${name}-error`;
   const choose = (p: Preset) => {
     setPreset(p);
     const found = DURATION_PRESETS.find((x) => x.value === p);
@@ -86,41 +74,18 @@ export function DurationField({
     else onChange(p === 'date' ? { expiresAt: endOfDay(date) } : {});
   };
   return (
-    <fieldset
-      className={error ? 'field field-invalid' : 'field'}
-      aria-describedby={error ? errorId : undefined}
-    >
-      <legend>Expiry</legend>
-      <div className="segmented">
-        {optionsFor(allowNone, allowDate).map((p) => (
-          <label key={p.value} className="check">
-            <input
-              type="radio"
-              name={name}
-              value={p.value}
-              checked={preset === p.value}
-              onChange={() => choose(p.value)}
-            />
-            {p.label}
-          </label>
-        ))}
-      </div>
-      {preset === 'date' ? (
-        <label className="inline-field">
-          Expiry date
-          <input
-            type="date"
-            value={date}
-            aria-invalid={error ? true : undefined}
-            onChange={(e) => {
-              setDate(e.target.value);
-              onChange({ expiresAt: endOfDay(e.target.value) });
-            }}
-          />
-        </label>
-      ) : null}
-      <Hint value={value} />
-      <FieldError id={errorId} error={error} />
-    </fieldset>
+    <ExpiryChoice
+      options={optionsFor(allowNone, allowDate)}
+      preset={preset}
+      dateOption="date"
+      date={date}
+      onPreset={choose}
+      onDate={(d) => {
+        setDate(d);
+        onChange({ expiresAt: endOfDay(d) });
+      }}
+      hint={<Hint value={value} />}
+      error={error}
+    />
   );
 }

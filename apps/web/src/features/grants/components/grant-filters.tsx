@@ -1,6 +1,7 @@
 import { GRANT_STATES, type GrantState } from '@egress/shared';
 import { Link } from '@tanstack/react-router';
 
+import { FilterBar } from '../../../components/ui/filter-bar.tsx';
 import { SearchPicker } from '../../../components/ui/search-picker.tsx';
 import { destinationKeys, searchDestinationOptions } from '../../destinations/api/destinations.queries.ts';
 import { searchServiceOptions, serviceKeys } from '../../services/api/services.queries.ts';
@@ -28,7 +29,7 @@ export function GrantFilters({
 }) {
   const portWide = value.portWide === 'true';
   return (
-    <form className="filters" role="search" aria-label="Filter grants" onSubmit={(e) => e.preventDefault()}>
+    <FilterBar label="Filter grants">
       <label>
         State
         <select
@@ -88,6 +89,6 @@ export function GrantFilters({
           Reset filters
         </Link>
       ) : null}
-    </form>
+    </FilterBar>
   );
 }

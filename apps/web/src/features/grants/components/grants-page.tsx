@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 
 import { PagedList } from '../../../components/ui/paged-list.tsx';
-import { firstPage } from '../../../lib/pagination.ts';
+import { listNavigation } from '../../../lib/pagination.ts';
 import { grantListQuery } from '../api/grants.queries.ts';
 import { GrantFilters, type GrantFilterValues } from './grant-filters.tsx';
 import { GrantsTable } from './grants-table.tsx';
@@ -36,8 +36,7 @@ export function GrantsPage() {
     }),
   );
   const filtered = isFiltered(search);
-  const onChange = (patch: Partial<GrantFilterValues>) =>
-    void navigate({ search: (s) => firstPage({ ...s, ...patch }) });
+  const { filter: onChange, page } = listNavigation<typeof search>(navigate);
 
   return (
     <div className="page">
@@ -48,12 +47,7 @@ export function GrantsPage() {
         </div>
       </header>
       <GrantFilters value={{ ...search, state }} onChange={onChange} filtered={filtered} />
-      <PagedList
-        query={query}
-        what="grants"
-        search={search}
-        onPage={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
-      >
+      <PagedList query={query} what="grants" search={search} onPage={page}>
         {(grants) => (
           <GrantsTable
             caption="Grants"

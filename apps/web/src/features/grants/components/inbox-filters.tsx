@@ -1,7 +1,13 @@
 // The approver's inbox filters (issue 18): sensitivity, port-wide, team, and "waiting on me". The values
 // live in the URL and go to the API as server-side filters (the inbox is paged there).
 import { DebouncedSearch } from '../../../components/ui/debounced-search.tsx';
+import { FilterBar, FilterSelect } from '../../../components/ui/filter-bar.tsx';
 import type { InboxFilter } from '../api/grants.queries.ts';
+
+const SENSITIVITY_OPTIONS = [
+  { value: 'sensitive', label: 'Sensitive' },
+  { value: 'standard', label: 'Standard' },
+] as const;
 
 export function InboxFilters({
   value,
@@ -13,12 +19,7 @@ export function InboxFilters({
   canDecide: boolean;
 }) {
   return (
-    <form
-      className="filters"
-      role="search"
-      aria-label="Filter the inbox"
-      onSubmit={(e) => e.preventDefault()}
-    >
+    <FilterBar label="Filter the inbox">
       {canDecide ? (
         <label className="check">
           <input
@@ -29,19 +30,13 @@ export function InboxFilters({
           Waiting on me
         </label>
       ) : null}
-      <label>
-        Sensitivity
-        <select
-          value={value.sensitivity ?? ''}
-          onChange={(e) =>
-            onChange({ sensitivity: (e.target.value || undefined) as InboxFilter['sensitivity'] })
-          }
-        >
-          <option value="">Any sensitivity</option>
-          <option value="sensitive">Sensitive</option>
-          <option value="standard">Standard</option>
-        </select>
-      </label>
+      <FilterSelect
+        label="Sensitivity"
+        value={value.sensitivity}
+        onChange={(sensitivity) => onChange({ sensitivity })}
+        any="Any sensitivity"
+        options={SENSITIVITY_OPTIONS}
+      />
       <label className="check">
         <input
           type="checkbox"
@@ -56,6 +51,6 @@ export function InboxFilters({
         onChange={(team) => onChange({ team })}
         placeholder="Any team"
       />
-    </form>
+    </FilterBar>
   );
 }

@@ -1,20 +1,15 @@
 import { CreateGrantBodySchema, type Destination, type Grant } from '@egress/shared';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Controller, useForm, type UseFormReturn, useWatch } from 'react-hook-form';
+import { Controller, type UseFormReturn, useWatch } from 'react-hook-form';
 import type { z } from 'zod';
 
 import { Field } from '../../../components/ui/field.tsx';
-import { SuggestInput } from '../../../components/ui/search-picker.tsx';
 import { portNotRegistered } from '../../../lib/ports.ts';
-import { sendForm } from '../../../lib/submit-form.ts';
-import {
-  destinationByHostQuery,
-  destinationKeys,
-  searchDestinationOptions,
-} from '../../destinations/api/destinations.queries.ts';
-import { searchServiceOptions, serviceKeys } from '../../services/api/services.queries.ts';
+import { useSchemaForm } from '../../../lib/schema-form.ts';
+import { destinationByHostQuery } from '../../destinations/api/destinations.queries.ts';
+import { DestinationSuggestInput } from '../../destinations/components/destination-suggest.tsx';
+import { ServiceSuggestInput } from '../../services/components/service-suggest.tsx';
 import { useRequestGrant } from '../api/grants.mutations.ts';
 import { DurationField } from '../components/duration-field.tsx';
 import { ProposalFields } from './proposal-fields.tsx';
@@ -93,14 +88,17 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
   const mutation = useRequestGrant();
   // Read once: the link's values are where the form starts, not something it keeps following.
   const [start] = useState(() => requestStart(initial, linked ? [linked] : []));
-  const form = useForm<Input, unknown, Output>({
-    resolver: zodResolver(CreateGrantBodySchema),
+  const { form, onSubmit } = useSchemaForm(CreateGrantBodySchema, {
     defaultValues: {
       service: start.service,
       destination: start.destination,
       justification: initial.justification ?? '',
       durationSeconds: initial.durationSeconds,
     },
+    send: (body) => mutation.mutateAsync(body),
+    onDone,
+    fields: FIELDS,
+    failure: 'The request was not created',
   });
   const { errors, isSubmitting } = form.formState;
   // Registered during this render, before the justification below: a Controller registers only when it
@@ -115,21 +113,8 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
     expiresAt: useWatch({ control: form.control, name: 'expiresAt' }),
   };
 
-  const submit = form.handleSubmit((body) =>
-    sendForm(() => mutation.mutateAsync(body), onDone, {
-      setError: form.setError,
-      fields: FIELDS,
-      failure: 'The request was not created',
-    }),
-  );
-
   return (
-    <form
-      noValidate
-      className="stack form-narrow"
-      onSubmit={(e) => void submit(e)}
-      aria-label="Request access"
-    >
+    <form noValidate className="stack form-narrow" onSubmit={onSubmit} aria-label="Request access">
       <Controller
         control={form.control}
         name="service"
@@ -139,11 +124,9 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
             error={errors.service?.message}
             hint="The workload that needs to reach the destination: type part of its name."
           >
-            <SuggestInput
+            <ServiceSuggestInput
               value={field.value || undefined}
               onCommit={(v) => field.onChange(v ?? '')}
-              queryKey={serviceKeys.all}
-              search={searchServiceOptions}
               placeholder="service.name"
             />
           </Field>
@@ -158,11 +141,9 @@ export function RequestAccessForm({ initial, linked, onDone }: Props) {
             error={errors.destination?.message ?? unknownHost}
             hint={`A registered host, or "${ANY_HOST_TEXT}".`}
           >
-            <SuggestInput
+            <DestinationSuggestInput
               value={destinationText(field.value)}
               onCommit={(v) => field.onChange(toDestination(v))}
-              queryKey={destinationKeys.all}
-              search={searchDestinationOptions}
               placeholder="api.example.com"
               fixed={[ANY_HOST_OPTION]}
             />

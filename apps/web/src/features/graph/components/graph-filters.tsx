@@ -1,3 +1,5 @@
+import { FilterBar, FilterSelect } from '../../../components/ui/filter-bar.tsx';
+
 interface Props {
   namespace: string | undefined;
   destination: string | undefined;
@@ -8,41 +10,21 @@ interface Props {
 
 export function GraphFilters({ namespace, destination, namespaces, hosts, onChange }: Props) {
   return (
-    <form
-      className="filters"
-      role="search"
-      aria-label="Filter the graph"
-      onSubmit={(e) => e.preventDefault()}
-    >
-      <label>
-        Namespace
-        <select
-          value={namespace ?? ''}
-          onChange={(e) => onChange({ namespace: e.target.value || undefined })}
-        >
-          <option value="">All namespaces</option>
-          {namespaces.map((ns) => (
-            <option key={ns} value={ns}>
-              {ns}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Destination
-        <select
-          value={destination ?? ''}
-          onChange={(e) => onChange({ destination: e.target.value || undefined })}
-        >
-          <option value="">All destinations</option>
-          <option value="*">Any host (port-wide)</option>
-          {hosts.map((h) => (
-            <option key={h} value={h}>
-              {h}
-            </option>
-          ))}
-        </select>
-      </label>
-    </form>
+    <FilterBar label="Filter the graph">
+      <FilterSelect
+        label="Namespace"
+        value={namespace}
+        onChange={(ns) => onChange({ namespace: ns })}
+        any="All namespaces"
+        options={namespaces}
+      />
+      <FilterSelect
+        label="Destination"
+        value={destination}
+        onChange={(host) => onChange({ destination: host })}
+        any="All destinations"
+        options={[{ value: '*', label: 'Any host (port-wide)' }, ...hosts]}
+      />
+    </FilterBar>
   );
 }

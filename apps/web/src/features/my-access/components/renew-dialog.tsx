@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { Dialog } from '../../../components/ui/dialog.tsx';
 import { RefusedNotice } from '../../../components/ui/error-panel.tsx';
 import { Field } from '../../../components/ui/field.tsx';
+import { FormActions } from '../../../components/ui/form-actions.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
 import { describeGrant } from '../../grants/components/decision-dialog.tsx';
 import { DurationField } from '../../grants/components/duration-field.tsx';
@@ -76,14 +77,11 @@ export function RenewDialog({ grant, open, onClose }: { grant: Grant; open: bool
             />
           )}
         />
-        <div className="actions">
-          <button type="button" className="btn" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={isSubmitting || mutation.isPending}>
-            {mutation.isPending ? 'Sending…' : 'Request renewal'}
-          </button>
-        </div>
+        <FormActions
+          submit={mutation.isPending ? 'Sending…' : 'Request renewal'}
+          submitting={isSubmitting || mutation.isPending}
+          onCancel={close}
+        />
       </form>
     </Dialog>
   );

@@ -7,9 +7,10 @@ import { LabelChips } from '../../../components/ui/chips.tsx';
 import { DataTable } from '../../../components/ui/data-table.tsx';
 import { DebouncedSearch } from '../../../components/ui/debounced-search.tsx';
 import { Dialog } from '../../../components/ui/dialog.tsx';
+import { FilterBar } from '../../../components/ui/filter-bar.tsx';
 import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
-import { firstPage } from '../../../lib/pagination.ts';
+import { listNavigation } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { serviceListQuery } from '../api/services.queries.ts';
 import { CreateServiceForm } from '../forms/create-service-form.tsx';
@@ -26,8 +27,7 @@ export function ServicesPage() {
     serviceListQuery({ q: search.q, namespace: search.namespace, cursor: search.cursor }),
   );
   const filtered = Boolean(search.q ?? search.namespace);
-  const filter = (patch: { q?: string | undefined; namespace?: string | undefined }) =>
-    void navigate({ search: (s) => firstPage({ ...s, ...patch }) });
+  const { filter, page } = listNavigation<typeof search>(navigate);
 
   return (
     <div className="page">
@@ -42,25 +42,15 @@ export function ServicesPage() {
           </button>
         ) : null}
       </header>
-      <form
-        className="filters"
-        role="search"
-        aria-label="Filter services"
-        onSubmit={(e) => e.preventDefault()}
-      >
+      <FilterBar label="Filter services">
         <DebouncedSearch label="Name contains" value={search.q} onChange={(q) => filter({ q })} />
         <DebouncedSearch
           label="Namespace"
           value={search.namespace}
           onChange={(namespace) => filter({ namespace })}
         />
-      </form>
-      <PagedList
-        query={query}
-        what="services"
-        search={search}
-        onPage={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
-      >
+      </FilterBar>
+      <PagedList query={query} what="services" search={search} onPage={page}>
         {(items) => (
           <DataTable
             caption="Services"

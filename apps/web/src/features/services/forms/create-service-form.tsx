@@ -1,16 +1,13 @@
 import { CreateServiceBodySchema, type Service } from '@egress/shared';
-import { zodResolver } from '@hookform/resolvers/zod';
-import { Controller, useForm } from 'react-hook-form';
-import type { z } from 'zod';
+import { Controller } from 'react-hook-form';
 
 import { Field } from '../../../components/ui/field.tsx';
+import { FormActions } from '../../../components/ui/form-actions.tsx';
 import { firstError } from '../../../lib/first-error.ts';
-import { sendForm } from '../../../lib/submit-form.ts';
+import { useSchemaForm } from '../../../lib/schema-form.ts';
 import { useCreateService } from '../api/services.mutations.ts';
 import { LabelSelectorInput } from './label-selector-input.tsx';
 
-type Input = z.input<typeof CreateServiceBodySchema>;
-type Output = z.output<typeof CreateServiceBodySchema>;
 const FIELDS = ['name', 'namespace', 'selector', 'serviceAccount', 'team', 'description'] as const;
 const blankToUndefined = (v: string) => (v.trim() === '' ? undefined : v);
 
@@ -22,20 +19,16 @@ export function CreateServiceForm({
   onCancel: () => void;
 }) {
   const mutation = useCreateService();
-  const form = useForm<Input, unknown, Output>({
-    resolver: zodResolver(CreateServiceBodySchema),
+  const { form, onSubmit } = useSchemaForm(CreateServiceBodySchema, {
     defaultValues: { name: '', namespace: '', selector: { matchLabels: {} } },
+    send: (body) => mutation.mutateAsync(body),
+    onDone,
+    fields: FIELDS,
+    failure: 'The service was not created',
   });
   const { errors, isSubmitting } = form.formState;
-  const submit = form.handleSubmit((body) =>
-    sendForm(() => mutation.mutateAsync(body), onDone, {
-      setError: form.setError,
-      fields: FIELDS,
-      failure: 'The service was not created',
-    }),
-  );
   return (
-    <form noValidate className="stack" onSubmit={(e) => void submit(e)}>
+    <form noValidate className="stack" onSubmit={onSubmit}>
       <Field label="Name" error={errors.name?.message} hint="Lower case with dots, e.g. service.github">
         <input type="text" autoFocus {...form.register('name')} />
       </Field>
@@ -68,14 +61,7 @@ export function CreateServiceForm({
       <Field label="Description (optional)" error={errors.description?.message}>
         <textarea rows={2} {...form.register('description', { setValueAs: blankToUndefined })} />
       </Field>
-      <div className="actions">
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={isSubmitting}>
-          Register service
-        </button>
-      </div>
+      <FormActions submit="Register service" submitting={isSubmitting} onCancel={onCancel} />
     </form>
   );
 }

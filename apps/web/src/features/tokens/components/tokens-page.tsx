@@ -11,6 +11,7 @@ import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { ShownOnce } from '../../../components/ui/shown-once.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
+import { listNavigation } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { useRevokeToken } from '../api/tokens.mutations.ts';
 import { tokenListQuery } from '../api/tokens.queries.ts';
@@ -136,6 +137,7 @@ export function TokensPage() {
   const me = useMe();
   const search = route.useSearch();
   const navigate = route.useNavigate();
+  const { page } = listNavigation<typeof search>(navigate);
   const all = search.all === 'true' && can(me.role, 'tokens.manageAll');
   const query = useQuery(tokenListQuery({ all, cursor: search.cursor }));
   const [creating, setCreating] = useState(false);
@@ -170,12 +172,7 @@ export function TokensPage() {
           </label>
         </div>
       ) : null}
-      <PagedList
-        query={query}
-        what="tokens"
-        search={search}
-        onPage={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
-      >
+      <PagedList query={query} what="tokens" search={search} onPage={page}>
         {(tokens) => <TokensTable tokens={tokens} showOwner={all} />}
       </PagedList>
       <Dialog open={creating} onClose={close} title={created ? 'Token created' : 'Create an API token'}>

@@ -6,19 +6,16 @@ import {
   roleAtLeast,
   ROLES,
 } from '@egress/shared';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
-import { Controller, useForm } from 'react-hook-form';
-import type { z } from 'zod';
+import { Controller } from 'react-hook-form';
 
 import { ExpiryField } from '../../../components/ui/expiry-field.tsx';
 import { Field, FieldError } from '../../../components/ui/field.tsx';
-import { sendForm } from '../../../lib/submit-form.ts';
+import { FormActions } from '../../../components/ui/form-actions.tsx';
+import { useSchemaForm } from '../../../lib/schema-form.ts';
 import { useCreateToken } from '../api/tokens.mutations.ts';
 import { tokenBody, type TokenPurpose } from './token-purpose.ts';
 
-type Input = z.input<typeof CreateTokenBodySchema>;
-type Output = z.output<typeof CreateTokenBodySchema>;
 const FIELDS = ['name', 'role', 'scopes', 'expiresAt'] as const;
 
 function PurposeField({
@@ -71,20 +68,16 @@ export function CreateTokenForm({
   // Minting an ingest token needs the least role the role table names for the scope (admin).
   const mayIngest = roleAtLeast(myRole, PERMISSIONS['flows.ingest']);
   const [purpose, setPurpose] = useState<TokenPurpose>('api');
-  const form = useForm<Input, unknown, Output>({
-    resolver: zodResolver(CreateTokenBodySchema),
+  const { form, onSubmit } = useSchemaForm(CreateTokenBodySchema, {
     defaultValues: { name: '', role: myRole },
+    send: (values) => mutation.mutateAsync(tokenBody(values, purpose)),
+    onDone,
+    fields: FIELDS,
+    failure: 'The token was not created',
   });
   const { errors, isSubmitting } = form.formState;
-  const submit = form.handleSubmit((values) =>
-    sendForm(() => mutation.mutateAsync(tokenBody(values, purpose)), onDone, {
-      setError: form.setError,
-      fields: FIELDS,
-      failure: 'The token was not created',
-    }),
-  );
   return (
-    <form noValidate className="stack" onSubmit={(e) => void submit(e)}>
+    <form noValidate className="stack" onSubmit={onSubmit}>
       <Field label="Token name" error={errors.name?.message} hint="Where it is used, e.g. ci-deploy-pipeline">
         <input type="text" autoFocus {...form.register('name')} />
       </Field>
@@ -109,14 +102,7 @@ export function CreateTokenForm({
           <ExpiryField value={field.value} onChange={field.onChange} error={fieldState.error?.message} />
         )}
       />
-      <div className="actions">
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={isSubmitting}>
-          Create token
-        </button>
-      </div>
+      <FormActions submit="Create token" submitting={isSubmitting} onCancel={onCancel} />
     </form>
   );
 }

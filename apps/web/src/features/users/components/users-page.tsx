@@ -9,6 +9,7 @@ import { Dialog } from '../../../components/ui/dialog.tsx';
 import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
 import { showToast } from '../../../components/ui/toast.tsx';
+import { listNavigation } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { useUpdateUser } from '../api/users.mutations.ts';
 import { userListQuery } from '../api/users.queries.ts';
@@ -21,6 +22,7 @@ export function UsersPage() {
   const me = useMe();
   const search = route.useSearch();
   const navigate = route.useNavigate();
+  const { page } = listNavigation<typeof search>(navigate);
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<User | null>(null);
   const query = useQuery({ ...userListQuery(search.cursor), enabled: can(me.role, 'users.read') });
@@ -44,12 +46,7 @@ export function UsersPage() {
           Create user
         </button>
       </header>
-      <PagedList
-        query={query}
-        what="users"
-        search={search}
-        onPage={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
-      >
+      <PagedList query={query} what="users" search={search} onPage={page}>
         {(items) => (
           <DataTable
             caption="Users"

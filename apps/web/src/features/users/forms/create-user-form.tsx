@@ -1,32 +1,24 @@
 import { CreateUserBodySchema, ROLES, type User } from '@egress/shared';
-import { zodResolver } from '@hookform/resolvers/zod';
-import { useForm } from 'react-hook-form';
-import type { z } from 'zod';
 
 import { Field } from '../../../components/ui/field.tsx';
-import { sendForm } from '../../../lib/submit-form.ts';
+import { FormActions } from '../../../components/ui/form-actions.tsx';
+import { useSchemaForm } from '../../../lib/schema-form.ts';
 import { useCreateUser } from '../api/users.mutations.ts';
 
-type Input = z.input<typeof CreateUserBodySchema>;
-type Output = z.output<typeof CreateUserBodySchema>;
 const FIELDS = ['email', 'name', 'role', 'password'] as const;
 
 export function CreateUserForm({ onDone, onCancel }: { onDone: (u: User) => void; onCancel: () => void }) {
   const mutation = useCreateUser();
-  const form = useForm<Input, unknown, Output>({
-    resolver: zodResolver(CreateUserBodySchema),
+  const { form, onSubmit } = useSchemaForm(CreateUserBodySchema, {
     defaultValues: { email: '', name: '', role: 'engineer', password: '' },
+    send: (body) => mutation.mutateAsync(body),
+    onDone,
+    fields: FIELDS,
+    failure: 'The user was not created',
   });
   const { errors, isSubmitting } = form.formState;
-  const submit = form.handleSubmit((body) =>
-    sendForm(() => mutation.mutateAsync(body), onDone, {
-      setError: form.setError,
-      fields: FIELDS,
-      failure: 'The user was not created',
-    }),
-  );
   return (
-    <form noValidate className="stack" onSubmit={(e) => void submit(e)}>
+    <form noValidate className="stack" onSubmit={onSubmit}>
       <Field label="Email" error={errors.email?.message}>
         <input type="email" autoComplete="off" autoFocus {...form.register('email')} />
       </Field>
@@ -53,14 +45,7 @@ export function CreateUserForm({ onDone, onCancel }: { onDone: (u: User) => void
       >
         <input type="password" autoComplete="new-password" {...form.register('password')} />
       </Field>
-      <div className="actions">
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={isSubmitting}>
-          Create user
-        </button>
-      </div>
+      <FormActions submit="Create user" submitting={isSubmitting} onCancel={onCancel} />
     </form>
   );
 }

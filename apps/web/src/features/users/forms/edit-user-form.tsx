@@ -5,6 +5,7 @@ import { type Role, ROLES, type User } from '@egress/shared';
 import { useState } from 'react';
 
 import { Field } from '../../../components/ui/field.tsx';
+import { FormActions } from '../../../components/ui/form-actions.tsx';
 import { applyServerErrors } from '../../../lib/form-errors.ts';
 import { toastError } from '../../../lib/toast-error.ts';
 import { useUpdateUser } from '../api/users.mutations.ts';
@@ -108,14 +109,7 @@ export function EditUserForm({ user, onDone, onCancel }: Props) {
       <Field label="Reason" error={errors.reason} hint="Required. Recorded in the audit log with the change.">
         <textarea rows={3} value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} />
       </Field>
-      <div className="actions">
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={mutation.isPending}>
-          Save
-        </button>
-      </div>
+      <FormActions submit="Save" submitting={mutation.isPending} onCancel={onCancel} />
     </form>
   );
 }

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { RecordFallback } from '../../../components/ui/record-fallback.tsx';
 import { RelativeTime } from '../../../components/ui/time.tsx';
-import { firstPage } from '../../../lib/pagination.ts';
+import { firstPage, listNavigation } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { deliveryListQuery, type DeliveryStatus, webhookDetailQuery } from '../api/webhooks.queries.ts';
 import { EVENT_DESCRIPTIONS, FORMAT_LABELS } from '../webhook-format.ts';
@@ -24,6 +24,7 @@ const route = getRouteApi('/_app/webhooks/$webhookId');
 function Deliveries({ webhook }: { webhook: Webhook }) {
   const search = route.useSearch();
   const navigate = route.useNavigate();
+  const { page } = listNavigation<typeof search>(navigate);
   const query = useQuery(deliveryListQuery(webhook.id, { status: search.status, cursor: search.cursor }));
   return (
     <section aria-labelledby="deliveries-title" className="stack">
@@ -47,12 +48,7 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
           </select>
         </label>
       </div>
-      <PagedList
-        query={query}
-        what="deliveries"
-        search={search}
-        onPage={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
-      >
+      <PagedList query={query} what="deliveries" search={search} onPage={page}>
         {(items) => (
           <DeliveriesTable
             deliveries={items}

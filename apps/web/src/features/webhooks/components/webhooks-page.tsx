@@ -7,6 +7,7 @@ import { DataTable } from '../../../components/ui/data-table.tsx';
 import { NotAvailable } from '../../../components/ui/empty-state.tsx';
 import { PagedList } from '../../../components/ui/paged-list.tsx';
 import { isNotFound } from '../../../lib/api-client.ts';
+import { listNavigation } from '../../../lib/pagination.ts';
 import { useMe } from '../../auth/api/auth.queries.ts';
 import { webhookListQuery } from '../api/webhooks.queries.ts';
 import { FORMAT_NAMES, urlHost } from '../webhook-format.ts';
@@ -85,6 +86,7 @@ export function WebhooksPage() {
   const me = useMe();
   const search = route.useSearch();
   const navigate = route.useNavigate();
+  const { page } = listNavigation<typeof search>(navigate);
   const allowed = can(me.role, 'webhooks.read');
   const query = useQuery({ ...webhookListQuery(search.cursor), enabled: allowed });
   const [creating, setCreating] = useState(false);
@@ -114,12 +116,7 @@ export function WebhooksPage() {
       {isNotFound(query.error) ? (
         <NotAvailable title="Webhooks are not served by this API yet." />
       ) : (
-        <PagedList
-          query={query}
-          what="webhooks"
-          search={search}
-          onPage={(p) => void navigate({ search: (s) => ({ ...s, ...p }) })}
-        >
+        <PagedList query={query} what="webhooks" search={search} onPage={page}>
           {(items) => (
             <DataTable
               caption="Webhooks"

@@ -1,17 +1,16 @@
 // One form for creating and editing a webhook: validated with the shared create schema (an edit sends
 // every field, which the update schema accepts), server field errors put back on their fields.
 import { CreateWebhookBodySchema, NOTIFICATION_EVENTS, type Webhook, WEBHOOK_FORMATS } from '@egress/shared';
-import { zodResolver } from '@hookform/resolvers/zod';
 import { useId } from 'react';
-import { useForm, type UseFormRegisterReturn } from 'react-hook-form';
+import type { UseFormRegisterReturn } from 'react-hook-form';
 import type { z } from 'zod';
 
 import { Field, FieldError } from '../../../components/ui/field.tsx';
+import { FormActions } from '../../../components/ui/form-actions.tsx';
 import { firstError } from '../../../lib/first-error.ts';
-import { sendForm } from '../../../lib/submit-form.ts';
+import { useSchemaForm } from '../../../lib/schema-form.ts';
 import { EVENT_DESCRIPTIONS, FORMAT_LABELS } from '../webhook-format.ts';
 
-type Input = z.input<typeof CreateWebhookBodySchema>;
 export type WebhookFormValues = z.output<typeof CreateWebhookBodySchema>;
 const FIELDS = ['name', 'url', 'format', 'events', 'enabled'] as const;
 
@@ -71,8 +70,7 @@ interface Props<R> {
 }
 
 export function WebhookForm<R>({ webhook, submitLabel, failure, send, onDone, onCancel }: Props<R>) {
-  const form = useForm<Input, unknown, WebhookFormValues>({
-    resolver: zodResolver(CreateWebhookBodySchema),
+  const { form, onSubmit } = useSchemaForm(CreateWebhookBodySchema, {
     defaultValues: webhook
       ? {
           name: webhook.name,
@@ -88,16 +86,17 @@ export function WebhookForm<R>({ webhook, submitLabel, failure, send, onDone, on
           events: ['grant.approval_needed', 'blocked_egress.alert'],
           enabled: true,
         },
+    send,
+    onDone,
+    fields: FIELDS,
+    failure,
   });
   const { errors, isSubmitting } = form.formState;
-  const submit = form.handleSubmit((values) =>
-    sendForm(() => send(values), onDone, { setError: form.setError, fields: FIELDS, failure }),
-  );
   return (
     <form
       noValidate
       className="stack"
-      onSubmit={(e) => void submit(e)}
+      onSubmit={onSubmit}
       aria-label={webhook ? `Edit webhook ${webhook.name}` : 'New webhook'}
     >
       <Field label="Name" error={errors.name?.message} hint="e.g. security-team Slack">
@@ -125,14 +124,7 @@ export function WebhookForm<R>({ webhook, submitLabel, failure, send, onDone, on
         <input type="checkbox" {...form.register('enabled')} />
         Enabled (a disabled webhook is sent nothing)
       </label>
-      <div className="actions">
-        <button type="button" className="btn" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="submit" className="btn btn-primary" disabled={isSubmitting}>
-          {submitLabel}
-        </button>
-      </div>
+      <FormActions submit={submitLabel} submitting={isSubmitting} onCancel={onCancel} />
     </form>
   );
 }
