@@ -299,6 +299,11 @@ describe('unused grants', () => {
     const usedGrant = await activeGrant(used, dest);
     const idleGrant = await activeGrant(idle, dest);
     const portWide = await t.factories.grant({ service: idle.name, destination: null, port: 8443 });
+    // Used today, then never again: unused once the days have passed (the filter reads the grant's
+    // last use, which the ingest keeps).
+    const once = await t.factories.service({ namespace: ns, selector: { matchLabels: { app: 'once' } } });
+    const onceGrant = await activeGrant(once, dest);
+    await ingestOk([line(dest, pod(ns, { app: 'once' }))]);
 
     // Ten days later: the used grant is used again; a grant approved today has not been used yet.
     offsetMs += 10 * DAY_MS;
@@ -316,6 +321,8 @@ describe('unused grants', () => {
     };
     const unused7 = await list({ unusedForDays: '7' });
     expect(unused7).toContain(idleGrant.id);
+    expect(unused7).toContain(onceGrant.id);
+    expect(await list({ unusedForDays: '10' })).not.toContain(onceGrant.id);
     expect(unused7).not.toContain(usedGrant.id);
     expect(unused7).not.toContain(fresh.id);
     expect(unused7).not.toContain(portWide.id);

@@ -45,6 +45,7 @@ export async function usageModule(
     repo,
     clock: app.clock,
     pods: deps.pods ?? podAddresses(app, deps.target),
+    log: app.log,
   });
   const lines = new Counter({
     name: 'egress_gateway_connection_lines_total',

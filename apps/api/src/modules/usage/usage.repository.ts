@@ -19,6 +19,9 @@ export interface ActiveGrant {
   port: number;
 }
 
+/** Grants whose last use one statement moves (a few milliseconds of row locks each). */
+const GRANT_MARK_CHUNK = 500;
+
 const MARK_SEEN = `
   INSERT INTO gateway_connection_seen (key, start_hour)
   SELECT decode(t.k, 'hex'), t.h FROM unnest($1::text[], $2::timestamptz[]) AS t(k, h)
@@ -106,6 +109,26 @@ export function createUsageRepository(db: Db) {
         column((r) => r.firstSeen),
         column((r) => r.lastSeen),
       );
+    },
+
+    /**
+     * Moves each grant's last_used_at to the end of its latest connection, only where that is more than an
+     * hour after the stored value: a grant in steady use is rewritten about once an hour, not on every
+     * batch, so the ingest holds few grant row locks (approvals and revokes lock those rows). Sorted by
+     * id and in chunks, each its own short statement.
+     */
+    async markGrantsUsed(lastSeen: ReadonlyMap<string, Date>): Promise<number> {
+      const ids = [...lastSeen.keys()].sort();
+      let updated = 0;
+      for (let i = 0; i < ids.length; i += GRANT_MARK_CHUNK) {
+        const chunk = ids.slice(i, i + GRANT_MARK_CHUNK);
+        const times = chunk.map((id) => lastSeen.get(id) as Date);
+        updated += await db.$executeRaw`
+          UPDATE grants g SET last_used_at = v.t
+          FROM unnest(${chunk}::uuid[], ${times}::timestamptz[]) AS v(id, t)
+          WHERE g.id = v.id AND (g.last_used_at IS NULL OR g.last_used_at < v.t - interval '1 hour')`;
+      }
+      return updated;
     },
 
     /** Deletes up to `batch` hourly rows before `cutoff`; SKIP LOCKED leaves rows an ingest holds. */

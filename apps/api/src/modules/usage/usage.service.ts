@@ -6,12 +6,13 @@ import {
   MAX_CONNECTION_BATCH,
   MAX_CONNECTION_ERRORS,
 } from '@egress/shared';
+import type { FastifyBaseLogger } from 'fastify';
 
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { PodInfo } from '../../reconcile/kube/pod-index.ts';
-import { connectionKey, hourOf, type ResolvedLine, rollUp } from './usage.aggregate.ts';
+import { connectionKey, type HourlyRow, hourOf, type ResolvedLine, rollUp } from './usage.aggregate.ts';
 import { createPodAttributor } from './usage.attribution.ts';
 import type { GatewayDestination, UsageRepository } from './usage.repository.ts';
 
@@ -78,8 +79,9 @@ export function createUsageService(deps: {
   repo: UsageRepository;
   clock: Clock;
   pods: PodAddresses | null;
+  log: FastifyBaseLogger;
 }) {
-  const { db, repo, clock, pods } = deps;
+  const { db, repo, clock, pods, log } = deps;
 
   /** Lines whose gateway serves a live destination of that host, with it. */
   async function withDestinations(checked: Checked[], rejected: Rejections) {
@@ -134,6 +136,24 @@ export function createUsageService(deps: {
   }
 
   /**
+   * The grants' last use, after the counts are committed: it only narrows the "unused" filter, so a
+   * failure here is logged and left to the next batch rather than failing one that was counted.
+   */
+  async function markGrantsUsed(hourly: readonly HourlyRow[]): Promise<void> {
+    const last = new Map<string, Date>();
+    for (const row of hourly) {
+      if (row.grantId === null) continue;
+      const seen = last.get(row.grantId);
+      if (!seen || row.lastSeen > seen) last.set(row.grantId, row.lastSeen);
+    }
+    try {
+      await repo.markGrantsUsed(last);
+    } catch (err) {
+      log.error({ err }, "could not record the grants' last use; the next batch will");
+    }
+  }
+
+  /**
    * Validates each line on its own: a bad line is reported (index, field, reason) and not counted, the
    * good ones are; nothing is stored when none is good. Every good line's connection is counted once,
    * however often it is delivered (the dedup keys are written in the same transaction as the counts).
@@ -178,15 +198,17 @@ export function createUsageService(deps: {
         sorted.map((k) => new Date(hourOf(keys.get(k)?.start ?? 0))),
       );
       const counted = sorted.filter((k) => isNew.has(k)).map((k) => keys.get(k) as ResolvedLine);
-      await repo.upsertHourly(tx, rollUp(counted));
-      return counted;
+      const hourly = rollUp(counted);
+      await repo.upsertHourly(tx, hourly);
+      return { counted, hourly };
     });
+    await markGrantsUsed(fresh.hourly);
     return {
       result: {
-        accepted: fresh.length,
-        duplicates: resolved.length - fresh.length,
+        accepted: fresh.counted.length,
+        duplicates: resolved.length - fresh.counted.length,
         rejected: rejected.count,
-        unattributed: fresh.filter((r) => r.serviceId === null).length,
+        unattributed: fresh.counted.filter((r) => r.serviceId === null).length,
         errors: rejected.errors,
       },
       stored: true,
