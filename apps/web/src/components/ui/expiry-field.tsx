@@ -16,6 +16,8 @@ type Preset = (typeof PRESETS)[number]['value'];
 const DAY = 24 * 3600_000;
 
 interface Props {
+  /** What expires, as the hint names it ("token"). */
+  subject: string;
   value: string | undefined;
   onChange: (iso: string | undefined) => void;
   error?: string | undefined;
@@ -23,7 +25,7 @@ interface Props {
 }
 
 /** Expiry with presets counted from now; a picked date means the end of that day, UTC. */
-export function ExpiryField({ value, onChange, error: raw, now = Date.now }: Props) {
+export function ExpiryField({ subject, value, onChange, error: raw, now = Date.now }: Props) {
   const [preset, setPreset] = useState<Preset>('none');
   const [date, setDate] = useState('');
   const choose = (p: Preset) => {
@@ -43,7 +45,9 @@ export function ExpiryField({ value, onChange, error: raw, now = Date.now }: Pro
         setDate(d);
         onChange(endOfDay(d));
       }}
-      hint={value ? `The grant ends ${utc(value)}.` : 'The grant stays until someone revokes it.'}
+      hint={
+        value ? `The ${subject} ends ${utc(value)}.` : `The ${subject} stays valid until someone revokes it.`
+      }
       error={plainFieldError('Expiry', raw)}
     />
   );

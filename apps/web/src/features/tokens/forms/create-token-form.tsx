@@ -99,7 +99,12 @@ export function CreateTokenForm({
         control={form.control}
         name="expiresAt"
         render={({ field, fieldState }) => (
-          <ExpiryField value={field.value} onChange={field.onChange} error={fieldState.error?.message} />
+          <ExpiryField
+            subject="token"
+            value={field.value}
+            onChange={field.onChange}
+            error={fieldState.error?.message}
+          />
         )}
       />
       <FormActions submit="Create token" submitting={isSubmitting} onCancel={onCancel} />
