@@ -208,6 +208,10 @@ test('an admin creates a flow-ingestion token in the console', async ({ page }) 
   await dialog.getByLabel('Token name').fill(name);
   await dialog.getByLabel('Flow ingestion').check();
   await expect(dialog.getByLabel('Role')).toHaveCount(0);
+  // The expiry hint speaks of the token it sets.
+  await expect(dialog.getByText('The token stays valid until someone revokes it.')).toBeVisible();
+  await dialog.getByLabel('7 days').check();
+  await expect(dialog.getByText(/^The token ends /)).toBeVisible();
   await dialog.getByRole('button', { name: 'Create token' }).click();
   const created = page.getByRole('dialog', { name: 'Token created' });
   await expect(created.getByLabel('Token')).toHaveValue(/\S{20,}/);
