@@ -63,7 +63,7 @@ test('observe destination: would-be-refused services → requests for all → sw
   // The engineer sees the would-be-refused list on the destination page and files requests for all.
   const engineer = await pageAs(browser, ENGINEER);
   await engineer.goto(`/destinations/${d.id}`);
-  const mode = engineer.getByRole('region', { name: /^Mode/ });
+  const mode = engineer.getByRole('region', { name: 'Mode observe' });
   await expect(mode).toContainText('observe');
   const list = engineer.getByRole('table', { name: 'Would be refused' });
   await expect(engineer.getByRole('region', { name: 'Would be refused' }).getByRole('status')).toHaveText(
@@ -106,7 +106,8 @@ test('observe destination: would-be-refused services → requests for all → sw
   const unchanged = (await expectOk(await admin.send('GET', `/api/v1/destinations/${d.id}`))) as Destination;
   expect(unchanged.mode).toBe('observe');
   await dialog.getByRole('button', { name: 'Enforce now' }).click();
-  await expect(approver.getByRole('region', { name: /^Mode/ })).toContainText('enforce');
+  // The section's name carries the mode's badge; its text says "switch to enforce" while still observing.
+  await expect(approver.getByRole('region', { name: 'Mode enforce' })).toBeVisible();
   const after = (await expectOk(await admin.send('GET', `/api/v1/destinations/${d.id}`))) as Destination;
   expect(after.mode).toBe('enforce');
   const audit = (await expectOk(
