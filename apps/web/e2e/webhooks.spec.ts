@@ -60,6 +60,8 @@ test('an admin creates a webhook, sees the secret once, and a test delivery succ
   const row = page.getByRole('row').filter({ hasText: name });
   await expect(row).toContainText('127.0.0.1');
   await expect(row).toContainText('grant.requested');
+  // No teams given: it carries every team's events.
+  await expect(row).toContainText('All teams');
   expect(await page.content()).not.toContain(secret);
   await snap(page, '31-webhooks-list');
   await page.setViewportSize({ width: 1024, height: 768 });
@@ -150,14 +152,23 @@ test('a receiver answering 500 shows the failed attempt and its status code', as
   await edit.getByRole('button', { name: 'Save webhook' }).click();
   await expect(edit.getByRole('group', { name: 'Events' })).toContainText('Choose at least one event');
   await edit.getByRole('checkbox', { name: /grant\.revoked/ }).check();
+  // Limited to two teams: the list and the page name them instead of "All teams".
+  const teams = edit.getByLabel('Teams (optional)');
+  await expect(teams).toHaveAccessibleDescription(
+    /Only events about these teams' services; empty: all teams/,
+  );
+  await teams.fill('payments, search');
   await edit.getByRole('button', { name: 'Save webhook' }).click();
   await expect(edit).toBeHidden();
   await expect(page.getByRole('definition').filter({ hasText: 'grant.revoked' })).toBeVisible();
+  await expect(page.getByRole('definition').filter({ hasText: 'payments, search' })).toBeVisible();
 
   // The list shows its health at a glance: failing, since when, and the last error.
   await page.getByRole('link', { name: 'Webhooks' }).first().click();
   const row = page.getByRole('row').filter({ hasText: name });
   await expect(row).toContainText(/failing since (just now|.+ ago)HTTP 500/);
+  await expect(row).toContainText('payments, search');
+  await expect(row).not.toContainText('All teams');
 
   // Deleting asks first, naming the webhook.
   await row.getByRole('button', { name: `Delete webhook ${name}` }).click();

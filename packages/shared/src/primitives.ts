@@ -12,6 +12,9 @@ export function text(max: number, min = 1) {
     .max(max, { error: `must be at most ${max} characters` });
 }
 
+/** A team name, as a service's owner team is written (and as webhooks filter on it): trimmed, 1 to 100 characters. */
+export const TeamNameSchema = text(100);
+
 export const UuidSchema = z.uuid({ error: 'must be a UUID' });
 
 /** RFC 3339 timestamp with an offset; always returned in UTC ("Z"). */

@@ -313,14 +313,18 @@ describe('blocked-egress alerts', () => {
   });
 
   /** Through the API: a rule on a service, then denied flows from its pods over the threshold. */
-  async function raiseThroughApi(): Promise<{
+  async function raiseThroughApi(team?: string): Promise<{
     service: string;
     namespace: string;
     rule: string;
     alertId: string;
   }> {
     const namespace = `alerts-${randomUUID().slice(0, 8)}`;
-    const svc = await f.service({ namespace, selector: { matchLabels: { app: 'worker' } } });
+    const svc = await f.service({
+      namespace,
+      selector: { matchLabels: { app: 'worker' } },
+      ...(team ? { team } : {}),
+    });
     const rule = `burst in ${namespace}`;
     const created = await t.as('approver', {
       method: 'POST',
@@ -421,6 +425,101 @@ describe('blocked-egress alerts', () => {
     await raise(false);
     await drain();
     expect(receiver.requests(hook.path).map((r) => r.json.event)).toEqual(['blocked_egress.alert']);
+  });
+
+  it('limits a team-filtered webhook to alerts about its services; an unfiltered one gets every alert', async () => {
+    const team = `alerts-team-${randomUUID().slice(0, 8)}`;
+    const mine = await createHook({ events: ['blocked_egress.alert', 'reconcile.drift'], teams: [team] });
+    const all = await createHook({ events: ['blocked_egress.alert', 'reconcile.drift'] });
+    const ours = await raiseThroughApi(team);
+    const theirs = await raiseThroughApi('someone-else');
+    const teamless = await raiseThroughApi();
+    // A drift alert names Kubernetes objects, not a service: it is about no team.
+    const driftId = randomUUID();
+    await t.db.$transaction((tx) =>
+      t.app.audit.append(tx, {
+        actor: SYSTEM_ACTOR,
+        action: 'alert.raised',
+        targetType: 'alert',
+        targetId: driftId,
+        after: {
+          id: driftId,
+          kind: 'drift',
+          ruleName: 'drift',
+          service: null,
+          serviceId: null,
+          drift: { runId: 'r1', objects: [] },
+        },
+      }),
+    );
+    await drain();
+    const alertIds = (hook: Hook) =>
+      receiver.requests(hook.path).map((r) => (r.json as { data: { alert: { id: string } } }).data.alert.id);
+    expect(alertIds(mine)).toEqual([ours.alertId]);
+    expect(alertIds(all).sort()).toEqual([ours.alertId, theirs.alertId, teamless.alertId, driftId].sort());
+  });
+});
+
+describe('team-filtered webhooks', () => {
+  const decidedFor = (hook: Hook) =>
+    receiver
+      .requests(hook.path)
+      .filter((r) => r.json.event === 'grant.decided')
+      .map((r) => (r.json as unknown as GrantPayload).data.grant.id);
+
+  it("sends a team's webhook only its services' decisions; an unfiltered one gets every team's", async () => {
+    const payments = `payments-${randomUUID().slice(0, 8)}`;
+    const search = `search-${randomUUID().slice(0, 8)}`;
+    const mine = await createHook({ events: ['grant.decided'], teams: [payments] });
+    const all = await createHook({ events: ['grant.decided'] });
+    const ours = await f.grant({ service: (await f.service({ team: payments })).name });
+    const theirs = await f.grant({ service: (await f.service({ team: search })).name });
+    const nobodys = await f.grant({ service: (await f.service()).name });
+    for (const g of [ours, theirs, nobodys]) {
+      await act('approver', g.id, 'reject', { reason: 'Not needed.' });
+    }
+    await drain();
+    expect(decidedFor(mine)).toEqual([ours.id]);
+    expect((receiver.requests(mine.path)[0]!.json as unknown as { data: { team: string } }).data.team).toBe(
+      payments,
+    );
+    expect(decidedFor(all).sort()).toEqual([ours.id, theirs.id, nobodys.id].sort());
+    // Nothing was queued for the filtered webhook and then dropped: only its team's event was stored.
+    expect(await t.db.webhookDelivery.count({ where: { webhookId: mine.id } })).toBe(1);
+  });
+
+  it('a webhook listing several teams gets each of them; clearing the list with [] gets every team again', async () => {
+    const a = `team-a-${randomUUID().slice(0, 8)}`;
+    const b = `team-b-${randomUUID().slice(0, 8)}`;
+    const c = `team-c-${randomUUID().slice(0, 8)}`;
+    const hook = await createHook({ events: ['grant.decided'], teams: [a, b] });
+    const svcA = await f.service({ team: a });
+    const svcB = await f.service({ team: b });
+    const svcC = await f.service({ team: c });
+    const before = await Promise.all([svcA, svcB, svcC].map((s) => f.grant({ service: s.name })));
+    for (const g of before) await act('approver', g.id, 'reject', { reason: 'Not needed.' });
+    await drain();
+    expect(decidedFor(hook).sort()).toEqual([before[0]!.id, before[1]!.id].sort());
+
+    const cleared = await t.as('admin', {
+      method: 'PATCH',
+      url: `/api/v1/webhooks/${hook.id}`,
+      payload: { teams: [] },
+    });
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    expect(cleared.json()).toMatchObject({ teams: [] });
+    const after = await f.grant({ service: svcC.name });
+    await act('approver', after.id, 'reject', { reason: 'Not needed.' });
+    await drain();
+    expect(decidedFor(hook)).toContain(after.id);
+  });
+
+  it('the test ping goes to a team-filtered webhook whatever its teams', async () => {
+    const team = `ping-${randomUUID().slice(0, 8)}`;
+    const hook = await createHook({ events: ['grant.decided'], teams: [team] });
+    const res = await t.as('admin', { method: 'POST', url: `/api/v1/webhooks/${hook.id}/test` });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(receiver.requests(hook.path).map((r) => r.json.event)).toEqual(['webhook.test']);
   });
 });
 

@@ -193,6 +193,75 @@ describe('webhook administration', () => {
     expect((await t.db.webhook.findUniqueOrThrow({ where: { id: hook.id } })).url).toBe(hook.url);
   });
 
+  it('limits a webhook to teams: stored, read back, audited when it changes, cleared with []', async () => {
+    const plain = await createHook();
+    expect(plain.teams).toEqual([]);
+    const hook = await createHook({ teams: ['payments', 'search', 'payments'] });
+    expect(hook.teams).toEqual(['payments', 'search']);
+    const read = await t.as('admin', { method: 'GET', url: `/api/v1/webhooks/${hook.id}` });
+    expect(read.json()).toMatchObject({ teams: ['payments', 'search'] });
+    const created = await t.db.auditEvent.findFirstOrThrow({
+      where: { targetId: hook.id, action: 'webhook.created' },
+    });
+    expect(created.after).toMatchObject({ teams: ['payments', 'search'] });
+
+    // A change that does not name teams keeps them.
+    const renamed = await t.as('admin', {
+      method: 'PATCH',
+      url: `/api/v1/webhooks/${hook.id}`,
+      payload: { name: 'Payments channel' },
+    });
+    expect(renamed.json()).toMatchObject({ name: 'Payments channel', teams: ['payments', 'search'] });
+
+    const cleared = await t.as('admin', {
+      method: 'PATCH',
+      url: `/api/v1/webhooks/${hook.id}`,
+      payload: { teams: [] },
+    });
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    expect(cleared.json()).toMatchObject({ teams: [] });
+    expect((await t.db.webhook.findUniqueOrThrow({ where: { id: hook.id } })).teams).toEqual([]);
+    const updates = await t.db.auditEvent.findMany({
+      where: { targetId: hook.id, action: 'webhook.updated' },
+      orderBy: { seq: 'asc' },
+    });
+    expect(updates.at(-1)?.before).toMatchObject({ teams: ['payments', 'search'] });
+    expect(updates.at(-1)?.after).toMatchObject({ teams: [] });
+  });
+
+  it('refuses bad teams with 400 naming body.teams, and stores nothing', async () => {
+    const hook = await createHook({ teams: ['payments'] });
+    const before = await t.db.webhook.count();
+    const base = { name: 'x', url: 'https://hooks.example.com/x', events: ['grant.decided'] };
+    const bad: [unknown, string][] = [
+      ['payments', 'body.teams'],
+      [{ team: 'payments' }, 'body.teams'],
+      [[''], 'body.teams[0]'],
+      [['   '], 'body.teams[0]'],
+      [['x'.repeat(101)], 'body.teams[0]'],
+      [[42], 'body.teams[0]'],
+      [Array.from({ length: 51 }, (_, i) => `team-${i}`), 'body.teams'],
+    ];
+    for (const [teams, field] of bad) {
+      for (const [method, url, payload] of [
+        ['POST', '/api/v1/webhooks', { ...base, teams }],
+        ['PATCH', `/api/v1/webhooks/${hook.id}`, { teams }],
+      ] as const) {
+        const res = await t.as('admin', { method, url, payload });
+        expect(res.statusCode, `${method} ${JSON.stringify(teams)}`).toBe(400);
+        const fields = res
+          .json<{ error: { details: { field: string }[] } }>()
+          .error.details.map((d) => d.field);
+        expect(fields, JSON.stringify(teams)).toContain(field);
+      }
+    }
+    expect(await t.db.webhook.count()).toBe(before);
+    expect((await t.db.webhook.findUniqueOrThrow({ where: { id: hook.id } })).teams).toEqual(['payments']);
+    // Fifty is the limit, not one fewer.
+    const fifty = await createHook({ teams: Array.from({ length: 50 }, (_, i) => `team-${i}`) });
+    expect(fifty.teams).toHaveLength(50);
+  });
+
   it('lets only admins manage or read webhooks and deliveries', async () => {
     const hook = await createHook();
     const d = await ping(hook.id);

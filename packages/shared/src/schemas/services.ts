@@ -5,6 +5,7 @@ import {
   SelectorSchema,
   ServiceAccountNameSchema,
   ServiceNameSchema,
+  TeamNameSchema,
   text,
   TimestampSchema,
   UuidSchema,
@@ -17,7 +18,7 @@ export const CreateServiceBodySchema = z.strictObject({
   selector: SelectorSchema,
   /** The ServiceAccount the service's pods must run as; omitted or null: unbound (any pod with the labels). */
   serviceAccount: ServiceAccountNameSchema.nullable().optional(),
-  team: text(100).optional(),
+  team: TeamNameSchema.optional(),
   description: text(2000).optional(),
 });
 export type CreateServiceBody = z.input<typeof CreateServiceBodySchema>;
@@ -27,7 +28,7 @@ export const UpdateServiceBodySchema = z.strictObject({
   selector: SelectorSchema.optional(),
   /** null is accepted only for a service that is still unbound: a bound service cannot be unbound. */
   serviceAccount: ServiceAccountNameSchema.nullable().optional(),
-  team: text(100).nullable().optional(),
+  team: TeamNameSchema.nullable().optional(),
   description: text(2000).nullable().optional(),
 });
 export type UpdateServiceBody = z.input<typeof UpdateServiceBodySchema>;

@@ -1,7 +1,7 @@
 // Outgoing notifications: webhook subscriptions, their events, and the delivery log.
 import { z } from 'zod';
 
-import { text, TimestampSchema, UuidSchema } from '../primitives.ts';
+import { TeamNameSchema, text, TimestampSchema, UuidSchema } from '../primitives.ts';
 import { PageQuerySchema } from './common.ts';
 
 /** What a webhook can subscribe to. Each is derived from one audit action, in the same transaction. */
@@ -43,6 +43,21 @@ export const WebhookUrlSchema = z
     error: 'must not contain credentials; use the signing secret',
   });
 
+/** How many teams one webhook may be limited to. */
+export const MAX_WEBHOOK_TEAMS = 50;
+
+/**
+ * The teams whose events a webhook carries; empty (or absent): every team. A team is matched exactly
+ * against a service's owner team, so it is validated like one.
+ */
+export const WebhookTeamsSchema = z
+  .array(TeamNameSchema, { error: 'must be a list of team names' })
+  .max(MAX_WEBHOOK_TEAMS, { error: `must list at most ${MAX_WEBHOOK_TEAMS} teams` })
+  .meta({
+    description:
+      "Only events about these teams' services (a grant's service team, an alert's service team); events about no team (drift, audit checkpoints) and other teams' events are not sent. Empty: every event, as without the field.",
+  });
+
 export const WebhookSchema = z
   .object({
     id: UuidSchema,
@@ -50,6 +65,7 @@ export const WebhookSchema = z
     url: z.string(),
     format: WebhookFormatSchema,
     events: z.array(NotificationEventSchema),
+    teams: z.array(z.string()).meta({ description: 'Empty: every team.' }),
     enabled: z.boolean(),
     createdAt: TimestampSchema,
     updatedAt: TimestampSchema,
@@ -85,6 +101,7 @@ export const CreateWebhookBodySchema = z.strictObject({
     .array(NotificationEventSchema)
     .min(1, { error: 'choose at least one event' })
     .max(NOTIFICATION_EVENTS.length),
+  teams: WebhookTeamsSchema.default([]),
   enabled: z.boolean().default(true),
 });
 export type CreateWebhookBody = z.input<typeof CreateWebhookBodySchema>;
@@ -98,6 +115,8 @@ export const UpdateWebhookBodySchema = z.strictObject({
     .min(1, { error: 'choose at least one event' })
     .max(NOTIFICATION_EVENTS.length)
     .optional(),
+  /** [] clears the filter (every team again). */
+  teams: WebhookTeamsSchema.optional(),
   enabled: z.boolean().optional(),
 });
 export type UpdateWebhookBody = z.input<typeof UpdateWebhookBodySchema>;

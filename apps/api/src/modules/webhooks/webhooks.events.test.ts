@@ -1,8 +1,8 @@
-import type { Grant } from '@egress/shared';
+import { CHECKPOINT_FORMAT, type Grant } from '@egress/shared';
 import { describe, expect, it } from 'vitest';
 
 import { type AppendedAuditEvent, SYSTEM_ACTOR } from '../../platform/audit.ts';
-import { type EventContext, eventsFor, outboxEventsFor } from './webhooks.events.ts';
+import { checkpointEvent, type EventContext, eventsFor, outboxEventsFor } from './webhooks.events.ts';
 import { renderSlack } from './webhooks.slack.ts';
 
 const grant: Grant = {
@@ -164,5 +164,40 @@ describe('drift alerts (issue 18)', () => {
     expect(JSON.stringify(slack.blocks)).toContain(
       '`NetworkPolicy egress-gateways/github-com`: `.spec.ingress` changed by `mallory`; put back',
     );
+  });
+});
+
+describe('team routing (webhooks limited to teams)', () => {
+  it("a grant event is about its service's team; a service without a team makes it about no team", () => {
+    const events = outboxEventsFor(row('grant.rejected', { ...grant, state: 'rejected' }), ctx);
+    expect(events.map((e) => [e.event, e.team, e.serviceId])).toEqual([
+      ['grant.rejected', 'platform', null],
+      ['grant.decided', 'platform', null],
+    ]);
+    const [teamless] = outboxEventsFor(row('grant.revoked', { ...grant, serviceTeam: null }), ctx);
+    expect(teamless).toMatchObject({ team: null, serviceId: null });
+  });
+
+  it("an alert names its service (the enqueue reads the service's team); drift and checkpoints are about no team", () => {
+    const serviceId = '0b9e2f7c-3a1d-4e5f-8a6b-7c8d9e0f1a2b';
+    const [alert] = outboxEventsFor(row('alert.raised', { ruleName: 'burst', serviceId }, 'alert'), ctx);
+    expect(alert).toMatchObject({ event: 'blocked_egress.alert', team: null, serviceId });
+    const [odd] = outboxEventsFor(row('alert.raised', { serviceId: 'not-a-uuid' }, 'alert'), ctx);
+    expect(odd).toMatchObject({ team: null, serviceId: null });
+    const [drift] = outboxEventsFor(row('alert.raised', { kind: 'drift', serviceId: null }, 'alert'), ctx);
+    expect(drift).toMatchObject({ event: 'reconcile.drift', team: null, serviceId: null });
+    const checkpoint = checkpointEvent(
+      {
+        format: CHECKPOINT_FORMAT,
+        seq: 7,
+        headHash: 'a'.repeat(64),
+        at: '2026-11-26T10:00:00.000Z',
+        keyId: '0123456789abcdef',
+        publicKey: 'AAAA',
+        signature: 'AAAA',
+      },
+      ctx,
+    );
+    expect(checkpoint).toMatchObject({ event: 'audit.checkpoint', team: null, serviceId: null });
   });
 });

@@ -34,6 +34,11 @@ const AlertNoticeSchema = z.object({
 });
 export type AlertNotice = z.infer<typeof AlertNoticeSchema>;
 
+// The alert's service, for team routing only (a drift alert has none).
+const AlertServiceSchema = z
+  .object({ serviceId: z.uuid().nullable().catch(null) })
+  .catch({ serviceId: null });
+
 export interface NotificationData {
   /** The API's Grant, which carries the service's namespace and the destination's sensitivity. */
   grant?: Grant;
@@ -59,12 +64,23 @@ export interface NotificationPayload {
   links: Record<string, string>;
 }
 
+/**
+ * Whose event it is, for webhooks limited to some teams: a grant event names its service's team; an
+ * alert names its service, whose team the enqueue reads in the same statement. Neither: about no team.
+ */
+export interface EventRouting {
+  team: string | null;
+  serviceId: string | null;
+}
+
 /** One event to enqueue: a delivery per subscribed webhook, all sharing `payload.id`. */
-export interface OutboxEvent {
+export interface OutboxEvent extends EventRouting {
   event: DeliveryEvent;
   eventId: string;
   payload: NotificationPayload;
 }
+
+const NO_TEAM: EventRouting = { team: null, serviceId: null };
 
 function stateAfter(after: unknown): unknown {
   return typeof after === 'object' && after !== null && 'state' in after ? after.state : undefined;
@@ -144,10 +160,11 @@ function grantEvent(
     },
     links: { grant: `${ctx.publicUrl}/grants/${grant.id}` },
   };
-  return { event, eventId: payload.id, payload };
+  return { event, eventId: payload.id, payload, team: grant.serviceTeam, serviceId: null };
 }
 
 function alertEvent(row: AppendedAuditEvent, event: NotificationEvent, ctx: EventContext): OutboxEvent {
+  const serviceId = AlertServiceSchema.parse(row.after).serviceId;
   const parsed = AlertNoticeSchema.parse({
     ...(typeof row.after === 'object' ? row.after : {}),
     id: row.targetId,
@@ -164,7 +181,7 @@ function alertEvent(row: AppendedAuditEvent, event: NotificationEvent, ctx: Even
       ? { reconcile: `${ctx.publicUrl}/reconcile` }
       : { alert: `${ctx.publicUrl}/blocked?tab=alerts` },
   };
-  return { event, eventId: payload.id, payload };
+  return { event, eventId: payload.id, payload, team: null, serviceId };
 }
 
 /**
@@ -204,5 +221,5 @@ export function checkpointEvent(
     },
     links: { audit: `${ctx.publicUrl}/audit` },
   };
-  return { event, eventId: payload.id, payload };
+  return { event, eventId: payload.id, payload, ...NO_TEAM };
 }

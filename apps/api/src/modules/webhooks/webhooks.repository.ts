@@ -81,14 +81,18 @@ export function createWebhooksRepository(db: Db) {
   return {
     /**
      * One delivery per enabled webhook subscribed to each event, in one statement, inside the caller's
-     * transaction; inserts nothing when no webhook wants the event.
+     * transaction; inserts nothing when no webhook wants the event. A webhook limited to some teams gets
+     * an event only when the event's team (its own, or its service's, read here) is one of them: an event
+     * about no team never reaches it (NULL = ANY (...) is not true).
      */
     async enqueue(events: OutboxEvent[], now: Date, tx: Tx): Promise<number> {
       return tx.$executeRaw`
         INSERT INTO webhook_deliveries (id, webhook_id, event_id, event, payload, status, attempts, next_attempt_at, created_at)
         SELECT gen_random_uuid(), w.id, (e->>'eventId')::uuid, e->>'event', e->'payload', 'pending', 0, ${now}, ${now}
         FROM jsonb_array_elements(${JSON.stringify(events)}::jsonb) AS e
-        JOIN webhooks w ON w.enabled AND (e->>'event') = ANY (w.events)`;
+        JOIN webhooks w ON w.enabled AND (e->>'event') = ANY (w.events)
+          AND (cardinality(w.teams) = 0
+               OR COALESCE(e->>'team', (SELECT s.team FROM services s WHERE s.id = (e->>'serviceId')::uuid)) = ANY (w.teams))`;
     },
 
     /** A delivery to one webhook regardless of its subscriptions (the test ping). */

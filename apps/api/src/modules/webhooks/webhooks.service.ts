@@ -70,6 +70,7 @@ function toDto(w: Row, last: LastAttempt, health: WebhookHealth | undefined): We
     url: w.url,
     format: w.format as WebhookDto['format'],
     events: w.events as WebhookDto['events'],
+    teams: w.teams,
     enabled: w.enabled,
     createdAt: w.createdAt.toISOString(),
     updatedAt: w.updatedAt.toISOString(),
@@ -137,6 +138,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
           url: body.url,
           format: body.format,
           events: [...new Set(body.events)],
+          teams: [...new Set(body.teams)],
           enabled: body.enabled,
           secretCiphertext: sealer.seal(secret, id),
           createdById: ctx.userId,
@@ -163,6 +165,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       const data: Prisma.WebhookUpdateInput = {
         ...body,
         ...(body.events ? { events: [...new Set(body.events)] } : {}),
+        ...(body.teams ? { teams: [...new Set(body.teams)] } : {}),
       };
       const after = await repo.updateWebhook(id, data, tx);
       await audit.append(tx, {

@@ -134,6 +134,8 @@ function WebhookView({ webhook: w }: { webhook: Webhook }) {
             ))}
           </div>
         </dd>
+        <dt>Teams</dt>
+        <dd>{w.teams.length === 0 ? 'All teams' : w.teams.join(', ')}</dd>
       </dl>
       <Deliveries webhook={w} />
       {acting === 'edit' ? <EditWebhookDialog webhook={w} onClose={close} /> : null}

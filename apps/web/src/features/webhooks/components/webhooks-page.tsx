@@ -44,6 +44,15 @@ function Row({ webhook: w, onAct }: { webhook: Webhook; onAct: (a: Acting) => vo
         </span>
       </td>
       <td>
+        {w.teams.length === 0 ? (
+          <span className="muted small">All teams</span>
+        ) : (
+          <span className="clamp small" title={w.teams.join('\n')}>
+            {w.teams.join(', ')}
+          </span>
+        )}
+      </td>
+      <td>
         <EnabledBadge enabled={w.enabled} />
       </td>
       <td>
@@ -126,6 +135,7 @@ export function WebhooksPage() {
                   <th scope="col">Sends to</th>
                   <th scope="col">Format</th>
                   <th scope="col">Events</th>
+                  <th scope="col">Teams</th>
                   <th scope="col">State</th>
                   <th scope="col">Health</th>
                   <th scope="col">
@@ -133,7 +143,7 @@ export function WebhooksPage() {
                   </th>
                 </>
               }
-              columns={7}
+              columns={8}
               items={items}
               empty={{
                 title: 'No webhooks yet.',

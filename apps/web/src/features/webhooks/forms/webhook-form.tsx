@@ -2,7 +2,7 @@
 // every field, which the update schema accepts), server field errors put back on their fields.
 import { CreateWebhookBodySchema, NOTIFICATION_EVENTS, type Webhook, WEBHOOK_FORMATS } from '@egress/shared';
 import { useId } from 'react';
-import type { UseFormRegisterReturn } from 'react-hook-form';
+import { Controller, type UseFormRegisterReturn } from 'react-hook-form';
 import type { z } from 'zod';
 
 import { Field, FieldError } from '../../../components/ui/field.tsx';
@@ -10,9 +10,10 @@ import { FormActions } from '../../../components/ui/form-actions.tsx';
 import { firstError } from '../../../lib/first-error.ts';
 import { useSchemaForm } from '../../../lib/schema-form.ts';
 import { EVENT_DESCRIPTIONS, FORMAT_LABELS } from '../webhook-format.ts';
+import { TeamsInput } from './teams-input.tsx';
 
 export type WebhookFormValues = z.output<typeof CreateWebhookBodySchema>;
-const FIELDS = ['name', 'url', 'format', 'events', 'enabled'] as const;
+const FIELDS = ['name', 'url', 'format', 'events', 'teams', 'enabled'] as const;
 
 /** A group of choices (radios, checkboxes) with its legend and error, tied together for screen readers. */
 function ChoiceGroup({
@@ -77,6 +78,7 @@ export function WebhookForm<R>({ webhook, submitLabel, failure, send, onDone, on
           url: webhook.url,
           format: webhook.format,
           events: webhook.events,
+          teams: webhook.teams,
           enabled: webhook.enabled,
         }
       : {
@@ -84,6 +86,7 @@ export function WebhookForm<R>({ webhook, submitLabel, failure, send, onDone, on
           url: '',
           format: 'generic',
           events: ['grant.approval_needed', 'blocked_egress.alert'],
+          teams: [],
           enabled: true,
         },
     send,
@@ -120,6 +123,19 @@ export function WebhookForm<R>({ webhook, submitLabel, failure, send, onDone, on
         </div>
       </ChoiceGroup>
       <EventChoices register={form.register('events')} error={firstError(errors.events)} />
+      <Controller
+        control={form.control}
+        name="teams"
+        render={({ field }) => (
+          <Field
+            label="Teams (optional)"
+            error={firstError(errors.teams)}
+            hint="Only events about these teams' services; empty: all teams. Comma separated: payments, search"
+          >
+            <TeamsInput value={field.value} onChange={field.onChange} onBlur={field.onBlur} />
+          </Field>
+        )}
+      />
       <label className="check">
         <input type="checkbox" {...form.register('enabled')} />
         Enabled (a disabled webhook is sent nothing)
