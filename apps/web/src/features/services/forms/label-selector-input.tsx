@@ -1,6 +1,5 @@
-// A selector typed as "app=payments, tier=web". Parsing only splits; the shared schema judges the keys
-// and values, so the rules live in one place.
-import { useState } from 'react';
+// A selector typed as "app=payments, tier=web" (the shared schema judges the keys and values).
+import { ParsedTextInput, type ParsedTextInputProps } from '../../../components/ui/parsed-text-input.tsx';
 
 export function parseLabels(text: string): Record<string, string> {
   const labels: Record<string, string> = {};
@@ -20,27 +19,13 @@ export function formatLabels(labels: Record<string, string>): string {
     .join(', ');
 }
 
-interface Props {
-  id?: string;
-  value: Record<string, string> | undefined;
-  onChange: (labels: Record<string, string>) => void;
-  onBlur: () => void;
-  'aria-invalid'?: boolean;
-  'aria-describedby'?: string;
-}
-
-export function LabelSelectorInput({ value, onChange, ...rest }: Props) {
-  const [text, setText] = useState(() => formatLabels(value ?? {}));
+export function LabelSelectorInput(props: ParsedTextInputProps<Record<string, string>>) {
   return (
-    <input
-      type="text"
+    <ParsedTextInput
+      {...props}
+      parse={parseLabels}
+      format={formatLabels}
       placeholder="app=payments, tier=web"
-      value={text}
-      onChange={(e) => {
-        setText(e.target.value);
-        onChange(parseLabels(e.target.value));
-      }}
-      {...rest}
     />
   );
 }

@@ -1,6 +1,6 @@
-// The teams a webhook is limited to, typed as "payments, search". Parsing only splits; the shared schema
-// judges each name (like a service's team), so the rule lives in one place.
-import { useState } from 'react';
+// The teams a webhook is limited to, typed as "payments, search" (the shared schema judges each name, like
+// a service's team).
+import { ParsedTextInput, type ParsedTextInputProps } from '../../../components/ui/parsed-text-input.tsx';
 
 export function parseTeams(text: string): string[] {
   return text
@@ -9,27 +9,13 @@ export function parseTeams(text: string): string[] {
     .filter((t) => t !== '');
 }
 
-interface Props {
-  id?: string;
-  value: string[] | undefined;
-  onChange: (teams: string[]) => void;
-  onBlur: () => void;
-  'aria-invalid'?: boolean;
-  'aria-describedby'?: string;
-}
-
-export function TeamsInput({ value, onChange, ...rest }: Props) {
-  const [text, setText] = useState(() => (value ?? []).join(', '));
+export function TeamsInput(props: ParsedTextInputProps<string[]>) {
   return (
-    <input
-      type="text"
+    <ParsedTextInput
+      {...props}
+      parse={parseTeams}
+      format={(teams) => teams.join(', ')}
       placeholder="payments, search"
-      value={text}
-      onChange={(e) => {
-        setText(e.target.value);
-        onChange(parseTeams(e.target.value));
-      }}
-      {...rest}
     />
   );
 }
