@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
 import { type Config, loadConfig } from './config.ts';
 import { bootstrapAdmin } from './modules/auth/bootstrap.ts';
-import { createDb } from './platform/db.ts';
+import { createDb, disconnectWithin } from './platform/db.ts';
 import { runtimeRoleWarnings, setupRuntimeRole, withCredentials } from './platform/db-roles.ts';
 import {
   describeFailure,
@@ -111,7 +111,10 @@ async function main(): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     await app.close();
-    await db.$disconnect();
+    if (!(await disconnectWithin(db, 5_000)))
+      app.log.warn(
+        'the database pool did not close within 5 s (a connection lost mid-query); exiting anyway',
+      );
     if (embedded) await embedded.stop();
     process.exit(0);
   };

@@ -17,6 +17,24 @@ export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
+/**
+ * Closes the pool, waiting at most `ms`; false when it gave up. After a network cut, node-postgres can
+ * keep a pooled client whose socket died without ever reporting it ended, and its pool then waits for that
+ * client forever (seen in test/api/hardening.test.ts about one run in three): a shutdown must not hang on
+ * it, the process exits and the server drops the dead session itself.
+ */
+export async function disconnectWithin(db: Db, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([db.$disconnect().then(() => true as const), gaveUp]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 // Driver-adapter error kinds and PostgreSQL SQLSTATEs that mean "the database cannot serve us right now"
 // (not "this query is wrong"): class 08 connection exceptions, shutdown/starting up, too many clients.
 const UNAVAILABLE_KINDS = new Set([
