@@ -15,15 +15,22 @@ const HOUR_MS = 3_600_000;
 const floorHour = (d: Date) => new Date(Math.floor(d.getTime() / HOUR_MS) * HOUR_MS);
 
 /**
+ * What can be unused at all: an active grant to a destination (a port-wide grant uses no gateway, so
+ * there is no evidence either way), active since before `since` (a grant never used counts from its
+ * activation, decided_at of an active grant).
+ */
+function activeBefore(since: Date): Prisma.Sql {
+  return sql`g.state = 'active' AND g.destination_id IS NOT NULL AND g.decided_at <= ${since}`;
+}
+
+/**
  * "No connection since `since`" for grant g, from the hourly roll-up: exact, a look-up per grant on the
  * (grant_id, hour) index (the hour bound, a day before, keeps it there; a connection is filed under the
  * hour it started, so one that lasted more than a day before `since` is not seen: a known limit). For
  * one grant under its row lock (the unused-grant policy's last check before it acts).
- * Port-wide grants use no gateway, so there is no evidence either way: never "unused". A grant never
- * used counts from its activation (decided_at of an active grant).
  */
 export function unusedExactSql(since: Date): Prisma.Sql {
-  return sql`g.state = 'active' AND g.destination_id IS NOT NULL AND g.decided_at <= ${since}
+  return sql`${activeBefore(since)}
     AND NOT EXISTS (SELECT 1 FROM gateway_usage_hourly u WHERE u.grant_id = g.id
                     AND u.hour >= ${new Date(floorHour(since).getTime() - 24 * HOUR_MS)} AND u.last_seen >= ${since})`;
 }
@@ -36,7 +43,7 @@ export function unusedExactSql(since: Date): Prisma.Sql {
  * while it is in use.
  */
 export function unusedSql(since: Date): Prisma.Sql {
-  return sql`g.state = 'active' AND g.destination_id IS NOT NULL AND g.decided_at <= ${since}
+  return sql`${activeBefore(since)}
     AND (g.last_used_at IS NULL OR g.last_used_at < ${new Date(since.getTime() - HOUR_MS)})`;
 }
 
@@ -95,20 +102,14 @@ export function usageFromColumns(
 export function createGrantUsageRepository(db: Db) {
   return {
     /**
-     * Usage of these grants (those to a destination): last connection, and connections and bytes of the
-     * last 24 whole hours and 30 days, as the list reads them (usageJoinSql).
+     * A grant's usage (last connection, connections and bytes of the last 24 whole hours and 30 days),
+     * as the list reads it (usageJoinSql); null for a port-wide grant.
      */
-    async usageOf(ids: string[], now: Date, tx: Tx | Db = db): Promise<Map<string, GrantUsageFigures>> {
-      if (ids.length === 0) return new Map();
+    async usageOf(id: string, now: Date, tx: Tx | Db = db): Promise<GrantUsageFigures | null> {
       const { columns, join } = usageJoinSql(now);
-      const rows = await tx.$queryRaw<(UsageColumns & { id: string; destination_id: string | null })[]>`
-        SELECT g.id, g.destination_id ${columns} FROM grants g ${join} WHERE g.id = ANY(${ids}::uuid[])`;
-      const out = new Map<string, GrantUsageFigures>();
-      for (const r of rows) {
-        const figures = usageFromColumns(r);
-        if (figures) out.set(r.id, figures);
-      }
-      return out;
+      const rows = await tx.$queryRaw<(UsageColumns & { destination_id: string | null })[]>`
+        SELECT g.destination_id ${columns} FROM grants g ${join} WHERE g.id = ${id}::uuid`;
+      return rows[0] ? usageFromColumns(rows[0]) : null;
     },
 
     /** Active grants no connection used since `since` (see unusedSql), oldest activation first. */

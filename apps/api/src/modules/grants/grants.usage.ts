@@ -11,23 +11,13 @@ import type { GrantsRepository } from './grants.repository.ts';
 const DAY_MS = 86_400_000;
 
 export function createGrantUsage({ db, repo, clock }: { db: Db; repo: GrantsRepository; clock: Clock }) {
-  /** Adds lastUsedAt and usage to grants to a destination (port-wide grants use no gateway). */
-  async function withUsage(grants: GrantDto[]): Promise<GrantDto[]> {
-    const measured = grants.filter((g) => g.destinationId !== null);
-    const figures = await repo.usageOf(
-      measured.map((g) => g.id),
-      clock.now(),
-    );
-    const none = { last24h: { connections: 0, bytes: 0 }, last30d: { connections: 0, bytes: 0 } };
-    return grants.map((g) =>
-      g.destinationId === null ? g : { ...g, lastUsedAt: null, usage: none, ...figures.get(g.id) },
-    );
-  }
-
   return {
-    withUsage,
-    /** One grant with its usage: every grant the API answers with carries it (audit rows do not). */
-    withUsageOne: async (grant: GrantDto): Promise<GrantDto> => (await withUsage([grant]))[0] ?? grant,
+    /**
+     * One grant with its usage: every grant the API answers with carries it (audit rows do not). A
+     * port-wide grant uses no gateway: nothing to read, and no usage fields.
+     */
+    withUsageOne: async (grant: GrantDto): Promise<GrantDto> =>
+      grant.destinationId === null ? grant : { ...grant, ...(await repo.usageOf(grant.id, clock.now())) },
     /** unusedForDays → the time since which there was no use; refused beyond the usage retention. */
     unusedSince: async (days: number | undefined): Promise<Date | undefined> => {
       if (days === undefined) return undefined;
