@@ -229,10 +229,12 @@ export function createKubernetesTarget(
     return null;
   }
 
-  /** The kept live state for `scope`, if recent enough to stand for a read of the cluster. */
-  function keptLiveState(scope: Scope): Map<string, LiveObject> | null {
-    const fresh =
-      cache?.scope === JSON.stringify(scope) && Date.now() - cache.listedAt < LIVE_STATE_MAX_AGE_MS;
+  /**
+   * The kept live state for `scope`, if listed less than `maxAgeMs` ago: by default recent enough to
+   * stand for a read of the cluster.
+   */
+  function keptLiveState(scope: Scope, maxAgeMs = LIVE_STATE_MAX_AGE_MS): Map<string, LiveObject> | null {
+    const fresh = cache?.scope === JSON.stringify(scope) && Date.now() - cache.listedAt < maxAgeMs;
     return fresh ? (cache?.live ?? null) : null;
   }
 
@@ -325,7 +327,8 @@ export function createKubernetesTarget(
    * full run would. An object deleted or handed over since sends the change to the full run.
    */
   async function writeGateways(objects: KubernetesObject[], scope: Scope): Promise<GatewayWrite | null> {
-    const live = cache?.scope === JSON.stringify(scope) ? cache.live : null;
+    // Of any age: it only says which objects the change touches, and those are read again below.
+    const live = keptLiveState(scope, Infinity);
     if (!live) return null;
     const kept = (o: KubernetesObject) => live.get(objectKey(o));
     if (objects.some((o) => kept(o) === undefined)) return null;
